@@ -1,0 +1,37 @@
+/**
+ * The `callhome` executable: builds yargs from commands/index.ts and maps errors to exit codes.
+ * Nothing else lives here.
+ */
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { commands } from '../commands/index.js';
+import { describeError, ExitCode } from '../src/errors.js';
+
+async function main(): Promise<void> {
+  let args = hideBin(process.argv);
+  // With no arguments on a terminal, open the console (issue: `callhome` alone is the console).
+  if (args.length === 0 && process.stdin.isTTY && process.stdout.isTTY) args = ['console'];
+  const cli = yargs(args)
+    .scriptName('callhome')
+    .usage('$0 <command> [options]\n\nCall Home for network engineers: device lab, Smart Call Home back end, fleet operations and console.')
+    .command([...commands])
+    .demandCommand(1, 'Name a command; `callhome --help` lists them.')
+    .strict()
+    .recommendCommands()
+    .help()
+    .alias('h', 'help')
+    .version()
+    .wrap(Math.min(120, process.stdout.columns ?? 100))
+    .fail((message, error, y) => {
+      if (error) throw error;
+      void y;
+      process.stderr.write(`Error: ${message}\nRun \`callhome --help\` for usage.\n`);
+      process.exit(ExitCode.Error);
+    });
+  await cli.parseAsync();
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${describeError(error)}\n`);
+  process.exitCode = ExitCode.Error;
+});

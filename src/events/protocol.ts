@@ -1,0 +1,112 @@
+/**
+ * The back end's live event stream (`/events` WebSocket and `callhome events --ndjson`).
+ * Every event carries a monotonically increasing `seq`; the back end persists events before
+ * publishing them, so a client resuming with `since=SEQ` gets exactly what it missed.
+ * Frames are validated with zod at the client's edge (STYLE.md practice 5).
+ */
+import { z } from 'zod';
+
+export const TransportSchema = z.enum(['http', 'https', 'email']);
+export type Transport = z.infer<typeof TransportSchema>;
+
+export const RegistrationStateSchema = z.enum(['pending', 'registered', 'trial', 'expired', 'anonymous', 'deleted']);
+export type RegistrationState = z.infer<typeof RegistrationStateSchema>;
+
+/** The summary of a stored message: the columns of the history view and `callhome messages --json`. */
+export const MessageSummarySchema = z.object({
+  id: z.number().int(),
+  messageId: z.string(),
+  serial: z.string(),
+  hostname: z.string(),
+  model: z.string(),
+  type: z.string(),
+  subType: z.string(),
+  alertGroup: z.string(),
+  severity: z.number().int().min(0).max(9),
+  eventName: z.string(),
+  description: z.string(),
+  receivedAt: z.string(),
+  transport: TransportSchema,
+});
+export type MessageSummary = z.infer<typeof MessageSummarySchema>;
+
+export const CaseSummarySchema = z.object({
+  id: z.number().int(),
+  number: z.string(),
+  serial: z.string(),
+  hostname: z.string(),
+  status: z.enum(['open', 'updated', 'closed']),
+  priority: z.number().int(),
+  title: z.string(),
+  openedAt: z.string(),
+  updatedAt: z.string(),
+});
+export type CaseSummary = z.infer<typeof CaseSummarySchema>;
+
+export const NotificationSummarySchema = z.object({
+  id: z.number().int(),
+  kind: z.string(),
+  serial: z.string().nullable(),
+  to: z.array(z.string()),
+  subject: z.string(),
+  sentAt: z.string(),
+  delivered: z.boolean(),
+});
+export type NotificationSummary = z.infer<typeof NotificationSummarySchema>;
+
+const base = { seq: z.number().int().positive(), at: z.string() };
+
+/** One event of the stream; `type` is the discriminant. */
+export const BackendEventSchema = z.discriminatedUnion('type', [
+  z.object({ ...base, type: z.literal('message.received'), message: MessageSummarySchema }),
+  z.object({
+    ...base,
+    type: z.literal('message.rejected'),
+    transport: TransportSchema,
+    reason: z.string(),
+    remote: z.string().nullable(),
+  }),
+  z.object({
+    ...base,
+    type: z.literal('registration.changed'),
+    serial: z.string(),
+    hostname: z.string(),
+    from: RegistrationStateSchema.nullable(),
+    to: RegistrationStateSchema,
+    trialEndsAt: z.string().nullable(),
+  }),
+  z.object({ ...base, type: z.literal('notification.sent'), notification: NotificationSummarySchema }),
+  z.object({ ...base, type: z.literal('case.opened'), case: CaseSummarySchema }),
+  z.object({ ...base, type: z.literal('case.updated'), case: CaseSummarySchema }),
+  z.object({
+    ...base,
+    type: z.literal('listener.status'),
+    listener: z.enum(['http', 'https', 'smtp']),
+    state: z.enum(['listening', 'stopped', 'error']),
+    port: z.number().int().nullable(),
+    error: z.string().nullable(),
+  }),
+]);
+export type BackendEvent = z.infer<typeof BackendEventSchema>;
+export type BackendEventType = BackendEvent['type'];
+
+/** An event before the store gives it its `seq` and time. */
+export type BackendEventInput = BackendEvent extends infer E
+  ? E extends BackendEvent
+    ? Omit<E, 'seq' | 'at'>
+    : never
+  : never;
+
+/**
+ * Control frames the server sends besides events: `hello` on connect (the newest seq),
+ * `resync` when the client fell too far behind and must reconnect with `since`.
+ */
+export const ControlFrameSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('hello'), lastSeq: z.number().int().nonnegative() }),
+  z.object({ type: z.literal('resync'), lastDeliveredSeq: z.number().int().nonnegative(), reason: z.string() }),
+]);
+export type ControlFrame = z.infer<typeof ControlFrameSchema>;
+
+/** Any frame on the wire. */
+export const StreamFrameSchema = z.union([BackendEventSchema, ControlFrameSchema]);
+export type StreamFrame = z.infer<typeof StreamFrameSchema>;

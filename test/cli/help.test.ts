@@ -1,0 +1,21 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { commands } from '../../commands/index.js';
+
+const run = promisify(execFile);
+
+describe('callhome --help', () => {
+  it('lists every subcommand module', async () => {
+    // Given the real executable, When it is asked for help, Then every registered command is listed.
+    const { stdout } = await run(process.execPath, ['bin/callhome.js', '--help']);
+    for (const module of commands) {
+      const name = String(module.command).split(' ')[0];
+      expect(stdout).toContain(`callhome ${name}`);
+    }
+  });
+
+  it('refuses an unknown command with exit code 1', async () => {
+    await expect(run(process.execPath, ['bin/callhome.js', 'no-such-command'])).rejects.toMatchObject({ code: 1 });
+  });
+});
