@@ -63,6 +63,8 @@ export type CallHomeMessage = {
   readonly profileName: string;
   /** Service-request number for send-CLI to an SR. */
   readonly serviceRequest?: string;
+  /** E-mail address the back end should forward to (send-CLI `http destination-email-address`); XML AD `ForwardAddress`. */
+  readonly forwardAddress?: string;
   readonly cards: readonly Card[];
   readonly attachments: readonly Attachment[];
 };
