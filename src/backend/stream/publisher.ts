@@ -1,0 +1,138 @@
+/**
+ * The `/events` WebSocket endpoint: token checked before the upgrade, `since=SEQ` resume,
+ * ping/pong heartbeats and a bounded buffer per client (issue 4, spec S94).
+ */
+import type { IncomingMessage, Server as HttpServer } from 'node:http';
+import type { Server as HttpsServer } from 'node:https';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { BackendEvent } from '../../events/protocol.js';
+import { presentedToken, tokenMatches } from './auth.js';
+import type { EventSource } from './event-source.js';
+import { CLOSE_GOING_AWAY, StreamSession, type SessionStats } from './session.js';
+
+/** Options of {@link attachEventStream}. */
+export type EventStreamOptions = {
+  /** The bearer token clients must present. */
+  readonly token: string;
+  /** Events one client may have pending before it is told to resync (default 1000). */
+  readonly maxBufferedEvents?: number;
+  /** Bytes one client may have queued in its socket before it is told to resync (default 4 MiB). */
+  readonly maxBufferedBytes?: number;
+  /** Ping period; a peer that misses one pong is terminated at the next tick (default 15 s). */
+  readonly pingIntervalMs?: number;
+  /** Events per backfill page (default 500). */
+  readonly pageSize?: number;
+  /** URL path of the endpoint (default `/events`). */
+  readonly path?: string;
+};
+
+/** A running event stream attached to an HTTP(S) server. */
+export type EventStream = {
+  /** Closes every client with 1001 and detaches from the server. */
+  close(): Promise<void>;
+  /** One entry per connected client. */
+  clients(): SessionStats[];
+};
+
+const CLOSE_GRACE_MS = 5_000;
+/** Clients only send control frames; anything large is abuse. */
+const MAX_CLIENT_PAYLOAD = 4 * 1024;
+
+/**
+ * Serves `GET /events?since=SEQ` upgrades on `server`, streaming `log`'s events.
+ * Refuses a missing or wrong token with 401 and a bad `since` with 400, before upgrading.
+ */
+export function attachEventStream(server: HttpServer | HttpsServer, log: EventSource, options: EventStreamOptions): EventStream {
+  const path = options.path ?? '/events';
+  const limits = {
+    maxBufferedEvents: options.maxBufferedEvents ?? 1000,
+    maxBufferedBytes: options.maxBufferedBytes ?? 4 * 1024 * 1024,
+    pageSize: options.pageSize ?? 500,
+    closeGraceMs: CLOSE_GRACE_MS,
+  };
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_CLIENT_PAYLOAD, perMessageDeflate: false });
+  const sessions = new Map<WebSocket, StreamSession>();
+  let nextId = 1;
+  let closed = false;
+
+  const unsubscribe = log.subscribe((event: BackendEvent) => {
+    // Never let a client problem propagate into the back end's append path.
+    try {
+      if (sessions.size === 0) return;
+      const json = JSON.stringify(event);
+      for (const session of sessions.values()) session.offer(event, json);
+    } catch {
+      // A failing socket closes itself; the client resumes with since.
+    }
+  });
+
+  const heartbeat = setInterval(() => {
+    for (const session of sessions.values()) session.heartbeat();
+  }, options.pingIntervalMs ?? 15_000);
+  heartbeat.unref();
+
+  const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer): void => {
+    socket.on('error', () => socket.destroy());
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    if (url.pathname !== path) {
+      // Another upgrade handler may own this path; answer only when nobody else will.
+      if (server.listenerCount('upgrade') === 1) refuse(socket, 404, `No WebSocket endpoint at ${url.pathname}; the event stream is at ${path}.`);
+      return;
+    }
+    if (closed) return refuse(socket, 503, 'The event stream is shutting down; reconnect later.');
+    if (!tokenMatches(presentedToken(request, url), options.token)) {
+      return refuse(socket, 401, 'Missing or wrong token: send `Authorization: Bearer TOKEN` or `?token=TOKEN`.');
+    }
+    const since = parseSince(url.searchParams.get('since'));
+    if (since === 'invalid') return refuse(socket, 400, 'since must be a non-negative integer event seq.');
+    wss.handleUpgrade(request, socket, head, (ws) => {
+      const last = log.lastSeq();
+      // A since beyond the log's end comes from another database; hello tells the client, and it starts over.
+      const start = since === undefined ? last : Math.min(since, last);
+      const remote = `${request.socket.remoteAddress ?? '?'}:${request.socket.remotePort ?? '?'}`;
+      const session = new StreamSession(nextId++, ws, remote, log, limits, start);
+      sessions.set(ws, session);
+      ws.on('close', () => sessions.delete(ws));
+      ws.on('error', () => ws.terminate());
+      // Clients have nothing to say; ignore whatever they send.
+      ws.on('message', () => undefined);
+      session.start();
+    });
+  };
+  server.on('upgrade', onUpgrade);
+
+  return {
+    clients: () => [...sessions.values()].map((s) => s.stats()),
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      clearInterval(heartbeat);
+      unsubscribe();
+      server.off('upgrade', onUpgrade);
+      const gone = [...sessions.keys()].map(
+        (ws) => new Promise<void>((resolve) => (ws.readyState === ws.CLOSED ? resolve() : ws.once('close', () => resolve()))),
+      );
+      for (const session of sessions.values()) session.close(CLOSE_GOING_AWAY, 'server shutting down');
+      await Promise.all(gone);
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+    },
+  };
+}
+
+/** `?since=` → a seq, undefined when absent, or 'invalid'. */
+function parseSince(raw: string | null): number | undefined | 'invalid' {
+  if (raw === null || raw === '') return undefined;
+  if (!/^\d{1,15}$/.test(raw)) return 'invalid';
+  return Number(raw);
+}
+
+const REASONS: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 404: 'Not Found', 503: 'Service Unavailable' };
+
+function refuse(socket: Duplex, status: 400 | 401 | 404 | 503, message: string): void {
+  const body = JSON.stringify({ error: message });
+  const auth = status === 401 ? 'WWW-Authenticate: Bearer\r\n' : '';
+  socket.end(
+    `HTTP/1.1 ${status} ${REASONS[status] ?? ''}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n${auth}Connection: close\r\n\r\n${body}`,
+  );
+}
