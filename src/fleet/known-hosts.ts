@@ -1,0 +1,154 @@
+/**
+ * OpenSSH known_hosts checking for every connection: plain `host`, `[host]:port`, hashed `|1|salt|hash`
+ * and wildcard entries, any key type sshpk reads. Unknown keys are refused unless accepting new keys;
+ * a changed key is always refused with the file, the line and what to do.
+ */
+import { createHmac } from 'node:crypto';
+import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import micromatch from 'micromatch';
+import sshpk from 'sshpk';
+import { DeviceError } from '../ios/driver/errors.js';
+import { assertNever } from '../util/assert-never.js';
+
+type Entry = {
+  readonly line: number;
+  readonly marker: '' | '@revoked' | '@cert-authority';
+  readonly hosts: string;
+  readonly keyType: string;
+  readonly blob: Buffer;
+};
+
+/** The verdict on a presented host key. */
+export type HostKeyVerdict =
+  | { readonly kind: 'known' }
+  | { readonly kind: 'unknown' }
+  | { readonly kind: 'changed'; readonly line: number; readonly keyType: string }
+  | { readonly kind: 'revoked'; readonly line: number };
+
+/** The name OpenSSH files a host under: `host` on port 22, `[host]:port` otherwise. */
+export function knownHostsName(host: string, port: number): string {
+  return port === 22 ? host : `[${host}]:${port}`;
+}
+
+function keyTypeOf(blob: Buffer): string {
+  if (blob.length < 4) return 'unknown';
+  const length = blob.readUInt32BE(0);
+  return blob.subarray(4, 4 + length).toString('ascii');
+}
+
+/** SHA256 fingerprint as OpenSSH prints it. */
+export function fingerprintOf(blob: Buffer): string {
+  try {
+    return sshpk.parseKey(blob, 'rfc4253').fingerprint('sha256').toString();
+  } catch {
+    return 'unreadable key';
+  }
+}
+
+function hostMatches(patterns: string, name: string, host: string): boolean {
+  if (patterns.startsWith('|1|')) {
+    const [, , salt, hash] = patterns.split('|');
+    if (!salt || !hash) return false;
+    const digest = createHmac('sha1', Buffer.from(salt, 'base64')).update(name).digest('base64');
+    return digest === hash;
+  }
+  let matched = false;
+  for (const pattern of patterns.split(',')) {
+    const negated = pattern.startsWith('!');
+    const body = negated ? pattern.slice(1) : pattern;
+    // `host` entries cover port 22 only; other ports are written `[host]:port`.
+    const hit = body.includes('*') || body.includes('?') ? micromatch.isMatch(name, body) || (name === host && micromatch.isMatch(host, body)) : body === name;
+    if (hit && negated) return false;
+    if (hit) matched = true;
+  }
+  return matched;
+}
+
+/** One known_hosts file, read once and appended to when new keys are accepted. */
+export class KnownHosts {
+  private entries: Entry[] | null = null;
+
+  constructor(
+    /** Path of the known_hosts file. */
+    readonly file: string,
+    /** Record keys of hosts not yet known (`--accept-new-host-keys`). */
+    readonly acceptNew = false,
+  ) {}
+
+  private load(): Entry[] {
+    if (this.entries) return this.entries;
+    const entries: Entry[] = [];
+    if (existsSync(this.file)) {
+      const lines = readFileSync(this.file, 'utf8').split(/\r?\n/);
+      lines.forEach((text, index) => {
+        const trimmed = text.trim();
+        if (trimmed === '' || trimmed.startsWith('#')) return;
+        const fields = trimmed.split(/\s+/);
+        const marker = fields[0] === '@revoked' || fields[0] === '@cert-authority' ? fields.shift() : '';
+        const [hosts, keyType, base64] = fields;
+        if (!hosts || !keyType || !base64) return;
+        try {
+          // sshpk validates that the entry holds a readable key of its stated type.
+          sshpk.parseKey(`${keyType} ${base64}`, 'ssh');
+        } catch {
+          return;
+        }
+        entries.push({ line: index + 1, marker: (marker ?? '') as Entry['marker'], hosts, keyType, blob: Buffer.from(base64, 'base64') });
+      });
+    }
+    this.entries = entries;
+    return entries;
+  }
+
+  /** Compares a presented key with the file. */
+  verdict(host: string, port: number, key: Buffer): HostKeyVerdict {
+    const name = knownHostsName(host, port);
+    const relevant = this.load().filter((e) => e.marker !== '@cert-authority' && hostMatches(e.hosts, name, host));
+    const revoked = relevant.find((e) => e.marker === '@revoked' && e.blob.equals(key));
+    if (revoked) return { kind: 'revoked', line: revoked.line };
+    const plain = relevant.filter((e) => e.marker === '');
+    if (plain.some((e) => e.blob.equals(key))) return { kind: 'known' };
+    const type = keyTypeOf(key);
+    const sameType = plain.find((e) => e.keyType === type) ?? plain[0];
+    if (sameType) return { kind: 'changed', line: sameType.line, keyType: sameType.keyType };
+    return { kind: 'unknown' };
+  }
+
+  /** Checks a key for ssh2's hostVerifier: null accepts; a DeviceError('hostkey') refuses and says what to do. */
+  check(deviceName: string, host: string, port: number, key: Buffer): DeviceError | null {
+    const verdict = this.verdict(host, port, key);
+    const name = knownHostsName(host, port);
+    switch (verdict.kind) {
+      case 'known':
+        return null;
+      case 'unknown':
+        if (this.acceptNew) {
+          this.record(name, key);
+          return null;
+        }
+        return new DeviceError(
+          'hostkey',
+          `${deviceName}: the host key of ${name} (${keyTypeOf(key)} ${fingerprintOf(key)}) is not in ${this.file}. ` +
+            'Check the fingerprint on the device, then run again with --accept-new-host-keys to record it.',
+        );
+      case 'changed':
+        return new DeviceError(
+          'hostkey',
+          `${deviceName}: the host key of ${name} has CHANGED: it is now ${keyTypeOf(key)} ${fingerprintOf(key)}, ` +
+            `not the ${verdict.keyType} key at ${this.file}:${verdict.line}. This can be an attack. ` +
+            `If the device was really re-keyed, check its fingerprint, then run: ssh-keygen -R "${name}" -f ${this.file}`,
+        );
+      case 'revoked':
+        return new DeviceError('hostkey', `${deviceName}: the host key of ${name} is revoked at ${this.file}:${verdict.line}; the connection is refused.`);
+      default:
+        return assertNever(verdict, 'host key verdict');
+    }
+  }
+
+  private record(name: string, key: Buffer): void {
+    mkdirSync(dirname(this.file), { recursive: true });
+    appendFileSync(this.file, `${name} ${keyTypeOf(key)} ${key.toString('base64')}\n`, { mode: 0o600 });
+    this.load().push({ line: -1, marker: '', hosts: name, keyType: keyTypeOf(key), blob: key });
+  }
+}

@@ -1,0 +1,138 @@
+/**
+ * Runs one task per device with bounded concurrency. Every device ends as a result value; one failing
+ * device never stops the others. Progress is an async stream of FleetEvents.
+ */
+import { join } from 'node:path';
+import pLimit from 'p-limit';
+import { AbortError } from '../errors.js';
+import { DeviceError, type DeviceErrorKind } from '../ios/driver/errors.js';
+import { IosSession } from '../ios/driver/session.js';
+import { Transcript } from '../ios/driver/transcript.js';
+import { AsyncQueue } from './async-queue.js';
+import { resolveDevice, type CredentialContext } from './credentials.js';
+import type { InventoryHost } from './inventory.js';
+
+/** `error` of a fleet result (../shared/CLI.md). */
+export type FleetError = { readonly kind: DeviceErrorKind; readonly message: string };
+
+/** One device's result, exactly the CLI.md shape plus its duration. */
+export type FleetResult = {
+  readonly host: string;
+  readonly ok: boolean;
+  readonly changed: boolean;
+  readonly commands: readonly string[];
+  readonly data: unknown;
+  readonly error: FleetError | null;
+  /** Wall time of this device, milliseconds (not part of the JSON contract; output drops it). */
+  readonly durationMs: number;
+};
+
+export type FleetSummary = { readonly total: number; readonly ok: number; readonly failed: number; readonly changed: number };
+
+/** Progress of a run. */
+export type FleetEvent =
+  | { readonly type: 'device-started'; readonly host: string }
+  | { readonly type: 'device-succeeded'; readonly result: FleetResult }
+  | { readonly type: 'device-failed'; readonly result: FleetResult }
+  | { readonly type: 'run-finished'; readonly results: readonly FleetResult[]; readonly summary: FleetSummary };
+
+/** What a task reports; `error` marks the device failed while keeping what it did (e.g. a restore). */
+export type DeviceTaskOutcome = {
+  readonly changed?: boolean;
+  readonly commands?: readonly string[];
+  readonly data?: unknown;
+  readonly error?: DeviceError;
+};
+
+/** The work for one device, given its open session. */
+export type DeviceTask = (session: IosSession, host: InventoryHost) => Promise<DeviceTaskOutcome>;
+
+export type FleetRunOptions = {
+  readonly context: CredentialContext;
+  /** Devices at once; default 50. */
+  readonly concurrency?: number;
+  readonly commandTimeoutMs: number;
+  readonly connectTimeoutMs: number;
+  /** Keep each device's transcript here as `<host>.log`, secrets masked. */
+  readonly logDir?: string | undefined;
+  /** Connection attempts (connection failures only). */
+  readonly attempts?: number;
+};
+
+/** Totals of a list of results. */
+export function summarize(results: readonly FleetResult[]): FleetSummary {
+  const ok = results.filter((r) => r.ok).length;
+  return { total: results.length, ok, failed: results.length - ok, changed: results.filter((r) => r.changed).length };
+}
+
+function toFleetError(error: unknown): FleetError {
+  if (error instanceof DeviceError) return { kind: error.kind, message: error.message };
+  // Credentials that cannot be resolved (an unset password-env, an unreadable key) fail that device only.
+  if (error instanceof AbortError) return { kind: 'auth', message: error.tryMessage ? `${error.message} ${error.tryMessage}` : error.message };
+  return { kind: 'cli', message: `unexpected failure: ${error instanceof Error ? error.message : String(error)}` };
+}
+
+async function runOne(host: InventoryHost, task: DeviceTask, options: FleetRunOptions): Promise<FleetResult> {
+  const started = performance.now();
+  const transcript = new Transcript(options.logDir ? join(options.logDir, `${host.name}.log`) : undefined);
+  let session: IosSession | undefined;
+  try {
+    const { target, enableSecret } = await resolveDevice(host, options.context);
+    session = await IosSession.open(target, {
+      connectTimeoutMs: options.connectTimeoutMs,
+      commandTimeoutMs: options.commandTimeoutMs,
+      enableSecret,
+      transcript,
+      ...(options.attempts !== undefined ? { attempts: options.attempts } : {}),
+    });
+    const outcome = await task(session, host);
+    const error = outcome.error ? toFleetError(outcome.error) : null;
+    return {
+      host: host.name,
+      ok: error === null,
+      changed: outcome.changed ?? false,
+      commands: outcome.commands ?? [],
+      data: outcome.data ?? {},
+      error,
+      durationMs: performance.now() - started,
+    };
+  } catch (error) {
+    return { host: host.name, ok: false, changed: false, commands: [], data: {}, error: toFleetError(error), durationMs: performance.now() - started };
+  } finally {
+    session?.close();
+    try {
+      transcript.flush();
+    } catch {
+      // A transcript that cannot be written must not change the device's result.
+    }
+  }
+}
+
+/** Runs `task` on every host; iterate the returned stream for progress. The last event is `run-finished`. */
+export function runFleet(hosts: readonly InventoryHost[], task: DeviceTask, options: FleetRunOptions): AsyncIterable<FleetEvent> {
+  const events = new AsyncQueue<FleetEvent>();
+  const limit = pLimit(Math.max(1, options.concurrency ?? 50));
+  const results: FleetResult[] = [];
+  void Promise.all(
+    hosts.map((host) =>
+      limit(async () => {
+        events.push({ type: 'device-started', host: host.name });
+        const result = await runOne(host, task, options);
+        results.push(result);
+        events.push(result.ok ? { type: 'device-succeeded', result } : { type: 'device-failed', result });
+      }),
+    ),
+  ).then(() => {
+    const order = new Map(hosts.map((h, i) => [h.name, i]));
+    results.sort((a, b) => (order.get(a.host) ?? 0) - (order.get(b.host) ?? 0));
+    events.push({ type: 'run-finished', results, summary: summarize(results) });
+    events.end();
+  });
+  return events;
+}
+
+/** Runs to the end and returns the results in inventory order. */
+export async function collectFleet(stream: AsyncIterable<FleetEvent>): Promise<{ results: readonly FleetResult[]; summary: FleetSummary }> {
+  for await (const event of stream) if (event.type === 'run-finished') return { results: event.results, summary: event.summary };
+  return { results: [], summary: summarize([]) };
+}

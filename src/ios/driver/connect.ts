@@ -1,0 +1,171 @@
+/**
+ * Opens an authenticated ssh2 connection to one device: TCP with Nagle off, optional jump host,
+ * host-key check on every connection, connect timeout, and retries for connection failures only.
+ */
+import net from 'node:net';
+import type { Duplex } from 'node:stream';
+import { Client, type Algorithms, type ConnectConfig } from 'ssh2';
+import { DeviceError, isRetryableConnectError } from './errors.js';
+
+/** Old IOS images only speak these (per device or group: `legacy-algorithms: true`). */
+export const LEGACY_ALGORITHMS: Algorithms = {
+  kex: {
+    append: ['diffie-hellman-group14-sha1', 'diffie-hellman-group1-sha1'],
+    prepend: [],
+    remove: [],
+  },
+  cipher: { append: ['aes128-cbc', 'aes256-cbc', '3des-cbc'], prepend: [], remove: [] },
+  serverHostKey: { append: ['ssh-rsa'], prepend: [], remove: [] },
+};
+
+/** Decides about a presented host key: null accepts it, a DeviceError('hostkey') refuses it. */
+export type HostKeyCheck = (key: Buffer) => DeviceError | null;
+
+/** How to authenticate; secrets stay in memory only. */
+export type SshCredentials = {
+  readonly username: string;
+  readonly password?: string | undefined;
+  readonly privateKey?: Buffer | string | undefined;
+  readonly passphrase?: string | undefined;
+  /** ssh-agent socket (SSH_AUTH_SOCK). */
+  readonly agent?: string | undefined;
+};
+
+/** Where and how to connect. */
+export type SshTarget = {
+  /** Name used in messages (the inventory name). */
+  readonly name: string;
+  readonly host: string;
+  readonly port: number;
+  readonly credentials: SshCredentials;
+  readonly checkHostKey: HostKeyCheck;
+  readonly legacyAlgorithms?: boolean | undefined;
+  /** Reach the device through this host (forwardOut). */
+  readonly jump?: SshTarget | undefined;
+};
+
+export type ConnectOptions = {
+  /** TCP connect plus SSH handshake and authentication, milliseconds. */
+  readonly connectTimeoutMs: number;
+  /** Attempts for connection failures (refused, timed out before authentication); default 3. */
+  readonly attempts?: number;
+  /** First back-off delay; doubles per attempt. Default 200 ms. */
+  readonly backoffMs?: number;
+};
+
+/** An open connection plus whatever it rides on (a jump host), closed together. */
+export type SshConnection = {
+  readonly client: Client;
+  close(): void;
+};
+
+function tcpConnect(host: string, port: number, name: string, timeoutMs: number): Promise<net.Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect({ host, port });
+    socket.setNoDelay(true);
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new DeviceError('timeout', `${name}: no TCP connection to ${host}:${port} within ${timeoutMs} ms`));
+    }, timeoutMs);
+    socket.once('connect', () => {
+      clearTimeout(timer);
+      resolve(socket);
+    });
+    socket.once('error', (error: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
+      reject(new DeviceError('unreachable', `${name}: cannot connect to ${host}:${port} (${error.code ?? error.message})`));
+    });
+  });
+}
+
+function forwardThrough(jump: SshConnection, target: SshTarget): Promise<Duplex> {
+  return new Promise((resolve, reject) => {
+    jump.client.forwardOut('127.0.0.1', 0, target.host, target.port, (error, stream) => {
+      if (error) {
+        reject(new DeviceError('unreachable', `${target.name}: the jump host cannot reach ${target.host}:${target.port} (${error.message})`));
+      } else resolve(stream);
+    });
+  });
+}
+
+function handshake(target: SshTarget, sock: Duplex, timeoutMs: number): Promise<Client> {
+  return new Promise((resolve, reject) => {
+    const client = new Client();
+    let hostKeyRefusal: DeviceError | null = null;
+    const { credentials } = target;
+    const config: ConnectConfig = {
+      sock,
+      username: credentials.username,
+      readyTimeout: timeoutMs,
+      keepaliveInterval: 0,
+      tryKeyboard: credentials.password !== undefined,
+      hostVerifier: (key: Buffer): boolean => {
+        hostKeyRefusal = target.checkHostKey(key);
+        return hostKeyRefusal === null;
+      },
+      ...(credentials.password !== undefined ? { password: credentials.password } : {}),
+      ...(credentials.privateKey !== undefined ? { privateKey: credentials.privateKey } : {}),
+      ...(credentials.passphrase !== undefined ? { passphrase: credentials.passphrase } : {}),
+      ...(credentials.agent !== undefined ? { agent: credentials.agent } : {}),
+      ...(target.legacyAlgorithms ? { algorithms: LEGACY_ALGORITHMS } : {}),
+    };
+    const onError = (error: Error & { level?: string }) => {
+      client.removeListener('ready', onReady);
+      client.end();
+      if (hostKeyRefusal) reject(hostKeyRefusal);
+      else if (error.level === 'client-authentication') {
+        reject(new DeviceError('auth', `${target.name}: authentication as "${credentials.username}" failed at ${target.host}:${target.port}`));
+      } else if (error.level === 'client-timeout') {
+        reject(new DeviceError('timeout', `${target.name}: no SSH handshake with ${target.host}:${target.port} within ${timeoutMs} ms`));
+      } else {
+        reject(new DeviceError('unreachable', `${target.name}: SSH to ${target.host}:${target.port} failed (${error.message})`));
+      }
+    };
+    const onReady = () => {
+      client.removeListener('error', onError);
+      resolve(client);
+    };
+    client.once('ready', onReady);
+    client.once('error', onError);
+    // Many IOS images ask for the password through keyboard-interactive.
+    client.on('keyboard-interactive', (_name, _instructions, _lang, prompts, finish) => {
+      finish(prompts.map(() => credentials.password ?? ''));
+    });
+    client.connect(config);
+  });
+}
+
+async function connectOnce(target: SshTarget, timeoutMs: number): Promise<SshConnection> {
+  const jump = target.jump ? await connectOnce(target.jump, timeoutMs) : undefined;
+  try {
+    const sock: Duplex = jump ? await forwardThrough(jump, target) : await tcpConnect(target.host, target.port, target.name, timeoutMs);
+    const client = await handshake(target, sock, timeoutMs);
+    // Errors after the handshake surface through the session; keep them from crashing the process.
+    client.on('error', () => undefined);
+    return {
+      client,
+      close: () => {
+        client.end();
+        jump?.close();
+      },
+    };
+  } catch (error) {
+    jump?.close();
+    throw error;
+  }
+}
+
+/** Connects and authenticates, retrying with exponential back-off only while nothing was sent to the device. */
+export async function connectSsh(target: SshTarget, options: ConnectOptions): Promise<SshConnection> {
+  const attempts = Math.max(1, options.attempts ?? 3);
+  let delay = options.backoffMs ?? 200;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await connectOnce(target, options.connectTimeoutMs);
+    } catch (error) {
+      if (attempt >= attempts || !isRetryableConnectError(error)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, delay));
+      delay *= 2;
+    }
+  }
+}

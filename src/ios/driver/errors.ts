@@ -1,0 +1,36 @@
+/** Typed failures of one device session; the fleet runner turns them into per-device results. */
+
+/** Error kinds of a fleet result (../shared/CLI.md, Fleet results). */
+export const DEVICE_ERROR_KINDS = ['auth', 'hostkey', 'timeout', 'unreachable', 'cli', 'verify', 'parse'] as const;
+export type DeviceErrorKind = (typeof DEVICE_ERROR_KINDS)[number];
+
+/** A failure of one device: its kind decides the `error.kind` of the fleet result. */
+export class DeviceError extends Error {
+  override readonly name: string = 'DeviceError';
+  constructor(
+    readonly kind: DeviceErrorKind,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** A `%` error line printed by IOS in reply to a command. */
+export class CliError extends DeviceError {
+  override readonly name = 'CliError';
+  constructor(
+    /** The command as typed. */
+    readonly command: string,
+    /** The `%` line, e.g. `% Invalid input detected at '^' marker.` */
+    readonly errorLine: string,
+    /** Everything the device printed in reply. */
+    readonly output: string,
+  ) {
+    super('cli', `"${command}" was refused: ${errorLine}`);
+  }
+}
+
+/** True when a failure happened before any command was sent, so retrying cannot repeat a change. */
+export function isRetryableConnectError(error: unknown): boolean {
+  return error instanceof DeviceError && (error.kind === 'unreachable' || error.kind === 'timeout') && !(error instanceof CliError);
+}
