@@ -1,0 +1,85 @@
+/** Builds the CallHomeMessage of one event for one profile (ios-call-home.md §6.2–§6.4; C76). */
+import type { CallHomeConfig, MessageKind } from '../../domain/callhome.js';
+import type { Attachment, CallHomeMessage, Card } from '../../domain/message.js';
+import type { DeviceIdentity } from '../types.js';
+
+/** What an event contributes to a message, independent of the profile it goes to. */
+export type MessageContent = {
+  readonly kind: MessageKind;
+  readonly subType: string;
+  readonly severity: number;
+  readonly eventName: string;
+  readonly description: string;
+  readonly cards: readonly Card[];
+  readonly serviceRequest?: string;
+  readonly forwardAddress?: string;
+  readonly ccoId?: string;
+};
+
+/** AML builder version the sample carries. */
+export const BUILDER_VERSION = '2.0';
+
+/** The `show version` banner as the SystemDescription AD carries it (single line). */
+export function systemDescription(identity: DeviceIdentity): string {
+  return `Cisco IOS Software [Amsterdam], Virtual XE Software (X86_64_LINUX_IOSD-UNIVERSALK9-M), Version ${identity.softwareVersion}, RELEASE SOFTWARE (fc3) Technical Support: http://www.cisco.com/techsupport Copyright (c) 1986-2021 by Cisco Systems, Inc.`;
+}
+
+/** UDI device ID `model@C@serial`. */
+export function deviceId(identity: DeviceIdentity): string {
+  return `${identity.model}@C@${identity.serial}`;
+}
+
+export type BuildArgs = {
+  readonly identity: DeviceIdentity;
+  readonly config: CallHomeConfig;
+  readonly content: MessageContent;
+  readonly messageId: string;
+  readonly groupId: string;
+  readonly eventTime: string;
+  readonly to: string;
+  readonly profileName: string;
+  readonly attachments: readonly Attachment[];
+};
+
+/** Assembles a full-mode message; anonymous blanking and privacy are applied afterwards. */
+export function buildMessage(args: BuildArgs): CallHomeMessage {
+  const { identity, config, content } = args;
+  return {
+    messageId: args.messageId,
+    groupId: args.groupId,
+    kind: content.kind,
+    subType: content.subType,
+    severity: content.severity,
+    eventName: content.eventName,
+    eventTime: args.eventTime,
+    description: content.description,
+    to: args.to,
+    brand: 'Cisco Systems',
+    series: identity.series,
+    hostname: identity.hostname,
+    contactName: '',
+    contactEmail: config.contactEmail ?? '',
+    phoneNumber: config.phoneNumber ?? '',
+    streetAddress: config.streetAddress ?? '',
+    customerId: config.customerId ?? '',
+    siteId: config.siteId ?? '',
+    contractId: config.contractId ?? '',
+    deviceId: deviceId(identity),
+    ccoId: content.ccoId ?? '',
+    idToken: '',
+    model: identity.model,
+    hardwareVersion: identity.hardwareVersion,
+    serialNumber: identity.serial,
+    partNumber: identity.partNumber,
+    softwareVersion: identity.softwareVersion,
+    systemObjectId: identity.systemObjectId,
+    systemDescription: systemDescription(identity),
+    builderName: identity.series.split(' ')[0] || identity.model,
+    builderVersion: BUILDER_VERSION,
+    profileName: args.profileName,
+    ...(content.serviceRequest ? { serviceRequest: content.serviceRequest } : {}),
+    ...(content.forwardAddress ? { forwardAddress: content.forwardAddress } : {}),
+    cards: content.cards,
+    attachments: args.attachments,
+  };
+}

@@ -1,0 +1,90 @@
+/**
+ * SMTP delivery and the mail-server probe (ios-call-home.md §7.1, C79, C58). Servers are tried in
+ * ascending priority number; each is tried `attemptsPerServer` times, and the whole sequence is
+ * repeated `rounds` times before the message counts as failed (3 × and 2 rounds, as the service
+ * overview describes). IOS does not use STARTTLS, and neither does the lab.
+ */
+import nodemailer from 'nodemailer';
+import type { MailServer } from '../../domain/callhome.js';
+
+/** One e-mail as Call Home sends it. */
+export type OutgoingMail = {
+  readonly from: string;
+  readonly replyTo?: string;
+  readonly to: readonly string[];
+  readonly subject: string;
+  readonly text: string;
+};
+
+export type SmtpOptions = {
+  /** TCP port of every mail server (IOS always uses 25; the lab's is configurable). */
+  readonly port: number;
+  /** EHLO name: the device hostname. */
+  readonly clientName: string;
+  readonly timeoutMs: number;
+  readonly attemptsPerServer: number;
+  readonly rounds: number;
+  /** Stops further attempts (engine shutdown). */
+  readonly signal?: AbortSignal;
+};
+
+export type SmtpResult = { readonly ok: true; readonly server: string } | { readonly ok: false; readonly reason: string };
+
+/** Mail servers in the order Call Home tries them. */
+export function byPriority(servers: readonly MailServer[]): MailServer[] {
+  return [...servers].sort((a, b) => a.priority - b.priority);
+}
+
+function transportFor(host: string, options: { port: number; clientName: string; timeoutMs: number }) {
+  return nodemailer.createTransport({
+    host,
+    port: options.port,
+    secure: false,
+    ignoreTLS: true,
+    name: options.clientName,
+    connectionTimeout: options.timeoutMs,
+    greetingTimeout: options.timeoutMs,
+    socketTimeout: options.timeoutMs,
+  });
+}
+
+/** Sends `mail` through the first server that takes it; never throws. */
+export async function sendMail(servers: readonly MailServer[], mail: OutgoingMail, options: SmtpOptions): Promise<SmtpResult> {
+  if (servers.length === 0) return { ok: false, reason: 'no mail server configured' };
+  let lastReason = 'not attempted';
+  for (let round = 0; round < options.rounds; round += 1) {
+    for (const server of byPriority(servers)) {
+      for (let attempt = 0; attempt < options.attemptsPerServer; attempt += 1) {
+        if (options.signal?.aborted) return { ok: false, reason: 'Call Home stopped' };
+        const transport = transportFor(server.host, options);
+        try {
+          await transport.sendMail({
+            from: mail.from,
+            replyTo: mail.replyTo,
+            to: [...mail.to],
+            subject: mail.subject,
+            text: mail.text,
+          });
+          return { ok: true, server: server.host };
+        } catch (error) {
+          lastReason = `${server.host}: ${error instanceof Error ? error.message : String(error)}`;
+        } finally {
+          transport.close();
+        }
+      }
+    }
+  }
+  return { ok: false, reason: lastReason };
+}
+
+/** Connects, says EHLO and QUIT; true when the server answered. */
+export async function probeMailServer(host: string, options: { port: number; clientName: string; timeoutMs: number }): Promise<boolean> {
+  const transport = transportFor(host, options);
+  try {
+    return await transport.verify();
+  } catch {
+    return false;
+  } finally {
+    transport.close();
+  }
+}
