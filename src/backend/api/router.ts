@@ -1,0 +1,199 @@
+/** The REST API under /api/v1 (contract 3): JSON, bearer token, filters, cursor pagination, CSV reports. */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { z } from 'zod';
+import { isSeverityKeyword, severityLevel } from '../../domain/severity.js';
+import type { BackendService } from '../service.js';
+import { toCsv } from './csv.js';
+import { buildReport, REPORT_KINDS, type ReportKind } from './reports.js';
+
+type Reply = { status: number; body: unknown; csv?: string };
+type Route = { method: string; pattern: RegExp; auth: boolean; handle: (p: string[], url: URL, body: unknown) => Reply };
+
+const json = (status: number, body: unknown): Reply => ({ status, body });
+const notFound = (what: string): Reply => json(404, { error: 'not-found', reason: `${what} does not exist.` });
+
+const MessagesQuery = z.object({
+  device: z.string().optional(),
+  type: z.string().optional(),
+  severity: z.string().optional().transform((s, c) => {
+    if (s === undefined || s === '') return undefined;
+    if (/^\d$/.test(s)) return Number(s);
+    if (isSeverityKeyword(s)) return severityLevel(s);
+    c.addIssue({ code: 'custom', message: 'must be 0-9 or a Call Home severity keyword' });
+    return z.NEVER;
+  }),
+  since: z.string().optional(),
+  until: z.string().optional(),
+  q: z.string().optional(),
+  cursor: z.string().optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+});
+
+const ConfirmBody = z.object({ token: z.string().min(1) });
+
+/** Builds the API request handler over the service; `check` validates the bearer token. */
+export function createApiHandler(service: BackendService, check: (req: IncomingMessage) => boolean) {
+  const { store } = service;
+  const routes: Route[] = [
+    { method: 'GET', pattern: /^\/health$/, auth: false, handle: () => json(200, { ok: true }) },
+    { method: 'GET', pattern: /^\/devices$/, auth: true, handle: () => json(200, { devices: store.listDevices() }) },
+    {
+      method: 'GET',
+      pattern: /^\/devices\/([^/]+)$/,
+      auth: true,
+      handle: ([serial = '']) => {
+        const d = store.getDevice(serial);
+        return d ? json(200, d) : notFound(`Device ${serial}`);
+      },
+    },
+    {
+      method: 'GET',
+      pattern: /^\/messages$/,
+      auth: true,
+      handle: (_p, url) => {
+        const q = MessagesQuery.safeParse(Object.fromEntries(url.searchParams));
+        if (!q.success) return json(400, { error: 'bad-query', reason: q.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') });
+        return json(200, store.listMessages(q.data));
+      },
+    },
+    {
+      method: 'GET',
+      pattern: /^\/messages\/(\d+)$/,
+      auth: true,
+      handle: ([id = '']) => {
+        const m = store.getMessage(Number(id));
+        return m ? json(200, m) : notFound(`Message ${id}`);
+      },
+    },
+    { method: 'GET', pattern: /^\/registrations$/, auth: true, handle: () => json(200, { registrations: store.listRegistrations().map(({ tokenHash: _hash, ...r }) => ({ ...r, locked: r.failedAttempts >= 10 })) }) },
+    {
+      method: 'POST',
+      pattern: /^\/registrations\/([^/]+)\/confirm$/,
+      auth: true,
+      handle: ([serial = ''], _u, body) => {
+        const b = ConfirmBody.safeParse(body);
+        if (!b.success) return json(400, { error: 'bad-body', reason: 'Send {"token": "<token from the Pending Registration e-mail>"}.' });
+        const r = service.confirm(serial, b.data.token);
+        if (r.ok) {
+          const { tokenHash: _hash, ...reg } = r.value;
+          return json(200, { registration: reg });
+        }
+        const status = r.error.kind === 'unknown' ? 404 : r.error.kind === 'locked' ? 423 : r.error.kind === 'not-pending' ? 409 : 403;
+        return json(status, { error: r.error.kind, reason: r.error.message });
+      },
+    },
+    {
+      method: 'DELETE',
+      pattern: /^\/registrations\/([^/]+)$/,
+      auth: true,
+      handle: ([serial = '']) => (service.deleteRegistration(serial) ? json(200, { ok: true }) : notFound(`Registration ${serial}`)),
+    },
+    { method: 'GET', pattern: /^\/contracts$/, auth: true, handle: () => json(200, { contracts: store.listContracts() }) },
+    {
+      method: 'POST',
+      pattern: /^\/contracts$/,
+      auth: true,
+      handle: (_p, _u, body) => {
+        const parsed = ContractsBody.safeParse(body);
+        if (!parsed.success) return json(400, { error: 'bad-body', reason: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') });
+        return json(200, service.importContracts(parsed.data.contracts));
+      },
+    },
+    { method: 'GET', pattern: /^\/cases$/, auth: true, handle: () => json(200, { cases: store.listCases() }) },
+    {
+      method: 'GET',
+      pattern: /^\/cases\/([^/]+)$/,
+      auth: true,
+      handle: ([key = '']) => {
+        const c = /^\d{1,6}$/.test(key) ? store.getCase(Number(key)) : store.getCaseByNumber(key);
+        return c ? json(200, c) : notFound(`Case ${key}`);
+      },
+    },
+    { method: 'GET', pattern: /^\/notifications$/, auth: true, handle: (_p, url) => json(200, { notifications: store.listNotifications(Math.min(1000, Number(url.searchParams.get('limit') ?? 200) || 200)) }) },
+    { method: 'GET', pattern: /^\/stats$/, auth: true, handle: () => json(200, stats(service)) },
+    {
+      method: 'GET',
+      pattern: /^\/reports\/([a-z]+)$/,
+      auth: true,
+      handle: ([kind = ''], url) => {
+        if (!(REPORT_KINDS as readonly string[]).includes(kind)) return json(404, { error: 'not-found', reason: `Report "${kind}" does not exist; use ${REPORT_KINDS.join(', ')}.` });
+        const report = buildReport(store, kind as ReportKind);
+        return url.searchParams.get('format') === 'csv' ? { status: 200, body: null, csv: toCsv(report.columns, report.rows) } : json(200, report);
+      },
+    },
+  ];
+
+  return async (req: IncomingMessage, res: ServerResponse, path: string, url: URL): Promise<void> => {
+    const matching = routes.filter((r) => r.pattern.test(path));
+    const route = matching.find((r) => r.method === req.method);
+    let reply: Reply;
+    if (!route) {
+      reply = matching.length ? json(405, { error: 'method', reason: `${req.method ?? ''} is not allowed on ${path}.` }) : notFound(`The API path ${path}`);
+    } else if (route.auth && !check(req)) {
+      reply = json(401, { error: 'unauthorized', reason: 'Send Authorization: Bearer <token> (the token `callhome serve` was started with).' });
+    } else {
+      let body: unknown = null;
+      if (req.method === 'POST') {
+        const text = await readSmall(req);
+        if (text === null) reply = json(413, { error: 'too-large', reason: 'API request bodies are limited to 16 MiB.' });
+        try {
+          body = text ? JSON.parse(text) : {};
+        } catch {
+          body = undefined;
+        }
+      }
+      const params = (route.pattern.exec(path) ?? []).slice(1).map((p) => decodeURIComponent(p));
+      reply ??= route.handle(params, url, body);
+    }
+    if (reply.csv !== undefined) {
+      res.writeHead(reply.status, { 'content-type': 'text/csv; charset=utf-8' });
+      res.end(reply.csv);
+      return;
+    }
+    const text = JSON.stringify(reply.body);
+    res.writeHead(reply.status, { 'content-type': 'application/json', ...(reply.status === 401 ? { 'www-authenticate': 'Bearer' } : {}) });
+    res.end(text);
+  };
+}
+
+const ContractsBody = z.object({
+  contracts: z.array(
+    z.object({
+      serial: z.string().min(1),
+      contractNumber: z.string().default(''),
+      contractType: z.string().default('direct'),
+      company: z.string().default(''),
+      expiresAt: z.string().nullable().default(null),
+    }),
+  ),
+});
+
+function readSmall(req: IncomingMessage): Promise<string | null> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > 16 * 1024 * 1024) {
+        req.pause();
+        resolve(null);
+      } else chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function stats(service: BackendService) {
+  const { store } = service;
+  const devices = store.listDevices();
+  const byRegistration: Record<string, number> = {};
+  for (const d of devices) byRegistration[d.registration] = (byRegistration[d.registration] ?? 0) + 1;
+  const cases = store.listCases();
+  return {
+    devices: devices.length,
+    byRegistration,
+    cases: { total: cases.length, open: cases.filter((c) => c.status !== 'closed').length },
+    lastSeq: store.lastSeq(),
+  };
+}

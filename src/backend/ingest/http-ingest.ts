@@ -1,0 +1,79 @@
+/** The device-facing HTTP(S) endpoint: POST Call Home XML to DDCE_SERVICE_PATH (ios-call-home.md §7.2). */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { MAX_MESSAGE_SIZE } from '../../domain/callhome.js';
+import type { Transport } from '../../events/protocol.js';
+import type { BackendService } from '../service.js';
+import { parseCallHomeXml } from './parse-xml.js';
+import { refusalStatus, type Refusal } from './refusal.js';
+
+const ACCEPTED_TYPES = ['application/soap+xml', 'application/xml', 'text/xml'];
+
+function send(res: ServerResponse, status: number, body: unknown, close = false): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...(close ? { connection: 'close' } : {}) });
+  res.end(text);
+}
+
+/** Reads the body up to `limit` bytes; null when it is larger (reading stops at once). */
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer | null> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let done = false;
+    req.on('data', (chunk: Buffer) => {
+      if (done) return;
+      size += chunk.length;
+      if (size > limit) {
+        done = true;
+        req.pause();
+        resolve(null);
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => {
+      if (!done) resolve(Buffer.concat(chunks));
+    });
+    req.on('error', (e) => {
+      if (!done) reject(e);
+    });
+  });
+}
+
+/** Handles one device POST; answers 200 only after the message is committed. */
+export async function handleIngest(service: BackendService, transport: Transport, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const remote = req.socket.remoteAddress ?? null;
+  const refuse = (r: Refusal, close = false): void => {
+    service.reject(transport, r.reason, remote);
+    send(res, refusalStatus(r.kind), { error: r.kind, reason: r.reason }, close);
+    if (close) res.on('finish', () => req.socket.destroy());
+  };
+  if (req.method !== 'POST') {
+    res.setHeader('allow', 'POST');
+    send(res, 405, { error: 'method', reason: `Devices POST Call Home XML here; ${req.method ?? 'this method'} is not allowed.` });
+    return;
+  }
+  const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+  if (!ACCEPTED_TYPES.includes(type)) {
+    refuse({ kind: 'content-type', reason: `Content-Type "${type || '(none)'}" is not accepted; send ${ACCEPTED_TYPES.join(', ')}.` }, true);
+    return;
+  }
+  const tooLarge: Refusal = { kind: 'too-large', reason: `The message is larger than ${MAX_MESSAGE_SIZE} bytes, the Call Home maximum (message-size-limit).` };
+  if (Number(req.headers['content-length'] ?? 0) > MAX_MESSAGE_SIZE) {
+    refuse(tooLarge, true);
+    return;
+  }
+  const body = await readBody(req, MAX_MESSAGE_SIZE);
+  if (body === null) {
+    refuse(tooLarge, true);
+    return;
+  }
+  const raw = body.toString('utf8');
+  const parsed = parseCallHomeXml(raw);
+  if (!parsed.ok) {
+    refuse(parsed.error);
+    return;
+  }
+  const outcome = await service.ingest({ receivedAt: new Date().toISOString(), transport, remote, format: 'xml', raw, message: parsed.value });
+  send(res, 200, outcome.kind === 'stored' ? { ok: true, id: outcome.message.id, duplicate: false } : { ok: true, duplicate: true });
+}

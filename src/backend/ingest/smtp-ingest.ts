@@ -1,0 +1,111 @@
+/**
+ * The e-mail ingest: an SMTP listener (smtp-server) that reads each mail with mailparser and feeds
+ * XML, long-text or short-text Call Home messages to the same validation, storage and processing as
+ * HTTP. The SMTP transaction is accepted (250) only after the message is committed.
+ */
+import { simpleParser, type ParsedMail } from 'mailparser';
+import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
+import type { CallHomeMessage } from '../../domain/message.js';
+import { MAX_MESSAGE_SIZE } from '../../domain/callhome.js';
+import { err, ok, type Result } from '../../util/result.js';
+import type { BackendService } from '../service.js';
+import type { MessageFormat } from '../store/types.js';
+import { looksLikeXml, parseCallHomeXml } from './parse-xml.js';
+import { looksLikeLongText, parseLongText, parseShortText } from './parse-text.js';
+import type { Refusal } from './refusal.js';
+
+/** MIME and base64 overhead on top of the 3 MiB Call Home message limit. */
+const SMTP_SIZE_LIMIT = Math.ceil(MAX_MESSAGE_SIZE * 1.4) + 64 * 1024;
+
+/** An SMTP response error with its reply code. */
+class SmtpReply extends Error {
+  constructor(
+    message: string,
+    readonly responseCode: number,
+  ) {
+    super(message);
+  }
+}
+
+/** The Call Home text of a mail: an XML attachment, else the text body. */
+function payloadOf(mail: ParsedMail): string {
+  const xml = mail.attachments.find((a) => /xml/i.test(a.contentType) || /\.xml$/i.test(a.filename ?? ''));
+  if (xml) return xml.content.toString('utf8');
+  return mail.text ?? '';
+}
+
+/** Parses a mail into a message; the SR number in the subject (`SR#n`) attaches it to that case (S49). */
+export function readMail(service: BackendService, mail: ParsedMail): Result<{ message: CallHomeMessage; format: MessageFormat; raw: string }, Refusal> {
+  const raw = payloadOf(mail);
+  const sr = /SR#?\s*(\d{5,})/i.exec(mail.subject ?? '')?.[1];
+  const withSr = (m: CallHomeMessage): CallHomeMessage => (sr && !m.serviceRequest ? { ...m, serviceRequest: sr } : m);
+  if (looksLikeXml(raw)) {
+    const r = parseCallHomeXml(raw);
+    return r.ok ? ok({ message: withSr(r.value), format: 'xml', raw }) : r;
+  }
+  if (looksLikeLongText(raw)) {
+    const r = parseLongText(raw);
+    return r.ok ? ok({ message: withSr(r.value), format: 'long-text', raw }) : r;
+  }
+  const short = parseShortText(raw);
+  if (!short) return err({ kind: 'not-call-home', reason: 'The mail holds no Call Home message (not XML, long text or short text).' });
+  // Short text carries only the hostname; it is tied to a device already known by that name.
+  const device = service.store.listDevices().find((d) => d.hostname === short.hostname);
+  if (!device) return err({ kind: 'no-serial', reason: `The short-text message from "${short.hostname}" carries no serial number and no known device has that hostname.` });
+  const kind = /%[A-Z0-9_]+-\d-/.test(short.description) ? 'syslog' : 'diagnostic';
+  return ok({
+    format: 'short-text',
+    raw,
+    message: withSr({
+      messageId: '', groupId: '', kind, subType: '', severity: short.severity, eventName: '', eventTime: short.eventTime, description: short.description, to: '', brand: '', series: device.series,
+      hostname: short.hostname, contactName: '', contactEmail: device.contactEmail, phoneNumber: '', streetAddress: '', customerId: '', siteId: '', contractId: '', deviceId: '', ccoId: '', idToken: '',
+      model: device.model, hardwareVersion: '', serialNumber: device.serial, partNumber: '', softwareVersion: device.softwareVersion, systemObjectId: '', systemDescription: '', builderName: '', builderVersion: '', profileName: '', cards: [], attachments: [],
+    }),
+  });
+}
+
+export type SmtpIngest = { readonly server: SMTPServer; listen(port: number, host: string): Promise<number>; close(): Promise<void> };
+
+/** Creates the SMTP listener. No authentication (devices do not authenticate; bind it to a trusted network). */
+export function createSmtpIngest(service: BackendService, tls?: { key: string; cert: string }): SmtpIngest {
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: tls ? ['AUTH'] : ['AUTH', 'STARTTLS'],
+    ...(tls ? { key: tls.key, cert: tls.cert } : {}),
+    size: SMTP_SIZE_LIMIT,
+    banner: 'callhome Smart Call Home ingest',
+    logger: false,
+    onData(stream: SMTPServerDataStream, session: SMTPServerSession, callback: (e?: Error | null) => void) {
+      const remote = session.remoteAddress || null;
+      const refuse = (r: Refusal, code: number): void => {
+        service.reject('email', r.reason, remote);
+        callback(new SmtpReply(r.reason, code));
+      };
+      simpleParser(stream)
+        .then(async (mail) => {
+          if (stream.sizeExceeded) return refuse({ kind: 'too-large', reason: `The mail is larger than ${SMTP_SIZE_LIMIT} bytes.` }, 552);
+          const r = readMail(service, mail);
+          if (!r.ok) return refuse(r.error, 554);
+          await service.ingest({ receivedAt: new Date().toISOString(), transport: 'email', remote, format: r.value.format, raw: r.value.raw, message: r.value.message });
+          callback();
+        })
+        .catch((e: unknown) => callback(new SmtpReply(`Temporary failure storing the message: ${e instanceof Error ? e.message : String(e)}`, 451)));
+    },
+  });
+  server.on('error', () => {
+    // Per-connection errors (resets, TLS failures) are the client's; the listener keeps running.
+  });
+  return {
+    server,
+    listen: (port, host) =>
+      new Promise((resolve, reject) => {
+        server.server.once('error', reject);
+        server.listen(port, host, () => {
+          server.server.off('error', reject);
+          const addr = server.server.address();
+          resolve(typeof addr === 'object' && addr ? addr.port : port);
+        });
+      }),
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}

@@ -1,0 +1,76 @@
+/** Declarative analysis rules (a YAML file), matched against each stored message. */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import type { CallHomeMessage } from '../../domain/message.js';
+import { isSeverityKeyword, severityLevel } from '../../domain/severity.js';
+import { AbortError } from '../../errors.js';
+
+const SeveritySchema = z.union([
+  z.number().int().min(0).max(9),
+  z.string().refine(isSeverityKeyword, 'must be a Call Home severity keyword').transform((k) => severityLevel(k as Parameters<typeof severityLevel>[0])),
+]);
+
+const RegexSchema = z.string().refine((r) => {
+  try {
+    new RegExp(r);
+    return true;
+  } catch {
+    return false;
+  }
+}, 'must be a valid regular expression');
+
+const RuleSchema = z.object({
+  name: z.string().min(1),
+  match: z.object({
+    type: z.union([z.string(), z.array(z.string())]).optional(),
+    event: RegexSchema.optional(),
+    text: RegexSchema.optional(),
+    minSeverity: SeveritySchema.optional(),
+  }),
+  outcome: z.enum(['case', 'recover', 'notify', 'none']),
+  priority: z.number().int().min(1).max(4).default(3),
+  fold: z.string().optional(),
+  recommendation: z.string().default(''),
+});
+
+const RulesFileSchema = z.object({ rules: z.array(RuleSchema) });
+
+/** One rule as loaded. */
+export type Rule = z.infer<typeof RuleSchema>;
+export type RuleOutcome = Rule['outcome'];
+
+/** Reads and validates a rules file; a broken file is an AbortError naming the file and the field. */
+export function loadRules(file: string): Rule[] {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new AbortError(`Cannot read the rules file ${file}: ${e instanceof Error ? e.message : String(e)}`, 'Give an existing YAML file with --rules.');
+  }
+  const parsed = RulesFileSchema.safeParse(parseYaml(text));
+  if (!parsed.success) {
+    const where = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new AbortError(`The rules file ${file} is not valid: ${where}`, 'Fix the rule named in the path (see src/backend/rules/default-rules.yaml for the format).');
+  }
+  return parsed.data.rules;
+}
+
+/** The rules shipped with callhome. */
+export function defaultRulesFile(): string {
+  return fileURLToPath(new URL('../rules/default-rules.yaml', import.meta.url));
+}
+
+/** First rule matching the message, or null. */
+export function matchRule(rules: readonly Rule[], m: CallHomeMessage): Rule | null {
+  for (const rule of rules) {
+    const { type, event, text, minSeverity } = rule.match;
+    if (type !== undefined && !(Array.isArray(type) ? type : [type]).includes(m.kind)) continue;
+    if (event !== undefined && !new RegExp(event).test(m.eventName) && !new RegExp(event).test(m.description)) continue;
+    if (text !== undefined && !new RegExp(text, 'i').test(m.description)) continue;
+    if (minSeverity !== undefined && m.severity < minSeverity) continue;
+    return rule;
+  }
+  return null;
+}

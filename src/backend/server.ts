@@ -1,0 +1,146 @@
+/**
+ * `startBackend` (contract 3): one process serving device ingest (HTTP(S) + SMTP), the REST API and
+ * the `/events` WebSocket stream over one SQLite database.
+ */
+import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { Logger } from 'pino';
+import { generate } from 'selfsigned';
+import { DDCE_SERVICE_PATH } from '../domain/callhome.js';
+import { createApiHandler } from './api/router.js';
+import { tokenChecker } from './api/auth.js';
+import type { EventLog } from './event-log.js';
+import { handleIngest } from './ingest/http-ingest.js';
+import { createSmtpIngest, type SmtpIngest } from './ingest/smtp-ingest.js';
+import { defaultRulesFile, loadRules } from './processing/rules.js';
+import { createBackendService, type BackendService } from './service.js';
+import { openSqliteStore } from './store/sqlite-store.js';
+import { attachEventStream } from './stream/publisher.js';
+
+export type BackendOptions = {
+  dbPath: string;
+  /** 0 = a free port. Default 8080. */
+  httpPort?: number;
+  /** 0 = a free port; null = no SMTP listener. Default null. */
+  smtpPort?: number | null;
+  /** Default 127.0.0.1. */
+  host?: string;
+  token: string;
+  https?: { cert: string; key: string } | 'self-signed';
+  /** Outgoing notification SMTP relay; without it notifications are recorded only. */
+  relay?: { host: string; port: number };
+  rulesFile?: string;
+  logger?: Logger;
+  /** Period of trial reminders / expiry checks (default one hour). */
+  maintenanceIntervalMs?: number;
+};
+
+export type Backend = {
+  url: string;
+  httpPort: number;
+  smtpPort: number | null;
+  eventLog: EventLog;
+  service: BackendService;
+  close(): Promise<void>;
+};
+
+async function selfSignedPair(host: string): Promise<{ cert: string; key: string }> {
+  const pems = await generate([{ name: 'commonName', value: host }], { keySize: 2048, algorithm: 'sha256' });
+  return { cert: pems.cert, key: pems.private };
+}
+
+function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      const addr = server.address();
+      resolve(typeof addr === 'object' && addr ? addr.port : port);
+    });
+  });
+}
+
+/** Starts the back end; resolves once every listener is up. */
+export async function startBackend(options: BackendOptions): Promise<Backend> {
+  const host = options.host ?? '127.0.0.1';
+  const logger = options.logger;
+  const rules = loadRules(options.rulesFile ?? defaultRulesFile());
+  const store = openSqliteStore(options.dbPath);
+  const service = createBackendService({ store, rules, portalUrl: '', relay: options.relay, logger });
+  const api = createApiHandler(service, tokenChecker(options.token));
+  const tls = options.https === 'self-signed' ? await selfSignedPair(host) : options.https;
+  const scheme = tls ? 'https' : 'http';
+
+  const handler = (req: IncomingMessage, res: ServerResponse): void => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const run = url.pathname === DDCE_SERVICE_PATH ? handleIngest(service, scheme, req, res) : url.pathname.startsWith('/api/v1/') ? api(req, res, url.pathname.slice('/api/v1'.length), url) : Promise.resolve(notFound(res, url.pathname));
+    run.catch((e: unknown) => {
+      // S8: an internal failure is a 5xx, so devices count it as failed and retry.
+      logger?.error({ err: e, path: url.pathname }, 'request failed');
+      if (!res.headersSent) {
+        res.writeHead(500, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ error: 'internal', reason: 'The back end failed to store or process the request; retry later.' }));
+      } else res.destroy();
+    });
+  };
+  const http = tls ? createHttpsServer({ cert: tls.cert, key: tls.key }, handler) : createHttpServer(handler);
+  http.requestTimeout = 60_000;
+  const stream = attachEventStream(http, service.log, { token: options.token });
+  let smtp: SmtpIngest | null = null;
+  let httpPort: number;
+  let smtpPort: number | null = null;
+  try {
+    httpPort = await listen(http, options.httpPort ?? 8080, host);
+    if (options.smtpPort !== undefined && options.smtpPort !== null) {
+      smtp = createSmtpIngest(service);
+      smtpPort = await smtp.listen(options.smtpPort, host);
+    }
+  } catch (e) {
+    await stream.close();
+    http.close();
+    store.close();
+    throw e;
+  }
+  const url = `${scheme}://${host}:${httpPort}`;
+  service.setPortalUrl(url);
+  service.log.append({ type: 'listener.status', listener: scheme, state: 'listening', port: httpPort, error: null });
+  if (smtpPort !== null) service.log.append({ type: 'listener.status', listener: 'smtp', state: 'listening', port: smtpPort, error: null });
+  const maintenance = setInterval(() => {
+    try {
+      service.maintenance();
+    } catch (e) {
+      logger?.error({ err: e }, 'maintenance failed');
+    }
+  }, options.maintenanceIntervalMs ?? 3_600_000);
+  maintenance.unref();
+
+  let closing: Promise<void> | null = null;
+  return {
+    url,
+    httpPort,
+    smtpPort,
+    eventLog: service.log,
+    service,
+    close() {
+      closing ??= (async () => {
+        clearInterval(maintenance);
+        await stream.close();
+        await Promise.all([
+          new Promise<void>((resolve) => {
+            http.close(() => resolve());
+            http.closeAllConnections();
+          }),
+          smtp?.close(),
+        ]);
+        await service.close();
+        store.close();
+      })();
+      return closing;
+    },
+  };
+}
+
+function notFound(res: ServerResponse, path: string): void {
+  res.writeHead(404, { 'content-type': 'application/json' });
+  res.end(JSON.stringify({ error: 'not-found', reason: `Nothing is served at ${path}. Devices post to ${DDCE_SERVICE_PATH}; the API is under /api/v1.` }));
+}
