@@ -1,0 +1,260 @@
+/**
+ * The console's pure reducer: (state, action) → state. No I/O, no clocks except the times the
+ * actions carry, so every screen's behaviour is testable without React or a network.
+ */
+import type { BackendEvent, MessageSummary } from '../events/protocol.js';
+import { assertNever } from '../util/assert-never.js';
+import { matchesFilter } from './filter.js';
+import { appendOlder, emptyWindow, prependLive, replacePage } from './message-window.js';
+import type { ConsoleAction, ConsoleState, DeviceRow, FleetHost, ScreenName } from './types.js';
+
+/** Limits of the in-memory buffers. */
+export type ConsoleLimits = { readonly messages: number; readonly cases: number; readonly notifications: number };
+export const DEFAULT_LIMITS: ConsoleLimits = { messages: 1000, cases: 500, notifications: 500 };
+
+const PER_MINUTE_KEEP = 60;
+
+/** The state before anything happened. */
+export function initialConsoleState(screen: ScreenName = 'fleet'): ConsoleState {
+  return {
+    screen,
+    prompt: { kind: 'none' },
+    connection: { kind: 'disabled' },
+    lastSeq: 0,
+    messages: emptyWindow(),
+    filter: {},
+    cursor: { fleet: 0, messages: 0, mail: 0, registration: 0, statistics: 0, cases: 0, verify: 0 },
+    detail: { kind: 'closed' },
+    devices: {},
+    fleet: [],
+    selectedHosts: [],
+    listeners: {},
+    cases: [],
+    notifications: [],
+    verify: [],
+    statsHost: null,
+    perMinute: {},
+    severityCounts: [0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
+    received: 0,
+    notice: null,
+    quit: false,
+  };
+}
+
+function upsertById<T extends { readonly id: number }>(list: readonly T[], item: T, limit: number): T[] {
+  const rest = list.filter((x) => x.id !== item.id);
+  return [item, ...rest].slice(0, limit);
+}
+
+function touchDevice(devices: Readonly<Record<string, DeviceRow>>, m: MessageSummary): Record<string, DeviceRow> {
+  const prev = devices[m.serial];
+  return {
+    ...devices,
+    [m.serial]: {
+      serial: m.serial,
+      hostname: m.hostname,
+      model: m.model,
+      registration: prev?.registration ?? 'pending',
+      trialEndsAt: prev?.trialEndsAt ?? null,
+      lastMessageAt: m.receivedAt,
+    },
+  };
+}
+
+function countMinute(perMinute: Readonly<Record<string, number>>, at: string): Record<string, number> {
+  const ms = Date.parse(at);
+  if (Number.isNaN(ms)) return { ...perMinute };
+  const minute = Math.floor(ms / 60_000);
+  const next: Record<string, number> = { ...perMinute, [minute]: (perMinute[minute] ?? 0) + 1 };
+  const keys = Object.keys(next).map(Number);
+  if (keys.length > PER_MINUTE_KEEP) {
+    keys.sort((a, b) => a - b);
+    for (const k of keys.slice(0, keys.length - PER_MINUTE_KEEP)) delete next[k];
+  }
+  return next;
+}
+
+/** Applies a batch of stream events; events at or below `lastSeq` are folded away (duplicates). */
+function applyEvents(state: ConsoleState, events: readonly BackendEvent[], limits: ConsoleLimits): ConsoleState {
+  let s = state;
+  const live: MessageSummary[] = [];
+  for (const e of events) {
+    if (e.seq <= s.lastSeq) continue;
+    s = { ...s, lastSeq: e.seq };
+    switch (e.type) {
+      case 'message.received': {
+        const m = e.message;
+        const sev = Math.max(0, Math.min(9, m.severity));
+        const severityCounts = s.severityCounts.slice();
+        severityCounts[sev] = (severityCounts[sev] ?? 0) + 1;
+        s = {
+          ...s,
+          devices: touchDevice(s.devices, m),
+          perMinute: countMinute(s.perMinute, m.receivedAt),
+          severityCounts,
+          received: s.received + 1,
+        };
+        if (matchesFilter(m, s.filter)) live.push(m);
+        break;
+      }
+      case 'message.rejected':
+        s = { ...s, notice: { level: 'error', text: `Rejected ${e.transport} message: ${e.reason}`, at: Date.parse(e.at) } };
+        break;
+      case 'registration.changed': {
+        const prev = s.devices[e.serial];
+        s = {
+          ...s,
+          devices: {
+            ...s.devices,
+            [e.serial]: {
+              serial: e.serial,
+              hostname: e.hostname,
+              model: prev?.model ?? '',
+              registration: e.to,
+              trialEndsAt: e.trialEndsAt,
+              lastMessageAt: prev?.lastMessageAt ?? null,
+            },
+          },
+        };
+        break;
+      }
+      case 'notification.sent':
+        s = { ...s, notifications: upsertById(s.notifications, e.notification, limits.notifications) };
+        break;
+      case 'case.opened':
+      case 'case.updated':
+        s = { ...s, cases: upsertById(s.cases, e.case, limits.cases) };
+        break;
+      case 'listener.status':
+        s = { ...s, listeners: { ...s.listeners, [e.listener]: { state: e.state, port: e.port, error: e.error } } };
+        break;
+      default:
+        assertNever(e, 'backend event');
+    }
+  }
+  if (live.length === 0) return s;
+  const messages = prependLive(s.messages, live, limits.messages);
+  // Keep the selected row on the same message when new ones arrive above it (row 0 follows live).
+  const firstBefore = s.messages.items[0];
+  const shift = firstBefore === undefined ? 0 : Math.max(0, messages.items.findIndex((m) => m.id === firstBefore.id));
+  const at = s.cursor.messages;
+  const cursorMessages = at === 0 ? 0 : Math.min(Math.max(0, messages.items.length - 1), at + shift);
+  return { ...s, messages, cursor: { ...s.cursor, messages: cursorMessages } };
+}
+
+function mergeHosts(prev: readonly FleetHost[], hosts: Extract<ConsoleAction, { type: 'fleet/hosts' }>['hosts']): FleetHost[] {
+  const byName = new Map(prev.map((h) => [h.name, h]));
+  return hosts.map((h) => {
+    const old = byName.get(h.name);
+    return {
+      name: h.name,
+      address: h.address,
+      serial: h.serial ?? old?.serial ?? null,
+      hostname: h.hostname ?? old?.hostname ?? null,
+      reachable: old?.reachable ?? null,
+      running: old?.running ?? null,
+      results: old?.results ?? {},
+      drift: old?.drift ?? null,
+    };
+  });
+}
+
+function mapHost(fleet: readonly FleetHost[], name: string, f: (h: FleetHost) => FleetHost): FleetHost[] {
+  return fleet.map((h) => (h.name === name ? f(h) : h));
+}
+
+const UNREACHABLE_KINDS = new Set(['auth', 'hostkey', 'timeout', 'unreachable']);
+
+/** Creates the reducer for the given buffer limits. */
+export function createConsoleReducer(limits: ConsoleLimits = DEFAULT_LIMITS) {
+  return function reduce(state: ConsoleState, action: ConsoleAction): ConsoleState {
+    switch (action.type) {
+      case 'backend/events':
+        return applyEvents(state, action.events, limits);
+      case 'backend/connection':
+        return { ...state, connection: action.state };
+      case 'api/messages': {
+        if (action.mode === 'replace') {
+          return { ...state, messages: replacePage(action.messages, action.next, limits.messages), cursor: { ...state.cursor, messages: 0 } };
+        }
+        const { window, droppedFront } = appendOlder(state.messages, action.messages, action.next, limits.messages);
+        return { ...state, messages: window, cursor: { ...state.cursor, messages: Math.max(0, state.cursor.messages - droppedFront) } };
+      }
+      case 'api/messages-loading':
+        return { ...state, messages: { ...state.messages, loadingOlder: true } };
+      case 'api/message-detail':
+        if (state.detail.kind !== 'loading' || state.detail.id !== action.detail.summary.id) return state;
+        return { ...state, detail: { kind: 'open', detail: action.detail, scroll: 0 } };
+      case 'api/message-detail-failed':
+        if (state.detail.kind !== 'loading' || state.detail.id !== action.id) return state;
+        return { ...state, detail: { kind: 'error', id: action.id, message: action.message } };
+      case 'api/devices': {
+        const devices: Record<string, DeviceRow> = {};
+        for (const d of action.devices) devices[d.serial] = d;
+        return { ...state, devices };
+      }
+      case 'api/cases':
+        return { ...state, cases: action.cases.slice(0, limits.cases) };
+      case 'api/notifications':
+        return { ...state, notifications: action.notifications.slice(0, limits.notifications) };
+      case 'fleet/hosts':
+        return { ...state, fleet: mergeHosts(state.fleet, action.hosts) };
+      case 'fleet/started': {
+        const running = new Set(action.hosts);
+        return { ...state, fleet: state.fleet.map((h) => (running.has(h.name) ? { ...h, running: action.op } : h)) };
+      }
+      case 'fleet/result': {
+        const r = action.result;
+        const reachable = r.ok ? true : r.error !== null && UNREACHABLE_KINDS.has(r.error.kind) ? false : true;
+        return {
+          ...state,
+          fleet: mapHost(state.fleet, r.host, (h) => ({
+            ...h,
+            running: h.running === action.op ? null : h.running,
+            reachable,
+            results: { ...h.results, [action.op]: r },
+            drift: action.op === 'push' && r.ok ? [] : h.drift,
+          })),
+        };
+      }
+      case 'fleet/drift':
+        return { ...state, fleet: mapHost(state.fleet, action.host, (h) => ({ ...h, drift: action.commands })) };
+      case 'verify/row': {
+        const rest = state.verify.filter((v) => v.host !== action.row.host);
+        return { ...state, verify: [...rest, action.row].sort((a, b) => a.host.localeCompare(b.host, 'en', { numeric: true })) };
+      }
+      case 'ui/screen':
+        return { ...state, screen: action.screen, prompt: { kind: 'none' }, detail: state.screen === action.screen ? state.detail : { kind: 'closed' } };
+      case 'ui/prompt':
+        return { ...state, prompt: action.prompt };
+      case 'ui/filter':
+        return { ...state, filter: action.filter, prompt: { kind: 'none' }, cursor: { ...state.cursor, messages: 0 } };
+      case 'ui/move': {
+        const max = Math.max(0, action.length - 1);
+        const next = Math.max(0, Math.min(max, state.cursor[state.screen] + action.delta));
+        return { ...state, cursor: { ...state.cursor, [state.screen]: next } };
+      }
+      case 'ui/open-detail':
+        return { ...state, detail: { kind: 'loading', id: action.id } };
+      case 'ui/close-detail':
+        return { ...state, detail: { kind: 'closed' } };
+      case 'ui/scroll-detail':
+        if (state.detail.kind !== 'open') return state;
+        return { ...state, detail: { ...state.detail, scroll: Math.max(0, state.detail.scroll + action.delta) } };
+      case 'ui/toggle-host': {
+        const has = state.selectedHosts.includes(action.host);
+        return { ...state, selectedHosts: has ? state.selectedHosts.filter((h) => h !== action.host) : [...state.selectedHosts, action.host] };
+      }
+      case 'ui/select-hosts':
+        return { ...state, selectedHosts: [...action.hosts] };
+      case 'ui/stats-host':
+        return { ...state, statsHost: action.host };
+      case 'ui/notice':
+        return { ...state, notice: action.notice };
+      case 'ui/quit':
+        return { ...state, quit: true };
+      default:
+        return assertNever(action, 'console action');
+    }
+  };
+}
