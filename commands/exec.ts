@@ -1,9 +1,26 @@
 import type { CommandModule } from 'yargs';
-import { notYet } from '../src/cli/not-yet.js';
+import { withFleetOptions } from '../src/cli/options.js';
+import { runFleetCommand, type FleetDeps, type FleetFlags, type FleetRunReport } from '../src/fleet/fleet-command.js';
+import { execTask } from '../src/fleet/show-task.js';
 
-/** `callhome exec`: Run a raw command on a fleet. */
-export const execCommand: CommandModule = {
-  command: 'exec',
-  describe: 'Run a raw command on a fleet',
-  handler: notYet('exec'),
+export type ExecOptions = FleetFlags & { readonly command: string };
+
+/** Runs one raw command on every selected device; `data.output` holds what it printed. */
+export function runFleetExec(opts: ExecOptions, deps: FleetDeps = {}): Promise<FleetRunReport> {
+  return runFleetCommand(opts, execTask(opts.command), deps, {
+    describe: (r) => {
+      const output = (r.data as { output?: string }).output ?? '';
+      return output.split('\n').length > 1 ? `\n${output}` : output;
+    },
+  });
+}
+
+/** `callhome exec "<command>"`: any raw command across the fleet. */
+export const execCommand: CommandModule<object, ExecOptions> = {
+  command: 'exec <command>',
+  describe: 'Run a raw command on every device',
+  builder: (y) => withFleetOptions(y).positional('command', { type: 'string', demandOption: true, describe: 'The command, quoted' }),
+  handler: async (argv) => {
+    process.exitCode = (await runFleetExec(argv)).exitCode;
+  },
 };

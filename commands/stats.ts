@@ -1,9 +1,24 @@
 import type { CommandModule } from 'yargs';
-import { notYet } from '../src/cli/not-yet.js';
+import { withFleetOptions } from '../src/cli/options.js';
+import { runFleetCommand, type FleetDeps, type FleetFlags, type FleetRunReport } from '../src/fleet/fleet-command.js';
+import { showTask } from '../src/fleet/show-task.js';
+import { parseShowCallHomeStatistics } from '../src/ios/parsers/show-call-home-statistics.js';
+import { aggregateStatistics, describeStatistics } from '../src/output/stats-aggregate.js';
 
-/** `callhome stats`: Read show call-home statistics across a fleet. */
-export const statsCommand: CommandModule = {
+/** Reads `show call-home statistics` from every device (data per ../shared/CLI.md `stats`). */
+export function runFleetStats(opts: FleetFlags, deps: FleetDeps = {}): Promise<FleetRunReport> {
+  return runFleetCommand(opts, showTask('show call-home statistics', parseShowCallHomeStatistics), deps, {
+    describe: describeStatistics,
+    aggregate: aggregateStatistics,
+  });
+}
+
+/** `callhome stats`. */
+export const statsCommand: CommandModule<object, FleetFlags> = {
   command: 'stats',
-  describe: 'Read show call-home statistics across a fleet',
-  handler: notYet('stats'),
+  describe: 'Call Home message statistics of every device',
+  builder: (y) => withFleetOptions(y),
+  handler: async (argv) => {
+    process.exitCode = (await runFleetStats(argv)).exitCode;
+  },
 };
