@@ -1,9 +1,43 @@
-import type { CommandModule } from 'yargs';
-import { notYet } from '../src/cli/not-yet.js';
+import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import { withBackendOptions, withOutputOptions } from '../src/cli/options.js';
+import { clientFor, defaultOutput, printJson, renderTable, type OutputDeps } from '../src/backend/cli/output.js';
+import type { CaseSummary } from '../src/events/protocol.js';
 
-/** `callhome cases`: List service requests (cases). */
-export const casesCommand: CommandModule = {
-  command: 'cases',
-  describe: 'List service requests (cases)',
-  handler: notYet('cases'),
+export type CasesOptions = { backend?: string | undefined; token?: string | undefined; json: boolean; number?: string | undefined };
+
+/** Lists cases, or shows one with its history and attached output. */
+export async function runCases(opts: CasesOptions, deps: OutputDeps = defaultOutput): Promise<void> {
+  const client = clientFor(opts, deps);
+  if (opts.number) {
+    const c = await client.case(opts.number);
+    if (opts.json) return printJson(deps, c);
+    deps.stdout(`Case ${c.number} (${c.status}, P${c.priority}) ${c.title}\nDevice: ${c.hostname} ${c.serial}\nRecommendation: ${c.recommendation}\n`);
+    for (const h of c.history) deps.stdout(`  ${h.at}  ${h.note}\n`);
+    deps.stdout(`Attachments: ${c.attachments.map((a) => a.name).join(', ') || 'none'}\n`);
+    return;
+  }
+  const { cases } = await client.cases();
+  if (opts.json) return printJson(deps, { cases });
+  deps.stdout(
+    renderTable<CaseSummary>(
+      [
+        { header: 'Number', get: (c) => c.number },
+        { header: 'Status', get: (c) => c.status },
+        { header: 'P', get: (c) => c.priority },
+        { header: 'Hostname', get: (c) => c.hostname },
+        { header: 'Title', get: (c) => c.title },
+        { header: 'Updated', get: (c) => c.updatedAt },
+      ],
+      cases,
+      'No cases.',
+    ),
+  );
+}
+
+/** `callhome cases`: List service requests (cases) opened by the back end. */
+export const casesCommand: CommandModule<object, CasesOptions> = {
+  command: 'cases [number]',
+  describe: 'List service requests (cases) opened by the back end, or show one',
+  builder: (y: Argv) => withBackendOptions(withOutputOptions(y)).positional('number', { type: 'string', describe: 'Case (SR) number to show' }) as unknown as Argv<CasesOptions>,
+  handler: (argv: ArgumentsCamelCase<CasesOptions>) => runCases(argv),
 };

@@ -1,9 +1,46 @@
-import type { CommandModule } from 'yargs';
-import { notYet } from '../src/cli/not-yet.js';
+import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import { withBackendOptions, withOutputOptions } from '../src/cli/options.js';
+import { clientFor, defaultOutput, printJson, renderTable, type OutputDeps } from '../src/backend/cli/output.js';
+import { readContractsFile } from '../src/backend/contracts-file.js';
 
-/** `callhome contracts`: Import or list contracts for entitlement. */
-export const contractsCommand: CommandModule = {
-  command: 'contracts',
-  describe: 'Import or list contracts for entitlement',
-  handler: notYet('contracts'),
+export type ContractsOptions = { backend?: string | undefined; token?: string | undefined; json: boolean; action: string; file?: string | undefined };
+
+/**
+ * `contracts import FILE` sends the file's rows to the running back end through the API (so the
+ * server re-runs entitlement and publishes the registration changes); `contracts list` shows them.
+ */
+export async function runContracts(opts: ContractsOptions, deps: OutputDeps = defaultOutput): Promise<void> {
+  const client = clientFor(opts, deps);
+  if (opts.action === 'import') {
+    const rows = readContractsFile(opts.file ?? '');
+    const r = await client.importContracts(rows);
+    return opts.json ? printJson(deps, r) : deps.stdout(`Imported ${r.imported} contract rows; ${r.changed} registrations changed state.\n`);
+  }
+  const { contracts } = await client.contracts();
+  if (opts.json) return printJson(deps, { contracts });
+  deps.stdout(
+    renderTable(
+      [
+        { header: 'Serial', get: (c: (typeof contracts)[number]) => c.serial },
+        { header: 'Contract', get: (c) => c.contractNumber || '(installed base, not covered)' },
+        { header: 'Type', get: (c) => c.contractType },
+        { header: 'Company', get: (c) => c.company },
+        { header: 'Expires', get: (c) => c.expiresAt },
+      ],
+      contracts,
+      'No contracts imported.',
+    ),
+  );
+}
+
+/** `callhome contracts`: Import or list the contracts (entitlement) table. */
+export const contractsCommand: CommandModule<object, ContractsOptions> = {
+  command: 'contracts <action> [file]',
+  describe: 'Import (YAML or CSV) or list the contracts table used for entitlement',
+  builder: (y: Argv) =>
+    withBackendOptions(withOutputOptions(y))
+      .positional('action', { choices: ['import', 'list'] as const })
+      .positional('file', { type: 'string', describe: 'Contracts file: YAML or .csv with serial, contract, type, company, expires' })
+      .check((a) => a['action'] !== 'import' || typeof a['file'] === 'string' || 'Give the file: callhome contracts import FILE') as unknown as Argv<ContractsOptions>,
+  handler: (argv: ArgumentsCamelCase<ContractsOptions>) => runContracts(argv),
 };

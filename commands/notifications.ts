@@ -1,9 +1,33 @@
-import type { CommandModule } from 'yargs';
-import { notYet } from '../src/cli/not-yet.js';
+import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import { withBackendOptions, withOutputOptions } from '../src/cli/options.js';
+import { clientFor, defaultOutput, printJson, renderTable, type OutputDeps } from '../src/backend/cli/output.js';
+
+export type NotificationsOptions = { backend?: string | undefined; token?: string | undefined; json: boolean; limit: number };
+
+/** Lists recorded notifications, newest first. */
+export async function runNotifications(opts: NotificationsOptions, deps: OutputDeps = defaultOutput): Promise<void> {
+  const { notifications } = await clientFor(opts, deps).notifications(opts.limit);
+  if (opts.json) return printJson(deps, { notifications });
+  deps.stdout(
+    renderTable(
+      [
+        { header: 'Id', get: (n: (typeof notifications)[number]) => n.id },
+        { header: 'Sent', get: (n) => n.sentAt },
+        { header: 'Kind', get: (n) => n.kind },
+        { header: 'To', get: (n) => n.to.join(', ') },
+        { header: 'Subject', get: (n) => n.subject },
+        { header: 'Delivered', get: (n) => (n.delivered ? 'yes' : n.error ? `no: ${n.error}` : 'recorded') },
+      ],
+      notifications,
+      'No notifications.',
+    ),
+  );
+}
 
 /** `callhome notifications`: List notifications the back end sent. */
-export const notificationsCommand: CommandModule = {
+export const notificationsCommand: CommandModule<object, NotificationsOptions> = {
   command: 'notifications',
   describe: 'List notifications the back end sent',
-  handler: notYet('notifications'),
+  builder: (y: Argv) => withBackendOptions(withOutputOptions(y)).option('limit', { type: 'number', default: 200, describe: 'How many, newest first' }) as unknown as Argv<NotificationsOptions>,
+  handler: (argv: ArgumentsCamelCase<NotificationsOptions>) => runNotifications(argv),
 };

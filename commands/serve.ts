@@ -1,9 +1,113 @@
-import type { CommandModule } from 'yargs';
-import { notYet } from '../src/cli/not-yet.js';
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import pino from 'pino';
+import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import { startBackend, type Backend, type BackendOptions } from '../src/backend/server.js';
+import { AbortError } from '../src/errors.js';
+
+export type ServeOptions = {
+  httpPort: number;
+  smtpPort?: number | undefined;
+  db: string;
+  token?: string | undefined;
+  json: boolean;
+  httpsCert?: string | undefined;
+  httpsKey?: string | undefined;
+  httpsSelfSigned: boolean;
+  relay?: string | undefined;
+  rules?: string | undefined;
+  host: string;
+};
+
+export type ServeDeps = {
+  readonly stdout: (t: string) => void;
+  readonly stderr: (t: string) => void;
+  readonly env: NodeJS.ProcessEnv;
+  /** Resolves when the process should stop (SIGINT/SIGTERM by default). */
+  readonly until: () => Promise<void>;
+};
+
+function parseRelay(relay: string): { host: string; port: number } {
+  const m = /^([^:]+)(?::(\d+))?$/.exec(relay);
+  const port = Number(m?.[2] ?? 25);
+  if (!m?.[1] || port < 1 || port > 65535) throw new AbortError(`--relay "${relay}" is not host:port.`, 'Give the SMTP relay as host:port, for example --relay 127.0.0.1:2525.');
+  return { host: m[1], port };
+}
+
+/** Builds the back-end options from the flags; the token comes from --token, $CALLHOME_TOKEN or is generated. */
+export function serveOptions(opts: ServeOptions, env: NodeJS.ProcessEnv): { options: BackendOptions; generatedToken: boolean } {
+  const given = opts.token ?? env['CALLHOME_TOKEN'];
+  const token = given ?? randomBytes(24).toString('base64url');
+  let https: BackendOptions['https'];
+  if (opts.httpsSelfSigned) https = 'self-signed';
+  else if (opts.httpsCert || opts.httpsKey) {
+    if (!opts.httpsCert || !opts.httpsKey) throw new AbortError('--https-cert and --https-key go together.', 'Give both files, or use --https-self-signed for a demo certificate.');
+    try {
+      https = { cert: readFileSync(opts.httpsCert, 'utf8'), key: readFileSync(opts.httpsKey, 'utf8') };
+    } catch (e) {
+      throw new AbortError(`Cannot read the HTTPS certificate or key: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+  return {
+    generatedToken: given === undefined,
+    options: {
+      dbPath: opts.db,
+      httpPort: opts.httpPort,
+      smtpPort: opts.smtpPort ?? null,
+      host: opts.host,
+      token,
+      ...(https ? { https } : {}),
+      ...(opts.relay ? { relay: parseRelay(opts.relay) } : {}),
+      ...(opts.rules ? { rulesFile: opts.rules } : {}),
+    },
+  };
+}
+
+/** Runs the back end until `deps.until` resolves. */
+export async function runServe(opts: ServeOptions, deps: ServeDeps): Promise<void> {
+  const { options, generatedToken } = serveOptions(opts, deps.env);
+  const logger = pino({ level: deps.env['CALLHOME_LOG_LEVEL'] ?? 'info', redact: ['token', 'req.headers.authorization'] }, pino.destination(2));
+  let backend: Backend;
+  try {
+    backend = await startBackend({ ...options, logger });
+  } catch (e) {
+    if (e instanceof AbortError) throw e;
+    const code = e instanceof Error && 'code' in e ? String(e.code) : '';
+    throw new AbortError(`The back end cannot start: ${e instanceof Error ? e.message : String(e)}`, code === 'EADDRINUSE' ? 'Another process holds the port; pick another with --http-port / --smtp-port (0 picks a free one).' : 'Check --db and the ports.');
+  }
+  // Printed once, to stderr only, so it never lands in logs or in the JSON on stdout.
+  if (generatedToken) deps.stderr(`API token (set CALLHOME_TOKEN to reuse it): ${options.token}\n`);
+  if (opts.json) deps.stdout(`${JSON.stringify({ event: 'ready', http: backend.httpPort, smtp: backend.smtpPort })}\n`);
+  else deps.stdout(`callhome back end listening: ${backend.url} (devices POST to /its/service/oddce/services/DDCEService)${backend.smtpPort !== null ? `, SMTP on port ${backend.smtpPort}` : ''}; database ${opts.db}\n`);
+  await deps.until();
+  await backend.close();
+}
+
+function untilSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
+}
 
 /** `callhome serve`: Run the Smart Call Home back end. */
-export const serveCommand: CommandModule = {
+export const serveCommand: CommandModule<object, ServeOptions> = {
   command: 'serve',
   describe: 'Run the Smart Call Home back end',
-  handler: notYet('serve'),
+  builder: (y: Argv) =>
+    y
+      .option('http-port', { type: 'number', default: 8080, describe: 'HTTP(S) port for devices, the API and /events (0 = free port)' })
+      .option('smtp-port', { type: 'number', describe: 'SMTP port for e-mailed messages (0 = free port; default: no SMTP)' })
+      .option('db', { type: 'string', default: 'callhome.db', describe: 'SQLite database file' })
+      .option('token', { type: 'string', describe: 'API token (default: $CALLHOME_TOKEN, else one is generated and printed to stderr)' })
+      .option('json', { type: 'boolean', default: false, describe: 'Print {"event":"ready",...} on one line when listening' })
+      .option('https-cert', { type: 'string', describe: 'PEM certificate for HTTPS' })
+      .option('https-key', { type: 'string', describe: 'PEM private key for HTTPS' })
+      .option('https-self-signed', { type: 'boolean', default: false, describe: 'Serve HTTPS with a generated self-signed certificate (demo)' })
+      .option('relay', { type: 'string', describe: 'SMTP relay host:port for notification e-mail (default: record only)' })
+      .option('rules', { type: 'string', describe: 'Rules file (YAML; default: the shipped rules)' })
+      .option('host', { type: 'string', default: '127.0.0.1', describe: 'Address to listen on' })
+      .conflicts('https-self-signed', ['https-cert', 'https-key']) as unknown as Argv<ServeOptions>,
+  handler: (argv: ArgumentsCamelCase<ServeOptions>) =>
+    runServe(argv, { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t), env: process.env, until: untilSignal }),
 };

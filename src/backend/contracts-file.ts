@@ -1,0 +1,80 @@
+/**
+ * Reads a contracts file for `callhome contracts import`: YAML (`contracts: [{serial, contract, type,
+ * company, expires}]` or a bare list) or CSV with a header row naming those columns.
+ * A row with an empty contract puts the serial in the installed base without coverage (trial).
+ */
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { AbortError } from '../errors.js';
+import type { Contract } from './store/types.js';
+
+const DateSchema = z.union([z.string(), z.date()]).transform((d, c) => {
+  const t = d instanceof Date ? d.getTime() : Date.parse(d);
+  if (Number.isNaN(t)) {
+    c.addIssue({ code: 'custom', message: 'must be a date such as 2027-12-31' });
+    return z.NEVER;
+  }
+  return new Date(t).toISOString();
+});
+
+const RowSchema = z.object({
+  serial: z.coerce.string().min(1, 'serial is required'),
+  contract: z.coerce.string().default(''),
+  type: z.string().default('direct'),
+  company: z.string().default(''),
+  expires: DateSchema.nullish(),
+});
+
+function csvRows(text: string): Record<string, string>[] {
+  const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '' && !l.startsWith('#'));
+  const split = (l: string): string[] => {
+    const out: string[] = [];
+    let cur = '';
+    let quoted = false;
+    for (let i = 0; i < l.length; i++) {
+      const ch = l[i];
+      if (quoted) {
+        if (ch === '"' && l[i + 1] === '"') (cur += '"'), i++;
+        else if (ch === '"') quoted = false;
+        else cur += ch;
+      } else if (ch === '"') quoted = true;
+      else if (ch === ',') out.push(cur.trim()), (cur = '');
+      else cur += ch;
+    }
+    out.push(cur.trim());
+    return out;
+  };
+  const header = split(lines[0] ?? '').map((h) => h.toLowerCase());
+  return lines.slice(1).map((l) => {
+    const cells = split(l);
+    const row: Record<string, string> = {};
+    header.forEach((h, i) => {
+      const v = cells[i];
+      if (v !== undefined && v !== '') row[h] = v;
+    });
+    return row;
+  });
+}
+
+/** Parses a contracts file; an invalid row is an AbortError naming the file and the row. */
+export function readContractsFile(file: string): Contract[] {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new AbortError(`Cannot read the contracts file ${file}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  let rows: unknown;
+  if (/\.csv$/i.test(file)) rows = csvRows(text);
+  else {
+    const doc: unknown = parseYaml(text);
+    rows = z.object({ contracts: z.array(z.unknown()) }).safeParse(doc).data?.contracts ?? doc;
+  }
+  const parsed = z.array(RowSchema).safeParse(rows);
+  if (!parsed.success) {
+    const i = parsed.error.issues[0];
+    throw new AbortError(`The contracts file ${file} is not valid: row ${i?.path.join('.') ?? '?'}: ${i?.message ?? ''}`, 'Each row needs serial, and may have contract, type, company, expires (YYYY-MM-DD).');
+  }
+  return parsed.data.map((r) => ({ serial: r.serial, contractNumber: r.contract, contractType: r.type, company: r.company, expiresAt: r.expires ?? null }));
+}
