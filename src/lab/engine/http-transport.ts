@@ -95,7 +95,7 @@ export async function postXml(rawUrl: string, body: string, options: HttpPostOpt
         method: 'POST',
         path: `${target.url.pathname}${target.url.search}`,
         headers,
-        agent: false,
+        // No agent: Node uses createConnection only when the agent option is left out.
         createConnection: () => tls.connect({ socket, servername: isIP(target.host) ? undefined : target.host, rejectUnauthorized }),
       };
     } else {
