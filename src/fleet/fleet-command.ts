@@ -28,8 +28,8 @@ export type FleetFlags = {
 
 /** Injected I/O, so tests call handlers directly. */
 export type FleetDeps = {
-  readonly stdout?: NodeJS.WriteStream;
-  readonly stderr?: NodeJS.WriteStream;
+  readonly stdout?: NodeJS.WritableStream & { readonly isTTY?: boolean };
+  readonly stderr?: NodeJS.WritableStream;
   readonly env?: NodeJS.ProcessEnv;
   readonly settings?: Settings;
   /** Path of the OpenSSH client config; default ~/.ssh/config. */

@@ -148,7 +148,9 @@ export class KnownHosts {
 
   private record(name: string, key: Buffer): void {
     mkdirSync(dirname(this.file), { recursive: true });
-    appendFileSync(this.file, `${name} ${keyTypeOf(key)} ${key.toString('base64')}\n`, { mode: 0o600 });
+    // A file whose last line has no newline would otherwise glue the new entry onto it.
+    const needsNewline = existsSync(this.file) && !/(^|\n)$/.test(readFileSync(this.file, 'utf8'));
+    appendFileSync(this.file, `${needsNewline ? '\n' : ''}${name} ${keyTypeOf(key)} ${key.toString('base64')}\n`, { mode: 0o600 });
     this.load().push({ line: -1, marker: '', hosts: name, keyType: keyTypeOf(key), blob: key });
   }
 }

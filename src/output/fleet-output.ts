@@ -28,7 +28,7 @@ export function toContractResult(result: FleetResult): Omit<FleetResult, 'durati
 }
 
 /** Chooses the mode from the flags and the terminal. */
-export function outputMode(flags: { readonly json?: boolean; readonly ndjson?: boolean }, stdout: NodeJS.WriteStream = process.stdout): OutputMode {
+export function outputMode(flags: { readonly json?: boolean; readonly ndjson?: boolean }, stdout: { readonly isTTY?: boolean } = process.stdout): OutputMode {
   if (flags.json) return 'json';
   if (flags.ndjson) return 'ndjson';
   return stdout.isTTY ? 'tty' : 'plain';
