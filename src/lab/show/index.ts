@@ -1,14 +1,24 @@
 /**
- * Show-command renderers of the lab device (owned by the show engineer). The CLI engine
- * (src/lab/cli/) only routes to these functions; every one is pure except the mail-server probe.
- *
- * TODO(show engineer): replace the placeholder bodies with the real layouts of spec §3.5 and
- * plausible `show version` / `show inventory` / `show clock` / `show logging`. Keep the names and
- * the DeviceView shape (extend it additively if you need more).
+ * Show-command renderers of the lab device. The CLI engine (src/lab/cli/) routes to these
+ * functions; every one is pure except the mail-server probe. Layouts follow spec §3.5.
  */
 import type { CallHomeConfig } from '../../domain/callhome.js';
 import type { CallHomeStatistics } from '../../domain/statistics.js';
 import type { DeviceIdentity, MailServerStatus } from '../types.js';
+import {
+  MAIL_SERVER_WAIT_LINE,
+  renderMailServerStatus,
+  renderShowCallHome,
+  renderShowCallHomeAlertGroup,
+  renderShowCallHomeDetail,
+} from './call-home.js';
+import { lines } from './format.js';
+import { profileLines } from './profile.js';
+import { renderShowCallHomeStatistics } from './statistics.js';
+import { renderShowClock, renderShowInventory, renderShowLogging, renderShowPrivilege, renderShowVersion } from './system.js';
+
+export { clockText, logTimestamp, uptimeText } from './system.js';
+export { MAIL_SERVER_WAIT_LINE } from './call-home.js';
 
 /** Everything a show command may read from a device, as one snapshot. */
 export type DeviceView = {
@@ -28,42 +38,63 @@ export type DeviceView = {
 
 /** `show call-home`. */
 export function showCallHome(view: DeviceView): string {
-  return `call-home ${view.config.serviceEnabled ? 'enabled' : 'disabled'} (placeholder)\n`;
+  return renderShowCallHome(view.config);
 }
+
 /** `show call-home detail`. */
 export function showCallHomeDetail(view: DeviceView): string {
-  return showCallHome(view);
+  return renderShowCallHomeDetail(view.config);
 }
+
 /** `show call-home alert-group`. */
 export function showCallHomeAlertGroup(view: DeviceView): string {
-  return showCallHome(view);
+  return renderShowCallHomeAlertGroup(view.config);
 }
-/** `show call-home mail-server status` (probes each server). */
+
+/** `show call-home mail-server status`: the wait line, then one probed line per server. */
 export async function showCallHomeMailServerStatus(view: DeviceView): Promise<string> {
-  const servers = await view.probeMailServers();
-  return servers.map((s) => `${s.host} ${s.available ? '[Available]' : '[Not Available]'}\n`).join('');
+  const statuses = await view.probeMailServers();
+  return `${MAIL_SERVER_WAIT_LINE}\n${renderMailServerStatus(statuses)}`;
 }
-/** `show call-home profile all` or `show call-home profile NAME`. */
+
+/**
+ * `show call-home profile all` (blocks flush left) or `show call-home profile NAME` (name flush
+ * left, body indented), as sampled. An unknown name prints the IOS error line.
+ */
 export function showCallHomeProfile(view: DeviceView, nameOrAll: string): string {
-  return `profile ${nameOrAll} (placeholder, ${view.config.profiles.length} profiles)\n`;
+  if (nameOrAll.toLowerCase() === 'all') return lines(view.config.profiles.flatMap((p) => profileLines(p)));
+  const profile = view.config.profiles.find((p) => p.name.toLowerCase() === nameOrAll.toLowerCase());
+  if (!profile) return `% Profile ${nameOrAll} does not exist\n`;
+  return lines(profileLines(profile).map((l, i) => (i === 0 ? l : `  ${l}`)));
 }
+
 /** `show call-home statistics`. */
 export function showCallHomeStatistics(view: DeviceView): string {
-  return `last sent ${view.statistics.lastSent ?? 'n/a'} (placeholder)\n`;
+  return renderShowCallHomeStatistics(view.statistics);
 }
+
 /** `show version`. */
 export function showVersion(view: DeviceView): string {
-  return `${view.hostname} uptime is ${view.uptimeSeconds} seconds (placeholder)\nProcessor board ID ${view.identity.serial}\n`;
+  const boot = new Date(view.now.getTime() - view.uptimeSeconds * 1000);
+  return renderShowVersion(view.identity, view.hostname, view.uptimeSeconds, boot);
 }
+
 /** `show inventory`. */
 export function showInventory(view: DeviceView): string {
-  return `PID: ${view.identity.model}, SN: ${view.identity.serial} (placeholder)\n`;
+  return renderShowInventory(view.identity);
 }
+
 /** `show clock`. */
 export function showClock(view: DeviceView): string {
-  return `${view.now.toISOString()} (placeholder)\n`;
+  return renderShowClock(view.now);
 }
+
 /** `show logging`. */
 export function showLogging(view: DeviceView): string {
-  return view.logLines.map((l) => `${l}\n`).join('');
+  return renderShowLogging(view.logLines);
+}
+
+/** `show privilege`. */
+export function showPrivilege(level: number): string {
+  return renderShowPrivilege(level);
 }
