@@ -14,7 +14,7 @@ export class Capture extends Writable {
 }
 
 /** Writes a callhome inventory for devices on 127.0.0.1. */
-export function writeInventory(file: string, hosts: Record<string, { port: number; password?: string; jump?: string; host?: string }>): void {
+export function writeInventory(file: string, hosts: Record<string, { port: number; password?: string; username?: string; jump?: string; host?: string }>): void {
   writeFileSync(
     file,
     `# callhome inventory\n${stringify({
