@@ -23,6 +23,13 @@ function tree(xml: string): unknown {
   return normalize(parser.parse(xml));
 }
 
+/** Walks a parsed XML tree by element names. */
+function dig(value: unknown, ...path: string[]): unknown {
+  let node = value;
+  for (const key of path) node = node && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined;
+  return node;
+}
+
 const oneLine = (s: string): string => s.replace(/\s+/g, ' ').trim();
 const between = (open: string, close: string): string => {
   const start = SAMPLE.indexOf(open) + open.length;
@@ -102,12 +109,10 @@ describe('renderXml against the guide sample (§6.6)', () => {
       attachments: [{ name: 'show tricky', data: `show tricky\n${tricky}\nR1#` }],
     });
     expect(XMLValidator.validate(xml)).toBe(true);
-    const parsed = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', parseTagValue: false, trimValues: false }).parse(xml) as Record<string, never>;
-    const block = (parsed['soap-env:Envelope'] as Record<string, Record<string, Record<string, unknown>>>)['soap-env:Body']!['aml-block:Block']!;
-    const attachment = (block['aml-block:Attachments'] as Record<string, Record<string, unknown>>)['aml-block:Attachment']!;
-    expect(attachment['aml-block:Data']).toEqual({ '#text': `show tricky\n${tricky}\nR1#`, '@encoding': 'plain' });
-    const ch = (block['aml-block:Content'] as Record<string, Record<string, unknown>>)['ch:CallHome']!;
-    expect(ch['ch:MessageDescription']).toBe('x < y & "z"');
+    const parsed: unknown = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', parseTagValue: false, trimValues: false }).parse(xml);
+    const block = ['soap-env:Envelope', 'soap-env:Body', 'aml-block:Block'];
+    expect(dig(parsed, ...block, 'aml-block:Attachments', 'aml-block:Attachment', 'aml-block:Data')).toEqual({ '#text': `show tricky\n${tricky}\nR1#`, '@encoding': 'plain' });
+    expect(dig(parsed, ...block, 'aml-block:Content', 'ch:CallHome', 'ch:MessageDescription')).toBe('x < y & "z"');
     expect(xml).toContain('value="line1&#10;line2 &quot;quoted&quot; &lt;tag&gt;"');
   });
 
