@@ -1,0 +1,112 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CallHomeMessage } from '../../src/domain/message.js';
+import { renderXml } from '../../src/format/xml.js';
+import { buildMessage } from './build-message.js';
+import { api, postXml, startTestBackend, type TestBackend } from './helpers.js';
+
+type Case = { number: string; status: string; priority: number; title: string; history: { note: string }[]; attachments: { name: string }[]; recommendation: string };
+type Results = { rules: string[]; caseAction: string; caseNumber?: string; notifiedTo?: string[]; recommendations?: string[] };
+
+let b: TestBackend;
+const SERIAL = 'RULE0001';
+
+async function send(m: Partial<CallHomeMessage>): Promise<{ id: number; results: Results; status: string }> {
+  const r = await postXml(b.url, renderXml(buildMessage({ serialNumber: SERIAL, hostname: 'R9', ...m })));
+  expect(r.status).toBe(200);
+  return (await api<{ id: number; results: Results; status: string }>(b.url, `/messages/${Number(r.json['id'])}`)).body;
+}
+
+beforeAll(async () => {
+  const dir = (await import('node:fs')).mkdtempSync(join((await import('node:os')).tmpdir(), 'callhome-rules-'));
+  const rulesFile = join(dir, 'rules.yaml');
+  // A custom rules file: the shipped rules' shape, plus one organisation-specific syslog rule.
+  writeFileSync(
+    rulesFile,
+    `rules:
+  - name: bgp-down
+    match: { type: syslog, event: "BGP-5-ADJCHANGE", text: "Down" }
+    outcome: notify
+    recommendation: "Check the BGP neighbour."
+  - name: temp
+    match: { type: environment, event: "TEMP_FAILURE", minSeverity: minor }
+    outcome: case
+    priority: 2
+    fold: temperature
+    recommendation: "Check the fans."
+  - name: temp-ok
+    match: { type: environment, event: "TEMP_RECOVER" }
+    outcome: recover
+    fold: temperature
+  - name: diag-minor
+    match: { type: diagnostic, minSeverity: minor }
+    outcome: notify
+    recommendation: "Re-run the test."
+  - name: rest
+    match: {}
+    outcome: none
+`,
+  );
+  b = await startTestBackend({ rulesFile });
+  await api(b.url, '/contracts', { method: 'POST', body: { contracts: [{ serial: SERIAL, contractNumber: 'C-1' }] } });
+  await postXml(b.url, renderXml(buildMessage({ serialNumber: SERIAL, hostname: 'R9' })));
+  const notes = (await api<{ notifications: { body: string }[] }>(b.url, '/notifications')).body.notifications;
+  const token = /Security token: (\S+)/.exec(notes[0]?.body ?? '')?.[1] ?? '';
+  expect((await api(b.url, `/registrations/${SERIAL}/confirm`, { method: 'POST', body: { token } })).status).toBe(200);
+});
+afterAll(async () => {
+  await b.stop();
+});
+
+describe('rules from a rules file, end to end from messages', () => {
+  let caseNumber = '';
+
+  it('a failure opens a case with the command output attached and notifies with the case link', async () => {
+    const m = await send({ kind: 'environment', severity: 5, description: 'TEMP_FAILURE: TempHigh inlet 70C', attachments: [{ name: 'show environment all', data: 'show environment all\nInlet 70C\nR9#' }] });
+    expect(m.results).toMatchObject({ rules: ['temp'], caseAction: 'created', recommendations: ['Check the fans.'], notifiedTo: ['noc@example.com'] });
+    caseNumber = m.results.caseNumber ?? '';
+    const c = (await api<Case>(b.url, `/cases/${caseNumber}`)).body;
+    expect(c).toMatchObject({ status: 'open', priority: 2, title: 'TEMP_FAILURE on R9', recommendation: 'Check the fans.' });
+    expect(c.attachments.map((a) => a.name)).toEqual(['show environment all']);
+    const n = (await api<{ notifications: { kind: string; body: string }[] }>(b.url, '/notifications')).body.notifications[0];
+    expect(n?.kind).toBe('case-created');
+    expect(n?.body).toContain(`TAC case: ${b.url}/api/v1/cases/${caseNumber}`);
+    expect(n?.body).toContain('Message name: TEMP_FAILURE');
+    expect(n?.body).toContain('Contract ID: C123456');
+    expect(b.events.some((e) => e.type === 'case.opened' && e.case.number === caseNumber)).toBe(true);
+  });
+
+  it('a repeat failure folds into the open case instead of opening another', async () => {
+    const m = await send({ kind: 'environment', severity: 5, description: 'TEMP_FAILURE: TempHigh inlet 72C' });
+    expect(m.results).toMatchObject({ caseAction: 'updated', caseNumber });
+    expect((await api<{ cases: unknown[] }>(b.url, '/cases')).body.cases).toHaveLength(1);
+  });
+
+  it('a recovery updates the open case', async () => {
+    const m = await send({ kind: 'environment', severity: 1, description: 'TEMP_RECOVER: TempOk inlet 30C' });
+    expect(m.results).toMatchObject({ rules: ['temp-ok'], caseAction: 'updated', caseNumber });
+    const c = (await api<Case>(b.url, `/cases/${caseNumber}`)).body;
+    expect(c.status).toBe('updated');
+    expect(c.history.map((h) => h.note)).toEqual([expect.stringContaining('70C'), expect.stringContaining('72C'), expect.stringMatching(/^recovery: TEMP_RECOVER/)]);
+    expect(b.events.filter((e) => e.type === 'case.updated' && e.case.number === caseNumber)).toHaveLength(2);
+  });
+
+  it('a notify rule sends a notification with the recommendation and opens no case', async () => {
+    const m = await send({ kind: 'syslog', severity: 2, description: '*Nov 23 10:00:00: %BGP-5-ADJCHANGE: neighbor 10.0.0.2 Down BGP Notification sent' });
+    expect(m.results).toMatchObject({ rules: ['bgp-down'], caseAction: 'none', notifiedTo: ['noc@example.com'] });
+    const n = (await api<{ notifications: { kind: string; body: string }[] }>(b.url, '/notifications')).body.notifications[0];
+    expect(n).toMatchObject({ kind: 'syslog' });
+    expect(n?.body).toContain('Recommendation: Check the BGP neighbour.');
+    const d = await send({ kind: 'diagnostic', severity: 4, description: 'DiagFanTest failed' });
+    expect(d.results).toMatchObject({ rules: ['diag-minor'], caseAction: 'none' });
+    expect((await api<{ cases: unknown[] }>(b.url, '/cases')).body.cases).toHaveLength(1);
+  });
+
+  it('a message no rule acts on produces nothing', async () => {
+    const notes = (await api<{ notifications: unknown[] }>(b.url, '/notifications')).body.notifications.length;
+    const m = await send({ kind: 'syslog', severity: 2, description: '*Nov 23 10:00:00: %SYS-5-CONFIG_I: Configured from console' });
+    expect(m).toMatchObject({ status: 'processed', results: { rules: ['rest'], caseAction: 'none' } });
+    expect((await api<{ notifications: unknown[] }>(b.url, '/notifications')).body.notifications.length).toBe(notes);
+  });
+});
