@@ -5,7 +5,7 @@
  */
 import WebSocket from 'ws';
 import type { ZodError } from 'zod';
-import { StreamFrameSchema, type BackendEvent } from './protocol.js';
+import { BackendEventSchema, ControlFrameSchema, StreamFrameSchema, type BackendEvent } from './protocol.js';
 
 /** The connection state, for a status line. */
 export type StreamState =
@@ -108,7 +108,7 @@ export function connectEventStream(options: EventStreamClientOptions): EventStre
     }
     const parsed = StreamFrameSchema.safeParse(json);
     if (!parsed.success) {
-      options.onInvalidFrame?.({ raw, error: describeZodError(parsed.error) });
+      options.onInvalidFrame?.({ raw, error: explainInvalidFrame(json, parsed.error) });
       return;
     }
     const frame = parsed.data;
@@ -220,6 +220,14 @@ function serverError(body: string): string | undefined {
     // Not JSON: fall through to the raw text.
   }
   return body.trim().length > 0 ? body.trim().slice(0, 200) : undefined;
+}
+
+/** The union's own error says only "Invalid input"; re-check against the schema the frame's type names. */
+function explainInvalidFrame(json: unknown, unionError: ZodError): string {
+  const type = typeof json === 'object' && json !== null && 'type' in json ? json.type : undefined;
+  const schema = type === 'hello' || type === 'resync' ? ControlFrameSchema : BackendEventSchema;
+  const detail = schema.safeParse(json);
+  return detail.success ? describeZodError(unionError) : describeZodError(detail.error);
 }
 
 function describeZodError(error: ZodError): string {
