@@ -296,10 +296,11 @@ export function createCallHomeEngine(host: EngineHost, options: CallHomeEngineOp
     }
   };
 
-  const scheduleOne = (profileName: string, group: AlertGroup, periodic: Periodic): void => {
+  const scheduleOne = (profileName: string, group: AlertGroup, periodic: Periodic, notBefore = 0): void => {
     const now = host.now();
-    const delay = nextOccurrence(periodic, now).getTime() - now.getTime();
-    const cancel = scheduler.after(delay, () => {
+    // After a firing, count from the slot just served so that a timer firing a little early cannot repeat it.
+    const target = nextOccurrence(periodic, new Date(Math.max(now.getTime(), notBefore)));
+    const cancel = scheduler.after(target.getTime() - now.getTime(), () => {
       periodicTasks = periodicTasks.filter((c) => c !== cancel);
       if (closed) return;
       const config = host.config();
@@ -310,7 +311,7 @@ export function createCallHomeEngine(host: EngineHost, options: CallHomeEngineOp
       if (config.serviceEnabled && config.alertGroupEnabled[group] && profile.active && modeAllows(profile, group) && contactReady(config, profile)) {
         enqueue(groupContent(group, `Periodic ${group} message`), alertGroupCommands(group, config.snapshotCommands), [profileTarget(profile)]);
       }
-      scheduleOne(profileName, group, periodic);
+      scheduleOne(profileName, group, periodic, target.getTime());
     });
     periodicTasks.push(cancel);
   };

@@ -21,7 +21,7 @@ export const BUILDER_VERSION = '2.0';
 
 /** The `show version` banner as the SystemDescription AD carries it (single line). */
 export function systemDescription(identity: DeviceIdentity): string {
-  return `Cisco IOS Software [Amsterdam], Virtual XE Software (X86_64_LINUX_IOSD-UNIVERSALK9-M), Version ${identity.softwareVersion}, RELEASE SOFTWARE (fc3) Technical Support: http://www.cisco.com/techsupport Copyright (c) 1986-2021 by Cisco Systems, Inc.`;
+  return `Cisco IOS Software, Virtual XE Software (X86_64_LINUX_IOSD-UNIVERSALK9-M), Version ${identity.softwareVersion}, RELEASE SOFTWARE (fc3) Technical Support: http://www.cisco.com/techsupport Copyright (c) 1986-2026 by Cisco Systems, Inc. Compiled Thu 05-Mar-26 10:05 by mcpre`;
 }
 
 /** UDI device ID `model@C@serial`. */

@@ -17,7 +17,11 @@ const NORMAL_RULES: readonly Rule[] = [
   // enable secret 9 $9$..., username admin privilege 15 secret 9 ..., password 7 0822455D0A16
   { pattern: /^(.*?\b(?:secret|password)\s+)(?:(\d)\s+)?(\S+)(.*)$/, replace: (_, head = '', type, _v, tail = '') => `${head}${type ? `${type} ` : ''}${REMOVED}${tail}` },
   { pattern: /^(\s*snmp-server community\s+)(\S+)(.*)$/, replace: (_, head = '', _v, tail = '') => `${head}${REMOVED}${tail}` },
-  { pattern: /^(.*?\b(?:key-string|pre-shared-key|key)\s+)(?:(\d)\s+)?(\S+)\s*$/, replace: (_, head = '', type) => `${head}${type ? `${type} ` : ''}${REMOVED}` },
+  // Keys at the start of a line only: `crypto key generate rsa` is not a secret.
+  {
+    pattern: /^(\s*(?:crypto isakmp key|(?:tacacs|radius)-server key|key-string|pre-shared-key(?: local| remote)?|key)\s+)(?:(\d)\s+)?(\S+)(.*)$/,
+    replace: (_, head = '', type, _v, tail = '') => `${head}${type ? `${type} ` : ''}${REMOVED}${tail}`,
+  },
 ];
 
 // High level adds the IP domain name and IP addresses.
