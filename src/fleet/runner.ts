@@ -44,8 +44,14 @@ export type DeviceTaskOutcome = {
   readonly error?: DeviceError;
 };
 
+/** What a task may ask of the runner besides its session. */
+export type DeviceTaskContext = {
+  /** Opens a fresh session to the same device (after the first one dropped); closed by the runner. */
+  reopen(): Promise<IosSession>;
+};
+
 /** The work for one device, given its open session. */
-export type DeviceTask = (session: IosSession, host: InventoryHost) => Promise<DeviceTaskOutcome>;
+export type DeviceTask = (session: IosSession, host: InventoryHost, context: DeviceTaskContext) => Promise<DeviceTaskOutcome>;
 
 export type FleetRunOptions = {
   readonly context: CredentialContext;
@@ -75,17 +81,26 @@ function toFleetError(error: unknown): FleetError {
 async function runOne(host: InventoryHost, task: DeviceTask, options: FleetRunOptions): Promise<FleetResult> {
   const started = performance.now();
   const transcript = new Transcript(options.logDir ? join(options.logDir, `${host.name}.log`) : undefined);
-  let session: IosSession | undefined;
+  const sessions: IosSession[] = [];
   try {
     const { target, enableSecret } = await resolveDevice(host, options.context);
-    session = await IosSession.open(target, {
-      connectTimeoutMs: options.connectTimeoutMs,
-      commandTimeoutMs: options.commandTimeoutMs,
-      enableSecret,
-      transcript,
-      ...(options.attempts !== undefined ? { attempts: options.attempts } : {}),
+    const open = async () => {
+      const session = await IosSession.open(target, {
+        connectTimeoutMs: options.connectTimeoutMs,
+        commandTimeoutMs: options.commandTimeoutMs,
+        enableSecret,
+        transcript,
+        ...(options.attempts !== undefined ? { attempts: options.attempts } : {}),
+      });
+      sessions.push(session);
+      return session;
+    };
+    const outcome = await task(await open(), host, {
+      reopen: () => {
+        transcript.note('opening a new session');
+        return open();
+      },
     });
-    const outcome = await task(session, host);
     const error = outcome.error ? toFleetError(outcome.error) : null;
     return {
       host: host.name,
@@ -99,7 +114,7 @@ async function runOne(host: InventoryHost, task: DeviceTask, options: FleetRunOp
   } catch (error) {
     return { host: host.name, ok: false, changed: false, commands: [], data: {}, error: toFleetError(error), durationMs: performance.now() - started };
   } finally {
-    session?.close();
+    for (const session of sessions) session.close();
     try {
       transcript.flush();
     } catch {

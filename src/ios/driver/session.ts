@@ -92,6 +92,11 @@ export class IosSession {
     return this.currentPrompt;
   }
 
+  /** False once the device or callhome closed the session. */
+  get isOpen(): boolean {
+    return this.closedReason === null;
+  }
+
   /** The mode the last prompt shows. */
   get mode(): PromptMode | null {
     return readPrompt(this.currentPrompt)?.mode ?? null;
