@@ -1,0 +1,56 @@
+/** Prompts and mode navigation (spec §1, C1–C3). */
+import { assertNever } from '../../util/assert-never.js';
+import type { CliMode } from '../types.js';
+
+/**
+ * IOS shortens long hostnames in configuration-mode prompts; we keep the first 20 characters
+ * there (EXEC prompts show the whole name), which is what IOS XE does on the platforms we model.
+ */
+export const CONFIG_PROMPT_HOSTNAME_MAX = 20;
+
+/** The prompt for a mode, e.g. `R1>`, `R1#`, `R1(cfg-call-home-profile)#`. */
+export function promptFor(hostname: string, mode: CliMode): string {
+  const short = hostname.slice(0, CONFIG_PROMPT_HOSTNAME_MAX);
+  switch (mode.kind) {
+    case 'user':
+      return `${hostname}>`;
+    case 'privileged':
+      return `${hostname}#`;
+    case 'config':
+      return `${short}(config)#`;
+    case 'call-home':
+      return `${short}(cfg-call-home)#`;
+    case 'profile':
+      return `${short}(cfg-call-home-profile)#`;
+    case 'snapshot':
+      return `${short}(cfg-call-home-snapshot)#`;
+    case 'trustpoint':
+      return `${short}(ca-trustpoint)#`;
+    default:
+      return assertNever(mode, 'CLI mode');
+  }
+}
+
+/** The mode `exit` goes to; null from EXEC modes (the session closes). */
+export function parentMode(mode: CliMode): CliMode | null {
+  switch (mode.kind) {
+    case 'user':
+    case 'privileged':
+      return null;
+    case 'config':
+      return { kind: 'privileged' };
+    case 'call-home':
+    case 'trustpoint':
+      return { kind: 'config' };
+    case 'profile':
+    case 'snapshot':
+      return { kind: 'call-home' };
+    default:
+      return assertNever(mode, 'CLI mode');
+  }
+}
+
+/** True in any configuration mode. */
+export function isConfigMode(mode: CliMode): boolean {
+  return mode.kind !== 'user' && mode.kind !== 'privileged';
+}

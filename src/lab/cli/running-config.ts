@@ -1,0 +1,178 @@
+/**
+ * `show running-config` / `show startup-config` text: a plausible IOS XE configuration around the
+ * Call Home section, which is rendered as spec §2.7 shows. Default values are left out unless
+ * `all` is set; the output can be replayed line by line into a fresh device to rebuild the config.
+ */
+import {
+  ALERT_GROUPS,
+  DEFAULT_AAA_USERNAME,
+  DEFAULT_RATE_LIMIT,
+  MAX_MESSAGE_SIZE,
+  ciscoTacProfile,
+  newUserProfile,
+  type AlertGroup,
+  type CallHomeConfig,
+  type Periodic,
+  type Profile,
+  type Subscription,
+} from '../../domain/callhome.js';
+import { assertNever } from '../../util/assert-never.js';
+import type { DeviceIdentity } from '../types.js';
+import { quoteIfNeeded } from './tokens.js';
+import type { RunningConfig } from './types.js';
+
+/** Rendering options. */
+export type RenderOptions = { readonly all: boolean };
+
+const two = (n: number): string => String(n).padStart(2, '0');
+
+/** `daily 10:00`, `weekly monday 10:00`, `monthly 14 11:12`, `hourly 30`, `interval 15`. */
+export function periodicText(p: Periodic): string {
+  switch (p.kind) {
+    case 'daily':
+      return `daily ${two(p.hh)}:${two(p.mm)}`;
+    case 'weekly':
+      return `weekly ${p.day} ${two(p.hh)}:${two(p.mm)}`;
+    case 'monthly':
+      return `monthly ${p.date} ${two(p.hh)}:${two(p.mm)}`;
+    case 'hourly':
+      return `hourly ${p.mm}`;
+    case 'interval':
+      return `interval ${p.minutes}`;
+    default:
+      return assertNever(p, 'periodic');
+  }
+}
+
+function subscriptionLines(group: AlertGroup, sub: Subscription, p: Profile): string[] {
+  const base = `subscribe-to-alert-group ${group}`;
+  if (group === 'syslog' && p.syslogPatterns.length > 0) {
+    return p.syslogPatterns.map((e) =>
+      e.pattern === '.*'
+        ? `${base}${e.severity === 'debugging' ? '' : ` severity ${e.severity}`}`
+        : `${base} severity ${e.severity} pattern "${e.pattern}"`,
+    );
+  }
+  if (sub.periodic) return [`${base} periodic ${periodicText(sub.periodic)}`];
+  if (sub.severity) return [`${base} severity ${sub.severity}`];
+  return [base];
+}
+
+const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
+
+function profileLines(p: Profile, serial: string, all: boolean): string[] {
+  const d = p.predefined ? ciscoTacProfile(serial) : newUserProfile(p.name);
+  const out: string[] = [];
+  const show = (differs: boolean): boolean => all || differs;
+  if (show(p.active !== d.active)) out.push(p.active ? 'active' : 'no active');
+  if (p.predefined && show(p.mode !== d.mode)) out.push(p.mode === 'anonymous' ? 'anonymous-reporting-only' : 'no anonymous-reporting-only');
+  if (show(p.reportSmartLicensing !== d.reportSmartLicensing)) out.push(`${p.reportSmartLicensing ? '' : 'no '}reporting smart-licensing-data`);
+  if (show(p.reportSmartCallHome !== d.reportSmartCallHome)) out.push(`${p.reportSmartCallHome ? '' : 'no '}reporting smart-call-home-data`);
+  if (p.transportHttp && show(!d.transportHttp)) out.push('destination transport-method http');
+  if (!p.transportEmail && !p.predefined) out.push('no destination transport-method email');
+  if (all && p.transportEmail) out.push('destination transport-method email');
+  if (!p.predefined || all) for (const a of p.emailAddresses) out.push(`destination address email ${a}`);
+  if (show(!same(p.httpUrls, d.httpUrls))) for (const u of p.httpUrls) out.push(`destination address http ${u}`);
+  if (show(p.format !== d.format)) out.push(`destination preferred-msg-format ${p.format}`);
+  if (show(p.messageSizeLimit !== MAX_MESSAGE_SIZE)) out.push(`destination message-size-limit ${p.messageSizeLimit}`);
+  for (const g of ALERT_GROUPS) {
+    const sub = p.subscriptions[g];
+    const dsub = d.subscriptions[g];
+    const differs = !same(sub, dsub) || (g === 'syslog' && !same(p.syslogPatterns, d.syslogPatterns));
+    if (!show(differs)) continue;
+    if (dsub && (sub === undefined || g === 'syslog')) out.push(`no subscribe-to-alert-group ${g}`);
+    if (sub) out.push(...subscriptionLines(g, sub, p));
+  }
+  return out;
+}
+
+/** The Call Home lines (`call-home` and everything under it), without `service call-home`. */
+export function renderCallHomeSection(c: CallHomeConfig, serial: string, options: RenderOptions): string[] {
+  const { all } = options;
+  const lines: string[] = ['call-home'];
+  const add = (line: string): void => {
+    lines.push(` ${line}`);
+  };
+  const text = (kw: string, v: string | undefined): void => {
+    if (v !== undefined) add(`${kw} ${quoteIfNeeded(v)}`);
+  };
+  text('contact-email-addr', c.contactEmail);
+  text('phone-number', c.phoneNumber);
+  text('street-address', c.streetAddress);
+  text('customer-id', c.customerId);
+  text('site-id', c.siteId);
+  text('contract-id', c.contractId);
+  text('sender from', c.senderFrom);
+  text('sender reply-to', c.senderReplyTo);
+  for (const m of c.mailServers) add(`mail-server ${m.host} priority ${m.priority}`);
+  text('source-interface', c.sourceInterface);
+  text('source-ip-address', c.sourceIpAddress);
+  text('vrf', c.vrf);
+  if (c.httpProxy) add(`http-proxy "${c.httpProxy.host}" port ${c.httpProxy.port}`);
+  if (c.aaaAuthorization) add('aaa-authorization');
+  else if (all) add('no aaa-authorization');
+  if (all || c.aaaUsername !== DEFAULT_AAA_USERNAME) add(`aaa-authorization username ${c.aaaUsername}`);
+  if (!c.syslogThrottling) add('no syslog-throttling');
+  else if (all) add('syslog-throttling');
+  if (all || c.dataPrivacyLevel !== 'normal') add(`data-privacy level ${c.dataPrivacyLevel}`);
+  if (c.dataPrivacyHostname) add('data-privacy hostname');
+  if (all || c.rateLimit !== DEFAULT_RATE_LIMIT) add(`rate-limit ${c.rateLimit}`);
+  for (const g of ALERT_GROUPS) {
+    if (!c.alertGroupEnabled[g]) add(`no alert-group ${g}`);
+    else if (all) add(`alert-group ${g}`);
+  }
+  if (all || c.snapshotCommands.length > 0) {
+    add('alert-group-config snapshot');
+    for (const cmd of c.snapshotCommands) add(` add-command "${cmd}"`);
+  }
+  const ordered = [...c.profiles.filter((p) => !p.predefined), ...c.profiles.filter((p) => p.predefined)];
+  for (const p of ordered) {
+    const body = profileLines(p, serial, all);
+    if (body.length === 0 && p.predefined) continue;
+    add(`profile "${p.name}"`);
+    for (const l of body) add(` ${l}`);
+  }
+  return lines;
+}
+
+/** The whole configuration text, from the first `!` to `end`. */
+export function renderConfig(running: RunningConfig, identity: DeviceIdentity, options: RenderOptions): string {
+  const c = running.callHome;
+  const [major = '17', minor = '3'] = identity.softwareVersion.split('.');
+  const lines: string[] = [
+    '!',
+    `version ${major}.${minor}`,
+    'service timestamps debug datetime msec',
+    'service timestamps log datetime msec',
+  ];
+  if (c.serviceEnabled) lines.push('service call-home');
+  else if (options.all) lines.push('no service call-home');
+  lines.push('platform qfp utilization monitor load 80', 'platform console virtual', '!', `hostname ${running.hostname}`, '!');
+  lines.push('boot-start-marker', 'boot-end-marker', '!', '!', 'no aaa new-model', '!', 'login on-success log', '!');
+  for (const t of running.trustpoints) {
+    lines.push(`crypto pki trustpoint ${t.name}`);
+    if (t.enrollmentTerminal) lines.push(' enrollment terminal');
+    lines.push(' revocation-check none', '!');
+  }
+  lines.push(`license udi pid ${identity.model} sn ${identity.serial}`, '!', 'redundancy', '!', '!');
+  lines.push('interface GigabitEthernet1', ' ip address dhcp', ' negotiation auto', ' no mop enabled', ' no mop sysid', '!');
+  lines.push('ip forward-protocol nd', 'no ip http server', 'ip http secure-server');
+  if (running.httpClientSourceInterface) lines.push(`ip http client source-interface ${running.httpClientSourceInterface}`);
+  lines.push('!', 'ip ssh version 2', '!');
+  lines.push(...renderCallHomeSection(c, identity.serial, options), '!');
+  lines.push('line con 0', ' stopbits 1', 'line vty 0 4', ' login local', ' transport input ssh', '!', 'end');
+  return lines.join('\n') + '\n';
+}
+
+/** `show running-config [all]`. */
+export function showRunningConfig(running: RunningConfig, identity: DeviceIdentity, all: boolean): string {
+  const body = renderConfig(running, identity, { all });
+  return `Building configuration...\n\nCurrent configuration : ${Buffer.byteLength(body)} bytes\n${body}`;
+}
+
+/** `show startup-config`; IOS says so when NVRAM holds none. */
+export function showStartupConfig(startup: RunningConfig | null, identity: DeviceIdentity): string {
+  if (!startup) return 'startup-config is not present\n';
+  const body = renderConfig(startup, identity, { all: false });
+  return `Using ${Buffer.byteLength(body)} out of 33554432 bytes\n${body}`;
+}

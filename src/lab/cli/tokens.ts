@@ -1,0 +1,49 @@
+/** Splits an IOS command line into tokens, honouring double quotes and the first unquoted `|`. */
+
+/** One word of a command line; `start` is its column in the line (the opening quote for quoted words). */
+export type Token = {
+  readonly text: string;
+  readonly start: number;
+  readonly quoted: boolean;
+};
+
+/** A tokenized line: the command words and, after the first unquoted `|`, the raw pipe text. */
+export type TokenizedLine = {
+  readonly tokens: readonly Token[];
+  /** Column of the `|`, when there is one. */
+  readonly pipeStart?: number;
+  /** True when the line ends in whitespace (so `?` lists the next words instead of completing). */
+  readonly trailingSpace: boolean;
+};
+
+/** Tokenizes one line. An unterminated quote runs to the end of the line, as IOS accepts it. */
+export function tokenize(line: string): TokenizedLine {
+  const tokens: Token[] = [];
+  let i = 0;
+  while (i < line.length) {
+    const ch = line[i];
+    if (ch === ' ' || ch === '\t') {
+      i += 1;
+      continue;
+    }
+    if (ch === '|') {
+      return { tokens, pipeStart: i, trailingSpace: /\s$/.test(line) };
+    }
+    const start = i;
+    if (ch === '"') {
+      const close = line.indexOf('"', i + 1);
+      const end = close === -1 ? line.length : close;
+      tokens.push({ text: line.slice(i + 1, end), start, quoted: true });
+      i = close === -1 ? line.length : close + 1;
+      continue;
+    }
+    while (i < line.length && line[i] !== ' ' && line[i] !== '\t' && line[i] !== '|') i += 1;
+    tokens.push({ text: line.slice(start, i), start, quoted: false });
+  }
+  return { tokens, trailingSpace: line.length === 0 || /\s$/.test(line) };
+}
+
+/** Quotes a value for display in configuration when it contains a space (or is empty). */
+export function quoteIfNeeded(value: string): string {
+  return /[\s"]/.test(value) || value === '' ? `"${value}"` : value;
+}
