@@ -1,0 +1,69 @@
+/**
+ * `show running-config | section call-home` or a whole `show running-config` → CallHomeConfig
+ * (ios-call-home.md §2.7). What is not written keeps its default; CiscoTAC-1 keeps its
+ * defaults (§2.5) where its block is absent or partial. Sub-mode lines are recognised by
+ * indentation deeper than their parent, whatever the width; line order does not matter.
+ */
+import type { CallHomeConfig } from '../../domain/callhome.js';
+import { assertNever } from '../../util/assert-never.js';
+import { err, ok, type Result } from '../../util/result.js';
+import { CallHomeConfigBuilder, type ConfigContext } from './call-home-config-builder.js';
+import { tokenize } from './config-tokens.js';
+import { parseError, type ParseError } from './text.js';
+
+const COMMAND = 'show running-config';
+
+/** Options of the running-config parser. */
+export type RunningConfigOptions = {
+  /** Serial of the device; CiscoTAC-1's default periodic times derive from it (§2.5). */
+  readonly serial?: string;
+  /** Treat empty output as a factory-default configuration (a section filter prints nothing then). */
+  readonly allowEmpty?: boolean;
+};
+
+// `% Invalid input detected at '^' marker.`
+const IOS_ERROR = /^%\s*(?:Invalid input|Incomplete command|Ambiguous command|Unknown command)/i;
+// `R1#show running-config | section call-home` (echo) or `R1#` (trailing prompt)
+const PROMPT = /^[\w.\-/:()]{1,80}[#>] ?(?:sh(?:ow)?\b.*)?$/;
+
+/** Parses the Call Home part of a running configuration. */
+export function parseRunningConfigCallHome(output: string, options: RunningConfigOptions = {}): Result<CallHomeConfig, ParseError> {
+  const builder = new CallHomeConfigBuilder(options.serial ?? '');
+  const stack: { indent: number; context: ConfigContext }[] = [];
+  let sawLine = false;
+  const raw = output.split('\n');
+  for (let i = 0; i < raw.length; i += 1) {
+    const text = (raw[i] ?? '').replace(/\r/g, '').trimEnd();
+    const trimmed = text.trimStart();
+    if (trimmed === '') continue;
+    const line = { no: i + 1, text, trimmed };
+    if (IOS_ERROR.test(trimmed)) return err(parseError(COMMAND, line, 'the device rejected the command'));
+    if (PROMPT.test(trimmed)) continue;
+    sawLine = true;
+    const indent = text.length - trimmed.length;
+    if (trimmed.startsWith('!')) {
+      if (indent === 0) stack.length = 0;
+      continue;
+    }
+    while (stack.length > 0 && (stack[stack.length - 1]?.indent ?? 0) >= indent) stack.pop();
+    const parent = stack[stack.length - 1];
+    // A child line of a section that is not Call Home (`interface …`, `line vty …`).
+    if (!parent && indent > 0) continue;
+    const context: ConfigContext = parent?.context ?? { kind: 'global' };
+    const outcome = builder.apply(context, tokenize(trimmed));
+    switch (outcome.kind) {
+      case 'enter':
+        stack.push({ indent, context: outcome.context });
+        break;
+      case 'error':
+        return err(parseError(COMMAND, line, outcome.message));
+      case 'applied':
+      case 'ignored':
+        break;
+      default:
+        assertNever(outcome, 'configuration outcome');
+    }
+  }
+  if (!sawLine && !options.allowEmpty) return err(parseError(COMMAND, undefined, 'the output is empty'));
+  return ok(builder.result());
+}
