@@ -1,9 +1,88 @@
-import type { CommandModule } from 'yargs';
-import { notYet } from '../src/cli/not-yet.js';
+import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import { withBackendOptions } from '../src/cli/options.js';
+import { AbortError } from '../src/errors.js';
+import type { StreamState } from '../src/events/client.js';
+import { EVENT_TYPES, formatEventLine } from '../src/events/format.js';
+import type { BackendEventType } from '../src/events/protocol.js';
+import { tailEvents } from '../src/events/tail.js';
+import { resolveBackendConnection, type BackendConnection } from '../src/settings.js';
+
+export type EventsOptions = {
+  backend?: string | undefined;
+  token?: string | undefined;
+  ndjson: boolean;
+  since?: number | undefined;
+  follow: boolean;
+  type?: string[] | undefined;
+};
+
+/** Where `callhome events` writes and how it connects; tests pass their own. */
+export type EventsDeps = {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  readonly connection?: BackendConnection;
+  /** Ends a following stream (the command wires SIGINT/SIGTERM to it). */
+  readonly signal?: AbortSignal;
+};
+
+/** Prints back-end events, one per line: NDJSON with `seq` and `type`, or a readable line. */
+export async function runEvents(opts: EventsOptions, deps: EventsDeps): Promise<void> {
+  const { url, token } = deps.connection ?? resolveBackendConnection(opts);
+  if (!token) throw new AbortError(`No API token for the back end at ${url}.`, 'Pass --token or set $CALLHOME_TOKEN.');
+  if (opts.since !== undefined && (!Number.isInteger(opts.since) || opts.since < 0)) {
+    throw new AbortError(`--since ${opts.since} is not an event seq.`, 'Give a non-negative integer, such as the last seq you printed.');
+  }
+  const types = new Set<string>(opts.type ?? []);
+  const { delivered } = await tailEvents({
+    url,
+    token,
+    since: opts.since,
+    follow: opts.follow,
+    ...(deps.signal ? { signal: deps.signal } : {}),
+    onEvent: (event) => {
+      if (types.size > 0 && !types.has(event.type)) return;
+      deps.stdout(opts.ndjson ? `${JSON.stringify(event)}\n` : `${formatEventLine(event)}\n`);
+    },
+    onWarning: (message) => deps.stderr(`Warning: ${message}\n`),
+    onState: (state) => {
+      const line = describeState(state);
+      if (line) deps.stderr(`${line}\n`);
+    },
+  });
+  if (!opts.ndjson && !opts.follow && delivered === 0) deps.stderr('No stored events after that seq.\n');
+}
+
+/** Only a disconnect is worth a line on stderr; the rest is routine. */
+function describeState(state: StreamState): string | undefined {
+  return state.type === 'backing-off' ? `Disconnected (${state.reason}); reconnecting in ${(state.retryInMs / 1000).toFixed(1)} s` : undefined;
+}
 
 /** `callhome events`: Stream back-end events. */
-export const eventsCommand: CommandModule = {
+export const eventsCommand: CommandModule<object, EventsOptions> = {
   command: 'events',
   describe: 'Stream back-end events',
-  handler: notYet('events'),
+  builder: (y: Argv) =>
+    withBackendOptions(y)
+      .option('ndjson', { type: 'boolean', default: false, describe: 'Print one JSON event per line (each with seq and type)' })
+      .option('since', { type: 'number', describe: 'Start after this event seq (default: live only; 0 with --no-follow)' })
+      .option('follow', { type: 'boolean', default: true, describe: 'Keep streaming live events; --no-follow stops at the newest stored event' })
+      .option('type', { type: 'string', array: true, choices: EVENT_TYPES, describe: 'Only these event types' })
+      .example('$0 events --ndjson --since 0 --no-follow', 'Print every stored event as NDJSON and exit')
+      .example('$0 events --type message.received', 'Follow received messages') as unknown as Argv<EventsOptions>,
+  handler: async (argv: ArgumentsCamelCase<EventsOptions>) => {
+    const stop = new AbortController();
+    const onSignal = (): void => stop.abort();
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+    try {
+      await runEvents(argv, {
+        stdout: (text) => process.stdout.write(text),
+        stderr: (text) => process.stderr.write(text),
+        signal: stop.signal,
+      });
+    } finally {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    }
+  },
 };
