@@ -326,6 +326,8 @@ export function createCallHomeEngine(host: EngineHost, options: CallHomeEngineOp
   return {
     raise(event) {
       const config = host.config();
+      // Call Home's own failures must not become Call Home messages: a dead destination would feed itself.
+      if (event.kind === 'syslog' && event.facility.toUpperCase() === 'CALL_HOME') return { kind: 'queued', profiles: [] };
       const { content, group, syslogLine } = alertContent(event);
       if (event.kind === 'syslog' && config.syslogThrottling && syslogLine && !throttle.admit(syslogLine, host.now().getTime())) {
         return { kind: 'queued', profiles: [] };
