@@ -138,6 +138,8 @@ export function createCli(device: CliDevice): Cli {
           result = parentWalk;
           break;
         }
+        // The caret marks the furthest point any mode's parser reached.
+        if (parentWalk.kind === 'invalid' && result.kind === 'invalid' && parentWalk.caret > result.caret) result = parentWalk;
       }
     }
     switch (result.kind) {
