@@ -85,6 +85,7 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
   };
   const http = tls ? createHttpsServer({ cert: tls.cert, key: tls.key }, handler) : createHttpServer(handler);
   http.requestTimeout = 60_000;
+  http.on('connection', (socket: import('node:net').Socket) => socket.setNoDelay(true));
   const stream = attachEventStream(http, service.log, { token: options.token });
   let smtp: SmtpIngest | null = null;
   let httpPort: number;

@@ -5,6 +5,7 @@
 import nodemailer from 'nodemailer';
 import type { Logger } from 'pino';
 import type { Transport } from '../events/protocol.js';
+import { assertNever } from '../util/assert-never.js';
 import type { Result } from '../util/result.js';
 import { createEventLog, type BackendEventLog } from './event-log.js';
 import { createGroupCommitter, type BatchResult } from './ingest/group-commit.js';
@@ -76,18 +77,31 @@ export function createBackendService(options: ServiceOptions): BackendService {
     return value;
   };
 
-  const committer = createGroupCommitter<NewMessage, IngestOutcome>((items) => {
+  // Rejections ride the same group commit, so a flood of bad requests costs one fsync per batch.
+  type Job = { readonly kind: 'message'; readonly input: NewMessage } | { readonly kind: 'rejected'; readonly transport: Transport; readonly reason: string; readonly remote: string | null };
+  const runJob = (ctx: TxContext, job: Job): IngestOutcome | null => {
+    switch (job.kind) {
+      case 'message':
+        return ingestMessage(ctx, job.input);
+      case 'rejected':
+        ctx.emit({ type: 'message.rejected', transport: job.transport, reason: job.reason, remote: job.remote });
+        return null;
+      default:
+        return assertNever(job, 'ingest job');
+    }
+  };
+  const committer = createGroupCommitter<Job, IngestOutcome | null>((items) => {
     const ctx = beginTx(base());
     const results = store.transaction(() =>
-      items.map((item): BatchResult<IngestOutcome> => {
+      items.map((item): BatchResult<IngestOutcome | null> => {
         // Each item runs in a savepoint so one failing message does not fail its batch-mates.
         const mark = { events: ctx.fx.events.length, deliveries: ctx.fx.deliveries.length };
         try {
-          return { ok: true, value: store.transaction(() => ingestMessage(ctx, item)) };
+          return { ok: true, value: store.transaction(() => runJob(ctx, item)) };
         } catch (error) {
           ctx.fx.events.length = mark.events;
           ctx.fx.deliveries.length = mark.deliveries;
-          logger?.error({ err: error, serial: item.message.serialNumber }, 'processing a message failed');
+          logger?.error({ err: error, job: item.kind }, 'processing a message failed');
           return { ok: false, error };
         }
       }),
@@ -100,9 +114,13 @@ export function createBackendService(options: ServiceOptions): BackendService {
   return {
     store,
     log,
-    ingest: (input) => committer.submit(input),
+    async ingest(input) {
+      const outcome = await committer.submit({ kind: 'message', input });
+      if (!outcome) throw new Error('a message job produced no outcome');
+      return outcome;
+    },
     reject(transport, reason, remote) {
-      log.append({ type: 'message.rejected', transport, reason, remote });
+      committer.submit({ kind: 'rejected', transport, reason, remote }).catch((e: unknown) => logger?.error({ err: e }, 'recording a rejection failed'));
     },
     confirm(serial, token) {
       return transact((ctx) => {
