@@ -3,6 +3,7 @@
  * blanking of identifying fields in anonymous mode (§10.1, C69).
  * Replacement token: `<removed>` (the guide names none).
  */
+import { createHash } from 'node:crypto';
 import type { CallHomeConfig } from '../../domain/callhome.js';
 import type { Attachment, CallHomeMessage } from '../../domain/message.js';
 import { SCRUBBED_COMMANDS } from './commands.js';
@@ -72,16 +73,27 @@ export function applyDataPrivacy(message: CallHomeMessage, config: CallHomeConfi
 export const ANONYMOUS_KINDS: readonly string[] = ['crash', 'inventory', 'test'];
 
 /**
- * Anonymous mode: blanks every identifying field, and removes the hostname and serial from the
- * attachments (prompts and `show version` carry them). The MessageId keeps its shape with an
- * empty serial (`M3::65604A2B`) so receivers can still parse it.
+ * The stand-in for the chassis serial in anonymous messages: `ANON` + 12 hex digits of a hash of
+ * the serial. It is stable, so a back end can keep one record per anonymous device, but it does
+ * not reveal the serial, hostname or owner.
+ */
+export function anonymousId(serial: string): string {
+  return `ANON${createHash('sha256').update(`callhome-anonymous:${serial}`).digest('hex').slice(0, 12).toUpperCase()}`;
+}
+
+/**
+ * Anonymous mode: blanks every identifying field (customer, contact, hostname), replaces the serial
+ * with its anonymous ID everywhere (MessageId, DeviceId, rme:SerialNumber), and removes the
+ * hostname and serial from the attachments (prompts and `show version` carry them).
  */
 export function anonymize(message: CallHomeMessage): CallHomeMessage {
-  const scrub = (data: string): string => replaceWord(replaceWord(data, message.serialNumber), message.hostname);
+  const serial = message.serialNumber;
+  const anon = anonymousId(serial);
+  const scrub = (data: string): string => replaceWord(replaceWord(data, serial), message.hostname);
   return {
     ...message,
-    messageId: message.messageId.replace(`:${message.serialNumber}:`, '::'),
-    groupId: message.groupId.replace(`:${message.serialNumber}:`, '::'),
+    messageId: message.messageId.replace(`:${serial}:`, `:${anon}:`),
+    groupId: message.groupId.replace(`:${serial}:`, `:${anon}:`),
     hostname: '',
     contactName: '',
     contactEmail: '',
@@ -90,10 +102,10 @@ export function anonymize(message: CallHomeMessage): CallHomeMessage {
     customerId: '',
     siteId: '',
     contractId: '',
-    deviceId: '',
+    deviceId: `${message.model}@C@${anon}`,
     ccoId: '',
     idToken: '',
-    serialNumber: '',
+    serialNumber: anon,
     description: scrub(message.description),
     attachments: message.attachments.map((a) => ({ name: a.name, data: scrub(a.data) })),
   };

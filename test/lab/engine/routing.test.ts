@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ciscoTacProfile, type Profile } from '../../../src/domain/callhome.js';
 import { createCallHomeEngine } from '../../../src/lab/engine/engine.js';
 import { createManualScheduler } from '../../../src/lab/engine/scheduler.js';
+import { anonymousId } from '../../../src/lab/engine/privacy.js';
 import { TRUNCATION_MARK } from '../../../src/lab/engine/size-limit.js';
 import type { LabEvent } from '../../../src/lab/types.js';
 import { configWith, httpProfile, IDENTITY, makeHost, startHttpSink, type HttpSink } from './support.js';
@@ -183,15 +184,19 @@ describe('anonymous mode (C69)', () => {
     await engine.idle();
     const bodies = postsFor('anon', from);
     expect(bodies).toHaveLength(2);
+    const anon = anonymousId(IDENTITY.serial);
+    expect(anon).toMatch(/^ANON[0-9A-F]{12}$/);
     for (const body of bodies) {
       expect(XMLValidator.validate(body)).toBe(true);
       expect(body).not.toContain(IDENTITY.serial);
       expect(body).not.toContain('noc@example.com');
       expect(body).not.toContain('ACME');
       expect(body).not.toMatch(/\bR1\b/);
-      expect(body).toMatch(/<aml-session:MessageId>M\d+::[0-9A-F]+<\/aml-session:MessageId>/);
+      expect(body).toMatch(new RegExp(`<aml-session:MessageId>M\\d+:${anon}:[0-9A-F]+</aml-session:MessageId>`));
       expect(body).toContain('<ch:Name></ch:Name>');
-      expect(body).toContain('<rme:SerialNumber></rme:SerialNumber>');
+      expect(body).toContain('<ch:Email></ch:Email>');
+      expect(body).toContain(`<rme:SerialNumber>${anon}</rme:SerialNumber>`);
+      expect(body).toContain(`<ch:DeviceId>CSR1000V@C@${anon}</ch:DeviceId>`);
       expect(body).toContain('<rme:Model>CSR1000V</rme:Model>');
     }
     expect(bodies[0]).toContain('<ch:MessageDescription>&lt;removed&gt; crashed</ch:MessageDescription>');
