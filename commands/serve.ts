@@ -36,7 +36,8 @@ function parseRelay(relay: string): { host: string; port: number } {
 
 /** Builds the back-end options from the flags; the token comes from --token, $CALLHOME_TOKEN or is generated. */
 export function serveOptions(opts: ServeOptions, env: NodeJS.ProcessEnv): { options: BackendOptions; generatedToken: boolean } {
-  const given = opts.token ?? env['CALLHOME_TOKEN'];
+  // An empty --token or CALLHOME_TOKEN counts as unset: an empty bearer token is never accepted.
+  const given = opts.token || env['CALLHOME_TOKEN'] || undefined;
   const token = given ?? randomBytes(24).toString('base64url');
   let https: BackendOptions['https'];
   if (opts.httpsSelfSigned) https = 'self-signed';

@@ -1,0 +1,113 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCases } from '../../commands/cases.js';
+import { runContracts } from '../../commands/contracts.js';
+import { runDevices } from '../../commands/devices.js';
+import { runMessages } from '../../commands/messages.js';
+import { runNotifications } from '../../commands/notifications.js';
+import { runRegistration } from '../../commands/registration.js';
+import { runRegistrations } from '../../commands/registrations.js';
+import { runReports } from '../../commands/reports.js';
+import { renderXml } from '../../src/format/xml.js';
+import { buildMessage } from './build-message.js';
+import { postXml, startTestBackend, TOKEN, type TestBackend } from './helpers.js';
+
+let b: TestBackend;
+const dir = mkdtempSync(join(tmpdir(), 'callhome-cmd-'));
+
+beforeAll(async () => {
+  b = await startTestBackend();
+  await postXml(b.url, renderXml(buildMessage({ serialNumber: 'CMD0001', hostname: 'C1' })));
+  await postXml(b.url, renderXml(buildMessage({ serialNumber: 'CMD0002', hostname: 'C2', kind: 'syslog', severity: 5, description: '%SYS-2-MALLOCFAIL: x' })));
+});
+afterAll(async () => {
+  await b.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** Runs a twin and captures what it prints. */
+async function capture(run: (deps: { stdout: (t: string) => void }) => Promise<void>): Promise<string> {
+  let out = '';
+  await run({ stdout: (t) => (out += t) });
+  return out;
+}
+const conn = () => ({ backend: b.url, token: TOKEN });
+
+describe('scripted twins', () => {
+  it('devices --json prints the CLI.md contract; the table shows each device', async () => {
+    const json = JSON.parse(await capture((d) => runDevices({ ...conn(), json: true }, d))) as { devices: Record<string, unknown>[] };
+    expect(json.devices.map((x) => [x['serial'], x['hostname'], x['model'], x['registration']])).toEqual([
+      ['CMD0001', 'C1', 'CSR1000V', 'pending'],
+      ['CMD0002', 'C2', 'CSR1000V', 'pending'],
+    ]);
+    expect(json.devices[0]).toHaveProperty('lastMessageAt');
+    const table = await capture((d) => runDevices({ ...conn(), json: false }, d));
+    expect(table).toMatch(/Hostname.*Serial.*Model.*Registration/);
+    expect(table).toContain('CMD0002');
+  });
+
+  it('messages --json with filters', async () => {
+    const json = JSON.parse(await capture((d) => runMessages({ ...conn(), json: true, type: 'syslog', severity: 'major', limit: 10 }, d))) as { messages: Record<string, unknown>[]; next: null };
+    expect(json.next).toBeNull();
+    expect(json.messages).toHaveLength(1);
+    expect(json.messages[0]).toMatchObject({ serial: 'CMD0002', hostname: 'C2', type: 'syslog', alertGroup: 'syslog', severity: 5, transport: 'http' });
+    expect(Object.keys(json.messages[0] ?? {})).toEqual(expect.arrayContaining(['id', 'serial', 'hostname', 'type', 'alertGroup', 'severity', 'receivedAt', 'transport']));
+  });
+
+  it('contracts import (YAML and CSV), registration confirm, registrations, reports --csv, notifications, cases', async () => {
+    const yamlFile = join(dir, 'contracts.yaml');
+    writeFileSync(yamlFile, 'contracts:\n  - { serial: CMD0001, contract: C-77, company: ExampleCorp, expires: 2099-12-31 }\n');
+    const csvFile = join(dir, 'contracts.csv');
+    writeFileSync(csvFile, 'serial,contract,type,company,expires\nCMD0002,,direct,ExampleCorp,\n');
+    expect(await capture((d) => runContracts({ ...conn(), json: false, action: 'import', file: yamlFile }, d))).toBe('Imported 1 contract rows; 0 registrations changed state.\n');
+    expect(JSON.parse(await capture((d) => runContracts({ ...conn(), json: true, action: 'import', file: csvFile }, d)))).toEqual({ imported: 1, changed: 0 });
+    const notes = JSON.parse(await capture((d) => runNotifications({ ...conn(), json: true, limit: 50 }, d))) as { notifications: { serial: string; body: string }[] };
+    const token = (serial: string) => /Security token: (\S+)/.exec(notes.notifications.find((n) => n.serial === serial)?.body ?? '')?.[1] ?? '';
+    expect(await capture((d) => runRegistration({ ...conn(), json: false, action: 'confirm', serial: 'CMD0001', secret: token('CMD0001') }, d))).toBe('CMD0001 is registered (contract C-77).\n');
+    const trial = JSON.parse(await capture((d) => runRegistration({ ...conn(), json: true, action: 'confirm', serial: 'CMD0002', secret: token('CMD0002') }, d))) as { registration: { state: string } };
+    expect(trial.registration.state).toBe('trial');
+    await expect(runRegistration({ ...conn(), json: false, action: 'confirm', serial: 'NOPE', secret: 'X' }, { stdout: () => undefined })).rejects.toThrow(/No registration exists for serial NOPE/);
+    const regs = JSON.parse(await capture((d) => runRegistrations({ ...conn(), json: true }, d))) as { registrations: { serial: string; state: string }[] };
+    expect(regs.registrations.map((r) => [r.serial, r.state])).toEqual([['CMD0001', 'registered'], ['CMD0002', 'trial']]);
+    const csv = await capture((d) => runReports({ ...conn(), json: false, kind: 'device', csv: true }, d));
+    expect(csv.split('\r\n')[0]).toBe('hostname,serial,model,softwareVersion,registration,contract,lastInventoryAt,lastConfigurationAt,lastMessageAt');
+    expect(csv).toContain('C1,CMD0001,CSR1000V,17.3.1,registered,C-77,');
+    expect(JSON.parse(await capture((d) => runCases({ ...conn(), json: true }, d)))).toEqual({ cases: [] });
+    expect(await capture((d) => runCases({ ...conn(), json: false }, d))).toBe('No cases.\n');
+  });
+
+  it('says what to do when the token is wrong or the back end is not there', async () => {
+    await expect(runDevices({ backend: b.url, token: 'wrong', json: true }, { stdout: () => undefined })).rejects.toMatchObject({ message: expect.stringContaining('refused the token') as unknown as string, tryMessage: expect.stringContaining('CALLHOME_TOKEN') as unknown as string });
+    await expect(runDevices({ backend: 'http://127.0.0.1:1', token: TOKEN, json: true }, { stdout: () => undefined })).rejects.toMatchObject({ tryMessage: expect.stringContaining('callhome serve') as unknown as string });
+  });
+});
+
+describe('callhome serve', () => {
+  it('prints the ready line, generates a token to stderr only, serves HTTPS with a self-signed certificate and SMTP', async () => {
+    const child = spawn(process.execPath, ['bin/callhome.js', 'serve', '--json', '--http-port', '0', '--smtp-port', '0', '--https-self-signed', '--db', join(dir, 'serve.db')], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CALLHOME_TOKEN: '', CALLHOME_LOG_LEVEL: 'warn' } });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    const line = await new Promise<string>((resolve) => createInterface({ input: child.stdout }).once('line', resolve));
+    const ready = JSON.parse(line) as { event: string; http: number; smtp: number };
+    expect(ready).toMatchObject({ event: 'ready', http: expect.any(Number) as unknown as number, smtp: expect.any(Number) as unknown as number });
+    const token = /API token \(set CALLHOME_TOKEN to reuse it\): (\S+)/.exec(stderr)?.[1];
+    expect(token).toBeDefined();
+    // HTTPS with the generated certificate (the client trusts it explicitly for this test only).
+    const https = await import('node:https');
+    const status = await new Promise<number>((resolve, reject) => {
+      https.get(`https://127.0.0.1:${ready.http}/api/v1/devices`, { rejectUnauthorized: false, headers: { authorization: `Bearer ${token ?? ''}` } }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      }).on('error', reject);
+    });
+    expect(status).toBe(200);
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(stderr.match(new RegExp(token ?? 'x', 'g'))).toHaveLength(1);
+  }, 30_000);
+});
