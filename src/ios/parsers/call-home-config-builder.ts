@@ -322,9 +322,9 @@ export class CallHomeConfigBuilder {
         p.mode = negate ? 'full' : 'anonymous';
         return APPLIED;
       case 'reporting':
-        // `reporting smart-call-home-data` / `smart-licensing-data` / `all`
-        p.reportSmartCallHome = a1 === 'smart-call-home-data' || a1 === 'all';
-        p.reportSmartLicensing = a1 === 'smart-licensing-data' || a1 === 'all';
+        // `[no] reporting smart-call-home-data|smart-licensing-data|all` toggles what it names.
+        if (a1 === 'smart-call-home-data' || a1 === 'all') p.reportSmartCallHome = !negate;
+        if (a1 === 'smart-licensing-data' || a1 === 'all') p.reportSmartLicensing = !negate;
         return APPLIED;
       case 'destination':
         return this.destination(p, a1, a2, a3, negate || isDefault, w.length);
@@ -356,15 +356,21 @@ export class CallHomeConfigBuilder {
         // `destination address email noc@example.com` / `destination address http URL`
         if ((a2 !== 'email' && a2 !== 'http') || a3 === undefined || count !== 4) {
           if (negate && (a2 === 'email' || a2 === 'http') && a3 === undefined) {
-            if (a2 === 'email') p.emailAddresses = [];
-            else p.httpUrls = [];
+            if (a2 === 'email' && !p.predefined) p.emailAddresses = [];
+            if (a2 === 'http') p.httpUrls = p.predefined ? ciscoTacProfile(this.serial).httpUrls.slice() : [];
             return APPLIED;
           }
           return fail('expected `destination address email|http <address>`');
         }
+        if (p.predefined && a2 === 'email') return fail(`the e-mail destination of ${CISCO_TAC_PROFILE} cannot be modified`);
+        if (p.predefined) {
+          // CiscoTAC-1 has one HTTP destination: setting replaces it, `no` restores the default.
+          p.httpUrls = negate ? ciscoTacProfile(this.serial).httpUrls.slice() : [a3];
+          return APPLIED;
+        }
         const list = a2 === 'email' ? p.emailAddresses : p.httpUrls;
         const rest = list.filter((x) => x !== a3);
-        const next = negate ? rest : [...rest, a3];
+        const next = negate ? rest : list.includes(a3) ? list : [...list, a3];
         if (a2 === 'email') p.emailAddresses = next;
         else p.httpUrls = next;
         return APPLIED;
@@ -395,9 +401,7 @@ export class CallHomeConfigBuilder {
         p.subscriptions = {};
         p.syslogPatterns = [];
       } else {
-        for (const g of ALERT_GROUPS) if (g !== 'syslog') p.subscriptions[g] = {};
-        p.syslogPatterns = [{ pattern: '.*', severity: 'debugging' }];
-        p.subscriptions.syslog = { severity: 'debugging' };
+        for (const g of ALERT_GROUPS) p.subscriptions[g] ??= {};
       }
       return APPLIED;
     }
@@ -425,23 +429,16 @@ export class CallHomeConfigBuilder {
         return fail(`unexpected \`${key ?? ''}\` in subscribe-to-alert-group`);
       }
     }
-    if (group === 'syslog') {
-      if (negate) {
-        // `no subscribe-to-alert-group syslog [pattern P]`: one pattern, or all of them.
-        p.syslogPatterns = pattern === undefined ? [] : p.syslogPatterns.filter((x) => x.pattern !== pattern);
-      } else {
-        const pat = pattern ?? '.*';
-        const others = p.syslogPatterns.filter((x) => x.pattern !== pat);
-        p.syslogPatterns = [...others, { pattern: pat, severity: severity ?? 'debugging' }];
-      }
-      const first = p.syslogPatterns[0];
-      if (first) p.subscriptions.syslog = { severity: first.severity };
-      else delete p.subscriptions.syslog;
+    if (negate) {
+      // `no subscribe-to-alert-group syslog …` removes the subscription and all its patterns.
+      delete p.subscriptions[group];
+      if (group === 'syslog') p.syslogPatterns = [];
       return APPLIED;
     }
-    if (negate) {
-      delete p.subscriptions[group];
-      return APPLIED;
+    if (group === 'syslog' && (pattern !== undefined || p.syslogPatterns.length > 0)) {
+      // Each pattern is one entry; the same pattern again replaces its severity.
+      const pat = pattern ?? '.*';
+      p.syslogPatterns = [...p.syslogPatterns.filter((x) => x.pattern !== pat), { pattern: pat, severity: severity ?? 'debugging' }];
     }
     const sub: { severity?: SeverityKeyword; periodic?: Periodic } = {};
     if (severity) sub.severity = severity;
