@@ -19,7 +19,8 @@ export type PushPlan = { readonly changes: readonly unknown[]; readonly commands
 
 /** The planning functions push needs (src/fleet/plan.ts and the running-config parser). */
 export type PushPlanner<Desired> = {
-  readonly parseRunning: (output: string) => Result<CallHomeConfig, ParseError>;
+  /** `serial` lets CiscoTAC-1's serial-derived defaults be recognised. */
+  readonly parseRunning: (output: string, serial: string) => Result<CallHomeConfig, ParseError>;
   readonly planPush: (current: CallHomeConfig, desired: Desired, options: { prune: boolean }) => PushPlan;
   readonly planRestore: (current: CallHomeConfig, previous: CallHomeConfig) => PushPlan;
   readonly verifyConfig: (current: CallHomeConfig, desired: Desired) => readonly unknown[];
@@ -37,9 +38,9 @@ export type PushData = {
   readonly mismatches?: readonly unknown[];
 };
 
-async function readCallHome<D>(session: IosSession, planner: PushPlanner<D>): Promise<CallHomeConfig> {
+async function readCallHome<D>(session: IosSession, planner: PushPlanner<D>, serial: string): Promise<CallHomeConfig> {
   const output = await session.send(RUNNING_CALL_HOME);
-  const parsed = planner.parseRunning(output);
+  const parsed = planner.parseRunning(output, serial);
   if (!parsed.ok) throw new DeviceError('parse', `${session.hostname}: ${describeParseError(parsed.error)}`);
   return parsed.value;
 }
@@ -54,11 +55,12 @@ async function restore<D>(
   context: DeviceTaskContext,
   planner: PushPlanner<D>,
   previous: CallHomeConfig,
+  serial: string,
 ): Promise<NonNullable<PushData['restore']>> {
   let commands: readonly string[] = [];
   try {
     const live = session.isOpen ? session : await context.reopen();
-    const plan = planner.planRestore(await readCallHome(live, planner), previous);
+    const plan = planner.planRestore(await readCallHome(live, planner, serial), previous);
     commands = plan.commands;
     if (plan.changed) await live.configure(plan.commands);
     return { ok: true, commands, error: null };
@@ -69,8 +71,9 @@ async function restore<D>(
 
 /** The device task of `callhome push`. */
 export function pushTask<D>(desired: D, planner: PushPlanner<D>, options: PushOptions): DeviceTask {
-  return async (session, _host, context) => {
-    const previous = await readCallHome(session, planner);
+  return async (session, host, context) => {
+    const serial = typeof host.vars['serial'] === 'string' ? host.vars['serial'] : '';
+    const previous = await readCallHome(session, planner, serial);
     const plan = planner.planPush(previous, desired, { prune: options.prune });
     const base = { dryRun: options.dryRun, changes: plan.changes, saved: false };
     if (options.dryRun || !plan.changed) {
@@ -81,7 +84,7 @@ export function pushTask<D>(desired: D, planner: PushPlanner<D>, options: PushOp
     let mismatches: readonly unknown[] | undefined;
     try {
       await session.configure(plan.commands, (command) => applied.push(command));
-      const after = await readCallHome(session, planner);
+      const after = await readCallHome(session, planner, serial);
       mismatches = planner.verifyConfig(after, desired);
       if (mismatches.length === 0) {
         let saved = false;
@@ -96,7 +99,7 @@ export function pushTask<D>(desired: D, planner: PushPlanner<D>, options: PushOp
       if (!(error instanceof DeviceError)) throw error;
       failure = error;
     }
-    const restored = await restore(session, context, planner, previous);
+    const restored = await restore(session, context, planner, previous, serial);
     const step = failure instanceof CliError ? ` (after ${applied.length} of ${plan.commands.length} commands)` : '';
     const outcome = restored.ok ? 'the previous call-home configuration is restored' : `the restore FAILED too: ${restored.error ?? 'unknown'}`;
     return {
