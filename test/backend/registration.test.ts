@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderXml } from '../../src/format/xml.js';
 import type { CallHomeMessage } from '../../src/domain/message.js';
+import { anonymize } from '../../src/lab/engine/privacy.js';
 import { buildMessage } from './build-message.js';
 import { api, postXml, startTestBackend, type TestBackend } from './helpers.js';
 
@@ -13,7 +14,7 @@ afterAll(async () => {
 });
 
 type Notification = { kind: string; serial: string | null; to: string[]; subject: string; body: string };
-type Device = { serial: string; registration: string; trialEndsAt: string | null; contractNumber: string | null; lastInventoryAt: string | null };
+type Device = { serial: string; hostname: string; contactEmail: string; registration: string; trialEndsAt: string | null; contractNumber: string | null; lastInventoryAt: string | null };
 
 async function send(m: CallHomeMessage): Promise<void> {
   const r = await postXml(b.url, renderXml(m));
@@ -105,10 +106,14 @@ describe('registration and entitlement, end to end from messages', () => {
     expect((await api<{ configuration: string }>(b.url, '/devices/REG0003')).body.configuration).toBe('hostname R3\n');
   });
 
-  it('stores anonymous messages without identity and starts no registration', async () => {
-    await send(buildMessage({ serialNumber: 'ANON001', hostname: '', contactEmail: '', kind: 'inventory' }));
-    expect((await device('ANON001')).registration).toBe('anonymous');
+  it('stores anonymous messages (as the lab anonymizes them) without identity and starts no registration', async () => {
+    const anon = anonymize(buildMessage({ serialNumber: 'SECRET001', hostname: 'R7', kind: 'inventory' }));
+    await send(anon);
+    const d = await device(anon.serialNumber);
+    expect(d.registration).toBe('anonymous');
+    expect(d).toMatchObject({ hostname: '', contactEmail: '' });
     const regs = (await api<{ registrations: { serial: string }[] }>(b.url, '/registrations')).body.registrations;
-    expect(regs.map((r) => r.serial)).not.toContain('ANON001');
+    expect(regs.map((r) => r.serial)).not.toContain(anon.serialNumber);
+    expect(JSON.stringify((await api(b.url, '/devices')).body)).not.toContain('SECRET001');
   });
 });

@@ -1,4 +1,5 @@
 /** The four portal reports (spec §4.3–§4.6) as rows with fixed columns, for JSON and CSV. */
+import { assertNever } from '../../util/assert-never.js';
 import type { Store } from '../store/types.js';
 
 export const REPORT_KINDS = ['device', 'history', 'network', 'registration'] as const;
@@ -63,5 +64,7 @@ export function buildReport(store: Store, kind: ReportKind, now = new Date()): R
       }
       return { kind, columns: ['company', 'contract', 'contractType', 'devices', 'trial', 'pending', 'expired', 'expiringSoon'], rows: [...groups.values()] };
     }
+    default:
+      return assertNever(kind, 'report kind');
   }
 }

@@ -420,7 +420,8 @@ export function openSqliteStore(file: string): Store {
     insertEvent(e: BackendEventInput, at: string): BackendEvent {
       const info = stmt.insertEvent.run(e.type, at, '{}');
       const seq = Number(info.lastInsertRowid);
-      const event = BackendEventSchema.parse({ ...e, seq, at });
+      // The input is already typed; only reads from disk are validated.
+      const event: BackendEvent = { ...e, seq, at };
       stmt.setEventData.run(JSON.stringify(event), seq);
       return event;
     },
@@ -440,9 +441,9 @@ function toContract(r: Row): Contract {
   return { serial: s(r, 'serial'), contractNumber: s(r, 'contract_number'), contractType: s(r, 'contract_type'), company: s(r, 'company'), expiresAt: ns(r, 'expires_at') };
 }
 
-/** Anonymous reporting strips identity: no hostname and no contact e-mail (ios-call-home.md §10.1). */
+/** Anonymous reporting strips identity: an `ANON…` pseudonym for the serial, or no hostname and no contact (ios-call-home.md §10.1). */
 export function isAnonymous(m: CallHomeMessage): boolean {
-  return m.hostname === '' && m.contactEmail === '';
+  return /^ANON[0-9A-F]{12}$/.test(m.serialNumber) || (m.hostname === '' && m.contactEmail === '');
 }
 
 export type { RegistrationState };
