@@ -23,6 +23,8 @@ export type EventStreamOptions = {
   readonly pingIntervalMs?: number;
   /** Events per backfill page (default 500). */
   readonly pageSize?: number;
+  /** A client told to resync or to go away that has not closed after this long is cut off (default 5 s). */
+  readonly closeGraceMs?: number;
   /** URL path of the endpoint (default `/events`). */
   readonly path?: string;
 };
@@ -49,7 +51,7 @@ export function attachEventStream(server: HttpServer | HttpsServer, log: EventSo
     maxBufferedEvents: options.maxBufferedEvents ?? 1000,
     maxBufferedBytes: options.maxBufferedBytes ?? 4 * 1024 * 1024,
     pageSize: options.pageSize ?? 500,
-    closeGraceMs: CLOSE_GRACE_MS,
+    closeGraceMs: options.closeGraceMs ?? CLOSE_GRACE_MS,
   };
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_CLIENT_PAYLOAD, perMessageDeflate: false });
   const sessions = new Map<WebSocket, StreamSession>();
