@@ -74,6 +74,8 @@ export type EngineHost = {
   log(line: string): void;
   /** TCP port used to reach `mail-server` hosts (IOS always uses 25; the lab makes it configurable). */
   readonly smtpPort: number;
+  /** The running `hostname` when it differs from identity.hostname (optional; defaults to identity.hostname). */
+  hostname?(): string;
 };
 
 /** The Call Home client of one device. The CLI calls it; it never calls the CLI except through EngineHost. */
