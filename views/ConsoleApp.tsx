@@ -1,0 +1,184 @@
+import { Box, Text, useApp, useInput, useStdout } from 'ink';
+import { useContext, useEffect, type ReactNode } from 'react';
+import { formatFilter } from '../src/console/filter.js';
+import type { ConsoleIntents } from '../src/console/intents.js';
+import { screenForDigit } from '../src/console/keymap.js';
+import type { ConsoleStore } from '../src/console/store.js';
+import { SCREENS, type ConsoleState, type Prompt } from '../src/console/types.js';
+import { assertNever } from '../src/util/assert-never.js';
+import { HelpOverlay } from './components/KeyHints.js';
+import { ProgressLine } from './components/ProgressLine.js';
+import { ConnectionBadge } from './components/StatusBadge.js';
+import { StoreContext, useConsoleState } from './hooks/use-console-state.js';
+import { IntentsContext, useIntents } from './hooks/use-intents.js';
+import { CasesScreen } from './screens/CasesScreen.js';
+import { FleetScreen } from './screens/FleetScreen.js';
+import { MailServerScreen } from './screens/MailServerScreen.js';
+import { MessageHistoryScreen } from './screens/MessageHistoryScreen.js';
+import { RegistrationScreen } from './screens/RegistrationScreen.js';
+import { StatisticsScreen } from './screens/StatisticsScreen.js';
+import { VerifyScreen } from './screens/VerifyScreen.js';
+
+type Key = Parameters<Parameters<typeof useInput>[0]>[1];
+
+function handlePromptKey(prompt: Exclude<Prompt, { kind: 'none' }>, input: string, key: Key, intents: ConsoleIntents): void {
+  if (key.escape) return intents.cancel();
+  switch (prompt.kind) {
+    case 'help':
+      if (input === '?' || input === 'q' || key.return) intents.cancel();
+      return;
+    case 'confirm-push':
+      if (input === 'y' || key.return) intents.confirmPush();
+      else if (input === 'n') intents.cancel();
+      return;
+    case 'command':
+    case 'filter':
+    case 'token':
+      if (key.return) return intents.submitPrompt();
+      if (key.backspace || key.delete) return intents.editPrompt(prompt.text.slice(0, -1));
+      if (input !== '' && !key.ctrl && !key.meta) intents.editPrompt(prompt.text + input);
+      return;
+    default:
+      assertNever(prompt, 'prompt');
+  }
+}
+
+/** Maps a key to an intent; everything the keys can do is in src/console/keymap.ts. */
+function handleKey(state: ConsoleState, input: string, key: Key, intents: ConsoleIntents): void {
+  if (state.prompt.kind !== 'none') return handlePromptKey(state.prompt, input, key, intents);
+  if (key.upArrow || input === 'k') return intents.move(-1);
+  if (key.downArrow || input === 'j') return intents.move(1);
+  if (key.pageUp) return intents.page(-1);
+  if (key.pageDown) return intents.page(1);
+  if (key.return) return intents.open();
+  if (key.escape) return intents.cancel();
+  const screen = screenForDigit(input);
+  if (screen !== undefined) return intents.screen(screen);
+  switch (input) {
+    case 'q':
+      return intents.quit();
+    case '?':
+      return intents.help();
+    case ':':
+      return intents.beginCommand();
+    case '/':
+      return intents.beginFilter();
+    case 'r':
+      return intents.refresh();
+    case ' ':
+      return state.screen === 'fleet' ? intents.toggleHost() : undefined;
+    case 'a':
+      return state.screen === 'fleet' ? intents.selectAll() : undefined;
+    case 'p':
+      return state.screen === 'fleet' ? intents.previewPush() : undefined;
+    case 't':
+      return state.screen === 'fleet' ? intents.sendTest() : undefined;
+    case 'v':
+      return state.screen === 'fleet' || state.screen === 'verify' ? intents.verify() : undefined;
+    case 'c':
+      return state.screen === 'registration' ? intents.beginConfirm() : undefined;
+    default:
+      return undefined;
+  }
+}
+
+function PromptLine(props: { readonly prompt: Prompt }): ReactNode {
+  const p = props.prompt;
+  switch (p.kind) {
+    case 'command':
+      return <Text color="cyan">:{p.text}█</Text>;
+    case 'filter':
+      return <Text color="cyan">/{p.text}█</Text>;
+    case 'token':
+      return <Text color="cyan">Token for {p.serial}: {'•'.repeat(p.text.length)}█ (Enter confirms, Esc cancels)</Text>;
+    case 'confirm-push':
+      return (
+        <Box flexDirection="column" borderStyle="round" paddingX={1}>
+          <Text bold>Push to {p.hosts.length} hosts? (y = push, n/Esc = cancel)</Text>
+          {p.hosts.slice(0, 8).map((h) => {
+            const cmds = p.preview[h] ?? [];
+            return (
+              <Text key={h}>
+                {h.padEnd(8)} {cmds.length === 0 ? <Text color="green">in sync</Text> : <Text color="yellow">{cmds.slice(0, 6).join(' / ')}{cmds.length > 6 ? ` … (${cmds.length})` : ''}</Text>}
+              </Text>
+            );
+          })}
+          {p.hosts.length > 8 ? <Text dimColor>… and {p.hosts.length - 8} more</Text> : null}
+        </Box>
+      );
+    case 'help':
+    case 'none':
+      return null;
+    default:
+      return assertNever(p, 'prompt');
+  }
+}
+
+function Screen(props: { readonly state: ConsoleState; readonly height: number; readonly now: number }): ReactNode {
+  const { state, height } = props;
+  switch (state.screen) {
+    case 'fleet':
+      return <FleetScreen state={state} height={height} />;
+    case 'messages':
+      return <MessageHistoryScreen state={state} height={height} />;
+    case 'mail':
+      return <MailServerScreen state={state} height={height} />;
+    case 'registration':
+      return <RegistrationScreen state={state} height={height} now={props.now} />;
+    case 'statistics':
+      return <StatisticsScreen state={state} height={height} />;
+    case 'cases':
+      return <CasesScreen state={state} height={height} />;
+    case 'verify':
+      return <VerifyScreen state={state} height={height} />;
+    default:
+      return assertNever(state.screen, 'screen');
+  }
+}
+
+function ConsoleFrame(props: { readonly now: () => number }): ReactNode {
+  const state = useConsoleState();
+  const store = useContext(StoreContext);
+  const intents = useIntents();
+  const app = useApp();
+  const { stdout } = useStdout();
+  const rows = stdout.rows > 0 ? stdout.rows : 30;
+  // Keys act on the newest state, not the last published frame, so fast typing is not lost.
+  useInput((input, key) => handleKey(store?.getState() ?? state, input, key, intents));
+  useEffect(() => {
+    if (state.quit) app.exit();
+  }, [state.quit, app]);
+  const filter = formatFilter(state.filter);
+  return (
+    <Box flexDirection="column">
+      <Box gap={1}>
+        <Text bold color="cyan">callhome</Text>
+        {SCREENS.map((s, i) => (
+          <Text key={s} inverse={s === state.screen}>
+            {i + 1}:{s}
+          </Text>
+        ))}
+      </Box>
+      {state.prompt.kind === 'help' ? <HelpOverlay screen={state.screen} /> : <Screen state={state} height={Math.max(5, rows - 8)} now={props.now()} />}
+      <PromptLine prompt={state.prompt} />
+      <ProgressLine fleet={state.fleet} />
+      <Text wrap="truncate-end">
+        <ConnectionBadge state={state.connection} />
+        <Text dimColor>{`  seq ${state.lastSeq}  ${state.received} received  `}</Text>
+        {filter !== '' ? <Text color="cyan">{`filter ${filter}  `}</Text> : null}
+        {state.notice !== null ? <Text color={state.notice.level === 'error' ? 'red' : 'green'}>{state.notice.text.replace(/\s+/g, ' ')}</Text> : <Text dimColor>? keys · q quit</Text>}
+      </Text>
+    </Box>
+  );
+}
+
+/** The operations console: a router over the screens, fed by a console store. */
+export function ConsoleApp(props: { readonly store: ConsoleStore; readonly intents: ConsoleIntents; readonly now?: () => number }): ReactNode {
+  return (
+    <StoreContext.Provider value={props.store}>
+      <IntentsContext.Provider value={props.intents}>
+        <ConsoleFrame now={props.now ?? Date.now} />
+      </IntentsContext.Provider>
+    </StoreContext.Provider>
+  );
+}

@@ -1,0 +1,28 @@
+import { Box, Text } from 'ink';
+import type { ReactNode } from 'react';
+import { KEY_BINDINGS } from '../../src/console/keymap.js';
+import type { ScreenName } from '../../src/console/types.js';
+
+/** One line of the keys that matter on a screen. */
+export function KeyHints(props: { readonly hints: readonly (readonly [string, string])[] }): ReactNode {
+  return (
+    <Text dimColor>
+      {props.hints.map(([k, what]) => `${k} ${what}`).join('  ·  ')}
+    </Text>
+  );
+}
+
+/** The `?` overlay: every key, and on which screens it works. */
+export function HelpOverlay(props: { readonly screen: ScreenName }): ReactNode {
+  return (
+    <Box flexDirection="column" borderStyle="round" paddingX={1}>
+      <Text bold>Keys (Esc closes)</Text>
+      {KEY_BINDINGS.map((b) => (
+        <Text key={b.keys} {...(b.screens === 'all' || b.screens.includes(props.screen) ? {} : { dimColor: true })}>
+          {b.keys.padEnd(12)} {b.action}
+          {b.screens === 'all' ? '' : `  [${b.screens.join(', ')}]`}
+        </Text>
+      ))}
+    </Box>
+  );
+}

@@ -1,0 +1,47 @@
+import { Box, Text } from 'ink';
+import type { ReactNode } from 'react';
+import { mailRows, type MailRow } from '../../src/console/selectors.js';
+import type { ConsoleState } from '../../src/console/types.js';
+import { StatusBadge } from '../components/StatusBadge.js';
+import { Table, type Column } from '../components/Table.js';
+import { KeyHints } from '../components/KeyHints.js';
+
+const columns: Column<MailRow>[] = [
+  { header: 'Host', width: 8, cell: (r) => r.host },
+  { header: 'Mail server', width: 28, cell: (r) => r.address },
+  { header: 'Prio', width: 4, align: 'right', cell: (r) => (r.priority > 0 ? String(r.priority) : '') },
+  {
+    header: 'Status',
+    width: 16,
+    cell: (r) => (r.error !== null ? 'SSH failed' : r.available === null ? '' : r.available ? '[Available]' : '[Not Available]'),
+    color: (r) => (r.error !== null || r.available === false ? 'red' : r.available ? 'green' : undefined),
+  },
+  { header: 'Detail', width: 40, cell: (r) => r.error ?? '' },
+];
+
+/** Mail-server availability per device and server, and the back end's own SMTP listener. */
+export function MailServerScreen(props: { readonly state: ConsoleState; readonly height: number }): ReactNode {
+  const smtp = props.state.listeners.smtp;
+  return (
+    <Box flexDirection="column">
+      <Box>
+        <Text>Back-end SMTP listener: </Text>
+        {smtp === undefined ? (
+          <Text dimColor>unknown (no listener event yet)</Text>
+        ) : (
+          <>
+            <StatusBadge text={smtp.state === 'listening' ? 'Available' : 'Not Available'} color={smtp.state === 'listening' ? 'green' : 'red'} />
+            <Text>
+              {' '}
+              {smtp.state}
+              {smtp.port !== null ? ` on port ${smtp.port}` : ''}
+              {smtp.error !== null ? ` — ${smtp.error}` : ''}
+            </Text>
+          </>
+        )}
+      </Box>
+      <Table columns={columns} rows={mailRows(props.state)} selected={props.state.cursor.mail} height={props.height - 1} empty="  Press r to read mail-server status from the devices." />
+      <KeyHints hints={[['r', 'refresh from the devices']]} />
+    </Box>
+  );
+}
