@@ -1,0 +1,241 @@
+/**
+ * The SSH server of one lab device. A plain net.Server accepts TCP (so the unreachable fault can
+ * stop listening and every socket gets setNoDelay) and hands sockets to an ssh2 Server.
+ *
+ * Authentication: password (`admin`/`admin` by default) or public key; a key is accepted when
+ * it is one of `authorizedKeys` (OpenSSH `authorized_keys` lines or public key texts given to the
+ * lab). Keyboard-interactive is not offered.
+ *
+ * Privilege: interactive sessions and exec requests (`ssh host 'show call-home'`) both start in
+ * user EXEC (privilege 1), as IOS runs exec requests at the user's privilege. Show commands of
+ * the Call Home family are available in user EXEC; configuration needs `enable`.
+ */
+import net from 'node:net';
+import { timingSafeEqual, createHash } from 'node:crypto';
+import ssh2 from 'ssh2';
+import type { Connection, ParsedKey, ServerChannel } from 'ssh2';
+import { newSessionState } from '../cli/index.js';
+import type { LabDevice } from '../device.js';
+import type { SessionState } from '../types.js';
+import { crlf, IosTerminal } from './terminal.js';
+import { generateHostKey, type HostKey } from '../persistence.js';
+
+const { Server, utils } = ssh2;
+
+export type DeviceServerOptions = {
+  readonly device: LabDevice;
+  readonly hostKey: HostKey;
+  /** 0 = a free port. */
+  readonly port: number;
+  readonly username: string;
+  readonly password: string;
+  /** Public keys allowed to log in (OpenSSH public key lines). */
+  readonly authorizedKeys?: readonly string[];
+  /** Banner MOTD printed before the first prompt. */
+  readonly banner?: string;
+};
+
+export type DeviceServer = {
+  readonly port: number;
+  /** Open SSH connections. */
+  connections(): number;
+  close(): Promise<void>;
+};
+
+function digest(text: string): Buffer {
+  return createHash('sha256').update(text).digest();
+}
+
+/** Parses OpenSSH public key lines; bad lines are skipped (they can never match). */
+export function parseAuthorizedKeys(lines: readonly string[]): ParsedKey[] {
+  const keys: ParsedKey[] = [];
+  for (const line of lines) {
+    const trimmed = line.trim();
+    if (trimmed === '' || trimmed.startsWith('#')) continue;
+    const parsed = utils.parseKey(trimmed);
+    if (parsed instanceof Error) continue;
+    const key = Array.isArray(parsed) ? parsed[0] : parsed;
+    if (key) keys.push(key);
+  }
+  return keys;
+}
+
+/** Starts the server and resolves once it listens. */
+export async function startDeviceServer(options: DeviceServerOptions): Promise<DeviceServer> {
+  const { device } = options;
+  const userDigest = digest(options.username);
+  const passwordDigest = digest(options.password);
+  const authorized = parseAuthorizedKeys(options.authorizedKeys ?? []);
+  const ssh: { normal?: InstanceType<typeof Server>; changed?: InstanceType<typeof Server> } = {};
+  const open = new Set<Connection>();
+  const sockets = new Set<net.Socket>();
+
+  // ssh2 Servers are created on first use so 1,000 idle devices stay cheap.
+  const sshServer = (changed: boolean): InstanceType<typeof Server> => {
+    const slot = changed ? 'changed' : 'normal';
+    let server = ssh[slot];
+    if (!server) {
+      const key = changed ? generateHostKey() : options.hostKey;
+      server = new Server({ hostKeys: [key.privateKey], ident: 'Cisco-1.25' }, (client) => handleClient(client));
+      server.on('error', () => undefined);
+      ssh[slot] = server;
+    }
+    return server;
+  };
+
+  const handleClient = (client: Connection): void => {
+    open.add(client);
+    client.on('close', () => open.delete(client));
+    client.on('error', () => undefined);
+    let commands = 0;
+    const commandDone = (): boolean => {
+      commands += 1;
+      const limit = device.faults().dropAfterCommands;
+      if (limit !== undefined && commands >= limit) {
+        setImmediate(() => client.end());
+        return commands === limit;
+      }
+      return true;
+    };
+    client.on('authentication', (ctx) => {
+      try {
+        if (device.faults().refuseLogin) return ctx.reject([]);
+        const userOk = timingSafeEqual(digest(ctx.username), userDigest);
+        if (ctx.method === 'password') {
+          return userOk && timingSafeEqual(digest(ctx.password), passwordDigest) ? ctx.accept() : ctx.reject(['password', 'publickey']);
+        }
+        if (ctx.method === 'publickey') {
+          const match = authorized.find((k) => k.type === ctx.key.algo && k.getPublicSSH().equals(ctx.key.data));
+          if (!userOk || !match) return ctx.reject(['password', 'publickey']);
+          if (!ctx.signature) return ctx.accept();
+          return match.verify(ctx.blob ?? Buffer.alloc(0), ctx.signature, ctx.hashAlgo) === true ? ctx.accept() : ctx.reject(['password', 'publickey']);
+        }
+        return ctx.reject(['password', 'publickey']);
+      } catch {
+        return ctx.reject(['password', 'publickey']);
+      }
+    });
+    client.on('ready', () => {
+      client.on('session', (accept) => {
+        const channelSession = accept();
+        const state: SessionState = newSessionState();
+        channelSession.on('pty', (acceptPty, _reject, info) => {
+          if (info.cols > 0) state.terminalWidth = info.cols;
+          if (info.rows > 0) state.terminalLength = info.rows;
+          acceptPty?.();
+        });
+        channelSession.on('window-change', (acceptWc, _reject, info) => {
+          if (info.cols > 0) state.terminalWidth = info.cols;
+          if (info.rows > 0 && state.terminalLength !== 0) state.terminalLength = info.rows;
+          acceptWc?.();
+        });
+        channelSession.on('env', (acceptEnv) => acceptEnv?.());
+        channelSession.on('shell', (acceptShell) => {
+          const channel = acceptShell();
+          runShell(channel, state, commandDone, options.banner);
+        });
+        channelSession.on('exec', (acceptExec, _reject, info) => {
+          const channel = acceptExec();
+          void runExec(channel, info.command, commandDone);
+        });
+      });
+    });
+  };
+
+  const runShell = (channel: ServerChannel, session: SessionState, commandDone: () => boolean, banner: string | undefined): void => {
+    const terminal = new IosTerminal({
+      cli: device.cli,
+      session,
+      write: (text) => {
+        if (channel.writable) channel.write(text);
+      },
+      close: () => {
+        channel.exit(0);
+        channel.end();
+      },
+      commandDone,
+      delayMs: () => device.faults().slowMs ?? 0,
+    });
+    channel.on('data', (data: Buffer) => terminal.input(data.toString('utf8')));
+    channel.on('close', () => terminal.stop());
+    channel.on('error', () => terminal.stop());
+    terminal.start(banner);
+  };
+
+  const runExec = async (channel: ServerChannel, command: string, commandDone: () => boolean): Promise<void> => {
+    const session: SessionState = { ...newSessionState(), terminalLength: 0 };
+    try {
+      const result = await device.cli.execute(command.trim(), session);
+      const slow = device.faults().slowMs ?? 0;
+      if (slow > 0) await new Promise((resolve) => setTimeout(resolve, slow));
+      if (!commandDone()) return;
+      if (channel.writable) channel.write(crlf(result.output));
+      channel.exit(result.output.startsWith('%') ? 1 : 0);
+    } catch (error) {
+      if (channel.writable) channel.write(crlf(`% Internal error: ${(error as Error).message}\n`));
+      channel.exit(1);
+    }
+    channel.end();
+  };
+
+  const tcp = net.createServer((socket) => {
+    socket.setNoDelay(true);
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => undefined);
+    sshServer(device.faults().changedHostKey === true).injectSocket(socket);
+  });
+  tcp.on('error', () => undefined);
+
+  const listen = (port: number): Promise<number> =>
+    new Promise((resolve, reject) => {
+      const onError = (error: Error): void => reject(error);
+      tcp.once('error', onError);
+      tcp.listen(port, '127.0.0.1', () => {
+        tcp.off('error', onError);
+        const address = tcp.address();
+        resolve(typeof address === 'object' && address ? address.port : port);
+      });
+    });
+  const stopListening = (): Promise<void> => new Promise((resolve) => (tcp.listening ? tcp.close(() => resolve()) : resolve()));
+
+  const port = device.faults().unreachable ? await reservePort(options.port) : await listen(options.port);
+  if (device.faults().unreachable && tcp.listening) await stopListening();
+  let transition: Promise<unknown> = Promise.resolve();
+  const unsubscribe = device.onFaultsChanged((faults) => {
+    // Serialise listen/close so rapid fault flips end in the last state.
+    transition = transition.then(async () => {
+      if (faults.unreachable && tcp.listening) {
+        for (const s of sockets) s.destroy();
+        await stopListening();
+      } else if (!faults.unreachable && !tcp.listening) {
+        await listen(port).catch(() => undefined);
+      }
+    });
+  });
+
+  return {
+    port,
+    connections: () => open.size,
+    close: async () => {
+      unsubscribe();
+      await transition;
+      for (const s of sockets) s.destroy();
+      await stopListening();
+    },
+  };
+}
+
+/** A port for a device that starts unreachable: the requested one, or a free one found by binding briefly. */
+async function reservePort(port: number): Promise<number> {
+  if (port !== 0) return port;
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      const free = typeof address === 'object' && address ? address.port : 0;
+      probe.close(() => resolve(free));
+    });
+  });
+}

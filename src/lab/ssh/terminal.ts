@@ -1,0 +1,236 @@
+/**
+ * The IOS terminal of one interactive session: echo, line editing (backspace, Ctrl-U, Ctrl-C,
+ * Ctrl-Z), `?` help without Enter, no-echo password prompts, CR LF output and ` --More-- `
+ * paging. It is transport-free: bytes come in through `input()`, text goes out through `write`.
+ * Input is handled strictly in order; bytes typed while a command runs are kept (type-ahead).
+ */
+import { CTRL_Z } from '../cli/index.js';
+import type { CliResult } from '../cli/types.js';
+import type { LabCli } from '../device.js';
+import type { SessionState } from '../types.js';
+
+/** What the terminal needs from its transport and device. */
+export type TerminalPort = {
+  readonly cli: LabCli;
+  readonly session: SessionState;
+  write(text: string): void;
+  /** Ends the session (after `exit`, or when the drop fault fires). */
+  close(): void;
+  /** Called after every command with the running count; returns false to drop the connection. */
+  commandDone(count: number): boolean;
+  /** Delay before every response (slow fault), 0 for none. */
+  delayMs(): number;
+};
+
+const MORE = ' --More-- ';
+const ERASE_MORE = `\r${' '.repeat(MORE.length)}\r`;
+
+type Pending = { readonly echo: boolean; submit(input: string): Promise<CliResult> };
+
+/** Turns `\n` line ends into the `\r\n` a terminal needs. */
+export function crlf(text: string): string {
+  return text.replace(/\r?\n/g, '\r\n');
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** One interactive session's terminal. */
+export class IosTerminal {
+  private line = '';
+  private pending: Pending | null = null;
+  /** Lines still to show after a ` --More-- `, and how many fit on a page. */
+  private paging: { lines: string[]; page: number } | null = null;
+  private queue: string[] = [];
+  private busy = false;
+  private closed = false;
+  private lastWasCr = false;
+  private commands = 0;
+  /** What to print once paged output ends (the prompt). */
+  private after = '';
+
+  constructor(private readonly port: TerminalPort) {}
+
+  /** Prints the banner (if any) and the first prompt. */
+  start(banner?: string): void {
+    if (banner) this.port.write(crlf(`\n${banner}\n`));
+    this.port.write(this.port.cli.prompt(this.port.session));
+  }
+
+  /** Feeds typed bytes. Never throws: a failing command prints an error and the prompt. */
+  input(data: string): void {
+    if (this.closed) return;
+    this.queue.push(...Array.from(data));
+    if (!this.busy) void this.drain();
+  }
+
+  /** Stops handling input (the channel closed). */
+  stop(): void {
+    this.closed = true;
+    this.queue = [];
+  }
+
+  private async drain(): Promise<void> {
+    this.busy = true;
+    try {
+      while (!this.closed && this.queue.length > 0) {
+        const ch = this.queue.shift() as string;
+        try {
+          await this.key(ch);
+        } catch (error) {
+          this.line = '';
+          this.pending = null;
+          this.paging = null;
+          this.port.write(crlf(`\n% Internal error: ${(error as Error).message}\n`) + this.prompt());
+        }
+      }
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private prompt(): string {
+    return this.port.cli.prompt(this.port.session);
+  }
+
+  private async key(ch: string): Promise<void> {
+    // CR LF, CR NUL and LF alone all end a line once.
+    const wasCr = this.lastWasCr;
+    this.lastWasCr = ch === '\r';
+    if ((ch === '\n' || ch === '\0') && wasCr) return;
+    if (this.paging) return this.pageKey(ch);
+    const echo = this.pending ? this.pending.echo : true;
+    switch (ch) {
+      case '\r':
+      case '\n':
+        this.port.write('\r\n');
+        return this.submit();
+      case '\x7f':
+      case '\b':
+        if (this.line.length > 0) {
+          this.line = this.line.slice(0, -1);
+          if (echo) this.port.write('\b \b');
+        }
+        return;
+      case '\x15': // Ctrl-U
+      case '\x18': // Ctrl-X
+        if (echo) this.port.write('\b \b'.repeat(this.line.length));
+        this.line = '';
+        return;
+      case '\x03': // Ctrl-C
+        return this.interrupt('^C', false);
+      case '\x1a': // Ctrl-Z
+        return this.interrupt('^Z', true);
+      case '?':
+        if (this.pending || !echo) break;
+        this.port.write('?');
+        return this.help();
+      case '\t':
+        return;
+      default:
+        break;
+    }
+    const code = ch.codePointAt(0) ?? 0;
+    if (code < 0x20 || code === 0x7f) return; // other control keys and escape sequences are ignored
+    if (this.line.length >= 4096) return;
+    this.line += ch;
+    if (echo) this.port.write(ch);
+  }
+
+  private async interrupt(mark: string, leaveConfig: boolean): Promise<void> {
+    this.line = '';
+    if (this.pending) {
+      this.pending = null;
+      this.port.write(crlf(`${mark}\n`) + this.prompt());
+      return;
+    }
+    this.port.write(crlf(`${mark}\n`));
+    const mode = this.port.session.mode.kind;
+    if (leaveConfig && mode !== 'user' && mode !== 'privileged') {
+      const result = await this.port.cli.execute(CTRL_Z, this.port.session);
+      return this.show(result, false);
+    }
+    this.port.write(this.prompt());
+  }
+
+  private async help(): Promise<void> {
+    const typed = this.line;
+    const text = this.port.cli.help(typed, this.port.session);
+    await this.delay();
+    this.port.write(crlf(`\n${text}`) + this.prompt() + typed);
+  }
+
+  private async submit(): Promise<void> {
+    const text = this.line;
+    this.line = '';
+    const pending = this.pending;
+    this.pending = null;
+    const result = pending ? await pending.submit(text) : await this.port.cli.execute(text, this.port.session);
+    this.commands += pending ? 0 : 1;
+    await this.show(result, !pending);
+  }
+
+  private async delay(): Promise<void> {
+    const ms = this.port.delayMs();
+    if (ms > 0) await sleep(ms);
+  }
+
+  /** Prints a command's result, paging it, then the next prompt (or closes). */
+  private async show(result: CliResult, counted: boolean): Promise<void> {
+    await this.delay();
+    if (counted && !this.port.commandDone(this.commands)) {
+      this.closed = true;
+      this.port.close();
+      return;
+    }
+    switch (result.kind) {
+      case 'output':
+        return this.page(result.output, this.prompt());
+      case 'password':
+        this.pending = { echo: false, submit: (input) => result.submit(input) };
+        return this.page(result.output, result.prompt);
+      case 'input':
+        this.pending = { echo: true, submit: (input) => result.submit(input) };
+        return this.page(result.output, result.prompt);
+      case 'close':
+        this.port.write(crlf(result.output));
+        this.closed = true;
+        this.port.close();
+        return;
+    }
+  }
+
+  /** Writes output a page at a time when terminal length is not 0. */
+  private page(output: string, after: string): void {
+    const lines = output.split('\n');
+    if (lines.at(-1) === '') lines.pop();
+    const length = this.port.session.terminalLength;
+    const page = Math.max(1, length - 1);
+    if (length === 0 || lines.length <= page) {
+      this.port.write(crlf(output) + after);
+      return;
+    }
+    this.after = after;
+    this.port.write(crlf(lines.slice(0, page).join('\n')) + '\r\n' + MORE);
+    this.paging = { lines: lines.slice(page), page };
+  }
+
+  private pageKey(ch: string): void {
+    const paging = this.paging;
+    if (!paging) return;
+    this.port.write(ERASE_MORE);
+    let take: number;
+    if (ch === ' ') take = paging.page;
+    else if (ch === '\r' || ch === '\n') take = 1;
+    else take = 0; // q or any other key ends the output
+    const shown = paging.lines.splice(0, take);
+    if (shown.length > 0) this.port.write(crlf(shown.join('\n')) + '\r\n');
+    if (take === 0 || paging.lines.length === 0) {
+      this.paging = null;
+      this.port.write(this.after);
+      return;
+    }
+    this.port.write(MORE);
+  }
+}
