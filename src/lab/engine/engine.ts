@@ -13,7 +13,7 @@ import type { Attachment, Card } from '../../domain/message.js';
 import { severityFromSyslog } from '../../domain/severity.js';
 import { formatCallHomeTime, formatSyslogStamp, hexEpoch } from '../../format/timestamp.js';
 import { assertNever } from '../../util/assert-never.js';
-import type { CallHomeEngine, EngineHost, LabEvent, MailServerStatus, SendOutcome } from '../types.js';
+import type { CallHomeEngine, DeviceIdentity, EngineHost, LabEvent, MailServerStatus, SendOutcome } from '../types.js';
 import { alertGroupCommands, PRODUCT_ADVISORY_COMMANDS, REQUEST_COMMANDS, TEST_COMMANDS } from './commands.js';
 import {
   DEFAULT_DELIVERY_POLICY,
@@ -108,6 +108,12 @@ export function createCallHomeEngine(host: EngineHost, options: CallHomeEngineOp
   let messageCounter = 0;
   let groupCounter = 0;
 
+  /** The identity with the running hostname (`hostname` may have changed since boot). */
+  const identity = (): DeviceIdentity => {
+    const running = host.hostname?.();
+    return running && running !== host.identity.hostname ? { ...host.identity, hostname: running } : host.identity;
+  };
+
   const settleIdle = (): void => {
     if (running || queue.length > 0) return;
     const waiters = idleWaiters;
@@ -154,8 +160,9 @@ export function createCallHomeEngine(host: EngineHost, options: CallHomeEngineOp
   const deliver = async (job: Job, target: Job['targets'][number], attachments: Attachment[]): Promise<void> => {
     const config = host.config();
     const serial = host.identity.serial;
+    const device = identity();
     const base = buildMessage({
-      identity: host.identity,
+      identity: device,
       config,
       content: job.content,
       messageId: `M${target.messageNo}:${serial}:${job.hex}`,
@@ -195,7 +202,7 @@ export function createCallHomeEngine(host: EngineHost, options: CallHomeEngineOp
         settle('email', 'failed');
         return;
       }
-      const from = config.senderFrom ?? config.contactEmail ?? `callhome@${host.identity.hostname.toLowerCase() || 'device'}.invalid`;
+      const from = config.senderFrom ?? config.contactEmail ?? `callhome@${device.hostname.toLowerCase() || 'device'}.invalid`;
       const sr = job.content.serviceRequest ? ` - SR#${job.content.serviceRequest}` : '';
       const result = await deliverEmail(
         {
@@ -207,7 +214,7 @@ export function createCallHomeEngine(host: EngineHost, options: CallHomeEngineOp
         },
         config,
         host.smtpPort,
-        host.identity.hostname,
+        device.hostname,
         policy,
         abort.signal,
       );
@@ -240,11 +247,11 @@ export function createCallHomeEngine(host: EngineHost, options: CallHomeEngineOp
   };
 
   const alertContent = (event: LabEvent): { content: MessageContent; group: AlertGroup; syslogLine?: string } => {
-    const identity = host.identity;
+    const id = host.identity;
     switch (event.kind) {
       case 'diagnostic': {
         const cards: Card[] = event.slot
-          ? [{ model: identity.model, serialNumber: '', partNumber: identity.partNumber, location: event.slot, hardwareVersion: identity.hardwareVersion, softwareVersion: identity.softwareVersion }]
+          ? [{ model: id.model, serialNumber: '', partNumber: id.partNumber, location: event.slot, hardwareVersion: id.hardwareVersion, softwareVersion: id.softwareVersion }]
           : [];
         return { group: 'diagnostic', content: { kind: 'diagnostic', subType: '', severity: event.severity, eventName: event.eventName, description: event.description, cards } };
       }
@@ -425,7 +432,7 @@ export function createCallHomeEngine(host: EngineHost, options: CallHomeEngineOp
 
     async probeMailServers(): Promise<readonly MailServerStatus[]> {
       const servers = byPriority(host.config().mailServers);
-      const opts = { port: host.smtpPort, clientName: host.identity.hostname, timeoutMs: options.probeTimeoutMs ?? 3_000 };
+      const opts = { port: host.smtpPort, clientName: identity().hostname, timeoutMs: options.probeTimeoutMs ?? 3_000 };
       const results = await Promise.all(servers.map((s) => probeMailServer(s.host, opts)));
       return servers.map((s, i) => ({ host: s.host, priority: s.priority, available: results[i] ?? false }));
     },

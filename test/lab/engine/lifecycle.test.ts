@@ -53,4 +53,17 @@ describe('engine lifecycle and robustness', () => {
     expect(engine.raise({ kind: 'crash', eventName: 'TRACEBACK', description: 't' })).toEqual({ kind: 'queued', profiles: [] });
     expect(sink.received.slice(from).length).toBeLessThanOrEqual(1);
   });
+
+  it('a diagnostic event carries the running hostname and the affected slot as an rme:Card', async () => {
+    const host = makeHost(configWith([httpProfile('p', `${sink.url}?p=host`, { subscriptions: { diagnostic: { severity: 'minor' } } })]));
+    const engine = createCallHomeEngine({ ...host, hostname: () => 'CORE-1' });
+    const from = sink.received.length;
+    expect(engine.raise({ kind: 'diagnostic', severity: 5, eventName: 'GOLD_FAIL', description: 'port loopback failed', slot: '0/1' })).toEqual({ kind: 'queued', profiles: ['p'] });
+    await engine.idle();
+    const [body] = sink.received.slice(from).map((r) => r.body);
+    expect(body).toContain('<ch:Name>CORE-1</ch:Name>');
+    expect(body).toContain('<rme:LocationWithinContainer>0/1</rme:LocationWithinContainer>');
+    expect(body).toContain('<aml-block:Severity>5</aml-block:Severity>');
+    await engine.close();
+  });
 });
