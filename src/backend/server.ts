@@ -125,6 +125,14 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
     close() {
       closing ??= (async () => {
         clearInterval(maintenance);
+        for (const [listener, port] of [[scheme, httpPort], ['smtp', smtpPort]] as const) {
+          try {
+            if (port !== null) service.log.append({ type: 'listener.status', listener, state: 'stopped', port, error: null });
+          } catch (e) {
+            // Shutting down must finish even when the database is already gone.
+            logger?.warn({ err: e }, 'recording listener stop failed');
+          }
+        }
         await stream.close();
         await Promise.all([
           new Promise<void>((resolve) => {
