@@ -115,3 +115,18 @@ describe('robustness', () => {
     expect(h.prompt()).toBe('R1(config)#');
   });
 });
+
+describe('commands Call Home attaches (spec §4.2)', () => {
+  it('every attachment command of the engine runs without an IOS error', async () => {
+    const { ALERT_GROUP_COMMANDS, PRODUCT_ADVISORY_COMMANDS, TEST_COMMANDS } = await import('../../../src/lab/engine/commands.js');
+    const h = await privileged();
+    const all = new Set([...Object.values(ALERT_GROUP_COMMANDS).flat(), ...PRODUCT_ADVISORY_COMMANDS, ...TEST_COMMANDS]);
+    for (const command of all) {
+      const output = await h.out(command);
+      expect(output, command).not.toMatch(/^%|\n%/);
+      expect(output.length, command).toBeGreaterThan(0);
+    }
+    const macs = await h.out('show diag all eeprom detail | include MAC');
+    expect(macs).toMatch(/^ +Chassis MAC Address +: 0050\.56[0-9a-f]{2}\.[0-9a-f]{4}\n +MAC Address block size +: 1\n$/);
+  });
+});

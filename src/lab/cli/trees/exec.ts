@@ -2,6 +2,7 @@
 import { ALERT_GROUPS, LIMITS, type AlertGroup } from '../../../domain/callhome.js';
 import { isSeverityKeyword, severityLevel } from '../../../domain/severity.js';
 import * as show from '../../show/index.js';
+import * as platform from '../platform-show.js';
 import type { LabEvent } from '../../types.js';
 import { email, int, text, word } from '../args.js';
 import { arg, kw, optionalTail, type CommandNode, type Handler, type OptionalStep } from '../grammar.js';
@@ -35,9 +36,49 @@ const callHomeShow: CommandNode = showNode('call-home', 'Show command for call h
   showNode('statistics', 'Show call-home statistics', (ctx) => show.showCallHomeStatistics(ctx.device.view())),
 ]);
 
-const privilegeShow = showNode('privilege', 'Show current privilege level', (ctx) =>
-  `Current privilege level is ${ctx.session.mode.kind === 'user' ? 1 : 15}\n`,
-);
+const privilegeShow = showNode('privilege', 'Show current privilege level', (ctx) => show.showPrivilege(ctx.session.mode.kind === 'user' ? 1 : 15));
+
+// The platform commands Call Home attaches (spec §4.2); canned, see platform-show.ts.
+const platformShows = (): CommandNode[] => [
+  kw('diag', 'Show diagnostic information', {
+    children: [
+      kw('all', 'All slots', {
+        children: [kw('eeprom', 'EEPROM contents', { children: [showNode('detail', 'Detailed EEPROM contents', (ctx) => platform.showDiagEeprom(ctx.device.identity))] })],
+      }),
+    ],
+  }),
+  kw('diagnostic', 'Show diagnostic information', {
+    children: [kw('result', 'Diagnostic results', { children: [showNode('all', 'All modules', () => platform.showDiagnosticResult())] })],
+  }),
+  showNode('environment', 'Environmental monitor statistics', () => platform.showEnvironment()),
+  kw('license', 'Show license information', { children: [showNode('all', 'All license information', (ctx) => platform.showLicenseAll(ctx.device.identity))] }),
+  showNode('platform', 'Show platform information', (ctx) => platform.showPlatform(ctx.device.identity), [
+    kw('hardware', 'Hardware information', {
+      children: [
+        kw('qfp', 'QFP information', {
+          children: [
+            kw('active', 'Active instance', {
+              children: [
+                kw('infrastructure', 'Infrastructure information', {
+                  children: [
+                    kw('chipset', 'Chipset information', {
+                      children: [arg('chip', int(0, 7), 'Chipset number', { children: [showNode('capabilities', 'Chipset capabilities', () => platform.showQfpCapabilities())] })],
+                    }),
+                  ],
+                }),
+              ],
+            }),
+          ],
+        }),
+      ],
+    }),
+    kw('software', 'Software information', {
+      children: [kw('vnic-if', 'Virtual NIC interfaces', { children: [showNode('interface-mapping', 'Interface mapping', (ctx) => platform.showVnicMapping(ctx.device.identity))] })],
+    }),
+  ]),
+  showNode('region', 'Region Manager status', () => platform.showRegion()),
+  showNode('stacks', 'Process stack utilization', () => platform.showStack()),
+];
 
 function showTree(privileged: boolean): CommandNode {
   const common: CommandNode[] = [
@@ -49,6 +90,7 @@ function showTree(privileged: boolean): CommandNode {
   ];
   const more: CommandNode[] = privileged
     ? [
+        ...platformShows(),
         showNode('logging', 'Show the contents of logging buffers', (ctx) => show.showLogging(ctx.device.view())),
         showNode('running-config', 'Current operating configuration', (ctx) => showRunningConfig(ctx.device.running(), ctx.device.identity, false), [
           showNode('all', 'Configuration with defaults', (ctx) => showRunningConfig(ctx.device.running(), ctx.device.identity, true)),
