@@ -62,14 +62,26 @@ export function defaultRulesFile(): string {
   return fileURLToPath(new URL('../rules/default-rules.yaml', import.meta.url));
 }
 
+const compiled = new WeakMap<Rule, { types: readonly string[] | null; event: RegExp | null; text: RegExp | null }>();
+
+function compile(rule: Rule) {
+  let c = compiled.get(rule);
+  if (!c) {
+    const { type, event, text } = rule.match;
+    c = { types: type === undefined ? null : Array.isArray(type) ? type : [type], event: event === undefined ? null : new RegExp(event), text: text === undefined ? null : new RegExp(text, 'i') };
+    compiled.set(rule, c);
+  }
+  return c;
+}
+
 /** First rule matching the message, or null. */
 export function matchRule(rules: readonly Rule[], m: CallHomeMessage): Rule | null {
   for (const rule of rules) {
-    const { type, event, text, minSeverity } = rule.match;
-    if (type !== undefined && !(Array.isArray(type) ? type : [type]).includes(m.kind)) continue;
-    if (event !== undefined && !new RegExp(event).test(m.eventName) && !new RegExp(event).test(m.description)) continue;
-    if (text !== undefined && !new RegExp(text, 'i').test(m.description)) continue;
-    if (minSeverity !== undefined && m.severity < minSeverity) continue;
+    const c = compile(rule);
+    if (c.types && !c.types.includes(m.kind)) continue;
+    if (c.event && !c.event.test(m.eventName) && !c.event.test(m.description)) continue;
+    if (c.text && !c.text.test(m.description)) continue;
+    if (rule.match.minSeverity !== undefined && m.severity < rule.match.minSeverity) continue;
     return rule;
   }
   return null;

@@ -192,6 +192,7 @@ export function openSqliteStore(file: string): Store {
       VALUES (@receivedAt, @transport, @remote, @serial, @hostname, @model, @type, @subtype, @alertGroup, @severity, @eventName, @description, @messageId, @format, @raw, @fields, @attachments, @status)`),
     setStatus: db.prepare('UPDATE messages SET status = ?, results = ? WHERE id = ?'),
     getMessage: db.prepare('SELECT * FROM messages WHERE id = ?'),
+    getSummary: db.prepare(`SELECT ${SUMMARY_COLUMNS} FROM messages WHERE id = ?`),
     byStatus: db.prepare('SELECT * FROM messages WHERE serial = ? AND status = ? ORDER BY id'),
     upsertDevice: db.prepare(`INSERT INTO devices (serial, hostname, model, series, software_version, contact_email, phone_number, street_address, customer_id, site_id, contract_id, anonymous, first_seen_at, last_message_at)
       VALUES (@serial, @hostname, @model, @series, @softwareVersion, @contactEmail, @phoneNumber, @streetAddress, @customerId, @siteId, @contractId, @anonymous, @at, @at)
@@ -270,7 +271,7 @@ export function openSqliteStore(file: string): Store {
         status,
       });
       if (info.changes === 0) return null;
-      const stored = row(stmt.getMessage, info.lastInsertRowid);
+      const stored = row(stmt.getSummary, info.lastInsertRowid);
       return stored ? toSummary(stored) : null;
     },
     setMessageStatus(id, status, results) {
