@@ -15,7 +15,13 @@ import type { DeviceTask, DeviceTaskContext } from './runner.js';
 export const RUNNING_CALL_HOME = 'show running-config | section call-home';
 
 /** A plan as the parsers engineer's planPush / planRestore return it. */
-export type PushPlan = { readonly changes: readonly unknown[]; readonly commands: readonly string[]; readonly changed: boolean };
+export type PushPlan = {
+  readonly changes: readonly unknown[];
+  readonly commands: readonly string[];
+  readonly changed: boolean;
+  /** The dry-run diff (`+`/`-`/context lines), when the planner gives one. */
+  readonly diff?: readonly { readonly op: '+' | '-' | ' '; readonly text: string }[];
+};
 
 /** The planning functions push needs (src/fleet/plan.ts and the running-config parser). */
 export type PushPlanner<Desired> = {
@@ -32,6 +38,7 @@ export type PushOptions = { readonly dryRun: boolean; readonly save: boolean; re
 export type PushData = {
   readonly dryRun: boolean;
   readonly changes: readonly unknown[];
+  readonly diff?: readonly string[];
   readonly saved: boolean;
   /** Present when a failure triggered a restore. */
   readonly restore?: { readonly ok: boolean; readonly commands: readonly string[]; readonly error: string | null };
@@ -45,8 +52,16 @@ async function readCallHome<D>(session: IosSession, planner: PushPlanner<D>, ser
   return parsed.value;
 }
 
+function describeMismatch(mismatch: unknown): string {
+  if (typeof mismatch === 'object' && mismatch !== null && 'path' in mismatch) {
+    const m = mismatch as { path: unknown; expected?: unknown; actual?: unknown };
+    return `${String(m.path)} is ${JSON.stringify(m.actual)}, expected ${JSON.stringify(m.expected)}`;
+  }
+  return typeof mismatch === 'string' ? mismatch : JSON.stringify(mismatch);
+}
+
 function describeMismatches(mismatches: readonly unknown[]): string {
-  const shown = mismatches.slice(0, 3).map((m) => (typeof m === 'string' ? m : JSON.stringify(m)));
+  const shown = mismatches.slice(0, 3).map(describeMismatch);
   return `${mismatches.length} setting(s) differ after the push: ${shown.join('; ')}${mismatches.length > 3 ? '; …' : ''}`;
 }
 
@@ -75,7 +90,7 @@ export function pushTask<D>(desired: D, planner: PushPlanner<D>, options: PushOp
     const serial = typeof host.vars['serial'] === 'string' ? host.vars['serial'] : '';
     const previous = await readCallHome(session, planner, serial);
     const plan = planner.planPush(previous, desired, { prune: options.prune });
-    const base = { dryRun: options.dryRun, changes: plan.changes, saved: false };
+    const base: PushData = { dryRun: options.dryRun, changes: plan.changes, saved: false, ...(plan.diff ? { diff: plan.diff.map((d) => `${d.op} ${d.text}`) } : {}) };
     if (options.dryRun || !plan.changed) {
       return { changed: plan.changed, commands: plan.commands, data: base };
     }

@@ -1,0 +1,128 @@
+/** `callhome push` against the real lab over real SSH. */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runFleetPush } from '../../commands/push.js';
+import { runFleetShowConfig } from '../../commands/show-config.js';
+import type { FleetResult } from '../../src/fleet/runner.js';
+import { startLab, type Lab } from '../../src/lab/fleet.js';
+import { SettingsSchema } from '../../src/settings.js';
+import { Capture } from './helpers.js';
+
+// The desired configuration of ../shared/CLI.md, as it stands.
+const DESIRED = `service: enabled
+contact-email: noc@example.com
+phone-number: "+1-408-555-1234"
+street-address: "1 Main Street, Springfield"
+customer-id: ExampleCorp
+site-id: SITE-1
+contract-id: C123456
+sender:
+  from: router@example.com
+  reply-to: noc@example.com
+mail-servers:
+  - { address: 127.0.0.1, priority: 1 }
+  - { address: mail2.example.com, priority: 2 }
+rate-limit: 20
+snapshot-commands: ["show version", "show clock"]
+profiles:
+  noc-http:
+    active: true
+    transport: [http]
+    http: ["http://127.0.0.1:8080/its/service/oddce/services/DDCEService"]
+    format: xml
+    subscriptions:
+      inventory: { periodic: "monthly 1 09:00" }
+      configuration: { periodic: "weekly monday 10:00" }
+      environment: { severity: minor }
+      diagnostic: { severity: minor }
+      syslog: { severity: major, pattern: ".*" }
+      crash: {}
+  noc-mail:
+    active: true
+    transport: [email]
+    email: ["noc@example.com"]
+    format: long-text
+    subscriptions:
+      diagnostic: { severity: major }
+`;
+
+const dir = mkdtempSync(join(tmpdir(), 'callhome-push-'));
+const inventory = join(dir, 'inventory.yaml');
+const knownHosts = join(dir, 'known_hosts');
+const desired = join(dir, 'desired.yaml');
+const settings = SettingsSchema.parse({ timeout: 10, connectTimeout: 10 });
+let lab: Lab;
+
+beforeAll(async () => {
+  writeFileSync(desired, DESIRED);
+  lab = await startLab({ devices: 4, stateDir: join(dir, 'state') });
+  await lab.writeInventory(inventory);
+  await lab.writeKnownHosts(knownHosts);
+});
+
+afterAll(async () => {
+  await lab.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function push(limit: string, extra: Record<string, unknown> = {}) {
+  const stdout = new Capture();
+  const report = await runFleetPush({ inventory, knownHosts, limit, json: true, config: desired, ...extra }, { stdout, settings, env: {} });
+  return { report, doc: JSON.parse(stdout.text) as { results: FleetResult[]; summary: Record<string, number> } };
+}
+
+async function contactOf(limit: string): Promise<unknown[]> {
+  const stdout = new Capture();
+  await runFleetShowConfig({ inventory, knownHosts, limit, json: true }, { stdout, settings, env: {} });
+  return (JSON.parse(stdout.text) as { results: { data: { settings: { contactEmail?: string } } }[] }).results.map((r) => r.data.settings.contactEmail ?? null);
+}
+
+describe('push on the lab', () => {
+  it('--dry-run prints the diff and commands and changes nothing', async () => {
+    const { report, doc } = await push('r1', { dryRun: true });
+    expect(report.exitCode).toBe(0);
+    const r1 = doc.results[0];
+    expect(r1?.changed).toBe(true);
+    expect(r1?.commands).toContain('call-home');
+    expect(r1?.commands).toContain('contact-email-addr noc@example.com');
+    expect((r1?.data as { dryRun: boolean; diff: string[] }).dryRun).toBe(true);
+    expect((r1?.data as { diff: string[] }).diff.some((l) => /^\+ +contact-email-addr noc@example\.com$/.test(l))).toBe(true);
+    expect(await contactOf('r1')).toEqual([null]);
+  });
+
+  it('the first run applies and verifies, with --save; the second run changes nothing', async () => {
+    const first = await push('r1,r2', { save: true });
+    expect(first.doc.summary).toEqual({ total: 2, ok: 2, failed: 0, changed: 2 });
+    expect(first.doc.results[0]?.data).toMatchObject({ saved: true, dryRun: false });
+    expect(await contactOf('r1,r2')).toEqual(['noc@example.com', 'noc@example.com']);
+    const second = await push('r1,r2');
+    expect(second.doc.summary).toEqual({ total: 2, ok: 2, failed: 0, changed: 0 });
+    expect(second.doc.results.every((r) => r.commands.length === 0)).toBe(true);
+  });
+
+  it('a session dropped mid-push is restored and reported while the other device succeeds', async () => {
+    // r3 drops the connection once, after 8 commands (inside configuration mode), as a flaky link
+    // would; the lab reads the fault on every command, so it lapses after those 8 reads.
+    let reads = 0;
+    lab.device('r3').device.setFaults({
+      get dropAfterCommands() {
+        reads += 1;
+        return reads <= 8 ? 8 : undefined;
+      },
+    });
+    const { report, doc } = await push('r3,r4');
+    lab.device('r3').device.setFaults({});
+    expect(report.exitCode).toBe(2);
+    const [r3, r4] = doc.results;
+    expect(r4).toMatchObject({ host: 'r4', ok: true, changed: true });
+    expect(r3?.ok).toBe(false);
+    expect(r3?.error?.kind).toBe('unreachable');
+    expect(r3?.error?.message).toContain('the previous call-home configuration is restored');
+    expect((r3?.data as { restore: { ok: boolean } }).restore.ok).toBe(true);
+    expect(r3?.changed).toBe(false);
+    expect(await contactOf('r3')).toEqual([null]);
+    expect(reads).toBeGreaterThan(8);
+  });
+});
