@@ -2,6 +2,7 @@
  * The declarative command tree: keyword and typed-argument nodes with IOS help text, and the
  * handler types that run when a line ends on a node.
  */
+import { BugError } from '../../errors.js';
 import type { CliContext, CliOutcome } from './types.js';
 import type { Token } from './tokens.js';
 
@@ -94,13 +95,20 @@ export class Values {
   /** A required string value (the grammar guarantees presence where handlers call this). */
   str(name: string): string {
     const v = this.map.get(name);
-    if (v === undefined) throw new Error(`grammar bug: value ${name} missing`);
+    if (v === undefined) throw new BugError(`CLI grammar: value ${name} is missing`);
     return String(v);
   }
   /** A required numeric value. */
   num(name: string): number {
     const v = this.map.get(name);
-    if (typeof v !== 'number') throw new Error(`grammar bug: number ${name} missing`);
+    if (typeof v !== 'number') throw new BugError(`CLI grammar: number ${name} is missing`);
     return v;
+  }
+  /** A required keyword value that the grammar restricts to `choices`. */
+  pick<T extends string>(name: string, choices: readonly T[]): T {
+    const v = this.str(name);
+    const found = choices.find((c) => c === v);
+    if (found === undefined) throw new BugError(`CLI grammar: ${name} "${v}" is not one of ${choices.join(', ')}`);
+    return found;
   }
 }

@@ -192,7 +192,7 @@ const testNode: CommandNode = kw('test', 'Send a call-home test message to a pro
 });
 
 const sendAlertGroupRun: Handler = (ctx) => {
-  const group = ctx.values.str('group') as AlertGroup;
+  const group = ctx.values.pick('group', ALERT_GROUPS);
   const module = ctx.values.opt('module');
   const profile = ctx.values.opt('profile');
   return sendOutcomeText(
@@ -274,8 +274,10 @@ const sendCli: CommandNode = arg('cli', text(1024), 'CLI command(s), quoted and 
   ],
 });
 
+const REQUEST_KINDS = ['output-analysis', 'config-sanity', 'bugs-list', 'command-reference', 'product-advisory'] as const;
+
 const requestRun: Handler = (ctx) => {
-  const kind = ctx.values.str('kind') as 'output-analysis' | 'config-sanity' | 'bugs-list' | 'command-reference' | 'product-advisory';
+  const kind = ctx.values.pick('kind', REQUEST_KINDS);
   const command = ctx.values.opt('command');
   const profile = ctx.values.opt('profile');
   const ccoid = ctx.values.opt('ccoid');

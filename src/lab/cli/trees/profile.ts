@@ -9,7 +9,6 @@ import {
   type Periodic,
   type Profile,
   type Subscription,
-  type Weekday,
   WEEKDAYS,
 } from '../../../domain/callhome.js';
 import { SEVERITY_KEYWORDS, isSeverityKeyword, type SeverityKeyword } from '../../../domain/severity.js';
@@ -167,7 +166,7 @@ function periodicOf(ctx: CliContext): Periodic | undefined {
     case 'daily':
       return { kind: 'daily', hh, mm };
     case 'weekly':
-      return { kind: 'weekly', day: v.str('day') as Weekday, hh, mm };
+      return { kind: 'weekly', day: v.pick('day', WEEKDAYS), hh, mm };
     case 'monthly':
       return { kind: 'monthly', date: v.num('date'), hh, mm };
     case 'hourly':
@@ -187,7 +186,7 @@ function severityOf(ctx: CliContext): SeverityKeyword | undefined {
 const subscribe: CommandNode = (() => {
   const run: Handler = (ctx) =>
     changeProfile(ctx, (p) => {
-      const group = ctx.values.str('group') as AlertGroup | 'all';
+      const group = ctx.values.pick('group', [...ALERT_GROUPS, 'all'] as const);
       if (ctx.form !== 'set') {
         if (ctx.form === 'default' && p.predefined) {
           const d = ciscoTacProfile(ctx.device.identity.serial);
