@@ -1,0 +1,110 @@
+/**
+ * The closed loop for one device: configuration matches (or is pushed with --fix) → `call-home test`
+ * with a nonce → the back end receives exactly that message. When it does not arrive, the device's
+ * own failed counters tell a delivery failure from a back end that never got it.
+ */
+import { randomBytes } from 'node:crypto';
+import type { DesiredConfig } from '../fleet/desired.js';
+import { pushTask, type PushPlanner } from '../fleet/push.js';
+import type { DeviceTask } from '../fleet/runner.js';
+import { DeviceError } from '../ios/driver/errors.js';
+import type { IosSession } from '../ios/driver/session.js';
+import { parseShowCallHomeStatistics } from '../ios/parsers/show-call-home-statistics.js';
+import type { DeliveryWatcher } from './watcher.js';
+
+/** `verify` data per device (../shared/CLI.md), plus the matched message id. */
+export type VerifyData = {
+  readonly configured: boolean;
+  readonly sent: boolean;
+  readonly received: boolean;
+  readonly latencyMs: number | null;
+  readonly brokenAt: null | 'ssh' | 'config' | 'delivery' | 'backend';
+  readonly messageId: string | null;
+  readonly nonce: string;
+};
+
+export type VerifyTaskOptions = {
+  readonly desired: DesiredConfig;
+  readonly planner: PushPlanner<DesiredConfig>;
+  readonly fix: boolean;
+  readonly watcher: DeliveryWatcher;
+  /** How long to wait for the back end to receive the test. */
+  readonly timeoutMs: number;
+  /** Called with each device's data as soon as it is known (console screen). */
+  readonly onData?: (host: string, data: VerifyData) => void;
+};
+
+/** The HTTP profile the test goes to: the first active desired profile with an HTTP destination. */
+export function verifyProfile(desired: DesiredConfig): string | null {
+  for (const [name, p] of Object.entries(desired.profiles ?? {})) {
+    if (p.active !== false && (p.transport ?? []).includes('http') && (p.http ?? []).length > 0) return name;
+  }
+  for (const [name, p] of Object.entries(desired.profiles ?? {})) if (p.active !== false) return name;
+  return null;
+}
+
+async function failedTests(session: IosSession): Promise<number | null> {
+  const parsed = parseShowCallHomeStatistics(await session.send('show call-home statistics'));
+  if (!parsed.ok) return null;
+  return parsed.value.sections.failed.test?.total ?? 0;
+}
+
+/** The device's serial from inventory vars, when the inventory has one. */
+function inventorySerial(vars: Readonly<Record<string, unknown>>): string | null {
+  const s = vars['serial'];
+  return typeof s === 'string' && s !== '' ? s : null;
+}
+
+/** Builds the verify task. SSH failures never reach it: the runner reports them (brokenAt 'ssh'). */
+export function verifyTask(options: VerifyTaskOptions): DeviceTask {
+  const profile = verifyProfile(options.desired);
+  return async (session, host, context) => {
+    const nonce = `verify-${host.name}-${randomBytes(4).toString('hex')}`;
+    const commands: string[] = [];
+    const finish = (d: Omit<VerifyData, 'nonce'>, why: string | null) => {
+      const data: VerifyData = { ...d, nonce };
+      options.onData?.(host.name, data);
+      return why === null ? { commands, data, changed } : { commands, data, changed, error: new DeviceError('verify', why) };
+    };
+    let changed = false;
+    const empty = { configured: false, sent: false, received: false, latencyMs: null, messageId: null } as const;
+
+    // 1. Configuration.
+    const push = await pushTask(options.desired, options.planner, { dryRun: !options.fix, save: false, prune: false })(session, host, context);
+    commands.push(...(push.commands ?? []));
+    if (push.error !== undefined) return finish({ ...empty, brokenAt: 'config' }, `configuration: ${push.error.message}`);
+    if (push.changed === true && !options.fix) {
+      return finish({ ...empty, brokenAt: 'config' }, `configuration differs from the desired one (${push.commands?.length ?? 0} commands to push; run with --fix)`);
+    }
+    changed = push.changed === true;
+    if (profile === null) return finish({ ...empty, configured: true, brokenAt: 'config' }, 'the desired configuration has no active profile to send the test to');
+
+    // 2. Trigger.
+    const failedBefore = await failedTests(session);
+    const serial = inventorySerial(host.vars);
+    const started = Date.now();
+    const test = `call-home test "${nonce}" profile ${profile}`;
+    commands.push(test);
+    try {
+      await session.send(test);
+    } catch (error) {
+      if (!(error instanceof DeviceError)) throw error;
+      return finish({ ...empty, configured: true, brokenAt: 'config' }, `the device refused the test: ${error.message}`);
+    }
+
+    // 3. Receipt.
+    const arrival = await options.watcher.waitFor((m) => m.description.includes(nonce) && (serial === null || m.serial === serial), options.timeoutMs);
+    if (arrival !== null) {
+      return finish({ configured: true, sent: true, received: true, latencyMs: arrival.at - started, brokenAt: null, messageId: arrival.message.messageId }, null);
+    }
+    const failedAfter = await failedTests(session);
+    const deliveryFailed = failedBefore !== null && failedAfter !== null && failedAfter > failedBefore;
+    return finish(
+      { configured: true, sent: !deliveryFailed, received: false, latencyMs: null, brokenAt: deliveryFailed ? 'delivery' : 'backend', messageId: null },
+      deliveryFailed
+        ? `the device could not deliver the test (failed test counter ${failedBefore} → ${failedAfter} in show call-home statistics)`
+        : `the back end did not receive "${nonce}" within ${options.timeoutMs / 1000} s`,
+    );
+  };
+}
+
