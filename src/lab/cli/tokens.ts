@@ -43,7 +43,7 @@ export function tokenize(line: string): TokenizedLine {
   return { tokens, trailingSpace: line.length === 0 || /\s$/.test(line) };
 }
 
-/** Quotes a value for display in configuration when it contains a space (or is empty). */
+/** Quotes a value for configuration output when reading it back would split it (spaces, `|`, `!`, `?`). */
 export function quoteIfNeeded(value: string): string {
-  return /[\s"]/.test(value) || value === '' ? `"${value}"` : value;
+  return /[\s|!?]/.test(value) || value === '' ? `"${value}"` : value;
 }
