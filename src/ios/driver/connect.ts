@@ -117,6 +117,13 @@ function handshake(target: SshTarget, sock: Duplex, timeoutMs: number): Promise<
         reject(new DeviceError('auth', `${target.name}: authentication as "${credentials.username}" failed at ${target.host}:${target.port}`));
       } else if (error.level === 'client-timeout') {
         reject(new DeviceError('timeout', `${target.name}: no SSH handshake with ${target.host}:${target.port} within ${timeoutMs} ms`));
+      } else if (/no matching/i.test(error.message) && !target.legacyAlgorithms) {
+        reject(
+          new DeviceError(
+            'unreachable',
+            `${target.name}: ${target.host}:${target.port} offers no algorithm we enable by default (${error.message}); old IOS images need \`legacy-algorithms: true\` in the inventory`,
+          ),
+        );
       } else {
         reject(new DeviceError('unreachable', `${target.name}: SSH to ${target.host}:${target.port} failed (${error.message})`));
       }

@@ -17,6 +17,8 @@ export type FakeIosOptions = {
   slowMs?: number;
   /** Canned exec outputs. */
   outputs?: Record<string, string>;
+  /** Restrict the server to these algorithms (an old IOS image). */
+  algorithms?: ssh2.Algorithms;
 };
 
 export type FakeIos = {
@@ -41,7 +43,7 @@ export async function startFakeIos(options: FakeIosOptions = {}): Promise<FakeIo
   const hostname = options.hostname ?? 'R1';
   const key = makeHostKey();
   const received: string[] = [];
-  const server = new Server({ hostKeys: [key.private], banner: undefined }, (client) => {
+  const server = new Server({ hostKeys: [key.private], ...(options.algorithms ? { algorithms: options.algorithms } : {}) }, (client) => {
     client.on('error', () => undefined);
     client.on('authentication', (ctx) => {
       if (ctx.method === 'password' && ctx.username === 'admin' && ctx.password === (options.password ?? 'admin')) ctx.accept();
