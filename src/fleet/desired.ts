@@ -262,6 +262,8 @@ function toDesired(y: DesiredYaml): DesiredConfig {
 function describeIssue(issue: z.core.$ZodIssue): string {
   const path = issue.path.length > 0 ? issue.path.map(String).join('.') : '(top level)';
   if (issue.code === 'unrecognized_keys') return `${path}: unknown key(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+  // A bad record key (a profile name): say what is wrong with the name itself.
+  if (issue.code === 'invalid_key') return `${path}: ${issue.issues.map((i) => i.message).join('; ')}`;
   return `${path}: ${issue.message}`;
 }
 
