@@ -71,12 +71,22 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
   const tls = options.https === 'self-signed' ? await selfSignedPair(host) : options.https;
   const scheme = tls ? 'https' : 'http';
 
+  const route = (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://localhost');
+    } catch {
+      res.writeHead(400, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: 'bad-url', reason: 'The request target is not a valid URL path.' }));
+      return Promise.resolve();
+    }
+    return url.pathname === DDCE_SERVICE_PATH ? handleIngest(service, scheme, req, res) : url.pathname.startsWith('/api/v1/') ? api(req, res, url.pathname.slice('/api/v1'.length), url) : Promise.resolve(notFound(res, url.pathname));
+  };
   const handler = (req: IncomingMessage, res: ServerResponse): void => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    const run = url.pathname === DDCE_SERVICE_PATH ? handleIngest(service, scheme, req, res) : url.pathname.startsWith('/api/v1/') ? api(req, res, url.pathname.slice('/api/v1'.length), url) : Promise.resolve(notFound(res, url.pathname));
-    run.catch((e: unknown) => {
+    // Promise.resolve().then keeps a synchronous throw inside the chain, so it becomes a 500, not a crash.
+    Promise.resolve().then(() => route(req, res)).catch((e: unknown) => {
       // S8: an internal failure is a 5xx, so devices count it as failed and retry.
-      logger?.error({ err: e, path: url.pathname }, 'request failed');
+      logger?.error({ err: e, path: req.url }, 'request failed');
       if (!res.headersSent) {
         res.writeHead(500, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ error: 'internal', reason: 'The back end failed to store or process the request; retry later.' }));

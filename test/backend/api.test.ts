@@ -78,6 +78,16 @@ describe('REST API', () => {
     expect(new Set(seen.map((m) => m.id)).size).toBe(30);
     const ids = seen.map((m) => m.id);
     expect(ids).toEqual([...ids].sort((a, b) => b - a));
+    expect((await api(b.url, '/messages?cursor=bm9wZQ')).status).toBe(400);
+  });
+
+  it('answers malformed requests with 4xx, never a crash', async () => {
+    expect((await api(b.url, '/devices/%E0%A4%A')).status).toBe(400);
+    expect((await api(b.url, '/registrations/X/confirm', { method: 'POST', body: 'not an object' })).status).toBe(400);
+    const raw = await fetch(`${b.url}/api/v1/contracts`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, body: '{"contracts": [' });
+    expect(raw.status).toBe(400);
+    expect((await api(b.url, '/nothing-here')).status).toBe(404);
+    expect((await api(b.url, '/health', { token: null })).status).toBe(200);
   });
 
   it('exports the four reports as JSON and CSV', async () => {

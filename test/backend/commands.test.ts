@@ -109,5 +109,5 @@ describe('callhome serve', () => {
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
     expect(stderr.match(new RegExp(token ?? 'x', 'g'))).toHaveLength(1);
-  }, 30_000);
+  }, 60_000);
 });

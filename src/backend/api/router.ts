@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { isSeverityKeyword, severityLevel } from '../../domain/severity.js';
 import type { BackendService } from '../service.js';
+import { decodeCursor } from '../store/sqlite-store.js';
 import { toCsv } from './csv.js';
 import { buildReport, REPORT_KINDS, type ReportKind } from './reports.js';
 
@@ -53,6 +54,7 @@ export function createApiHandler(service: BackendService, check: (req: IncomingM
       handle: (_p, url) => {
         const q = MessagesQuery.safeParse(Object.fromEntries(url.searchParams));
         if (!q.success) return json(400, { error: 'bad-query', reason: q.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') });
+        if (q.data.cursor !== undefined && decodeCursor(q.data.cursor) === null) return json(400, { error: 'bad-cursor', reason: 'The cursor is not one this server issued; start again without --cursor.' });
         return json(200, store.listMessages(q.data));
       },
     },
@@ -142,8 +144,14 @@ export function createApiHandler(service: BackendService, check: (req: IncomingM
           body = undefined;
         }
       }
-      const params = (route.pattern.exec(path) ?? []).slice(1).map((p) => decodeURIComponent(p));
-      reply ??= route.handle(params, url, body);
+      let params: string[] | null = null;
+      try {
+        params = (route.pattern.exec(path) ?? []).slice(1).map((p) => decodeURIComponent(p));
+      } catch {
+        reply ??= json(400, { error: 'bad-path', reason: `The path ${path} has a malformed %-escape.` });
+      }
+      if (params) reply ??= route.handle(params, url, body);
+      reply ??= json(400, { error: 'bad-path', reason: `The path ${path} cannot be read.` });
     }
     if (reply.csv !== undefined) {
       res.writeHead(reply.status, { 'content-type': 'text/csv; charset=utf-8' });
