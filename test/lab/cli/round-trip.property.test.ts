@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Harness } from './harness.js';
+import { parseRunningConfigCallHome } from '../../../src/ios/parsers/running-config-call-home.js';
+import { Harness, IDENTITY } from './harness.js';
 
 // Commands valid in (cfg-call-home)#; profile commands are prefixed with the profile to enter.
 const word = fc.stringMatching(/^[a-z][a-z0-9-]{0,8}$/);
@@ -45,7 +46,7 @@ const step = fc.oneof(
 );
 
 describe('running-config round trip (property)', () => {
-  it('replaying show running-config into a fresh device rebuilds the same Call Home configuration', async () => {
+  it('replaying show running-config into a fresh device, or parsing it with the fleet parser, rebuilds the same Call Home configuration', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 12 }), async (steps) => {
         const h = new Harness();
@@ -58,6 +59,9 @@ describe('running-config round trip (property)', () => {
         }
         await h.ok('end');
         const text = await h.out('show running-config | section call-home');
+        // The fleet's parser reads the same configuration back (the contract between lab and fleet).
+        const parsed = parseRunningConfigCallHome(text, { serial: IDENTITY.serial });
+        expect(parsed.ok ? JSON.parse(JSON.stringify(parsed.value)) : parsed.error, text).toEqual(JSON.parse(JSON.stringify(h.device.running().callHome)));
         const replay = new Harness();
         await replay.enable();
         await replay.ok('configure terminal');
