@@ -1,0 +1,118 @@
+/**
+ * The console's fleet port over SSH: the same inventory, credentials, host-key checks and runner as
+ * the fleet subcommands, reporting each device's result as it finishes.
+ */
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { pushPlanner } from '../../commands/push.js';
+import { CISCO_TAC_PROFILE } from '../domain/callhome.js';
+import type { DesiredConfig } from '../fleet/desired.js';
+import { loadInventory, type InventoryHost } from '../fleet/inventory.js';
+import { KnownHosts } from '../fleet/known-hosts.js';
+import { pushTask, type PushData } from '../fleet/push.js';
+import { runFleet, type DeviceTask, type FleetRunOptions } from '../fleet/runner.js';
+import { showTask } from '../fleet/show-task.js';
+import { loadSshConfig } from '../fleet/ssh-config.js';
+import { parseShowCallHomeMailServerStatus } from '../ios/parsers/show-call-home-mail-server-status.js';
+import { parseShowCallHomeProfile } from '../ios/parsers/show-call-home-profile.js';
+import { parseShowCallHomeStatistics } from '../ios/parsers/show-call-home-statistics.js';
+import type { Settings } from '../settings.js';
+import { verifyProfile, verifyTask } from '../verify/task.js';
+import { watchDeliveries } from '../verify/watcher.js';
+import type { FleetPort } from './intents.js';
+import type { FleetHostResult } from './types.js';
+
+export type FleetPortOptions = {
+  readonly inventoryFile: string;
+  readonly settings: Settings;
+  readonly desired?: DesiredConfig | undefined;
+  readonly knownHostsFile?: string | undefined;
+  readonly acceptNewHostKeys?: boolean | undefined;
+  readonly env?: NodeJS.ProcessEnv;
+  /** Needed by verify. */
+  readonly backend?: { readonly url: string; readonly token: string } | undefined;
+};
+
+export type FleetHostInfo = { name: string; address: string; serial: string | null; hostname: string | null };
+
+const str = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);
+
+/** Opens the inventory and returns the port plus the hosts for the fleet screen. */
+export function openFleetPort(options: FleetPortOptions): { port: FleetPort; hosts: FleetHostInfo[] } {
+  const inventory = loadInventory(options.inventoryFile);
+  const env = options.env ?? process.env;
+  const runOptions: FleetRunOptions = {
+    context: {
+      inventory,
+      knownHosts: new KnownHosts(options.knownHostsFile ?? options.settings.knownHosts ?? join(homedir(), '.ssh', 'known_hosts'), options.acceptNewHostKeys ?? false),
+      sshConfig: loadSshConfig(env['CALLHOME_SSH_CONFIG']),
+      env,
+      // The console owns the terminal: never prompt for a password in the middle of it.
+      askPassword: () => Promise.reject(new Error('no password in the inventory or environment')),
+    },
+    concurrency: options.settings.concurrency,
+    commandTimeoutMs: options.settings.timeout * 1000,
+    connectTimeoutMs: options.settings.connectTimeout * 1000,
+  };
+  const byName = new Map(inventory.hosts.map((h) => [h.name, h]));
+  const pick = (names: readonly string[]): InventoryHost[] => names.flatMap((n) => byName.get(n) ?? []);
+
+  async function run(names: readonly string[], task: DeviceTask, onResult: (r: FleetHostResult) => void): Promise<void> {
+    for await (const e of runFleet(pick(names), task, runOptions)) {
+      if (e.type === 'device-succeeded' || e.type === 'device-failed') onResult(e.result);
+    }
+  }
+
+  const tasks = {
+    stats: showTask('show call-home statistics', parseShowCallHomeStatistics),
+    'mail-status': showTask('show call-home mail-server status', parseShowCallHomeMailServerStatus),
+    profiles: showTask('show call-home profile all', parseShowCallHomeProfile, (profiles) => ({ profiles })),
+  } as const;
+  const desired = options.desired;
+  const testProfile = desired !== undefined ? (verifyProfile(desired) ?? CISCO_TAC_PROFILE) : CISCO_TAC_PROFILE;
+
+  const port: FleetPort = {
+    read: (op, names, onResult) => run(names, tasks[op], onResult),
+    send: (names, what, onResult) => {
+      const command = 'test' in what ? `call-home test "console test" profile ${testProfile}` : `call-home send alert-group ${what.alertGroup}`;
+      return run(names, async (session) => ({ commands: [command], data: { output: await session.send(command) } }), onResult);
+    },
+    ...(desired !== undefined
+      ? {
+          async preview(names: readonly string[]) {
+            const out: Record<string, readonly string[]> = {};
+            await run(names, pushTask(desired, pushPlanner, { dryRun: true, save: false, prune: false }), (r) => {
+              if (r.ok) out[r.host] = r.commands;
+            });
+            return out;
+          },
+          push: (names: readonly string[], onResult: (r: FleetHostResult) => void) =>
+            run(names, pushTask(desired, pushPlanner, { dryRun: false, save: false, prune: false }), (r) => onResult({ ...r, data: r.data as PushData })),
+        }
+      : {}),
+    ...(desired !== undefined && options.backend !== undefined
+      ? {
+          async verify(names, onRow) {
+            const backend = options.backend;
+            if (backend === undefined) return;
+            const watcher = watchDeliveries(backend.url, backend.token);
+            try {
+              await watcher.ready(10_000);
+              const task = verifyTask({ desired, planner: pushPlanner, fix: false, watcher, timeoutMs: 20_000, onData: (host, d) => onRow({ host, ...d, detail: null }) });
+              await run(names, task, (r) => {
+                if (r.ok || (r.error !== null && r.error.kind === 'verify')) {
+                  if (r.error !== null) onRow({ ...(r.data as Omit<Parameters<typeof onRow>[0], 'host' | 'detail'>), host: r.host, detail: r.error.message });
+                  return;
+                }
+                onRow({ host: r.host, configured: false, sent: false, received: false, latencyMs: null, brokenAt: 'ssh', messageId: null, detail: r.error?.message ?? 'no session' });
+              });
+            } finally {
+              watcher.close();
+            }
+          },
+        }
+      : {}),
+  };
+  const hosts = inventory.hosts.map((h) => ({ name: h.name, address: `${h.host}:${h.port}`, serial: str(h.vars['serial']), hostname: str(h.vars['hostname']) }));
+  return { port, hosts };
+}

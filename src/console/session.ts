@@ -1,0 +1,58 @@
+/**
+ * Assembles a console session: store, back-end live link, fleet port and intents. Used by
+ * `callhome console`, `callhome demo` and the dashboard, so they all see the same state.
+ */
+import { createApiClient } from '../backend/client.js';
+import type { DesiredConfig } from '../fleet/desired.js';
+import type { Settings } from '../settings.js';
+import { openFleetPort } from './fleet-port.js';
+import { createIntents, type ConsoleIntents } from './intents.js';
+import { connectLive, type LiveConnection } from './live.js';
+import { createConsoleStore, type ConsoleStore } from './store.js';
+import type { ScreenName } from './types.js';
+import { initialConsoleState } from './reducer.js';
+
+export type ConsoleSessionOptions = {
+  readonly settings: Settings;
+  readonly inventoryFile?: string | undefined;
+  readonly desired?: DesiredConfig | undefined;
+  readonly knownHostsFile?: string | undefined;
+  readonly acceptNewHostKeys?: boolean | undefined;
+  readonly backend?: { readonly url: string; readonly token: string } | undefined;
+  /** Replay the event log from this seq (0 for a fresh back end). */
+  readonly since?: number;
+  readonly screen?: ScreenName;
+};
+
+export type ConsoleSession = { readonly store: ConsoleStore; readonly intents: ConsoleIntents; close(): void };
+
+/** Opens a session; nothing connects until this is called. */
+export function openConsoleSession(options: ConsoleSessionOptions): ConsoleSession {
+  const store = createConsoleStore({ initial: initialConsoleState(options.screen ?? (options.inventoryFile ? 'fleet' : 'messages')) });
+  const api = options.backend !== undefined ? createApiClient(options.backend) : undefined;
+  let live: LiveConnection | undefined;
+  if (options.backend !== undefined && api !== undefined) {
+    live = connectLive(store, { url: options.backend.url, token: options.backend.token, api, ...(options.since !== undefined ? { since: options.since } : {}) });
+  }
+  let fleet: ReturnType<typeof openFleetPort> | undefined;
+  if (options.inventoryFile !== undefined) {
+    fleet = openFleetPort({
+      inventoryFile: options.inventoryFile,
+      settings: options.settings,
+      desired: options.desired,
+      knownHostsFile: options.knownHostsFile,
+      acceptNewHostKeys: options.acceptNewHostKeys,
+      backend: options.backend,
+    });
+    store.dispatch({ type: 'fleet/hosts', hosts: fleet.hosts });
+  }
+  const intents = createIntents(store, { api, fleet: fleet?.port });
+  return {
+    store,
+    intents,
+    close() {
+      live?.close();
+      store.dispose();
+    },
+  };
+}

@@ -1,0 +1,9 @@
+/** Renders the Ink console on the terminal; Ink and React load only here, only for a TTY. */
+import type { ConsoleSession } from './session.js';
+
+/** Renders the console and resolves when the user quits. */
+export async function runConsoleUi(session: ConsoleSession): Promise<void> {
+  const [{ render }, { createElement }, { ConsoleApp }] = await Promise.all([import('ink'), import('react'), import('../../views/ConsoleApp.js')]);
+  const app = render(createElement(ConsoleApp, { store: session.store, intents: session.intents }), { exitOnCtrlC: true });
+  await app.waitUntilExit();
+}
