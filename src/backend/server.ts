@@ -103,7 +103,7 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
   try {
     httpPort = await listen(http, options.httpPort ?? 8080, host);
     if (options.smtpPort !== undefined && options.smtpPort !== null) {
-      smtp = createSmtpIngest(service);
+      smtp = createSmtpIngest(service, tls);
       smtpPort = await smtp.listen(options.smtpPort, host);
     }
   } catch (e) {

@@ -54,6 +54,9 @@ beforeAll(async () => {
   const notes = (await api<{ notifications: { body: string }[] }>(b.url, '/notifications')).body.notifications;
   const token = /Security token: (\S+)/.exec(notes[0]?.body ?? '')?.[1] ?? '';
   expect((await api(b.url, `/registrations/${SERIAL}/confirm`, { method: 'POST', body: { token } })).status).toBe(200);
+  // Device preferences add a recipient (S57); a bad address is refused.
+  expect((await api(b.url, `/devices/${SERIAL}/preferences`, { method: 'PUT', body: { notifyEmails: ['oncall@example.com'] } })).status).toBe(200);
+  expect((await api(b.url, `/devices/${SERIAL}/preferences`, { method: 'PUT', body: { notifyEmails: ['not-an-address'] } })).status).toBe(400);
 });
 afterAll(async () => {
   await b.stop();
@@ -64,7 +67,7 @@ describe('rules from a rules file, end to end from messages', () => {
 
   it('a failure opens a case with the command output attached and notifies with the case link', async () => {
     const m = await send({ kind: 'environment', severity: 5, description: 'TEMP_FAILURE: TempHigh inlet 70C', attachments: [{ name: 'show environment all', data: 'show environment all\nInlet 70C\nR9#' }] });
-    expect(m.results).toMatchObject({ rules: ['temp'], caseAction: 'created', recommendations: ['Check the fans.'], notifiedTo: ['noc@example.com'] });
+    expect(m.results).toMatchObject({ rules: ['temp'], caseAction: 'created', recommendations: ['Check the fans.'], notifiedTo: ['noc@example.com', 'oncall@example.com'] });
     caseNumber = m.results.caseNumber ?? '';
     const c = (await api<Case>(b.url, `/cases/${caseNumber}`)).body;
     expect(c).toMatchObject({ status: 'open', priority: 2, title: 'TEMP_FAILURE on R9', recommendation: 'Check the fans.' });
@@ -94,7 +97,7 @@ describe('rules from a rules file, end to end from messages', () => {
 
   it('a notify rule sends a notification with the recommendation and opens no case', async () => {
     const m = await send({ kind: 'syslog', severity: 2, description: '*Nov 23 10:00:00: %BGP-5-ADJCHANGE: neighbor 10.0.0.2 Down BGP Notification sent' });
-    expect(m.results).toMatchObject({ rules: ['bgp-down'], caseAction: 'none', notifiedTo: ['noc@example.com'] });
+    expect(m.results).toMatchObject({ rules: ['bgp-down'], caseAction: 'none', notifiedTo: ['noc@example.com', 'oncall@example.com'] });
     const n = (await api<{ notifications: { kind: string; body: string }[] }>(b.url, '/notifications')).body.notifications[0];
     expect(n).toMatchObject({ kind: 'syslog' });
     expect(n?.body).toContain('Recommendation: Check the BGP neighbour.');

@@ -32,6 +32,9 @@ const MessagesQuery = z.object({
 
 const ConfirmBody = z.object({ token: z.string().min(1) });
 
+/** Device notification preferences (S57): extra recipients for the device's notifications. */
+const PreferencesBody = z.object({ notifyEmails: z.array(z.email()).max(50) });
+
 /** Builds the API request handler over the service; `check` validates the bearer token. */
 export function createApiHandler(service: BackendService, check: (req: IncomingMessage) => boolean) {
   const { store } = service;
@@ -45,6 +48,16 @@ export function createApiHandler(service: BackendService, check: (req: IncomingM
       handle: ([serial = '']) => {
         const d = store.getDevice(serial);
         return d ? json(200, d) : notFound(`Device ${serial}`);
+      },
+    },
+    {
+      method: 'PUT',
+      pattern: /^\/devices\/([^/]+)\/preferences$/,
+      auth: true,
+      handle: ([serial = ''], _u, body) => {
+        const b = PreferencesBody.safeParse(body);
+        if (!b.success) return json(400, { error: 'bad-body', reason: 'Send {"notifyEmails": ["noc@example.com", ...]}.' });
+        return store.setDeviceNotifyEmails(serial, b.data.notifyEmails) ? json(200, store.getDevice(serial)) : notFound(`Device ${serial}`);
       },
     },
     {
@@ -135,7 +148,7 @@ export function createApiHandler(service: BackendService, check: (req: IncomingM
       reply = json(401, { error: 'unauthorized', reason: 'Send Authorization: Bearer <token> (the token `callhome serve` was started with).' });
     } else {
       let body: unknown = null;
-      if (req.method === 'POST') {
+      if (req.method === 'POST' || req.method === 'PUT') {
         const text = await readSmall(req);
         if (text === null) reply = json(413, { error: 'too-large', reason: 'API request bodies are limited to 16 MiB.' });
         try {

@@ -210,6 +210,7 @@ export function openSqliteStore(file: string): Store {
         anonymous = excluded.anonymous,
         last_message_at = MAX(last_message_at, excluded.last_message_at)`),
     setInventory: db.prepare('UPDATE devices SET last_inventory_at = ?, inventory = ? WHERE serial = ?'),
+    setNotifyEmails: db.prepare('UPDATE devices SET notify_emails = ? WHERE serial = ?'),
     setConfiguration: db.prepare('UPDATE devices SET last_configuration_at = ?, configuration = ? WHERE serial = ?'),
     getDevice: db.prepare('SELECT d.*, r.state, r.trial_ends_at, r.contract_number FROM devices d LEFT JOIN registrations r ON r.serial = d.serial WHERE d.serial = ?'),
     listDevices: db.prepare('SELECT d.*, r.state, r.trial_ends_at, r.contract_number FROM devices d LEFT JOIN registrations r ON r.serial = d.serial ORDER BY d.hostname, d.serial'),
@@ -347,6 +348,9 @@ export function openSqliteStore(file: string): Store {
     },
     setDeviceConfiguration(serial, at, configuration) {
       stmt.setConfiguration.run(at, configuration, serial);
+    },
+    setDeviceNotifyEmails(serial, emails) {
+      return stmt.setNotifyEmails.run(JSON.stringify(emails), serial).changes > 0;
     },
     getDevice(serial) {
       const r = row(stmt.getDevice, serial);

@@ -139,6 +139,7 @@ export type Store = {
   upsertDevice(m: CallHomeMessage, at: string): void;
   setDeviceInventory(serial: string, at: string, inventory: DeviceDetail['inventory']): void;
   setDeviceConfiguration(serial: string, at: string, configuration: string): void;
+  setDeviceNotifyEmails(serial: string, emails: readonly string[]): boolean;
   getDevice(serial: string): DeviceDetail | null;
   listDevices(): Device[];
   getRegistration(serial: string): Registration | null;
