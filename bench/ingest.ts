@@ -9,7 +9,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseCallHomeXml } from '../src/backend/ingest/parse-xml.js';
@@ -54,6 +54,15 @@ async function baseline(dir: string, count: number): Promise<{ rate: number; sec
   return { rate: count / seconds, seconds };
 }
 
+/** µs of CPU per parse, after warm-up: tells how loaded the machine is compared with the issue's figures. */
+function parseCost(): number {
+  const templates = benchTemplates();
+  for (let i = 0; i < 200; i++) parseCallHomeXml(templates[i % templates.length] ?? '');
+  const start = performance.now();
+  for (let i = 0; i < 500; i++) parseCallHomeXml(templates[i % templates.length] ?? '');
+  return ((performance.now() - start) * 1000) / 500;
+}
+
 function startLoadGenerator(): Promise<ChildProcess> {
   const child = fork(fileURLToPath(new URL('./ingest-load.ts', import.meta.url)), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   return new Promise((resolve, reject) => {
@@ -83,6 +92,8 @@ async function main(): Promise<void> {
   let child: ChildProcess | undefined;
   try {
     process.stdout.write(`bench:ingest on ${cpus().length} CPU(s), Node ${process.version}; ~10 KB XML messages over ${50} devices\n`);
+    process.stdout.write(`load average at start: ${loadavg().map((l) => l.toFixed(1)).join(' ')} (other work on this machine slows every figure)\n`);
+    process.stdout.write(`calibration: parseCallHomeXml of one 10 KB message: ${f(parseCost(), 0)} µs (the issue measured ~330 µs on an idle machine)\n`);
     const base = await baseline(dir, BASELINE_COUNT);
     process.stdout.write(`baseline (no server): parse + batched insert of ${BASELINE_COUNT} messages: ${f(base.rate, 0)} msg/s\n`);
 
@@ -92,6 +103,10 @@ async function main(): Promise<void> {
       await phase(child, { type: 'max', url: backend.url, count: 500, concurrency: CONCURRENCY });
       const max = await phase(child, { type: 'max', url: backend.url, count: MAX_COUNT, concurrency: CONCURRENCY });
       const steady = await phase(child, { type: 'steady', url: backend.url, token, rate: RATE, seconds: SECONDS });
+      // When this machine cannot sustain RATE, also measure at half the measured maximum, where queues stay empty
+      // and the latency is the stream's own, not the back end's backlog.
+      const sustainable = max.rate < RATE ? Math.max(10, Math.floor(max.rate / 2)) : null;
+      const light = sustainable === null ? null : await phase(child, { type: 'steady', url: backend.url, token, rate: sustainable, seconds: SECONDS });
       child.send({ type: 'exit' } satisfies LoadCommand);
 
       const ratio = max.rate / base.rate;
@@ -99,10 +114,16 @@ async function main(): Promise<void> {
         `max rate (${CONCURRENCY} keep-alive connections, ${max.sent} posts): ${f(max.rate, 0)} msg/s, HTTP p50 ${f(max.p50Ms)} ms, p99 ${f(max.p99Ms)} ms${max.failed ? `, ${max.failed} failed (${max.firstError ?? ''})` : ''}`,
         `steady ${RATE} msg/s for ${SECONDS} s: achieved ${f(steady.rate, 0)} msg/s, HTTP p50 ${f(steady.p50Ms)} ms, p99 ${f(steady.p99Ms)} ms${steady.failed ? `, ${steady.failed} failed (${steady.firstError ?? ''})` : ''}`,
         `  device -> WebSocket client: ${steady.events?.received ?? 0}/${steady.ok} events, p50 ${f(steady.events?.p50Ms ?? NaN)} ms, p99 ${f(steady.events?.p99Ms ?? NaN)} ms, max ${f(steady.events?.maxMs ?? NaN)} ms`,
+        ...(light && sustainable !== null
+          ? [
+              `steady ${sustainable} msg/s (half the measured max; ${RATE} is beyond this machine now): achieved ${f(light.rate, 0)} msg/s, HTTP p50 ${f(light.p50Ms)} ms, p99 ${f(light.p99Ms)} ms`,
+              `  device -> WebSocket client: ${light.events?.received ?? 0}/${light.ok} events, p50 ${f(light.events?.p50Ms ?? NaN)} ms, p99 ${f(light.events?.p99Ms ?? NaN)} ms, max ${f(light.events?.maxMs ?? NaN)} ms`,
+            ]
+          : []),
         `ratio server/baseline: ${f(ratio * 100)} % (goal >= 70 %) ${ratio >= 0.7 ? 'MET' : 'MISSED'}`,
         `event p99 at ${RATE} msg/s: ${f(steady.events?.p99Ms ?? NaN)} ms (goal < 50 ms) ${(steady.events?.p99Ms ?? Infinity) < 50 ? 'MET' : 'MISSED'}`,
       ];
-      process.stdout.write(`${lines.join('\n')}\n`);
+      process.stdout.write(`${lines.join('\n')}\nload average at end: ${loadavg().map((l) => l.toFixed(1)).join(' ')}\n`);
     } finally {
       await backend.close();
     }
