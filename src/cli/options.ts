@@ -6,7 +6,11 @@ export function withOutputOptions<T>(y: Argv<T>) {
   return y
     .option('json', { type: 'boolean', default: false, describe: 'Print one JSON document on stdout' })
     .option('ndjson', { type: 'boolean', default: false, describe: 'Print one JSON object per line as results arrive' })
-    .conflicts('json', 'ndjson');
+    // Not .conflicts(): yargs counts the `false` defaults as given and refuses every run.
+    .check((argv) => {
+      if (argv.json && argv.ndjson) throw new Error('Give either --json or --ndjson, not both.');
+      return true;
+    });
 }
 
 /** `--backend` / `--token` for commands that talk to the back end. */
