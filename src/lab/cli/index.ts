@@ -27,7 +27,7 @@ import type { CliMode, SessionState } from '../types.js';
 import type { CommandNode } from './grammar.js';
 import { canEnd, listChoices, listCompletions } from './help.js';
 import { INCOMPLETE, UNRECOGNIZED, ambiguous, invalidInput, unknownExecWord } from './messages.js';
-import { isConfigMode, parentMode, promptFor } from './modes.js';
+import { helpHeading, isConfigMode, parentMode, promptFor } from './modes.js';
 import { walk, walkForHelp, matchToken, type Walk } from './parser.js';
 import { PIPE_TREE, applyFilter, makeFilter, isFilterKind, type OutputFilter } from './pipe.js';
 import { tokenize, type Token } from './tokens.js';
@@ -203,6 +203,7 @@ export function createCli(device: CliDevice): Cli {
       const { tokens, pipeStart, trailingSpace } = tokenize(line);
       if (pipeStart !== undefined) return pipeHelp(line, pipeStart, session, promptLength);
       const roots = treeFor(session.mode);
+      if (tokens.length === 0) return `${helpHeading(session.mode)}\n${listChoices(roots, false, false)}`;
       return helpAt(roots, tokens, trailingSpace, line, promptLength, session.terminalWidth);
     },
   };

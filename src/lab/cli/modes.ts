@@ -54,3 +54,24 @@ export function parentMode(mode: CliMode): CliMode | null {
 export function isConfigMode(mode: CliMode): boolean {
   return mode.kind !== 'user' && mode.kind !== 'privileged';
 }
+
+/** The heading IOS prints above `?` at the start of a line in each mode. */
+export function helpHeading(mode: CliMode): string {
+  switch (mode.kind) {
+    case 'user':
+    case 'privileged':
+      return 'Exec commands:';
+    case 'config':
+      return 'Configure commands:';
+    case 'call-home':
+      return 'Call-home configuration commands:';
+    case 'profile':
+      return 'Call-home profile configuration commands:';
+    case 'snapshot':
+      return 'Call-home snapshot configuration commands:';
+    case 'trustpoint':
+      return 'CA trustpoint configuration commands:';
+    default:
+      return assertNever(mode, 'CLI mode');
+  }
+}

@@ -169,9 +169,9 @@ const profile: CommandNode = (() => {
 
 function profilePair(word0: string, help: string, f: (c: CallHomeConfig, a: string, b: string) => ReturnType<typeof copyProfile>): CommandNode {
   const run: Handler = (ctx) => changeCallHome(ctx, (c) => f(c, ctx.values.str('source'), ctx.values.str('target')));
-  return kw(word0, help, {
+  return kw(word0, `${help} a call-home profile`, {
     children: [
-      kw('profile', `${help} profile`, {
+      kw('profile', 'Call-home profile', {
         children: [
           arg('source', text(LIMITS.profileName, 'WORD'), 'Existing profile name', {
             children: [arg('target', text(LIMITS.profileName, 'WORD'), 'New profile name (maximum length 31)', { run })],

@@ -40,7 +40,7 @@ const privilegeShow = showNode('privilege', 'Show current privilege level', (ctx
 
 // The platform commands Call Home attaches (spec §4.2); canned, see platform-show.ts.
 const platformShows = (): CommandNode[] => [
-  kw('diag', 'Show diagnostic information', {
+  kw('diag', 'Show diagnostic information for port adapters/modules', {
     children: [
       kw('all', 'All slots', {
         children: [kw('eeprom', 'EEPROM contents', { children: [showNode('detail', 'Detailed EEPROM contents', (ctx) => platform.showDiagEeprom(ctx.device.identity))] })],
