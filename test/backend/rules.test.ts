@@ -106,6 +106,16 @@ describe('rules from a rules file, end to end from messages', () => {
     expect((await api<{ cases: unknown[] }>(b.url, '/cases')).body.cases).toHaveLength(1);
   });
 
+  it('collapses an identical syslog event inside the 60 s window (S47)', async () => {
+    const line = '%BGP-5-ADJCHANGE: neighbor 10.0.0.9 Down Hold timer expired';
+    const first = await send({ kind: 'syslog', severity: 2, description: `*Nov 23 10:01:00.001: ${line}` });
+    expect(first.results.rules).toEqual(['bgp-down']);
+    const notes = (await api<{ notifications: unknown[] }>(b.url, '/notifications')).body.notifications.length;
+    const repeat = await send({ kind: 'syslog', severity: 2, description: `*Nov 23 10:01:05.412: ${line}` });
+    expect(repeat).toMatchObject({ status: 'processed', results: { rules: [], caseAction: 'none', note: expect.stringContaining('collapsed') as unknown as string } });
+    expect((await api<{ notifications: unknown[] }>(b.url, '/notifications')).body.notifications.length).toBe(notes);
+  });
+
   it('a message no rule acts on produces nothing', async () => {
     const notes = (await api<{ notifications: unknown[] }>(b.url, '/notifications')).body.notifications.length;
     const m = await send({ kind: 'syslog', severity: 2, description: '*Nov 23 10:00:00: %SYS-5-CONFIG_I: Configured from console' });

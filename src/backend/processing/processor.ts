@@ -73,6 +73,7 @@ export function processStored(ctx: TxContext, id: number, m: CallHomeMessage, st
     case 'crash':
     case 'snapshot':
       if (state === 'expired') return done('not-entitled', { note: 'device not entitled: only inventory and configuration are processed' });
+      if (m.kind === 'syslog' && isRepeatedSyslog(ctx, id, m)) return done('processed', { rules: [], caseAction: 'none', note: `identical syslog message within ${SYSLOG_DEDUP_SECONDS} s: collapsed` });
       return done('processed', applyRule(ctx, id, m, matchRule(ctx.rules, m)));
     case 'request':
     case 'send-cli':
@@ -80,6 +81,21 @@ export function processStored(ctx: TxContext, id: number, m: CallHomeMessage, st
     default:
       return assertNever(m.kind, 'message kind');
   }
+}
+
+/** Identical syslog events inside this window are stored but not acted on again (S47). */
+export const SYSLOG_DEDUP_SECONDS = 60;
+
+/** The syslog line without its device time stamp (`*Nov 23 10:00:00.123: `), which differs between repeats. */
+function syslogText(description: string): string {
+  const pct = description.indexOf('%');
+  return pct >= 0 ? description.slice(pct) : description;
+}
+
+function isRepeatedSyslog(ctx: TxContext, id: number, m: CallHomeMessage): boolean {
+  const since = new Date(ctx.now().getTime() - SYSLOG_DEDUP_SECONDS * 1000).toISOString();
+  const text = syslogText(m.description);
+  return ctx.store.recentDescriptions(m.serialNumber, 'syslog', m.eventName, since, id).some((d) => syslogText(d) === text);
 }
 
 function applyRule(ctx: TxContext, id: number, m: CallHomeMessage, rule: Rule | null): ProcessingResults {

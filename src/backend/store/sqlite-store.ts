@@ -193,6 +193,7 @@ export function openSqliteStore(file: string): Store {
     setStatus: db.prepare('UPDATE messages SET status = ?, results = ? WHERE id = ?'),
     getMessage: db.prepare('SELECT * FROM messages WHERE id = ?'),
     getSummary: db.prepare(`SELECT ${SUMMARY_COLUMNS} FROM messages WHERE id = ?`),
+    recent: db.prepare("SELECT description FROM messages WHERE serial = ? AND type = ? AND event_name = ? AND received_at >= ? AND id <> ? AND status = 'processed' ORDER BY id DESC LIMIT 50"),
     byStatus: db.prepare('SELECT * FROM messages WHERE serial = ? AND status = ? ORDER BY id'),
     upsertDevice: db.prepare(`INSERT INTO devices (serial, hostname, model, series, software_version, contact_email, phone_number, street_address, customer_id, site_id, contract_id, anonymous, first_seen_at, last_message_at)
       VALUES (@serial, @hostname, @model, @series, @softwareVersion, @contactEmail, @phoneNumber, @streetAddress, @customerId, @siteId, @contractId, @anonymous, @at, @at)
@@ -322,6 +323,9 @@ export function openSqliteStore(file: string): Store {
       const page = found.slice(0, f.limit);
       const last = page[page.length - 1];
       return { messages: page, next: found.length > f.limit && last ? encodeCursor(last.receivedAt, last.id) : null };
+    },
+    recentDescriptions(serial, type, eventName, since, exceptId) {
+      return rows(stmt.recent, serial, type, eventName, since, exceptId).map((r) => s(r, 'description'));
     },
     messagesByStatus(serial, status) {
       return rows(stmt.byStatus, serial, status).map(toDetail);

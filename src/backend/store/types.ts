@@ -136,6 +136,8 @@ export type Store = {
   getMessage(id: number): MessageDetail | null;
   listMessages(filter: MessageFilter): { messages: MessageSummary[]; next: string | null };
   messagesByStatus(serial: string, status: MessageStatus): MessageDetail[];
+  /** Descriptions of processed messages of a type and event name received since `since`, except `exceptId`. */
+  recentDescriptions(serial: string, type: string, eventName: string, since: string, exceptId: number): string[];
   upsertDevice(m: CallHomeMessage, at: string): void;
   setDeviceInventory(serial: string, at: string, inventory: DeviceDetail['inventory']): void;
   setDeviceConfiguration(serial: string, at: string, configuration: string): void;
