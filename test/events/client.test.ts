@@ -148,6 +148,30 @@ describe('connectEventStream', () => {
     expect(urls[1]).toBe('/events?since=7');
   });
 
+  it('reconnects at once with since after a resync close (4008)', async () => {
+    const { server, port } = await listen();
+    const wss = new WebSocketServer({ server });
+    const urls: string[] = [];
+    wss.on('connection', (ws, request) => {
+      urls.push(request.url ?? '');
+      ws.send(JSON.stringify({ type: 'hello', lastSeq: 3 }));
+      if (urls.length > 1) return;
+      for (const seq of [1, 2, 3]) ws.send(JSON.stringify({ type: 'message.rejected', seq, at: 'now', transport: 'http', reason: 'r', remote: null }));
+      ws.send(JSON.stringify({ type: 'resync', lastDeliveredSeq: 2, reason: 'client fell behind' }));
+      ws.close(4008, 'resync');
+    });
+    cleanups.push(async () => {
+      for (const ws of wss.clients) ws.terminate();
+      await new Promise<void>((resolve) => wss.close(() => resolve()));
+      await closeServer(server);
+    });
+    const t = client({ url: `http://127.0.0.1:${port}`, since: 0 });
+    await waitFor(() => urls.length === 2, 5_000, 'the reconnect');
+    expect(urls).toEqual(['/events?since=0', '/events?since=3']);
+    expect(t.seqs()).toEqual([1, 2, 3]);
+    expect(t.states).toContainEqual(expect.objectContaining({ type: 'backing-off', retryInMs: 0 }));
+  });
+
   it('close() ends in state closed and stops reconnecting', async () => {
     const log = new MemoryEventLog();
     const h = await serve(log);
