@@ -108,3 +108,19 @@ export const deviceHostname: ArgType = {
   label: 'WORD',
   check: (t) => (!t.quoted && /^[A-Za-z]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/.test(t.text) ? yes(t.text) : no),
 };
+
+/** A regular expression (quoted if it has spaces) that compiles and cannot backtrack exponentially. */
+export function regex(max: number, isSafe: (source: string) => boolean): ArgType {
+  return {
+    label: 'LINE',
+    check: (t) => {
+      if (t.text.length === 0 || t.text.length > max || !isSafe(t.text)) return no;
+      try {
+        new RegExp(t.text);
+        return yes(t.text);
+      } catch {
+        return no;
+      }
+    },
+  };
+}

@@ -26,8 +26,17 @@ export const PIPE_TREE: readonly CommandNode[] = FILTERS.map((f) =>
   kw(f, HELP[f], { name: 'filter', children: [arg('regex', text(256), 'Regular Expression', { run: () => undefined })] }),
 );
 
+/**
+ * False for patterns that can backtrack exponentially, such as `(a+)+` or `(a|aa)*`: one such
+ * regex would stall every device of the lab, which runs in one event loop.
+ */
+export function isSafeRegex(source: string): boolean {
+  return !/\((?:[^()\\]|\\.)*(?:[+*]|\{\d+,\d*\}|\|)(?:[^()\\]|\\.)*\)\s*(?:[+*]|\{\d+,\d*\})/.test(source);
+}
+
 /** Converts an IOS regular expression to a JavaScript one (`_` matches a delimiter, as IOS does). */
 export function iosRegex(source: string): RegExp | null {
+  if (!isSafeRegex(source)) return null;
   const converted = source.replace(/(^|[^\\])_/g, '$1(?:^|$|[\\s,{}()])');
   try {
     return new RegExp(converted);

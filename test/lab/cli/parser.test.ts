@@ -269,3 +269,28 @@ describe('exec commands', () => {
     expect(await h.out('sh ver | i uptime')).toMatch(/^R1 uptime is /);
   });
 });
+
+describe('regular expressions from users', () => {
+  it('refuses patterns that could backtrack exponentially, in pipes and syslog patterns', async () => {
+    const h = await privileged();
+    expect(await h.out('show running-config | include (a+)+$')).toBe(caret('R1#', 30));
+    expect(await h.out('show running-config | include (x|xx)*y')).toBe(caret('R1#', 30));
+    expect(await h.out('show running-config | include ^(host|line) ')).toBe('hostname R1\nline con 0\nline vty 0 4\n');
+    await h.ok('conf t', 'call-home', 'profile p1');
+    expect(await h.out('subscribe-to-alert-group syslog pattern "(.*a){1,}"')).toBe(caret('R1(cfg-call-home-profile)#', 40));
+    expect(await h.out('subscribe-to-alert-group syslog pattern "[unclosed"')).toBe(caret('R1(cfg-call-home-profile)#', 40));
+    await h.ok('subscribe-to-alert-group syslog pattern ".*LINK-3-UPDOWN.*"');
+  });
+
+  it('shares one configuration between sessions without one disturbing the other', async () => {
+    const a = await privileged();
+    const b = { cli: a.cli, session: { mode: { kind: 'privileged' as const }, terminalLength: 24, terminalWidth: 80 } };
+    await a.ok('conf t', 'call-home', 'profile p1');
+    await b.cli.execute('configure terminal', b.session);
+    await b.cli.execute('call-home', b.session);
+    expect((await b.cli.execute('no profile p1', b.session)).kind).toBe('output');
+    expect(await a.out('active')).toBe('% Profile p1 no longer exists; enter it again with "profile NAME".\n');
+    expect(a.prompt()).toBe('R1(cfg-call-home-profile)#');
+    expect(b.cli.prompt(b.session)).toBe('R1(cfg-call-home)#');
+  });
+});

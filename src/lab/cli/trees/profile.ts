@@ -13,7 +13,8 @@ import {
 } from '../../../domain/callhome.js';
 import { SEVERITY_KEYWORDS, isSeverityKeyword, type SeverityKeyword } from '../../../domain/severity.js';
 import { err, ok } from '../../../util/result.js';
-import { email, int, text, time, url } from '../args.js';
+import { email, int, regex, text, time, url } from '../args.js';
+import { isSafeRegex } from '../pipe.js';
 import { setActive, setReporting, setTransport, unsubscribe } from '../call-home-ops.js';
 import { arg, kw, optionalTail, type CommandNode, type Handler, type OptionalStep } from '../grammar.js';
 import type { CliContext } from '../types.js';
@@ -221,7 +222,7 @@ const subscribe: CommandNode = (() => {
     kw('severity', 'Severity level', { children: severityNodes({ children: rest, ...both(end) }) });
   const patternStep: OptionalStep = (_rest, end) =>
     kw('pattern', 'Syslog message pattern to be matched', {
-      children: [arg('pattern', text(80), 'Regular expression (quote it if it has spaces)', both(end))],
+      children: [arg('pattern', regex(80, isSafeRegex), 'Regular expression (quote it if it has spaces)', both(end))],
     });
   const periodicGroup = (g: AlertGroup, snapshot: boolean): CommandNode =>
     kw(g, `Subscribe to ${g} alert group`, { ...opts, ...both(run), children: [periodicNode(run, snapshot)] });
