@@ -12,7 +12,6 @@ import {
   type BackendEventInput,
   type CaseSummary,
   type MessageSummary,
-  type RegistrationState,
   type Transport,
 } from '../../events/protocol.js';
 import { migrate } from './migrations.js';
@@ -455,4 +454,3 @@ export function isAnonymous(m: CallHomeMessage): boolean {
   return /^ANON[0-9A-F]{12}$/.test(m.serialNumber) || (m.hostname === '' && m.contactEmail === '');
 }
 
-export type { RegistrationState };
