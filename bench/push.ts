@@ -72,15 +72,26 @@ async function startLabProcess(devices: number, dir: string): Promise<{ inventor
   const child = spawn(
     process.execPath,
     ['--import', 'tsx', 'bin/callhome.ts', 'lab', '--devices', String(devices), '--port', '0', '--state-dir', join(dir, 'state'), '--inventory-out', inventory, '--known-hosts-out', knownHosts, '--json'],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
+    { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const lines = createInterface({ input: child.stdout });
-  await new Promise<void>((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`the lab exited (${code ?? 'signal'}) before it was ready`)));
-    lines.on('line', (line) => {
-      if (line.includes('"ready"')) resolve();
+  const errors = createInterface({ input: child.stderr });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      child.once('exit', (code) => reject(new Error(`the lab exited (${code ?? 'signal'}) before it was ready`)));
+      // The lab reports a failed start on stderr; do not wait forever for a ready line then.
+      errors.on('line', (line) => {
+        process.stderr.write(`lab: ${line}\n`);
+        if (/^Error/.test(line)) reject(new Error(`the lab failed to start: ${line}`));
+      });
+      lines.on('line', (line) => {
+        if (line.includes('"ready"')) resolve();
+      });
     });
-  });
+  } catch (error) {
+    child.kill('SIGTERM');
+    throw error;
+  }
   return { inventory, knownHosts, stop: () => child.kill('SIGTERM') };
 }
 
