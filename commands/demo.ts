@@ -1,9 +1,81 @@
 import type { CommandModule } from 'yargs';
-import { notYet } from '../src/cli/not-yet.js';
+import { openConsoleSession } from '../src/console/session.js';
+import { runConsoleUi } from '../src/console/tui.js';
+import { startDemo, type Demo } from '../src/demo/demo.js';
+import { eventLine } from '../src/demo/event-line.js';
+import { AbortError } from '../src/errors.js';
+import { loadSettings } from '../src/settings.js';
 
-/** `callhome demo`: Lab fleet + back end + console in one command. */
-export const demoCommand: CommandModule = {
+export type DemoCommandOptions = { readonly devices: number; readonly headless?: boolean | undefined; readonly json?: boolean | undefined };
+
+export type DemoDeps = {
+  readonly stdout?: NodeJS.WritableStream & { readonly isTTY?: boolean };
+  /** Resolves when the demo should stop (default: SIGINT or SIGTERM). */
+  readonly until?: (demo: Demo) => Promise<void>;
+};
+
+function untilSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    const stop = (): void => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}
+
+/** Handler of `callhome demo`. */
+export async function runDemo(opts: DemoCommandOptions, deps: DemoDeps = {}): Promise<void> {
+  const stdout = deps.stdout ?? process.stdout;
+  if (!Number.isInteger(opts.devices) || opts.devices < 1 || opts.devices > 500) {
+    throw new AbortError(`--devices ${opts.devices} is out of range.`, 'Give a whole number from 1 to 500, e.g. --devices 20.');
+  }
+  const headless = opts.headless === true || opts.json === true;
+  if (!headless && stdout.isTTY !== true) throw new AbortError('The demo console needs a terminal.', 'Run `callhome demo --headless` (or --json) to print progress and events as lines.');
+  const print = (line: string, json: Record<string, unknown>): void => {
+    stdout.write(opts.json === true ? `${JSON.stringify(json)}\n` : `${line}\n`);
+  };
+  const demo = await startDemo({ devices: opts.devices, onProgress: headless ? (line) => print(line, { event: 'progress', message: line }) : undefined });
+  try {
+    if (headless) {
+      const unsubscribe = demo.backend.eventLog.subscribe((e) => print(eventLine(e), { event: 'backend', ...e }));
+      for (const e of demo.backend.eventLog.since(0, 10_000)) print(eventLine(e), { event: 'backend', ...e });
+      print(`ready: back end ${demo.backend.url} token ${demo.token}; Ctrl-C stops`, { event: 'ready', url: demo.backend.url, token: demo.token, inventory: demo.inventoryFile });
+      await (deps.until ?? untilSignal)(demo);
+      unsubscribe();
+      return;
+    }
+    const session = openConsoleSession({
+      settings: loadSettings(),
+      inventoryFile: demo.inventoryFile,
+      knownHostsFile: demo.knownHostsFile,
+      desired: demo.httpDesired,
+      backend: { url: demo.backend.url, token: demo.token },
+      since: 0,
+      screen: 'messages',
+    });
+    try {
+      await runConsoleUi(session);
+    } finally {
+      session.close();
+    }
+  } finally {
+    await demo.close();
+  }
+}
+
+/** `callhome demo [--devices 20] [--headless] [--json]`. */
+export const demoCommand: CommandModule<object, DemoCommandOptions> = {
   command: 'demo',
-  describe: 'Lab fleet + back end + console in one command',
-  handler: notYet('demo'),
+  describe: 'Start a lab fleet and a back end, point them at each other and open the console',
+  builder: (y) =>
+    y
+      .option('devices', { type: 'number', default: 20, describe: 'Lab devices to start' })
+      .option('headless', { type: 'boolean', default: false, describe: 'Print progress and events as lines instead of the console' })
+      .option('json', { type: 'boolean', default: false, describe: 'Like --headless, one JSON object per line' }),
+  handler: async (argv) => {
+    await runDemo(argv);
+  },
 };

@@ -1,0 +1,140 @@
+/**
+ * `callhome demo`: a lab fleet and a back end on temporary state, the devices pointed at the back
+ * end (HTTP for half, e-mail through the back end's SMTP listener for the rest), a few events raised.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pushPlanner } from '../../commands/push.js';
+import { startBackend, type Backend } from '../backend/server.js';
+import { DDCE_SERVICE_PATH } from '../domain/callhome.js';
+import type { DesiredConfig } from '../fleet/desired.js';
+import { loadInventory } from '../fleet/inventory.js';
+import { KnownHosts } from '../fleet/known-hosts.js';
+import { pushTask } from '../fleet/push.js';
+import { collectFleet, runFleet, type FleetResult } from '../fleet/runner.js';
+import { startLab, type Lab } from '../lab/fleet.js';
+import type { LabEvent } from '../lab/types.js';
+
+export type DemoOptions = {
+  readonly devices: number;
+  /** Progress lines ("lab: 20 devices listening"). */
+  readonly onProgress?: (line: string) => void;
+  /** Raise one more event on a random device this often so the console stays lively; 0 = never (default 4000). */
+  readonly tickMs?: number;
+};
+
+export type Demo = {
+  readonly backend: Backend;
+  readonly lab: Lab;
+  readonly token: string;
+  readonly dir: string;
+  readonly inventoryFile: string;
+  readonly knownHostsFile: string;
+  /** The configuration pushed to the HTTP half (verify and the console's push use it). */
+  readonly httpDesired: DesiredConfig;
+  readonly pushResults: readonly FleetResult[];
+  close(): Promise<void>;
+};
+
+const BASE: DesiredConfig = {
+  service: true,
+  contactEmail: 'noc@example.com',
+  phoneNumber: '+1-408-555-1234',
+  streetAddress: '1 Main Street, Springfield',
+  customerId: 'DemoCorp',
+  siteId: 'SITE-1',
+  contractId: 'C123456',
+};
+
+/** The desired configuration of each half of the demo fleet. */
+export function demoDesired(backendUrl: string): { http: DesiredConfig; email: DesiredConfig } {
+  const subscriptions = {
+    syslog: { severity: 'major', pattern: '.*' },
+    diagnostic: { severity: 'minor' },
+    environment: { severity: 'minor' },
+    crash: {},
+    inventory: {},
+    configuration: {},
+  } as const;
+  return {
+    http: { ...BASE, profiles: { 'demo-http': { active: true, transport: ['http'], http: [`${backendUrl}${DDCE_SERVICE_PATH}`], format: 'xml', subscriptions } } },
+    email: {
+      ...BASE,
+      senderFrom: 'router@example.com',
+      mailServers: [{ address: '127.0.0.1', priority: 1 }],
+      profiles: { 'demo-mail': { active: true, transport: ['email'], email: ['callhome@demo.example.com'], format: 'xml', subscriptions } },
+    },
+  };
+}
+
+/** The events the demo raises, in order. */
+export const DEMO_EVENTS: readonly LabEvent[] = [
+  { kind: 'syslog', facility: 'LINK', syslogLevel: 2, mnemonic: 'UPDOWN', text: 'Interface GigabitEthernet1, changed state to down' },
+  { kind: 'environment', severity: 5, eventName: 'TEMP_WARN', description: 'Inlet temperature 52C exceeds the major threshold' },
+  { kind: 'diagnostic', severity: 4, eventName: 'DIAG_FAIL', description: 'TestLoopback failed on slot 0' },
+  { kind: 'crash', eventName: 'TRACEBACK', description: 'Traceback in process IP Input' },
+];
+
+/** Starts everything; `close()` stops it and removes the temporary state. */
+export async function startDemo(options: DemoOptions): Promise<Demo> {
+  const say = options.onProgress ?? (() => undefined);
+  const dir = mkdtempSync(join(tmpdir(), 'callhome-demo-'));
+  const token = randomBytes(18).toString('base64url');
+  const cleanups: (() => Promise<void>)[] = [];
+  const close = async (): Promise<void> => {
+    for (const c of cleanups.reverse()) await c().catch(() => undefined);
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    const backend = await startBackend({ dbPath: join(dir, 'callhome.db'), httpPort: 0, smtpPort: 0, token });
+    cleanups.push(() => backend.close());
+    say(`back end: ${backend.url} (SMTP on ${backend.smtpPort ?? '-'}), database ${join(dir, 'callhome.db')}`);
+    const lab = await startLab({ devices: options.devices, port: 0, stateDir: join(dir, 'lab'), smtpPort: backend.smtpPort ?? 25 });
+    cleanups.push(() => lab.close());
+    const inventoryFile = join(dir, 'inventory.yaml');
+    const knownHostsFile = join(dir, 'known_hosts');
+    await lab.writeInventory(inventoryFile);
+    await lab.writeKnownHosts(knownHostsFile);
+    say(`lab: ${lab.devices.length} devices listening (inventory ${inventoryFile})`);
+
+    const inventory = loadInventory(inventoryFile);
+    const desired = demoDesired(backend.url);
+    const runOptions = {
+      context: { inventory, knownHosts: new KnownHosts(knownHostsFile, false), env: {} },
+      concurrency: 20,
+      commandTimeoutMs: 30_000,
+      connectTimeoutMs: 10_000,
+    };
+    const half = Math.ceil(inventory.hosts.length / 2);
+    const push = (d: DesiredConfig, hosts: typeof inventory.hosts) => collectFleet(runFleet(hosts, pushTask(d, pushPlanner, { dryRun: false, save: true, prune: false }), runOptions));
+    const [h, e] = await Promise.all([push(desired.http, inventory.hosts.slice(0, half)), push(desired.email, inventory.hosts.slice(half))]);
+    const pushResults = [...h.results, ...e.results];
+    const failed = pushResults.filter((r) => !r.ok);
+    say(`push: ${pushResults.length - failed.length}/${pushResults.length} devices configured (HTTP: ${half}, e-mail: ${inventory.hosts.length - half})`);
+    for (const f of failed) say(`push failed on ${f.host}: ${f.error?.kind}: ${f.error?.message}`);
+
+    lab.devices.forEach((d, i) => {
+      const event = DEMO_EVENTS[i % DEMO_EVENTS.length];
+      if (event !== undefined) d.device.raise(event);
+    });
+    say(`events: raised ${lab.devices.length} (syslog, environment, diagnostic, crash)`);
+    const tickMs = options.tickMs ?? 4000;
+    if (tickMs > 0) {
+      let n = 0;
+      const timer = setInterval(() => {
+        n++;
+        const d = lab.devices[Math.floor(Math.random() * lab.devices.length)];
+        const event = DEMO_EVENTS[n % DEMO_EVENTS.length];
+        if (d !== undefined && event !== undefined) d.device.raise(event);
+      }, tickMs);
+      timer.unref();
+      cleanups.push(async () => clearInterval(timer));
+    }
+    return { backend, lab, token, dir, inventoryFile, knownHostsFile, httpDesired: desired.http, pushResults, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}

@@ -1,0 +1,26 @@
+/** One human line per back-end event, for `callhome demo --headless`. */
+import type { BackendEvent } from '../events/protocol.js';
+import { assertNever } from '../util/assert-never.js';
+
+/** `#12 message R1 syslog sev 4 LINK-3-UPDOWN via http` and the like. */
+export function eventLine(e: BackendEvent): string {
+  switch (e.type) {
+    case 'message.received': {
+      const m = e.message;
+      return `#${e.seq} message ${m.hostname || m.serial} ${m.type} sev ${m.severity} ${m.eventName} via ${m.transport}: ${m.description}`;
+    }
+    case 'message.rejected':
+      return `#${e.seq} rejected ${e.transport} message: ${e.reason}`;
+    case 'registration.changed':
+      return `#${e.seq} registration ${e.hostname} (${e.serial}) ${e.from ?? 'new'} → ${e.to}`;
+    case 'notification.sent':
+      return `#${e.seq} notification ${e.notification.kind} to ${e.notification.to.join(', ')}: ${e.notification.subject}`;
+    case 'case.opened':
+    case 'case.updated':
+      return `#${e.seq} ${e.type === 'case.opened' ? 'case opened' : 'case updated'} ${e.case.number} ${e.case.hostname}: ${e.case.title}`;
+    case 'listener.status':
+      return `#${e.seq} listener ${e.listener} ${e.state}${e.port !== null ? ` on ${e.port}` : ''}${e.error !== null ? `: ${e.error}` : ''}`;
+    default:
+      return assertNever(e, 'backend event');
+  }
+}
