@@ -12,7 +12,7 @@
  */
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { utils } from 'ssh2';
+import ssh2 from 'ssh2';
 import { z } from 'zod';
 import { defaultCallHomeConfig, type CallHomeConfig } from '../domain/callhome.js';
 import { AbortError } from '../errors.js';
@@ -33,6 +33,8 @@ export type DeviceState = {
   readonly identity: DeviceIdentity;
   readonly startup: RunningConfig | null;
 };
+
+const { utils } = ssh2;
 
 const IdentitySchema = z.object({
   name: z.string().min(1),
