@@ -31,7 +31,33 @@ export const PIPE_TREE: readonly CommandNode[] = FILTERS.map((f) =>
  * regex would stall every device of the lab, which runs in one event loop.
  */
 export function isSafeRegex(source: string): boolean {
-  return !/\((?:[^()\\]|\\.)*(?:[+*]|\{\d+,\d*\}|\|)(?:[^()\\]|\\.)*\)\s*(?:[+*]|\{\d+,\d*\})/.test(source);
+  // A stack of open groups; each records whether it holds a repetition or an alternation.
+  const groups: boolean[] = [];
+  for (let i = 0; i < source.length; i += 1) {
+    const ch = source[i];
+    if (ch === '\\') {
+      i += 1;
+      continue;
+    }
+    if (ch === '[') {
+      const close = source.indexOf(']', i + 2);
+      i = close === -1 ? source.length : close;
+      continue;
+    }
+    const next = source.slice(i + 1);
+    const repeatedNext = /^(?:[+*]|\{\d+,\d*\})/.test(next);
+    if (ch === '(') groups.push(false);
+    else if (ch === ')') {
+      const inner = groups.pop() ?? false;
+      if (inner && repeatedNext) return false;
+      if (groups.length > 0) groups[groups.length - 1] = (groups[groups.length - 1] ?? false) || inner || repeatedNext;
+    } else if ((ch === '|' || ((ch === '+' || ch === '*') && i > 0)) && groups.length > 0) {
+      groups[groups.length - 1] = true;
+    } else if (ch === '{' && /^\d+,\d*\}/.test(next) && groups.length > 0) {
+      groups[groups.length - 1] = true;
+    }
+  }
+  return true;
 }
 
 /** Converts an IOS regular expression to a JavaScript one (`_` matches a delimiter, as IOS does). */

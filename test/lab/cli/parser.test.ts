@@ -294,3 +294,11 @@ describe('regular expressions from users', () => {
     expect(b.cli.prompt(b.session)).toBe('R1(cfg-call-home)#');
   });
 });
+
+describe('isSafeRegex', () => {
+  it('separates harmless patterns from exponential ones', async () => {
+    const { isSafeRegex } = await import('../../../src/lab/cli/pipe.js');
+    for (const ok of ['.*CALL_LOOP.*', '^(host|line) ', 'LINK-3-UPDOWN', '[a-z]+[0-9]*', '(ab)+', 'a{2,5}b', '\\(x+\\)+', '[(]a+[)]+']) expect(isSafeRegex(ok), ok).toBe(true);
+    for (const bad of ['(a+)+$', '((a+))+', '(x|xx)*y', '(.*a){1,}', '(?:\\w+\\s?)*$', '(a*b?)*c']) expect(isSafeRegex(bad), bad).toBe(false);
+  });
+});
