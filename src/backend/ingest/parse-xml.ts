@@ -246,6 +246,7 @@ export function parseCallHomeXml(body: string): Result<CallHomeMessage, Refusal>
     builderVersion: txt(child(builder, NS.block, 'Version')),
     profileName: '',
     ...(serviceNumber ? { serviceRequest: serviceNumber } : {}),
+    ...(ad.get('ForwardAddress') ? { forwardAddress: ad.get('ForwardAddress') ?? '' } : {}),
     cards,
     attachments,
   });
