@@ -35,11 +35,4 @@ describe('callhome exec (bin)', () => {
     expect(doc.results[0]).toMatchObject({ host: 'r1', ok: true, data: { output: '10:00:00 UTC' } });
     expect(code).toBe(2);
   });
-
-  it('exits 1 with what to do when the inventory is missing', async () => {
-    const { code, stdout, stderr } = await run(['stats', '--inventory', join(dir, 'nope.yaml'), '--json']);
-    expect(code).toBe(1);
-    expect(stdout).toBe('');
-    expect(stderr).toContain('Cannot read the inventory');
-  });
 });

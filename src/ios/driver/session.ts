@@ -35,8 +35,10 @@ type Waiter = {
   readonly timer: NodeJS.Timeout;
 };
 
-/** The result of the last matched read. */
-const LAST_LINE = /[^\n]*$/;
+/** The text after the last newline (a prompt has no newline after it). */
+function lastLine(text: string): string {
+  return text.slice(text.lastIndexOf('\n') + 1);
+}
 
 /** One logged-in IOS CLI session in privileged EXEC. */
 export class IosSession {
@@ -142,7 +144,7 @@ export class IosSession {
     const raw = this.buffer;
     const promptMatched = patterns[matched] === this.promptPattern;
     if (promptMatched) this.takePrompt();
-    const output = stripEcho(promptMatched ? raw.replace(LAST_LINE, '') : raw, options.secret ? '' : command).replace(/\n+$/, '');
+    const output = stripEcho(promptMatched ? raw.slice(0, raw.lastIndexOf('\n') + 1) : raw, options.secret ? '' : command).replace(/\n+$/, '');
     if (!options.allowErrors) {
       const errorLine = findErrorLine(output);
       if (errorLine) throw new CliError(command, errorLine, output);
@@ -180,7 +182,7 @@ export class IosSession {
   }
 
   private takePrompt(): void {
-    this.currentPrompt = (LAST_LINE.exec(this.buffer)?.[0] ?? '').trim();
+    this.currentPrompt = lastLine(this.buffer).trim();
   }
 
   private onData(text: string): void {
@@ -192,11 +194,11 @@ export class IosSession {
   private check(): void {
     const waiter = this.waiter;
     if (!waiter) return;
-    const lastLine = LAST_LINE.exec(this.buffer)?.[0] ?? '';
+    const tail = lastLine(this.buffer);
     for (let index = 0; index < waiter.patterns.length; index++) {
       const pattern = waiter.patterns[index];
       // Prompts must stand alone on the last line; other patterns may span the output.
-      const subject = pattern === this.promptPattern || pattern === ANY_PROMPT ? lastLine : this.buffer;
+      const subject = pattern === this.promptPattern || pattern === ANY_PROMPT ? tail : this.buffer;
       if (pattern?.test(subject)) {
         this.waiter = null;
         clearTimeout(waiter.timer);
