@@ -44,6 +44,13 @@ describe('HTTP ingest of Call Home XML', () => {
     expect(stored.body.fields.cards).toHaveLength(1);
     const renamed = sampleWith({ serial: 'PFX00001' }).replaceAll('soap-env:', 'env:').replaceAll('xmlns:soap-env', 'xmlns:env').replaceAll('aml-block:', 'b:').replaceAll('xmlns:aml-block', 'xmlns:b');
     expect((await postXml(b.url, renamed, 'application/xml')).status).toBe(200);
+    // A default namespace instead of a prefix reads the same.
+    const defaulted = sampleWith({ serial: 'DEF00001' }).replaceAll('aml-block:', '').replaceAll('xmlns:aml-block', 'xmlns');
+    const d = await postXml(b.url, defaulted, 'application/xml');
+    expect(d.status).toBe(200);
+    expect((await api<{ severity: number; attachments: unknown[] }>(b.url, `/messages/${Number(d.json['id'])}`)).body).toMatchObject({ severity: 2, attachments: [expect.objectContaining({ name: 'show logging' })] });
+    // The right local names in the wrong namespace are not a Call Home message.
+    expect((await postXml(b.url, sampleWith({ serial: 'NS000001' }).replace('http://www.cisco.com/2004/01/aml-block', 'urn:other'))).status).toBe(422);
   });
 
   const refusals: [string, () => Promise<{ status: number; json: Record<string, unknown> }>, number, RegExp][] = [
