@@ -4,7 +4,7 @@
  * Prints: the maximum messages/s with HTTP latency p50/p99; HTTP and device-to-WebSocket-client latency
  * p50/p99 at a steady 1,000 messages/s; and the same run's baseline — parse + group-committed insert
  * through the back end's own functions without a server — with the ratio (goals: ≥ 70 %, event p99 < 50 ms).
- * Loopback only; bounded in count and time. Options: BENCH_MAX=N, BENCH_RATE=N, BENCH_SECONDS=N.
+ * Loopback only; bounded in count and time. Options: BENCH_MAX=N, BENCH_RATE=N, BENCH_SECONDS=N, BENCH_CONCURRENCY=N.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -24,7 +24,7 @@ const MAX_COUNT = Number(process.env['BENCH_MAX'] ?? 4000);
 const RATE = Number(process.env['BENCH_RATE'] ?? 1000);
 const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 5);
 const BASELINE_COUNT = 3000;
-const CONCURRENCY = 64;
+const CONCURRENCY = Number(process.env['BENCH_CONCURRENCY'] ?? 64);
 const OVERALL_TIMEOUT_MS = 180_000;
 
 /** Parse + group-committed insert (with the same processing the server runs), no HTTP. */

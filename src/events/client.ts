@@ -175,7 +175,8 @@ export function connectEventStream(options: EventStreamClientOptions): EventStre
       handleFrame(rawText(data));
     });
     ws.on('error', (error) => {
-      failure = error.message;
+      // Keep the server's own refusal rather than ws's "closed before the connection was established".
+      if (!failure.startsWith('server refused')) failure = error.message;
     });
     ws.on('close', (code, reason) => {
       if (silenceTimer) clearTimeout(silenceTimer);

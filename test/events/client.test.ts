@@ -107,6 +107,17 @@ describe('connectEventStream', () => {
     expect(t.states.filter((s) => s.type === 'connecting')).toHaveLength(1);
   });
 
+  it('backs off with the server\'s own reason when it refuses the upgrade', async () => {
+    const log = new MemoryEventLog();
+    const h = await serve(log);
+    cleanups.push(() => stop(h));
+    // A refusal other than 401 (here 404: wrong path) is not an auth problem: the client backs off and says why.
+    const t = client({ url: `http://127.0.0.1:${h.port}/nothing-here/events` });
+    await waitFor(() => t.states.some((s) => s.type === 'backing-off'), 5_000, 'back-off');
+    const backoff = t.states.find((s) => s.type === 'backing-off');
+    expect(backoff?.type === 'backing-off' ? backoff.reason : '').toMatch(/server refused the stream: No WebSocket endpoint/);
+  });
+
   it('reports invalid frames without throwing and keeps delivering valid ones', async () => {
     const { server, port } = await listen();
     const wss = new WebSocketServer({ server });
