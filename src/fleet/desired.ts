@@ -296,8 +296,8 @@ export async function loadDesiredConfig(file: string): Promise<DesiredConfig> {
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new AbortError(`Cannot read the desired configuration ${file}${code ? ` (${code})` : ''}.`, 'Check the --config path.');
+    const code = error instanceof Error && 'code' in error ? ` (${String(error.code)})` : '';
+    throw new AbortError(`Cannot read the desired configuration ${file}${code}.`, 'Check the --config path.');
   }
   return parseDesiredYaml(text, file);
 }

@@ -7,7 +7,6 @@
 import {
   ALERT_GROUPS,
   CISCO_TAC_PROFILE,
-  WEEKDAYS,
   ciscoTacProfile,
   defaultCallHomeConfig,
   newUserProfile,
@@ -17,10 +16,10 @@ import {
   type Periodic,
   type Profile,
   type Subscription,
-  type Weekday,
 } from '../../domain/callhome.js';
 import { isSeverityKeyword, type SeverityKeyword } from '../../domain/severity.js';
 import { assertNever } from '../../util/assert-never.js';
+import { isAlertGroup, isWeekday, parseHhmm } from './domain-words.js';
 
 /** Where a configuration line applies. */
 export type ConfigContext =
@@ -64,14 +63,6 @@ function workProfile(p: Profile): WorkProfile {
   };
 }
 
-function parseHhmm(text: string | undefined): { hh: number; mm: number } | undefined {
-  const m = /^(\d{1,2}):(\d{1,2})$/.exec(text ?? '');
-  if (!m) return undefined;
-  const hh = Number(m[1]);
-  const mm = Number(m[2]);
-  return hh < 24 && mm < 60 ? { hh, mm } : undefined;
-}
-
 /** Parses `daily HH:MM`, `weekly DAY HH:MM`, `monthly D HH:MM`, `hourly MM`, `interval N` (§2.3.1). */
 export function parsePeriodicWords(w: readonly string[]): Periodic | undefined {
   const kind = w[0]?.toLowerCase();
@@ -81,11 +72,9 @@ export function parsePeriodicWords(w: readonly string[]): Periodic | undefined {
       return t && w.length === 2 ? { kind: 'daily', ...t } : undefined;
     }
     case 'weekly': {
-      const day = w[1]?.toLowerCase() ?? '';
+      const day = w[1]?.toLowerCase();
       const t = parseHhmm(w[2]);
-      return t && w.length === 3 && (WEEKDAYS as readonly string[]).includes(day)
-        ? { kind: 'weekly', day: day as Weekday, ...t }
-        : undefined;
+      return t && w.length === 3 && isWeekday(day) ? { kind: 'weekly', day, ...t } : undefined;
     }
     case 'monthly': {
       const date = Number(w[1]);
@@ -107,10 +96,6 @@ export function parsePeriodicWords(w: readonly string[]): Periodic | undefined {
     default:
       return undefined;
   }
-}
-
-function isAlertGroup(word: string | undefined): word is AlertGroup {
-  return (ALERT_GROUPS as readonly string[]).includes(word ?? '');
 }
 
 function intIn(text: string | undefined, min: number, max: number): number | undefined {

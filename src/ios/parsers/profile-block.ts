@@ -4,19 +4,17 @@
  * transport, addresses, `Periodic …` lines, and the Alert-group and Syslog-Pattern tables.
  */
 import {
-  ALERT_GROUPS,
   CISCO_TAC_PROFILE,
   MAX_MESSAGE_SIZE,
-  WEEKDAYS,
   type AlertGroup,
   type MessageFormat,
   type Periodic,
   type Profile,
   type Subscription,
-  type Weekday,
 } from '../../domain/callhome.js';
 import { isSeverityKeyword, type SeverityKeyword } from '../../domain/severity.js';
 import { err, ok, type Result } from '../../util/result.js';
+import { isAlertGroup, isWeekday, parseHhmm } from './domain-words.js';
 import { integer, isSeparator, keyValue, parseError, setValue, words, type Line, type ParseError } from './text.js';
 
 type Table = 'none' | 'groups' | 'patterns';
@@ -30,16 +28,7 @@ export function showSeverity(word: string): SeverityKeyword | undefined {
 
 function alertGroup(word: string): AlertGroup | undefined {
   const w = word.toLowerCase();
-  return (ALERT_GROUPS as readonly string[]).includes(w) ? (w as AlertGroup) : undefined;
-}
-
-function hhmm(text: string): { hh: number; mm: number } | undefined {
-  // `11:12`
-  const m = /^(\d{1,2}):(\d{2})$/.exec(text);
-  if (!m) return undefined;
-  const hh = Number(m[1]);
-  const mm = Number(m[2]);
-  return hh < 24 && mm < 60 ? { hh, mm } : undefined;
+  return isAlertGroup(w) ? w : undefined;
 }
 
 /**
@@ -52,21 +41,22 @@ export function parseSchedule(schedule: string): Periodic | undefined {
   // `every 14 day of the month at 11:12`
   let m = /^every (\d{1,2}) day of the month at (\S+)$/.exec(s);
   if (m) {
-    const t = hhmm(m[2] ?? '');
+    const t = parseHhmm(m[2] ?? '');
     const date = Number(m[1]);
     return t && date >= 1 && date <= 31 ? { kind: 'monthly', date, ...t } : undefined;
   }
   // `daily at 14:30`, `every day at 14:30`
   m = /^(?:daily|every day) at (\S+)$/.exec(s);
   if (m) {
-    const t = hhmm(m[1] ?? '');
+    const t = parseHhmm(m[1] ?? '');
     return t ? { kind: 'daily', ...t } : undefined;
   }
   // `every monday at 10:00`, `weekly on monday at 10:00`
   m = /^(?:every|weekly on) ([a-z]+) at (\S+)$/.exec(s);
-  if (m && (WEEKDAYS as readonly string[]).includes(m[1] ?? '')) {
-    const t = hhmm(m[2] ?? '');
-    return t ? { kind: 'weekly', day: m[1] as Weekday, ...t } : undefined;
+  const day = m?.[1];
+  if (m && isWeekday(day)) {
+    const t = parseHhmm(m[2]);
+    return t ? { kind: 'weekly', day, ...t } : undefined;
   }
   // `hourly at 30 minute(s)`, `every hour at 30 minute(s)`
   m = /^(?:hourly|every hour) at (\d{1,2}) minutes?(?:\(s\))?(?: past the hour)?$/.exec(s);
