@@ -44,6 +44,24 @@ describe('trial life cycle over time', () => {
   });
 });
 
+describe('notification delivery', () => {
+  it('records a failed relay delivery with its reason, and keeps the notification', async () => {
+    // Given a relay address where nothing listens
+    const { createServer } = await import('node:net');
+    const probe = createServer();
+    const port = await new Promise<number>((resolve) => probe.listen(0, '127.0.0.1', () => resolve((probe.address() as { port: number }).port)));
+    await new Promise<void>((resolve) => probe.close(() => resolve()));
+    const b = await startTestBackend({ relay: { host: '127.0.0.1', port } });
+    // When a first message causes a Pending Registration mail
+    await postXml(b.url, renderXml(buildMessage({ serialNumber: 'RELAY01' })));
+    // Then the notification is recorded as not delivered, with the reason, and announced
+    await expect.poll(async () => (await api<{ notifications: { error: string | null }[] }>(b.url, '/notifications')).body.notifications[0]?.error ?? null, { timeout: 15_000 }).toMatch(/ECONNREFUSED/);
+    expect((await api<{ notifications: { delivered: boolean }[] }>(b.url, '/notifications')).body.notifications[0]?.delivered).toBe(false);
+    expect(b.events.some((e) => e.type === 'notification.sent' && !e.notification.delivered)).toBe(true);
+    await b.stop();
+  });
+});
+
 describe('internal failures', () => {
   it('answer 5xx so devices retry (S8), and the server keeps serving', async () => {
     const b = await startTestBackend();
