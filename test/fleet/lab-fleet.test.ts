@@ -9,6 +9,7 @@ import { runFleetProfiles } from '../../commands/profiles.js';
 import { runFleetShowConfig } from '../../commands/show-config.js';
 import { runFleetStats } from '../../commands/stats.js';
 import { KnownHosts } from '../../src/fleet/known-hosts.js';
+import { execOnce } from '../../src/ios/driver/exec-channel.js';
 import { IosSession } from '../../src/ios/driver/session.js';
 import { startLab, type Lab } from '../../src/lab/fleet.js';
 import { SettingsSchema } from '../../src/settings.js';
@@ -93,5 +94,22 @@ describe('fleet commands on the lab', () => {
     expect(byHost['r6']?.error?.kind).toBe('unreachable');
     expect(report.summary).toEqual({ total: 6, ok: 2, failed: 4, changed: 0 });
     expect(report.exitCode).toBe(2);
+  });
+});
+
+describe('exec-channel mode on the lab', () => {
+  it('runs a show command without a shell and reports % errors with the command', async () => {
+    const port = lab.device('r1').port;
+    const target = {
+      name: 'r1',
+      host: '127.0.0.1',
+      port,
+      credentials: { username: 'admin', password: 'admin' },
+      checkHostKey: (key: Buffer) => new KnownHosts(knownHosts).check('r1', '127.0.0.1', port, key),
+    };
+    const options = { connectTimeoutMs: 5000, commandTimeoutMs: 5000 };
+    const output = await execOnce(target, 'show call-home statistics', options);
+    expect(output).toContain('Total Success');
+    await expect(execOnce(target, 'show call-home bogus', options)).rejects.toMatchObject({ kind: 'cli', command: 'show call-home bogus' });
   });
 });

@@ -4,3 +4,4 @@ export { connectSsh, LEGACY_ALGORITHMS, type HostKeyCheck, type SshCredentials, 
 export { CliError, DeviceError, DEVICE_ERROR_KINDS, type DeviceErrorKind } from './errors.js';
 export { ANY_PROMPT, hostPrompt, readPrompt, findErrorLine } from './prompt.js';
 export { Transcript } from './transcript.js';
+export { execOnce } from './exec-channel.js';
