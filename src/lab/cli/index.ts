@@ -36,7 +36,8 @@ import { leaveConfig } from './trees/common.js';
 import { configTree } from './trees/config.js';
 import { PRIVILEGED_EXEC, USER_EXEC } from './trees/exec.js';
 import { profileTree } from './trees/profile.js';
-import { snapshotTree, trustpointTree } from './trees/snapshot.js';
+import { snapshotTree } from './trees/snapshot.js';
+import { trustpointTree } from './trees/trustpoint.js';
 import type { CliContext, CliDevice, CliOutcome, CliResult } from './types.js';
 import { assertNever } from '../../util/assert-never.js';
 

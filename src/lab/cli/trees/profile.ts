@@ -13,7 +13,7 @@ import {
 } from '../../../domain/callhome.js';
 import { SEVERITY_KEYWORDS, isSeverityKeyword, type SeverityKeyword } from '../../../domain/severity.js';
 import { err, ok } from '../../../util/result.js';
-import { email, int, regex, text, time, url } from '../args.js';
+import { email, int, regex, time, url } from '../args.js';
 import { isSafeRegex } from '../pipe.js';
 import { setActive, setReporting, setTransport, unsubscribe } from '../call-home-ops.js';
 import { arg, kw, optionalTail, type CommandNode, type Handler, type OptionalStep } from '../grammar.js';
