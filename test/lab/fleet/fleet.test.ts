@@ -4,7 +4,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import ssh2 from 'ssh2';
+import { generateHostKey } from '../../../src/lab/persistence.js';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLab, type Lab } from '../../../src/lab/fleet.js';
@@ -41,7 +41,7 @@ function refused(port: number): Promise<boolean> {
 
 describe('startLab', () => {
   it('writes an inventory (contract 2) and an OpenSSH known_hosts that the real ssh client accepts with key auth', async () => {
-    const { private: priv, public: pub } = ssh2.utils.generateKeyPairSync('ed25519');
+    const { privateKey: priv, publicKey: pub } = generateHostKey();
     const keyFile = path.join(dir, 'id_ed25519');
     await writeFile(keyFile, priv, { mode: 0o600 });
     await chmod(keyFile, 0o600);
