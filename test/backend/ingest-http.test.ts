@@ -50,7 +50,9 @@ describe('HTTP ingest of Call Home XML', () => {
     expect(d.status).toBe(200);
     expect((await api<{ severity: number; attachments: unknown[] }>(b.url, `/messages/${Number(d.json['id'])}`)).body).toMatchObject({ severity: 2, attachments: [expect.objectContaining({ name: 'show logging' })] });
     // The right local names in the wrong namespace are not a Call Home message.
+    const before = rejections().length;
     expect((await postXml(b.url, sampleWith({ serial: 'NS000001' }).replace('http://www.cisco.com/2004/01/aml-block', 'urn:other'))).status).toBe(422);
+    await expect.poll(() => rejections().length).toBe(before + 1);
   });
 
   const refusals: [string, () => Promise<{ status: number; json: Record<string, unknown> }>, number, RegExp][] = [

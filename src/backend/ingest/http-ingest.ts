@@ -37,6 +37,10 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer | null> {
     req.on('error', (e) => {
       if (!done) reject(e);
     });
+    // A client that hangs up mid-body must not leave this promise pending forever.
+    req.on('close', () => {
+      if (!done && !req.complete) reject(new Error('the client closed the connection before the body ended'));
+    });
   });
 }
 
