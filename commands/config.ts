@@ -1,5 +1,6 @@
 import type { CommandModule } from 'yargs';
 import { AbortError } from '../src/errors.js';
+import { assertNever } from '../src/util/assert-never.js';
 import { getSetting, listSettings, setSetting, unsetSetting } from '../src/fleet/settings-editor.js';
 
 export type ConfigOptions = { readonly action: 'get' | 'set' | 'unset' | 'list'; readonly key?: string | undefined; readonly value?: string | undefined; readonly json?: boolean | undefined };
@@ -31,6 +32,8 @@ export function runConfig(opts: ConfigOptions): string {
       unsetSetting(key);
       return opts.json ? JSON.stringify({ [key]: null }) : `${key} unset`;
     }
+    default:
+      return assertNever(opts.action, 'config action');
   }
 }
 

@@ -1,4 +1,5 @@
 /** The live progress line of a fleet run: done / failed / running, rate and ETA. Pure state + format. */
+import { assertNever } from '../util/assert-never.js';
 
 export type ProgressState = {
   readonly total: number;
@@ -22,6 +23,8 @@ export function advanceProgress(state: ProgressState, event: 'started' | 'succee
       return { ...state, running: state.running - 1, done: state.done + 1 };
     case 'failed':
       return { ...state, running: state.running - 1, done: state.done + 1, failed: state.failed + 1 };
+    default:
+      return assertNever(event, 'progress event');
   }
 }
 
