@@ -22,6 +22,19 @@
  *   the line again without the `?`, as IOS does.
  * - The caret line of `% Invalid input` is indented by the prompt length, assuming the session
  *   echoed `prompt + line` just before (interactive use). An exec request prints it the same way.
+ *
+ * Parser behaviour worth knowing (IOS-like choices):
+ * - Keywords match case-insensitively by unique prefix; an exact keyword wins over longer ones;
+ *   keywords win over arguments. Two candidates → `% Ambiguous command:  "LINE"`.
+ * - The caret marks where the offending word stops matching any keyword (its first character
+ *   for arguments: bad type, length or range). A single unknown word in EXEC is treated as a
+ *   host name to connect to, as IOS does (`Translating "x"` …).
+ * - A line that fails in a configuration sub-mode is tried in the enclosing modes; when it
+ *   parses there, it runs and the session moves to that mode (IOS does the same).
+ * - Configuration prompts keep the first 20 characters of the hostname (modes.ts).
+ * - `| include|exclude|begin|section|count REGEX` works on commands that print; regexes that
+ *   could backtrack exponentially are refused (the whole lab shares one event loop).
+ * - Lines are `\n`-terminated; the session layer converts to `\r\n`.
  */
 import type { CliMode, SessionState } from '../types.js';
 import type { CommandNode } from './grammar.js';
