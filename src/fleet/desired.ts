@@ -25,6 +25,8 @@ export type DesiredSubscription = {
   readonly severity?: SeverityKeyword;
   /** Syslog only; `.*` when absent. */
   readonly pattern?: string;
+  /** Syslog only: up to five pattern entries instead of one `severity`/`pattern`. */
+  readonly patterns?: readonly { readonly pattern?: string; readonly severity?: SeverityKeyword }[];
 };
 
 /** One desired destination profile; absent keys stay as they are. */
@@ -98,6 +100,12 @@ const subscription = z
     periodic: periodic.optional(),
     severity: severity.optional(),
     pattern: text(80, 'pattern').optional(),
+    patterns: z
+      .array(z.object({ pattern: text(80, 'pattern').optional(), severity: severity.optional() }).strict())
+      .min(1, 'name at least one pattern')
+      .max(5, 'a profile has at most 5 syslog patterns')
+      .refine((l) => new Set(l.map((e) => e.pattern ?? '.*')).size === l.length, 'each pattern appears once')
+      .optional(),
   })
   .strict()
   .nullable()
@@ -121,6 +129,9 @@ const subscriptions = z
       }
       if (sub.pattern !== undefined && group !== 'syslog') {
         ctx.addIssue({ code: 'custom', path: [group, 'pattern'], message: 'only syslog takes a pattern' });
+      }
+      if (sub.patterns !== undefined && (group !== 'syslog' || sub.pattern !== undefined || sub.severity !== undefined)) {
+        ctx.addIssue({ code: 'custom', path: [group, 'patterns'], message: 'patterns is for syslog only, instead of severity and pattern' });
       }
     }
   });

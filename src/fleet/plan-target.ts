@@ -79,7 +79,10 @@ export function desiredSubscriptions(subs: Readonly<Partial<Record<AlertGroup, D
     if (g !== 'syslog' && sub) groups[g] = effective(g, sub);
   }
   const s = subs.syslog;
-  return s ? { groups, syslog: [{ pattern: s.pattern ?? '.*', severity: s.severity ?? 'debugging' }] } : { groups };
+  if (!s) return { groups };
+  // `patterns` lists up to five entries; otherwise the subscription itself is one entry.
+  const entries = s.patterns ?? [s];
+  return { groups, syslog: sortEntries(entries.map((e) => ({ pattern: e.pattern ?? '.*', severity: e.severity ?? 'debugging' }))) };
 }
 
 /** The target of a desired configuration. */

@@ -361,13 +361,17 @@ class Planner {
     for (const e of have ?? []) body.diff.push({ op: '-', text: `  ${entryLine(e)}` });
     const wantPatterns = new Set((want ?? []).map((e) => e.pattern));
     // Entries are removed all at once; send the `no` whenever one of the current patterns must go.
-    if (have && (!want || have.some((e) => !wantPatterns.has(e.pattern)))) body.commands.push(`no ${base}`);
+    const clear = have !== undefined && (!want || have.some((e) => !wantPatterns.has(e.pattern)));
+    if (clear) body.commands.push(`no ${base}`);
+    const written = target.syslogWritten;
     for (const e of want ?? []) {
-      const written = target.syslogWritten;
-      // Write the subscription as the user did (a plain `.*` needs no pattern keyword).
-      const line = written
-        ? `${base}${written.severity ? ` severity ${written.severity}` : ''}${written.pattern !== undefined ? ` pattern "${written.pattern}"` : ''}`
-        : entryLine(e);
+      // After a `no`, or with nothing yet, every entry is sent; otherwise only those that differ.
+      if (!clear && have?.some((h) => same(h, e))) continue;
+      // A single subscription is written as the user wrote it (a plain `.*` needs no pattern keyword).
+      const line =
+        written && written.patterns === undefined
+          ? `${base}${written.severity ? ` severity ${written.severity}` : ''}${written.pattern !== undefined ? ` pattern "${written.pattern}"` : ''}`
+          : entryLine(e);
       body.commands.push(line);
       body.diff.push({ op: '+', text: `  ${line}` });
     }

@@ -78,6 +78,14 @@ describe('desired configuration', () => {
     expect(message).toContain('profiles.p1.subscriptions.inventory.pattern: only syslog takes a pattern');
   });
 
+  it('accepts up to five syslog patterns, for syslog only', () => {
+    const ok = parseDesiredYaml('profiles:\n  p:\n    subscriptions:\n      syslog: { patterns: [{ pattern: A, severity: minor }, { pattern: B }] }\n', 'ok.yaml');
+    expect(ok.profiles?.['p']?.subscriptions?.syslog?.patterns).toEqual([{ pattern: 'A', severity: 'minor' }, { pattern: 'B' }]);
+    const six = Array.from({ length: 6 }, (_, i) => `{ pattern: P${i} }`).join(', ');
+    expect(failure(`profiles:\n  p:\n    subscriptions:\n      syslog: { patterns: [${six}] }\n`)).toContain('at most 5 syslog patterns');
+    expect(failure('profiles:\n  p:\n    subscriptions:\n      crash: { patterns: [{ pattern: A }] }\n')).toContain('patterns is for syslog only');
+  });
+
   it('enforces the CiscoTAC-1 rules and profile-name rules', () => {
     const message = failure('profiles:\n  CiscoTAC-1: { format: long-text, email: [a@b.c], transport: [email, http] }\n');
     expect(message).toContain('profiles.CiscoTAC-1.format: CiscoTAC-1 sends xml only');

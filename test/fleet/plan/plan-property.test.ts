@@ -21,7 +21,7 @@ const schedule = fc.oneof(
 );
 
 /** A valid subscription for each group (§2.3.1). */
-function subscription(group: AlertGroup): fc.Arbitrary<Record<string, string>> {
+function subscription(group: AlertGroup): fc.Arbitrary<object> {
   switch (group) {
     case 'configuration':
     case 'inventory':
@@ -31,8 +31,21 @@ function subscription(group: AlertGroup): fc.Arbitrary<Record<string, string>> {
     case 'diagnostic':
     case 'environment':
       return fc.record({ severity }, { requiredKeys: [] });
-    case 'syslog':
-      return fc.record({ severity, pattern: fc.constantFrom('.*', 'LINK-3', '%SYS-5 CONFIG') }, { requiredKeys: [] });
+    case 'syslog': {
+      const pattern = fc.constantFrom('.*', 'LINK-3', '%SYS-5 CONFIG');
+      const entry = fc.record({ severity, pattern }, { requiredKeys: [] });
+      return fc.oneof(
+        entry,
+        // Lists avoid `.*`: the lab writes a `.*` entry without its pattern keyword, which reads back as a plain subscription.
+        fc
+          .uniqueArray(fc.record({ severity, pattern: fc.constantFrom('LINK-3', '%SYS-5 CONFIG', 'OSPF') }, { requiredKeys: ['pattern'] }), {
+            minLength: 1,
+            maxLength: 3,
+            selector: (e) => e.pattern,
+          })
+          .map((patterns) => ({ patterns })),
+      );
+    }
     case 'crash':
       return fc.constant({});
   }

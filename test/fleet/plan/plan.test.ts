@@ -123,6 +123,17 @@ describe('planPush', () => {
     expect(planPush(after, desired, { prune: false }).commands).toEqual([]);
   });
 
+  it('keeps several syslog patterns and sends only the entries that change', async () => {
+    const { after: start } = await push(undefined, EXAMPLE);
+    const two = yaml('profiles:\n  noc-mail:\n    subscriptions:\n      syslog: { patterns: [{ pattern: "LINK-3", severity: minor }, { pattern: "OSPF", severity: major }] }\n');
+    const first = await push(start, two);
+    expect(first.after.profiles.find((p) => p.name === 'noc-mail')?.syslogPatterns).toHaveLength(2);
+    const changed = yaml('profiles:\n  noc-mail:\n    subscriptions:\n      syslog: { patterns: [{ pattern: "LINK-3", severity: critical }, { pattern: "OSPF", severity: major }] }\n');
+    const second = await push(first.after, changed);
+    expect(second.plan.commands).toEqual(['call-home', 'profile "noc-mail"', 'subscribe-to-alert-group syslog severity critical pattern "LINK-3"', 'exit']);
+    expect(verifyConfig(second.after, changed)).toEqual([]);
+  });
+
   it('rewrites the snapshot list when its order changes and appends when it only grows', async () => {
     const { after: start } = await push(undefined, EXAMPLE);
     const grow = await push(start, yaml('snapshot-commands: ["show version", "show clock", "show ip route"]\n'));
