@@ -3,6 +3,8 @@ import type { ConsoleSession } from './session.js';
 
 /** Renders the console and resolves when the user quits. */
 export async function runConsoleUi(session: ConsoleSession): Promise<void> {
+  // React's development build is several times slower; the console is not a React dev session.
+  process.env['NODE_ENV'] ??= 'production';
   const [{ render }, { createElement }, { ConsoleApp }] = await Promise.all([import('ink'), import('react'), import('../../views/ConsoleApp.js')]);
   const app = render(createElement(ConsoleApp, { store: session.store, intents: session.intents }), { exitOnCtrlC: true });
   await app.waitUntilExit();
