@@ -35,6 +35,9 @@ type Waiter = {
   readonly timer: NodeJS.Timeout;
 };
 
+/** Largest reply read before giving up on a prompt. */
+const MAX_REPLY_CHARS = 32 * 1024 * 1024;
+
 /** The text after the last newline (a prompt has no newline after it). */
 function lastLine(text: string): string {
   return text.slice(text.lastIndexOf('\n') + 1);
@@ -188,6 +191,17 @@ export class IosSession {
   private onData(text: string): void {
     this.transcript.received(text);
     this.buffer += cleanTerminalText(text);
+    if (this.buffer.length > MAX_REPLY_CHARS) {
+      // A device that never prints its prompt must not grow memory until the timeout.
+      const waiter = this.waiter;
+      this.waiter = null;
+      this.buffer = '';
+      if (waiter) {
+        clearTimeout(waiter.timer);
+        waiter.reject(new DeviceError('parse', `${this.target.name}: the reply exceeds ${MAX_REPLY_CHARS} characters without a prompt`));
+      }
+      return;
+    }
     this.check();
   }
 
