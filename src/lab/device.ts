@@ -19,7 +19,7 @@ export type DeviceFaults = {
   readonly slowMs?: number;
   /** Reject every login. */
   readonly refuseLogin?: boolean;
-  /** Close the connection after this many commands. */
+  /** Answer this many commands on a connection (interactive lines or exec requests), then close it. */
   readonly dropAfterCommands?: number;
   /** Serve a different host key than the one in known_hosts. */
   readonly changedHostKey?: boolean;

@@ -16,8 +16,8 @@ export type TerminalPort = {
   write(text: string): void;
   /** Ends the session (after `exit`, or when the drop fault fires). */
   close(): void;
-  /** Called after every command with the running count; returns false to drop the connection. */
-  commandDone(count: number): boolean;
+  /** Called after every command; returns false when the connection is being dropped (fault). */
+  commandDone(): boolean;
   /** Delay before every response (slow fault), 0 for none. */
   delayMs(): number;
 };
@@ -46,7 +46,6 @@ export class IosTerminal {
   private busy = false;
   private closed = false;
   private lastWasCr = false;
-  private commands = 0;
   /** What to print once paged output ends (the prompt). */
   private after = '';
 
@@ -167,7 +166,6 @@ export class IosTerminal {
     const pending = this.pending;
     this.pending = null;
     const result = pending ? await pending.submit(text) : await this.port.cli.execute(text, this.port.session);
-    this.commands += pending ? 0 : 1;
     await this.show(result, !pending);
   }
 
@@ -179,7 +177,7 @@ export class IosTerminal {
   /** Prints a command's result, paging it, then the next prompt (or closes). */
   private async show(result: CliResult, counted: boolean): Promise<void> {
     await this.delay();
-    if (counted && !this.port.commandDone(this.commands)) {
+    if (counted && !this.port.commandDone()) {
       this.closed = true;
       this.port.close();
       return;

@@ -91,6 +91,21 @@ describe('interactive IOS session', () => {
     client.end();
   });
 
+  it('honours window-change for the page length', async () => {
+    const client = await connect(lab.device('r1').port);
+    const shell = await openShell(client, { rows: 10 });
+    await shell.until(/R1>$/);
+    shell.channel.setWindow(30, 100, 0, 0);
+    // The next command is handled after the window-change request (same channel, in order).
+    await shell.run('show privilege');
+    shell.send('show call-home statistics\r');
+    const page = await shell.until(' --More-- ');
+    expect(page.split('\r\n').length).toBe(31);
+    shell.send('q');
+    await shell.until(/R1>$/);
+    client.end();
+  });
+
   it('runs exec requests at user privilege and shares state across concurrent sessions', async () => {
     const port = lab.device('r2').port;
     const [a, b] = await Promise.all([connect(port), connect(port)]);
