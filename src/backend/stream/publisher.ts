@@ -15,9 +15,9 @@ import { CLOSE_GOING_AWAY, StreamSession, type SessionStats } from './session.js
 export type EventStreamOptions = {
   /** The bearer token clients must present. */
   readonly token: string;
-  /** Events one client may have pending before it is told to resync (default 1000). */
+  /** Events one client may have in flight before the rest is read from the log instead (default 1000). */
   readonly maxBufferedEvents?: number;
-  /** Bytes one client may have queued in its socket before it is told to resync (default 4 MiB). */
+  /** Bytes one client may have queued in its socket before it is told to resync and closed with 4008 (default 4 MiB). */
   readonly maxBufferedBytes?: number;
   /** Ping period; a peer that misses one pong is terminated at the next tick (default 15 s). */
   readonly pingIntervalMs?: number;

@@ -4,9 +4,9 @@ import type { EventSource } from './event-source.js';
 
 /** How much one client may have pending before it is told to resync. */
 export type SessionLimits = {
-  /** Events handed to the socket but not yet written to the kernel. */
+  /** Events handed to the socket but not yet written to the kernel; beyond it the session reads from the log. */
   readonly maxBufferedEvents: number;
-  /** Bytes queued in the socket (ws `bufferedAmount`). */
+  /** Bytes queued in the socket (ws `bufferedAmount`); beyond it the client is told to resync. */
   readonly maxBufferedBytes: number;
   /** Events read from the log per backfill page. */
   readonly pageSize: number;
@@ -79,10 +79,15 @@ export class StreamSession {
   offer(event: BackendEvent, json: string): void {
     // While backfilling, the log read picks this event up; a closing session wants nothing.
     if (this.mode !== 'live' || event.seq <= this.lastSent) return;
-    if (this.inflight >= this.limits.maxBufferedEvents || this.ws.bufferedAmount >= this.limits.maxBufferedBytes) {
-      this.resync(
-        `client fell behind: ${this.inflight} events and ${this.ws.bufferedAmount} bytes pending (limits ${this.limits.maxBufferedEvents} events, ${this.limits.maxBufferedBytes} bytes)`,
-      );
+    if (this.ws.bufferedAmount >= this.limits.maxBufferedBytes) {
+      this.resync(`client fell behind: ${this.ws.bufferedAmount} bytes pending (limit ${this.limits.maxBufferedBytes})`);
+      return;
+    }
+    if (this.inflight >= this.limits.maxBufferedEvents) {
+      // A burst (one group commit publishes many events in one tick) while the socket still drains:
+      // read the rest from the log page by page instead of holding it here; memory stays at one page.
+      this.mode = 'backfill';
+      void this.backfill();
       return;
     }
     this.sendEvent(event.seq, json);
@@ -130,7 +135,12 @@ export class StreamSession {
           return;
         }
         let written: Promise<void> = Promise.resolve();
-        for (const event of page) written = this.sendEvent(event.seq, JSON.stringify(event));
+        for (const event of page) {
+          // Wait for the socket to drain rather than queue past the byte limit.
+          if (this.ws.bufferedAmount >= this.limits.maxBufferedBytes) await written;
+          if (this.mode !== 'backfill') return;
+          written = this.sendEvent(event.seq, JSON.stringify(event));
+        }
         // One page at a time: the memory held for a slow reader stays at one page.
         await written;
       }
