@@ -132,7 +132,7 @@ export async function loadDeviceState(stateDir: string, name: string, makeIdenti
   const dir = deviceDir(stateDir, name);
   await mkdir(dir, { recursive: true });
   const keyFile = path.join(dir, 'ssh_host_ed25519_key');
-  let privateKey = await readOptional(keyFile);
+  const privateKey = await readOptional(keyFile);
   let hostKey: HostKey;
   if (privateKey === null) {
     hostKey = generateHostKey();
@@ -144,7 +144,6 @@ export async function loadDeviceState(stateDir: string, name: string, makeIdenti
       throw new AbortError(`${keyFile} is not a usable host key: ${(error as Error).message}`, 'Delete the file; the lab generates a new key (clients then see a changed host key).');
     }
   }
-  privateKey = null;
 
   const identityFile = path.join(dir, 'identity.json');
   const identityText = await readOptional(identityFile);
