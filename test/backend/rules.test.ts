@@ -1,4 +1,5 @@
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallHomeMessage } from '../../src/domain/message.js';
@@ -11,6 +12,7 @@ type Results = { rules: string[]; caseAction: string; caseNumber?: string; notif
 
 let b: TestBackend;
 const SERIAL = 'RULE0001';
+const dir = mkdtempSync(join(tmpdir(), 'callhome-rules-'));
 
 async function send(m: Partial<CallHomeMessage>): Promise<{ id: number; results: Results; status: string }> {
   const r = await postXml(b.url, renderXml(buildMessage({ serialNumber: SERIAL, hostname: 'R9', ...m })));
@@ -19,7 +21,6 @@ async function send(m: Partial<CallHomeMessage>): Promise<{ id: number; results:
 }
 
 beforeAll(async () => {
-  const dir = (await import('node:fs')).mkdtempSync(join((await import('node:os')).tmpdir(), 'callhome-rules-'));
   const rulesFile = join(dir, 'rules.yaml');
   // A custom rules file: the shipped rules' shape, plus one organisation-specific syslog rule.
   writeFileSync(
@@ -60,6 +61,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await b.stop();
+  rmSync(dir, { recursive: true, force: true });
 });
 
 describe('rules from a rules file, end to end from messages', () => {
