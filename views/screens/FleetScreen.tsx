@@ -12,7 +12,7 @@ export function FleetScreen(props: { readonly state: ConsoleState; readonly heig
   const selected = new Set(state.selectedHosts);
   const columns: Column<FleetHost>[] = [
     { header: 'Host', width: 8, cell: (h) => h.name },
-    { header: 'Address', width: 17, cell: (h) => h.address },
+    { header: 'Address', width: 16, cell: (h) => h.address },
     {
       header: 'Reach',
       width: 7,
@@ -21,11 +21,11 @@ export function FleetScreen(props: { readonly state: ConsoleState; readonly heig
     },
     {
       header: 'Profiles',
-      width: 24,
+      width: 18,
       cell: (h) => hostProfiles(h)?.map((p) => `${p.name}${p.active ? '' : '(off)'}`).join(',') ?? '-',
     },
-    { header: 'Last message', width: 19, cell: (h) => shortTime(deviceForHost(state, h)?.lastMessageAt) },
-    { header: 'Registration', width: 12, cell: (h) => deviceForHost(state, h)?.registration ?? '-' },
+    { header: 'Last message', width: 14, cell: (h) => shortTime(deviceForHost(state, h)?.lastMessageAt).slice(5) },
+    { header: 'Registr.', width: 10, cell: (h) => deviceForHost(state, h)?.registration ?? '-' },
     {
       header: 'Drift',
       width: 9,
