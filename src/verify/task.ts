@@ -12,6 +12,9 @@ import type { IosSession } from '../ios/driver/session.js';
 import { parseShowCallHomeStatistics } from '../ios/parsers/show-call-home-statistics.js';
 import type { DeliveryWatcher } from './watcher.js';
 
+/** How often the device's counters are read while waiting. */
+const POLL_MS = 1000;
+
 /** `verify` data per device (../shared/CLI.md), plus the matched message id. */
 export type VerifyData = {
   readonly configured: boolean;
@@ -92,18 +95,29 @@ export function verifyTask(options: VerifyTaskOptions): DeviceTask {
       return finish({ ...empty, configured: true, brokenAt: 'config' }, `the device refused the test: ${error.message}`);
     }
 
-    // 3. Receipt.
-    const arrival = await options.watcher.waitFor((m) => m.description.includes(nonce) && (serial === null || m.serial === serial), options.timeoutMs);
-    if (arrival !== null) {
-      return finish({ configured: true, sent: true, received: true, latencyMs: arrival.at - started, brokenAt: null, messageId: arrival.message.messageId }, null);
+    // 3. Receipt. Between short waits, the device's failed counter tells a delivery failure early.
+    const match = (m: { description: string; serial: string }): boolean => m.description.includes(nonce) && (serial === null || m.serial === serial);
+    const deadline = started + options.timeoutMs;
+    let failedAfter = failedBefore;
+    for (;;) {
+      const left = deadline - Date.now();
+      const arrival = await options.watcher.waitFor(match, Math.max(0, Math.min(POLL_MS, left)));
+      if (arrival !== null) {
+        return finish({ configured: true, sent: true, received: true, latencyMs: arrival.at - started, brokenAt: null, messageId: arrival.message.messageId }, null);
+      }
+      failedAfter = await failedTests(session);
+      const deliveryFailed = failedBefore !== null && failedAfter !== null && failedAfter > failedBefore;
+      if (deliveryFailed) {
+        return finish(
+          { configured: true, sent: false, received: false, latencyMs: null, brokenAt: 'delivery', messageId: null },
+          `the device could not deliver the test (failed test counter ${failedBefore} → ${failedAfter} in show call-home statistics)`,
+        );
+      }
+      if (Date.now() >= deadline) break;
     }
-    const failedAfter = await failedTests(session);
-    const deliveryFailed = failedBefore !== null && failedAfter !== null && failedAfter > failedBefore;
     return finish(
-      { configured: true, sent: !deliveryFailed, received: false, latencyMs: null, brokenAt: deliveryFailed ? 'delivery' : 'backend', messageId: null },
-      deliveryFailed
-        ? `the device could not deliver the test (failed test counter ${failedBefore} → ${failedAfter} in show call-home statistics)`
-        : `the back end did not receive "${nonce}" within ${options.timeoutMs / 1000} s`,
+      { configured: true, sent: true, received: false, latencyMs: null, brokenAt: 'backend', messageId: null },
+      `the back end did not receive "${nonce}" within ${options.timeoutMs / 1000} s`,
     );
   };
 }
