@@ -29,7 +29,8 @@ export function parseShowCallHomeMailServerStatus(output: string): Result<ShowCa
       return err(parseError(COMMAND, line, 'expected `Mail-server[N]: Address: <host> Priority: <n> [Available|Not Available]`'));
     }
   }
-  const noServers = prepared.value.some((l) => /no mail.?server/i.test(l.trimmed));
+  // A device with no mail server configured prints only the wait line (or says so in newer releases).
+  const noServers = prepared.value.some((l) => /no mail.?server|^please wait/i.test(l.trimmed));
   if (servers.length === 0 && !noServers) {
     return err(parseError(COMMAND, prepared.value[0], 'no `Mail-server[N]` lines'));
   }
