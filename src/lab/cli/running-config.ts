@@ -47,8 +47,10 @@ export function periodicText(p: Periodic): string {
 function subscriptionLines(group: AlertGroup, sub: Subscription, p: Profile): string[] {
   const base = `subscribe-to-alert-group ${group}`;
   if (group === 'syslog' && p.syslogPatterns.length > 0) {
+    // A lone `.*` is the plain subscription; beside other patterns it must keep its keyword or it is lost on replay.
+    const alone = p.syslogPatterns.length === 1;
     return p.syslogPatterns.map((e) =>
-      e.pattern === '.*'
+      e.pattern === '.*' && alone
         ? `${base}${e.severity === 'debugging' ? '' : ` severity ${e.severity}`}`
         : `${base} severity ${e.severity} pattern "${e.pattern}"`,
     );

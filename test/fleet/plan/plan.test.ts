@@ -134,6 +134,16 @@ describe('planPush', () => {
     expect(verifyConfig(second.after, changed)).toEqual([]);
   });
 
+  it('keeps a `.*` pattern beside other patterns through a read-back', async () => {
+    // Given the contract example, When syslog gets `.*` plus a specific pattern, Then both survive show running-config.
+    const { after: start } = await push(undefined, EXAMPLE);
+    const mixed = yaml('profiles:\n  noc-mail:\n    subscriptions:\n      syslog: { patterns: [{ pattern: ".*", severity: major }, { pattern: "OSPF", severity: minor }] }\n');
+    const { after, plan } = await push(start, mixed);
+    expect(verifyConfig(after, mixed)).toEqual([]);
+    expect(planPush(after, mixed, { prune: false }).commands).toEqual([]);
+    expect(plan.changed).toBe(true);
+  });
+
   it('rewrites the snapshot list when its order changes and appends when it only grows', async () => {
     const { after: start } = await push(undefined, EXAMPLE);
     const grow = await push(start, yaml('snapshot-commands: ["show version", "show clock", "show ip route"]\n'));
