@@ -38,12 +38,18 @@ let frames = 0;
 let firstFrameMs: number | null = null;
 let renderCalledAt = 0;
 let counted = 0;
+let inFrame = false;
 
 const stdout = Object.assign(
   new Writable({
     write(_chunk, _enc, cb) {
       const now = performance.now();
-      frames++;
+      // One frame may be several writes (erase + output); count it once per tick.
+      if (!inFrame) {
+        inFrame = true;
+        frames++;
+        setImmediate(() => (inFrame = false));
+      }
       if (firstFrameMs === null) firstFrameMs = now - t0;
       const shown = store.getSnapshot().lastSeq;
       for (let s = counted + 1; s <= shown; s++) {
@@ -70,7 +76,9 @@ const app = render(createElement(ConsoleApp, { store, intents }), {
   exitOnCtrlC: false,
 });
 while (firstFrameMs === null) await new Promise((r) => setImmediate(r));
+globalThis.gc?.();
 const rssStart = process.memoryUsage().rss;
+const heapStart = process.memoryUsage().heapUsed;
 
 let seq = 0;
 const hosts = Array.from({ length: 50 }, (_, i) => `R${i + 1}`);
@@ -114,7 +122,9 @@ await new Promise<void>((resolve) => {
 });
 store.flush();
 await new Promise((r) => setTimeout(r, 200));
+globalThis.gc?.();
 const rssEnd = process.memoryUsage().rss;
+const heapEnd = process.memoryUsage().heapUsed;
 app.unmount();
 store.dispose();
 
@@ -127,6 +137,7 @@ const lines = [
   `event→frame latency p50  ${pct(50).toFixed(1)} ms`,
   `event→frame latency p99  ${pct(99).toFixed(1)} ms   (${latencies.length} events measured)`,
   `RSS start / end          ${mb(rssStart)} / ${mb(rssEnd)}`,
+  `heap used start / end    ${mb(heapStart)} / ${mb(heapEnd)}${globalThis.gc ? ' (after gc)' : ' (run with NODE_OPTIONS=--expose-gc for post-gc figures)'}`,
   `start → first frame      ${firstFrameMs === null ? 'none' : (firstFrameMs as number).toFixed(0)} ms   (goal < 500 ms; includes loading ink/react/views)`,
   `render() → first frame   ${firstFrameMs === null ? 'none' : ((firstFrameMs as number) + t0 - renderCalledAt).toFixed(0)} ms`,
   `load average             ${(await import('node:os')).loadavg().map((l) => l.toFixed(1)).join(' ')} (machine shared)`,
