@@ -4,17 +4,18 @@
  */
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { commands } from '../commands/index.js';
+import { loadCommandsFor } from '../commands/index.js';
 import { describeError, ExitCode } from '../src/errors.js';
 
 async function main(): Promise<void> {
   let args = hideBin(process.argv);
   // With no arguments on a terminal, open the console (issue: `callhome` alone is the console).
   if (args.length === 0 && process.stdin.isTTY && process.stdout.isTTY) args = ['console'];
+  const commands = await loadCommandsFor(args);
   const cli = yargs(args)
     .scriptName('callhome')
     .usage('$0 <command> [options]\n\nCall Home for network engineers: device lab, Smart Call Home back end, fleet operations and console.')
-    .command([...commands])
+    .command(commands)
     .demandCommand(1, 'Name a command; `callhome --help` lists them.')
     .strict()
     .recommendCommands()

@@ -1,57 +1,50 @@
+/**
+ * The subcommand registry. Each module is loaded only when its command runs, so `callhome lab`
+ * does not pay for Ink, SQLite or the SMTP stack; `callhome --help` loads them all.
+ */
 import type { CommandModule } from 'yargs';
-import { labCommand } from './lab.js';
-import { serveCommand } from './serve.js';
-import { devicesCommand } from './devices.js';
-import { messagesCommand } from './messages.js';
-import { registrationsCommand } from './registrations.js';
-import { registrationCommand } from './registration.js';
-import { casesCommand } from './cases.js';
-import { notificationsCommand } from './notifications.js';
-import { reportsCommand } from './reports.js';
-import { contractsCommand } from './contracts.js';
-import { eventsCommand } from './events.js';
-import { pushCommand } from './push.js';
-import { sendCommand } from './send.js';
-import { requestCommand } from './request.js';
-import { execCommand } from './exec.js';
-import { statsCommand } from './stats.js';
-import { mailStatusCommand } from './mail-status.js';
-import { profilesCommand } from './profiles.js';
-import { showConfigCommand } from './show-config.js';
-import { configCommand } from './config.js';
-import { parseCommand } from './parse.js';
-import { consoleCommand } from './console.js';
-import { verifyCommand } from './verify.js';
-import { dashboardCommand } from './dashboard.js';
-import { demoCommand } from './demo.js';
 
-/** Every subcommand, in the order `callhome --help` lists them. */
 // Each module has its own argv type; yargs only needs them as a list.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const commands: ReadonlyArray<CommandModule<any, any>> = [
-  labCommand,
-  serveCommand,
-  devicesCommand,
-  messagesCommand,
-  registrationsCommand,
-  registrationCommand,
-  casesCommand,
-  notificationsCommand,
-  reportsCommand,
-  contractsCommand,
-  eventsCommand,
-  pushCommand,
-  sendCommand,
-  requestCommand,
-  execCommand,
-  statsCommand,
-  mailStatusCommand,
-  profilesCommand,
-  showConfigCommand,
-  configCommand,
-  parseCommand,
-  consoleCommand,
-  verifyCommand,
-  dashboardCommand,
-  demoCommand,
-];
+export type AnyCommandModule = CommandModule<any, any>;
+
+/** Loaders of every subcommand, in the order `callhome --help` lists them. */
+export const commandLoaders: Readonly<Record<string, () => Promise<AnyCommandModule>>> = {
+  'lab': async () => (await import('./lab.js')).labCommand,
+  'serve': async () => (await import('./serve.js')).serveCommand,
+  'devices': async () => (await import('./devices.js')).devicesCommand,
+  'messages': async () => (await import('./messages.js')).messagesCommand,
+  'registrations': async () => (await import('./registrations.js')).registrationsCommand,
+  'registration': async () => (await import('./registration.js')).registrationCommand,
+  'cases': async () => (await import('./cases.js')).casesCommand,
+  'notifications': async () => (await import('./notifications.js')).notificationsCommand,
+  'reports': async () => (await import('./reports.js')).reportsCommand,
+  'contracts': async () => (await import('./contracts.js')).contractsCommand,
+  'events': async () => (await import('./events.js')).eventsCommand,
+  'push': async () => (await import('./push.js')).pushCommand,
+  'send': async () => (await import('./send.js')).sendCommand,
+  'request': async () => (await import('./request.js')).requestCommand,
+  'exec': async () => (await import('./exec.js')).execCommand,
+  'stats': async () => (await import('./stats.js')).statsCommand,
+  'mail-status': async () => (await import('./mail-status.js')).mailStatusCommand,
+  'profiles': async () => (await import('./profiles.js')).profilesCommand,
+  'show-config': async () => (await import('./show-config.js')).showConfigCommand,
+  'config': async () => (await import('./config.js')).configCommand,
+  'parse': async () => (await import('./parse.js')).parseCommand,
+  'console': async () => (await import('./console.js')).consoleCommand,
+  'verify': async () => (await import('./verify.js')).verifyCommand,
+  'dashboard': async () => (await import('./dashboard.js')).dashboardCommand,
+  'demo': async () => (await import('./demo.js')).demoCommand,
+};
+
+/** Loads every subcommand module (for help and completion). */
+export async function loadAllCommands(): Promise<AnyCommandModule[]> {
+  return Promise.all(Object.values(commandLoaders).map((load) => load()));
+}
+
+/** Loads only the module of the command named on the command line, or all of them when none is recognised. */
+export async function loadCommandsFor(args: readonly string[]): Promise<AnyCommandModule[]> {
+  const first = args.find((arg) => !arg.startsWith('-'));
+  const load = first === undefined ? undefined : commandLoaders[first];
+  return load ? [await load()] : loadAllCommands();
+}

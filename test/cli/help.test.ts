@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { commands } from '../../commands/index.js';
+import { loadAllCommands } from '../../commands/index.js';
 
 const run = promisify(execFile);
 
@@ -9,7 +9,7 @@ describe('callhome --help', () => {
   it('lists every subcommand module', async () => {
     // Given the real executable, When it is asked for help, Then every registered command is listed.
     const { stdout } = await run(process.execPath, ['bin/callhome.js', '--help']);
-    for (const module of commands) {
+    for (const module of await loadAllCommands()) {
       const name = String(module.command).split(' ')[0];
       expect(stdout).toContain(`callhome ${name}`);
     }
