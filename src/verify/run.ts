@@ -2,9 +2,16 @@
 import { pushPlanner } from '../../commands/push.js';
 import { AbortError } from '../errors.js';
 import { loadDesiredConfig } from '../fleet/desired.js';
-import { runFleetCommand, type FleetDeps, type FleetFlags, type FleetRunReport } from '../fleet/fleet-command.js';
-import type { FleetResult } from '../fleet/runner.js';
-import { resolveBackendConnection, type BackendConnection } from '../settings.js';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import type { FleetDeps, FleetFlags, FleetRunReport } from '../fleet/fleet-command.js';
+import { loadInventory } from '../fleet/inventory.js';
+import { KnownHosts } from '../fleet/known-hosts.js';
+import { selectHosts } from '../fleet/limit.js';
+import { runFleet, type FleetEvent, type FleetResult } from '../fleet/runner.js';
+import { loadSshConfig } from '../fleet/ssh-config.js';
+import { outputMode, printFleetRun } from '../output/fleet-output.js';
+import { loadSettings, resolveBackendConnection, type BackendConnection } from '../settings.js';
 import { verifyProfile, verifyTask, type VerifyData } from './task.js';
 import { watchDeliveries } from './watcher.js';
 
@@ -28,6 +35,21 @@ export function describeVerify(result: Pick<FleetResult, 'data' | 'error'>): str
   return `broken at ${d.brokenAt ?? '?'}: ${result.error?.message ?? ''}`;
 }
 
+/** Devices the runner failed before the task ran (SSH) get the verify data shape too (../shared/CLI.md). */
+async function* withSshShape(events: AsyncIterable<FleetEvent>, onData: VerifyDeps['onData']): AsyncIterable<FleetEvent> {
+  const shape = (r: FleetResult): FleetResult => {
+    if ((r.data as Partial<VerifyData> | null)?.configured !== undefined) return r;
+    const data: VerifyData = { configured: false, sent: false, received: false, latencyMs: null, brokenAt: 'ssh', messageId: null, nonce: '' };
+    onData?.(r.host, data);
+    return { ...r, data };
+  };
+  for await (const e of events) {
+    if (e.type === 'device-failed') yield { ...e, result: shape(e.result) };
+    else if (e.type === 'run-finished') yield { ...e, results: e.results.map(shape) };
+    else yield e;
+  }
+}
+
 /** Runs the closed loop over the fleet. Devices SSH could not reach get data {brokenAt:'ssh'}. */
 export async function runVerify(flags: VerifyFlags, deps: VerifyDeps = {}): Promise<FleetRunReport> {
   const desired = await loadDesiredConfig(flags.config);
@@ -39,9 +61,25 @@ export async function runVerify(flags: VerifyFlags, deps: VerifyDeps = {}): Prom
     await watcher.ready(10_000);
     const timeoutMs = (flags.timeout ?? 20) * 1000;
     const task = verifyTask({ desired, planner: pushPlanner, fix: flags.fix ?? false, watcher, timeoutMs, ...(deps.onData ? { onData: deps.onData } : {}) });
-    // The runner reports SSH failures without running the task; give them the verify shape.
-    const report = await runFleetCommand({ ...flags, timeout: Math.max(flags.timeout ?? 30, 30) }, task, deps, { describe: describeVerify });
-    return report;
+    const settings = deps.settings ?? loadSettings();
+    const env = deps.env ?? process.env;
+    const inventory = loadInventory(flags.inventory);
+    const hosts = selectHosts(inventory, flags.limit);
+    const commandTimeoutS = Math.max(settings.timeout, 30);
+    const events = runFleet(hosts, task, {
+      context: {
+        inventory,
+        knownHosts: new KnownHosts(flags.knownHosts ?? settings.knownHosts ?? join(homedir(), '.ssh', 'known_hosts'), flags.acceptNewHostKeys ?? false),
+        sshConfig: loadSshConfig(deps.sshConfigPath ?? env['CALLHOME_SSH_CONFIG']),
+        env,
+      },
+      concurrency: flags.concurrency ?? settings.concurrency,
+      commandTimeoutMs: commandTimeoutS * 1000,
+      connectTimeoutMs: settings.connectTimeout * 1000,
+      logDir: flags.logDir,
+    });
+    const stdout = deps.stdout ?? process.stdout;
+    return await printFleetRun(withSshShape(events, deps.onData), { mode: outputMode(flags, stdout), total: hosts.length, stdout, stderr: deps.stderr ?? process.stderr, describe: describeVerify });
   } finally {
     watcher.close();
   }

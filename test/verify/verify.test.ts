@@ -117,4 +117,19 @@ describe('callhome verify against a lab and a back end', () => {
     expect(byHost['r2']?.data).toMatchObject({ configured: true, received: false, brokenAt: 'delivery' });
     expect(report.exitCode).toBe(2);
   });
+
+  it('reports an unreachable device as broken at ssh, in the verify data shape', async () => {
+    blocked = 'none';
+    lab.device('r3').device.setFaults({ refuseLogin: true });
+    try {
+      const { json, rows } = await run(false);
+      const r3 = json.results.find((r) => r.host === 'r3');
+      expect(r3?.ok).toBe(false);
+      expect(r3?.data).toMatchObject({ configured: false, sent: false, received: false, latencyMs: null, brokenAt: 'ssh' });
+      expect(rows['r3']?.brokenAt).toBe('ssh');
+      expect(json.results.find((r) => r.host === 'r1')?.data.brokenAt).toBeNull();
+    } finally {
+      lab.device('r3').device.setFaults({});
+    }
+  });
 });
