@@ -15,6 +15,7 @@ export const verifyCommand: CommandModule<object, VerifyFlags> = {
   builder: (y) =>
     withBackendOptions(withFleetOptions(y))
       .option('config', { alias: 'c', type: 'string', demandOption: true, describe: 'Desired configuration YAML' })
+      .option('timeout', { type: 'number', describe: 'Seconds to wait for the back end to receive each test (default 20)' })
       .option('fix', { type: 'boolean', default: false, describe: 'Push the desired configuration where it differs' }),
   handler: async (argv) => {
     process.exitCode = (await runVerifyCommand(argv)).exitCode;
