@@ -151,7 +151,9 @@ describe('interactive IOS session', () => {
     await shell.until(/(R1>|Password: )$/);
     shell.send('\x03\r');
     await shell.until(/R1>$/);
-    const out = await shell.run('show privilege');
+    // Late output of the fuzz may still be in flight: wait for this command's own answer, not just any prompt.
+    shell.send('show privilege\r');
+    const out = await shell.until(/Current privilege level is 1\r\nR1>$/);
     expect(out).toContain('Current privilege level is 1');
     client.end();
   });
