@@ -1,10 +1,9 @@
 import type { CommandModule } from 'yargs';
 import { withFleetOptions } from '../src/cli/options.js';
-import { loadDesiredConfig, type DesiredConfig } from '../src/fleet/desired.js';
+import { loadDesiredConfig } from '../src/fleet/desired.js';
 import { runFleetCommand, type FleetDeps, type FleetFlags, type FleetRunReport } from '../src/fleet/fleet-command.js';
-import { planPush, planRestore, verifyConfig } from '../src/fleet/plan.js';
-import { pushTask, type PushData, type PushPlanner } from '../src/fleet/push.js';
-import { parseRunningConfigCallHome } from '../src/ios/parsers/running-config-call-home.js';
+import { pushPlanner } from '../src/fleet/push-planner.js';
+import { pushTask, type PushData } from '../src/fleet/push.js';
 
 export type PushOptions = FleetFlags & {
   /** The desired configuration YAML (../shared/CLI.md). */
@@ -14,14 +13,6 @@ export type PushOptions = FleetFlags & {
   readonly prune?: boolean | undefined;
 };
 
-/** The real planner: the running-config parser and src/fleet/plan.ts. */
-export const pushPlanner: PushPlanner<DesiredConfig> = {
-  // A section filter prints nothing on a factory-default device.
-  parseRunning: (output, serial) => parseRunningConfigCallHome(output, { serial, allowEmpty: true }),
-  planPush: (current, desired, options) => planPush(current, desired, options),
-  planRestore: (current, previous) => planRestore(current, previous),
-  verifyConfig: (current, desired) => verifyConfig(current, desired),
-};
 
 function describePush(dryRun: boolean) {
   return (result: { readonly changed: boolean; readonly commands: readonly string[]; readonly data: unknown }): string => {

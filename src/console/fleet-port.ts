@@ -4,7 +4,7 @@
  */
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { pushPlanner } from '../../commands/push.js';
+import { pushPlanner } from '../fleet/push-planner.js';
 import { CISCO_TAC_PROFILE } from '../domain/callhome.js';
 import type { DesiredConfig } from '../fleet/desired.js';
 import { loadInventory, type InventoryHost } from '../fleet/inventory.js';

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pushPlanner } from '../../commands/push.js';
+import { pushPlanner } from '../fleet/push-planner.js';
 import { startBackend, type Backend } from '../backend/server.js';
 import { DDCE_SERVICE_PATH } from '../domain/callhome.js';
 import type { DesiredConfig } from '../fleet/desired.js';

@@ -1,5 +1,5 @@
 /** `callhome verify` as a function: loads the desired config, opens the stream watcher, runs the fleet. */
-import { pushPlanner } from '../../commands/push.js';
+import { pushPlanner } from '../fleet/push-planner.js';
 import { AbortError } from '../errors.js';
 import { loadDesiredConfig } from '../fleet/desired.js';
 import { homedir } from 'node:os';
