@@ -7,7 +7,7 @@
  * no planning) doing the same round trips against the same lab; prints push / baseline.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,42 +19,6 @@ import { runFleetPush } from '../commands/push.js';
 import { loadInventory } from '../src/fleet/inventory.js';
 import { SettingsSchema } from '../src/settings.js';
 
-const DESIRED = `service: enabled
-contact-email: noc@example.com
-phone-number: "+1-408-555-1234"
-street-address: "1 Main Street, Springfield"
-customer-id: ExampleCorp
-site-id: SITE-1
-contract-id: C123456
-sender:
-  from: router@example.com
-  reply-to: noc@example.com
-mail-servers:
-  - { address: 127.0.0.1, priority: 1 }
-  - { address: mail2.example.com, priority: 2 }
-rate-limit: 20
-snapshot-commands: ["show version", "show clock"]
-profiles:
-  noc-http:
-    active: true
-    transport: [http]
-    http: ["http://127.0.0.1:8080/its/service/oddce/services/DDCEService"]
-    format: xml
-    subscriptions:
-      inventory: { periodic: "monthly 1 09:00" }
-      configuration: { periodic: "weekly monday 10:00" }
-      environment: { severity: minor }
-      diagnostic: { severity: minor }
-      syslog: { severity: major, pattern: ".*" }
-      crash: {}
-  noc-mail:
-    active: true
-    transport: [email]
-    email: ["noc@example.com"]
-    format: long-text
-    subscriptions:
-      diagnostic: { severity: major }
-`;
 
 function arg(name: string, fallback: number): number {
   const index = process.argv.indexOf(`--${name}`);
@@ -143,7 +107,7 @@ async function main(): Promise<void> {
   const concurrency = arg('concurrency', 50);
   const dir = mkdtempSync(join(tmpdir(), 'callhome-bench-push-'));
   const desired = join(dir, 'desired.yaml');
-  writeFileSync(desired, DESIRED);
+  copyFileSync(join(import.meta.dirname, '../test/fixtures/desired/cli-md-example.yaml'), desired);
   console.log(`starting a lab of ${devices} devices in a separate process…`);
   const lab = await startLabProcess(devices, dir);
   try {

@@ -3,6 +3,7 @@
  * parsers (which read it back from devices) and push (which diffs it against the desired state).
  * Follows ios-call-home.md §0, §2 and §9; limits are quoted where they are enforced.
  */
+import { assertNever } from '../util/assert-never.js';
 import type { SeverityKeyword } from './severity.js';
 
 /** Alert groups a profile can subscribe to, in the alphabetical order show output uses. */
@@ -42,6 +43,25 @@ export type Periodic =
   | { readonly kind: 'monthly'; readonly date: number; readonly hh: number; readonly mm: number }
   | { readonly kind: 'hourly'; readonly mm: number }
   | { readonly kind: 'interval'; readonly minutes: number };
+
+/** The words of a schedule as IOS takes and prints them: `monthly 1 09:00`, `weekly monday 10:00`, `hourly 30`. */
+export function periodicWords(p: Periodic): string {
+  const two = (n: number): string => String(n).padStart(2, '0');
+  switch (p.kind) {
+    case 'daily':
+      return `daily ${two(p.hh)}:${two(p.mm)}`;
+    case 'weekly':
+      return `weekly ${p.day} ${two(p.hh)}:${two(p.mm)}`;
+    case 'monthly':
+      return `monthly ${p.date} ${two(p.hh)}:${two(p.mm)}`;
+    case 'hourly':
+      return `hourly ${p.mm}`;
+    case 'interval':
+      return `interval ${p.minutes}`;
+    default:
+      return assertNever(p, 'periodic schedule');
+  }
+}
 
 /** One alert-group subscription of a profile. */
 export type Subscription = {

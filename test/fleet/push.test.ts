@@ -1,5 +1,5 @@
 /** `callhome push` against the real lab over real SSH. */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,43 +10,6 @@ import { startLab, type Lab } from '../../src/lab/fleet.js';
 import { SettingsSchema } from '../../src/settings.js';
 import { Capture } from './helpers.js';
 
-// The desired configuration of ../shared/CLI.md, as it stands.
-const DESIRED = `service: enabled
-contact-email: noc@example.com
-phone-number: "+1-408-555-1234"
-street-address: "1 Main Street, Springfield"
-customer-id: ExampleCorp
-site-id: SITE-1
-contract-id: C123456
-sender:
-  from: router@example.com
-  reply-to: noc@example.com
-mail-servers:
-  - { address: 127.0.0.1, priority: 1 }
-  - { address: mail2.example.com, priority: 2 }
-rate-limit: 20
-snapshot-commands: ["show version", "show clock"]
-profiles:
-  noc-http:
-    active: true
-    transport: [http]
-    http: ["http://127.0.0.1:8080/its/service/oddce/services/DDCEService"]
-    format: xml
-    subscriptions:
-      inventory: { periodic: "monthly 1 09:00" }
-      configuration: { periodic: "weekly monday 10:00" }
-      environment: { severity: minor }
-      diagnostic: { severity: minor }
-      syslog: { severity: major, pattern: ".*" }
-      crash: {}
-  noc-mail:
-    active: true
-    transport: [email]
-    email: ["noc@example.com"]
-    format: long-text
-    subscriptions:
-      diagnostic: { severity: major }
-`;
 
 const dir = mkdtempSync(join(tmpdir(), 'callhome-push-'));
 const inventory = join(dir, 'inventory.yaml');
@@ -56,7 +19,8 @@ const settings = SettingsSchema.parse({ timeout: 10, connectTimeout: 10 });
 let lab: Lab;
 
 beforeAll(async () => {
-  writeFileSync(desired, DESIRED);
+  // The desired configuration of ../shared/CLI.md, as it stands.
+  copyFileSync(join(import.meta.dirname, '../fixtures/desired/cli-md-example.yaml'), desired);
   lab = await startLab({ devices: 4, stateDir: join(dir, 'state') });
   await lab.writeInventory(inventory);
   await lab.writeKnownHosts(knownHosts);

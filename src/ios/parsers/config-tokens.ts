@@ -1,6 +1,4 @@
 /** Tokenising of IOS configuration lines: words split on whitespace, `"quoted strings"` kept whole. */
-import type { Periodic } from '../../domain/callhome.js';
-import { assertNever } from '../../util/assert-never.js';
 
 /** Splits a configuration line into words; a double-quoted run is one word without its quotes. */
 export function tokenize(line: string): string[] {
@@ -33,21 +31,5 @@ export function quoteArg(value: string): string {
   return value === '' || /\s/.test(value) ? `"${value}"` : value;
 }
 
-/** The words of a periodic schedule as IOS takes them: `monthly 1 09:00`, `weekly monday 10:00`, `hourly 30`. */
-export function periodicWords(p: Periodic): string {
-  const two = (n: number): string => String(n).padStart(2, '0');
-  switch (p.kind) {
-    case 'daily':
-      return `daily ${two(p.hh)}:${two(p.mm)}`;
-    case 'weekly':
-      return `weekly ${p.day} ${two(p.hh)}:${two(p.mm)}`;
-    case 'monthly':
-      return `monthly ${p.date} ${two(p.hh)}:${two(p.mm)}`;
-    case 'hourly':
-      return `hourly ${p.mm}`;
-    case 'interval':
-      return `interval ${p.minutes}`;
-    default:
-      return assertNever(p, 'periodic schedule');
-  }
-}
+/** Re-exported for the planner, which builds commands from the same words. */
+export { periodicWords } from '../../domain/callhome.js';

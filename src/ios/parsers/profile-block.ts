@@ -5,7 +5,7 @@
  */
 import {
   CISCO_TAC_PROFILE,
-  MAX_MESSAGE_SIZE,
+  newUserProfile,
   type AlertGroup,
   type MessageFormat,
   type Periodic,
@@ -91,22 +91,8 @@ type Mutable = {
 /** A profile as a show block starts: defaults for what the block does not print. */
 function blankProfile(name: string): Mutable {
   const tac = name.toLowerCase() === CISCO_TAC_PROFILE.toLowerCase();
-  return {
-    name,
-    predefined: tac,
-    active: !tac,
-    mode: 'full',
-    reportSmartCallHome: true,
-    reportSmartLicensing: false,
-    transportEmail: true,
-    transportHttp: false,
-    emailAddresses: [],
-    httpUrls: [],
-    format: 'xml',
-    messageSizeLimit: MAX_MESSAGE_SIZE,
-    subscriptions: {},
-    syslogPatterns: [],
-  };
+  // Addresses and subscriptions come from the block itself, so only the flags differ from a new user profile.
+  return { ...newUserProfile(name), predefined: tac, active: !tac };
 }
 
 /**

@@ -12,37 +12,16 @@ import {
   newUserProfile,
   type AlertGroup,
   type CallHomeConfig,
-  type Periodic,
+  periodicWords,
   type Profile,
   type Subscription,
 } from '../../domain/callhome.js';
-import { assertNever } from '../../util/assert-never.js';
 import type { DeviceIdentity } from '../types.js';
 import { quoteIfNeeded } from './tokens.js';
 import type { RunningConfig } from './types.js';
 
 /** Rendering options. */
 export type RenderOptions = { readonly all: boolean };
-
-const two = (n: number): string => String(n).padStart(2, '0');
-
-/** `daily 10:00`, `weekly monday 10:00`, `monthly 14 11:12`, `hourly 30`, `interval 15`. */
-export function periodicText(p: Periodic): string {
-  switch (p.kind) {
-    case 'daily':
-      return `daily ${two(p.hh)}:${two(p.mm)}`;
-    case 'weekly':
-      return `weekly ${p.day} ${two(p.hh)}:${two(p.mm)}`;
-    case 'monthly':
-      return `monthly ${p.date} ${two(p.hh)}:${two(p.mm)}`;
-    case 'hourly':
-      return `hourly ${p.mm}`;
-    case 'interval':
-      return `interval ${p.minutes}`;
-    default:
-      return assertNever(p, 'periodic');
-  }
-}
 
 function subscriptionLines(group: AlertGroup, sub: Subscription, p: Profile): string[] {
   const base = `subscribe-to-alert-group ${group}`;
@@ -55,7 +34,7 @@ function subscriptionLines(group: AlertGroup, sub: Subscription, p: Profile): st
         : `${base} severity ${e.severity} pattern "${e.pattern}"`,
     );
   }
-  if (sub.periodic) return [`${base} periodic ${periodicText(sub.periodic)}`];
+  if (sub.periodic) return [`${base} periodic ${periodicWords(sub.periodic)}`];
   if (sub.severity) return [`${base} severity ${sub.severity}`];
   return [base];
 }

@@ -22,7 +22,7 @@ function failure(text: string): string {
 
 describe('desired configuration', () => {
   it('accepts the CLI.md example verbatim', async () => {
-    const desired = await loadDesiredConfig(join(import.meta.dirname, 'cli-md-example.yaml'));
+    const desired = await loadDesiredConfig(join(import.meta.dirname, '../../fixtures/desired/cli-md-example.yaml'));
     expect(desired).toMatchObject({
       service: true,
       contactEmail: 'noc@example.com',

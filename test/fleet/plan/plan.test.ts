@@ -11,7 +11,7 @@ import { parseDesiredYaml, type DesiredConfig } from '../../../src/fleet/desired
 import { planPush, planRestore, verifyConfig } from '../../../src/fleet/plan.js';
 import { applyCommands, labDevice, readBack, SERIAL } from './lab-apply.js';
 
-const EXAMPLE = parseDesiredYaml(readFileSync(join(import.meta.dirname, 'cli-md-example.yaml'), 'utf8'), 'cli-md-example.yaml');
+const EXAMPLE = parseDesiredYaml(readFileSync(join(import.meta.dirname, '../../fixtures/desired/cli-md-example.yaml'), 'utf8'), 'cli-md-example.yaml');
 const yaml = (text: string): DesiredConfig => parseDesiredYaml(text, 'test.yaml');
 
 /** Applies desired to a lab device holding `start`; returns the plan and the device's config after it. */

@@ -21,7 +21,7 @@ import type { Result } from '../../../src/util/result.js';
 import type { Harness } from '../../lab/cli/harness.js';
 import { applyCommands, labDevice, readBack } from '../../fleet/plan/lab-apply.js';
 
-const EXAMPLE = parseDesiredYaml(readFileSync(join(import.meta.dirname, '../../fleet/plan/cli-md-example.yaml'), 'utf8'), 'example');
+const EXAMPLE = parseDesiredYaml(readFileSync(join(import.meta.dirname, '../../fixtures/desired/cli-md-example.yaml'), 'utf8'), 'example');
 
 function value<T, E>(r: Result<T, E>): T {
   if (!r.ok) throw new Error(`parse failed: ${JSON.stringify(r.error)}`);
