@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pushPlanner } from '../fleet/push-planner.js';
+import { createApiClient } from '../backend/client.js';
 import { startBackend, type Backend } from '../backend/server.js';
 import { DDCE_SERVICE_PATH } from '../domain/callhome.js';
 import type { DesiredConfig } from '../fleet/desired.js';
@@ -16,6 +17,7 @@ import { pushTask } from '../fleet/push.js';
 import { collectFleet, runFleet, type FleetResult } from '../fleet/runner.js';
 import { startLab, type Lab } from '../lab/fleet.js';
 import type { LabEvent } from '../lab/types.js';
+import { confirmDemoRegistrations, importDemoContracts } from './registrations.js';
 
 export type DemoOptions = {
   readonly devices: number;
@@ -120,6 +122,7 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
       if (event !== undefined) d.device.raise(event);
     });
     say(`events: raised ${lab.devices.length} (syslog, environment, diagnostic, crash)`);
+    registerInBackground(createApiClient({ url: backend.url, token }), lab, say, cleanups);
     const tickMs = options.tickMs ?? 4000;
     if (tickMs > 0) {
       let n = 0;
@@ -137,4 +140,38 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
     await close();
     throw error;
   }
+}
+
+/** Devices left pending so the console's Registration screen has something to confirm. */
+const LEAVE_PENDING = 2;
+
+/**
+ * Confirms registrations once the first messages have made the devices pending (their messages are
+ * then processed, so cases open), retrying every second for a while because mail arrives later.
+ */
+function registerInBackground(api: ReturnType<typeof createApiClient>, lab: Lab, say: (line: string) => void, cleanups: (() => Promise<void>)[]): void {
+  const leave = lab.devices.length > LEAVE_PENDING + 1 ? LEAVE_PENDING : 0;
+  const wanted = lab.devices.length - leave;
+  let confirmed = 0;
+  let tries = 0;
+  let busy = false;
+  const timer = setInterval(() => {
+    if (busy) return;
+    busy = true;
+    const round = tries === 0 ? importDemoContracts(api, lab, wanted - 1) : Promise.resolve();
+    round
+      .then(() => confirmDemoRegistrations(api, lab, leave))
+      .then((serials) => {
+        confirmed += serials.length;
+        if (serials.length > 0) say(`registration: confirmed ${serials.length} device(s) with their tokens; ${leave} left pending for the console`);
+      })
+      .catch((error: unknown) => say(`registration: ${error instanceof Error ? error.message : String(error)}`))
+      .finally(() => {
+        busy = false;
+        tries++;
+        if (confirmed >= wanted || tries >= 30) clearInterval(timer);
+      });
+  }, 1000);
+  timer.unref();
+  cleanups.push(async () => clearInterval(timer));
 }
