@@ -4,10 +4,10 @@ import { runDemo } from '../../commands/demo.js';
 import type { Demo } from '../../src/demo/demo.js';
 
 describe('callhome demo --headless', () => {
-  it('starts lab and back end, configures both transports and sees messages arrive', async () => {
+  it('starts lab and back end, configures both transports, registers devices and sees messages arrive', async () => {
     const lines: string[] = [];
     const stdout = Object.assign(new Writable({ write(c: Buffer, _e, cb) { lines.push(...c.toString().split('\n').filter(Boolean)); cb(); } }), { isTTY: false });
-    let seen: { http: number; email: number } = { http: 0, email: 0 };
+    let seen = { http: 0, email: 0, registered: 0, trial: 0 };
     await runDemo(
       { devices: 4, json: true },
       {
@@ -16,8 +16,14 @@ describe('callhome demo --headless', () => {
           new Promise<void>((resolve) => {
             const check = (): void => {
               const msgs = demo.backend.eventLog.since(0, 10_000).flatMap((e) => (e.type === 'message.received' ? [e.message] : []));
-              seen = { http: msgs.filter((m) => m.transport === 'http').length, email: msgs.filter((m) => m.transport === 'email').length };
-              if (seen.http >= 2 && seen.email >= 2) {
+              const states = demo.backend.eventLog.since(0, 10_000).flatMap((e) => (e.type === 'registration.changed' ? [e.to] : []));
+              seen = {
+                http: msgs.filter((m) => m.transport === 'http').length,
+                email: msgs.filter((m) => m.transport === 'email').length,
+                registered: states.filter((s) => s === 'registered').length,
+                trial: states.filter((s) => s === 'trial').length,
+              };
+              if (seen.http >= 2 && seen.email >= 2 && seen.registered >= 1 && seen.trial >= 1) {
                 unsubscribe();
                 resolve();
               }
@@ -29,6 +35,8 @@ describe('callhome demo --headless', () => {
     );
     expect(seen.http).toBeGreaterThanOrEqual(2);
     expect(seen.email).toBeGreaterThanOrEqual(2);
+    // Of 4 devices, the demo confirms 2 (one covered → registered, one uncovered → trial) and leaves 2 pending.
+    expect(seen).toMatchObject({ registered: 1, trial: 1 });
     const json = lines.map((l) => JSON.parse(l) as { event: string; message?: string; type?: string });
     expect(json.some((j) => j.event === 'progress' && /4\/4 devices configured/.test(j.message ?? ''))).toBe(true);
     expect(json.some((j) => j.event === 'ready')).toBe(true);
