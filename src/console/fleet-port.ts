@@ -14,7 +14,7 @@ import { runFleet, type DeviceTask, type FleetRunOptions } from '../fleet/runner
 import { showTask } from '../fleet/show-task.js';
 import { loadSshConfig } from '../fleet/ssh-config.js';
 import { parseShowCallHomeMailServerStatus } from '../ios/parsers/show-call-home-mail-server-status.js';
-import { parseShowCallHomeProfile } from '../ios/parsers/show-call-home-profile.js';
+import { parseShowCallHomeDetail } from '../ios/parsers/show-call-home.js';
 import { parseShowCallHomeStatistics } from '../ios/parsers/show-call-home-statistics.js';
 import type { Settings } from '../settings.js';
 import { verifyProfile, verifyTask } from '../verify/task.js';
@@ -66,7 +66,8 @@ export function openFleetPort(options: FleetPortOptions): { port: FleetPort; hos
   const tasks = {
     stats: showTask('show call-home statistics', parseShowCallHomeStatistics),
     'mail-status': showTask('show call-home mail-server status', parseShowCallHomeMailServerStatus),
-    profiles: showTask('show call-home profile all', parseShowCallHomeProfile, (profiles) => ({ profiles })),
+    // `detail` carries the service state as well as the profiles, in one round trip.
+    profiles: showTask('show call-home detail', parseShowCallHomeDetail, (d) => ({ profiles: d.profiles, serviceEnabled: d.settings.serviceEnabled ?? null })),
   } as const;
   const desired = options.desired;
   const testProfile = desired !== undefined ? (verifyProfile(desired) ?? CISCO_TAC_PROFILE) : CISCO_TAC_PROFILE;

@@ -9,7 +9,10 @@ export type MailRow = { readonly host: string; readonly address: string; readonl
 const MailData = z.object({ servers: z.array(z.object({ address: z.string(), priority: z.number(), available: z.boolean() })) });
 const Cell = z.object({ total: z.number(), email: z.number(), http: z.number() });
 const StatsData = z.object({ sections: z.record(z.string(), z.record(z.string(), Cell)), lastSent: z.string().nullable().optional() });
-const ProfilesData = z.object({ profiles: z.array(z.object({ name: z.string(), active: z.boolean() })) });
+const ProfilesData = z.object({
+  profiles: z.array(z.object({ name: z.string(), active: z.boolean() })),
+  serviceEnabled: z.boolean().nullable().optional(),
+});
 
 /** Mail servers per host from the last `mail-status` run. */
 export function mailRows(state: ConsoleState): MailRow[] {
@@ -37,6 +40,14 @@ export function hostProfiles(host: FleetHost): { name: string; active: boolean }
   if (r === undefined || !r.ok) return null;
   const parsed = ProfilesData.safeParse(r.data);
   return parsed.success ? parsed.data.profiles : null;
+}
+
+/** `service call-home` state from the last profiles refresh: true / false, or null when unknown. */
+export function hostServiceEnabled(host: FleetHost): boolean | null {
+  const r = host.results.profiles;
+  if (r === undefined || !r.ok) return null;
+  const parsed = ProfilesData.safeParse(r.data);
+  return parsed.success ? (parsed.data.serviceEnabled ?? null) : null;
 }
 
 /** The back-end device an inventory host corresponds to (by serial, else hostname). */

@@ -58,7 +58,7 @@ describe('console fleet screens on a lab fleet', () => {
 
   it('refreshes profiles and drift, selects all, previews and pushes with confirmation', async () => {
     await press('r');
-    await has(/r1 .*up.*cmds/);
+    await has(/r1 .*up\s+off.*cmds/);
     await press('a');
     await has('2 selected of 2');
     await press('p');
@@ -68,6 +68,9 @@ describe('console fleet screens on a lab fleet', () => {
     await has('push: 2/2 hosts ok');
     await has(/r1 .*in sync.*changed/);
     await has(/r2 .*in sync.*changed/);
+    // Then a refresh reads the service state the push turned on.
+    await press('r');
+    await has(/r1 .*up\s+on .*in sync/);
   });
 
   it('reads statistics across the fleet and drills down per device', async () => {

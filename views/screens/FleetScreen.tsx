@@ -1,6 +1,6 @@
 import { Box, Text } from 'ink';
 import type { ReactNode } from 'react';
-import { deviceForHost, hostProfiles } from '../../src/console/selectors.js';
+import { deviceForHost, hostProfiles, hostServiceEnabled } from '../../src/console/selectors.js';
 import type { ConsoleState, FleetHost } from '../../src/console/types.js';
 import { Table, type Column } from '../components/Table.js';
 import { KeyHints } from '../components/KeyHints.js';
@@ -20,11 +20,24 @@ export function FleetScreen(props: { readonly state: ConsoleState; readonly heig
       color: (h) => (h.running !== null ? 'cyan' : h.reachable === false ? 'red' : h.reachable ? 'green' : undefined),
     },
     {
+      // `service call-home`, as `show call-home` reports it.
+      header: 'Svc',
+      width: 4,
+      cell: (h) => {
+        const on = hostServiceEnabled(h);
+        return on === null ? '?' : on ? 'on' : 'off';
+      },
+      color: (h) => {
+        const on = hostServiceEnabled(h);
+        return on === null ? undefined : on ? 'green' : 'yellow';
+      },
+    },
+    {
       header: 'Profiles',
-      width: 18,
+      width: 16,
       cell: (h) => hostProfiles(h)?.map((p) => `${p.name}${p.active ? '' : '(off)'}`).join(',') ?? '-',
     },
-    { header: 'Last message', width: 14, cell: (h) => shortTime(deviceForHost(state, h)?.lastMessageAt).slice(5) },
+    { header: 'Last msg', width: 11, cell: (h) => shortTime(deviceForHost(state, h)?.lastMessageAt).slice(5, 16) },
     { header: 'Registr.', width: 10, cell: (h) => deviceForHost(state, h)?.registration ?? '-' },
     {
       header: 'Drift',
