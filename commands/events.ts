@@ -3,7 +3,6 @@ import { withBackendOptions } from '../src/cli/options.js';
 import { AbortError } from '../src/errors.js';
 import type { StreamState } from '../src/events/client.js';
 import { EVENT_TYPES, formatEventLine } from '../src/events/format.js';
-import type { BackendEventType } from '../src/events/protocol.js';
 import { tailEvents } from '../src/events/tail.js';
 import { resolveBackendConnection, type BackendConnection } from '../src/settings.js';
 

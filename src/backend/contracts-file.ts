@@ -35,11 +35,17 @@ function csvRows(text: string): Record<string, string>[] {
     for (let i = 0; i < l.length; i++) {
       const ch = l[i];
       if (quoted) {
-        if (ch === '"' && l[i + 1] === '"') (cur += '"'), i++;
+        if (ch === '"' && l[i + 1] === '"') {
+          cur += '"';
+          i++;
+        }
         else if (ch === '"') quoted = false;
         else cur += ch;
       } else if (ch === '"') quoted = true;
-      else if (ch === ',') out.push(cur.trim()), (cur = '');
+      else if (ch === ',') {
+        out.push(cur.trim());
+        cur = '';
+      }
       else cur += ch;
     }
     out.push(cur.trim());

@@ -2,6 +2,7 @@
  * `startBackend` (contract 3): one process serving device ingest (HTTP(S) + SMTP), the REST API and
  * the `/events` WebSocket stream over one SQLite database.
  */
+import type { Socket } from 'node:net';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { Logger } from 'pino';
@@ -95,7 +96,7 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
   };
   const http = tls ? createHttpsServer({ cert: tls.cert, key: tls.key }, handler) : createHttpServer(handler);
   http.requestTimeout = 60_000;
-  http.on('connection', (socket: import('node:net').Socket) => socket.setNoDelay(true));
+  http.on('connection', (socket: Socket) => socket.setNoDelay(true));
   const stream = attachEventStream(http, service.log, { token: options.token });
   let smtp: SmtpIngest | null = null;
   let httpPort: number;

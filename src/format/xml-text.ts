@@ -1,7 +1,7 @@
 /** Escaping for the XML renderer: text, attribute values and CDATA sections. */
 
 // XML 1.0 forbids most C0 control characters even when escaped; device output may contain them.
-// eslint-disable-next-line no-control-regex
+ 
 const INVALID_XML_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
 
 /** Removes characters that cannot appear in an XML 1.0 document. */

@@ -46,7 +46,7 @@ describe('dashboard model', () => {
     const wall = createWall({ output, input: new PassThrough(), terminal: 'xterm-256color', warnings: false });
     wall.draw(dashboardModel(state(), NOW));
     wall.destroy();
-    // eslint-disable-next-line no-control-regex
+     
     const text = written.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '').replace(/\u001b[()][A-Z0-9]/g, '');
     expect(text).toContain('Registration');
     expect(text).toContain('Mail');

@@ -153,7 +153,7 @@ describe('connectEventStream', () => {
       await new Promise<void>((resolve) => wss.close(() => resolve()));
       await closeServer(server);
     });
-    const t = client({ url: `http://127.0.0.1:${port}`, heartbeatTimeoutMs: 100 });
+    client({ url: `http://127.0.0.1:${port}`, heartbeatTimeoutMs: 100 });
     await waitFor(() => urls.length >= 2, 5_000, 'a reconnect after silence');
     expect(urls[0]).toBe('/events');
     expect(urls[1]).toBe('/events?since=7');

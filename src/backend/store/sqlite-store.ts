@@ -19,7 +19,6 @@ import type {
   CaseRecord,
   Contract,
   Device,
-  DeviceDetail,
   MessageDetail,
   MessageFilter,
   MessageFormat,

@@ -90,7 +90,8 @@ export class StreamSession {
       void this.backfill();
       return;
     }
-    this.sendEvent(event.seq, json);
+    // Live events do not wait for the write: `inflight` tracks them and the promise never rejects.
+    void this.sendEvent(event.seq, json);
   }
 
   /** One heartbeat tick: a peer that did not answer the previous ping is cut off. */

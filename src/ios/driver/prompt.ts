@@ -39,6 +39,6 @@ export function findErrorLine(output: string): string | null {
 
 /** Removes terminal escape sequences and carriage returns so patterns see plain lines. */
 export function cleanTerminalText(text: string): string {
-  // eslint-disable-next-line no-control-regex
+   
   return text.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '').replace(/\r+\n/g, '\n').replace(/\r/g, '');
 }
