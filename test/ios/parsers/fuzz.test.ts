@@ -6,29 +6,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  parseRunningConfigCallHome,
-  parseShowCallHome,
-  parseShowCallHomeAlertGroup,
-  parseShowCallHomeDetail,
-  parseShowCallHomeMailServerStatus,
-  parseShowCallHomeProfile,
-  parseShowCallHomeStatistics,
-  type ParseError,
-} from '../../../src/ios/parsers/index.js';
+import type { ParseError } from '../../../src/ios/parsers/index.js';
 import type { Result } from '../../../src/util/result.js';
-
-const FIXTURES = join(import.meta.dirname, '../../fixtures/ios');
-
-const PARSERS: Record<string, (text: string) => Result<unknown, ParseError>> = {
-  'show-call-home': parseShowCallHome,
-  'show-call-home-detail': parseShowCallHomeDetail,
-  'show-call-home-alert-group': parseShowCallHomeAlertGroup,
-  'show-call-home-mail-server-status': parseShowCallHomeMailServerStatus,
-  'show-call-home-profile': parseShowCallHomeProfile,
-  'show-call-home-statistics': parseShowCallHomeStatistics,
-  'show-running-config': (text) => parseRunningConfigCallHome(text),
-};
+import { FIXTURES, PARSERS } from './fixture-parsers.js';
 
 function samples(command: string): string[] {
   const dir = join(FIXTURES, command);

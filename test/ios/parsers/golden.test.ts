@@ -5,30 +5,7 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  parseRunningConfigCallHome,
-  parseShowCallHome,
-  parseShowCallHomeAlertGroup,
-  parseShowCallHomeDetail,
-  parseShowCallHomeMailServerStatus,
-  parseShowCallHomeProfile,
-  parseShowCallHomeStatistics,
-  type ParseError,
-} from '../../../src/ios/parsers/index.js';
-import type { Result } from '../../../src/util/result.js';
-
-const FIXTURES = join(import.meta.dirname, '../../fixtures/ios');
-
-const PARSERS: Record<string, (text: string) => Result<unknown, ParseError>> = {
-  'show-call-home': parseShowCallHome,
-  'show-call-home-detail': parseShowCallHomeDetail,
-  'show-call-home-alert-group': parseShowCallHomeAlertGroup,
-  'show-call-home-mail-server-status': parseShowCallHomeMailServerStatus,
-  'show-call-home-profile': parseShowCallHomeProfile,
-  'show-call-home-statistics': parseShowCallHomeStatistics,
-  // Fixtures are read as from a device whose serial is 9ABCDEF1234 (CiscoTAC-1 periodic times).
-  'show-running-config': (text) => parseRunningConfigCallHome(text, { serial: '9ABCDEF1234' }),
-};
+import { FIXTURES, PARSERS } from './fixture-parsers.js';
 
 describe.each(Object.keys(PARSERS))('%s golden fixtures', (command) => {
   const dir = join(FIXTURES, command);

@@ -1,0 +1,28 @@
+/** The parser behind each folder of test/fixtures/ios, shared by the golden and fuzz tests. */
+import { join } from 'node:path';
+import {
+  parseRunningConfigCallHome,
+  parseShowCallHome,
+  parseShowCallHomeAlertGroup,
+  parseShowCallHomeDetail,
+  parseShowCallHomeMailServerStatus,
+  parseShowCallHomeProfile,
+  parseShowCallHomeStatistics,
+  type ParseError,
+} from '../../../src/ios/parsers/index.js';
+import type { Result } from '../../../src/util/result.js';
+
+export const FIXTURES = join(import.meta.dirname, '../../fixtures/ios');
+
+/** Fixtures are read as from a device whose serial is this (CiscoTAC-1 periodic times). */
+export const FIXTURE_SERIAL = '9ABCDEF1234';
+
+export const PARSERS: Readonly<Record<string, (text: string) => Result<unknown, ParseError>>> = {
+  'show-call-home': parseShowCallHome,
+  'show-call-home-detail': parseShowCallHomeDetail,
+  'show-call-home-alert-group': parseShowCallHomeAlertGroup,
+  'show-call-home-mail-server-status': parseShowCallHomeMailServerStatus,
+  'show-call-home-profile': parseShowCallHomeProfile,
+  'show-call-home-statistics': parseShowCallHomeStatistics,
+  'show-running-config': (text) => parseRunningConfigCallHome(text, { serial: FIXTURE_SERIAL }),
+};
