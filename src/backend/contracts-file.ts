@@ -4,6 +4,7 @@
  * A row with an empty contract puts the serial in the installed base without coverage (trial).
  */
 import { readFileSync } from 'node:fs';
+import { parse as parseCsv } from 'csv-parse/sync';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { AbortError } from '../errors.js';
@@ -26,41 +27,15 @@ const RowSchema = z.object({
   expires: DateSchema.nullish(),
 });
 
+/** CSV rows keyed by the lower-cased header; empty cells are left out so schema defaults apply. */
 function csvRows(text: string): Record<string, string>[] {
-  const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '' && !l.startsWith('#'));
-  const split = (l: string): string[] => {
-    const out: string[] = [];
-    let cur = '';
-    let quoted = false;
-    for (let i = 0; i < l.length; i++) {
-      const ch = l[i];
-      if (quoted) {
-        if (ch === '"' && l[i + 1] === '"') {
-          cur += '"';
-          i++;
-        }
-        else if (ch === '"') quoted = false;
-        else cur += ch;
-      } else if (ch === '"') quoted = true;
-      else if (ch === ',') {
-        out.push(cur.trim());
-        cur = '';
-      }
-      else cur += ch;
-    }
-    out.push(cur.trim());
-    return out;
-  };
-  const header = split(lines[0] ?? '').map((h) => h.toLowerCase());
-  return lines.slice(1).map((l) => {
-    const cells = split(l);
-    const row: Record<string, string> = {};
-    header.forEach((h, i) => {
-      const v = cells[i];
-      if (v !== undefined && v !== '') row[h] = v;
-    });
-    return row;
+  const rows: Record<string, string>[] = parseCsv(text, {
+    columns: (header: string[]) => header.map((h) => h.trim().toLowerCase()),
+    comment: '#',
+    skip_empty_lines: true,
+    trim: true,
   });
+  return rows.map((row) => Object.fromEntries(Object.entries(row).filter(([, v]) => v !== '')));
 }
 
 /** Parses a contracts file; an invalid row is an AbortError naming the file and the row. */
@@ -72,10 +47,15 @@ export function readContractsFile(file: string): Contract[] {
     throw new AbortError(`Cannot read the contracts file ${file}: ${e instanceof Error ? e.message : String(e)}`);
   }
   let rows: unknown;
-  if (/\.csv$/i.test(file)) rows = csvRows(text);
-  else {
-    const doc: unknown = parseYaml(text);
-    rows = z.object({ contracts: z.array(z.unknown()) }).safeParse(doc).data?.contracts ?? doc;
+  try {
+    if (/\.csv$/i.test(file)) rows = csvRows(text);
+    else {
+      const doc: unknown = parseYaml(text);
+      rows = z.object({ contracts: z.array(z.unknown()) }).safeParse(doc).data?.contracts ?? doc;
+    }
+  } catch (e) {
+    // Malformed CSV or YAML: the libraries name the line.
+    throw new AbortError(`The contracts file ${file} cannot be read: ${e instanceof Error ? e.message : String(e)}`, 'Fix the file; CSV needs a header row (serial,contract,type,company,expires).');
   }
   const parsed = z.array(RowSchema).safeParse(rows);
   if (!parsed.success) {

@@ -62,9 +62,12 @@ describe('scripted twins', () => {
     const yamlFile = join(dir, 'contracts.yaml');
     writeFileSync(yamlFile, 'contracts:\n  - { serial: CMD0001, contract: C-77, company: ExampleCorp, expires: 2099-12-31 }\n');
     const csvFile = join(dir, 'contracts.csv');
-    writeFileSync(csvFile, 'serial,contract,type,company,expires\nCMD0002,,direct,ExampleCorp,\n');
+    // A quoted company with a comma and a comment line: real spreadsheets export both.
+    writeFileSync(csvFile, 'serial,contract,type,company,expires\n# exported 2026-11-23\nCMD0002,,direct,ExampleCorp,\nCMD0003,C-9,direct,"Example, Inc.",2099-12-31\n');
     expect(await capture((d) => runContracts({ ...conn(), json: false, action: 'import', file: yamlFile }, d))).toBe('Imported 1 contract rows; 0 registrations changed state.\n');
-    expect(JSON.parse(await capture((d) => runContracts({ ...conn(), json: true, action: 'import', file: csvFile }, d)))).toEqual({ imported: 1, changed: 0 });
+    expect(JSON.parse(await capture((d) => runContracts({ ...conn(), json: true, action: 'import', file: csvFile }, d)))).toEqual({ imported: 2, changed: 0 });
+    const listed = JSON.parse(await capture((d) => runContracts({ ...conn(), json: true, action: 'list' }, d))) as { contracts: { serial: string; company: string }[] };
+    expect(listed.contracts.find((c) => c.serial === 'CMD0003')?.company).toBe('Example, Inc.');
     const notes = JSON.parse(await capture((d) => runNotifications({ ...conn(), json: true, limit: 50 }, d))) as { notifications: { serial: string; body: string }[] };
     const token = (serial: string) => /Security token: (\S+)/.exec(notes.notifications.find((n) => n.serial === serial)?.body ?? '')?.[1] ?? '';
     expect(await capture((d) => runRegistration({ ...conn(), json: false, action: 'confirm', serial: 'CMD0001', secret: token('CMD0001') }, d))).toBe('CMD0001 is registered (contract C-77).\n');
