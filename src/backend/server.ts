@@ -45,8 +45,18 @@ export type Backend = {
   close(): Promise<void>;
 };
 
-async function selfSignedPair(host: string): Promise<{ cert: string; key: string }> {
-  const pems = await generate([{ name: 'commonName', value: host }], { keySize: 2048, algorithm: 'sha256' });
+/**
+ * A self-signed certificate for the demo and tests. The listen address and localhost are subject
+ * alternative names, so a client that trusts this certificate (`ca`) verifies the host too.
+ */
+export async function selfSignedPair(host: string): Promise<{ cert: string; key: string }> {
+  // Type 2 is a DNS name, type 7 an IP address (RFC 5280).
+  const altNames: ({ type: 2; value: string } | { type: 7; ip: string })[] = [{ type: 2, value: 'localhost' }, /^[\d.]+$|:/.test(host) ? { type: 7, ip: host } : { type: 2, value: host }];
+  const pems = await generate([{ name: 'commonName', value: host }], {
+    keySize: 2048,
+    algorithm: 'sha256',
+    extensions: [{ name: 'subjectAltName', altNames }],
+  });
   return { cert: pems.cert, key: pems.private };
 }
 

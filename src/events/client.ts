@@ -37,6 +37,8 @@ export type EventStreamClientOptions = {
   readonly maxBackoffMs?: number;
   /** Time allowed for the TCP and WebSocket handshake (default 10 s). */
   readonly connectTimeoutMs?: number;
+  /** PEM certificate(s) to trust for a wss:// back end with a private or self-signed certificate. */
+  readonly ca?: string;
 };
 
 /** A running client. */
@@ -138,6 +140,7 @@ export function connectEventStream(options: EventStreamClientOptions): EventStre
       headers: { authorization: `Bearer ${options.token}` },
       handshakeTimeout: connectTimeoutMs,
       perMessageDeflate: false,
+      ...(options.ca !== undefined ? { ca: options.ca } : {}),
     });
     socket = ws;
     let unauthorized = false;
