@@ -13,6 +13,7 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import ssh2 from 'ssh2';
+import { generateSshKeyPair } from '../util/ssh-keys.js';
 import { z } from 'zod';
 import { defaultCallHomeConfig, type CallHomeConfig } from '../domain/callhome.js';
 import { AbortError } from '../errors.js';
@@ -68,11 +69,8 @@ export function deviceDir(stateDir: string, name: string): string {
  * key (a leading zero byte dropped) that it then cannot parse, so such keys are drawn again.
  */
 export function generateHostKey(): HostKey {
-  for (;;) {
-    const pair = utils.generateKeyPairSync('ed25519');
-    if (utils.parseKey(pair.private) instanceof Error) continue;
-    return { privateKey: pair.private, publicKey: publicKeyOf(pair.private) };
-  }
+  const pair = generateSshKeyPair('ed25519');
+  return { privateKey: pair.privateKey, publicKey: publicKeyOf(pair.privateKey) };
 }
 
 /** `ssh-ed25519 AAAA...` of an OpenSSH private key. */

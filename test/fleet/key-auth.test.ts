@@ -2,7 +2,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import ssh2 from 'ssh2';
+import { generateSshKeyPair } from '../../src/util/ssh-keys.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runFleetExec } from '../../commands/exec.js';
 import { startLab, type Lab } from '../../src/lab/fleet.js';
@@ -14,9 +14,9 @@ const keyFile = join(dir, 'id_ed25519');
 let lab: Lab;
 
 beforeAll(async () => {
-  const pair = ssh2.utils.generateKeyPairSync('ed25519');
-  writeFileSync(keyFile, pair.private, { mode: 0o600 });
-  lab = await startLab({ devices: 1, stateDir: join(dir, 'state'), password: 'not-used-here', authorizedKeys: [pair.public] });
+  const pair = generateSshKeyPair('ed25519');
+  writeFileSync(keyFile, pair.privateKey, { mode: 0o600 });
+  lab = await startLab({ devices: 1, stateDir: join(dir, 'state'), password: 'not-used-here', authorizedKeys: [pair.publicKey] });
   await lab.writeKnownHosts(join(dir, 'known_hosts'));
   writeFileSync(
     join(dir, 'inventory.yaml'),

@@ -5,13 +5,13 @@ import { join } from 'node:path';
 import ssh2 from 'ssh2';
 import { afterAll, describe, expect, it } from 'vitest';
 import { KnownHosts, knownHostsName } from '../../src/fleet/known-hosts.js';
+import { generateSshKeyPair } from '../../src/util/ssh-keys.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'callhome-known-hosts-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function publicKey(type: 'ed25519' | 'ecdsa' | 'rsa'): Buffer {
-  const pair = type === 'rsa' ? ssh2.utils.generateKeyPairSync('rsa', { bits: 1024 }) : type === 'ecdsa' ? ssh2.utils.generateKeyPairSync('ecdsa', { bits: 256 }) : ssh2.utils.generateKeyPairSync('ed25519');
-  const parsed = ssh2.utils.parseKey(pair.public);
+  const parsed = ssh2.utils.parseKey(generateSshKeyPair(type).publicKey);
   if (parsed instanceof Error) throw parsed;
   return parsed.getPublicSSH();
 }

@@ -5,6 +5,7 @@
  */
 import type { AddressInfo } from 'node:net';
 import ssh2 from 'ssh2';
+import { generateSshKeyPair } from '../../../src/util/ssh-keys.js';
 
 const { Server, utils } = ssh2;
 
@@ -31,10 +32,10 @@ export type FakeIos = {
 
 /** Generates an ed25519 host key in OpenSSH format. */
 export function makeHostKey(): { private: string; public: Buffer } {
-  const pair = utils.generateKeyPairSync('ed25519');
-  const parsed = utils.parseKey(pair.public);
+  const pair = generateSshKeyPair('ed25519');
+  const parsed = utils.parseKey(pair.publicKey);
   if (parsed instanceof Error) throw parsed;
-  return { private: pair.private, public: parsed.getPublicSSH() };
+  return { private: pair.privateKey, public: parsed.getPublicSSH() };
 }
 
 
