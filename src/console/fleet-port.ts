@@ -2,17 +2,14 @@
  * The console's fleet port over SSH: the same inventory, credentials, host-key checks and runner as
  * the fleet subcommands, reporting each device's result as it finishes.
  */
-import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { fleetCredentialContext } from '../fleet/credentials.js';
 import { pushPlanner } from '../fleet/push-planner.js';
 import { CISCO_TAC_PROFILE } from '../domain/callhome.js';
 import type { DesiredConfig } from '../fleet/desired.js';
 import { loadInventory, type InventoryHost } from '../fleet/inventory.js';
-import { KnownHosts } from '../fleet/known-hosts.js';
 import { pushTask, type PushData } from '../fleet/push.js';
 import { runFleet, type DeviceTask, type FleetRunOptions } from '../fleet/runner.js';
 import { showTask } from '../fleet/show-task.js';
-import { loadSshConfig } from '../fleet/ssh-config.js';
 import { parseShowCallHomeMailServerStatus } from '../ios/parsers/show-call-home-mail-server-status.js';
 import { parseShowCallHomeDetail } from '../ios/parsers/show-call-home.js';
 import { parseShowCallHomeStatistics } from '../ios/parsers/show-call-home-statistics.js';
@@ -42,14 +39,15 @@ export function openFleetPort(options: FleetPortOptions): { port: FleetPort; hos
   const inventory = loadInventory(options.inventoryFile);
   const env = options.env ?? process.env;
   const runOptions: FleetRunOptions = {
-    context: {
+    context: fleetCredentialContext({
       inventory,
-      knownHosts: new KnownHosts(options.knownHostsFile ?? options.settings.knownHosts ?? join(homedir(), '.ssh', 'known_hosts'), options.acceptNewHostKeys ?? false),
-      sshConfig: loadSshConfig(env['CALLHOME_SSH_CONFIG']),
+      knownHostsFile: options.knownHostsFile,
+      settings: options.settings,
+      acceptNewHostKeys: options.acceptNewHostKeys ?? false,
       env,
       // The console owns the terminal: never prompt for a password in the middle of it.
       askPassword: () => Promise.reject(new Error('no password in the inventory or environment')),
-    },
+    }),
     concurrency: options.settings.concurrency,
     commandTimeoutMs: options.settings.timeout * 1000,
     connectTimeoutMs: options.settings.connectTimeout * 1000,

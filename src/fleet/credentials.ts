@@ -3,12 +3,14 @@
  * from the environment, the inventory or a prompt), host-key check and jump host. Secrets stay in memory.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { AbortError } from '../errors.js';
 import type { SshCredentials, SshTarget } from '../ios/driver/connect.js';
 import type { Inventory, InventoryHost } from './inventory.js';
-import type { KnownHosts } from './known-hosts.js';
+import { KnownHosts } from './known-hosts.js';
 import { promptSecret } from './prompt-secret.js';
-import type { SshConfigLookup } from './ssh-config.js';
+import { loadSshConfig, type SshConfigLookup } from './ssh-config.js';
 
 /** What resolving a host needs besides the host. */
 export type CredentialContext = {
@@ -106,5 +108,29 @@ export async function resolveDevice(host: InventoryHost, ctx: CredentialContext,
       ...(jump ? { jump } : {}),
     },
     enableSecret,
+  };
+}
+
+/**
+ * The credential context every fleet entry point builds (commands, verify, console, demo):
+ * known_hosts from the flag, then settings, then ~/.ssh/known_hosts; ~/.ssh/config from
+ * `CALLHOME_SSH_CONFIG` or the default.
+ */
+export function fleetCredentialContext(options: {
+  readonly inventory: Inventory;
+  readonly knownHostsFile: string | undefined;
+  readonly settings: { readonly knownHosts?: string | undefined };
+  readonly acceptNewHostKeys: boolean;
+  readonly env: NodeJS.ProcessEnv;
+  readonly sshConfigPath?: string | undefined;
+  readonly askPassword?: (question: string) => Promise<string>;
+}): CredentialContext {
+  const file = options.knownHostsFile ?? options.settings.knownHosts ?? join(homedir(), '.ssh', 'known_hosts');
+  return {
+    inventory: options.inventory,
+    knownHosts: new KnownHosts(file, options.acceptNewHostKeys),
+    sshConfig: loadSshConfig(options.sshConfigPath ?? options.env['CALLHOME_SSH_CONFIG']),
+    env: options.env,
+    ...(options.askPassword ? { askPassword: options.askPassword } : {}),
   };
 }

@@ -2,16 +2,13 @@
  * What every fleet subcommand does around its device task: load settings and the inventory, apply
  * --limit, set up host keys and credentials, run the fleet and print the results.
  */
-import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { fleetCredentialContext } from './credentials.js';
 import { AbortError, type ExitCode } from '../errors.js';
 import { outputMode, printFleetRun, type FleetOutputOptions } from '../output/fleet-output.js';
 import { loadSettings, type Settings } from '../settings.js';
 import { loadInventory } from './inventory.js';
-import { KnownHosts } from './known-hosts.js';
 import { selectHosts } from './limit.js';
 import { runFleet, type DeviceTask, type FleetResult, type FleetSummary } from './runner.js';
-import { loadSshConfig } from './ssh-config.js';
 
 /** The flags of withFleetOptions (src/cli/options.ts). */
 export type FleetFlags = {
@@ -53,15 +50,9 @@ export async function runFleetCommand(flags: FleetFlags, task: DeviceTask, deps:
   }
   const inventory = loadInventory(flags.inventory);
   const hosts = selectHosts(inventory, flags.limit);
-  const knownHostsFile = flags.knownHosts ?? settings.knownHosts ?? join(homedir(), '.ssh', 'known_hosts');
   const stdout = deps.stdout ?? process.stdout;
   const events = runFleet(hosts, task, {
-    context: {
-      inventory,
-      knownHosts: new KnownHosts(knownHostsFile, flags.acceptNewHostKeys ?? false),
-      sshConfig: loadSshConfig(deps.sshConfigPath ?? env['CALLHOME_SSH_CONFIG']),
-      env,
-    },
+    context: fleetCredentialContext({ inventory, knownHostsFile: flags.knownHosts, settings, acceptNewHostKeys: flags.acceptNewHostKeys ?? false, env, sshConfigPath: deps.sshConfigPath }),
     concurrency: flags.concurrency ?? settings.concurrency,
     commandTimeoutMs: (flags.timeout ?? settings.timeout) * 1000,
     connectTimeoutMs: Math.min(flags.timeout ?? settings.connectTimeout, settings.connectTimeout) * 1000,

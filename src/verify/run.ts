@@ -1,15 +1,12 @@
 /** `callhome verify` as a function: loads the desired config, opens the stream watcher, runs the fleet. */
+import { fleetCredentialContext } from '../fleet/credentials.js';
 import { pushPlanner } from '../fleet/push-planner.js';
 import { AbortError } from '../errors.js';
 import { loadDesiredConfig } from '../fleet/desired.js';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
 import type { FleetDeps, FleetFlags, FleetRunReport } from '../fleet/fleet-command.js';
 import { loadInventory } from '../fleet/inventory.js';
-import { KnownHosts } from '../fleet/known-hosts.js';
 import { selectHosts } from '../fleet/limit.js';
 import { runFleet, type FleetEvent, type FleetResult } from '../fleet/runner.js';
-import { loadSshConfig } from '../fleet/ssh-config.js';
 import { outputMode, printFleetRun } from '../output/fleet-output.js';
 import { loadSettings, resolveBackendConnection, type BackendConnection } from '../settings.js';
 import { verifyProfile, verifyTask, type VerifyData } from './task.js';
@@ -67,12 +64,7 @@ export async function runVerify(flags: VerifyFlags, deps: VerifyDeps = {}): Prom
     const hosts = selectHosts(inventory, flags.limit);
     const commandTimeoutS = Math.max(settings.timeout, 30);
     const events = runFleet(hosts, task, {
-      context: {
-        inventory,
-        knownHosts: new KnownHosts(flags.knownHosts ?? settings.knownHosts ?? join(homedir(), '.ssh', 'known_hosts'), flags.acceptNewHostKeys ?? false),
-        sshConfig: loadSshConfig(deps.sshConfigPath ?? env['CALLHOME_SSH_CONFIG']),
-        env,
-      },
+      context: fleetCredentialContext({ inventory, knownHostsFile: flags.knownHosts, settings, acceptNewHostKeys: flags.acceptNewHostKeys ?? false, env, sshConfigPath: deps.sshConfigPath }),
       concurrency: flags.concurrency ?? settings.concurrency,
       commandTimeoutMs: commandTimeoutS * 1000,
       connectTimeoutMs: settings.connectTimeout * 1000,
