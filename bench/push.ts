@@ -24,9 +24,11 @@ import { isMain, machineNotes, numberArg, percentile } from './support.js';
 
 const repoRoot = join(import.meta.dirname, '..');
 
-type LabProcess = { readonly inventory: string; readonly knownHosts: string; readonly stop: () => Promise<void> };
+/** A lab running in its own process: the inventory and known_hosts it wrote, and how to stop it. */
+export type LabProcess = { readonly inventory: string; readonly knownHosts: string; readonly stop: () => Promise<void> };
 
-async function startLabProcess(devices: number, dir: string): Promise<LabProcess> {
+/** Starts `callhome lab --devices N --port 0 --json` in a child process writing into `dir`; resolves once it is ready. */
+export async function startLabProcess(devices: number, dir: string): Promise<LabProcess> {
   const inventory = join(dir, 'inventory.yaml');
   const knownHosts = join(dir, 'known_hosts');
   const child = spawn(
