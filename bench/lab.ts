@@ -4,7 +4,7 @@
  * Starts N lab devices (cold: empty state dir, host keys generated; warm: same state dir, keys
  * reused) and reports start time and RSS, then logs in to a sample of devices and runs a command
  * to show they answer. Baseline in a separate process of the same run: N bare ssh2 Servers (one
- * generated ed25519 key each, listening on 127.0.0.1:0, no shell). Prints lab / baseline ratios.
+ * generated ed25519 key each, listening on 127.0.0.1:0, no shell). Reports lab / baseline ratios.
  * Goal: 1,000 devices in well under 1 GiB RSS.
  */
 import { spawn } from 'node:child_process';
@@ -16,14 +16,10 @@ import pLimit from 'p-limit';
 import ssh2 from 'ssh2';
 import { startLab } from '../src/lab/fleet.js';
 import { generateHostKey } from '../src/lab/persistence.js';
+import { writeBenchSection, type BenchFigure } from './report.js';
+import { isMain, machineNotes, numberArg } from './support.js';
 
 type Figures = { readonly startMs: number; readonly rssMiB: number; readonly afterUseRssMiB?: number; readonly usedMs?: number };
-
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  const v = i >= 0 ? Number(process.argv[i + 1]) : fallback;
-  return Number.isFinite(v) && v > 0 ? v : fallback;
-}
 
 const rssMiB = (): number => Math.round((process.memoryUsage().rss / 2 ** 20) * 10) / 10;
 
@@ -91,7 +87,7 @@ function child(mode: string, devices: number, stateDir: string): Promise<Figures
 }
 
 async function main(): Promise<void> {
-  const devices = arg('devices', 1000);
+  const devices = numberArg('devices', 1000);
   const childIdx = process.argv.indexOf('--child');
   if (childIdx >= 0) {
     const mode = process.argv[childIdx + 1];
@@ -100,21 +96,36 @@ async function main(): Promise<void> {
     process.stdout.write(`${JSON.stringify(figures)}\n`);
     return;
   }
+  const notes = machineNotes();
   const stateDir = mkdtempSync(join(tmpdir(), 'callhome-bench-lab-'));
   try {
+    console.log(`bench:lab — ${devices} devices: cold start, warm start, then ${devices} bare ssh2 Servers, each in its own process`);
     const cold = await child('lab', devices, stateDir);
     const warm = await child('lab', devices, stateDir);
     const bare = await child('bare', devices, stateDir);
-    const f = (n: number): string => n.toFixed(0);
-    console.log(`bench:lab — ${devices} devices, Node ${process.version}`);
-    console.log(`lab cold start (keys generated): ${f(cold.startMs)} ms, RSS ${cold.rssMiB} MiB`);
-    console.log(`lab warm start (keys reused):    ${f(warm.startMs)} ms, RSS ${warm.rssMiB} MiB`);
-    console.log(`lab after ${Math.ceil(devices / 10)} logins + show call-home statistics: ${f(warm.usedMs ?? 0)} ms, RSS ${warm.afterUseRssMiB} MiB (goal < 1024 MiB)`);
-    console.log(`baseline ${devices} bare ssh2 Servers: ${f(bare.startMs)} ms, RSS ${bare.rssMiB} MiB`);
-    console.log(`ratio lab warm / baseline: start ${(warm.startMs / bare.startMs).toFixed(2)}x, RSS ${(warm.rssMiB / bare.rssMiB).toFixed(2)}x`);
+    writeBenchSection({
+      bench: 'lab',
+      title: `Lab: ${devices} devices in one process`,
+      command: `npm run bench:lab -- --devices ${devices}`,
+      figures: labFigures(devices, cold, warm, bare),
+      notes: [...notes, 'each start runs in a fresh Node process so RSS figures do not mix; the warm start reuses the cold start\'s host keys'],
+    });
   } finally {
     rmSync(stateDir, { recursive: true, force: true });
   }
 }
 
-await main();
+function labFigures(devices: number, cold: Figures, warm: Figures, bare: Figures): BenchFigure[] {
+  const bareStart = { label: `${devices} bare ssh2 Servers`, value: Math.round(bare.startMs) };
+  const bareRss = { label: `${devices} bare ssh2 Servers`, value: bare.rssMiB };
+  const afterUse = warm.afterUseRssMiB ?? warm.rssMiB;
+  return [
+    { id: 'lab.coldStartMs', label: 'cold start (host keys generated)', value: Math.round(cold.startMs), unit: 'ms', baseline: bareStart, ratio: cold.startMs / bare.startMs },
+    { id: 'lab.warmStartMs', label: 'warm start (host keys reused)', value: Math.round(warm.startMs), unit: 'ms', baseline: bareStart, ratio: warm.startMs / bare.startMs },
+    { id: 'lab.warmRssMiB', label: 'RSS after warm start', value: warm.rssMiB, unit: 'MiB', baseline: bareRss, ratio: warm.rssMiB / bare.rssMiB },
+    { id: 'lab.usedMs', label: `${Math.ceil(devices / 10)} logins + show call-home statistics`, value: Math.round(warm.usedMs ?? 0), unit: 'ms' },
+    { id: 'lab.afterUseRssMiB', label: `RSS after ${Math.ceil(devices / 10)} logins`, value: afterUse, unit: 'MiB', goal: { text: `${devices} devices < 1,024 MiB`, met: afterUse < 1024 } },
+  ];
+}
+
+if (isMain(import.meta.url)) await main();
