@@ -1,11 +1,13 @@
 /**
  * Push for one device: read the call-home section, plan, apply in configuration mode (stopping on
- * the first `%` error), read back and verify, optionally save. Any failure after the first change
- * restores the previous call-home configuration, on a new session if the old one dropped, and the
- * result reports both the failure and the restore.
+ * the first `%` error), read back and verify, optionally save. Any failure after configuration
+ * mode was entered restores the previous call-home configuration (on a new session if the old one
+ * dropped or timed out) and then reads the device back, so the result states what the device
+ * really holds: its original configuration, or exactly which settings were left changed, or that
+ * it could not be read at all.
  */
 import type { CallHomeConfig } from '../domain/callhome.js';
-import { CliError, DeviceError } from '../ios/driver/errors.js';
+import { DeviceError } from '../ios/driver/errors.js';
 import type { IosSession } from '../ios/driver/session.js';
 import { describeParseError, type ParseError } from '../ios/parsers/text.js';
 import type { Result } from '../util/result.js';
@@ -34,6 +36,16 @@ export type PushPlanner<Desired> = {
 
 export type PushOptions = { readonly dryRun: boolean; readonly save: boolean; readonly prune: boolean };
 
+/**
+ * What the device holds when its push ended, as last read from it:
+ * - `desired`: the desired configuration, verified;
+ * - `original`: the call-home configuration it had before the push (never changed, or restored);
+ * - `partial`: some settings differ from before the push (listed in `leftover`) — partly configured;
+ * - `unknown`: configuration commands were sent but the device could not be read back afterwards,
+ *   so it may be partly configured.
+ */
+export type PushEndState = 'desired' | 'original' | 'partial' | 'unknown';
+
 /** `data` of a push result. */
 export type PushData = {
   readonly dryRun: boolean;
@@ -43,6 +55,12 @@ export type PushData = {
   /** Present when a failure triggered a restore. */
   readonly restore?: { readonly ok: boolean; readonly commands: readonly string[]; readonly error: string | null };
   readonly mismatches?: readonly unknown[];
+  /** What the device holds now (see PushEndState); dry runs and devices not changed say `original`. */
+  readonly endState: PushEndState;
+  /** True when the device may hold part of the push: endState `partial` or `unknown`. */
+  readonly partial: boolean;
+  /** endState `partial`: each setting that still differs from before the push (`expected` = before, `actual` = now). */
+  readonly leftover?: readonly unknown[];
 };
 
 async function readCallHome<D>(session: IosSession, planner: PushPlanner<D>, serial: string): Promise<CallHomeConfig> {
@@ -60,27 +78,63 @@ function describeMismatch(mismatch: unknown): string {
   return typeof mismatch === 'string' ? mismatch : JSON.stringify(mismatch);
 }
 
-function describeMismatches(mismatches: readonly unknown[]): string {
+function describeMismatches(mismatches: readonly unknown[], what: string): string {
   const shown = mismatches.slice(0, 3).map(describeMismatch);
-  return `${mismatches.length} setting(s) differ after the push: ${shown.join('; ')}${mismatches.length > 3 ? '; …' : ''}`;
+  return `${mismatches.length} setting(s) ${what}: ${shown.join('; ')}${mismatches.length > 3 ? '; …' : ''}`;
 }
 
-async function restore<D>(
-  session: IosSession,
-  context: DeviceTaskContext,
-  planner: PushPlanner<D>,
-  previous: CallHomeConfig,
-  serial: string,
-): Promise<NonNullable<PushData['restore']>> {
+const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+/** The open session of one device, replaced by a new one once it dropped or timed out. */
+class LiveSession {
+  constructor(
+    private current: IosSession,
+    private readonly context: DeviceTaskContext,
+  ) {}
+
+  async get(): Promise<IosSession> {
+    if (!this.current.isOpen) this.current = await this.context.reopen();
+    return this.current;
+  }
+}
+
+type AfterFailure = Pick<PushData, 'restore' | 'endState' | 'partial' | 'leftover'>;
+
+/** Restores `previous` after a failed apply, then reads the device back to say what it holds. */
+async function restoreAndReadBack<D>(live: LiveSession, planner: PushPlanner<D>, previous: CallHomeConfig, serial: string): Promise<AfterFailure> {
   let commands: readonly string[] = [];
+  let restore: NonNullable<PushData['restore']>;
   try {
-    const live = session.isOpen ? session : await context.reopen();
-    const plan = planner.planRestore(await readCallHome(live, planner, serial), previous);
+    const session = await live.get();
+    const plan = planner.planRestore(await readCallHome(session, planner, serial), previous);
     commands = plan.commands;
-    if (plan.changed) await live.configure(plan.commands);
-    return { ok: true, commands, error: null };
+    if (plan.changed) await session.configure(plan.commands);
+    restore = { ok: true, commands, error: null };
   } catch (error) {
-    return { ok: false, commands, error: error instanceof Error ? error.message : String(error) };
+    restore = { ok: false, commands, error: messageOf(error) };
+  }
+  // A restore that reported success is confirmed, and one that failed may still have landed.
+  try {
+    const leftover = planner.planRestore(await readCallHome(await live.get(), planner, serial), previous).changes;
+    if (leftover.length === 0) return { restore, endState: 'original', partial: false };
+    return { restore, endState: 'partial', partial: true, leftover };
+  } catch {
+    return { restore, endState: 'unknown', partial: true };
+  }
+}
+
+function describeAfterFailure(after: AfterFailure): string {
+  const restore = after.restore;
+  const restored = restore?.ok ? 'restored' : `the restore failed (${restore?.error ?? 'unknown'})`;
+  switch (after.endState) {
+    case 'original':
+      return restore?.ok ? 'the previous call-home configuration is restored' : `${restored}, yet the device holds its previous call-home configuration`;
+    case 'partial':
+      return `${restored}; the device is LEFT PARTLY CONFIGURED: ${describeMismatches(after.leftover ?? [], 'differ from before the push')}`;
+    case 'unknown':
+      return `${restored}, and the device could not be read back: it MAY BE LEFT PARTLY CONFIGURED`;
+    case 'desired':
+      return 'the device holds the desired configuration';
   }
 }
 
@@ -88,12 +142,21 @@ async function restore<D>(
 export function pushTask<D>(desired: D, planner: PushPlanner<D>, options: PushOptions): DeviceTask {
   return async (session, host, context) => {
     const serial = typeof host.vars['serial'] === 'string' ? host.vars['serial'] : '';
-    const previous = await readCallHome(session, planner, serial);
-    const plan = planner.planPush(previous, desired, { prune: options.prune });
-    const base: PushData = { dryRun: options.dryRun, changes: plan.changes, saved: false, ...(plan.diff ? { diff: plan.diff.map((d) => `${d.op} ${d.text}`) } : {}) };
-    if (options.dryRun || !plan.changed) {
-      return { changed: plan.changed, commands: plan.commands, data: base };
+    let previous: CallHomeConfig;
+    try {
+      previous = await readCallHome(session, planner, serial);
+    } catch (error) {
+      if (!(error instanceof DeviceError)) throw error;
+      // Nothing was sent in configuration mode.
+      return { data: { dryRun: options.dryRun, changes: [], saved: false, endState: 'original', partial: false } satisfies PushData, error };
     }
+    const plan = planner.planPush(previous, desired, { prune: options.prune });
+    const base = { dryRun: options.dryRun, changes: plan.changes, saved: false, ...(plan.diff ? { diff: plan.diff.map((d) => `${d.op} ${d.text}`) } : {}) };
+    if (options.dryRun || !plan.changed) {
+      const endState: PushEndState = plan.changed ? 'original' : 'desired';
+      return { changed: plan.changed, commands: plan.commands, data: { ...base, endState, partial: false } satisfies PushData };
+    }
+    const live = new LiveSession(session, context);
     const applied: string[] = [];
     let failure: DeviceError;
     let mismatches: readonly unknown[] | undefined;
@@ -102,26 +165,30 @@ export function pushTask<D>(desired: D, planner: PushPlanner<D>, options: PushOp
       const after = await readCallHome(session, planner, serial);
       mismatches = planner.verifyConfig(after, desired);
       if (mismatches.length === 0) {
-        let saved = false;
-        if (options.save) {
+        const data: PushData = { ...base, endState: 'desired', partial: false };
+        if (!options.save) return { changed: true, commands: plan.commands, data };
+        try {
           await session.send('write memory');
-          saved = true;
+        } catch (error) {
+          if (!(error instanceof DeviceError)) throw error;
+          // The running configuration is verified; rolling it back because NVRAM was not written would undo a good push.
+          const message = `${error.message}; the desired configuration is applied and verified but saving it failed, so the startup configuration may not hold it`;
+          return { changed: true, commands: plan.commands, data, error: new DeviceError(error.kind, message) };
         }
-        return { changed: true, commands: plan.commands, data: { ...base, saved } };
+        return { changed: true, commands: plan.commands, data: { ...data, saved: true } };
       }
-      failure = new DeviceError('verify', `${session.hostname}: ${describeMismatches(mismatches)}`);
+      failure = new DeviceError('verify', `${session.hostname}: ${describeMismatches(mismatches, 'differ after the push')}`);
     } catch (error) {
       if (!(error instanceof DeviceError)) throw error;
       failure = error;
     }
-    const restored = await restore(session, context, planner, previous, serial);
-    const step = failure instanceof CliError ? ` (after ${applied.length} of ${plan.commands.length} commands)` : '';
-    const outcome = restored.ok ? 'the previous call-home configuration is restored' : `the restore FAILED too: ${restored.error ?? 'unknown'}`;
+    const after = await restoreAndReadBack(live, planner, previous, serial);
+    const step = applied.length < plan.commands.length ? ` (after ${applied.length} of ${plan.commands.length} commands were acknowledged)` : '';
     return {
-      changed: applied.length > 0 && !restored.ok,
+      changed: after.endState !== 'original',
       commands: applied,
-      data: { ...base, restore: restored, ...(mismatches && mismatches.length > 0 ? { mismatches } : {}) },
-      error: new DeviceError(failure.kind, `${failure.message}${step}; ${outcome}`),
+      data: { ...base, ...after, ...(mismatches && mismatches.length > 0 ? { mismatches } : {}) } satisfies PushData,
+      error: new DeviceError(failure.kind, `${failure.message}${step}; ${describeAfterFailure(after)}`),
     };
   };
 }

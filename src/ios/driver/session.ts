@@ -179,8 +179,8 @@ export class IosSession {
   }
 
   /** Closes the session and whatever it rides on. */
-  close(): void {
-    this.onClosed('the session was closed');
+  close(reason = 'the session was closed'): void {
+    this.onClosed(reason);
     this.connection.close();
   }
 
@@ -242,6 +242,8 @@ export class IosSession {
       const timer = setTimeout(() => {
         this.waiter = null;
         this.transcript.note(`timeout waiting for ${what}`);
+        // The late reply would pass for the reply to the next command: this session is out of step for good.
+        this.close(`the session was closed after no ${what} came within ${timeoutMs} ms`);
         reject(new DeviceError('timeout', `${this.target.name}: no ${what} within ${timeoutMs} ms`));
       }, timeoutMs);
       this.waiter = { patterns, resolve, reject, timer };
