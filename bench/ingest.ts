@@ -1,7 +1,7 @@
 /**
  * `npm run bench:ingest` (issue 4, Benchmark): the real back end (startBackend on a temp SQLite file) under
  * load from a second process posting ~10 KB Call Home XML over keep-alive connections.
- * Prints: the maximum messages/s with HTTP latency p50/p99; HTTP and device-to-WebSocket-client latency
+ * Reports: the maximum messages/s with HTTP latency p50/p99; HTTP and device-to-WebSocket-client latency
  * p50/p99 at a steady 1,000 messages/s; and the same run's baseline — parse + group-committed insert
  * through the back end's own functions without a server — with the ratio (goals: ≥ 70 %, event p99 < 50 ms).
  * Loopback only; bounded in count and time. Options: BENCH_MAX=N, BENCH_RATE=N, BENCH_SECONDS=N, BENCH_CONCURRENCY=N.
@@ -9,7 +9,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseCallHomeXml } from '../src/backend/ingest/parse-xml.js';
@@ -19,6 +19,8 @@ import { createBackendService } from '../src/backend/service.js';
 import { openSqliteStore } from '../src/backend/store/sqlite-store.js';
 import type { LoadCommand, PhaseReport } from './ingest-load.js';
 import { benchMessageId, benchTemplates, MESSAGE_ID_PLACEHOLDER } from './ingest-message.js';
+import { writeBenchSection, type BenchFigure } from './report.js';
+import { isMain, loadAverageText, machineNotes } from './support.js';
 
 const MAX_COUNT = Number(process.env['BENCH_MAX'] ?? 4000);
 const RATE = Number(process.env['BENCH_RATE'] ?? 1000);
@@ -81,19 +83,50 @@ function phase(child: ChildProcess, command: LoadCommand): Promise<PhaseReport> 
 
 const f = (n: number, digits = 1): string => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');
 
+/** The reproduce command, with the environment overrides this run used. */
+function command(): string {
+  const overrides = ['BENCH_MAX', 'BENCH_RATE', 'BENCH_SECONDS', 'BENCH_CONCURRENCY'].flatMap((name) => {
+    const value = process.env[name];
+    return value === undefined ? [] : [`${name}=${value}`];
+  });
+  return [...overrides, 'npm run bench:ingest'].join(' ');
+}
+
+/** Figures of one steady phase: achieved rate, HTTP latency and device → WebSocket client latency. */
+function steadyFigures(key: string, target: number, report: PhaseReport, eventGoal: boolean): BenchFigure[] {
+  const events = report.events;
+  const p99 = events?.p99Ms ?? NaN;
+  return [
+    { id: `ingest.${key}.rate`, label: `steady ${target} msg/s for ${SECONDS} s: achieved`, value: report.rate, unit: 'msg/s', baseline: { label: 'target', value: target }, ratio: report.rate / target },
+    { id: `ingest.${key}.httpP50Ms`, label: `steady ${target} msg/s: HTTP p50`, value: report.p50Ms, unit: 'ms' },
+    { id: `ingest.${key}.httpP99Ms`, label: `steady ${target} msg/s: HTTP p99`, value: report.p99Ms, unit: 'ms' },
+    { id: `ingest.${key}.eventsReceived`, label: `steady ${target} msg/s: events on the WebSocket of ${report.ok} stored`, value: events?.received ?? 0, unit: 'events', goal: { text: `all ${report.ok}`, met: (events?.received ?? 0) === report.ok } },
+    { id: `ingest.${key}.eventP50Ms`, label: `steady ${target} msg/s: device → WebSocket client p50`, value: events?.p50Ms ?? NaN, unit: 'ms' },
+    {
+      id: `ingest.${key}.eventP99Ms`,
+      label: `steady ${target} msg/s: device → WebSocket client p99`,
+      value: p99,
+      unit: 'ms',
+      ...(eventGoal ? { goal: { text: `< 50 ms at ${target} msg/s`, met: p99 < 50 } } : {}),
+    },
+    { id: `ingest.${key}.eventMaxMs`, label: `steady ${target} msg/s: device → WebSocket client max`, value: events?.maxMs ?? NaN, unit: 'ms' },
+  ];
+}
+
 async function main(): Promise<void> {
   const watchdog = setTimeout(() => {
     process.stderr.write(`bench:ingest gave up after ${OVERALL_TIMEOUT_MS / 1000} s\n`);
     process.exit(1);
   }, OVERALL_TIMEOUT_MS);
   watchdog.unref();
+  const notes = machineNotes();
   const dir = mkdtempSync(join(tmpdir(), 'callhome-bench-ingest-'));
   const token = randomBytes(16).toString('hex');
   let child: ChildProcess | undefined;
   try {
-    process.stdout.write(`bench:ingest on ${cpus().length} CPU(s), Node ${process.version}; ~10 KB XML messages over ${50} devices\n`);
-    process.stdout.write(`load average at start: ${loadavg().map((l) => l.toFixed(1)).join(' ')} (other work on this machine slows every figure)\n`);
-    process.stdout.write(`calibration: parseCallHomeXml of one 10 KB message: ${f(parseCost(), 0)} µs (the issue measured ~330 µs on an idle machine)\n`);
+    process.stdout.write(`bench:ingest — ~10 KB XML messages over 50 devices; ${notes.join('; ')}\n`);
+    const parseUs = parseCost();
+    process.stdout.write(`calibration: parseCallHomeXml of one 10 KB message: ${f(parseUs, 0)} µs (the issue measured ~330 µs on an idle machine)\n`);
     const base = await baseline(dir, BASELINE_COUNT);
     process.stdout.write(`baseline (no server): parse + batched insert of ${BASELINE_COUNT} messages: ${f(base.rate, 0)} msg/s\n`);
 
@@ -102,6 +135,7 @@ async function main(): Promise<void> {
       child = await startLoadGenerator();
       await phase(child, { type: 'max', url: backend.url, count: 500, concurrency: CONCURRENCY });
       const max = await phase(child, { type: 'max', url: backend.url, count: MAX_COUNT, concurrency: CONCURRENCY });
+      process.stdout.write(`max rate measured: ${f(max.rate, 0)} msg/s; steady ${RATE} msg/s for ${SECONDS} s…\n`);
       const steady = await phase(child, { type: 'steady', url: backend.url, token, rate: RATE, seconds: SECONDS });
       // When this machine cannot sustain RATE, also measure at half the measured maximum, where queues stay empty
       // and the latency is the stream's own, not the back end's backlog.
@@ -110,20 +144,29 @@ async function main(): Promise<void> {
       child.send({ type: 'exit' } satisfies LoadCommand);
 
       const ratio = max.rate / base.rate;
-      const lines = [
-        `max rate (${CONCURRENCY} keep-alive connections, ${max.sent} posts): ${f(max.rate, 0)} msg/s, HTTP p50 ${f(max.p50Ms)} ms, p99 ${f(max.p99Ms)} ms${max.failed ? `, ${max.failed} failed (${max.firstError ?? ''})` : ''}`,
-        `steady ${RATE} msg/s for ${SECONDS} s: achieved ${f(steady.rate, 0)} msg/s, HTTP p50 ${f(steady.p50Ms)} ms, p99 ${f(steady.p99Ms)} ms${steady.failed ? `, ${steady.failed} failed (${steady.firstError ?? ''})` : ''}`,
-        `  device -> WebSocket client: ${steady.events?.received ?? 0}/${steady.ok} events, p50 ${f(steady.events?.p50Ms ?? NaN)} ms, p99 ${f(steady.events?.p99Ms ?? NaN)} ms, max ${f(steady.events?.maxMs ?? NaN)} ms`,
-        ...(light && sustainable !== null
-          ? [
-              `steady ${sustainable} msg/s (half the measured max; ${RATE} is beyond this machine now): achieved ${f(light.rate, 0)} msg/s, HTTP p50 ${f(light.p50Ms)} ms, p99 ${f(light.p99Ms)} ms`,
-              `  device -> WebSocket client: ${light.events?.received ?? 0}/${light.ok} events, p50 ${f(light.events?.p50Ms ?? NaN)} ms, p99 ${f(light.events?.p99Ms ?? NaN)} ms, max ${f(light.events?.maxMs ?? NaN)} ms`,
-            ]
-          : []),
-        `ratio server/baseline: ${f(ratio * 100)} % (goal >= 70 %) ${ratio >= 0.7 ? 'MET' : 'MISSED'}`,
-        `event p99 at ${RATE} msg/s: ${f(steady.events?.p99Ms ?? NaN)} ms (goal < 50 ms) ${(steady.events?.p99Ms ?? Infinity) < 50 ? 'MET' : 'MISSED'}`,
+      const baselineRef = { label: `parse + batched insert of ${BASELINE_COUNT} messages, no server`, value: base.rate };
+      const figures: BenchFigure[] = [
+        { id: 'ingest.parseUs', label: 'parseCallHomeXml of one 10 KB message (calibration)', value: parseUs, unit: 'µs' },
+        { id: 'ingest.maxRate', label: `max rate, ${CONCURRENCY} keep-alive connections, ${max.sent} posts`, value: max.rate, unit: 'msg/s', baseline: baselineRef, ratio, goal: { text: 'server ≥ 70 % of baseline', met: ratio >= 0.7 } },
+        { id: 'ingest.max.httpP50Ms', label: 'max rate: HTTP p50', value: max.p50Ms, unit: 'ms' },
+        { id: 'ingest.max.httpP99Ms', label: 'max rate: HTTP p99', value: max.p99Ms, unit: 'ms' },
+        ...steadyFigures('steady', RATE, steady, true),
+        ...(light && sustainable !== null ? steadyFigures('light', sustainable, light, false) : []),
       ];
-      process.stdout.write(`${lines.join('\n')}\nload average at end: ${loadavg().map((l) => l.toFixed(1)).join(' ')}\n`);
+      const failures = [max, steady, ...(light ? [light] : [])].filter((p) => p.failed > 0).map((p) => `${p.phase}: ${p.failed} posts failed (${p.firstError ?? ''})`);
+      writeBenchSection({
+        bench: 'ingest',
+        title: 'Ingest: 10 KB Call Home XML over HTTP into SQLite, events on the WebSocket stream',
+        command: command(),
+        figures,
+        notes: [
+          ...notes,
+          'the load generator runs in a second process; latency = event receipt − request send',
+          ...(sustainable === null ? [] : [`${RATE} msg/s is beyond this machine now (max ${f(max.rate, 0)} msg/s), so the stream was also measured at ${sustainable} msg/s (half the max)`]),
+          ...failures,
+          `load average at end: ${loadAverageText()}`,
+        ],
+      });
     } finally {
       await backend.close();
     }
@@ -133,7 +176,9 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`bench:ingest failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
-  process.exitCode = 1;
-});
+if (isMain(import.meta.url)) {
+  main().catch((error: unknown) => {
+    process.stderr.write(`bench:ingest failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  });
+}
