@@ -10,6 +10,7 @@ import { generate } from 'selfsigned';
 import { DDCE_SERVICE_PATH } from '../domain/callhome.js';
 import { createApiHandler } from './api/router.js';
 import { tokenChecker } from './api/auth.js';
+import { createAuthThrottle, type AuthThrottleOptions } from './auth-throttle.js';
 import type { EventLog } from './event-log.js';
 import { handleIngest } from './ingest/http-ingest.js';
 import { createSmtpIngest, type SmtpIngest } from './ingest/smtp-ingest.js';
@@ -34,6 +35,8 @@ export type BackendOptions = {
   logger?: Logger;
   /** Period of trial reminders / expiry checks (default one hour). */
   maintenanceIntervalMs?: number;
+  /** Lock-out of addresses that keep sending wrong tokens to the API or the stream (defaults in auth-throttle.ts). */
+  authThrottle?: AuthThrottleOptions;
 };
 
 export type Backend = {
@@ -78,7 +81,8 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
   const rules = loadRules(options.rulesFile ?? defaultRulesFile());
   const store = openSqliteStore(options.dbPath);
   const service = createBackendService({ store, rules, portalUrl: '', relay: options.relay, logger });
-  const api = createApiHandler(service, tokenChecker(options.token));
+  const throttle = createAuthThrottle(options.authThrottle);
+  const api = createApiHandler(service, tokenChecker(options.token, throttle));
   const tls = options.https === 'self-signed' ? await selfSignedPair(host) : options.https;
   const scheme = tls ? 'https' : 'http';
 
@@ -107,7 +111,7 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
   const http = tls ? createHttpsServer({ cert: tls.cert, key: tls.key }, handler) : createHttpServer(handler);
   http.requestTimeout = 60_000;
   http.on('connection', (socket: Socket) => socket.setNoDelay(true));
-  const stream = attachEventStream(http, service.log, { token: options.token });
+  const stream = attachEventStream(http, service.log, { token: options.token, throttle });
   let smtp: SmtpIngest | null = null;
   let httpPort: number;
   let smtpPort: number | null = null;

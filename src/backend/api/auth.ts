@@ -1,15 +1,22 @@
-/** Bearer-token check for the REST API, in constant time. */
+/** Bearer-token check for the REST API, in constant time, slowed down after repeated wrong tokens. */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { authorize, clientAddress, type AuthOutcome, type AuthThrottle } from '../auth-throttle.js';
 
 const digest = (s: string): Buffer => createHash('sha256').update(s, 'utf8').digest();
 
-/** Makes a checker for one token; comparing digests keeps the time independent of the input. */
-export function tokenChecker(token: string): (req: IncomingMessage) => boolean {
+/** The token in `Authorization: Bearer T`; the API takes no token in the query string (it would land in logs). */
+export function bearerToken(req: IncomingMessage): string | undefined {
+  const m = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '');
+  return m?.[1]?.trim();
+}
+
+/**
+ * Makes a checker for one token; comparing digests keeps the time independent of the input.
+ * With a throttle, an address that keeps sending wrong tokens gets `throttled` for a while.
+ */
+export function tokenChecker(token: string, throttle?: AuthThrottle): (req: IncomingMessage) => AuthOutcome {
   const expected = digest(token);
-  return (req) => {
-    const header = req.headers.authorization ?? '';
-    const m = /^Bearer\s+(.+)$/i.exec(header);
-    return m?.[1] !== undefined && timingSafeEqual(digest(m[1].trim()), expected);
-  };
+  const matches = (presented: string): boolean => timingSafeEqual(digest(presented), expected);
+  return (req) => authorize(throttle, clientAddress(req.socket), bearerToken(req), matches);
 }

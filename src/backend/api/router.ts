@@ -2,13 +2,16 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { isSeverityKeyword, severityLevel } from '../../domain/severity.js';
+import { assertNever } from '../../util/assert-never.js';
+import type { AuthOutcome } from '../auth-throttle.js';
 import type { BackendService } from '../service.js';
 import { decodeCursor } from '../store/sqlite-store.js';
 import { toCsv } from './csv.js';
 import { buildReport, REPORT_KINDS, type ReportKind } from './reports.js';
 
-type Reply = { status: number; body: unknown; csv?: string };
-type Route = { method: string; pattern: RegExp; auth: boolean; handle: (p: string[], url: URL, body: unknown) => Reply };
+type Reply = { status: number; body: unknown; csv?: string; retryAfter?: number };
+/** One REST route: method, path pattern under /api/v1 (groups are path parameters), whether it needs the token. */
+export type ApiRoute = { method: string; pattern: RegExp; auth: boolean; handle: (p: string[], url: URL, body: unknown) => Reply };
 
 const json = (status: number, body: unknown): Reply => ({ status, body });
 const notFound = (what: string): Reply => json(404, { error: 'not-found', reason: `${what} does not exist.` });
@@ -35,10 +38,10 @@ const ConfirmBody = z.object({ token: z.string().min(1) });
 /** Device notification preferences (S57): extra recipients for the device's notifications. */
 const PreferencesBody = z.object({ notifyEmails: z.array(z.email()).max(50) });
 
-/** Builds the API request handler over the service; `check` validates the bearer token. */
-export function createApiHandler(service: BackendService, check: (req: IncomingMessage) => boolean) {
+/** The route table; exported so tests can hold every route to the token rule, including new ones. */
+export function apiRoutes(service: BackendService): readonly ApiRoute[] {
   const { store } = service;
-  const routes: Route[] = [
+  return [
     { method: 'GET', pattern: /^\/health$/, auth: false, handle: () => json(200, { ok: true }) },
     { method: 'GET', pattern: /^\/devices$/, auth: true, handle: () => json(200, { devices: store.listDevices() }) },
     {
@@ -137,15 +140,20 @@ export function createApiHandler(service: BackendService, check: (req: IncomingM
       },
     },
   ];
+}
 
+/** Builds the API request handler over the service; `check` validates the bearer token (and throttles wrong ones). */
+export function createApiHandler(service: BackendService, check: (req: IncomingMessage) => AuthOutcome) {
+  const routes = apiRoutes(service);
   return async (req: IncomingMessage, res: ServerResponse, path: string, url: URL): Promise<void> => {
     const matching = routes.filter((r) => r.pattern.test(path));
     const route = matching.find((r) => r.method === req.method);
     let reply: Reply;
+    const auth: AuthOutcome = route?.auth ? check(req) : { kind: 'ok' };
     if (!route) {
       reply = matching.length ? json(405, { error: 'method', reason: `${req.method ?? ''} is not allowed on ${path}.` }) : notFound(`The API path ${path}`);
-    } else if (route.auth && !check(req)) {
-      reply = json(401, { error: 'unauthorized', reason: 'Send Authorization: Bearer <token> (the token `callhome serve` was started with).' });
+    } else if (auth.kind !== 'ok') {
+      reply = refusal(auth);
     } else {
       let body: unknown = null;
       if (req.method === 'POST' || req.method === 'PUT') {
@@ -172,9 +180,25 @@ export function createApiHandler(service: BackendService, check: (req: IncomingM
       return;
     }
     const text = JSON.stringify(reply.body);
-    res.writeHead(reply.status, { 'content-type': 'application/json', ...(reply.status === 401 ? { 'www-authenticate': 'Bearer' } : {}) });
+    res.writeHead(reply.status, { 'content-type': 'application/json', ...(reply.status === 401 ? { 'www-authenticate': 'Bearer' } : {}), ...(reply.retryAfter !== undefined ? { 'retry-after': String(reply.retryAfter) } : {}) });
     res.end(text);
   };
+}
+
+/** The answer to a request whose token is not accepted. */
+function refusal(auth: Exclude<AuthOutcome, { kind: 'ok' }>): Reply {
+  switch (auth.kind) {
+    case 'missing':
+    case 'wrong':
+      return json(401, { error: 'unauthorized', reason: 'Send Authorization: Bearer <token> (the token `callhome serve` was started with).' });
+    case 'throttled':
+      return {
+        ...json(429, { error: 'too-many-attempts', reason: `Too many wrong tokens from this address; retry in ${auth.retryAfterSeconds} s with the right token.` }),
+        retryAfter: auth.retryAfterSeconds,
+      };
+    default:
+      return assertNever(auth, 'auth outcome');
+  }
 }
 
 const ContractsBody = z.object({

@@ -7,7 +7,8 @@ import type { Server as HttpsServer } from 'node:https';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { BackendEvent } from '../../events/protocol.js';
-import { presentedToken, tokenMatches } from './auth.js';
+import type { AuthThrottle } from '../auth-throttle.js';
+import { authorizeUpgrade } from './auth.js';
 import type { EventSource } from './event-source.js';
 import { CLOSE_GOING_AWAY, StreamSession, type SessionStats } from './session.js';
 
@@ -27,6 +28,8 @@ export type EventStreamOptions = {
   readonly closeGraceMs?: number;
   /** URL path of the endpoint (default `/events`). */
   readonly path?: string;
+  /** Slows down addresses that keep presenting wrong tokens (shared with the REST API). */
+  readonly throttle?: AuthThrottle;
 };
 
 /** A running event stream attached to an HTTP(S) server. */
@@ -83,9 +86,9 @@ export function attachEventStream(server: HttpServer | HttpsServer, log: EventSo
       return;
     }
     if (closed) return refuse(socket, 503, 'The event stream is shutting down; reconnect later.');
-    if (!tokenMatches(presentedToken(request, url), options.token)) {
-      return refuse(socket, 401, 'Missing or wrong token: send `Authorization: Bearer TOKEN` or `?token=TOKEN`.');
-    }
+    const auth = authorizeUpgrade(request, url, options.token, options.throttle);
+    if (auth.kind === 'throttled') return refuse(socket, 429, `Too many wrong tokens from this address; retry in ${auth.retryAfterSeconds} s with the right token.`, auth.retryAfterSeconds);
+    if (auth.kind !== 'ok') return refuse(socket, 401, 'Missing or wrong token: send `Authorization: Bearer TOKEN` or `?token=TOKEN`.');
     const since = parseSince(url.searchParams.get('since'));
     if (since === 'invalid') return refuse(socket, 400, 'since must be a non-negative integer event seq.');
     wss.handleUpgrade(request, socket, head, (ws) => {
@@ -129,11 +132,11 @@ function parseSince(raw: string | null): number | undefined | 'invalid' {
   return Number(raw);
 }
 
-const REASONS: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 404: 'Not Found', 503: 'Service Unavailable' };
+const REASONS: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 404: 'Not Found', 429: 'Too Many Requests', 503: 'Service Unavailable' };
 
-function refuse(socket: Duplex, status: 400 | 401 | 404 | 503, message: string): void {
+function refuse(socket: Duplex, status: 400 | 401 | 404 | 429 | 503, message: string, retryAfterSeconds?: number): void {
   const body = JSON.stringify({ error: message });
-  const auth = status === 401 ? 'WWW-Authenticate: Bearer\r\n' : '';
+  const auth = (status === 401 ? 'WWW-Authenticate: Bearer\r\n' : '') + (retryAfterSeconds !== undefined ? `Retry-After: ${retryAfterSeconds}\r\n` : '');
   socket.end(
     `HTTP/1.1 ${status} ${REASONS[status] ?? ''}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n${auth}Connection: close\r\n\r\n${body}`,
   );
