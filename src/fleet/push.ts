@@ -98,6 +98,9 @@ class LiveSession {
   }
 }
 
+/** Sessions tried for the read-back after a failure. */
+const READ_BACK_ATTEMPTS = 2;
+
 type AfterFailure = Pick<PushData, 'restore' | 'endState' | 'partial' | 'leftover'>;
 
 /** Restores `previous` after a failed apply, then reads the device back to say what it holds. */
@@ -114,12 +117,15 @@ async function restoreAndReadBack<D>(live: LiveSession, planner: PushPlanner<D>,
     restore = { ok: false, commands, error: messageOf(error) };
   }
   // A restore that reported success is confirmed, and one that failed may still have landed.
-  try {
-    const leftover = planner.planRestore(await readCallHome(await live.get(), planner, serial), previous).changes;
-    if (leftover.length === 0) return { restore, endState: 'original', partial: false };
-    return { restore, endState: 'partial', partial: true, leftover };
-  } catch {
-    return { restore, endState: 'unknown', partial: true };
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const leftover = planner.planRestore(await readCallHome(await live.get(), planner, serial), previous).changes;
+      if (leftover.length === 0) return { restore, endState: 'original', partial: false };
+      return { restore, endState: 'partial', partial: true, leftover };
+    } catch {
+      // A session that dropped during the read gets one fresh session more.
+      if (attempt >= READ_BACK_ATTEMPTS) return { restore, endState: 'unknown', partial: true };
+    }
   }
 }
 

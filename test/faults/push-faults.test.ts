@@ -1,0 +1,279 @@
+/**
+ * Issue 6, Faults: a fleet push where 10 % of the devices carry injected faults (refused login,
+ * a session dropped in the middle of the configuration lines, slow devices on both sides of the
+ * timeout, unreachable). Afterwards every device's REAL end state is read from the lab device
+ * objects (not over SSH) and must equal what its result reports; a device left partly configured
+ * must be reported as such.
+ *
+ * CI size: 100 devices; `FAULT_SCALE=full` (npm run test:faults): 1,000 devices.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runFleetPush } from '../../commands/push.js';
+import type { CallHomeConfig } from '../../src/domain/callhome.js';
+import { loadDesiredConfig, type DesiredConfig } from '../../src/fleet/desired.js';
+import { planPush, planRestore, verifyConfig } from '../../src/fleet/plan.js';
+import type { PushData } from '../../src/fleet/push.js';
+import type { FleetError, FleetResult } from '../../src/fleet/runner.js';
+import { startLab, type DeviceFaults, type Lab } from '../../src/lab/fleet.js';
+import { SettingsSchema } from '../../src/settings.js';
+import { Capture } from '../fleet/helpers.js';
+import { faultScale, scaled } from '../support/scale.js';
+
+const DESIRED_FILE = join(import.meta.dirname, '../fixtures/desired/cli-md-example.yaml');
+const TIMEOUT_S = 2;
+const TIMEOUT_MS = TIMEOUT_S * 1000;
+/** Counted commands of a push session before its first configuration line: enable, terminal length, terminal width, show running-config, configure terminal. */
+const COMMANDS_BEFORE_CONFIG = 5;
+/** Responses the lab delays before the first configuration line's: the five commands above plus the enable secret. */
+const RESPONSES_BEFORE_CONFIG = 6;
+
+/** The injected faults; the four kinds of the issue, with variants on both sides of what a push must survive. */
+const FAULT_KINDS = ['refuse-login', 'drop', 'drop-once', 'drop-flap', 'slow-fail', 'slow-ok', 'stall-once', 'stall-stuck', 'unreachable'] as const;
+type FaultKind = (typeof FAULT_KINDS)[number];
+
+/**
+ * The lab reads `dropAfterCommands` once per answered command and `slowMs` once per response, so
+ * getters with a counter make a fault strike at one exact configuration line (`line`, 1-based).
+ */
+function faultsFor(kind: FaultKind, line: number): DeviceFaults {
+  const dropAt = COMMANDS_BEFORE_CONFIG + line;
+  const stallAt = RESPONSES_BEFORE_CONFIG + line;
+  let reads = 0;
+  switch (kind) {
+    case 'refuse-login':
+      return { refuseLogin: true };
+    case 'unreachable':
+      return { unreachable: true };
+    case 'slow-fail':
+      return { slowMs: 3 * TIMEOUT_MS };
+    case 'slow-ok':
+      return { slowMs: TIMEOUT_MS / 20 };
+    case 'drop':
+      // Every session drops there, the restore session too.
+      return { dropAfterCommands: dropAt };
+    case 'drop-once':
+      return {
+        get dropAfterCommands() {
+          reads += 1;
+          return reads <= dropAt ? dropAt : undefined;
+        },
+      };
+    case 'drop-flap':
+      // The link gets worse: later sessions drop after their first configuration line, so the restore cannot finish.
+      return {
+        get dropAfterCommands() {
+          reads += 1;
+          return reads <= dropAt ? dropAt : COMMANDS_BEFORE_CONFIG + 1;
+        },
+      };
+    case 'stall-once':
+      return {
+        get slowMs() {
+          reads += 1;
+          return reads === stallAt ? 2 * TIMEOUT_MS : 0;
+        },
+      };
+    case 'stall-stuck':
+      // Hangs from that line on: nothing can restore or even read it afterwards.
+      return {
+        get slowMs() {
+          reads += 1;
+          return reads >= stallAt ? 3 * TIMEOUT_MS : 0;
+        },
+      };
+  }
+}
+
+type Outcome = { readonly kind: FleetError['kind']; readonly message: RegExp };
+
+/** The error each fault must produce; null: the push must succeed. */
+const EXPECTED_ERROR: Readonly<Record<FaultKind, Outcome | null>> = {
+  'refuse-login': { kind: 'auth', message: /authentication/ },
+  unreachable: { kind: 'unreachable', message: /cannot connect/ },
+  'slow-fail': { kind: 'timeout', message: /within 2000 ms/ },
+  'slow-ok': null,
+  drop: { kind: 'unreachable', message: /closed/ },
+  'drop-once': { kind: 'unreachable', message: /closed/ },
+  'drop-flap': { kind: 'unreachable', message: /closed/ },
+  'stall-once': { kind: 'timeout', message: /within 2000 ms/ },
+  'stall-stuck': { kind: 'timeout', message: /within 2000 ms/ },
+};
+
+/** The end state each fault must leave; undefined: the push never reached the device's configuration. */
+const EXPECTED_END_STATE: Readonly<Record<FaultKind, PushData['endState'] | undefined>> = {
+  'refuse-login': undefined,
+  unreachable: undefined,
+  'slow-fail': undefined,
+  'slow-ok': 'desired',
+  // Restore plans are shorter than what they undo, so even a session that drops at the same count restores.
+  drop: 'original',
+  'drop-once': 'original',
+  'drop-flap': 'partial',
+  'stall-once': 'original',
+  'stall-stuck': 'unknown',
+};
+
+type Scenario = {
+  readonly lab: Lab;
+  readonly dir: string;
+  readonly inventory: string;
+  readonly knownHosts: string;
+  /** Fault of each faulty device, by name. */
+  readonly faults: ReadonlyMap<string, FaultKind>;
+  /** Running call-home configuration of each device before the push. */
+  readonly original: ReadonlyMap<string, CallHomeConfig>;
+};
+
+/** Starts a lab of `devices` where every tenth device is faulty, the kinds taken in turn. */
+async function startScenario(devices: number, planLength: number): Promise<Scenario> {
+  const dir = mkdtempSync(join(tmpdir(), 'callhome-push-faults-'));
+  const faults = new Map<string, FaultKind>();
+  const injected: Record<string, DeviceFaults> = {};
+  for (let i = 10, n = 0; i <= devices; i += 10, n++) {
+    const kind = FAULT_KINDS[n % FAULT_KINDS.length] ?? 'drop';
+    // A line from the 6th to the one before the last, so that several lines are on each side.
+    const line = 6 + ((n * 7) % (planLength - 6));
+    faults.set(`r${i}`, kind);
+    injected[`r${i}`] = faultsFor(kind, line);
+  }
+  const lab = await startLab({ devices, stateDir: join(dir, 'state'), faults: injected });
+  const inventory = join(dir, 'inventory.yaml');
+  const knownHosts = join(dir, 'known_hosts');
+  await lab.writeInventory(inventory);
+  await lab.writeKnownHosts(knownHosts);
+  const original = new Map(lab.devices.map((d) => [d.name, d.device.running().callHome]));
+  return { lab, dir, inventory, knownHosts, faults, original };
+}
+
+async function stopScenario(s: Scenario | undefined): Promise<void> {
+  if (!s) return;
+  await s.lab.close();
+  rmSync(s.dir, { recursive: true, force: true });
+}
+
+const plain = (value: unknown): unknown => JSON.parse(JSON.stringify(value)) as unknown;
+
+/**
+ * Checks one device's reported outcome against its real end state; returns the end state the report
+ * claims (`unreached` when the push never got to read the device).
+ */
+function checkDevice(s: Scenario, desired: DesiredConfig, result: FleetResult): string {
+  const handle = s.lab.device(result.host);
+  const running = handle.device.running().callHome;
+  const startup = handle.device.startup();
+  const original = s.original.get(result.host);
+  if (!original) throw new Error(`no original configuration of ${result.host}`);
+  const data = result.data as Partial<PushData>;
+  const where = `${result.host} (${s.faults.get(result.host) ?? 'healthy'}): ${result.error?.message ?? 'ok'}`;
+  const leftover = planRestore(running, original).changes;
+
+  if (result.ok) {
+    expect(data.endState, where).toBe('desired');
+    expect(verifyConfig(running, desired), where).toEqual([]);
+    expect(data.saved, where).toBe(true);
+    expect(startup && verifyConfig(startup.callHome, desired), where).toEqual([]);
+    return 'desired';
+  }
+  const claimed = data.endState ?? 'unreached';
+  switch (claimed) {
+    case 'unreached':
+    case 'original':
+      // Never touched, or rolled back: exactly the configuration it had.
+      expect(leftover, where).toEqual([]);
+      expect(result.changed, where).toBe(false);
+      expect(data.partial ?? false, where).toBe(false);
+      break;
+    case 'partial':
+      // Reported as partly configured, with exactly the settings that differ.
+      expect(leftover.length, where).toBeGreaterThan(0);
+      expect(data.leftover, where).toEqual(plain(leftover));
+      expect(data.partial, where).toBe(true);
+      expect(result.changed, where).toBe(true);
+      expect(result.error?.message, where).toContain('LEFT PARTLY CONFIGURED');
+      break;
+    case 'unknown':
+      // Could not be read back: the report must say it may be partly configured.
+      expect(data.partial, where).toBe(true);
+      expect(result.error?.message, where).toContain('MAY BE LEFT PARTLY CONFIGURED');
+      break;
+    case 'desired':
+      // Applied and verified, only saving failed.
+      expect(verifyConfig(running, desired), where).toEqual([]);
+      break;
+  }
+  if (claimed !== 'desired') expect(startup, `${where}: a failed push must not save`).toBeNull();
+  return claimed;
+}
+
+/** Checks every result and the fault each faulty device carries; returns the count of each end state. */
+function checkRun(s: Scenario, desired: DesiredConfig, results: readonly FleetResult[], devices: number): Record<string, number> {
+  expect(results.map((r) => r.host)).toEqual(Array.from({ length: devices }, (_, i) => `r${i + 1}`));
+  const counts: Record<string, number> = {};
+  for (const result of results) {
+    const claimed = checkDevice(s, desired, result);
+    counts[claimed] = (counts[claimed] ?? 0) + 1;
+    const fault = s.faults.get(result.host);
+    const where = `${result.host} (${fault ?? 'healthy'}): ${result.error?.message ?? 'ok'}`;
+    const expected = fault ? EXPECTED_ERROR[fault] : null;
+    if (!expected) {
+      expect(result.ok, where).toBe(true);
+      continue;
+    }
+    expect(result.error?.kind, where).toBe(expected.kind);
+    expect(result.error?.message, where).toMatch(expected.message);
+    expect((result.data as Partial<PushData>).endState, where).toBe(fault ? EXPECTED_END_STATE[fault] : 'desired');
+  }
+  return counts;
+}
+
+const DEVICES = scaled(100, 1000);
+const settings = SettingsSchema.parse({ timeout: 30, connectTimeout: 10 });
+let desired: DesiredConfig;
+let planLength = 0;
+
+beforeAll(async () => {
+  desired = await loadDesiredConfig(DESIRED_FILE);
+  // Every lab device starts from the same factory call-home settings, so one plan tells the length.
+  const probeDir = mkdtempSync(join(tmpdir(), 'callhome-push-probe-'));
+  const probe = await startLab({ devices: 1, stateDir: probeDir });
+  planLength = planPush(probe.device('r1').device.running().callHome, desired, { prune: false }).commands.length;
+  await probe.close();
+  rmSync(probeDir, { recursive: true, force: true });
+  expect(planLength).toBeGreaterThan(12);
+});
+
+describe(`push to ${DEVICES} devices with 10 % faulty`, () => {
+  let scenario: Scenario | undefined;
+  afterAll(() => stopScenario(scenario));
+
+  it(
+    'reports each device as it really ends, and every partly configured device as partly configured',
+    { timeout: faultScale() === 'full' ? 600_000 : 90_000 },
+    async () => {
+      scenario = await startScenario(DEVICES, planLength);
+      const stdout = new Capture();
+      const started = performance.now();
+      const report = await runFleetPush(
+        { inventory: scenario.inventory, knownHosts: scenario.knownHosts, json: true, config: DESIRED_FILE, save: true, timeout: TIMEOUT_S, concurrency: 50 },
+        { stdout, stderr: new Capture(), settings, env: {} },
+      );
+      const seconds = (performance.now() - started) / 1000;
+      const doc = JSON.parse(stdout.text) as { results: FleetResult[]; summary: { total: number; ok: number; failed: number; changed: number } };
+      const counts = checkRun(scenario, desired, doc.results, DEVICES);
+      console.info(`push-faults (${faultScale()}): ${DEVICES} devices in ${seconds.toFixed(1)} s; summary ${JSON.stringify(doc.summary)}; end states ${JSON.stringify(counts)}`);
+      const faulty = DEVICES / 10;
+      const failing = [...scenario.faults.values()].filter((k) => EXPECTED_ERROR[k] !== null).length;
+      expect(doc.summary).toMatchObject({ total: DEVICES, ok: DEVICES - failing, failed: failing });
+      expect(report.exitCode).toBe(2);
+      expect(scenario.faults.size).toBe(faulty);
+      // The run exercised every way a failed push can end.
+      expect(counts['original']).toBeGreaterThan(0);
+      expect(counts['partial']).toBeGreaterThan(0);
+      expect(counts['unknown']).toBeGreaterThan(0);
+      expect(counts['unreached']).toBeGreaterThan(0);
+    },
+  );
+});
