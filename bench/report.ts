@@ -33,7 +33,9 @@ export type BenchSection = {
   readonly notes: readonly string[];
 };
 
-function formatNumber(value: number): string {
+/** A figure's number for people: integers grouped, others to 2 decimals (or rounded from 100 up). */
+export function formatNumber(value: number): string {
+  if (!Number.isFinite(value)) return 'n/a';
   if (Number.isInteger(value)) return value.toLocaleString('en-US');
   return Math.abs(value) >= 100 ? Math.round(value).toLocaleString('en-US') : value.toFixed(2);
 }
@@ -42,7 +44,7 @@ function formatNumber(value: number): string {
 export function sectionTable(section: BenchSection): string {
   const rows = section.figures.map((f) => {
     const baseline = f.baseline ? `${formatNumber(f.baseline.value)} ${f.unit} (${f.baseline.label})` : '—';
-    const ratio = f.ratio === undefined ? '—' : `${f.ratio.toFixed(2)}×`;
+    const ratio = f.ratio === undefined || !Number.isFinite(f.ratio) ? '—' : `${f.ratio.toFixed(2)}×`;
     const goal = f.goal ? `${f.goal.text} — ${f.goal.met ? 'met' : '**missed**'}` : '—';
     return `| ${f.label} | ${formatNumber(f.value)} ${f.unit} | ${baseline} | ${ratio} | ${goal} |`;
   });
