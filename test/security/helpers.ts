@@ -53,3 +53,62 @@ export async function waitFor<T>(fn: () => Promise<T>, ok: (v: T) => boolean, ti
     await new Promise((r) => setTimeout(r, 25));
   }
 }
+
+/** A hand-driven SMTP client: the tests need to see EHLO extensions and send what no mailer would. */
+export type RawSmtp = {
+  /** Sends one command line (CRLF added) and resolves with the complete reply. */
+  command(line: string): Promise<{ code: number; text: string }>;
+  /** Resolves with the next complete reply (the greeting, or the answer after DATA's dot). */
+  reply(): Promise<{ code: number; text: string }>;
+  /** Writes raw bytes; resolves when the socket has taken them (back-pressure respected). */
+  write(data: string | Buffer): Promise<void>;
+  close(): void;
+};
+
+/** Connects to an SMTP listener on loopback. */
+export async function rawSmtp(port: number): Promise<RawSmtp> {
+  const { connect } = await import('node:net');
+  const socket = connect(port, '127.0.0.1');
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', () => resolve());
+    socket.once('error', reject);
+  });
+  socket.on('error', () => undefined);
+  let buffer = '';
+  const lines: string[] = [];
+  let wake: (() => void) | null = null;
+  socket.on('data', (d: Buffer) => {
+    buffer += d.toString('latin1');
+    let i: number;
+    while ((i = buffer.indexOf('\r\n')) >= 0) {
+      lines.push(buffer.slice(0, i));
+      buffer = buffer.slice(i + 2);
+    }
+    wake?.();
+  });
+  socket.on('close', () => wake?.());
+  const reply = async (): Promise<{ code: number; text: string }> => {
+    const got: string[] = [];
+    for (;;) {
+      const line = lines.shift();
+      if (line === undefined) {
+        if (socket.destroyed) throw new Error(`SMTP connection closed; got ${JSON.stringify(got)}`);
+        await new Promise<void>((resolve) => (wake = resolve));
+        wake = null;
+        continue;
+      }
+      got.push(line);
+      if (/^\d{3} /.test(line) || /^\d{3}$/.test(line)) return { code: Number(line.slice(0, 3)), text: got.join('\n') };
+    }
+  };
+  const write = (data: string | Buffer): Promise<void> => new Promise((resolve, reject) => socket.write(data, (e) => (e ? reject(e) : resolve())));
+  return {
+    reply,
+    write,
+    async command(line) {
+      await write(`${line}\r\n`);
+      return reply();
+    },
+    close: () => socket.destroy(),
+  };
+}

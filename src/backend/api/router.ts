@@ -9,7 +9,10 @@ import { decodeCursor } from '../store/sqlite-store.js';
 import { toCsv } from './csv.js';
 import { buildReport, REPORT_KINDS, type ReportKind } from './reports.js';
 
-type Reply = { status: number; body: unknown; csv?: string; retryAfter?: number };
+type Reply = { status: number; body: unknown; csv?: string; retryAfter?: number; close?: boolean };
+
+/** API request bodies larger than this are refused with 413 (a contracts import is the largest). */
+const API_BODY_LIMIT = 16 * 1024 * 1024;
 /** One REST route: method, path pattern under /api/v1 (groups are path parameters), whether it needs the token. */
 export type ApiRoute = { method: string; pattern: RegExp; auth: boolean; handle: (p: string[], url: URL, body: unknown) => Reply };
 
@@ -157,8 +160,9 @@ export function createApiHandler(service: BackendService, check: (req: IncomingM
     } else {
       let body: unknown = null;
       if (req.method === 'POST' || req.method === 'PUT') {
-        const text = await readSmall(req);
-        if (text === null) reply = json(413, { error: 'too-large', reason: 'API request bodies are limited to 16 MiB.' });
+        // A declared length over the limit is refused before one byte of the body is read.
+        const text = Number(req.headers['content-length'] ?? 0) > API_BODY_LIMIT ? null : await readSmall(req);
+        if (text === null) reply = { ...json(413, { error: 'too-large', reason: 'API request bodies are limited to 16 MiB.' }), close: true };
         try {
           body = text ? JSON.parse(text) : {};
         } catch {
@@ -180,7 +184,14 @@ export function createApiHandler(service: BackendService, check: (req: IncomingM
       return;
     }
     const text = JSON.stringify(reply.body);
-    res.writeHead(reply.status, { 'content-type': 'application/json', ...(reply.status === 401 ? { 'www-authenticate': 'Bearer' } : {}), ...(reply.retryAfter !== undefined ? { 'retry-after': String(reply.retryAfter) } : {}) });
+    res.writeHead(reply.status, {
+      'content-type': 'application/json',
+      ...(reply.status === 401 ? { 'www-authenticate': 'Bearer' } : {}),
+      ...(reply.retryAfter !== undefined ? { 'retry-after': String(reply.retryAfter) } : {}),
+      ...(reply.close ? { connection: 'close' } : {}),
+    });
+    // The rest of an oversize body is never read: the connection goes once the answer is out.
+    if (reply.close) res.on('finish', () => req.socket.destroy());
     res.end(text);
   };
 }
@@ -219,7 +230,7 @@ function readSmall(req: IncomingMessage): Promise<string | null> {
     let size = 0;
     req.on('data', (c: Buffer) => {
       size += c.length;
-      if (size > 16 * 1024 * 1024) {
+      if (size > API_BODY_LIMIT) {
         req.pause();
         resolve(null);
       } else chunks.push(c);
