@@ -61,7 +61,8 @@ function plan(bench: BenchName, quick: boolean): BenchPlan {
     case 'push':
       return withArgs(['--devices', quick ? '200' : '1000'], 900);
     case 'ingest':
-      return withArgs([], 300, quick ? { BENCH_MAX: '1000', BENCH_SECONDS: '2' } : {});
+      // Quick sizes unless the caller set them.
+      return withArgs([], 300, quick ? Object.fromEntries(Object.entries({ BENCH_MAX: '1000', BENCH_SECONDS: '2' }).filter(([k]) => process.env[k] === undefined)) : {});
     case 'console':
       return withArgs(['--duration', quick ? '5' : '60'], 300);
     case 'ansible': {
@@ -170,13 +171,14 @@ async function main(): Promise<void> {
   process.once('SIGTERM', stop);
   const date = new Date().toISOString();
   const loadAverage = loadavg();
+  const commit = gitCommit();
   const runs: BenchRun[] = [];
   try {
     for (const name of names) runs.push(await runOne(plan(name, quick), dir));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  const report: FullBenchReport = { date, node: process.version, cores: cpus().length, loadAverage, commit: gitCommit(), quick, runs };
+  const report: FullBenchReport = { date, node: process.version, cores: cpus().length, loadAverage, commit, quick, runs };
   mkdirSync(resultsDir, { recursive: true });
   writeFileSync(join(resultsDir, 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
   const markdown = reportMarkdown(report);

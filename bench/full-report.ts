@@ -84,7 +84,9 @@ export function anyFailed(report: FullBenchReport): boolean {
 }
 
 function goalBullet(line: GoalLine): string {
-  return `${line.bench} — ${line.figure.label}: ${formatNumber(line.figure.value)} ${line.figure.unit} (goal ${line.text})`;
+  const { figure } = line;
+  const ratio = figure.ratio !== undefined && Number.isFinite(figure.ratio) ? `, ${figure.ratio.toFixed(2)}×` : '';
+  return `${line.bench} — ${figure.label}: ${formatNumber(figure.value)} ${figure.unit}${ratio} (goal ${line.text})`;
 }
 
 function runBullet(run: BenchRun): string {

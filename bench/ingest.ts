@@ -75,8 +75,14 @@ function startLoadGenerator(): Promise<ChildProcess> {
 }
 
 function phase(child: ChildProcess, command: LoadCommand): Promise<PhaseReport> {
-  return new Promise((resolve) => {
-    child.once('message', (m) => resolve(m as PhaseReport));
+  return new Promise((resolve, reject) => {
+    // A load generator that dies mid-phase must fail the bench, not leave it waiting for the watchdog.
+    const onExit = (code: number | null): void => reject(new Error(`the load generator exited (code ${code ?? '?'}) during the ${command.type} phase`));
+    child.once('exit', onExit);
+    child.once('message', (m) => {
+      child.off('exit', onExit);
+      resolve(m as PhaseReport);
+    });
     child.send(command);
   });
 }

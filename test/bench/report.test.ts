@@ -62,7 +62,7 @@ describe('summary', () => {
     expect(summary).toContain('**Goals missed: 2**');
     expect(summary).toContain('- ✗ console — start → first frame: 1,137 ms (goal < 500 ms)');
     expect(summary).toContain('**Goals met: 1**');
-    expect(summary).toContain('- ✓ push — push + verify wall time: 36,960 ms (goal push ÷ bare ssh2 ≤ 2×)');
+    expect(summary).toContain('- ✓ push — push + verify wall time: 36,960 ms, 1.41× (goal push ÷ bare ssh2 ≤ 2×)');
   });
 
   it('reports each bench outcome, failed and skipped ones included', () => {
