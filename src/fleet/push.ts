@@ -148,14 +148,8 @@ function describeAfterFailure(after: AfterFailure): string {
 export function pushTask<D>(desired: D, planner: PushPlanner<D>, options: PushOptions): DeviceTask {
   return async (session, host, context) => {
     const serial = typeof host.vars['serial'] === 'string' ? host.vars['serial'] : '';
-    let previous: CallHomeConfig;
-    try {
-      previous = await readCallHome(session, planner, serial);
-    } catch (error) {
-      if (!(error instanceof DeviceError)) throw error;
-      // Nothing was sent in configuration mode.
-      return { data: { dryRun: options.dryRun, changes: [], saved: false, endState: 'original', partial: false } satisfies PushData, error };
-    }
+    // A failure here reaches the runner as a result without data: nothing was sent in configuration mode.
+    const previous = await readCallHome(session, planner, serial);
     const plan = planner.planPush(previous, desired, { prune: options.prune });
     const base = { dryRun: options.dryRun, changes: plan.changes, saved: false, ...(plan.diff ? { diff: plan.diff.map((d) => `${d.op} ${d.text}`) } : {}) };
     if (options.dryRun || !plan.changed) {

@@ -7,6 +7,7 @@
  *
  * CI size: 100 devices; `FAULT_SCALE=full` (npm run test:faults): 1,000 devices.
  */
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,8 +23,10 @@ import { SettingsSchema } from '../../src/settings.js';
 import { Capture } from '../fleet/helpers.js';
 import { faultScale, scaled } from '../support/scale.js';
 
-const DESIRED_FILE = join(import.meta.dirname, '../fixtures/desired/cli-md-example.yaml');
-const TIMEOUT_S = 2;
+const REPO = join(import.meta.dirname, '../..');
+const DESIRED_FILE = join(REPO, 'test/fixtures/desired/cli-md-example.yaml');
+/** The push's --timeout; the full run gives the handshakes of 1,000 devices on 2 shared cores more room. */
+const TIMEOUT_S = scaled(2, 5);
 const TIMEOUT_MS = TIMEOUT_S * 1000;
 /** Counted commands of a push session before its first configuration line: enable, terminal length, terminal width, show running-config, configure terminal. */
 const COMMANDS_BEFORE_CONFIG = 5;
@@ -93,27 +96,31 @@ type Outcome = { readonly kind: FleetError['kind']; readonly message: RegExp };
 const EXPECTED_ERROR: Readonly<Record<FaultKind, Outcome | null>> = {
   'refuse-login': { kind: 'auth', message: /authentication/ },
   unreachable: { kind: 'unreachable', message: /cannot connect/ },
-  'slow-fail': { kind: 'timeout', message: /within 2000 ms/ },
+  'slow-fail': { kind: 'timeout', message: new RegExp(`within ${TIMEOUT_MS} ms`) },
   'slow-ok': null,
   drop: { kind: 'unreachable', message: /closed/ },
   'drop-once': { kind: 'unreachable', message: /closed/ },
   'drop-flap': { kind: 'unreachable', message: /closed/ },
-  'stall-once': { kind: 'timeout', message: /within 2000 ms/ },
-  'stall-stuck': { kind: 'timeout', message: /within 2000 ms/ },
+  'stall-once': { kind: 'timeout', message: new RegExp(`within ${TIMEOUT_MS} ms`) },
+  'stall-stuck': { kind: 'timeout', message: new RegExp(`within ${TIMEOUT_MS} ms`) },
 };
 
-/** The end state each fault must leave; undefined: the push never reached the device's configuration. */
-const EXPECTED_END_STATE: Readonly<Record<FaultKind, PushData['endState'] | undefined>> = {
+/**
+ * The end states each fault may leave; undefined: the push never reached the device's configuration.
+ * A restore needs a new session, which a loaded machine may not open within the timeout; the report
+ * must then say `partial` or `unknown` (checkDevice holds it to the device's real state).
+ */
+const EXPECTED_END_STATES: Readonly<Record<FaultKind, readonly PushData['endState'][] | undefined>> = {
   'refuse-login': undefined,
   unreachable: undefined,
   'slow-fail': undefined,
-  'slow-ok': 'desired',
+  'slow-ok': ['desired'],
   // Restore plans are shorter than what they undo, so even a session that drops at the same count restores.
-  drop: 'original',
-  'drop-once': 'original',
-  'drop-flap': 'partial',
-  'stall-once': 'original',
-  'stall-stuck': 'unknown',
+  drop: ['original', 'partial', 'unknown'],
+  'drop-once': ['original', 'partial', 'unknown'],
+  'drop-flap': ['partial', 'unknown'],
+  'stall-once': ['original', 'partial', 'unknown'],
+  'stall-stuck': ['unknown'],
 };
 
 type Scenario = {
@@ -218,13 +225,16 @@ function checkRun(s: Scenario, desired: DesiredConfig, results: readonly FleetRe
     const fault = s.faults.get(result.host);
     const where = `${result.host} (${fault ?? 'healthy'}): ${result.error?.message ?? 'ok'}`;
     const expected = fault ? EXPECTED_ERROR[fault] : null;
-    if (!expected) {
+    if (!fault || !expected) {
       expect(result.ok, where).toBe(true);
       continue;
     }
     expect(result.error?.kind, where).toBe(expected.kind);
     expect(result.error?.message, where).toMatch(expected.message);
-    expect((result.data as Partial<PushData>).endState, where).toBe(fault ? EXPECTED_END_STATE[fault] : 'desired');
+    const endState = (result.data as Partial<PushData>).endState;
+    const allowed = EXPECTED_END_STATES[fault];
+    if (allowed) expect(allowed, where).toContain(endState);
+    else expect(endState, where).toBeUndefined();
   }
   return counts;
 }
@@ -245,35 +255,73 @@ beforeAll(async () => {
   expect(planLength).toBeGreaterThan(12);
 });
 
-describe(`push to ${DEVICES} devices with 10 % faulty`, () => {
-  let scenario: Scenario | undefined;
-  afterAll(() => stopScenario(scenario));
+type PushDoc = { readonly results: FleetResult[]; readonly summary: { total: number; ok: number; failed: number; changed: number } };
+type PushRun = (s: Scenario, flags: readonly string[]) => Promise<{ readonly doc: PushDoc; readonly exitCode: number }>;
 
-  it(
-    'reports each device as it really ends, and every partly configured device as partly configured',
-    { timeout: faultScale() === 'full' ? 600_000 : 90_000 },
-    async () => {
-      scenario = await startScenario(DEVICES, planLength);
-      const stdout = new Capture();
-      const started = performance.now();
-      const report = await runFleetPush(
-        { inventory: scenario.inventory, knownHosts: scenario.knownHosts, json: true, config: DESIRED_FILE, save: true, timeout: TIMEOUT_S, concurrency: 50 },
-        { stdout, stderr: new Capture(), settings, env: {} },
-      );
-      const seconds = (performance.now() - started) / 1000;
-      const doc = JSON.parse(stdout.text) as { results: FleetResult[]; summary: { total: number; ok: number; failed: number; changed: number } };
-      const counts = checkRun(scenario, desired, doc.results, DEVICES);
-      console.info(`push-faults (${faultScale()}): ${DEVICES} devices in ${seconds.toFixed(1)} s; summary ${JSON.stringify(doc.summary)}; end states ${JSON.stringify(counts)}`);
-      const faulty = DEVICES / 10;
-      const failing = [...scenario.faults.values()].filter((k) => EXPECTED_ERROR[k] !== null).length;
-      expect(doc.summary).toMatchObject({ total: DEVICES, ok: DEVICES - failing, failed: failing });
-      expect(report.exitCode).toBe(2);
-      expect(scenario.faults.size).toBe(faulty);
-      // The run exercised every way a failed push can end.
-      expect(counts['original']).toBeGreaterThan(0);
-      expect(counts['partial']).toBeGreaterThan(0);
-      expect(counts['unknown']).toBeGreaterThan(0);
-      expect(counts['unreached']).toBeGreaterThan(0);
-    },
+/** The flags of the push, as `callhome push` takes them. */
+const pushFlags = (s: Scenario): string[] => ['--inventory', s.inventory, '--known-hosts', s.knownHosts, '--config', DESIRED_FILE, '--save', '--timeout', String(TIMEOUT_S), '--concurrency', '50', '--json'];
+
+/** runFleetPush in this process. */
+const inProcess: PushRun = async (s) => {
+  const stdout = new Capture();
+  const report = await runFleetPush(
+    { inventory: s.inventory, knownHosts: s.knownHosts, json: true, config: DESIRED_FILE, save: true, timeout: TIMEOUT_S, concurrency: 50 },
+    { stdout, stderr: new Capture(), settings, env: {} },
   );
+  return { doc: JSON.parse(stdout.text) as PushDoc, exitCode: report.exitCode };
+};
+
+/** The real executable in a child process (its settings in the scenario's directory: timeout 30 s, connect timeout 10 s, as `settings`). */
+const viaBinary: PushRun = (s, flags) =>
+  new Promise((resolve, reject) => {
+    const env = { ...process.env, CALLHOME_CONFIG_DIR: join(s.dir, 'config') };
+    execFile(process.execPath, ['bin/callhome.js', 'push', ...flags], { env, cwd: REPO, maxBuffer: 256 * 1024 * 1024 }, (error, stdout, stderr) => {
+      const exitCode = error ? Number(error.code ?? 1) : 0;
+      try {
+        resolve({ doc: JSON.parse(stdout) as PushDoc, exitCode });
+      } catch {
+        reject(new Error(`callhome push exited ${exitCode} without a JSON document: ${stderr}`));
+      }
+    });
+  });
+
+/** Runs the scenario with `push` and checks every device and the totals. */
+async function pushAndCheck(devices: number, push: PushRun, label: string): Promise<Scenario> {
+  const scenario = await startScenario(devices, planLength);
+  try {
+    const started = performance.now();
+    const { doc, exitCode } = await push(scenario, pushFlags(scenario));
+    const seconds = (performance.now() - started) / 1000;
+    const counts = checkRun(scenario, desired, doc.results, devices);
+    console.info(`push-faults ${label} (${faultScale()}): ${devices} devices in ${seconds.toFixed(1)} s; summary ${JSON.stringify(doc.summary)}; end states ${JSON.stringify(counts)}`);
+    const failing = [...scenario.faults.values()].filter((k) => EXPECTED_ERROR[k] !== null).length;
+    expect(scenario.faults.size).toBe(devices / 10);
+    expect(doc.summary).toMatchObject({ total: devices, ok: devices - failing, failed: failing });
+    expect(exitCode).toBe(2);
+    // The run exercised every way a failed push can end.
+    expect(counts['original']).toBeGreaterThan(0);
+    expect((counts['partial'] ?? 0) + (counts['unknown'] ?? 0)).toBeGreaterThanOrEqual(2);
+    expect(counts['unknown']).toBeGreaterThan(0);
+    expect(counts['unreached']).toBeGreaterThan(0);
+    return scenario;
+  } catch (error) {
+    await stopScenario(scenario);
+    throw error;
+  }
+}
+
+describe(`push to ${DEVICES} devices with 10 % faulty`, () => {
+  const scenarios: Scenario[] = [];
+  afterAll(async () => {
+    for (const s of scenarios) await stopScenario(s);
+  });
+
+  it('reports each device as it really ends, and every partly configured device as partly configured', { timeout: faultScale() === 'full' ? 600_000 : 90_000 }, async () => {
+    scenarios.push(await pushAndCheck(DEVICES, inProcess, 'runFleetPush'));
+  });
+
+  // The CI-size run once more through the real executable (yargs, settings, stdout discipline, exit code).
+  it.skipIf(faultScale() === 'full')('holds through the real `callhome push --json`', { timeout: 90_000 }, async () => {
+    scenarios.push(await pushAndCheck(DEVICES, viaBinary, 'bin'));
+  });
 });

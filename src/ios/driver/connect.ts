@@ -109,8 +109,11 @@ function handshake(target: SshTarget, sock: Duplex, timeoutMs: number): Promise<
       ...(credentials.agent !== undefined ? { agent: credentials.agent } : {}),
       ...(target.legacyAlgorithms ? { algorithms: LEGACY_ALGORITHMS } : {}),
     };
+    let settled = false;
     const onError = (error: Error & { level?: string }) => {
-      client.removeListener('ready', onReady);
+      // ssh2 may emit more than one error (a reset, then its handshake timeout); only the first decides, none may go unhandled.
+      if (settled) return;
+      settled = true;
       client.end();
       if (hostKeyRefusal) reject(hostKeyRefusal);
       else if (error.level === 'client-authentication') {
@@ -129,11 +132,12 @@ function handshake(target: SshTarget, sock: Duplex, timeoutMs: number): Promise<
       }
     };
     const onReady = () => {
-      client.removeListener('error', onError);
+      if (settled) return;
+      settled = true;
       resolve(client);
     };
     client.once('ready', onReady);
-    client.once('error', onError);
+    client.on('error', onError);
     // Many IOS images ask for the password through keyboard-interactive.
     client.on('keyboard-interactive', (_name, _instructions, _lang, prompts, finish) => {
       finish(prompts.map(() => credentials.password ?? ''));
