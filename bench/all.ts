@@ -35,6 +35,10 @@ type BenchPlan = {
   readonly skip?: string;
 };
 
+/** The environment variables bench/ingest.ts reads for its sizes. */
+const INGEST_ENV = ['BENCH_MAX', 'BENCH_RATE', 'BENCH_SECONDS', 'BENCH_CONCURRENCY'] as const;
+const QUICK_INGEST_ENV: Readonly<Record<string, string>> = { BENCH_MAX: '1000', BENCH_SECONDS: '2' };
+
 const BENCHES = ['lab', 'push', 'ingest', 'console', 'ansible'] as const;
 type BenchName = (typeof BENCHES)[number];
 
@@ -52,7 +56,9 @@ function onPath(program: string): boolean {
 function plan(bench: BenchName, quick: boolean): BenchPlan {
   const script = `bench/${bench}.ts`;
   const withArgs = (args: string[], limitSeconds: number, env: Record<string, string> = {}): BenchPlan => {
-    const prefix = Object.entries(env).map(([k, v]) => `${k}=${v} `).join('');
+    // The reproduce command names the sizes the caller set in the environment as well as the ones set here.
+    const callers = Object.fromEntries(INGEST_ENV.flatMap((k) => (process.env[k] === undefined ? [] : [[k, process.env[k]]])));
+    const prefix = Object.entries(bench === 'ingest' ? { ...callers, ...env } : env).map(([k, v]) => `${k}=${v} `).join('');
     return { bench, script, args, env, command: `${prefix}npm run bench:${bench}${args.length > 0 ? ` -- ${args.join(' ')}` : ''}`, limitSeconds };
   };
   switch (bench) {
@@ -62,7 +68,7 @@ function plan(bench: BenchName, quick: boolean): BenchPlan {
       return withArgs(['--devices', quick ? '200' : '1000'], 900);
     case 'ingest':
       // Quick sizes unless the caller set them.
-      return withArgs([], 300, quick ? Object.fromEntries(Object.entries({ BENCH_MAX: '1000', BENCH_SECONDS: '2' }).filter(([k]) => process.env[k] === undefined)) : {});
+      return withArgs([], 300, quick ? Object.fromEntries(Object.entries(QUICK_INGEST_ENV).filter(([k]) => process.env[k] === undefined)) : {});
     case 'console':
       return withArgs(['--duration', quick ? '5' : '60'], 300);
     case 'ansible': {
