@@ -48,6 +48,12 @@ export class IosTerminal {
   private lastWasCr = false;
   /** What to print once paged output ends (the prompt). */
   private after = '';
+  /**
+   * Output not yet sent. Echo and replies are sent per command, not per typed character: a
+   * client that writes a whole line gets its echo in one packet, as from IOS, instead of one SSH
+   * packet per character (which costs every client a decrypt and a prompt match per byte).
+   */
+  private out = '';
 
   constructor(private readonly port: TerminalPort) {}
 
@@ -81,12 +87,30 @@ export class IosTerminal {
           this.line = '';
           this.pending = null;
           this.paging = null;
-          this.port.write(crlf(`\n% Internal error: ${(error as Error).message}\n`) + this.prompt());
+          this.emit(crlf(`\n% Internal error: ${(error as Error).message}\n`) + this.prompt());
         }
       }
     } finally {
       this.busy = false;
+      this.flush();
     }
+  }
+
+  private emit(text: string): void {
+    this.out += text;
+  }
+
+  private flush(): void {
+    if (this.out === '') return;
+    const text = this.out;
+    this.out = '';
+    this.port.write(text);
+  }
+
+  /** Sends what is buffered, then ends the session. */
+  private closePort(): void {
+    this.flush();
+    this.port.close();
   }
 
   private prompt(): string {
@@ -103,18 +127,18 @@ export class IosTerminal {
     switch (ch) {
       case '\r':
       case '\n':
-        this.port.write('\r\n');
+        this.emit('\r\n');
         return this.submit();
       case '\x7f':
       case '\b':
         if (this.line.length > 0) {
           this.line = this.line.slice(0, -1);
-          if (echo) this.port.write('\b \b');
+          if (echo) this.emit('\b \b');
         }
         return;
       case '\x15': // Ctrl-U
       case '\x18': // Ctrl-X
-        if (echo) this.port.write('\b \b'.repeat(this.line.length));
+        if (echo) this.emit('\b \b'.repeat(this.line.length));
         this.line = '';
         return;
       case '\x03': // Ctrl-C
@@ -123,7 +147,7 @@ export class IosTerminal {
         return this.interrupt('^Z', true);
       case '?':
         if (this.pending || !echo) break;
-        this.port.write('?');
+        this.emit('?');
         return this.help();
       case '\t':
         return;
@@ -134,30 +158,31 @@ export class IosTerminal {
     if (code < 0x20 || code === 0x7f) return; // other control keys and escape sequences are ignored
     if (this.line.length >= 4096) return;
     this.line += ch;
-    if (echo) this.port.write(ch);
+    if (echo) this.emit(ch);
   }
 
   private async interrupt(mark: string, leaveConfig: boolean): Promise<void> {
     this.line = '';
     if (this.pending) {
       this.pending = null;
-      this.port.write(crlf(`${mark}\n`) + this.prompt());
+      this.emit(crlf(`${mark}\n`) + this.prompt());
       return;
     }
-    this.port.write(crlf(`${mark}\n`));
+    this.emit(crlf(`${mark}\n`));
     const mode = this.port.session.mode.kind;
     if (leaveConfig && mode !== 'user' && mode !== 'privileged') {
       const result = await this.port.cli.execute(CTRL_Z, this.port.session);
       return this.show(result, false);
     }
-    this.port.write(this.prompt());
+    this.emit(this.prompt());
   }
 
   private async help(): Promise<void> {
     const typed = this.line;
     const text = this.port.cli.help(typed, this.port.session);
+    this.flush();
     await this.delay();
-    this.port.write(crlf(`\n${text}`) + this.prompt() + typed);
+    this.emit(crlf(`\n${text}`) + this.prompt() + typed);
   }
 
   private async submit(): Promise<void> {
@@ -176,27 +201,33 @@ export class IosTerminal {
 
   /** Prints a command's result, paging it, then the next prompt (or closes). */
   private async show(result: CliResult, counted: boolean): Promise<void> {
+    this.flush();
     await this.delay();
     if (counted && !this.port.commandDone()) {
       this.closed = true;
-      this.port.close();
+      this.closePort();
       return;
     }
     switch (result.kind) {
       case 'output':
-        return this.page(result.output, this.prompt());
+        this.page(result.output, this.prompt());
+        break;
       case 'password':
         this.pending = { echo: false, submit: (input) => result.submit(input) };
-        return this.page(result.output, result.prompt);
+        this.page(result.output, result.prompt);
+        break;
       case 'input':
         this.pending = { echo: true, submit: (input) => result.submit(input) };
-        return this.page(result.output, result.prompt);
+        this.page(result.output, result.prompt);
+        break;
       case 'close':
-        this.port.write(crlf(result.output));
+        this.emit(crlf(result.output));
         this.closed = true;
-        this.port.close();
+        this.closePort();
         return;
     }
+    // Sent now, before anything else runs: a drop fault ends the connection on the next turn.
+    this.flush();
   }
 
   /** Writes output a page at a time when terminal length is not 0. */
@@ -206,29 +237,29 @@ export class IosTerminal {
     const length = this.port.session.terminalLength;
     const page = Math.max(1, length - 1);
     if (length === 0 || lines.length <= page) {
-      this.port.write(crlf(output) + after);
+      this.emit(crlf(output) + after);
       return;
     }
     this.after = after;
-    this.port.write(crlf(lines.slice(0, page).join('\n')) + '\r\n' + MORE);
+    this.emit(crlf(lines.slice(0, page).join('\n')) + '\r\n' + MORE);
     this.paging = { lines: lines.slice(page), page };
   }
 
   private pageKey(ch: string): void {
     const paging = this.paging;
     if (!paging) return;
-    this.port.write(ERASE_MORE);
+    this.emit(ERASE_MORE);
     let take: number;
     if (ch === ' ') take = paging.page;
     else if (ch === '\r' || ch === '\n') take = 1;
     else take = 0; // q or any other key ends the output
     const shown = paging.lines.splice(0, take);
-    if (shown.length > 0) this.port.write(crlf(shown.join('\n')) + '\r\n');
+    if (shown.length > 0) this.emit(crlf(shown.join('\n')) + '\r\n');
     if (take === 0 || paging.lines.length === 0) {
       this.paging = null;
-      this.port.write(this.after);
+      this.emit(this.after);
       return;
     }
-    this.port.write(MORE);
+    this.emit(MORE);
   }
 }
