@@ -27,12 +27,20 @@ export const PIPE_TREE: readonly CommandNode[] = FILTERS.map((f) =>
 );
 
 /**
- * False for patterns that can backtrack exponentially, such as `(a+)+` or `(a|aa)*`: one such
- * regex would stall every device of the lab, which runs in one event loop.
+ * Most quantifiers a pattern may have: each one multiplies the backtracking work by up to the line
+ * length, so `.*.*.*.*.*.*Z` (polynomial, not exponential) already stalls the lab for minutes.
+ */
+const MAX_QUANTIFIERS = 2;
+
+/**
+ * False for patterns that can backtrack exponentially, such as `(a+)+` or `(a|aa)*`, or with more
+ * than MAX_QUANTIFIERS quantifiers: one such regex would stall every device of the lab, which
+ * runs in one event loop.
  */
 export function isSafeRegex(source: string): boolean {
   // A stack of open groups; each records whether it holds a repetition or an alternation.
   const groups: boolean[] = [];
+  let quantifiers = 0;
   for (let i = 0; i < source.length; i += 1) {
     const ch = source[i];
     if (ch === '\\') {
@@ -45,6 +53,9 @@ export function isSafeRegex(source: string): boolean {
       continue;
     }
     const next = source.slice(i + 1);
+    // `?` after `(` opens a group modifier and after a quantifier makes it lazy; neither adds one.
+    const quantifier = ch === '*' || ch === '+' || (ch === '?' && i > 0 && !'(*+?}'.includes(source[i - 1] ?? '')) || (ch === '{' && /^\d+(?:,\d*)?\}/.test(next));
+    if (quantifier && (quantifiers += 1) > MAX_QUANTIFIERS) return false;
     const repeatedNext = /^(?:[+*]|\{\d+,\d*\})/.test(next);
     if (ch === '(') groups.push(false);
     else if (ch === ')') {
