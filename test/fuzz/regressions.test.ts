@@ -20,4 +20,14 @@ describe('fuzz regressions', () => {
     for (const ok of ['.*CALL_LOOP.*', '^hostname', 'LINK-3-UPDOWN', '(?:ab)+', 'a{2}b', '^ +profile']) expect(isSafeRegex(ok), ok).toBe(true);
     expect(await h.out('show running-config | include ^hostname')).toBe('hostname R1\n');
   });
+
+  it('lab CLI: `no destination transport-method` without a method is an incomplete command, not a crash', async () => {
+    // Found by lab-cli.test.ts: the handler read the missing method and printed `% Command failed`.
+    const h = new Harness();
+    await h.enable();
+    await h.ok('configure terminal', 'call-home', 'profile noc');
+    expect(await h.out('no destination TRANSPORT-METHOD')).toBe('% Incomplete command.\n\n');
+    expect(await h.out('no destination transport-method email')).toMatch(/^(%.*\n)?$/);
+    expect(await h.out('default destination transport-method')).toBe('');
+  });
 });

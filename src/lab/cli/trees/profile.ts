@@ -14,6 +14,7 @@ import {
 import { SEVERITY_KEYWORDS, isSeverityKeyword, type SeverityKeyword } from '../../../domain/severity.js';
 import { err, ok } from '../../../util/result.js';
 import { email, int, regex, time, url } from '../args.js';
+import { INCOMPLETE } from '../messages.js';
 import { isSafeRegex } from '../pipe.js';
 import { setActive, setReporting, setTransport, unsubscribe } from '../call-home-ops.js';
 import { arg, kw, optionalTail, type CommandNode, type Handler, type OptionalStep } from '../grammar.js';
@@ -50,8 +51,10 @@ const active: CommandNode = kw('active', 'Activate the current profile', {
 });
 
 const transport: CommandNode = (() => {
-  const run: Handler = (ctx) =>
-    changeProfile(ctx, (p) => {
+  const run: Handler = (ctx) => {
+    // `default destination transport-method` resets both; `no` must name the method to turn off.
+    if (ctx.form === 'no' && !ctx.values.has('method')) return INCOMPLETE;
+    return changeProfile(ctx, (p) => {
       if (ctx.form === 'default') {
         const d = defaultsOf(p, ctx.device.identity.serial);
         return { ...p, transportEmail: d.transportEmail, transportHttp: d.transportHttp };
@@ -59,6 +62,7 @@ const transport: CommandNode = (() => {
       const method = ctx.values.str('method') === 'http' ? 'http' : 'email';
       return setTransport(p, method, ctx.form === 'set');
     });
+  };
   return kw('transport-method', 'To specify transport method for this profile', {
     runNo: run,
     children: [
