@@ -105,3 +105,14 @@ describe('Ansible (cisco.ios, network_cli over paramiko) drives the lab', () => 
     expect(verifyConfig(impostor.device.running().callHome, desired)).not.toEqual([]);
   });
 });
+
+describe('configBlock', () => {
+  it('indents the planner’s sub-modes the way running-config shows them and drops the exits', () => {
+    const block = configBlock(['service call-home', 'call-home', 'site-id S', 'alert-group-config snapshot', 'add-command "show clock"', 'exit', 'profile "p"', 'active', 'exit']);
+    expect(block).toBe('service call-home\ncall-home\n site-id S\n alert-group-config snapshot\n  add-command "show clock"\n profile "p"\n  active\n');
+  });
+
+  it('refuses an exit outside any sub-mode', () => {
+    expect(() => configBlock(['exit'])).toThrow(/outside any sub-mode/);
+  });
+});
