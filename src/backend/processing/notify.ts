@@ -1,4 +1,5 @@
 /** Records notifications (spec §5) and queues them for the relay after commit. */
+import { z } from 'zod';
 import type { CallHomeMessage } from '../../domain/message.js';
 import type { NotificationSummary } from '../../events/protocol.js';
 import type { NotificationRecord } from '../store/types.js';
@@ -15,20 +16,40 @@ export type NotificationContent = {
   readonly extra?: readonly string[];
 };
 
-/** Recipients (S57): the message's contact address, then the device's notification list. */
+/** One plain address (no display name, list, comment or line break): what a device may name as its contact. */
+const SingleAddress = z.email();
+
+/** True when `a` is exactly one e-mail address; anything else from a device is not mailed to. */
+export function isSingleAddress(a: string): boolean {
+  return SingleAddress.safeParse(a).success;
+}
+
+/** A header-safe line: control characters (CR, LF, tab…) and Unicode line separators become spaces. */
+export function oneLine(s: string): string {
+  return s.replace(/[\u0000-\u001f\u007f\u0085\u2028\u2029]+/g, ' ').trim();
+}
+
+/**
+ * Recipients (S57): the message's contact address, then the device's notification list. The contact
+ * comes from an unauthenticated device message, so only a value that is exactly one address is used
+ * (a list or a line break in it must not add recipients or headers).
+ */
 export function recipientsFor(ctx: TxContext, serial: string, m?: CallHomeMessage): string[] {
   const device = ctx.store.getDevice(serial);
-  const all = [m?.contactEmail ?? '', device?.contactEmail ?? '', ...(device?.notifyEmails ?? [])].filter((a) => a.includes('@'));
+  const all = [m?.contactEmail ?? '', device?.contactEmail ?? '', ...(device?.notifyEmails ?? [])].map((a) => a.trim()).filter(isSingleAddress);
   return [...new Set(all)];
 }
 
 /** Records one notification with the S59 fields; it is published now, or after relay delivery. */
 export function notify(ctx: TxContext, c: NotificationContent): NotificationRecord {
   const m = c.message;
+  // Host name and serial come from the device: one line each, in the body and above all in the subject.
+  const hostname = oneLine(c.hostname);
+  const serial = c.serial === null ? null : oneLine(c.serial);
   const lines = [
-    `Reason: ${c.reason}`,
-    `Host name: ${c.hostname || '(not given)'}`,
-    `Serial number: ${c.serial ?? '(none)'}`,
+    `Reason: ${oneLine(c.reason)}`,
+    `Host name: ${hostname || '(not given)'}`,
+    `Serial number: ${serial ?? '(none)'}`,
     ...(m
       ? [`Time stamp: ${m.eventTime}`, `Message name: ${m.kind === 'test' ? m.description || 'test' : m.eventName || m.kind}`, `Series: ${m.series}`, `Contract ID: ${m.contractId || '(none)'}`]
       : []),
@@ -39,8 +60,8 @@ export function notify(ctx: TxContext, c: NotificationContent): NotificationReco
   const record = ctx.store.insertNotification({
     kind: c.kind,
     serial: c.serial,
-    to: c.to,
-    subject: `[SCH] ${c.reason} – ${c.hostname || 'device'} (${c.serial ?? 'unknown'})`,
+    to: c.to.map((a) => a.trim()).filter(isSingleAddress),
+    subject: oneLine(`[SCH] ${c.reason} – ${hostname || 'device'} (${serial ?? 'unknown'})`),
     body: `${lines.join('\n')}\n`,
     sentAt: ctx.now().toISOString(),
   });
