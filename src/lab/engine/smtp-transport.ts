@@ -48,9 +48,15 @@ function transportFor(host: string, options: { port: number; clientName: string;
   });
 }
 
+/** Device configuration goes into headers: an address is one bare address, a subject one line. */
+const NOT_ONE_ADDRESS = /[\s,;<>"()]|^$/;
+
 /** Sends `mail` through the first server that takes it; never throws. */
 export async function sendMail(servers: readonly MailServer[], mail: OutgoingMail, options: SmtpOptions): Promise<SmtpResult> {
   if (servers.length === 0) return { ok: false, reason: 'no mail server configured' };
+  const bad = [mail.from, ...(mail.replyTo === undefined ? [] : [mail.replyTo]), ...mail.to].find((a) => NOT_ONE_ADDRESS.test(a));
+  if (bad !== undefined) return { ok: false, reason: `${JSON.stringify(bad)} is not one e-mail address` };
+  const subject = mail.subject.replace(/[\r\n]+/g, ' ');
   let lastReason = 'not attempted';
   for (let round = 0; round < options.rounds; round += 1) {
     for (const server of byPriority(servers)) {
@@ -62,7 +68,7 @@ export async function sendMail(servers: readonly MailServer[], mail: OutgoingMai
             from: mail.from,
             replyTo: mail.replyTo,
             to: [...mail.to],
-            subject: mail.subject,
+            subject,
             text: mail.text,
           });
           return { ok: true, server: server.host };
