@@ -15,32 +15,12 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { assertNever } from '../src/util/assert-never.js';
 import { anyFailed, BenchSectionSchema, reportMarkdown, type BenchRun, type FullBenchReport } from './full-report.js';
+import { parseOnly, planBench, type BenchPlan } from './plan.js';
 
 const repoRoot = join(import.meta.dirname, '..');
 const resultsDir = join(repoRoot, 'bench/results');
 const LAST_LINES = 30;
-
-/** One bench as this run will start it. */
-type BenchPlan = {
-  readonly bench: string;
-  readonly script: string;
-  readonly args: readonly string[];
-  readonly env: Readonly<Record<string, string>>;
-  /** How a person reproduces this bench alone. */
-  readonly command: string;
-  readonly limitSeconds: number;
-  /** Why it cannot run here, when it cannot. */
-  readonly skip?: string;
-};
-
-/** The environment variables bench/ingest.ts reads for its sizes. */
-const INGEST_ENV = ['BENCH_MAX', 'BENCH_RATE', 'BENCH_SECONDS', 'BENCH_CONCURRENCY'] as const;
-const QUICK_INGEST_ENV: Readonly<Record<string, string>> = { BENCH_MAX: '1000', BENCH_SECONDS: '2' };
-
-const BENCHES = ['lab', 'push', 'ingest', 'console', 'ansible'] as const;
-type BenchName = (typeof BENCHES)[number];
 
 function onPath(program: string): boolean {
   return (process.env['PATH'] ?? '').split(delimiter).some((dir) => {
@@ -51,45 +31,6 @@ function onPath(program: string): boolean {
       return false;
     }
   });
-}
-
-function plan(bench: BenchName, quick: boolean): BenchPlan {
-  const script = `bench/${bench}.ts`;
-  const withArgs = (args: string[], limitSeconds: number, env: Record<string, string> = {}): BenchPlan => {
-    // The reproduce command names the sizes the caller set in the environment as well as the ones set here.
-    const callers = Object.fromEntries(INGEST_ENV.flatMap((k) => (process.env[k] === undefined ? [] : [[k, process.env[k]]])));
-    const prefix = Object.entries(bench === 'ingest' ? { ...callers, ...env } : env).map(([k, v]) => `${k}=${v} `).join('');
-    return { bench, script, args, env, command: `${prefix}npm run bench:${bench}${args.length > 0 ? ` -- ${args.join(' ')}` : ''}`, limitSeconds };
-  };
-  switch (bench) {
-    case 'lab':
-      return withArgs(['--devices', quick ? '200' : '1000'], 600);
-    case 'push':
-      return withArgs(['--devices', quick ? '200' : '1000'], 900);
-    case 'ingest':
-      // Quick sizes unless the caller set them.
-      return withArgs([], 300, quick ? Object.fromEntries(Object.entries(QUICK_INGEST_ENV).filter(([k]) => process.env[k] === undefined)) : {});
-    case 'console':
-      return withArgs(['--duration', quick ? '5' : '60'], 300);
-    case 'ansible': {
-      const planned = withArgs(['--devices', quick ? '10' : '50', '--ours', quick ? '200' : '1000'], 3600);
-      if (!existsSync(join(repoRoot, script))) return { ...planned, skip: `${script} does not exist in this tree` };
-      if (!onPath('ansible-playbook')) return { ...planned, skip: 'ansible-playbook is not on PATH (install Debian\'s ansible and python3-paramiko)' };
-      return planned;
-    }
-    default:
-      return assertNever(bench);
-  }
-}
-
-function parseOnly(only: string | undefined): BenchName[] {
-  if (only === undefined) return [...BENCHES];
-  const names = only.split(',').map((n) => n.trim()).filter((n) => n.length > 0);
-  const unknown = names.filter((n) => !(BENCHES as readonly string[]).includes(n));
-  if (unknown.length > 0 || names.length === 0) {
-    throw new Error(`--only ${only}: unknown bench ${unknown.join(', ') || '(none given)'}; choose from ${BENCHES.join(', ')}, comma-separated`);
-  }
-  return BENCHES.filter((b) => names.includes(b));
 }
 
 /** The child running now, so Ctrl-C can end its whole process group (a lab child included). */
@@ -165,7 +106,7 @@ function gitCommit(): string {
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { only: { type: 'string' }, quick: { type: 'boolean', default: false } } });
-  const quick = values.quick;
+  const context = { quick: values.quick, env: process.env, scriptExists: (script: string) => existsSync(join(repoRoot, script)), onPath };
   const names = parseOnly(values.only);
   const dir = mkdtempSync(join(tmpdir(), 'callhome-bench-all-'));
   const stop = (signal: NodeJS.Signals): void => {
@@ -180,11 +121,11 @@ async function main(): Promise<void> {
   const commit = gitCommit();
   const runs: BenchRun[] = [];
   try {
-    for (const name of names) runs.push(await runOne(plan(name, quick), dir));
+    for (const name of names) runs.push(await runOne(planBench(name, context), dir));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  const report: FullBenchReport = { date, node: process.version, cores: cpus().length, loadAverage, commit, quick, runs };
+  const report: FullBenchReport = { date, node: process.version, cores: cpus().length, loadAverage, commit, quick: values.quick, runs };
   mkdirSync(resultsDir, { recursive: true });
   writeFileSync(join(resultsDir, 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
   const markdown = reportMarkdown(report);
