@@ -114,7 +114,7 @@ export function configBlock(commands: readonly string[]): string {
 export function pushPlaybook(options: { readonly configFile: string; readonly again?: boolean; readonly show?: readonly string[] }): string {
   const push = { src: options.configFile, save_when: 'modified' };
   const tasks: Record<string, unknown>[] = [{ name: 'push call-home', 'cisco.ios.ios_config': push }];
-  if (options.again) tasks.push({ name: 'push call-home again', 'cisco.ios.ios_config': push });
+  if (options.again) tasks.push({ name: 'push call-home again', 'cisco.ios.ios_config': { ...push } });
   if (options.show && options.show.length > 0) tasks.push({ name: 'show', 'cisco.ios.ios_command': { commands: [...options.show] } });
   return stringify([{ name: 'call-home', hosts: 'all', gather_facts: false, tasks }]);
 }
