@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { faultScale, scaled } from '../support/scale.js';
-import { apiMessageIds, duplicates, killSpawned, loaderAgent, loadXml, lookAtDb, postDevice, spawnServe, stopServe } from './helpers.js';
+import { apiMessageIds, duplicates, killSpawned, loaderAgent, loadXml, lookAtDb, postDevice, prepareServe, spawnServe, stopServe } from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'callhome-fault-kill-'));
 const db = join(dir, 'callhome.db');
@@ -30,7 +30,7 @@ describe('back end killed with SIGKILL during a device load', () => {
     const started = Date.now();
 
     // Given a back end process on a SQLite file, and devices posting over keep-alive connections
-    const first = await spawnServe({ db });
+    const [first, replacement] = await Promise.all([spawnServe({ db }), prepareServe({ db })]);
     const loadStarted = Date.now();
     const agent = loaderAgent(concurrency);
     const acked = new Set<string>();
@@ -86,7 +86,7 @@ describe('back end killed with SIGKILL during a device load', () => {
     expect(stored.size).toBe(acked.size + storedUnacked.length);
 
     // When the back end restarts on the same file, it serves what was stored
-    const second = await spawnServe({ db });
+    const second = await replacement.start();
     expect(new Set(await apiMessageIds(second.url))).toEqual(stored);
     // …and the devices retry what went unanswered: each is stored exactly once, already-stored ones deduplicated
     const retry = loaderAgent(8);

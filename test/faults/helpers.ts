@@ -29,30 +29,54 @@ export type ServeProcess = {
 
 const spawned = new Set<ChildProcess>();
 
+/** A serve process whose code is loaded and which starts listening on `start()`. */
+export type PreparedServe = { start(): Promise<ServeProcess> };
+
 /**
- * Starts the `callhome serve --json` handler on `db` in a child process and resolves once it prints ready. Ports default to
- * free ones; give `smtpPort` to reuse the port of a previous run (a restart on the same address).
+ * Loads the `callhome serve --json` handler for `db` in a child process; `start()` makes it open the
+ * database and listen, and resolves once it prints ready. Preparing the replacement before stopping the
+ * running process keeps a restart's outage to stop + open + listen. Ports default to free ones; give
+ * `smtpPort` to reuse the port of a previous run (a restart on the same address).
  */
-export function spawnServe(o: { db: string; httpPort?: number; smtpPort?: number | null }): Promise<ServeProcess> {
+export function prepareServe(o: { db: string; httpPort?: number; smtpPort?: number | null }): Promise<PreparedServe> {
   const opts: ServeOptions = { db: o.db, httpPort: o.httpPort ?? 0, token: TOKEN, json: true, httpsSelfSigned: false, host: '127.0.0.1', ...(o.smtpPort !== undefined && o.smtpPort !== null ? { smtpPort: o.smtpPort } : {}) };
   const args = ['--import', 'tsx', fileURLToPath(new URL('./serve-child.ts', import.meta.url)), JSON.stringify(opts)];
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CALLHOME_LOG_LEVEL: 'warn' } });
+  const child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, CALLHOME_LOG_LEVEL: 'warn' } });
   spawned.add(child);
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-  return new Promise((resolve, reject) => {
-    let stderr = '';
-    child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
-    void exited.then(({ code, signal }) => reject(new Error(`callhome serve exited (${code ?? signal ?? '?'}) before it was ready: ${stderr}`)));
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      let ready: { event?: string; http?: number; smtp?: number | null };
-      try {
-        ready = JSON.parse(line) as typeof ready;
-      } catch {
-        return;
-      }
-      if (ready.event === 'ready' && typeof ready.http === 'number') resolve({ child, url: `http://127.0.0.1:${ready.http}`, httpPort: ready.http, smtpPort: ready.smtp ?? null, exited });
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+  const lines = createInterface({ input: child.stdout! });
+  const next = (event: string): Promise<{ http?: number; smtp?: number | null }> =>
+    new Promise((resolve, reject) => {
+      void exited.then(({ code, signal }) => reject(new Error(`callhome serve exited (${code ?? signal ?? '?'}) before "${event}": ${stderr}`)));
+      const onLine = (line: string): void => {
+        let frame: { event?: string; http?: number; smtp?: number | null };
+        try {
+          frame = JSON.parse(line) as typeof frame;
+        } catch {
+          return;
+        }
+        if (frame.event !== event) return;
+        lines.off('line', onLine);
+        resolve(frame);
+      };
+      lines.on('line', onLine);
     });
-  });
+  return next('loaded').then(() => ({
+    async start() {
+      const ready = next('ready');
+      child.stdin?.write('go\n');
+      const { http, smtp } = await ready;
+      if (typeof http !== 'number') throw new Error('callhome serve printed no HTTP port');
+      return { child, url: `http://127.0.0.1:${http}`, httpPort: http, smtpPort: smtp ?? null, exited };
+    },
+  }));
+}
+
+/** Starts the `callhome serve --json` handler on `db` in a child process; resolves once it is ready. */
+export async function spawnServe(o: { db: string; httpPort?: number; smtpPort?: number | null }): Promise<ServeProcess> {
+  return (await prepareServe(o)).start();
 }
 
 /** Stops a served process with `signal` and waits until it has exited. */
@@ -238,4 +262,57 @@ export async function cuttableLink(targetPort: number): Promise<CuttableLink> {
       });
     },
   };
+}
+
+/** A raw SMTP client speaking line by line, for tests that stop a listener mid-session. */
+export type RawSmtp = {
+  /** Writes one command line (CRLF added). */
+  write(line: string): void;
+  /** Writes bytes as they are (a piece of a mail body). */
+  raw(text: string): void;
+  /** The next complete reply (multi-line replies joined), e.g. `250 OK`. */
+  reply(): Promise<string>;
+  /** Settles when the server has closed the connection. */
+  readonly ended: Promise<void>;
+  destroy(): void;
+};
+
+/** Connects to an SMTP listener and waits for the greeting. */
+export async function rawSmtp(port: number): Promise<RawSmtp> {
+  const socket = connect(port, '127.0.0.1');
+  socket.setEncoding('utf8');
+  let buffer = '';
+  const replies: string[] = [];
+  const waiting: ((r: string) => void)[] = [];
+  let current: string[] = [];
+  socket.on('data', (chunk: string) => {
+    buffer += chunk;
+    for (let nl = buffer.indexOf('\r\n'); nl >= 0; nl = buffer.indexOf('\r\n')) {
+      const line = buffer.slice(0, nl);
+      buffer = buffer.slice(nl + 2);
+      current.push(line);
+      // `250-` continues a reply, `250 ` ends it.
+      if (line[3] === '-') continue;
+      const reply = current.join('\n');
+      current = [];
+      const w = waiting.shift();
+      if (w) w(reply);
+      else replies.push(reply);
+    }
+  });
+  const ended = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+  socket.on('error', () => undefined);
+  const session: RawSmtp = {
+    write: (line) => socket.write(`${line}\r\n`),
+    raw: (text) => socket.write(text),
+    reply: () => {
+      const r = replies.shift();
+      return r !== undefined ? Promise.resolve(r) : new Promise((resolve) => waiting.push(resolve));
+    },
+    ended,
+    destroy: () => socket.destroy(),
+  };
+  const greeting = await session.reply();
+  if (!greeting.startsWith('220')) throw new Error(`unexpected SMTP greeting: ${greeting}`);
+  return session;
 }

@@ -17,6 +17,9 @@ import type { Refusal } from './refusal.js';
 /** MIME and base64 overhead on top of the 3 MiB Call Home message limit. */
 const SMTP_SIZE_LIMIT = Math.ceil(MAX_MESSAGE_SIZE * 1.4) + 64 * 1024;
 
+/** How long a mail still being received or stored may take to finish once the listener closes. */
+const CLOSE_GRACE_MS = 10_000;
+
 /** An SMTP response error with its reply code. */
 class SmtpReply extends Error {
   constructor(
@@ -68,6 +71,17 @@ export type SmtpIngest = { readonly server: SMTPServer; listen(port: number, hos
 
 /** Creates the SMTP listener. No authentication (devices do not authenticate; bind it to a trusted network). */
 export function createSmtpIngest(service: BackendService, tls?: { key: string; cert: string }): SmtpIngest {
+  // Sessions whose mail is being received or stored now; only those are worth waiting for at close.
+  const receiving = new Set<string>();
+  let closing = false;
+  /** Ends an idle connection at once with 421, so the sender retries elsewhere or later (RFC 5321 §3.8). */
+  const hangUp = (sessionId: string): void => {
+    for (const connection of server.connections) {
+      if (connection.session.id !== sessionId) continue;
+      connection.send(421, 'callhome ingest shutting down, try again later');
+      connection.close();
+    }
+  };
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: tls ? ['AUTH'] : ['AUTH', 'STARTTLS'],
@@ -75,8 +89,16 @@ export function createSmtpIngest(service: BackendService, tls?: { key: string; c
     size: SMTP_SIZE_LIMIT,
     banner: 'callhome Smart Call Home ingest',
     logger: false,
-    onData(stream: SMTPServerDataStream, session: SMTPServerSession, callback: (e?: Error | null) => void) {
+    closeTimeout: CLOSE_GRACE_MS,
+    onData(stream: SMTPServerDataStream, session: SMTPServerSession, reply: (e?: Error | null) => void) {
       const remote = session.remoteAddress || null;
+      receiving.add(session.id);
+      const callback = (e?: Error | null): void => {
+        receiving.delete(session.id);
+        reply(e);
+        // The reply (250 or the error) is queued first; then a closing listener lets the sender go.
+        if (closing) setImmediate(() => hangUp(session.id));
+      };
       const refuse = (r: Refusal, code: number): void => {
         service.reject('email', r.reason, remote);
         callback(new SmtpReply(r.reason, code));
@@ -106,6 +128,13 @@ export function createSmtpIngest(service: BackendService, tls?: { key: string; c
           resolve(typeof addr === 'object' && addr ? addr.port : port);
         });
       }),
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise((resolve) => {
+        closing = true;
+        server.close(() => resolve());
+        // smtp-server would wait closeTimeout for every open connection, idle or not; an idle one
+        // (a device's or MTA's pooled connection) holds nothing, so it goes now.
+        for (const connection of [...server.connections]) if (!receiving.has(connection.session.id)) hangUp(connection.session.id);
+      }),
   };
 }
