@@ -125,7 +125,7 @@ async function main(): Promise<void> {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  const report: FullBenchReport = { date, node: process.version, cores: cpus().length, loadAverage, commit, quick: values.quick, runs };
+  const report: FullBenchReport = { date, node: process.version, cores: cpus().length, loadAverage, commit, quick: values.quick, ...(values.only === undefined ? {} : { only: names }), runs };
   mkdirSync(resultsDir, { recursive: true });
   writeFileSync(join(resultsDir, 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
   const markdown = reportMarkdown(report);

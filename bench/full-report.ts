@@ -61,6 +61,8 @@ export type FullBenchReport = {
   readonly commit: string;
   /** True for `--quick`: smaller sizes, figures not comparable with the goals' sizes. */
   readonly quick: boolean;
+  /** The benches `--only` chose; absent when every bench ran. */
+  readonly only?: readonly string[];
   readonly runs: readonly BenchRun[];
 };
 
@@ -130,6 +132,11 @@ function runMarkdown(run: BenchRun): string {
   }
 }
 
+function reproduceAll(report: FullBenchReport): string {
+  const flags = [...(report.only ? ['--only', report.only.join(',')] : []), ...(report.quick ? ['--quick'] : [])];
+  return flags.length > 0 ? `npm run bench -- ${flags.join(' ')}` : 'npm run bench';
+}
+
 /** The Markdown report: heading, conditions, summary, then one section per bench. */
 export function reportMarkdown(report: FullBenchReport): string {
   const load = report.loadAverage.map((l) => l.toFixed(1)).join(' ');
@@ -138,7 +145,7 @@ export function reportMarkdown(report: FullBenchReport): string {
     '',
     `${report.date} · Node ${report.node} · ${report.cores} core(s) · load average at start ${load} · commit ${report.commit}`,
     '',
-    `Reproduce everything: \`npm run bench${report.quick ? ' -- --quick' : ''}\`.`,
+    `Reproduce everything: \`${reproduceAll(report)}\`.`,
     ...(report.quick ? ['', '**Quick run:** smaller sizes than the goals are stated for; a smoke test, not a measurement.'] : []),
     '',
   ];

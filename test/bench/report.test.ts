@@ -96,7 +96,10 @@ describe('reportMarkdown', () => {
 
   it('marks a quick run as a smoke test', () => {
     expect(markdown).not.toContain('Quick run');
-    expect(reportMarkdown({ ...report, quick: true })).toContain('**Quick run:**');
+    expect(markdown).toContain('Reproduce everything: `npm run bench`.');
+    const quick = reportMarkdown({ ...report, quick: true, only: ['lab', 'push'] });
+    expect(quick).toContain('**Quick run:**');
+    expect(quick).toContain('Reproduce everything: `npm run bench -- --only lab,push --quick`.');
   });
 
   it('treats a failed bench, not a missed goal, as a failure of the run', () => {
