@@ -25,6 +25,43 @@ function collectGarbage(): void {
 
 const mib = (bytes: number): number => Math.round((bytes / 2 ** 20) * 10) / 10;
 
+/** What one run measured, raw. */
+type ConsoleRun = {
+  readonly frameRate: number;
+  /** Ascending. */
+  readonly latencies: readonly number[];
+  readonly startMs: number;
+  readonly renderToFirstMs: number;
+  /** Bytes, after GC. */
+  readonly heap: { readonly start: number; readonly windowFull: number; readonly end: number };
+  readonly rss: { readonly start: number; readonly end: number };
+};
+
+function consoleFigures(run: ConsoleRun): BenchFigure[] {
+  const p99 = percentile(run.latencies, 99);
+  const growth = mib(run.heap.end - run.heap.windowFull);
+  return [
+    { id: 'console.framesPerSecond', label: 'frames/s', value: run.frameRate, unit: 'fps', goal: { text: '≥ 10 fps', met: run.frameRate >= 10 } },
+    { id: 'console.eventToFrameP50Ms', label: 'event → frame p50', value: percentile(run.latencies, 50), unit: 'ms' },
+    { id: 'console.eventToFrameP99Ms', label: `event → frame p99 (${run.latencies.length} events measured)`, value: p99, unit: 'ms', goal: { text: '< 100 ms', met: p99 < 100 } },
+    { id: 'console.startToFirstFrameMs', label: 'start → first frame (loading Ink, React and the views)', value: Math.round(run.startMs), unit: 'ms', goal: { text: '< 500 ms', met: run.startMs < 500 } },
+    { id: 'console.renderToFirstFrameMs', label: 'render() → first frame', value: Math.round(run.renderToFirstMs), unit: 'ms' },
+    { id: 'console.heapStartMiB', label: 'heap after GC at start', value: mib(run.heap.start), unit: 'MiB' },
+    { id: 'console.heapWindowFullMiB', label: 'heap after GC at a quarter of the run (window full)', value: mib(run.heap.windowFull), unit: 'MiB' },
+    {
+      id: 'console.heapEndMiB',
+      label: 'heap after GC at end',
+      value: mib(run.heap.end),
+      unit: 'MiB',
+      baseline: { label: 'a quarter of the run', value: mib(run.heap.windowFull) },
+      ratio: run.heap.end / run.heap.windowFull,
+      goal: { text: 'flat: grows < 5 MiB after the window is full', met: growth < 5 },
+    },
+    { id: 'console.rssStartMiB', label: 'RSS at start', value: mib(run.rss.start), unit: 'MiB' },
+    { id: 'console.rssEndMiB', label: 'RSS at end', value: mib(run.rss.end), unit: 'MiB', baseline: { label: 'at start', value: mib(run.rss.start) }, ratio: run.rss.end / run.rss.start },
+  ];
+}
+
 async function main(): Promise<void> {
   const notes = machineNotes();
   const { values } = parseArgs({ options: { duration: { type: 'string', default: '60' }, rate: { type: 'string', default: '1000' } } });
@@ -153,22 +190,14 @@ async function main(): Promise<void> {
   store.dispose();
 
   latencies.sort((a, b) => a - b);
-  const frameRate = frames / durationS;
-  const p99 = percentile(latencies, 99);
-  const startMs = firstFrameMs ?? NaN;
-  const growth = mib(heapEnd - (heapWindowFull ?? heapStart));
-  const figures: BenchFigure[] = [
-    { id: 'console.framesPerSecond', label: 'frames/s', value: frameRate, unit: 'fps', goal: { text: '≥ 10 fps', met: frameRate >= 10 } },
-    { id: 'console.eventToFrameP50Ms', label: 'event → frame p50', value: percentile(latencies, 50), unit: 'ms' },
-    { id: 'console.eventToFrameP99Ms', label: `event → frame p99 (${latencies.length} events measured)`, value: p99, unit: 'ms', goal: { text: '< 100 ms', met: p99 < 100 } },
-    { id: 'console.startToFirstFrameMs', label: 'start → first frame (loading Ink, React and the views)', value: Math.round(startMs), unit: 'ms', goal: { text: '< 500 ms', met: startMs < 500 } },
-    { id: 'console.renderToFirstFrameMs', label: 'render() → first frame', value: Math.round(startMs + t0 - renderCalledAt), unit: 'ms' },
-    { id: 'console.heapStartMiB', label: 'heap after GC at start', value: mib(heapStart), unit: 'MiB' },
-    { id: 'console.heapWindowFullMiB', label: 'heap after GC at a quarter of the run (window full)', value: mib(heapWindowFull ?? heapStart), unit: 'MiB' },
-    { id: 'console.heapEndMiB', label: 'heap after GC at end', value: mib(heapEnd), unit: 'MiB', baseline: { label: 'a quarter of the run', value: mib(heapWindowFull ?? heapStart) }, ratio: heapEnd / (heapWindowFull ?? heapStart), goal: { text: 'flat: grows < 5 MiB after the window is full', met: growth < 5 } },
-    { id: 'console.rssStartMiB', label: 'RSS at start', value: mib(rssStart), unit: 'MiB' },
-    { id: 'console.rssEndMiB', label: 'RSS at end', value: mib(rssEnd), unit: 'MiB', baseline: { label: 'at start', value: mib(rssStart) }, ratio: rssEnd / rssStart },
-  ];
+  const figures = consoleFigures({
+    frameRate: frames / durationS,
+    latencies,
+    startMs: firstFrameMs ?? Number.NaN,
+    renderToFirstMs: (firstFrameMs ?? Number.NaN) + t0 - renderCalledAt,
+    heap: { start: heapStart, windowFull: heapWindowFull ?? heapStart, end: heapEnd },
+    rss: { start: rssStart, end: rssEnd },
+  });
   writeBenchSection({
     bench: 'console',
     title: `Console: ${rate} events/s for ${durationS} s into a rendered console`,
