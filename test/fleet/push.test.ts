@@ -59,7 +59,7 @@ describe('push on the lab', () => {
   it('the first run applies and verifies, with --save; the second run changes nothing', async () => {
     const first = await push('r1,r2', { save: true });
     expect(first.doc.summary).toEqual({ total: 2, ok: 2, failed: 0, changed: 2 });
-    expect(first.doc.results[0]?.data).toMatchObject({ saved: true, dryRun: false });
+    expect(first.doc.results[0]?.data).toMatchObject({ saved: true, dryRun: false, endState: 'desired', partial: false });
     expect(await contactOf('r1,r2')).toEqual(['noc@example.com', 'noc@example.com']);
     const second = await push('r1,r2');
     expect(second.doc.summary).toEqual({ total: 2, ok: 2, failed: 0, changed: 0 });
@@ -85,6 +85,7 @@ describe('push on the lab', () => {
     expect(r3?.error?.kind).toBe('unreachable');
     expect(r3?.error?.message).toContain('the previous call-home configuration is restored');
     expect((r3?.data as { restore: { ok: boolean } }).restore.ok).toBe(true);
+    expect(r3?.data).toMatchObject({ endState: 'original', partial: false });
     expect(r3?.changed).toBe(false);
     expect(await contactOf('r3')).toEqual([null]);
     expect(reads).toBeGreaterThan(8);
