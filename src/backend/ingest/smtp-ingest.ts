@@ -10,6 +10,7 @@ import { MAX_MESSAGE_SIZE } from '../../domain/callhome.js';
 import { err, ok, type Result } from '../../util/result.js';
 import type { BackendService } from '../service.js';
 import type { MessageFormat } from '../store/types.js';
+import { capStream } from './capped-stream.js';
 import { looksLikeXml, parseCallHomeXml } from './parse-xml.js';
 import { looksLikeLongText, parseLongText, parseShortText } from './parse-text.js';
 import type { Refusal } from './refusal.js';
@@ -104,15 +105,21 @@ export function createSmtpIngest(service: BackendService, tls?: { key: string; c
         callback(new SmtpReply(r.reason, code));
       };
       // Only the text and attachments are read; the HTML rendering of the text (linkify) is wasted work per mail.
-      simpleParser(stream, { skipTextToHtml: true, skipTextLinks: true, skipImageLinks: true })
+      // The parser sees at most the limit; an oversize rest is dropped as it arrives, not buffered.
+      const capped = capStream(stream, SMTP_SIZE_LIMIT);
+      const tooLarge = (): void => refuse({ kind: 'too-large', reason: `The mail is larger than ${SMTP_SIZE_LIMIT} bytes.` }, 552);
+      simpleParser(capped.stream, { skipTextToHtml: true, skipTextLinks: true, skipImageLinks: true })
         .then(async (mail) => {
-          if (stream.sizeExceeded) return refuse({ kind: 'too-large', reason: `The mail is larger than ${SMTP_SIZE_LIMIT} bytes.` }, 552);
+          if (stream.sizeExceeded || capped.cut()) return void capped.ended.then(tooLarge);
           const r = readMail(service, mail);
           if (!r.ok) return refuse(r.error, 554);
           await service.ingest({ receivedAt: new Date().toISOString(), transport: 'email', remote, format: r.value.format, raw: r.value.raw, message: r.value.message });
           callback();
         })
-        .catch((e: unknown) => callback(new SmtpReply(`Temporary failure storing the message: ${e instanceof Error ? e.message : String(e)}`, 451)));
+        .catch((e: unknown) => {
+          if (capped.cut()) return void capped.ended.then(tooLarge);
+          callback(new SmtpReply(`Temporary failure storing the message: ${e instanceof Error ? e.message : String(e)}`, 451));
+        });
     },
   });
   server.on('error', () => {
