@@ -11,6 +11,7 @@ import { Transcript } from '../ios/driver/transcript.js';
 import { AsyncQueue } from './async-queue.js';
 import { resolveDevice, type CredentialContext } from './credentials.js';
 import type { InventoryHost } from './inventory.js';
+import { safeFileName } from '../util/safe-file-name.js';
 
 /** `error` of a fleet result (../shared/CLI.md). */
 export type FleetError = { readonly kind: DeviceErrorKind; readonly message: string };
@@ -80,7 +81,8 @@ function toFleetError(error: unknown): FleetError {
 
 async function runOne(host: InventoryHost, task: DeviceTask, options: FleetRunOptions): Promise<FleetResult> {
   const started = performance.now();
-  const transcript = new Transcript(options.logDir ? join(options.logDir, `${host.name}.log`) : undefined);
+  // Host names come from the inventory file; as file names they must not climb out of --log-dir.
+  const transcript = new Transcript(options.logDir ? join(options.logDir, `${safeFileName(host.name)}.log`) : undefined);
   const sessions: IosSession[] = [];
   try {
     const { target, enableSecret } = await resolveDevice(host, options.context);
