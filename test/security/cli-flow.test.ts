@@ -12,8 +12,9 @@
  *    wrong password for a failing login, a wrong API token, and a registration security token.
  *    It runs `config set` (including an attempt to store the token), `push` with a failing login and
  *    a changed key, `serve` with debug logs, API calls with the right and wrong token, and a
- *    registration confirm. Then every settings file (CALLHOME_CONFIG_DIR), the serve log and every
- *    captured stdout/stderr are searched for each secret: none may appear.
+ *    registration confirm. Then every settings file (CALLHOME_CONFIG_DIR), the push's session
+ *    transcripts (--log-dir), the serve log and every captured stdout/stderr are searched for each
+ *    secret: none may appear.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -43,6 +44,8 @@ const inventory = join(dir, 'inventory.yaml');
 const knownHosts = join(dir, 'known_hosts');
 const desired = new URL('../fixtures/desired/cli-md-example.yaml', import.meta.url).pathname;
 const serveLog = join(dir, 'serve.log');
+/** Session transcripts of the push (`--log-dir`): what was typed at each device, secrets masked. */
+const logDir = join(dir, 'sessions');
 /** Everything the executable printed, kept for the secrets search. */
 const outputs: string[] = [];
 let lab: Lab;
@@ -89,7 +92,7 @@ type FleetDoc = { results: { host: string; ok: boolean; changed: boolean; error:
 describe('a changed host key, through the executable', () => {
   it('refuses the device, names it and the ssh-keygen -R fix, and sends it nothing', async () => {
     const before = JSON.stringify(lab.device('r2').device.running());
-    const r = await run(['push', '--inventory', inventory, '--known-hosts', knownHosts, '-c', desired, '--json', '--timeout', '20']);
+    const r = await run(['push', '--inventory', inventory, '--known-hosts', knownHosts, '-c', desired, '--json', '--timeout', '20', '--log-dir', logDir]);
     const doc = JSON.parse(r.stdout) as FleetDoc;
     const byHost = Object.fromEntries(doc.results.map((x) => [x.host, x]));
     expect(byHost['r1']).toMatchObject({ ok: true, changed: true });
@@ -153,7 +156,11 @@ describe('no secret in settings, logs or output', () => {
     const log = readFileSync(serveLog, 'utf8');
     // The relay is closed, so the back end logged the failed notification delivery.
     expect(log).toMatch(/notification delivery failed/);
-    const haystacks: [string, string][] = [...settingsFiles.map((f): [string, string] => [f, readFileSync(f, 'utf8')]), [serveLog, log], ['command output', outputs.join('\n')]];
+    const transcripts = files(logDir);
+    // r1 logged in and was configured, so its transcript holds a whole session (enable included).
+    expect(transcripts.map((f) => f.slice(logDir.length + 1))).toContain('r1.log');
+    expect(readFileSync(join(logDir, 'r1.log'), 'utf8')).toMatch(/enable/);
+    const haystacks: [string, string][] = [...[...settingsFiles, ...transcripts].map((f): [string, string] => [f, readFileSync(f, 'utf8')]), [serveLog, log], ['command output', outputs.join('\n')]];
     const secrets = { ...SECRETS, registrationToken };
     for (const [where, text] of haystacks) {
       for (const [name, secret] of Object.entries(secrets)) expect(text.includes(secret), `${name} found in ${where}`).toBe(false);
