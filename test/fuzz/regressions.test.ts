@@ -2,7 +2,12 @@
  * Shrunk counterexamples the fuzz suite found, kept as plain regression tests (one per fix).
  */
 import { describe, expect, it } from 'vitest';
+import { parseLongText } from '../../src/backend/ingest/parse-text.js';
+import { parseCallHomeXml } from '../../src/backend/ingest/parse-xml.js';
+import { renderLongText } from '../../src/format/long-text.js';
 import { isSafeRegex } from '../../src/lab/cli/pipe.js';
+import { buildMessage } from '../backend/build-message.js';
+import { postXml, SAMPLE_XML, startTestBackend } from '../backend/helpers.js';
 import { Harness } from '../lab/cli/harness.js';
 
 describe('fuzz regressions', () => {
@@ -29,5 +34,26 @@ describe('fuzz regressions', () => {
     expect(await h.out('no destination TRANSPORT-METHOD')).toBe('% Incomplete command.\n\n');
     expect(await h.out('no destination transport-method email')).toMatch(/^(%.*\n)?$/);
     expect(await h.out('default destination transport-method')).toBe('');
+  });
+
+  it('ingest: a lone surrogate in a serial number (character reference or odd mail charset) is stored, not a 500', async () => {
+    // Found by xml-ingest.test.ts: `<rme:SerialNumber>AB&#xD800;</rme:SerialNumber>` made processing
+    // throw URIError (encodeURIComponent) and the device got a 500.
+    const b = await startTestBackend();
+    try {
+      const r = await postXml(b.url, SAMPLE_XML.replaceAll('9S1NMSF22DW', 'AB&#xD800;'));
+      expect(r.status).toBe(200);
+      const xml = parseCallHomeXml(SAMPLE_XML.replaceAll('9S1NMSF22DW', 'CD\ud800'));
+      expect(xml.ok && xml.value.serialNumber).toBe('CD\ufffd');
+      const text = parseLongText(renderLongText(buildMessage({ serialNumber: 'EF\udfff' })));
+      expect(text.ok && text.value.serialNumber).toBe('EF\ufffd');
+      for (const parsed of [xml, text]) {
+        if (!parsed.ok) throw new Error(parsed.error.reason);
+        const outcome = await b.service.ingest({ receivedAt: new Date().toISOString(), transport: 'email', remote: null, format: 'xml', raw: '', message: parsed.value });
+        expect(outcome.kind).toBe('stored');
+      }
+    } finally {
+      await b.stop();
+    }
   });
 });

@@ -7,7 +7,7 @@
 import { isSeverityKeyword, severityLevel } from '../../domain/severity.js';
 import type { Attachment, Card, CallHomeMessage } from '../../domain/message.js';
 import { err, ok, type Result } from '../../util/result.js';
-import { eventNameOf, messageKindOf } from './parse-xml.js';
+import { eventNameOf, messageKindOf, wellFormed } from './parse-xml.js';
 import type { Refusal } from './refusal.js';
 
 const CARD_LABELS = new Map<string, keyof Card>([
@@ -28,7 +28,7 @@ export function looksLikeLongText(text: string): boolean {
 
 /** Parses a long-text message. */
 export function parseLongText(text: string): Result<CallHomeMessage, Refusal> {
-  const lines = text.replace(/\r\n/g, '\n').split('\n');
+  const lines = wellFormed(text).replace(/\r\n/g, '\n').split('\n');
   const fields = new Map<string, string>();
   const cards: { -readonly [K in keyof Card]?: string }[] = [];
   const attachments: Attachment[] = [];
@@ -110,7 +110,7 @@ export function parseLongText(text: string): Result<CallHomeMessage, Refusal> {
 
 /** Short text: `<hostname> <YYYY-MM-DD HH:MM:SS GMT+hh:mm> <description> <severity-keyword>`. */
 export function parseShortText(text: string): { hostname: string; eventTime: string; description: string; severity: number } | null {
-  const m = /^(\S+) (\d{4}-\d\d-\d\d \d\d:\d\d:\d\d GMT[+-]\d\d:\d\d) (.*) (\S+)\s*$/.exec(text.trim());
+  const m = /^(\S+) (\d{4}-\d\d-\d\d \d\d:\d\d:\d\d GMT[+-]\d\d:\d\d) (.*) (\S+)\s*$/.exec(wellFormed(text).trim());
   if (!m?.[1] || !m[2] || m[3] === undefined || !m[4] || !isSeverityKeyword(m[4])) return null;
   return { hostname: m[1], eventTime: m[2], description: m[3], severity: severityLevel(m[4]) };
 }

@@ -111,7 +111,8 @@ function decodeXmlEntities(s: string): string {
         return "'";
       default: {
         const code = e.startsWith('#x') ? Number.parseInt(e.slice(2), 16) : Number.parseInt(e.slice(1), 10);
-        return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : '';
+        // XML has no characters for surrogate code points; a lone one would break URLs and JSON later.
+        return code > 0 && code <= 0x10ffff && (code < 0xd800 || code > 0xdfff) ? String.fromCodePoint(code) : '';
       }
     }
   });
@@ -146,13 +147,22 @@ export function messageKindOf(type: string): MessageKind | null {
   return (MESSAGE_KINDS as readonly string[]).includes(t) ? (t as MessageKind) : null;
 }
 
+/**
+ * Replaces lone UTF-16 surrogates with U+FFFD. Bodies decoded from bytes never have them, but mail
+ * charsets such as UTF-16 can, and one in a serial number made processing throw (encodeURIComponent).
+ */
+export function wellFormed(text: string): string {
+  return /\p{Cs}/u.test(text) ? text.replace(/\p{Cs}/gu, '\uFFFD') : text;
+}
+
 /** Quick check that a body looks like XML, so e-mail can choose the XML or text reader. */
 export function looksLikeXml(body: string): boolean {
   return /^\s*(<\?xml|<[A-Za-z_])/.test(body);
 }
 
 /** Parses one Call Home XML document. Refusals say which check failed. */
-export function parseCallHomeXml(body: string): Result<CallHomeMessage, Refusal> {
+export function parseCallHomeXml(input: string): Result<CallHomeMessage, Refusal> {
+  const body = wellFormed(input);
   if (/<!DOCTYPE|<!ENTITY/i.test(body)) {
     return err({ kind: 'forbidden-dtd', reason: 'The message contains a DOCTYPE or ENTITY declaration, which is refused (no DTDs or entities are processed). Send the Call Home XML without a DOCTYPE.' });
   }
