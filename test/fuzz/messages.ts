@@ -92,7 +92,7 @@ export const xmlTree: fc.Arbitrary<string> = fc.tuple(fc.boolean(), tree).map(([
 
 /** Markup fragments that break or bend well-formedness when spliced into a document. */
 const SPLICE = fc.oneof(
-  fc.constantFrom('<', '>', '</', '/>', '&', '&amp', '"', "'", '<![CDATA[', ']]>', '<!--', '-->', '<?', '?>', '<a>', '</a>', '<ch:Type>', '</soap-env:Body>', 'xmlns:ch="urn:x"', '\u0000', '\ufeff', '<rme:SerialNumber>X</rme:SerialNumber>'),
+  fc.constantFrom('<', '>', '</', '/>', '&', '&amp', '"', "'", '<![CDATA[', ']]>', '<!--', '-->', '<?', '?>', '<a>', '</a>', '<ch:Type>', '</soap-env:Body>', 'xmlns:ch="urn:x"', '\u0000', '\ufeff', '<rme:SerialNumber>X</rme:SerialNumber>', '&#xD800;', '&#xDFFF;&#xD800;'),
   hostileText(12),
 );
 

@@ -98,7 +98,7 @@ describe('XML ingest parser fuzz', () => {
   });
 });
 
-describe('XML ingest over HTTP fuzz (real back end)', () => {
+describe('XML ingest into a real back end', () => {
   let b: TestBackend;
   beforeAll(async () => {
     b = await startTestBackend();
@@ -107,7 +107,20 @@ describe('XML ingest over HTTP fuzz (real back end)', () => {
     await b.stop();
   });
 
-  it('answers 200 or a 4xx refusal to every body, never a 5xx, and keeps serving', { timeout: scaledTimeout(30_000) }, async () => {
+  it('stores and processes every message it reads, whatever its field values', { timeout: scaledTimeout(30_000) }, async () => {
+    // Processing (registration, rules, cases, notifications) sees what parsing let through.
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(hostileMessage.map(renderXml), mutatedDocument(SAMPLE_XML)), async (raw) => {
+        const parsed = parseCallHomeXml(raw);
+        if (!parsed.ok) return;
+        const outcome = await b.service.ingest({ receivedAt: new Date().toISOString(), transport: 'http', remote: '127.0.0.1', format: 'xml', raw, message: parsed.value });
+        expect(['stored', 'duplicate']).toContain(outcome.kind);
+      }),
+      { numRuns: Math.ceil(runs().numRuns / 2) },
+    );
+  });
+
+  it('answers 200 or a 4xx refusal to every HTTP body, never a 5xx, and keeps serving', { timeout: scaledTimeout(30_000) }, async () => {
     const statuses = new Map<number, number>();
     await fc.assert(
       fc.asyncProperty(anyBody, fc.constantFrom('application/soap+xml; charset=utf-8', 'text/xml', 'application/xml; charset=iso-8859-1', 'application/json', ''), async (body, type) => {
