@@ -19,6 +19,9 @@ import { createBackendService, type BackendService } from './service.js';
 import { openSqliteStore } from './store/sqlite-store.js';
 import { attachEventStream } from './stream/publisher.js';
 
+/** How long requests in progress may take to finish when the back end stops. */
+const HTTP_CLOSE_GRACE_MS = 10_000;
+
 export type BackendOptions = {
   dbPath: string;
   /** 0 = a free port. Default 8080. */
@@ -161,8 +164,14 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
         await stream.close();
         await Promise.all([
           new Promise<void>((resolve) => {
-            http.close(() => resolve());
-            http.closeAllConnections();
+            // Drain: idle keep-alive connections go now; a request in progress may finish (its message is
+            // committed either way, but only a delivered 200 spares the device a retry), up to a grace period.
+            const force = setTimeout(() => http.closeAllConnections(), HTTP_CLOSE_GRACE_MS);
+            http.close(() => {
+              clearTimeout(force);
+              resolve();
+            });
+            http.closeIdleConnections();
           }),
           smtp?.close(),
         ]);

@@ -7,11 +7,14 @@
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { request } from 'node:http';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import nodemailer from 'nodemailer';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestBackend, type TestBackend } from '../backend/helpers.js';
+import { DDCE_SERVICE_PATH } from '../../src/domain/callhome.js';
 import { faultScale, scaled } from '../support/scale.js';
 import { duplicates, killSpawned, loadXml, lookAtDb, prepareServe, rawSmtp, spawnServe, stopServe, type ServeProcess } from './helpers.js';
 
@@ -106,7 +109,7 @@ describe('back end restarted during a mail burst', () => {
   });
 });
 
-describe('SMTP listener stopping', () => {
+describe('an orderly stop of the back end', () => {
   let backend: TestBackend;
   beforeAll(async () => {
     backend = await startTestBackend();
@@ -143,5 +146,43 @@ describe('SMTP listener stopping', () => {
     await busy.ended;
     await closed;
     expect(lookAtDb(join(backend.dir, 'callhome.db')).messageIds).toEqual([mail.messageId]);
+  });
+
+  it('answers a device post already being received with 200 once it is stored, and closes idle keep-alive connections', { timeout: 20_000 }, async () => {
+    const other = await startTestBackend({ smtpPort: null });
+    try {
+      // Given an idle keep-alive connection and a device in the middle of posting a message body
+      const idle = connect(other.httpPort, '127.0.0.1');
+      const idleClosed = new Promise<void>((resolve) => idle.once('close', () => resolve()));
+      idle.on('error', () => undefined);
+      // A keep-alive connection that has had its answer and now waits for the next request.
+      idle.write('GET /api/v1/health HTTP/1.1\r\nHost: x\r\nConnection: keep-alive\r\n\r\n');
+      await new Promise<void>((resolve) => idle.once('data', () => resolve()));
+      idle.resume();
+      const mail = loadXml('HTTPSTOP', 1, 1);
+      const body = Buffer.from(mail.xml);
+      let closed: Promise<void> | undefined;
+      const res = new Promise<number>((resolve, reject) => {
+        // Expect: 100-continue makes the server say when it has the request in hand.
+        const req = request(`${other.url}${DDCE_SERVICE_PATH}`, { method: 'POST', agent: false, headers: { 'content-type': 'application/soap+xml', 'content-length': body.length, expect: '100-continue' } }, (r) => {
+          r.resume();
+          resolve(r.statusCode ?? 0);
+        });
+        req.on('error', reject);
+        // When the back end stops while the body is still on its way
+        req.once('continue', () => {
+          closed = other.close();
+          req.write(body.subarray(0, 500));
+          setImmediate(() => req.end(body.subarray(500)));
+        });
+      });
+      // Then the device gets its 200, the idle connection is closed, and the message is stored
+      expect(await res).toBe(200);
+      await idleClosed;
+      await closed;
+      expect(lookAtDb(join(other.dir, 'callhome.db')).messageIds).toEqual([mail.messageId]);
+    } finally {
+      await other.stop();
+    }
   });
 });
