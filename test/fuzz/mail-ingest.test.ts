@@ -60,13 +60,19 @@ describe('text readers fuzz', () => {
 });
 
 describe('mail reader fuzz (mailparser + readMail)', () => {
-  it('reads any mail into a message or a Refusal', { timeout: scaledTimeout(30_000) }, async () => {
+  it('reads any mail into a message or a Refusal, and stores what it reads', { timeout: scaledTimeout(30_000) }, async () => {
     await fc.assert(
       fc.asyncProperty(rawMail, async (raw) => {
         const mail = await withinBudgetAsync('simpleParser', () => simpleParser(raw));
         const r = withinBudget('readMail', () => readMail(b.service, mail));
-        if (r.ok) expect(r.value.message.serialNumber.length).toBeGreaterThan(0);
-        else expectRefusal(r.error);
+        if (!r.ok) {
+          expectRefusal(r.error);
+          return;
+        }
+        expect(r.value.message.serialNumber.length).toBeGreaterThan(0);
+        // What the reader lets through is stored and processed like the listener does.
+        const outcome = await b.service.ingest({ receivedAt: new Date().toISOString(), transport: 'email', remote: null, format: r.value.format, raw: r.value.raw, message: r.value.message });
+        expect(['stored', 'duplicate']).toContain(outcome.kind);
       }),
       runs(),
     );

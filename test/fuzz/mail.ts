@@ -26,7 +26,7 @@ export const payload: fc.Arbitrary<string> = fc.oneof(
   fc.integer({ min: 1_000, max: 8_000 }).map((n) => `TimeStamp : ${'a : '.repeat(n)}`),
 );
 
-const CHARSETS = ['utf-8', 'us-ascii', 'iso-8859-1', 'windows-1252', 'utf-7', 'shift_jis', 'x-unknown-charset', '', '"utf-8"; format=flowed'];
+const CHARSETS = ['utf-8', 'us-ascii', 'iso-8859-1', 'windows-1252', 'utf-7', 'utf-16le', 'utf-16', 'shift_jis', 'x-unknown-charset', '', '"utf-8"; format=flowed'];
 
 /** A header value: plain, hostile, CRLF-injected, RFC 2047 encoded words, or very long. */
 const headerValue = fc.oneof(
