@@ -7,6 +7,7 @@ import { runFleetPush } from '../../commands/push.js';
 import { runFleetShowConfig } from '../../commands/show-config.js';
 import type { FleetResult } from '../../src/fleet/runner.js';
 import { startLab, type Lab } from '../../src/lab/fleet.js';
+import { IosSession } from '../../src/ios/driver/session.js';
 import { SettingsSchema } from '../../src/settings.js';
 import { Capture } from './helpers.js';
 
@@ -89,5 +90,20 @@ describe('push on the lab', () => {
     expect(r3?.changed).toBe(false);
     expect(await contactOf('r3')).toEqual([null]);
     expect(reads).toBeGreaterThan(8);
+  });
+
+  it('a command that times out closes its session, so its late reply cannot pass for the next one', async () => {
+    const r4 = lab.device('r4');
+    const target = { name: 'r4', host: r4.host, port: r4.port, credentials: { username: 'admin', password: 'admin' }, checkHostKey: () => null };
+    const session = await IosSession.open(target, { connectTimeoutMs: 5000, commandTimeoutMs: 5000, enableSecret: 'cisco' });
+    try {
+      r4.device.setFaults({ slowMs: 500 });
+      await expect(session.send('show clock', { timeoutMs: 100 })).rejects.toMatchObject({ kind: 'timeout' });
+      expect(session.isOpen).toBe(false);
+      await expect(session.send('show version')).rejects.toMatchObject({ kind: 'unreachable', message: expect.stringContaining('closed when the reply to "show clock" did not come within 100 ms') });
+    } finally {
+      r4.device.setFaults({});
+      session.close();
+    }
   });
 });

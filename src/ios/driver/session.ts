@@ -243,7 +243,7 @@ export class IosSession {
         this.waiter = null;
         this.transcript.note(`timeout waiting for ${what}`);
         // The late reply would pass for the reply to the next command: this session is out of step for good.
-        this.close(`the session was closed after no ${what} came within ${timeoutMs} ms`);
+        this.close(`the session was closed when ${what} did not come within ${timeoutMs} ms`);
         reject(new DeviceError('timeout', `${this.target.name}: no ${what} within ${timeoutMs} ms`));
       }, timeoutMs);
       this.waiter = { patterns, resolve, reject, timer };
