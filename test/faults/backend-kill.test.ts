@@ -20,7 +20,7 @@ afterAll(() => {
 });
 
 describe('back end killed with SIGKILL during a device load', () => {
-  it('loses no message acknowledged with 200, stores nothing never sent, and the file passes integrity_check after restart', { timeout: faultScale() === 'full' ? 600_000 : 90_000 }, async () => {
+  it('loses no message acknowledged with 200, stores nothing never sent, and the file passes integrity_check after restart', { timeout: faultScale() === 'full' ? 900_000 : 90_000 }, async () => {
     const total = scaled(1_500, 10_000);
     const devices = scaled(100, 500);
     const concurrency = 32;

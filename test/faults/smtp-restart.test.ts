@@ -29,7 +29,7 @@ afterAll(() => {
 const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('back end restarted during a mail burst', () => {
-  it('stores every mail accepted with 250 exactly once while senders retry the ones that were not', { timeout: faultScale() === 'full' ? 600_000 : 90_000 }, async () => {
+  it('stores every mail accepted with 250 exactly once while senders retry the ones that were not', { timeout: faultScale() === 'full' ? 900_000 : 90_000 }, async () => {
     const total = scaled(300, 3_000);
     const senders = scaled(10, 20);
     const restarts = scaled(2, 4);

@@ -34,7 +34,7 @@ type Subscriber = {
 const MODES: readonly CutMode[] = ['client-reset', 'server-reset', 'black-hole'];
 
 describe('event-stream clients dropped at random during a load', () => {
-  it('gives every client each event exactly once and in order after it resumes with since', { timeout: faultScale() === 'full' ? 600_000 : 90_000 }, async () => {
+  it('gives every client each event exactly once and in order after it resumes with since', { timeout: faultScale() === 'full' ? 900_000 : 90_000 }, async () => {
     const total = scaled(500, 5_000);
     const clients = scaled(5, 20);
     const dropsPerClient = scaled(4, 10);
