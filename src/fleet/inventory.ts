@@ -124,12 +124,24 @@ function splitVars(vars: Readonly<Record<string, unknown>>): Record<string, unkn
   return out;
 }
 
+/** A secret given inline and its `-env` form are one setting: a nearer layer's either one replaces both. */
+const ALTERNATIVES: Readonly<Record<string, string>> = {
+  'password': 'password-env',
+  'password-env': 'password',
+  'enable-secret': 'enable-secret-env',
+  'enable-secret-env': 'enable-secret',
+};
+
 function mergeKeys(...layers: Record<string, unknown>[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const layer of layers) {
     for (const [key, value] of Object.entries(layer)) {
       if (key === 'vars') out['vars'] = { ...((out['vars'] as Record<string, unknown> | undefined) ?? {}), ...(value as Record<string, unknown>) };
-      else if (value !== undefined && value !== null) out[key] = value;
+      else if (value !== undefined && value !== null) {
+        out[key] = value;
+        const alternative = ALTERNATIVES[key];
+        if (alternative !== undefined && layer[alternative] == null) delete out[alternative];
+      }
     }
   }
   return out;

@@ -98,6 +98,14 @@ describe('inventory formats', () => {
     expect(inventory.groups.get('dc')).toEqual(['edge1', 'edge2', 'edge3', 'core1']);
   });
 
+  it('lets a nearer layer give a secret inline or by env var, whichever the defaults used', () => {
+    const yaml = `defaults:\n  username: admin\n  password-env: LAB_PASSWORD\n  enable-secret: cisco\nhosts:\n  r1: { port: 40001 }\n  r2: { port: 40002, password: own }\n  r3: { port: 40003, enable-secret-env: R3_ENABLE }\n`;
+    const [r1, r2, r3] = parseInventory('lab.yaml', yaml).hosts;
+    expect(r1).toMatchObject({ passwordEnv: 'LAB_PASSWORD', enableSecret: 'cisco' });
+    expect(r2).toMatchObject({ password: 'own', passwordEnv: undefined });
+    expect(r3).toMatchObject({ passwordEnv: 'LAB_PASSWORD', enableSecret: undefined, enableSecretEnv: 'R3_ENABLE' });
+  });
+
   it('names the file and the host when a host is invalid', () => {
     const bad = CALLHOME.replace('port: 40002', 'port: 99999').replace('legacy-algorithms: true', 'legacy-algorithms: true\n    colour: blue');
     expect(() => parseInventory('lab.yaml', bad)).toThrow(AbortError);
