@@ -128,10 +128,10 @@ function benchDir(): { dir: string; desired: string } {
 }
 
 /** Push + verify through the real `callhome push` handler against a running lab. */
-async function pushOnLab(lab: LabProcess, desired: string, concurrency: number): Promise<PushRun> {
+async function pushOnLab(lab: LabProcess, desired: string, concurrency: number, save = false): Promise<PushRun> {
   const settings = SettingsSchema.parse({ timeout: 60, connectTimeout: 60, concurrency });
   const started = performance.now();
-  const report = await runFleetPush({ inventory: lab.inventory, knownHosts: lab.knownHosts, json: true, config: desired, concurrency }, { stdout: new Sink(), settings });
+  const report = await runFleetPush({ inventory: lab.inventory, knownHosts: lab.knownHosts, json: true, config: desired, concurrency, save }, { stdout: new Sink(), settings });
   const wallMs = performance.now() - started;
   const durations = report.results.map((r) => r.durationMs).sort((a, b) => a - b);
   const failed = report.results.filter((r) => !r.ok);
@@ -149,14 +149,15 @@ async function pushOnLab(lab: LabProcess, desired: string, concurrency: number):
 
 /**
  * Starts a lab of `devices` in its own process, pushes the CLI.md desired configuration to all of them
- * with verification (concurrency 50 by default), stops the lab and returns the figures.
+ * with verification (concurrency 50 by default; `save` adds write memory, as Ansible's save_when does),
+ * stops the lab and returns the figures.
  */
-export async function measureOurPush(options: { devices: number; concurrency?: number }): Promise<PushMeasurement> {
+export async function measureOurPush(options: { devices: number; concurrency?: number; save?: boolean }): Promise<PushMeasurement> {
   const { dir, desired } = benchDir();
   try {
     const lab = await startLabProcess(options.devices, dir);
     try {
-      const run = await pushOnLab(lab, desired, options.concurrency ?? 50);
+      const run = await pushOnLab(lab, desired, options.concurrency ?? 50, options.save ?? false);
       return { devicesPerSecond: run.devicesPerSecond, wallMs: run.wallMs, ok: run.ok, failed: run.failed, p50Ms: run.p50Ms, p99Ms: run.p99Ms };
     } finally {
       await lab.stop();
