@@ -5,10 +5,11 @@ import { describe, expect, it } from 'vitest';
 import { parseLongText } from '../../src/backend/ingest/parse-text.js';
 import { parseCallHomeXml } from '../../src/backend/ingest/parse-xml.js';
 import { renderLongText } from '../../src/format/long-text.js';
+import { parseRunningConfigCallHome } from '../../src/ios/parsers/running-config-call-home.js';
 import { isSafeRegex } from '../../src/lab/cli/pipe.js';
 import { buildMessage } from '../backend/build-message.js';
 import { postXml, SAMPLE_XML, startTestBackend } from '../backend/helpers.js';
-import { Harness } from '../lab/cli/harness.js';
+import { Harness, IDENTITY } from '../lab/cli/harness.js';
 
 describe('fuzz regressions', () => {
   it('lab CLI: a pipe regex of many adjacent quantifiers is refused instead of stalling the lab', async () => {
@@ -55,5 +56,21 @@ describe('fuzz regressions', () => {
     } finally {
       await b.stop();
     }
+  });
+
+  it('lab CLI: a value with a double quote and a non-space blank shows so the fleet parser and the lab read it back', async () => {
+    // Found by lab-cli.test.ts: `street-address #"<CR>` showed as `street-address "#"<CR>"`, which
+    // neither the fleet parser nor the lab could read (IOS quoting has no escape for `"`).
+    const h = new Harness();
+    await h.enable();
+    await h.ok('configure terminal', 'call-home', 'street-address a"\u00a0b', 'end');
+    const text = await h.out('show running-config | section call-home');
+    expect(text).toContain(' street-address a"\u00a0b\n');
+    const parsed = parseRunningConfigCallHome(text, { serial: IDENTITY.serial });
+    expect(parsed.ok && parsed.value.streetAddress).toBe('a"\u00a0b');
+    const replay = new Harness();
+    await replay.enable();
+    await replay.ok('configure terminal', ...text.split('\n').filter((l) => l.trim() !== '').map((l) => l.trim()));
+    expect(replay.device.running().callHome.streetAddress).toBe('a"\u00a0b');
   });
 });

@@ -43,7 +43,11 @@ export function tokenize(line: string): TokenizedLine {
   return { tokens, trailingSpace: line.length === 0 || /\s$/.test(line) };
 }
 
-/** Quotes a value for configuration output when reading it back would split it (spaces, `|`, `!`, `?`). */
+/**
+ * Quotes a value for configuration output when reading it back would split it (spaces, `|`, `!`, `?`).
+ * A value with a `"` in it is left bare: IOS has no escape, so quotes around it would end early, and
+ * such a value never holds a space or tab (it was typed as one unquoted word).
+ */
 export function quoteIfNeeded(value: string): string {
-  return /[\s|!?]/.test(value) || value === '' ? `"${value}"` : value;
+  return !value.includes('"') && (/[\s|!?]/.test(value) || value === '') ? `"${value}"` : value;
 }
