@@ -12,19 +12,18 @@ import { postXml, SAMPLE_XML, startTestBackend } from '../backend/helpers.js';
 import { Harness, IDENTITY } from '../lab/cli/harness.js';
 
 describe('fuzz regressions', () => {
-  it('lab CLI: a pipe regex of many adjacent quantifiers is refused instead of stalling the lab', async () => {
+  it('lab CLI: a pipe regex that backtracks badly runs in linear time instead of stalling the lab', async () => {
     // Found by lab-cli.test.ts: `show running-config | include .*.*.*.*.*.*Z` backtracked for
-    // minutes (polynomial in the line length), blocking every device of the lab.
+    // minutes (polynomial in the line length), blocking every device of the lab. IOS accepts it, so
+    // the lab must too: V8 falls back to its linear-time engine.
     const h = new Harness();
     await h.enable();
     const started = performance.now();
-    const out = await h.out(`show running-config | include ${'.*'.repeat(40)}Z`);
-    expect(out).toMatch(/% Invalid input detected at '\^' marker/);
+    expect(await h.out(`show running-config | include ${'.*'.repeat(40)}Z`)).toBe('');
+    expect(await h.out(`show running-config | count ${'(a+)+'.repeat(3)}$`)).toBe('Number of lines which match regexp = 0\n');
+    expect(await h.out(`show running-config | include ${'.*'.repeat(5)}hostname`)).toBe('hostname R1\n');
     expect(performance.now() - started).toBeLessThan(1_000);
-    for (const bad of ['.*.*.*Z', '\\s*\\s*\\s*!', 'a?a?a?aaa', 'x+y+z+', '[a-z]*[0-9]*.{1,}']) expect(isSafeRegex(bad), bad).toBe(false);
-    // Patterns engineers use every day still work.
-    for (const ok of ['.*CALL_LOOP.*', '^hostname', 'LINK-3-UPDOWN', '(?:ab)+', 'a{2}b', '^ +profile']) expect(isSafeRegex(ok), ok).toBe(true);
-    expect(await h.out('show running-config | include ^hostname')).toBe('hostname R1\n');
+    for (const ok of ['.*.*.*Z', '\\s*\\s*\\s*!', 'a?a?a?aaa', 'x+y+z+', '.*CALL_LOOP.*', '^hostname', '(?:ab)+', 'a{2}b', '^ +profile']) expect(isSafeRegex(ok), ok).toBe(true);
   });
 
   it('lab CLI: `no destination transport-method` without a method is an incomplete command, not a crash', async () => {
