@@ -108,6 +108,9 @@ export async function buildBundle(outdir: string = join(repoRoot, 'dist')): Prom
     chunkNames: '[name]-[hash]',
     sourcemap: 'linked',
     metafile: true,
+    // Less to read and parse at start (~5% of the console's start); names kept for errors and stacks.
+    minify: true,
+    keepNames: true,
     logLevel: 'warning',
     // tui.ts sets NODE_ENV for the unbundled run; in the bundle it is already a constant.
     logOverride: { 'assign-to-define': 'silent' },
