@@ -16,9 +16,10 @@ const repoRoot = resolve(import.meta.dirname, '..');
 export const BUILD_STAMP_FILE = 'build-stamp.json';
 
 /**
- * Left to Node at run time: native addons (better-sqlite3; ssh2's optional cpu-features and native
- * crypto binding), blessed / blessed-contrib (they require widgets by computed names), pino (its
- * transports and thread-stream resolve worker files at run time) and pg (optional pg-native).
+ * Left to Node at run time: native addons (better-sqlite3; ssh2, whose native crypto binding and
+ * poly1305 wasm glue locate files by __dirname; its optional cpu-features), blessed / blessed-contrib
+ * (they require widgets by computed names), pino (its transports and thread-stream resolve worker
+ * files at run time) and pg (optional pg-native).
  */
 export const EXTERNAL_PACKAGES: readonly string[] = ['better-sqlite3', 'ssh2', 'cpu-features', 'blessed', 'blessed-contrib', 'pino', 'pg', 'pg-native'];
 
