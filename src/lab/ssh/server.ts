@@ -199,7 +199,7 @@ export async function startDeviceServer(options: DeviceServerOptions): Promise<D
     });
   const stopListening = (): Promise<void> => new Promise((resolve) => (tcp.listening ? tcp.close(() => resolve()) : resolve()));
 
-  const port = device.faults().unreachable ? await reservePort(options.port) : await listen(options.port);
+  const port = device.faults().unreachable ? await reservePort(options.port) : await listenAvoidingReserved(listen, stopListening, options.port);
   if (device.faults().unreachable && tcp.listening) await stopListening();
   let transition: Promise<unknown> = Promise.resolve();
   const unsubscribe = device.onFaultsChanged((faults) => {
@@ -222,20 +222,38 @@ export async function startDeviceServer(options: DeviceServerOptions): Promise<D
       await transition;
       for (const s of sockets) s.destroy();
       await stopListening();
+      reservedPorts.delete(port);
     },
   };
+}
+
+/**
+ * Ports held for devices that are unreachable: closed, so connections are refused, but no other lab
+ * device may take one, or a push to the unreachable device would reach another device instead.
+ */
+const reservedPorts = new Set<number>();
+
+/** Listens on `port`; on an OS-chosen port that another device holds in reserve, chooses again. */
+async function listenAvoidingReserved(listen: (port: number) => Promise<number>, stop: () => Promise<void>, port: number): Promise<number> {
+  for (;;) {
+    const bound = await listen(port);
+    if (port !== 0 || !reservedPorts.has(bound)) return bound;
+    await stop();
+  }
 }
 
 /** A port for a device that starts unreachable: the requested one, or a free one found by binding briefly. */
 async function reservePort(port: number): Promise<number> {
   if (port !== 0) return port;
-  return new Promise((resolve, reject) => {
+  const free = await new Promise<number>((resolve, reject) => {
     const probe = net.createServer();
     probe.once('error', reject);
     probe.listen(0, '127.0.0.1', () => {
       const address = probe.address();
-      const free = typeof address === 'object' && address ? address.port : 0;
-      probe.close(() => resolve(free));
+      const chosen = typeof address === 'object' && address ? address.port : 0;
+      probe.close(() => resolve(chosen));
     });
   });
+  reservedPorts.add(free);
+  return free;
 }
