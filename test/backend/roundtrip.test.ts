@@ -40,6 +40,20 @@ describe('parsers read back what the lab renders', () => {
     );
   });
 
+  it('reads attachment data the same whether a sender escapes it, wraps it in CDATA or mixes both', () => {
+    const data = 'Router# show log\n<189>%LINK-3-UPDOWN: a & b ]]> "c" \'d\'';
+    const escaped = data.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+    const cdata = `<![CDATA[${data.replace(/]]>/g, ']]]]><![CDATA[>')}]]>`;
+    const mixed = `<![CDATA[Router# show log\n<189>]]>%LINK-3-UPDOWN: a &amp; b ]]&gt; <![CDATA["c" 'd']]>`;
+    const template = renderXml(buildMessage({ serialNumber: 'FOC1234X0AB' }));
+    for (const encoded of [escaped, cdata, mixed]) {
+      const xml = template.replace(/<aml-block:Data([^>]*)>[\s\S]*?<\/aml-block:Data>/, `<aml-block:Data$1>${encoded}</aml-block:Data>`);
+      const r = parseCallHomeXml(xml);
+      expect(r.ok, encoded).toBe(true);
+      if (r.ok) expect(r.value.attachments[0]?.data).toBe(data);
+    }
+  });
+
   it('long-text round trip keeps every field the format carries', () => {
     fc.assert(
       fc.property(messages, (m) => {
