@@ -10,6 +10,7 @@ export type NotificationContent = {
   readonly serial: string | null;
   readonly reason: string;
   readonly hostname: string;
+  /** Recipients as {@link recipientsFor} gives them: each exactly one address. */
   readonly to: readonly string[];
   readonly message?: CallHomeMessage | undefined;
   readonly caseNumber?: string | undefined;
@@ -60,7 +61,7 @@ export function notify(ctx: TxContext, c: NotificationContent): NotificationReco
   const record = ctx.store.insertNotification({
     kind: c.kind,
     serial: c.serial,
-    to: c.to.map((a) => a.trim()).filter(isSingleAddress),
+    to: c.to,
     subject: oneLine(`[SCH] ${c.reason} – ${hostname || 'device'} (${serial ?? 'unknown'})`),
     body: `${lines.join('\n')}\n`,
     sentAt: ctx.now().toISOString(),
