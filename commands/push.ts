@@ -6,7 +6,7 @@ import { pushPlanner } from '../src/fleet/push-planner.js';
 import { pushTask, type PushData } from '../src/fleet/push.js';
 
 export type PushOptions = FleetFlags & {
-  /** The desired configuration YAML (../shared/CLI.md). */
+  /** The desired configuration YAML (docs/cli.md). */
   readonly config: string;
   readonly dryRun?: boolean | undefined;
   readonly save?: boolean | undefined;

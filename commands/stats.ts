@@ -5,7 +5,7 @@ import { showTask } from '../src/fleet/show-task.js';
 import { parseShowCallHomeStatistics } from '../src/ios/parsers/show-call-home-statistics.js';
 import { aggregateStatistics, describeStatistics } from '../src/output/stats-aggregate.js';
 
-/** Reads `show call-home statistics` from every device (data per ../shared/CLI.md `stats`). */
+/** Reads `show call-home statistics` from every device (data per docs/cli.md `stats`). */
 export function runFleetStats(opts: FleetFlags, deps: FleetDeps = {}): Promise<FleetRunReport> {
   return runFleetCommand(opts, showTask('show call-home statistics', parseShowCallHomeStatistics), deps, {
     describe: describeStatistics,

@@ -13,10 +13,10 @@ import { resolveDevice, type CredentialContext } from './credentials.js';
 import type { InventoryHost } from './inventory.js';
 import { safeFileName } from '../util/safe-file-name.js';
 
-/** `error` of a fleet result (../shared/CLI.md). */
+/** `error` of a fleet result (docs/cli.md). */
 export type FleetError = { readonly kind: DeviceErrorKind; readonly message: string };
 
-/** One device's result, exactly the CLI.md shape plus its duration. */
+/** One device's result, exactly the docs/cli.md shape plus its duration. */
 export type FleetResult = {
   readonly host: string;
   readonly ok: boolean;

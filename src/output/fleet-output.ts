@@ -22,7 +22,7 @@ export type FleetOutputOptions = {
   readonly aggregate?: (results: readonly FleetResult[]) => string | null;
 };
 
-/** The contract shape of one result (../shared/CLI.md). */
+/** The contract shape of one result (docs/cli.md). */
 export function toContractResult(result: FleetResult): Omit<FleetResult, 'durationMs'> {
   return { host: result.host, ok: result.ok, changed: result.changed, commands: result.commands, data: result.data, error: result.error };
 }
@@ -34,7 +34,7 @@ export function outputMode(flags: { readonly json?: boolean; readonly ndjson?: b
   return stdout.isTTY ? 'tty' : 'plain';
 }
 
-/** Exit code of a fleet run (../shared/CLI.md): 0 all ok, 2 some failed. */
+/** Exit code of a fleet run (docs/cli.md): 0 all ok, 2 some failed. */
 export function fleetExitCode(summary: FleetSummary): ExitCode {
   return summary.failed === 0 ? ExitCode.Ok : ExitCode.PartialFailure;
 }

@@ -32,7 +32,7 @@ export function describeVerify(result: Pick<FleetResult, 'data' | 'error'>): str
   return `broken at ${d.brokenAt ?? '?'}: ${result.error?.message ?? ''}`;
 }
 
-/** Devices the runner failed before the task ran (SSH) get the verify data shape too (../shared/CLI.md). */
+/** Devices the runner failed before the task ran (SSH) get the verify data shape too (docs/cli.md). */
 async function* withSshShape(events: AsyncIterable<FleetEvent>, onData: VerifyDeps['onData']): AsyncIterable<FleetEvent> {
   const shape = (r: FleetResult): FleetResult => {
     if ((r.data as Partial<VerifyData> | null)?.configured !== undefined) return r;

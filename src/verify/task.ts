@@ -15,7 +15,7 @@ import type { DeliveryWatcher } from './watcher.js';
 /** How often the device's counters are read while waiting. */
 const POLL_MS = 1000;
 
-/** `verify` data per device (../shared/CLI.md), plus the matched message id. */
+/** `verify` data per device (docs/cli.md), plus the matched message id. */
 export type VerifyData = {
   readonly configured: boolean;
   readonly sent: boolean;

@@ -20,7 +20,7 @@ const settings = SettingsSchema.parse({ timeout: 10, connectTimeout: 10 });
 let lab: Lab;
 
 beforeAll(async () => {
-  // The desired configuration of ../shared/CLI.md, as it stands.
+  // The desired configuration of docs/cli.md, as it stands.
   copyFileSync(join(import.meta.dirname, '../fixtures/desired/cli-md-example.yaml'), desired);
   lab = await startLab({ devices: 4, stateDir: join(dir, 'state') });
   await lab.writeInventory(inventory);
