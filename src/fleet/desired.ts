@@ -285,7 +285,7 @@ export function parseDesiredConfig(document: unknown, source: string): DesiredCo
     const lines = result.error.issues.map((i) => `  ${describeIssue(i)}`);
     throw new AbortError(
       `The desired configuration ${source} is not valid:\n${lines.join('\n')}`,
-      'Fix the keys listed above; docs/cli.md ("Desired configuration") shows an example.',
+      'Fix the keys listed above; examples/desired.yaml and docs/cli.md ("Desired configuration") show the format.',
     );
   }
   return toDesired(result.data);
