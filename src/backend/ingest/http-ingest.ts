@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { MAX_MESSAGE_SIZE } from '../../domain/callhome.js';
 import type { Transport } from '../../events/protocol.js';
 import type { BackendService } from '../service.js';
-import { parseCallHomeXml } from './parse-xml.js';
+import { parseXml } from '../../callhome/codec.js';
 import { refusalStatus, type Refusal } from './refusal.js';
 
 const ACCEPTED_TYPES = ['application/soap+xml', 'application/xml', 'text/xml'];
@@ -73,7 +73,7 @@ export async function handleIngest(service: BackendService, transport: Transport
     return;
   }
   const raw = body.toString('utf8');
-  const parsed = parseCallHomeXml(raw);
+  const parsed = parseXml(raw);
   if (!parsed.ok) {
     refuse(parsed.error);
     return;

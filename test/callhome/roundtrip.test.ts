@@ -1,12 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseCallHomeXml } from '../../src/backend/ingest/parse-xml.js';
-import { parseLongText } from '../../src/backend/ingest/parse-text.js';
+import { parseXml, parseLongText, renderLongText, renderXml } from '../../src/callhome/codec.js';
 import { MESSAGE_KINDS } from '../../src/domain/callhome.js';
 import type { CallHomeMessage } from '../../src/domain/message.js';
-import { renderLongText } from '../../src/format/long-text.js';
-import { renderXml } from '../../src/format/xml.js';
-import { buildMessage } from './build-message.js';
+import { buildMessage } from '../backend/build-message.js';
 
 // Single-line values as devices send them: printable, no leading/trailing/double spaces.
 const word = fc.stringMatching(/^[!-~]{1,12}$/);
@@ -32,7 +29,7 @@ describe('parsers read back what the lab renders', () => {
   it('XML round trip keeps every field the format carries', () => {
     fc.assert(
       fc.property(messages, (m) => {
-        const r = parseCallHomeXml(renderXml(m));
+        const r = parseXml(renderXml(m));
         expect(r.ok).toBe(true);
         if (r.ok) for (const k of SAME) expect(r.value[k]).toEqual(m[k]);
       }),
@@ -48,7 +45,7 @@ describe('parsers read back what the lab renders', () => {
     const template = renderXml(buildMessage({ serialNumber: 'FOC1234X0AB' }));
     for (const encoded of [escaped, cdata, mixed]) {
       const xml = template.replace(/<aml-block:Data([^>]*)>[\s\S]*?<\/aml-block:Data>/, `<aml-block:Data$1>${encoded}</aml-block:Data>`);
-      const r = parseCallHomeXml(xml);
+      const r = parseXml(xml);
       expect(r.ok, encoded).toBe(true);
       if (r.ok) expect(r.value.attachments[0]?.data).toBe(data);
     }

@@ -1,9 +1,12 @@
 /**
+ * Text renderings of a Call Home message: long text and short text (read back by text-parse.ts).
+ *
  * Long-text ("plain text") rendering (ios-call-home.md §6.2, §6.7; C73). The guide lists the fields
  * but gives no sample; this follows the spec's proposed `Label : value` layout, one field per line,
  * then one section per attached command. Receivers split each header line on the first ` : `.
  */
 import type { CallHomeMessage } from '../domain/message.js';
+import { severityKeyword } from '../domain/severity.js';
 
 /** Renders the message as long text. */
 export function renderLongText(message: CallHomeMessage): string {
@@ -63,4 +66,16 @@ export function renderLongText(message: CallHomeMessage): string {
     );
   }
   return lines.join('\n') + '\n';
+}
+
+/** What short text carries: device name, time stamp, plain-English description and urgency. */
+export type ShortTextMessage = Pick<CallHomeMessage, 'hostname' | 'eventTime' | 'description' | 'severity'>;
+
+/**
+ * Short-text rendering for pagers and printed reports (ios-call-home.md §6.1; C72), on one line as
+ * the spec proposes: `<hostname> <YYYY-MM-DD HH:MM:SS GMT+hh:mm> <description> <severity-keyword>`.
+ */
+export function renderShortText(message: ShortTextMessage): string {
+  const description = message.description.replace(/\s*\n\s*/g, ' ');
+  return `${message.hostname} ${message.eventTime} ${description} ${severityKeyword(message.severity)}\n`;
 }

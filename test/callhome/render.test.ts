@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
-import type { CallHomeMessage } from '../../../src/domain/message.js';
-import { renderLongText, renderShortText, renderXml } from '../../../src/format/render.js';
-import { formatCallHomeTime, formatSyslogStamp, hexEpoch } from '../../../src/format/timestamp.js';
+import type { CallHomeMessage } from '../../src/domain/message.js';
+import { renderLongText, renderShortText, renderXml } from '../../src/callhome/codec.js';
+import { formatCallHomeTime, formatSyslogStamp, hexEpoch } from '../../src/callhome/timestamp.js';
 
-const SAMPLE = readFileSync(new URL('../../fixtures/messages/guide-sample-syslog.xml', import.meta.url), 'utf8');
+const SAMPLE = readFileSync(new URL('../fixtures/messages/guide-sample-syslog.xml', import.meta.url), 'utf8');
 
 // preserveOrder makes the comparison sensitive to element order, not just to the set of elements.
 const parser = new XMLParser({ preserveOrder: true, ignoreAttributes: false, attributeNamePrefix: '@', cdataPropName: '#cdata', parseTagValue: false, parseAttributeValue: false, trimValues: true });

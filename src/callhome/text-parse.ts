@@ -1,14 +1,14 @@
 /**
- * Reads long-text and short-text Call Home mails (ios-call-home.md §6.1, §6.7; the lab's renderers in
- * src/format). XML is the only fully processed format (S4): text messages are stored with every field
+ * Reads long-text and short-text Call Home mails (ios-call-home.md §6.1, §6.7; rendered by text-render.ts). XML is the only fully processed format (S4): text messages are stored with every field
  * they carry and run through the same processing, but carry fewer fields (short text has no serial,
  * so it can only be stored when the mail's sender identifies a known device — we refuse it otherwise).
  */
-import { isSeverityKeyword, severityLevel } from '../../domain/severity.js';
-import type { Attachment, Card, CallHomeMessage } from '../../domain/message.js';
-import { err, ok, type Result } from '../../util/result.js';
-import { eventNameOf, messageKindOf, wellFormed } from './parse-xml.js';
-import type { Refusal } from './refusal.js';
+import { isSeverityKeyword, severityLevel } from '../domain/severity.js';
+import type { Attachment, Card, CallHomeMessage } from '../domain/message.js';
+import { err, ok, type Result } from '../util/result.js';
+import { clampSeverity, eventNameOf, messageKindOf, wellFormed } from './fields.js';
+import type { ParseRefusal } from './refusal.js';
+import type { ShortTextMessage } from './text-render.js';
 
 const CARD_LABELS = new Map<string, keyof Card>([
   ['Affected FRU Name', 'model'],
@@ -27,7 +27,7 @@ export function looksLikeLongText(text: string): boolean {
 }
 
 /** Parses a long-text message. */
-export function parseLongText(text: string): Result<CallHomeMessage, Refusal> {
+export function parseLongText(text: string): Result<CallHomeMessage, ParseRefusal> {
   const lines = wellFormed(text).replace(/\r\n/g, '\n').split('\n');
   const fields = new Map<string, string>();
   const cards: { -readonly [K in keyof Card]?: string }[] = [];
@@ -55,9 +55,10 @@ export function parseLongText(text: string): Result<CallHomeMessage, Refusal> {
     while (j < lines.length && !(lines[j] ?? '').startsWith('Command Output Text :')) j++;
     let k = j + 1;
     while (k < lines.length && !(lines[k] ?? '').startsWith('Command Output Name : ')) k++;
+    // The renderer ends each section with one line break (a blank separator, or the mail's last newline).
     const body = lines.slice(j + 1, k);
-    if (k < lines.length && body[body.length - 1] === '') body.pop();
-    attachments.push({ name, data: body.join('\n').replace(/\n$/, '') });
+    if (body[body.length - 1] === '') body.pop();
+    attachments.push({ name, data: body.join('\n') });
     i = k;
   }
   const f = (k: string): string => fields.get(k)?.trim() ?? '';
@@ -73,7 +74,7 @@ export function parseLongText(text: string): Result<CallHomeMessage, Refusal> {
     groupId: f('Group ID'),
     kind,
     subType: f('Message Subtype'),
-    severity: Math.max(0, Math.min(9, Number.parseInt(f('Severity Level'), 10) || 0)),
+    severity: clampSeverity(f('Severity Level')),
     eventName: eventNameOf(kind, description, f('Message Name') === kind ? '' : f('Message Name')),
     eventTime: f('TimeStamp'),
     description,
@@ -109,7 +110,7 @@ export function parseLongText(text: string): Result<CallHomeMessage, Refusal> {
 }
 
 /** Short text: `<hostname> <YYYY-MM-DD HH:MM:SS GMT+hh:mm> <description> <severity-keyword>`. */
-export function parseShortText(text: string): { hostname: string; eventTime: string; description: string; severity: number } | null {
+export function parseShortText(text: string): ShortTextMessage | null {
   const m = /^(\S+) (\d{4}-\d\d-\d\d \d\d:\d\d:\d\d GMT[+-]\d\d:\d\d) (.*) (\S+)\s*$/.exec(wellFormed(text).trim());
   if (!m?.[1] || !m[2] || m[3] === undefined || !m[4] || !isSeverityKeyword(m[4])) return null;
   return { hostname: m[1], eventTime: m[2], description: m[3], severity: severityLevel(m[4]) };

@@ -3,24 +3,8 @@
  * guide's sample (ios-call-home.md §6.5, §6.6; checklist C74–C78).
  */
 import type { CallHomeMessage, Card } from '../domain/message.js';
+import { APPLIANCE_URI, blockTypeUri, CALL_HOME_NAMESPACES } from './namespaces.js';
 import { cdata, escapeAttribute, escapeText } from './xml-text.js';
-
-/** Namespaces of the envelope (§6.5). */
-export const CALL_HOME_NAMESPACES = {
-  soapEnv: 'http://www.w3.org/2003/05/soap-envelope',
-  amlSession: 'http://www.cisco.com/2004/01/aml-session',
-  amlBlock: 'http://www.cisco.com/2004/01/aml-block',
-  ch: 'http://www.cisco.com/2005/05/callhome',
-  rme: 'http://www.cisco.com/rme/4.0',
-} as const;
-
-/** `aml-session:Via` / `aml-session:From` of every device message. */
-export const APPLIANCE_URI = 'http://www.cisco.com/appliance/uri';
-
-/** `aml-block:Type` of a message: `http://www.cisco.com/2005/05/callhome/<type>`. */
-export function blockTypeUri(kind: string): string {
-  return `${CALL_HOME_NAMESPACES.ch}/${kind}`;
-}
 
 function el(name: string, value: string): string {
   return `<${name}>${escapeText(value)}</${name}>`;

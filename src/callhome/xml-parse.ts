@@ -5,17 +5,19 @@
  * fast-xml-parser runs with entity processing off.
  */
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { MESSAGE_KINDS, type MessageKind } from '../../domain/callhome.js';
-import type { Attachment, CallHomeMessage, Card } from '../../domain/message.js';
-import { err, ok, type Result } from '../../util/result.js';
-import type { Refusal } from './refusal.js';
+import { MESSAGE_KINDS } from '../domain/callhome.js';
+import type { Attachment, CallHomeMessage, Card } from '../domain/message.js';
+import { err, ok, type Result } from '../util/result.js';
+import { clampSeverity, eventNameOf, messageKindOf, oneLine, wellFormed } from './fields.js';
+import { CALL_HOME_NAMESPACES } from './namespaces.js';
+import type { ParseRefusal } from './refusal.js';
 
-export const NS = {
-  soap: 'http://www.w3.org/2003/05/soap-envelope',
-  session: 'http://www.cisco.com/2004/01/aml-session',
-  block: 'http://www.cisco.com/2004/01/aml-block',
-  ch: 'http://www.cisco.com/2005/05/callhome',
-  rme: 'http://www.cisco.com/rme/4.0',
+const NS = {
+  soap: CALL_HOME_NAMESPACES.soapEnv,
+  session: CALL_HOME_NAMESPACES.amlSession,
+  block: CALL_HOME_NAMESPACES.amlBlock,
+  ch: CALL_HOME_NAMESPACES.ch,
+  rme: CALL_HOME_NAMESPACES.rme,
 } as const;
 
 /** One element with its namespace resolved. */
@@ -149,32 +151,13 @@ function txt(node: XNode | undefined): string {
   return node ? node.text.trim() : '';
 }
 
-/** Single-line values may arrive folded; collapse runs of whitespace. */
-function oneLine(s: string): string {
-  return s.replace(/\s+/g, ' ').trim();
-}
-
-/** Maps `ch:Event/ch:Type` (or the AML block type URL) to a message kind; null when unsupported. */
-export function messageKindOf(type: string): MessageKind | null {
-  const t = type.trim().toLowerCase().replace(/^environmental$/, 'environment').replace(/_/g, '-');
-  return (MESSAGE_KINDS as readonly string[]).includes(t) ? (t as MessageKind) : null;
-}
-
-/**
- * Replaces lone UTF-16 surrogates with U+FFFD. Bodies decoded from bytes never have them, but mail
- * charsets such as UTF-16 can, and one in a serial number made processing throw (encodeURIComponent).
- */
-export function wellFormed(text: string): string {
-  return /\p{Cs}/u.test(text) ? text.replace(/\p{Cs}/gu, '\uFFFD') : text;
-}
-
 /** Quick check that a body looks like XML, so e-mail can choose the XML or text reader. */
 export function looksLikeXml(body: string): boolean {
   return /^\s*(<\?xml|<[A-Za-z_])/.test(body);
 }
 
 /** Parses one Call Home XML document. Refusals say which check failed. */
-export function parseCallHomeXml(input: string): Result<CallHomeMessage, Refusal> {
+export function parseXml(input: string): Result<CallHomeMessage, ParseRefusal> {
   const body = wellFormed(input);
   if (/<!DOCTYPE|<!ENTITY/i.test(body)) {
     return err({ kind: 'forbidden-dtd', reason: 'The message contains a DOCTYPE or ENTITY declaration, which is refused (no DTDs or entities are processed). Send the Call Home XML without a DOCTYPE.' });
@@ -273,22 +256,4 @@ export function parseCallHomeXml(input: string): Result<CallHomeMessage, Refusal
     cards,
     attachments,
   });
-}
-
-function clampSeverity(s: string): number {
-  const n = Number.parseInt(s, 10);
-  return Number.isFinite(n) ? Math.max(0, Math.min(9, n)) : 0;
-}
-
-/**
- * XML carries no "message name"; derive it: the syslog mnemonic (`%FAC-N-MNEMONIC`), a crash kind
- * word, or an event keyword found in the description (TEMP_FAILURE, DiagFanTest, ...).
- */
-export function eventNameOf(kind: MessageKind, description: string, explicit: string): string {
-  if (explicit) return explicit;
-  const syslog = /%([A-Z0-9_]+-\d-[A-Z0-9_]+)/.exec(description);
-  if (syslog?.[1]) return syslog[1];
-  const word = /\b([A-Z][A-Z0-9]*_[A-Z0-9_]+)\b/.exec(description);
-  if (word?.[1]) return word[1];
-  return kind;
 }
