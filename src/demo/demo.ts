@@ -15,7 +15,7 @@ import { loadInventory } from '../fleet/inventory.js';
 import { KnownHosts } from '../fleet/known-hosts.js';
 import { pushTask } from '../fleet/push.js';
 import { collectFleet, runFleet, type FleetResult } from '../fleet/runner.js';
-import { startLab, type Lab } from '../lab/fleet.js';
+import { startLab, type Lab } from '../lab/devices.js';
 import type { LabEvent } from '../lab/types.js';
 import { confirmDemoRegistrations, importDemoContracts } from './registrations.js';
 

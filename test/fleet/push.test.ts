@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runFleetPush } from '../../commands/push.js';
 import { runFleetShowConfig } from '../../commands/show-config.js';
 import type { FleetResult } from '../../src/fleet/runner.js';
-import { startLab, type Lab } from '../../src/lab/fleet.js';
+import { startLab, type Lab } from '../../src/lab/devices.js';
 import { IosSession } from '../../src/ios/driver/session.js';
 import { SettingsSchema } from '../../src/settings.js';
 import { Capture } from './helpers.js';

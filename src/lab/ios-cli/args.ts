@@ -1,6 +1,6 @@
 /** Argument types of the IOS grammar (spec §2, C6 limits), each with its IOS help label. */
 import type { ArgCheck, ArgType } from './grammar.js';
-import type { Token } from './tokens.js';
+import type { Token } from '../../ios/config/tokens.js';
 
 const no: ArgCheck = { ok: false };
 const yes = (value: string | number): ArgCheck => ({ ok: true, value });

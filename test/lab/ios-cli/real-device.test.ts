@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { newSessionState, type CliResult } from '../../../src/lab/cli/index.js';
+import { newSessionState, type CliResult } from '../../../src/lab/ios-cli/index.js';
 import { LabDevice } from '../../../src/lab/device.js';
 import { labIdentity } from '../../../src/lab/identity.js';
 import { loadDeviceState } from '../../../src/lab/persistence.js';

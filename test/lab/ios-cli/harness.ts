@@ -4,7 +4,7 @@
  */
 import { defaultCallHomeConfig, type AlertGroup } from '../../../src/domain/callhome.js';
 import type { CallHomeStatistics } from '../../../src/domain/statistics.js';
-import { createCli, newSessionState, type Cli, type CliDevice, type CliResult, type RunningConfig } from '../../../src/lab/cli/index.js';
+import { createCli, newSessionState, type Cli, type CliDevice, type CliResult, type RunningConfig } from '../../../src/lab/ios-cli/index.js';
 import type { DeviceView } from '../../../src/lab/show/index.js';
 import type { CallHomeEngine, DeviceIdentity, LabEvent, SendOutcome, SessionState } from '../../../src/lab/types.js';
 

@@ -43,7 +43,7 @@ import { INCOMPLETE, UNRECOGNIZED, ambiguous, invalidInput, unknownExecWord } fr
 import { helpHeading, isConfigMode, parentMode, promptFor } from './modes.js';
 import { walk, walkForHelp, matchToken, type Walk } from './parser.js';
 import { PIPE_TREE, applyFilter, makeFilter, isFilterKind, type OutputFilter } from './pipe.js';
-import { tokenize, type Token } from './tokens.js';
+import { tokenize, type Token } from '../../ios/config/tokens.js';
 import { callHomeTree } from './trees/call-home.js';
 import { leaveConfig } from './trees/common.js';
 import { configTree } from './trees/config.js';
@@ -55,7 +55,8 @@ import type { CliContext, CliDevice, CliOutcome, CliResult } from './types.js';
 import { assertNever } from '../../util/assert-never.js';
 
 export type { CliDevice, CliResult, RunningConfig, Trustpoint } from './types.js';
-export { renderConfig, renderCallHomeSection, showRunningConfig, showStartupConfig } from './running-config.js';
+export { renderConfig, showRunningConfig, showStartupConfig } from './running-config.js';
+export { renderCallHomeSection } from '../../ios/config/render.js';
 export { promptFor, CONFIG_PROMPT_HOSTNAME_MAX } from './modes.js';
 
 /** The Ctrl-Z character, as the session layer passes it. */

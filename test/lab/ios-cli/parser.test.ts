@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CTRL_Z } from '../../../src/lab/cli/index.js';
+import { CTRL_Z } from '../../../src/lab/ios-cli/index.js';
 import { Harness } from './harness.js';
 
 const caret = (prompt: string, column: number): string => `${' '.repeat(prompt.length + column)}^\n% Invalid input detected at '^' marker.\n\n`;
@@ -298,7 +298,7 @@ describe('regular expressions from users', () => {
 
 describe('isSafeRegex', () => {
   it('accepts what IOS accepts, exponential shapes included, and refuses what cannot run in linear time', async () => {
-    const { isSafeRegex } = await import('../../../src/lab/cli/pipe.js');
+    const { isSafeRegex } = await import('../../../src/lab/ios-cli/pipe.js');
     for (const ok of ['.*CALL_LOOP.*', '^(host|line) ', 'LINK-3-UPDOWN', '[a-z]+[0-9]*', '(ab)+', 'a{2,5}b', '\\(x+\\)+', '[(]a+[)]+', '(a+)+$', '(x|xx)*y', '.*.*.*Z']) expect(isSafeRegex(ok), ok).toBe(true);
     for (const bad of ['(a)\\1', 'a(?=b)', '(?<!a)b', '(unclosed', '*a']) expect(isSafeRegex(bad), bad).toBe(false);
   });

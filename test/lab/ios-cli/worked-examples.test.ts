@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { CISCO_TAC_URL } from '../../../src/domain/callhome.js';
-import { findProfile } from '../../../src/lab/cli/call-home-ops.js';
+import { findProfile } from '../../../src/ios/config/ops.js';
 import { Harness } from './harness.js';
 
 const fixture = (name: string): string => readFileSync(new URL(`../../fixtures/lab/${name}`, import.meta.url), 'utf8');

@@ -1,7 +1,7 @@
 /** `(cfg-call-home)#` commands (spec §2.2, C11–C31). */
 import { ALERT_GROUPS, DEFAULT_AAA_USERNAME, DEFAULT_RATE_LIMIT, LIMITS, type AlertGroup, type CallHomeConfig } from '../../../domain/callhome.js';
 import { email, hostname, int, ipv4, ipv6, phone, text, word } from '../args.js';
-import { addMailServer, copyProfile, defaultProfile, deleteProfile, ensureProfile, removeMailServer, renameProfile } from '../call-home-ops.js';
+import { addMailServer, copyProfile, defaultProfile, deleteProfile, ensureProfile, removeMailServer, renameProfile } from '../../../ios/config/ops.js';
 import { arg, kw, type CommandNode, type Handler } from '../grammar.js';
 import type { CliContext } from '../types.js';
 import { both, changeCallHome, modifierNodes, navigationNodes } from './common.js';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runLab } from '../../../commands/lab.js';
-import { startLab } from '../../../src/lab/fleet.js';
+import { startLab } from '../../../src/lab/devices.js';
 import { connect, execOnce, openShell } from '../ssh/helpers.js';
 
 let dir: string;

@@ -1,4 +1,7 @@
-/** Splits an IOS command line into tokens, honouring double quotes and the first unquoted `|`. */
+/**
+ * The one tokenizer of IOS command and configuration lines: words split on blanks, a double-quoted
+ * run is one word without its quotes, and (for EXEC lines) the first unquoted `|` starts a pipe.
+ */
 
 /** One word of a command line; `start` is its column in the line (the opening quote for quoted words). */
 export type Token = {
@@ -16,8 +19,15 @@ export type TokenizedLine = {
   readonly trailingSpace: boolean;
 };
 
+/** Tokenizer options. */
+export type TokenizeOptions = {
+  /** Stop at the first unquoted `|` (an EXEC pipe). Default true; configuration text read back uses false. */
+  readonly pipe?: boolean;
+};
+
 /** Tokenizes one line. An unterminated quote runs to the end of the line, as IOS accepts it. */
-export function tokenize(line: string): TokenizedLine {
+export function tokenize(line: string, options: TokenizeOptions = {}): TokenizedLine {
+  const pipe = options.pipe ?? true;
   const tokens: Token[] = [];
   let i = 0;
   while (i < line.length) {
@@ -26,7 +36,7 @@ export function tokenize(line: string): TokenizedLine {
       i += 1;
       continue;
     }
-    if (ch === '|') {
+    if (ch === '|' && pipe) {
       return { tokens, pipeStart: i, trailingSpace: /\s$/.test(line) };
     }
     const start = i;
@@ -37,16 +47,22 @@ export function tokenize(line: string): TokenizedLine {
       i = close === -1 ? line.length : close + 1;
       continue;
     }
-    while (i < line.length && line[i] !== ' ' && line[i] !== '\t' && line[i] !== '|') i += 1;
+    while (i < line.length && line[i] !== ' ' && line[i] !== '\t' && !(pipe && line[i] === '|')) i += 1;
     tokens.push({ text: line.slice(start, i), start, quoted: false });
   }
   return { tokens, trailingSpace: line.length === 0 || /\s$/.test(line) };
 }
 
+/** The words of a configuration line as the interpreter takes them (no pipe: `|` is text there). */
+export function configWords(line: string): string[] {
+  return tokenize(line, { pipe: false }).tokens.map((t) => t.text);
+}
+
 /**
- * Quotes a value for configuration output when reading it back would split it (spaces, `|`, `!`, `?`).
- * A value with a `"` in it is left bare: IOS has no escape, so quotes around it would end early, and
- * such a value never holds a space or tab (it was typed as one unquoted word).
+ * The one quoting rule for a value written into a command or the running configuration: quoted
+ * when reading it back would split it (blanks, `|`, `!`, `?`) or lose it (empty). A value with a
+ * `"` in it is left bare: IOS has no escape, so quotes around it would end early, and such a value
+ * never holds a blank (it was typed as one unquoted word).
  */
 export function quoteIfNeeded(value: string): string {
   return !value.includes('"') && (/[\s|!?]/.test(value) || value === '') ? `"${value}"` : value;

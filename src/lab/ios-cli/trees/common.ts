@@ -1,7 +1,7 @@
 /** Helpers shared by the mode trees: navigation nodes and configuration updates. */
 import type { CallHomeConfig, Profile } from '../../../domain/callhome.js';
 import type { Result } from '../../../util/result.js';
-import { findProfile, updateProfile, type Update } from '../call-home-ops.js';
+import { findProfile, updateProfile, type Update } from '../../../ios/config/ops.js';
 import { kw, type CommandNode, type Handler } from '../grammar.js';
 import { parentMode } from '../modes.js';
 import type { CliContext, CliOutcome } from '../types.js';

@@ -16,7 +16,7 @@ import { err, ok } from '../../../util/result.js';
 import { email, int, regex, time, url } from '../args.js';
 import { INCOMPLETE } from '../messages.js';
 import { isSafeRegex } from '../pipe.js';
-import { setActive, setReporting, setTransport, unsubscribe } from '../call-home-ops.js';
+import { setActive, setReporting, setTransport, unsubscribe } from '../../../ios/config/ops.js';
 import { arg, kw, optionalTail, type CommandNode, type Handler, type OptionalStep } from '../grammar.js';
 import type { CliContext } from '../types.js';
 import { both, changeProfile, modifierNodes, navigationNodes } from './common.js';

@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import { LIMITS, defaultCallHomeConfig, type CallHomeConfig } from '../../../domain/callhome.js';
 import { deviceHostname, email, hostname, int, ipv4, ipv6, word } from '../args.js';
-import { tacProfile } from '../call-home-ops.js';
+import { tacProfile } from '../../../ios/config/ops.js';
 import { arg, kw, optionalTail, type CommandNode, type Handler, type OptionalStep } from '../grammar.js';
 import type { CliContext, CliOutcome, CliResult } from '../types.js';
 import { both, changeCallHome, modifierNodes, navigationNodes } from './common.js';

@@ -304,6 +304,8 @@ export class CallHomeConfigBuilder {
         p.active = isDefault ? !p.predefined : !negate;
         return APPLIED;
       case 'anonymous-reporting-only':
+        // Anonymous reporting applies to the predefined profile only (as the lab's CLI refuses it).
+        if (!p.predefined) return fail(`anonymous reporting applies to ${CISCO_TAC_PROFILE} only`);
         p.mode = negate ? 'full' : 'anonymous';
         return APPLIED;
       case 'reporting':

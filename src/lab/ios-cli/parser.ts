@@ -1,6 +1,6 @@
 /** Matches tokens against a command tree the way the IOS parser does (unique prefixes, typed arguments). */
 import { childrenOf, Values, type CommandForm, type CommandNode, type Handler } from './grammar.js';
-import type { Token } from './tokens.js';
+import type { Token } from '../../ios/config/tokens.js';
 
 /** Outcome of matching one token against the candidate nodes. */
 export type TokenMatch =

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CISCO_TAC_URL, ciscoTacProfile, defaultCallHomeConfig } from '../../../src/domain/callhome.js';
-import { findProfile } from '../../../src/lab/cli/call-home-ops.js';
+import { findProfile } from '../../../src/ios/config/ops.js';
 import { Harness, IDENTITY } from './harness.js';
 
 const caret = (prompt: string, column: number): string => `${' '.repeat(prompt.length + column)}^\n% Invalid input detected at '^' marker.\n\n`;

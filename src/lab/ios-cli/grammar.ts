@@ -4,7 +4,7 @@
  */
 import { BugError } from '../../errors.js';
 import type { CliContext, CliOutcome } from './types.js';
-import type { Token } from './tokens.js';
+import type { Token } from '../../ios/config/tokens.js';
 
 /** Which form a configuration line has: plain, `no ...` or `default ...`. */
 export type CommandForm = 'set' | 'no' | 'default';

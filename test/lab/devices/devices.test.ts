@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { generateHostKey } from '../../../src/lab/persistence.js';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLab, type Lab } from '../../../src/lab/fleet.js';
+import { startLab, type Lab } from '../../../src/lab/devices.js';
 import { connect, execOnce, openShell } from '../ssh/helpers.js';
 
 const run = promisify(execFile);
