@@ -17,7 +17,7 @@ import type { CallHomeConfig } from '../../src/domain/callhome.js';
 import { loadDesiredConfig, type DesiredConfig } from '../../src/fleet/desired.js';
 import { planPush, planRestore, verifyConfig } from '../../src/fleet/plan.js';
 import type { PushData } from '../../src/fleet/push.js';
-import type { FleetError, FleetResult } from '../../src/fleet/runner.js';
+import type { FleetError, FleetResult } from '../../src/domain/fleet.js';
 import { startLab, type DeviceFaults, type Lab } from '../../src/lab/devices.js';
 import { SettingsSchema } from '../../src/settings.js';
 import { Capture } from '../fleet/helpers.js';

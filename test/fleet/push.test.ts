@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runFleetPush } from '../../commands/push.js';
 import { runFleetShowConfig } from '../../commands/show-config.js';
-import type { FleetResult } from '../../src/fleet/runner.js';
+import type { FleetResult } from '../../src/domain/fleet.js';
 import { startLab, type Lab } from '../../src/lab/devices.js';
 import { IosSession } from '../../src/ios/driver/session.js';
 import { SettingsSchema } from '../../src/settings.js';

@@ -1,30 +1,24 @@
 /**
- * The closed loop for one device: configuration matches (or is pushed with --fix) → `call-home test`
+ * `callhome verify` as a fleet service. The closed loop for one device: configuration matches (or is pushed with --fix) → `call-home test`
  * with a nonce → the back end receives exactly that message. When it does not arrive, the device's
  * own failed counters tell a delivery failure from a back end that never got it.
  */
 import { randomBytes } from 'node:crypto';
-import type { DesiredConfig } from '../fleet/desired.js';
-import { pushTask, type PushPlanner } from '../fleet/push.js';
-import type { DeviceTask } from '../fleet/runner.js';
+import type { FleetEvent, FleetResult, VerifyData } from '../domain/fleet.js';
+import type { DesiredConfig } from './desired.js';
+import { pushTask, type PushPlanner } from './push.js';
+import type { DeviceTask } from './runner.js';
 import { DeviceError } from '../ios/driver/errors.js';
 import type { IosSession } from '../ios/driver/session.js';
 import { parseShowCallHomeStatistics } from '../ios/parsers/show-call-home-statistics.js';
-import type { DeliveryWatcher } from './watcher.js';
+import { watchDeliveries, type DeliveryWatcher } from './delivery-watcher.js';
+import type { Fleet } from './open-fleet.js';
+import { pushPlanner } from './push-planner.js';
 
 /** How often the device's counters are read while waiting. */
 const POLL_MS = 1000;
 
-/** `verify` data per device (docs/cli.md), plus the matched message id. */
-export type VerifyData = {
-  readonly configured: boolean;
-  readonly sent: boolean;
-  readonly received: boolean;
-  readonly latencyMs: number | null;
-  readonly brokenAt: null | 'ssh' | 'config' | 'delivery' | 'backend';
-  readonly messageId: string | null;
-  readonly nonce: string;
-};
+export type { VerifyData } from '../domain/fleet.js';
 
 export type VerifyTaskOptions = {
   readonly desired: DesiredConfig;
@@ -34,7 +28,7 @@ export type VerifyTaskOptions = {
   /** How long to wait for the back end to receive the test. */
   readonly timeoutMs: number;
   /** Called with each device's data as soon as it is known (console screen). */
-  readonly onData?: (host: string, data: VerifyData) => void;
+  readonly onData?: ((host: string, data: VerifyData) => void) | undefined;
 };
 
 /** The HTTP profile the test goes to: the first active desired profile with an HTTP destination. */
@@ -59,7 +53,7 @@ function inventorySerial(vars: Readonly<Record<string, unknown>>): string | null
 }
 
 /** Builds the verify task. SSH failures never reach it: the runner reports them (brokenAt 'ssh'). */
-export function verifyTask(options: VerifyTaskOptions): DeviceTask {
+export function verifyTask(options: VerifyTaskOptions): DeviceTask<VerifyData> {
   const profile = verifyProfile(options.desired);
   return async (session, host, context) => {
     const nonce = `verify-${host.name}-${randomBytes(4).toString('hex')}`;
@@ -122,3 +116,40 @@ export function verifyTask(options: VerifyTaskOptions): DeviceTask {
   };
 }
 
+
+/** The data of a device the runner failed before the task ran (SSH). */
+const SSH_BROKEN: VerifyData = { configured: false, sent: false, received: false, latencyMs: null, brokenAt: 'ssh', messageId: null, nonce: '' };
+
+export type VerifyRunOptions = {
+  readonly desired: DesiredConfig;
+  readonly fix: boolean;
+  /** The back end whose event stream must see each test. */
+  readonly connection: { readonly url: string; readonly token: string };
+  /** How long to wait for each test to arrive. */
+  readonly timeoutMs: number;
+  readonly onData?: ((host: string, data: VerifyData) => void) | undefined;
+};
+
+/**
+ * Runs the closed loop over the fleet's selected hosts. The back end's stream is open before any
+ * device is triggered; devices SSH could not reach get data `{brokenAt: 'ssh'}`.
+ */
+export async function* runVerify(fleet: Fleet, options: VerifyRunOptions): AsyncIterable<FleetEvent<VerifyData>> {
+  const watcher = watchDeliveries(options.connection.url, options.connection.token);
+  const withData = (r: FleetResult<VerifyData>): FleetResult<VerifyData> => {
+    if (r.data !== null) return r;
+    options.onData?.(r.host, SSH_BROKEN);
+    return { ...r, data: SSH_BROKEN };
+  };
+  try {
+    await watcher.ready(10_000);
+    const task = verifyTask({ desired: options.desired, planner: pushPlanner, fix: options.fix, watcher, timeoutMs: options.timeoutMs, onData: options.onData });
+    for await (const e of fleet.run(task)) {
+      if (e.type === 'device-failed') yield { ...e, result: withData(e.result) };
+      else if (e.type === 'run-finished') yield { ...e, results: e.results.map(withData) };
+      else yield e;
+    }
+  } finally {
+    watcher.close();
+  }
+}
