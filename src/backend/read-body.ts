@@ -36,18 +36,15 @@ export function readBody(req: IncomingMessage, res: ServerResponse, limit: numbe
       done = true;
       resolve({ kind: 'ok', body: Buffer.concat(chunks) });
     });
-    req.on('error', (e) => {
-      if (done) return;
-      done = true;
-      holder.release();
-      reject(e);
-    });
-    // A client that hangs up mid-body must not leave this promise pending forever.
-    req.on('close', () => {
+    // A client that hangs up mid-body ('aborted' / ECONNRESET, or just 'close') must not leave this
+    // promise pending forever, and is the client's doing: ClientAborted, logged in one line.
+    const aborted = (): void => {
       if (done || req.complete) return;
       done = true;
       holder.release();
       reject(new ClientAborted(size));
-    });
+    };
+    req.on('error', aborted);
+    req.on('close', aborted);
   });
 }
