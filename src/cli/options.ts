@@ -2,7 +2,7 @@
 import type { Argv } from 'yargs';
 import { checkBackendUrl } from '../settings.js';
 
-/** `--json` / `--ndjson` (../shared/CLI.md, Common). */
+/** `--json` / `--ndjson` (docs/cli.md, Common). */
 export function withOutputOptions<T>(y: Argv<T>) {
   return y
     .option('json', { type: 'boolean', default: false, describe: 'Print one JSON document on stdout' })

@@ -15,7 +15,7 @@ import type { FleetResult, PushData } from '../domain/fleet.js';
 import { openFleet } from '../fleet/open-fleet.js';
 import { pushTask } from '../fleet/push.js';
 import { collectFleet } from '../fleet/runner.js';
-import { startLab, type Lab } from '../lab/fleet.js';
+import { startLab, type Lab } from '../lab/devices.js';
 import type { LabEvent } from '../lab/types.js';
 import { confirmDemoRegistrations, importDemoContracts } from './registrations.js';
 

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runFleetExec } from '../../commands/exec.js';
 import { runFleetRequest } from '../../commands/request.js';
-import { startLab, type Lab } from '../../src/lab/fleet.js';
+import { startLab, type Lab } from '../../src/lab/devices.js';
 import { SettingsSchema } from '../../src/settings.js';
 import { postXml, sampleWith, startTestBackend, TOKEN, type TestBackend } from '../backend/helpers.js';
 import { Capture } from '../fleet/helpers.js';

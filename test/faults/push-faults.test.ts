@@ -18,7 +18,7 @@ import { loadDesiredConfig, type DesiredConfig } from '../../src/fleet/desired.j
 import { planPush, planRestore, verifyConfig } from '../../src/fleet/plan.js';
 import type { PushData } from '../../src/fleet/push.js';
 import type { FleetError, FleetResult } from '../../src/domain/fleet.js';
-import { startLab, type DeviceFaults, type Lab } from '../../src/lab/fleet.js';
+import { startLab, type DeviceFaults, type Lab } from '../../src/lab/devices.js';
 import { SettingsSchema } from '../../src/settings.js';
 import { Capture } from '../fleet/helpers.js';
 import { faultScale, scaled } from '../support/scale.js';
