@@ -32,6 +32,8 @@ export const SettingsSchema = z.object({
     .default('http://127.0.0.1:8080'),
   /** Name of the environment variable holding the back-end token. */
   tokenEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).default('CALLHOME_TOKEN'),
+  /** Connection attempts per device (refused or timed-out connections only; never once a command was sent). */
+  connectAttempts: z.number().int().min(1).max(10).default(3),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 export type SettingKey = keyof Settings;

@@ -22,6 +22,8 @@ export type FleetFlags = {
   readonly knownHosts?: string | undefined;
   readonly acceptNewHostKeys?: boolean | undefined;
   readonly timeout?: number | undefined;
+  readonly connectTimeout?: number | undefined;
+  readonly connectAttempts?: number | undefined;
   readonly logDir?: string | undefined;
   readonly json?: boolean | undefined;
   readonly ndjson?: boolean | undefined;
@@ -64,7 +66,8 @@ export function openFleetFromFlags(flags: FleetFlags, deps: FleetDeps, timeouts?
     sshConfigPath: deps.sshConfigPath,
     concurrency: flags.concurrency,
     commandTimeoutMs: timeouts?.commandTimeoutMs ?? (flags.timeout ?? settings.timeout) * 1000,
-    connectTimeoutMs: timeouts?.connectTimeoutMs ?? Math.min(flags.timeout ?? settings.connectTimeout, settings.connectTimeout) * 1000,
+    connectTimeoutMs: timeouts?.connectTimeoutMs ?? (flags.connectTimeout ?? Math.min(flags.timeout ?? settings.connectTimeout, settings.connectTimeout)) * 1000,
+    attempts: flags.connectAttempts,
     logDir: flags.logDir,
   });
 }

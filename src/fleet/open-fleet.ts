@@ -14,7 +14,7 @@ export type OpenFleetOptions = {
   /** Ansible-style host patterns; none selects every host. */
   readonly limit?: string | undefined;
   /** The defaults (concurrency, timeouts, known_hosts) the options below override. */
-  readonly settings: Pick<Settings, 'concurrency' | 'timeout' | 'connectTimeout' | 'knownHosts'>;
+  readonly settings: Pick<Settings, 'concurrency' | 'timeout' | 'connectTimeout' | 'connectAttempts' | 'knownHosts'>;
   readonly env?: NodeJS.ProcessEnv | undefined;
   readonly knownHostsFile?: string | undefined;
   readonly acceptNewHostKeys?: boolean | undefined;
@@ -62,7 +62,7 @@ export function openFleet(options: OpenFleetOptions): Fleet {
     commandTimeoutMs: options.commandTimeoutMs ?? settings.timeout * 1000,
     connectTimeoutMs: options.connectTimeoutMs ?? settings.connectTimeout * 1000,
     logDir: options.logDir,
-    ...(options.attempts !== undefined ? { attempts: options.attempts } : {}),
+    attempts: options.attempts ?? settings.connectAttempts,
   };
   const byName = new Map(inventory.hosts.map((h) => [h.name, h]));
   return {
