@@ -36,7 +36,6 @@ const run = async (command: string, extra: Record<string, unknown>): Promise<str
   await runFleetExec({ inventory, knownHosts: join(dir, 'kh'), acceptNewHostKeys: true, command, ...extra }, { stdout, settings, env: {} });
   return stdout.text;
 };
-// eslint-disable-next-line no-control-regex
 const CONTROL = /[\x00-\x08\x0b-\x1f\x7f-\x9f]/;
 
 describe('device text in human fleet output', () => {
