@@ -8,6 +8,7 @@ import type { FleetEvent } from '../domain/fleet.js';
 import { AbortError } from '../errors.js';
 import { openFleet, type Fleet } from '../fleet/open-fleet.js';
 import type { DeviceTask } from '../fleet/runner.js';
+import { parseShard, type Shard } from '../fleet/shard.js';
 import { outputMode, printFleetRun, type FleetRunReport, type FleetView, type OutputMode } from '../output/fleet-output.js';
 import { loadSettings, type Settings } from '../settings.js';
 import { fleetFlagProblem } from './options.js';
@@ -29,6 +30,8 @@ export type FleetFlags = {
   readonly ndjson?: boolean | undefined;
   /** Human output: `failures` (default on a terminal), `table`, `plain`; or `json`/`ndjson`. */
   readonly output?: OutputMode | undefined;
+  /** `i/n`: run only this shard of the selected hosts. */
+  readonly shard?: string | undefined;
   /** Write the failed hosts here (default `<log-dir>/callhome.retry` when --log-dir is given). */
   readonly retryFile?: string | undefined;
 };
@@ -42,6 +45,13 @@ export type FleetDeps = {
   /** Path of the OpenSSH client config; default ~/.ssh/config. */
   readonly sshConfigPath?: string;
 };
+
+function shardOf(flags: FleetFlags): Shard | undefined {
+  if (flags.shard === undefined) return undefined;
+  const shard = parseShard(flags.shard);
+  if (typeof shard === 'string') throw new AbortError(shard);
+  return shard;
+}
 
 /** Refuses flag values no run can use, before anything is opened. */
 function checkFlags(flags: FleetFlags): void {
@@ -59,6 +69,7 @@ export function openFleetFromFlags(flags: FleetFlags, deps: FleetDeps, timeouts?
   return openFleet({
     inventoryFile: flags.inventory,
     limit: flags.limit,
+    shard: shardOf(flags),
     settings,
     env: deps.env ?? process.env,
     knownHostsFile: flags.knownHosts,

@@ -1,5 +1,6 @@
 /** Option groups shared by several subcommands, so every command spells them the same way. */
 import type { Argv } from 'yargs';
+import { parseShard } from '../fleet/shard.js';
 import { OUTPUT_MODES } from '../output/fleet-output.js';
 import { checkBackendUrl } from '../settings.js';
 
@@ -39,6 +40,7 @@ export function withFleetOptions<T>(y: Argv<T>) {
     .option('connect-attempts', { type: 'number', describe: 'Connection attempts per device, refused or timed-out connections only (default 3 or settings)' })
     .option('log-dir', { type: 'string', describe: 'Keep each device session transcript here (secrets masked)' })
     .option('output', { alias: 'o', choices: OUTPUT_MODES, describe: 'Human output: failures (terminal default), table (every device), plain (default when piped); json, ndjson' })
+    .option('shard', { type: 'string', describe: 'i/n: run only the i-th of n shards of the selected hosts (merge the outcomes with merge-results)' })
     .option('retry-file', { type: 'string', describe: 'Write the failed hosts here, for --limit @FILE (default: callhome.retry in --log-dir)' })
     .check((argv) => {
       const problem = fleetFlagProblem(argv);
@@ -54,8 +56,13 @@ export function fleetFlagProblem(flags: {
   readonly connectTimeout?: unknown;
   readonly connectAttempts?: unknown;
   readonly limit?: unknown;
+  readonly shard?: unknown;
 }): string | null {
-  const { concurrency, timeout, connectTimeout, connectAttempts, limit } = flags;
+  const { concurrency, timeout, connectTimeout, connectAttempts, limit, shard } = flags;
+  if (shard !== undefined) {
+    const parsed = parseShard(String(shard));
+    if (typeof parsed === 'string') return parsed;
+  }
   if (concurrency !== undefined && (typeof concurrency !== 'number' || !Number.isInteger(concurrency) || concurrency < 1)) {
     return `--concurrency ${String(concurrency)} is not a positive whole number. Give e.g. --concurrency 50.`;
   }
