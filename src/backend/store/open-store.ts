@@ -1,0 +1,8 @@
+/** Opens the store `--db` names: a postgres:// URL is PostgreSQL, anything else a SQLite file. */
+import { isPostgresUrl, openPgStore, type PgStoreOptions } from './pg-store.js';
+import { openSqliteStore } from './sqlite-store.js';
+import type { Store } from './types.js';
+
+export async function openStore(db: string, options: PgStoreOptions = {}): Promise<Store> {
+  return isPostgresUrl(db) ? openPgStore(db, options) : openSqliteStore(db);
+}
