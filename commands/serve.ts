@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import pino from 'pino';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { startBackend, type Backend, type BackendOptions } from '../src/backend/server.js';
+import { describeDb } from '../src/backend/store/open-store.js';
 import { AbortError } from '../src/errors.js';
 
 export type ServeOptions = {
@@ -79,7 +80,7 @@ export async function runServe(opts: ServeOptions, deps: ServeDeps): Promise<voi
   // Printed once, to stderr only, so it never lands in logs or in the JSON on stdout.
   if (generatedToken) deps.stderr(`API token (set CALLHOME_TOKEN to reuse it): ${options.token}\n`);
   if (opts.json) deps.stdout(`${JSON.stringify({ event: 'ready', http: backend.httpPort, smtp: backend.smtpPort })}\n`);
-  else deps.stdout(`callhome back end listening: ${backend.url} (devices POST to /its/service/oddce/services/DDCEService)${backend.smtpPort !== null ? `, SMTP on port ${backend.smtpPort}` : ''}; database ${opts.db}\n`);
+  else deps.stdout(`callhome back end listening: ${backend.url} (devices POST to /its/service/oddce/services/DDCEService)${backend.smtpPort !== null ? `, SMTP on port ${backend.smtpPort}` : ''}; database ${describeDb(opts.db)}\n`);
   await deps.until();
   await backend.close();
 }
@@ -99,7 +100,7 @@ export const serveCommand: CommandModule<object, ServeOptions> = {
     y
       .option('http-port', { type: 'number', default: 8080, describe: 'HTTP(S) port for devices, the API and /events (0 = free port)' })
       .option('smtp-port', { type: 'number', describe: 'SMTP port for e-mailed messages (0 = free port; default: no SMTP)' })
-      .option('db', { type: 'string', default: 'callhome.db', describe: 'SQLite database file' })
+      .option('db', { type: 'string', default: 'callhome.db', describe: 'SQLite database file, or postgres://user@host:port/db (password from PGPASSWORD or ~/.pgpass); replicas may share one PostgreSQL' })
       .option('token', { type: 'string', describe: 'API token (default: $CALLHOME_TOKEN, else one is generated and printed to stderr)' })
       .option('json', { type: 'boolean', default: false, describe: 'Print {"event":"ready",...} on one line when listening' })
       .option('https-cert', { type: 'string', describe: 'PEM certificate for HTTPS' })

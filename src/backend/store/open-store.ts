@@ -6,3 +6,15 @@ import type { Store } from './types.js';
 export async function openStore(db: string, options: PgStoreOptions = {}): Promise<Store> {
   return isPostgresUrl(db) ? openPgStore(db, options) : openSqliteStore(db);
 }
+
+/** `--db` as it may be printed: a PostgreSQL URL's password is masked. */
+export function describeDb(db: string): string {
+  if (!isPostgresUrl(db)) return db;
+  try {
+    const url = new URL(db);
+    if (url.password) url.password = '***';
+    return url.toString();
+  } catch {
+    return 'postgres://(unreadable URL)';
+  }
+}
