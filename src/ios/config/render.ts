@@ -55,9 +55,14 @@ function profileLines(p: Profile, serial: string, all: boolean, train: Train): s
   const xeTac = train === 'xe' && p.predefined;
   if (xeTac || show(p.active !== d.active)) out.push(p.active ? 'active' : 'no active');
   if (p.predefined && show(p.mode !== d.mode)) out.push(p.mode === 'anonymous' ? 'anonymous-reporting-only' : 'no anonymous-reporting-only');
-  if (show(p.reportSmartLicensing !== d.reportSmartLicensing)) out.push(`${p.reportSmartLicensing ? '' : 'no '}reporting smart-licensing-data`);
-  if (show(p.reportSmartCallHome !== d.reportSmartCallHome)) out.push(`${p.reportSmartCallHome ? '' : 'no '}reporting smart-call-home-data`);
-  if (xeTac) out.push(`destination transport-method ${p.transportHttp ? 'http' : 'email'}`);
+  if (xeTac) {
+    // As IOS XE writes its default: `reporting smart-call-home-data`, `reporting smart-licensing-data`.
+    out.push(`${p.reportSmartCallHome ? '' : 'no '}reporting smart-call-home-data`, `${p.reportSmartLicensing ? '' : 'no '}reporting smart-licensing-data`);
+  } else {
+    if (show(p.reportSmartLicensing !== d.reportSmartLicensing)) out.push(`${p.reportSmartLicensing ? '' : 'no '}reporting smart-licensing-data`);
+    if (show(p.reportSmartCallHome !== d.reportSmartCallHome)) out.push(`${p.reportSmartCallHome ? '' : 'no '}reporting smart-call-home-data`);
+  }
+  if (xeTac) out.push(...(p.transportHttp ? ['destination transport-method http', 'no destination transport-method email'] : ['destination transport-method email']));
   else {
     if (p.transportHttp && show(!d.transportHttp)) out.push('destination transport-method http');
     if (!p.transportEmail && !p.predefined) out.push('no destination transport-method email');
