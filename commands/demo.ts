@@ -1,6 +1,6 @@
 import type { CommandModule } from 'yargs';
-import { openConsoleSession } from '../src/console/session.js';
-import { runConsoleUi } from '../src/console/tui.js';
+import { openConsoleRuntime } from '../src/console/adapters/runtime.js';
+import { runConsoleUi } from '../views/tui.js';
 import { startDemo, type Demo } from '../src/demo/demo.js';
 import { eventLine } from '../src/demo/event-line.js';
 import { AbortError } from '../src/errors.js';
@@ -47,7 +47,7 @@ export async function runDemo(opts: DemoCommandOptions, deps: DemoDeps = {}): Pr
       unsubscribe();
       return;
     }
-    const session = openConsoleSession({
+    const runtime = openConsoleRuntime({
       settings: loadSettings(),
       inventoryFile: demo.inventoryFile,
       knownHostsFile: demo.knownHostsFile,
@@ -57,9 +57,9 @@ export async function runDemo(opts: DemoCommandOptions, deps: DemoDeps = {}): Pr
       screen: 'messages',
     });
     try {
-      await runConsoleUi(session);
+      await runConsoleUi(runtime);
     } finally {
-      session.close();
+      runtime.close();
     }
   } finally {
     await demo.close();

@@ -32,6 +32,8 @@ export const SettingsSchema = z.object({
     .default('http://127.0.0.1:8080'),
   /** Name of the environment variable holding the back-end token. */
   tokenEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).default('CALLHOME_TOKEN'),
+  /** How people read timestamps: `utc` (2026-12-06 09:21:20Z) or `local` (with its offset). */
+  timeZone: z.enum(['utc', 'local']).default('utc'),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 export type SettingKey = keyof Settings;
