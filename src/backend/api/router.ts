@@ -158,6 +158,8 @@ export function createApiHandler(service: BackendService, check: (req: IncomingM
     if (!route) {
       reply = matching.length ? json(405, { error: 'method', reason: `${req.method ?? ''} is not allowed on ${path}.` }) : notFound(`The API path ${path}`);
     } else if (auth.kind !== 'ok') {
+      // A wrong token past the free attempts is answered late: guessing goes no faster than the lock-out.
+      if (auth.kind === 'throttled') await new Promise((resolve) => setTimeout(resolve, auth.delayMs));
       reply = refusal(auth);
     } else {
       let body: unknown = null;
@@ -209,7 +211,7 @@ function refusal(auth: Exclude<AuthOutcome, { kind: 'ok' }>): Reply {
       return json(401, { error: 'unauthorized', reason: 'Send Authorization: Bearer <token> (the token `callhome serve` was started with).' });
     case 'throttled':
       return {
-        ...json(429, { error: 'too-many-attempts', reason: `Too many wrong tokens from this address; retry in ${auth.retryAfterSeconds} s with the right token.` }),
+        ...json(429, { error: 'too-many-attempts', reason: `Too many wrong tokens; this one is wrong too. Wrong tokens are slowed for ${auth.retryAfterSeconds} s; the right token is always accepted.` }),
         retryAfter: auth.retryAfterSeconds,
       };
     default:

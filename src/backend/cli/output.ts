@@ -19,8 +19,8 @@ export type OutputDeps = { readonly stdout: (text: string) => void; readonly cli
 
 export const defaultOutput: OutputDeps = { stdout: (t) => process.stdout.write(t) };
 
-/** The API client for `--backend` / `--token` (flags, then environment, then settings). */
-export function clientFor(flags: { backend?: string | undefined; token?: string | undefined }, deps: OutputDeps): ApiClient {
+/** The API client for `--backend` / `--token` / `--token-file` (flags, then environment, then settings). */
+export function clientFor(flags: { backend?: string | undefined; token?: string | undefined; tokenFile?: string | undefined }, deps: OutputDeps): ApiClient {
   if (deps.client) return deps.client;
   return createApiClient(resolveBackendConnection(flags));
 }
