@@ -5,7 +5,7 @@ import type { Transport } from '../../events/protocol.js';
 import type { ByteBudget } from '../limits.js';
 import { readBody } from '../read-body.js';
 import type { BackendService } from '../service.js';
-import { parseCallHomeXml } from './parse-xml.js';
+import { parseXml } from '../../callhome/codec.js';
 import { refusalStatus, type Refusal } from './refusal.js';
 
 const ACCEPTED_TYPES = ['application/soap+xml', 'application/xml', 'text/xml'];
@@ -49,7 +49,7 @@ export async function handleIngest(service: BackendService, transport: Transport
     return;
   }
   const raw = read.body.toString('utf8');
-  const parsed = parseCallHomeXml(raw);
+  const parsed = parseXml(raw);
   if (!parsed.ok) {
     refuse(parsed.error);
     return;

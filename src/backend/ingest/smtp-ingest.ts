@@ -7,14 +7,12 @@ import { simpleParser, type ParsedMail } from 'mailparser';
 import type { Logger } from 'pino';
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
 import type { CallHomeMessage } from '../../domain/message.js';
-import { MAX_MESSAGE_SIZE } from '../../domain/callhome.js';
+import { MAX_MESSAGE_SIZE, type MessageFormat } from '../../domain/callhome.js';
+import { parseLongText, parseShortText, parseXml, sniffFormat } from '../../callhome/codec.js';
 import { err, ok, type Result } from '../../util/result.js';
 import type { ByteBudget, ResolvedLimits } from '../limits.js';
 import type { BackendService } from '../service.js';
-import type { MessageFormat } from '../store/types.js';
 import { capStream } from './capped-stream.js';
-import { looksLikeXml, parseCallHomeXml } from './parse-xml.js';
-import { looksLikeLongText, parseLongText, parseShortText } from './parse-text.js';
 import type { Refusal } from './refusal.js';
 
 /** MIME and base64 overhead on top of the 3 MiB Call Home message limit. */
@@ -45,13 +43,10 @@ export function readMail(service: BackendService, mail: ParsedMail): Result<{ me
   const raw = payloadOf(mail);
   const sr = /SR#?\s*(\d{5,})/i.exec(mail.subject ?? '')?.[1];
   const withSr = (m: CallHomeMessage): CallHomeMessage => (sr && !m.serviceRequest ? { ...m, serviceRequest: sr } : m);
-  if (looksLikeXml(raw)) {
-    const r = parseCallHomeXml(raw);
-    return r.ok ? ok({ message: withSr(r.value), format: 'xml', raw }) : r;
-  }
-  if (looksLikeLongText(raw)) {
-    const r = parseLongText(raw);
-    return r.ok ? ok({ message: withSr(r.value), format: 'long-text', raw }) : r;
+  const format = sniffFormat(raw);
+  if (format !== 'short-text') {
+    const r = format === 'xml' ? parseXml(raw) : parseLongText(raw);
+    return r.ok ? ok({ message: withSr(r.value), format, raw }) : r;
   }
   const short = parseShortText(raw);
   if (!short) return err({ kind: 'not-call-home', reason: 'The mail holds no Call Home message (not XML, long text or short text).' });
