@@ -9,7 +9,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAuthThrottle } from '../../src/backend/auth-throttle.js';
 import { startTestBackend, TOKEN, type TestBackend } from '../backend/helpers.js';
-import { rawRequest, upgradeStatus, waitFor } from './helpers.js';
+import { rawRequest, upgradeStatus } from './helpers.js';
 
 let b: TestBackend;
 const right = { authorization: `Bearer ${TOKEN}` };
