@@ -18,7 +18,9 @@ export function withOutputOptions<T>(y: Argv<T>) {
 export function withBackendOptions<T>(y: Argv<T>) {
   return y
     .option('backend', { type: 'string', describe: 'Back-end URL, http:// or https:// (default: $CALLHOME_BACKEND or settings)' })
-    .option('token', { type: 'string', describe: 'API token (default: $CALLHOME_TOKEN)' })
+    .option('token', { type: 'string', describe: 'API token (visible in ps: prefer --token-file or $CALLHOME_TOKEN)' })
+    .option('token-file', { type: 'string', describe: 'File whose first line is the API token (default: $CALLHOME_TOKEN)' })
+    .conflicts('token', 'token-file')
     .check((argv) => {
       if (typeof argv.backend === 'string') checkBackendUrl(argv.backend, '--backend');
       return true;
