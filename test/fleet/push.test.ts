@@ -83,7 +83,7 @@ describe('push on the lab', () => {
     const [r3, r4] = doc.results;
     expect(r4).toMatchObject({ host: 'r4', ok: true, changed: true });
     expect(r3?.ok).toBe(false);
-    expect(r3?.error?.kind).toBe('unreachable');
+    expect(r3?.error?.kind).toBe('session-closed');
     expect(r3?.error?.message).toContain('the previous call-home configuration is restored');
     expect((r3?.data as { restore: { ok: boolean } }).restore.ok).toBe(true);
     expect(r3?.data).toMatchObject({ endState: 'original', partial: false });
@@ -97,10 +97,11 @@ describe('push on the lab', () => {
     const target = { name: 'r4', host: r4.host, port: r4.port, credentials: { username: 'admin', password: 'admin' }, checkHostKey: () => null };
     const session = await IosSession.open(target, { connectTimeoutMs: 5000, commandTimeoutMs: 5000, enableSecret: 'cisco' });
     try {
+      await session.send('show version');
       r4.device.setFaults({ slowMs: 500 });
       await expect(session.send('show clock', { timeoutMs: 100 })).rejects.toMatchObject({ kind: 'timeout' });
       expect(session.isOpen).toBe(false);
-      await expect(session.send('show version')).rejects.toMatchObject({ kind: 'unreachable', message: expect.stringContaining('closed when the reply to "show clock" did not come within 100 ms') });
+      await expect(session.send('show version')).rejects.toMatchObject({ kind: 'session-closed', message: expect.stringContaining('closed when the reply to "show clock" did not come within 100 ms') });
     } finally {
       r4.device.setFaults({});
       session.close();

@@ -1,0 +1,97 @@
+/** Issue 11, item 11: replies of any size read in linear time, capped, streamed to the transcript; prompt-like lines inside output. */
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DeviceError, IosSession, Transcript, type SshTarget } from '../../../src/ios/driver/index.js';
+import { startHostileIos, type HostileIos } from './hostile-ios.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'callhome-hostile-'));
+const timing = { connectTimeoutMs: 5000, commandTimeoutMs: 30_000, attempts: 1 };
+const line = `${'x'.repeat(78)}\r\n`;
+const block = line.repeat(400); // 32,000 characters
+const MiB = 1024 * 1024;
+
+function target(device: HostileIos): SshTarget {
+  return {
+    name: 'r1',
+    host: '127.0.0.1',
+    port: device.port,
+    credentials: { username: 'admin', password: 'admin' },
+    checkHostKey: (key) => (key.equals(device.hostKey) ? null : new DeviceError('hostkey', 'unexpected key')),
+  };
+}
+
+let device: HostileIos;
+
+beforeAll(async () => {
+  device = await startHostileIos((typed) => {
+    if (typed === 'show big') return [...Array.from({ length: Math.ceil((32 * MiB) / block.length) }, () => block), 'R1#'];
+    if (typed === 'show four') return [...Array.from({ length: Math.ceil((4 * MiB) / block.length) }, () => block), 'R1#'];
+    // A prompt-like line inside the output, with a pause right after it (a packet boundary on the wire).
+    if (typed === 'show trap' || typed === 'trap') return ['line one\r\nR1#', 150, '\r\nline two\r\nR1#'];
+    return undefined;
+  });
+});
+
+afterAll(async () => {
+  await device.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('hostile output', () => {
+  it('reads 32 MiB of output in linear time', async () => {
+    const session = await IosSession.open(target(device), { ...timing, maxReplyChars: 64 * MiB });
+    const started = performance.now();
+    const output = await session.send('show big');
+    const elapsed = performance.now() - started;
+    expect(output.length).toBe(Math.ceil((32 * MiB) / block.length) * 400 * 79 - 1);
+    // Re-scanning the buffer per chunk took 17 s here; linear reading takes about a second even on a loaded machine.
+    expect(elapsed).toBeLessThan(10_000);
+    session.close();
+  }, 60_000);
+
+  it('caps a reply with a clear error and closes the session', async () => {
+    const session = await IosSession.open(target(device), { ...timing, maxReplyChars: MiB });
+    const error = await session.send('show four').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DeviceError);
+    expect(error).toMatchObject({ kind: 'parse', message: 'r1: the reply to "show four" is longer than 1 MiB; callhome stopped reading it and closed the session' });
+    expect(session.isOpen).toBe(false);
+  });
+
+  it('streams the transcript to disk while the session runs', async () => {
+    const file = join(dir, 'r1.log');
+    const transcript = new Transcript(file);
+    const session = await IosSession.open(target(device), { ...timing, transcript });
+    await session.send('show four');
+    // Written as it came, not held until the end.
+    expect(statSync(file).size).toBeGreaterThan(3.9 * MiB);
+    expect(transcript.text().length).toBeLessThan(128 * 1024);
+    session.close();
+    transcript.flush();
+    expect(statSync(file).size).toBeGreaterThan(4 * MiB);
+  });
+
+  it('a prompt-like line inside output never ends a pipelined reply early', async () => {
+    const session = await IosSession.open(target(device), timing);
+    expect(await session.runPipelined(['show trap', 'show trap'])).toEqual(['line one\nR1#\nline two', 'line one\nR1#\nline two']);
+    session.close();
+  });
+
+  it('a show command alone: a prompt-like line inside its output never ends it early', async () => {
+    const session = await IosSession.open(target(device), timing);
+    expect(await session.send('show trap')).toBe('line one\nR1#\nline two');
+    session.close();
+  });
+
+  it('another command: output cut at a prompt-like line is never passed off as the next reply', async () => {
+    const session = await IosSession.open(target(device), timing);
+    // Not a show command, so no guard line follows it: the pause splits the reply where the fake prompt stands.
+    expect(await session.send('trap')).toBe('line one');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const error = await session.send('show clock').catch((e: unknown) => e);
+    expect(error).toMatchObject({ kind: 'parse' });
+    expect((error as Error).message).toContain('the device printed more after the reply to "trap" seemed to end ("line two');
+    expect(session.isOpen).toBe(false);
+  });
+});
