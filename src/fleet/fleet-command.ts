@@ -19,6 +19,7 @@ export type FleetFlags = {
   readonly acceptNewHostKeys?: boolean | undefined;
   readonly timeout?: number | undefined;
   readonly logDir?: string | undefined;
+  readonly lineByLine?: boolean | undefined;
   readonly json?: boolean | undefined;
   readonly ndjson?: boolean | undefined;
 };
@@ -57,6 +58,7 @@ export async function runFleetCommand(flags: FleetFlags, task: DeviceTask, deps:
     commandTimeoutMs: (flags.timeout ?? settings.timeout) * 1000,
     connectTimeoutMs: Math.min(flags.timeout ?? settings.connectTimeout, settings.connectTimeout) * 1000,
     logDir: flags.logDir,
+    lineByLine: flags.lineByLine,
   });
   return printFleetRun(events, {
     mode: outputMode(flags, stdout),

@@ -64,6 +64,8 @@ export type FleetRunOptions = {
   readonly logDir?: string | undefined;
   /** Connection attempts (connection failures only). */
   readonly attempts?: number;
+  /** One line per round trip (`--line-by-line`) instead of typing lines ahead. */
+  readonly lineByLine?: boolean | undefined;
 };
 
 /** Totals of a list of results. */
@@ -92,6 +94,7 @@ async function runOne(host: InventoryHost, task: DeviceTask, options: FleetRunOp
         commandTimeoutMs: options.commandTimeoutMs,
         enableSecret,
         transcript,
+        lineByLine: options.lineByLine,
         ...(options.attempts !== undefined ? { attempts: options.attempts } : {}),
       });
       sessions.push(session);

@@ -69,6 +69,7 @@ export async function runVerify(flags: VerifyFlags, deps: VerifyDeps = {}): Prom
       commandTimeoutMs: commandTimeoutS * 1000,
       connectTimeoutMs: settings.connectTimeout * 1000,
       logDir: flags.logDir,
+      lineByLine: flags.lineByLine,
     });
     const stdout = deps.stdout ?? process.stdout;
     return await printFleetRun(withSshShape(events, deps.onData), { mode: outputMode(flags, stdout), total: hosts.length, stdout, stderr: deps.stderr ?? process.stderr, describe: describeVerify });

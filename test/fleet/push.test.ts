@@ -1,5 +1,5 @@
 /** `callhome push` against the real lab over real SSH. */
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -22,7 +22,7 @@ let lab: Lab;
 beforeAll(async () => {
   // The desired configuration of ../shared/CLI.md, as it stands.
   copyFileSync(join(import.meta.dirname, '../fixtures/desired/cli-md-example.yaml'), desired);
-  lab = await startLab({ devices: 4, stateDir: join(dir, 'state') });
+  lab = await startLab({ devices: 5, stateDir: join(dir, 'state') });
   await lab.writeInventory(inventory);
   await lab.writeKnownHosts(knownHosts);
 });
@@ -106,5 +106,20 @@ describe('push on the lab', () => {
       r4.device.setFaults({});
       session.close();
     }
+  });
+
+  it('pipelined by default; a device that loses typed-ahead input is pushed line by line instead, and --line-by-line is honoured', async () => {
+    lab.device('r5').device.setFaults({ typeaheadChars: 100 });
+    try {
+      const dir5 = join(dir, 'logs');
+      const { doc } = await push('r5', { logDir: dir5 });
+      expect(doc.results[0], JSON.stringify(doc.results[0])).toMatchObject({ host: 'r5', ok: true, changed: true, data: { endState: 'desired' } });
+      expect(await contactOf('r5')).toEqual(['noc@example.com']);
+      expect(readFileSync(join(dir5, 'r5.log'), 'utf8')).toContain('line by line from now on');
+    } finally {
+      lab.device('r5').device.setFaults({});
+    }
+    const again = await push('r4', { lineByLine: true, dryRun: true });
+    expect(again.doc.results[0]?.ok).toBe(true);
   });
 });

@@ -15,7 +15,11 @@ export type Script = (line: string) => Piece[] | undefined;
 
 export type HostileIos = { port: number; hostKey: Buffer; received: string[]; close(): Promise<void> };
 
-export async function startHostileIos(script: Script, options: { prompt?: string } = {}): Promise<HostileIos> {
+/**
+ * `typeahead: false`: a device that throws away input that arrives with (or while) a line runs,
+ * as one whose terminal input buffer overflows would; Ctrl-U erases the line typed so far.
+ */
+export async function startHostileIos(script: Script, options: { prompt?: string; typeahead?: boolean } = {}): Promise<HostileIos> {
   const prompt = options.prompt ?? 'R1#';
   const key = makeHostKey();
   const received: string[] = [];
@@ -30,23 +34,46 @@ export async function startHostileIos(script: Script, options: { prompt?: string
           const stream = ok();
           stream.on('error', () => undefined);
           let pending = '';
-          let chain: Promise<void> = Promise.resolve();
           const play = async (pieces: Piece[]) => {
             for (const piece of pieces) {
               if (typeof piece === 'number') await new Promise((r) => setTimeout(r, piece));
               else if (stream.writable) stream.write(piece);
             }
           };
-          stream.on('data', (data: Buffer) => {
-            pending += data.toString('utf8');
-            let index: number;
-            while ((index = pending.search(/[\r\n]/)) >= 0) {
-              const line = pending.slice(0, index);
-              pending = pending.slice(index + 1).replace(/^\n/, '');
-              received.push(line);
-              const pieces = script(line) ?? [`${prompt}`];
-              chain = chain.then(() => play([`${line}\r\n`, ...pieces]));
+          let busy = false;
+          // Typed-ahead characters not yet echoed (a device echoes them once it reads the next line).
+          let echoed = 0;
+          const next = (): void => {
+            const index = pending.search(/[\r\n]/);
+            if (index < 0) {
+              if (pending.length > echoed && stream.writable) stream.write(pending.slice(echoed));
+              echoed = pending.length;
+              return;
             }
+            const line = pending.slice(0, index);
+            pending = pending.slice(index + 1).replace(/^\n/, '');
+            // A device without type-ahead keeps only what fits its (tiny) buffer.
+            if (options.typeahead === false) pending = pending.slice(0, 5);
+            received.push(line);
+            const pieces = script(line) ?? [`${prompt}`];
+            busy = true;
+            const echo = line.slice(echoed);
+            echoed = 0;
+            void play([`${echo}\r\n`, ...pieces]).then(() => {
+              busy = false;
+              next();
+            });
+          };
+          stream.on('data', (data: Buffer) => {
+            if (options.typeahead === false && busy) return;
+            for (const ch of data.toString('utf8')) {
+              if (ch === '\x15') {
+                if (!busy && echoed > 0 && stream.writable) stream.write('\b \b'.repeat(echoed));
+                pending = '';
+                echoed = 0;
+              } else pending += ch;
+            }
+            if (!busy) next();
           });
           stream.write(`\r\n${prompt}`);
         });

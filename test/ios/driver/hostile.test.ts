@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DeviceError, IosSession, Transcript, type SshTarget } from '../../../src/ios/driver/index.js';
+import { CliError, DeviceError, IosSession, Transcript, type SshTarget } from '../../../src/ios/driver/index.js';
+import { resetLineByLineMemory } from '../../../src/ios/driver/session.js';
 import { startHostileIos, type HostileIos } from './hostile-ios.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'callhome-hostile-'));
@@ -94,4 +95,69 @@ describe('hostile output', () => {
     expect((error as Error).message).toContain('the device printed more after the reply to "trap" seemed to end ("line two');
     expect(session.isOpen).toBe(false);
   });
+});
+
+describe('pipelined configuration', () => {
+  const lines = Array.from({ length: 12 }, (_, i) => `setting-${i + 1} value`);
+  let strict: HostileIos;
+  let noTypeahead: HostileIos;
+  const refusing = (typed: string) => (typed.startsWith('bad-') ? [`${' '.repeat(10)}^\r\n% Invalid input detected at '^' marker.\r\n\r\nR1#`] : undefined);
+
+  beforeAll(async () => {
+    strict = await startHostileIos(refusing);
+    noTypeahead = await startHostileIos(refusing, { typeahead: false });
+  });
+  afterAll(async () => {
+    await Promise.all([strict.close(), noTypeahead.close()]);
+    resetLineByLineMemory();
+  });
+
+  it('reports an error on any line of the change on that line', async () => {
+    const session = await IosSession.open(target(strict), timing);
+    for (let k = 1; k <= lines.length; k++) {
+      const change = lines.map((l, i) => (i + 1 === k ? `bad-${l}` : l));
+      const applied: string[] = [];
+      const error = await session.configure(change, (c) => applied.push(c)).catch((e: unknown) => e);
+      expect(error, `line ${k}`).toBeInstanceOf(CliError);
+      expect((error as CliError).command).toBe(`bad-setting-${k} value`);
+      expect((error as CliError).position).toMatchObject({ index: k, total: lines.length, sentAfter: lines.length - k });
+      expect((error as CliError).message).toBe(`line ${k} of ${lines.length} ("bad-setting-${k} value") was refused: % Invalid input detected at '^' marker.`);
+      expect((error as CliError).output).toContain('^');
+      expect(applied).toEqual(change.filter((_, i) => i + 1 !== k));
+    }
+    session.close();
+  });
+
+  it('writes no line after an error once the window is full, and every line goes out in few writes', async () => {
+    // 40 bytes: about two lines on the wire at once.
+    const session = await IosSession.open(target(strict), { ...timing, windowBytes: 40 });
+    const before = strict.received.length;
+    const change = lines.map((l, i) => (i === 3 ? `bad-${l}` : l));
+    const error = await session.configure(change).catch((e: unknown) => e);
+    expect((error as CliError).position?.index).toBe(4);
+    const all = strict.received.slice(before);
+    const received = all.slice(all.indexOf('configure terminal'));
+    // configure terminal, lines 1-4, at most two typed ahead after the refused one (this device has no modes, so no `end`).
+    expect(received[0]).toBe('configure terminal');
+    expect(received.slice(1, 5)).toEqual(change.slice(0, 4));
+    expect(received.length).toBeLessThanOrEqual(1 + 4 + 2);
+    expect(received).not.toContain(change[11]);
+    session.close();
+  });
+
+  it('falls back to line by line for a device that drops typed-ahead input, and remembers it', async () => {
+    const session = await IosSession.open(target(noTypeahead), timing);
+    const applied: string[] = [];
+    await session.configure(lines.slice(0, 4), (c) => applied.push(c));
+    expect(applied).toEqual(lines.slice(0, 4));
+    expect(noTypeahead.received.slice(-6)).toEqual(['configure terminal', ...lines.slice(0, 4), 'end']);
+    expect(session.isPipelined).toBe(false);
+    expect(session.transcript.text()).toContain('line by line from now on');
+    session.close();
+    // The next session to the same device starts line by line.
+    const again = await IosSession.open(target(noTypeahead), timing);
+    expect(again.isPipelined).toBe(false);
+    expect(await again.runPipelined(['show a', 'show b'])).toEqual(['', '']);
+    again.close();
+  }, 30_000);
 });
