@@ -400,7 +400,7 @@ export class IosSession {
           this.exchangeMatchedExpect = exchange.expectMatched;
           const replies = steps.map((s) => ({
             command: s.command,
-            output: s.lines.join('\n').replace(/\n+$/, ''),
+            output: joinOutput(s.lines),
             errorLine: s.errorLine,
             sent: s.sent,
           }));
@@ -666,6 +666,13 @@ export class IosSession {
       this.fail(new DeviceError('session-closed', `${this.target.name}: ${reason} while callhome waited for ${what}`));
     }
   }
+}
+
+/** The output lines as one text, without trailing empty lines. */
+function joinOutput(lines: string[]): string {
+  let end = lines.length;
+  while (end > 0 && lines[end - 1] === '') end--;
+  return (end === lines.length ? lines : lines.slice(0, end)).join('\n');
 }
 
 function targetKey(target: SshTarget): string {

@@ -56,7 +56,8 @@ export class Transcript {
   private add(text: string): void {
     this.pending += text;
     if (!this.file) {
-      if (this.pending.length > MEMORY_TAIL_CHARS) this.pending = this.pending.slice(-MEMORY_TAIL_CHARS);
+      // Trimmed only once it doubles, so keeping the tail costs linear time.
+      if (this.pending.length > 2 * MEMORY_TAIL_CHARS) this.pending = this.pending.slice(-MEMORY_TAIL_CHARS);
       return;
     }
     // A secret split across two blocks must still be masked: hold back its length minus one.
