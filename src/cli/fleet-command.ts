@@ -21,6 +21,7 @@ export type FleetFlags = {
   readonly acceptNewHostKeys?: boolean | undefined;
   readonly timeout?: number | undefined;
   readonly logDir?: string | undefined;
+  readonly lineByLine?: boolean | undefined;
   readonly json?: boolean | undefined;
   readonly ndjson?: boolean | undefined;
 };
@@ -60,6 +61,7 @@ export function openFleetFromFlags(flags: FleetFlags, deps: FleetDeps, timeouts?
     commandTimeoutMs: timeouts?.commandTimeoutMs ?? (flags.timeout ?? settings.timeout) * 1000,
     connectTimeoutMs: timeouts?.connectTimeoutMs ?? Math.min(flags.timeout ?? settings.connectTimeout, settings.connectTimeout) * 1000,
     logDir: flags.logDir,
+    lineByLine: flags.lineByLine,
   });
 }
 

@@ -37,6 +37,7 @@ export function withFleetOptions<T>(y: Argv<T>) {
     .option('accept-new-host-keys', { type: 'boolean', default: false, describe: 'Record keys of hosts not yet known (changed keys are always refused)' })
     .option('timeout', { type: 'number', describe: 'Per-command read timeout in seconds' })
     .option('log-dir', { type: 'string', describe: 'Keep each device session transcript here (secrets masked)' })
+    .option('line-by-line', { type: 'boolean', default: false, describe: 'Send one line per round trip instead of typing lines ahead (for devices that drop typed-ahead input; chosen automatically when a device shows it)' })
     .check((argv) => {
       const problem = fleetFlagProblem(argv);
       if (problem !== null) throw new Error(problem);
