@@ -17,7 +17,7 @@ import {
 } from '../domain/callhome.js';
 import { SEVERITY_KEYWORDS, type SeverityKeyword } from '../domain/severity.js';
 import { AbortError } from '../errors.js';
-import { parsePeriodicWords } from '../ios/parsers/call-home-config-builder.js';
+import { parsePeriodicWords } from '../ios/config/index.js';
 
 /** One desired subscription of a profile. */
 export type DesiredSubscription = {

@@ -176,10 +176,32 @@ export function decodeCursor(cursor: string): { receivedAt: string; id: number }
   return { receivedAt: text.slice(0, bar), id };
 }
 
-/** Opens (and migrates) the SQLite database at `file`. */
+/** Another process (another `callhome serve`) has the database open. */
+export class DatabaseInUse extends Error {
+  constructor(readonly file: string) {
+    super(`The database ${file} is in use by another process (another callhome serve?); one back end writes one SQLite file.`);
+    this.name = 'DatabaseInUse';
+  }
+}
+
+/**
+ * Opens (and migrates) the SQLite database at `file`, for this process alone: SQLite's exclusive
+ * locking mode holds the file lock from the first transaction until close, so a second process
+ * (another `serve` on the same `--db`) fails at once with {@link DatabaseInUse} instead of racing
+ * this one's writes. A crash releases the lock with the process.
+ */
 export function openSqliteStore(file: string): Store {
   const db = new Database(file);
-  db.pragma('journal_mode = WAL');
+  try {
+    db.pragma('busy_timeout = 0');
+    db.pragma('locking_mode = EXCLUSIVE');
+    db.pragma('journal_mode = WAL');
+    db.exec('BEGIN EXCLUSIVE; COMMIT');
+  } catch (e) {
+    db.close();
+    if (e instanceof Error && 'code' in e && e.code === 'SQLITE_BUSY') throw new DatabaseInUse(file);
+    throw e;
+  }
   db.pragma('synchronous = FULL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
