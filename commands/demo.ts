@@ -37,8 +37,10 @@ export async function runDemo(opts: DemoCommandOptions, deps: DemoDeps = {}): Pr
   const print = (line: string, json: Record<string, unknown>): void => {
     stdout.write(opts.json === true ? `${JSON.stringify(json)}\n` : `${line}\n`);
   };
-  // Before the console opens, progress goes to the terminal too: the demo takes a few seconds to start.
-  const demo = await startDemo({ devices: opts.devices, onProgress: headless ? (line) => print(line, { event: 'progress', message: line }) : (line) => stdout.write(`${line}\n`) });
+  // Progress goes to the terminal until the console owns it (the demo takes a few seconds to start),
+  // then to the console's status line: a line written under Ink would tear its frame.
+  let progress = headless ? (line: string): void => print(line, { event: 'progress', message: line }) : (line: string): void => void stdout.write(`${line}\n`);
+  const demo = await startDemo({ devices: opts.devices, onProgress: (line) => progress(line) });
   // The token file, never the token: see demoAccessLines.
   const access = {
     url: demo.backend.url,
@@ -61,9 +63,11 @@ export async function runDemo(opts: DemoCommandOptions, deps: DemoDeps = {}): Pr
     } else {
       stdout.write('console: reading the fleet before the first frame\n');
       const session = await openDemoConsole(demo, loadSettings());
+      progress = (line) => session.store.dispatch({ type: 'ui/notice', notice: { level: 'info', text: line, at: Date.now() } });
       try {
         await runConsoleUi(session, { banner: demoAccessLines(demo) });
       } finally {
+        progress = () => undefined;
         session.close();
       }
     }
