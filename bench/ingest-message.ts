@@ -1,6 +1,6 @@
 /**
  * Realistic ~10 KB Call Home XML for the ingest benchmark, rendered with the lab's own renderer
- * (src/format/xml.ts): a syslog alert with a `show logging` attachment, as a device posts it.
+ * (src/callhome/): a syslog alert with a `show logging` attachment, as a device posts it.
  */
 import type { CallHomeMessage } from '../src/domain/message.js';
 import { renderXml } from '../src/callhome/codec.js';

@@ -41,7 +41,7 @@ export async function runDemo(opts: DemoCommandOptions, deps: DemoDeps = {}): Pr
   try {
     if (headless) {
       const unsubscribe = demo.backend.eventLog.subscribe((e) => print(eventLine(e), { event: 'backend', ...e }));
-      for (const e of demo.backend.eventLog.since(0, 10_000)) print(eventLine(e), { event: 'backend', ...e });
+      for (const e of await demo.backend.eventLog.since(0, 10_000)) print(eventLine(e), { event: 'backend', ...e });
       print(`ready: back end ${demo.backend.url} token ${demo.token}; Ctrl-C stops`, { event: 'ready', url: demo.backend.url, token: demo.token, inventory: demo.inventoryFile });
       await (deps.until ?? untilSignal)(demo);
       unsubscribe();

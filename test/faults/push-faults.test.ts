@@ -17,8 +17,8 @@ import type { CallHomeConfig } from '../../src/domain/callhome.js';
 import { loadDesiredConfig, type DesiredConfig } from '../../src/fleet/desired.js';
 import { planPush, planRestore, verifyConfig } from '../../src/fleet/plan.js';
 import type { PushData } from '../../src/fleet/push.js';
-import type { FleetError, FleetResult } from '../../src/fleet/runner.js';
-import { startLab, type DeviceFaults, type Lab } from '../../src/lab/fleet.js';
+import type { FleetError, FleetResult } from '../../src/domain/fleet.js';
+import { startLab, type DeviceFaults, type Lab } from '../../src/lab/devices.js';
 import { SettingsSchema } from '../../src/settings.js';
 import { Capture } from '../fleet/helpers.js';
 import { faultScale, scaled } from '../support/scale.js';
@@ -101,10 +101,10 @@ const EXPECTED_ERROR: Readonly<Record<FaultKind, Outcome | null>> = {
   unreachable: { kind: 'unreachable', message: /cannot connect/ },
   'slow-fail': { kind: 'timeout', message: new RegExp(`within ${TIMEOUT_MS} ms`) },
   'slow-ok': null,
-  drop: { kind: 'unreachable', message: /closed/ },
-  'drop-once': { kind: 'unreachable', message: /closed/ },
-  'drop-flap': { kind: 'unreachable', message: /closed/ },
-  'drop-at-save': { kind: 'unreachable', message: /saving it failed/ },
+  drop: { kind: 'session-closed', message: /closed/ },
+  'drop-once': { kind: 'session-closed', message: /closed/ },
+  'drop-flap': { kind: 'session-closed', message: /closed/ },
+  'drop-at-save': { kind: 'session-closed', message: /saving it failed/ },
   'stall-once': { kind: 'timeout', message: new RegExp(`within ${TIMEOUT_MS} ms`) },
   'stall-stuck': { kind: 'timeout', message: new RegExp(`within ${TIMEOUT_MS} ms`) },
 };

@@ -4,10 +4,10 @@
 import { describe, expect, it } from 'vitest';
 import { parseLongText, parseXml, renderLongText } from '../../src/callhome/codec.js';
 import { parseRunningConfigCallHome } from '../../src/ios/parsers/running-config-call-home.js';
-import { isSafeRegex } from '../../src/lab/cli/pipe.js';
+import { isSafeRegex } from '../../src/lab/ios-cli/pipe.js';
 import { buildMessage } from '../backend/build-message.js';
 import { postXml, SAMPLE_XML, startTestBackend } from '../backend/helpers.js';
-import { Harness, IDENTITY } from '../lab/cli/harness.js';
+import { Harness, IDENTITY } from '../lab/ios-cli/harness.js';
 
 describe('fuzz regressions', () => {
   it('lab CLI: a pipe regex that backtracks badly runs in linear time instead of stalling the lab', async () => {
