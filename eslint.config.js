@@ -27,4 +27,18 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // Fleet services return values and event streams; only commands print (through src/output/).
+    files: ['src/fleet/**/*.ts', 'src/domain/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: ['**/output/**', '**/commands/**', '**/cli/**'] }],
+    },
+  },
+  {
+    // The printers read the shared result types only, never the services that produce them.
+    files: ['src/output/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: ['**/fleet/**', '**/commands/**', '**/cli/**'] }],
+    },
+  },
 );

@@ -3,7 +3,7 @@ import path from 'node:path';
 import Table from 'cli-table3';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { AbortError } from '../src/errors.js';
-import { startLab, type Lab } from '../src/lab/fleet.js';
+import { startLab, type Lab } from '../src/lab/devices.js';
 
 export type LabCommandOptions = {
   devices: number;

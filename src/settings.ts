@@ -41,7 +41,7 @@ export function loadSettings(store = openSettingsStore()): Settings {
 /** Where the back end is and how to authenticate, from flags, then environment, then settings. */
 export type BackendConnection = { readonly url: string; readonly token: string | undefined };
 
-/** Resolves `--backend`/`--token` (../shared/CLI.md: flags, then CALLHOME_BACKEND / CALLHOME_TOKEN, then settings). */
+/** Resolves `--backend`/`--token` (docs/cli.md: flags, then CALLHOME_BACKEND / CALLHOME_TOKEN, then settings). */
 export function resolveBackendConnection(
   flags: { readonly backend?: string | undefined; readonly token?: string | undefined },
   settings: Settings = loadSettings(),

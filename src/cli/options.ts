@@ -1,7 +1,7 @@
 /** Option groups shared by several subcommands, so every command spells them the same way. */
 import type { Argv } from 'yargs';
 
-/** `--json` / `--ndjson` (../shared/CLI.md, Common). */
+/** `--json` / `--ndjson` (docs/cli.md, Common). */
 export function withOutputOptions<T>(y: Argv<T>) {
   return y
     .option('json', { type: 'boolean', default: false, describe: 'Print one JSON document on stdout' })

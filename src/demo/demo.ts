@@ -11,11 +11,11 @@ import { createApiClient } from '../backend/client.js';
 import { startBackend, type Backend } from '../backend/server.js';
 import { DDCE_SERVICE_PATH } from '../domain/callhome.js';
 import type { DesiredConfig } from '../fleet/desired.js';
-import { loadInventory } from '../fleet/inventory.js';
-import { KnownHosts } from '../fleet/known-hosts.js';
+import type { FleetResult, PushData } from '../domain/fleet.js';
+import { openFleet } from '../fleet/open-fleet.js';
 import { pushTask } from '../fleet/push.js';
-import { collectFleet, runFleet, type FleetResult } from '../fleet/runner.js';
-import { startLab, type Lab } from '../lab/fleet.js';
+import { collectFleet } from '../fleet/runner.js';
+import { startLab, type Lab } from '../lab/devices.js';
 import type { LabEvent } from '../lab/types.js';
 import { confirmDemoRegistrations, importDemoContracts } from './registrations.js';
 
@@ -36,7 +36,7 @@ export type Demo = {
   readonly knownHostsFile: string;
   /** The configuration pushed to the HTTP half (verify and the console's push use it). */
   readonly httpDesired: DesiredConfig;
-  readonly pushResults: readonly FleetResult[];
+  readonly pushResults: readonly FleetResult<PushData>[];
   close(): Promise<void>;
 };
 
@@ -101,16 +101,17 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
     await lab.writeKnownHosts(knownHostsFile);
     say(`lab: ${lab.devices.length} devices listening (inventory ${inventoryFile})`);
 
-    const inventory = loadInventory(inventoryFile);
+    const fleet = openFleet({
+      inventoryFile,
+      knownHostsFile,
+      settings: { concurrency: 20, timeout: 30, connectTimeout: 10, knownHosts: undefined },
+      env: {},
+      sshConfigPath: null,
+    });
+    const { inventory } = fleet;
     const desired = demoDesired(backend.url);
-    const runOptions = {
-      context: { inventory, knownHosts: new KnownHosts(knownHostsFile, false), env: {} },
-      concurrency: 20,
-      commandTimeoutMs: 30_000,
-      connectTimeoutMs: 10_000,
-    };
     const half = Math.ceil(inventory.hosts.length / 2);
-    const push = (d: DesiredConfig, hosts: typeof inventory.hosts) => collectFleet(runFleet(hosts, pushTask(d, pushPlanner, { dryRun: false, save: true, prune: false }), runOptions));
+    const push = (d: DesiredConfig, hosts: typeof inventory.hosts) => collectFleet(fleet.run(pushTask(d, pushPlanner, { dryRun: false, save: true, prune: false }), hosts));
     const [h, e] = await Promise.all([push(desired.http, inventory.hosts.slice(0, half)), push(desired.email, inventory.hosts.slice(half))]);
     const pushResults = [...h.results, ...e.results];
     const failed = pushResults.filter((r) => !r.ok);

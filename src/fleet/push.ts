@@ -7,23 +7,18 @@
  * it could not be read at all.
  */
 import type { CallHomeConfig } from '../domain/callhome.js';
+import type { PushData, PushEndState } from '../domain/fleet.js';
 import { DeviceError } from '../ios/driver/errors.js';
 import type { IosSession } from '../ios/driver/session.js';
 import { describeParseError, type ParseError } from '../ios/parsers/text.js';
 import type { Result } from '../util/result.js';
+import type { PushPlan } from './plan.js';
 import type { DeviceTask, DeviceTaskContext } from './runner.js';
+
+export type { PushData, PushEndState } from '../domain/fleet.js';
 
 /** The show command push reads the current configuration with. */
 export const RUNNING_CALL_HOME = 'show running-config | section call-home';
-
-/** A plan as the parsers engineer's planPush / planRestore return it. */
-export type PushPlan = {
-  readonly changes: readonly unknown[];
-  readonly commands: readonly string[];
-  readonly changed: boolean;
-  /** The dry-run diff (`+`/`-`/context lines), when the planner gives one. */
-  readonly diff?: readonly { readonly op: '+' | '-' | ' '; readonly text: string }[];
-};
 
 /** The planning functions push needs (src/fleet/plan.ts and the running-config parser). */
 export type PushPlanner<Desired> = {
@@ -35,33 +30,6 @@ export type PushPlanner<Desired> = {
 };
 
 export type PushOptions = { readonly dryRun: boolean; readonly save: boolean; readonly prune: boolean };
-
-/**
- * What the device holds when its push ended, as last read from it:
- * - `desired`: the desired configuration, verified;
- * - `original`: the call-home configuration it had before the push (never changed, or restored);
- * - `partial`: some settings differ from before the push (listed in `leftover`) — partly configured;
- * - `unknown`: configuration commands were sent but the device could not be read back afterwards,
- *   so it may be partly configured.
- */
-export type PushEndState = 'desired' | 'original' | 'partial' | 'unknown';
-
-/** `data` of a push result. */
-export type PushData = {
-  readonly dryRun: boolean;
-  readonly changes: readonly unknown[];
-  readonly diff?: readonly string[];
-  readonly saved: boolean;
-  /** Present when a failure triggered a restore. */
-  readonly restore?: { readonly ok: boolean; readonly commands: readonly string[]; readonly error: string | null };
-  readonly mismatches?: readonly unknown[];
-  /** What the device holds now (see PushEndState); dry runs and devices not changed say `original`. */
-  readonly endState: PushEndState;
-  /** True when the device may hold part of the push: endState `partial` or `unknown`. */
-  readonly partial: boolean;
-  /** endState `partial`: each setting that still differs from before the push (`expected` = before, `actual` = now). */
-  readonly leftover?: readonly unknown[];
-};
 
 async function readCallHome<D>(session: IosSession, planner: PushPlanner<D>, serial: string): Promise<CallHomeConfig> {
   const output = await session.send(RUNNING_CALL_HOME);
@@ -145,7 +113,7 @@ function describeAfterFailure(after: AfterFailure): string {
 }
 
 /** The device task of `callhome push`. */
-export function pushTask<D>(desired: D, planner: PushPlanner<D>, options: PushOptions): DeviceTask {
+export function pushTask<D>(desired: D, planner: PushPlanner<D>, options: PushOptions): DeviceTask<PushData> {
   return async (session, host, context) => {
     const serial = typeof host.vars['serial'] === 'string' ? host.vars['serial'] : '';
     // A failure here reaches the runner as a result without data: nothing was sent in configuration mode.

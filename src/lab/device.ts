@@ -5,8 +5,8 @@
  */
 import { timingSafeEqual, createHash } from 'node:crypto';
 import { defaultCallHomeConfig } from '../domain/callhome.js';
-import { createCli, type Cli } from './cli/index.js';
-import type { CliDevice, RunningConfig } from './cli/types.js';
+import { createCli, type Cli } from './ios-cli/index.js';
+import type { CliDevice, RunningConfig } from './ios-cli/types.js';
 import { createCallHomeEngine, type CallHomeEngineOptions } from './engine/index.js';
 import { assertNever } from '../util/assert-never.js';
 import { saveStartupConfig } from './persistence.js';
@@ -41,7 +41,7 @@ export type LabDeviceOptions = {
   readonly enableSecret: string;
   /** TCP port for `mail-server` hosts (IOS uses 25). */
   readonly smtpPort: number;
-  /** Default: the lab's IOS CLI (src/lab/cli). */
+  /** Default: the lab's IOS CLI (src/lab/ios-cli). */
   readonly cli?: CliFactory;
   readonly engine?: CallHomeEngineOptions;
   readonly faults?: DeviceFaults;

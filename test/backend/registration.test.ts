@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { renderXml } from '../../src/format/xml.js';
+import { renderXml } from '../../src/callhome/codec.js';
 import type { CallHomeMessage } from '../../src/domain/message.js';
 import { anonymize } from '../../src/lab/engine/privacy.js';
 import { buildMessage } from './build-message.js';

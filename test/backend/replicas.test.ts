@@ -9,8 +9,7 @@ import { defaultRulesFile, loadRules } from '../../src/backend/processing/rules.
 import { openStore } from '../../src/backend/store/open-store.js';
 import type { Store } from '../../src/backend/store/types.js';
 import type { BackendEvent } from '../../src/events/protocol.js';
-import { renderXml } from '../../src/format/xml.js';
-import { parseCallHomeXml } from '../../src/backend/ingest/parse-xml.js';
+import { parseXml, renderXml } from '../../src/callhome/codec.js';
 import { startPostgres, type PgCluster } from '../support/postgres.js';
 import { buildMessage } from './build-message.js';
 import { postXml, sampleWith, TOKEN } from './helpers.js';
@@ -131,7 +130,7 @@ describe('two replicas on one PostgreSQL', () => {
     if (!sa || !sb) throw new Error('two services expected');
     const serials = Array.from({ length: 30 }, (_, i) => `MNT${String(i).padStart(5, '0')}`);
     for (const s of serials) {
-      const parsed = parseCallHomeXml(renderXml(buildMessage({ serialNumber: s, hostname: `h-${s}` })));
+      const parsed = parseXml(renderXml(buildMessage({ serialNumber: s, hostname: `h-${s}` })));
       if (!parsed.ok) throw new Error(parsed.error.reason);
       await sa.ingest({ receivedAt: now.toISOString(), transport: 'http', remote: null, format: 'xml', raw: '', message: parsed.value });
     }

@@ -2,11 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseCallHomeXml } from '../../src/backend/ingest/parse-xml.js';
+import { parseXml, renderXml } from '../../src/callhome/codec.js';
 import { defaultRulesFile, loadRules } from '../../src/backend/processing/rules.js';
 import { createBackendService } from '../../src/backend/service.js';
 import { openSqliteStore } from '../../src/backend/store/sqlite-store.js';
-import { renderXml } from '../../src/format/xml.js';
 import { buildMessage } from './build-message.js';
 import { api, postXml, startTestBackend } from './helpers.js';
 
@@ -21,7 +20,7 @@ describe('trial life cycle over time', () => {
     const service = createBackendService({ store, rules: loadRules(defaultRulesFile()), portalUrl: 'http://x', now: () => now });
     const m = buildMessage({ serialNumber: 'TRIAL01', hostname: 'T1' });
     const raw = renderXml(m);
-    const parsed = parseCallHomeXml(raw);
+    const parsed = parseXml(raw);
     if (!parsed.ok) throw new Error(parsed.error.reason);
     await service.ingest({ receivedAt: now.toISOString(), transport: 'http', remote: null, format: 'xml', raw, message: parsed.value });
     const token = /Security token: (\S+)/.exec((await store.listNotifications(10))[0]?.body ?? '')?.[1] ?? '';

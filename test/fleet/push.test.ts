@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runFleetPush } from '../../commands/push.js';
 import { runFleetShowConfig } from '../../commands/show-config.js';
-import type { FleetResult } from '../../src/fleet/runner.js';
-import { startLab, type Lab } from '../../src/lab/fleet.js';
+import type { FleetResult } from '../../src/domain/fleet.js';
+import { startLab, type Lab } from '../../src/lab/devices.js';
 import { IosSession } from '../../src/ios/driver/session.js';
 import { SettingsSchema } from '../../src/settings.js';
 import { Capture } from './helpers.js';
@@ -20,7 +20,7 @@ const settings = SettingsSchema.parse({ timeout: 10, connectTimeout: 10 });
 let lab: Lab;
 
 beforeAll(async () => {
-  // The desired configuration of ../shared/CLI.md, as it stands.
+  // The desired configuration of docs/cli.md, as it stands.
   copyFileSync(join(import.meta.dirname, '../fixtures/desired/cli-md-example.yaml'), desired);
   lab = await startLab({ devices: 4, stateDir: join(dir, 'state') });
   await lab.writeInventory(inventory);

@@ -9,14 +9,14 @@ import { expect } from 'vitest';
 import type { Refusal, RefusalKind } from '../../src/backend/ingest/refusal.js';
 import { MESSAGE_KINDS } from '../../src/domain/callhome.js';
 import type { CallHomeMessage } from '../../src/domain/message.js';
-import { CALL_HOME_NAMESPACES } from '../../src/format/xml.js';
+import { CALL_HOME_NAMESPACES } from '../../src/callhome/codec.js';
 import { buildMessage } from '../backend/build-message.js';
 import { hostileText } from './support.js';
 
 /** The verbatim guide sample (ios-call-home.md §6.6). */
 export const GUIDE_SAMPLE = readFileSync(new URL('../fixtures/messages/guide-sample-syslog.xml', import.meta.url), 'utf8');
 
-const REFUSAL_KINDS: readonly RefusalKind[] = ['not-xml', 'forbidden-dtd', 'not-call-home', 'no-serial', 'too-large', 'content-type'];
+const REFUSAL_KINDS: readonly RefusalKind[] = ['not-xml', 'forbidden-dtd', 'too-complex', 'not-call-home', 'no-serial', 'too-large', 'content-type'];
 
 /** Asserts that a value is the ingest's own Refusal: a known kind and a reason that says something. */
 export function expectRefusal(value: Refusal): void {

@@ -4,6 +4,8 @@ import { z } from 'zod';
 import { isSeverityKeyword, severityLevel } from '../../domain/severity.js';
 import { assertNever } from '../../util/assert-never.js';
 import type { AuthOutcome } from '../auth-throttle.js';
+import type { ByteBudget } from '../limits.js';
+import { readBody, type BodyRead } from '../read-body.js';
 import type { BackendService } from '../service.js';
 import { decodeCursor } from '../store/queries.js';
 import { toCsv } from './csv.js';
@@ -146,7 +148,7 @@ export function apiRoutes(service: BackendService): readonly ApiRoute[] {
 }
 
 /** Builds the API request handler over the service; `check` validates the bearer token (and throttles wrong ones). */
-export function createApiHandler(service: BackendService, check: (req: IncomingMessage) => AuthOutcome) {
+export function createApiHandler(service: BackendService, check: (req: IncomingMessage) => AuthOutcome, budget: ByteBudget) {
   const routes = apiRoutes(service);
   return async (req: IncomingMessage, res: ServerResponse, path: string, url: URL): Promise<void> => {
     const matching = routes.filter((r) => r.pattern.test(path));
@@ -161,12 +163,15 @@ export function createApiHandler(service: BackendService, check: (req: IncomingM
       let body: unknown = null;
       if (req.method === 'POST' || req.method === 'PUT') {
         // A declared length over the limit is refused before one byte of the body is read.
-        const text = Number(req.headers['content-length'] ?? 0) > API_BODY_LIMIT ? null : await readSmall(req);
-        if (text === null) reply = { ...json(413, { error: 'too-large', reason: 'API request bodies are limited to 16 MiB.' }), close: true };
-        try {
-          body = text ? JSON.parse(text) : {};
-        } catch {
-          body = undefined;
+        const read: BodyRead = Number(req.headers['content-length'] ?? 0) > API_BODY_LIMIT ? { kind: 'too-large' } : await readBody(req, res, API_BODY_LIMIT, budget);
+        if (read.kind === 'too-large') reply = { ...json(413, { error: 'too-large', reason: 'API request bodies are limited to 16 MiB.' }), close: true };
+        else if (read.kind === 'busy') reply = { ...json(503, { error: 'busy', reason: 'The back end holds too many unfinished requests; retry later.' }), close: true, retryAfter: 5 };
+        else {
+          try {
+            body = read.body.length > 0 ? JSON.parse(read.body.toString('utf8')) : {};
+          } catch {
+            body = undefined;
+          }
         }
       }
       let params: string[] | null = null;
@@ -223,22 +228,6 @@ const ContractsBody = z.object({
     }),
   ),
 });
-
-function readSmall(req: IncomingMessage): Promise<string | null> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > API_BODY_LIMIT) {
-        req.pause();
-        resolve(null);
-      } else chunks.push(c);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
 
 async function stats(service: BackendService) {
   const { store } = service;

@@ -13,10 +13,32 @@ import type { Store } from './types.js';
 /** Prepared statements kept per SQL text (Kysely prepares on every call otherwise). */
 const STATEMENT_CACHE = 500;
 
-/** Opens (and migrates) the SQLite database at `file`. */
+/** Another process (another `callhome serve`) has the database open. */
+export class DatabaseInUse extends Error {
+  constructor(readonly file: string) {
+    super(`The database ${file} is in use by another process (another callhome serve?); one back end writes one SQLite file.`);
+    this.name = 'DatabaseInUse';
+  }
+}
+
+/**
+ * Opens (and migrates) the SQLite database at `file`, for this process alone: SQLite's exclusive
+ * locking mode holds the file lock from the first transaction until close, so a second process
+ * (another `serve` on the same `--db`) fails at once with {@link DatabaseInUse} instead of racing
+ * this one's writes. A crash releases the lock with the process. (Several replicas need PostgreSQL.)
+ */
 export function openSqliteStore(file: string): Store {
   const raw = new Database(file);
-  raw.pragma('journal_mode = WAL');
+  try {
+    raw.pragma('busy_timeout = 0');
+    raw.pragma('locking_mode = EXCLUSIVE');
+    raw.pragma('journal_mode = WAL');
+    raw.exec('BEGIN EXCLUSIVE; COMMIT');
+  } catch (e) {
+    raw.close();
+    if (e instanceof Error && 'code' in e && e.code === 'SQLITE_BUSY') throw new DatabaseInUse(file);
+    throw e;
+  }
   raw.pragma('synchronous = FULL');
   raw.pragma('foreign_keys = ON');
   raw.pragma('busy_timeout = 5000');

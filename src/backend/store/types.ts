@@ -1,4 +1,5 @@
 /** Records the back end keeps, independent of the database engine. */
+import type { MessageFormat } from '../../domain/callhome.js';
 import type { CallHomeMessage } from '../../domain/message.js';
 import type {
   BackendEvent,
@@ -10,7 +11,8 @@ import type {
   Transport,
 } from '../../events/protocol.js';
 
-export type MessageFormat = 'xml' | 'long-text' | 'short-text';
+/** The format a message arrived in: one definition, shared with the profiles that choose it. */
+export type { MessageFormat };
 
 /** How far a stored message got (spec §3.9 processing results). */
 export type MessageStatus = 'processed' | 'pending-registration' | 'stored-only' | 'not-entitled';

@@ -1,6 +1,6 @@
 /** Typed failures of one device session; the fleet runner turns them into per-device results. */
 
-/** Error kinds of a fleet result (../shared/CLI.md, Fleet results). */
+/** Error kinds of a fleet result (docs/cli.md, Fleet results). */
 export const DEVICE_ERROR_KINDS = ['auth', 'hostkey', 'timeout', 'unreachable', 'cli', 'verify', 'parse'] as const;
 export type DeviceErrorKind = (typeof DEVICE_ERROR_KINDS)[number];
 

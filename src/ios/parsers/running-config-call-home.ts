@@ -7,8 +7,7 @@
 import type { CallHomeConfig } from '../../domain/callhome.js';
 import { assertNever } from '../../util/assert-never.js';
 import { err, ok, type Result } from '../../util/result.js';
-import { CallHomeConfigBuilder, type ConfigContext } from './call-home-config-builder.js';
-import { tokenize } from './config-tokens.js';
+import { CallHomeConfigBuilder, configWords, type ConfigContext } from '../config/index.js';
 import { parseError, type ParseError } from './text.js';
 
 const COMMAND = 'show running-config';
@@ -50,7 +49,7 @@ export function parseRunningConfigCallHome(output: string, options: RunningConfi
     // A child line of a section that is not Call Home (`interface …`, `line vty …`).
     if (!parent && indent > 0) continue;
     const context: ConfigContext = parent?.context ?? { kind: 'global' };
-    const outcome = builder.apply(context, tokenize(trimmed));
+    const outcome = builder.apply(context, configWords(trimmed));
     switch (outcome.kind) {
       case 'enter':
         stack.push({ indent, context: outcome.context });

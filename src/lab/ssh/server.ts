@@ -14,7 +14,7 @@ import net from 'node:net';
 import { timingSafeEqual, createHash } from 'node:crypto';
 import ssh2 from 'ssh2';
 import type { Connection, ParsedKey, ServerChannel } from 'ssh2';
-import { newSessionState } from '../cli/index.js';
+import { newSessionState } from '../ios-cli/index.js';
 import type { LabDevice } from '../device.js';
 import type { SessionState } from '../types.js';
 import { crlf, IosTerminal } from './terminal.js';

@@ -4,8 +4,8 @@
  * paging. It is transport-free: bytes come in through `input()`, text goes out through `write`.
  * Input is handled strictly in order; bytes typed while a command runs are kept (type-ahead).
  */
-import { CTRL_Z } from '../cli/index.js';
-import type { CliResult } from '../cli/types.js';
+import { CTRL_Z } from '../ios-cli/index.js';
+import type { CliResult } from '../ios-cli/types.js';
 import type { LabCli } from '../device.js';
 import type { SessionState } from '../types.js';
 
