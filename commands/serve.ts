@@ -3,8 +3,8 @@ import { readFileSync } from 'node:fs';
 import pino from 'pino';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { startBackend, type Backend, type BackendOptions } from '../src/backend/server.js';
-import { DatabaseInUse } from '../src/backend/store/sqlite-store.js';
 import { describeDb } from '../src/backend/store/open-store.js';
+import { DatabaseInUse } from '../src/backend/store/sqlite-store.js';
 import { AbortError } from '../src/errors.js';
 import { readTokenFile } from '../src/settings.js';
 

@@ -25,7 +25,7 @@ export class DatabaseInUse extends Error {
  * Opens (and migrates) the SQLite database at `file`, for this process alone: SQLite's exclusive
  * locking mode holds the file lock from the first transaction until close, so a second process
  * (another `serve` on the same `--db`) fails at once with {@link DatabaseInUse} instead of racing
- * this one's writes. A crash releases the lock with the process.
+ * this one's writes. A crash releases the lock with the process. (Several replicas need PostgreSQL.)
  */
 export function openSqliteStore(file: string): Store {
   const raw = new Database(file);
