@@ -26,6 +26,7 @@ export type FleetFlags = {
   readonly connectTimeout?: number | undefined;
   readonly connectAttempts?: number | undefined;
   readonly logDir?: string | undefined;
+  readonly lineByLine?: boolean | undefined;
   readonly json?: boolean | undefined;
   readonly ndjson?: boolean | undefined;
   /** Human output: `failures` (default on a terminal), `table`, `plain`; or `json`/`ndjson`. */
@@ -80,6 +81,7 @@ export function openFleetFromFlags(flags: FleetFlags, deps: FleetDeps, timeouts?
     connectTimeoutMs: timeouts?.connectTimeoutMs ?? (flags.connectTimeout ?? Math.min(flags.timeout ?? settings.connectTimeout, settings.connectTimeout)) * 1000,
     attempts: flags.connectAttempts,
     logDir: flags.logDir,
+    lineByLine: flags.lineByLine,
   });
 }
 

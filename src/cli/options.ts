@@ -20,7 +20,9 @@ export function withOutputOptions<T>(y: Argv<T>) {
 export function withBackendOptions<T>(y: Argv<T>) {
   return y
     .option('backend', { type: 'string', describe: 'Back-end URL, http:// or https:// (default: $CALLHOME_BACKEND or settings)' })
-    .option('token', { type: 'string', describe: 'API token (default: $CALLHOME_TOKEN)' })
+    .option('token', { type: 'string', describe: 'API token (visible in ps: prefer --token-file or $CALLHOME_TOKEN)' })
+    .option('token-file', { type: 'string', describe: 'File whose first line is the API token (default: $CALLHOME_TOKEN)' })
+    .conflicts('token', 'token-file')
     .check((argv) => {
       if (typeof argv.backend === 'string') checkBackendUrl(argv.backend, '--backend');
       return true;
@@ -39,6 +41,7 @@ export function withFleetOptions<T>(y: Argv<T>) {
     .option('connect-timeout', { type: 'number', describe: 'Seconds for one connection attempt: TCP, SSH handshake, login (default 10 or settings)' })
     .option('connect-attempts', { type: 'number', describe: 'Connection attempts per device, refused or timed-out connections only (default 3 or settings)' })
     .option('log-dir', { type: 'string', describe: 'Keep each device session transcript here (secrets masked)' })
+    .option('line-by-line', { type: 'boolean', default: false, describe: 'Send one line per round trip instead of typing lines ahead (for devices that drop typed-ahead input; chosen automatically when a device shows it)' })
     .option('output', { alias: 'o', choices: OUTPUT_MODES, describe: 'Human output: failures (terminal default), table (every device), plain (default when piped); json, ndjson' })
     .option('shard', { type: 'string', describe: 'i/n: run only the i-th of n shards of the selected hosts (merge the outcomes with merge-results)' })
     .option('retry-file', { type: 'string', describe: 'Write the failed hosts here, for --limit @FILE (default: callhome.retry in --log-dir)' })
