@@ -116,6 +116,8 @@ describe('callhome completion', () => {
   it('completes subcommands, flags, and host and group names from the inventory after --limit', async () => {
     expect((await run(['--get-yargs-completions', 'callhome', ''])).split('\n')).toEqual(expect.arrayContaining(['push', 'exec', 'verify', 'completion']));
     expect((await run(['--get-yargs-completions', 'callhome', 'exec', '--'])).split('\n')).toEqual(expect.arrayContaining(['--limit', '--output', '--retry-file']));
+    // A path option gets no suggestion, so the shell completes file names.
+    expect((await run(['--get-yargs-completions', 'callhome', 'exec', 'x', '--inventory', ''])).trim()).toBe('');
     const hosts = (await run(['--get-yargs-completions', 'callhome', 'exec', 'show clock', '--inventory', inventory, '--limit', ''])).trim().split('\n');
     expect(hosts).toEqual(expect.arrayContaining(['r1', 'r2', 'r3', 'r4', 'r5', 'r6', 'lab']));
     expect(hosts.every((h) => h === 'all' || h === 'lab' || /^r\d$/.test(h))).toBe(true);
