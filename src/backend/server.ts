@@ -13,6 +13,7 @@ import { tokenChecker } from './api/auth.js';
 import { createAuthThrottle, type AuthThrottleOptions } from './auth-throttle.js';
 import type { EventLog } from './event-log.js';
 import { hostChecker } from './host-check.js';
+import type { RefusalOptions } from './refusals.js';
 import { handleIngest } from './ingest/http-ingest.js';
 import { ByteBudget, capConnectionsPerAddress, ClientAborted, resolveLimits, type ResourceLimits } from './limits.js';
 import { createSmtpIngest, type SmtpIngest } from './ingest/smtp-ingest.js';
@@ -44,6 +45,8 @@ export type BackendOptions = {
   authThrottle?: AuthThrottleOptions;
   /** Host names the API and /events answer to besides the listen address, IP literals and localhost (DNS rebinding guard). */
   serverNames?: readonly string[];
+  /** Refusals recorded one by one per minute, and how long they are kept (defaults in refusals.ts). */
+  refusals?: RefusalOptions;
   /** Connection, pending-byte and SMTP DATA time caps (defaults in limits.ts). */
   limits?: ResourceLimits;
 };
@@ -89,7 +92,7 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
   const logger = options.logger;
   const rules = loadRules(options.rulesFile ?? defaultRulesFile());
   const store = openSqliteStore(options.dbPath);
-  const service = createBackendService({ store, rules, portalUrl: '', relay: options.relay, logger });
+  const service = createBackendService({ store, rules, portalUrl: '', relay: options.relay, logger, ...(options.refusals ? { refusals: options.refusals } : {}) });
   const throttle = createAuthThrottle(options.authThrottle);
   const limits = resolveLimits(options.limits);
   const checkHost = hostChecker(host, options.serverNames);

@@ -294,5 +294,6 @@ function stats(service: BackendService) {
     byRegistration,
     cases: { total: cases.length, open: cases.filter((c) => c.status !== 'closed').length },
     lastSeq: store.lastSeq(),
+    refusals: service.refusalStats(),
   };
 }

@@ -263,6 +263,7 @@ export function openSqliteStore(file: string): Store {
     setEventData: db.prepare('UPDATE events SET data = ? WHERE seq = ?'),
     eventsSince: db.prepare('SELECT data FROM events WHERE seq > ? ORDER BY seq LIMIT ?'),
     lastSeq: db.prepare('SELECT COALESCE(MAX(seq), 0) AS seq FROM events'),
+    deleteEvents: db.prepare('DELETE FROM events WHERE type = ? AND at < ? AND seq < (SELECT MAX(seq) FROM events)'),
   };
 
   const rows = (st: Database.Statement, ...args: unknown[]): Row[] => st.all(...args) as Row[];
@@ -456,6 +457,9 @@ export function openSqliteStore(file: string): Store {
     },
     eventsSince(seq, limit) {
       return rows(stmt.eventsSince, seq, limit).map((r) => BackendEventSchema.parse(JSON.parse(s(r, 'data'))));
+    },
+    deleteEvents(type, before) {
+      return stmt.deleteEvents.run(type, before).changes;
     },
     lastSeq() {
       return n(row(stmt.lastSeq) ?? {}, 'seq');

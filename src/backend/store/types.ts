@@ -164,6 +164,8 @@ export type Store = {
   listNotifications(limit: number): NotificationRecord[];
   insertEvent(e: BackendEventInput, at: string): BackendEvent;
   eventsSince(seq: number, limit: number): BackendEvent[];
+  /** Deletes events of one type recorded before `before` (ISO time); returns how many. */
+  deleteEvents(type: BackendEvent['type'], before: string): number;
   lastSeq(): number;
   close(): void;
 };
