@@ -1,6 +1,6 @@
 import type { CommandModule } from 'yargs';
-import { openConsoleSession } from '../src/console/session.js';
-import { runConsoleUi } from '../src/console/tui.js';
+import { openConsoleRuntime } from '../src/console/adapters/runtime.js';
+import { runConsoleUi } from '../views/tui.js';
 import { startDemo, type Demo } from '../src/demo/demo.js';
 import { eventLine } from '../src/demo/event-line.js';
 import { AbortError } from '../src/errors.js';
@@ -41,13 +41,13 @@ export async function runDemo(opts: DemoCommandOptions, deps: DemoDeps = {}): Pr
   try {
     if (headless) {
       const unsubscribe = demo.backend.eventLog.subscribe((e) => print(eventLine(e), { event: 'backend', ...e }));
-      for (const e of demo.backend.eventLog.since(0, 10_000)) print(eventLine(e), { event: 'backend', ...e });
+      for (const e of await demo.backend.eventLog.since(0, 10_000)) print(eventLine(e), { event: 'backend', ...e });
       print(`ready: back end ${demo.backend.url} token ${demo.token}; Ctrl-C stops`, { event: 'ready', url: demo.backend.url, token: demo.token, inventory: demo.inventoryFile });
       await (deps.until ?? untilSignal)(demo);
       unsubscribe();
       return;
     }
-    const session = openConsoleSession({
+    const runtime = openConsoleRuntime({
       settings: loadSettings(),
       inventoryFile: demo.inventoryFile,
       knownHostsFile: demo.knownHostsFile,
@@ -57,9 +57,9 @@ export async function runDemo(opts: DemoCommandOptions, deps: DemoDeps = {}): Pr
       screen: 'messages',
     });
     try {
-      await runConsoleUi(session);
+      await runConsoleUi(runtime);
     } finally {
-      session.close();
+      runtime.close();
     }
   } finally {
     await demo.close();

@@ -52,13 +52,13 @@ describe('a flood of refused requests', () => {
     expect(mine.filter((e) => !e.reason.startsWith('summary:')).length).toBe(stats.body.refusals.recorded);
     // …and none carries the sender's text
     for (const e of mine) expect(JSON.stringify(e)).not.toMatch(/MARK3R|script|telemetry/);
-    const stored = b.service.store.eventsSince(0, 100_000);
+    const stored = await b.service.store.eventsSince(0, 100_000);
     expect(JSON.stringify(rejected(stored))).not.toMatch(/MARK3R/);
 
     // Then the rejected events expire from the store (the maintenance run deletes them after the retention)
-    await waitFor(async () => rejected(b.service.store.eventsSince(0, 100_000)).length, (n) => n <= 1, 15_000, 'rejected events to expire');
+    await waitFor(async () => rejected(await b.service.store.eventsSince(0, 100_000)).length, (n) => n <= 1, 15_000, 'rejected events to expire');
     // …while the accepted messages' events stay
     expect((await postXml(b.url, sampleWith({ serial: 'FLOODOK1', messageId: 'ok-1' }))).status).toBe(200);
-    expect(b.service.store.eventsSince(0, 100_000).some((e) => e.type === 'message.received')).toBe(true);
+    expect((await b.service.store.eventsSince(0, 100_000)).some((e) => e.type === 'message.received')).toBe(true);
   });
 });
