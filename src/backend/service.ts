@@ -10,6 +10,7 @@ import type { Result } from '../util/result.js';
 import { createEventLog, type BackendEventLog } from './event-log.js';
 import { createGroupCommitter, type BatchResult } from './ingest/group-commit.js';
 import type { RefusalKind } from './ingest/refusal.js';
+import { createMailLimiter, type MailLimitOptions } from './processing/mail-limits.js';
 import { createRefusalCounter, type RefusalOptions, type RefusalStats, type RejectedEvent } from './refusals.js';
 import { beginTx, type ProcessingContext, type TxContext } from './processing/context.js';
 import { summary } from './processing/notify.js';
@@ -28,6 +29,8 @@ export type ServiceOptions = {
   readonly groupCommit?: { readonly maxDelayMs?: number; readonly maxBatch?: number };
   /** How refusals are counted, recorded and expired (defaults in refusals.ts). */
   readonly refusals?: RefusalOptions;
+  /** Limits on mail to addresses taken from device messages (defaults in processing/mail-limits.ts). */
+  readonly mailLimits?: MailLimitOptions;
 };
 
 export type BackendService = {
@@ -57,7 +60,8 @@ export function createBackendService(options: ServiceOptions): BackendService {
   const log = createEventLog(store, (e) => logger?.error({ err: e }, 'reading the event log failed'));
   let portalUrl = options.portalUrl;
   const mailer = options.relay ? nodemailer.createTransport({ host: options.relay.host, port: options.relay.port, secure: false, ignoreTLS: true }) : null;
-  const base = (): ProcessingContext => ({ rules: options.rules, now: options.now ?? (() => new Date()), portalUrl, relay: mailer !== null });
+  const mailLimiter = createMailLimiter(options.mailLimits);
+  const base = (): ProcessingContext => ({ rules: options.rules, now: options.now ?? (() => new Date()), portalUrl, relay: mailer !== null, mailLimiter });
   const inFlight = new Set<Promise<void>>();
   const refusals = createRefusalCounter(options.refusals);
 
