@@ -13,6 +13,8 @@ import { tokenChecker } from './api/auth.js';
 import { createAuthThrottle, type AuthThrottleOptions } from './auth-throttle.js';
 import type { EventLog } from './event-log.js';
 import { hostChecker } from './host-check.js';
+import type { MailLimitOptions } from './processing/mail-limits.js';
+import type { RefusalOptions } from './refusals.js';
 import { handleIngest } from './ingest/http-ingest.js';
 import { ByteBudget, capConnectionsPerAddress, ClientAborted, resolveLimits, type ResourceLimits } from './limits.js';
 import { createSmtpIngest, type SmtpIngest } from './ingest/smtp-ingest.js';
@@ -45,6 +47,10 @@ export type BackendOptions = {
   authThrottle?: AuthThrottleOptions;
   /** Host names the API and /events answer to besides the listen address, IP literals and localhost (DNS rebinding guard). */
   serverNames?: readonly string[];
+  /** Limits on notification mail to addresses taken from device messages (defaults in processing/mail-limits.ts). */
+  mailLimits?: MailLimitOptions;
+  /** Refusals recorded one by one per minute, and how long they are kept (defaults in refusals.ts). */
+  refusals?: RefusalOptions;
   /** Connection, pending-byte and SMTP DATA time caps (defaults in limits.ts). */
   limits?: ResourceLimits;
 };
@@ -90,7 +96,7 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
   const logger = options.logger;
   const rules = loadRules(options.rulesFile ?? defaultRulesFile());
   const store = await openStore(options.dbPath, { onError: (e) => logger?.warn({ err: e }, 'database connection lost') });
-  const service = createBackendService({ store, rules, portalUrl: '', relay: options.relay, logger });
+  const service = createBackendService({ store, rules, portalUrl: '', relay: options.relay, logger, ...(options.refusals ? { refusals: options.refusals } : {}), ...(options.mailLimits ? { mailLimits: options.mailLimits } : {}) });
   const throttle = createAuthThrottle(options.authThrottle);
   const limits = resolveLimits(options.limits);
   const checkHost = hostChecker(host, options.serverNames);

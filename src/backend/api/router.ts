@@ -294,5 +294,6 @@ async function stats(service: BackendService) {
     byRegistration,
     cases: { total: cases.length, open: cases.filter((c) => c.status !== 'closed').length },
     lastSeq: await store.lastSeq(),
+    refusals: service.refusalStats(),
   };
 }

@@ -112,7 +112,7 @@ export function createSmtpIngest(service: BackendService, options: SmtpIngestOpt
         receiving.delete(session.id);
         holder.release();
         logger?.info({ remote, session: session.id, limitMs: limits.smtpDataTimeoutMs }, 'SMTP DATA cut: time limit');
-        service.reject('email', `The mail took longer than ${limits.smtpDataTimeoutMs} ms to send.`, remote);
+        service.reject('email', 'too-slow', remote);
         for (const connection of server.connections) {
           if (connection.session.id !== session.id) continue;
           connection.send(421, `DATA took longer than ${Math.round(limits.smtpDataTimeoutMs / 1000)} s, closing`);
@@ -135,7 +135,7 @@ export function createSmtpIngest(service: BackendService, options: SmtpIngestOpt
         if (closing) setImmediate(() => hangUp(session.id));
       };
       const refuse = (r: Refusal, code: number): void => {
-        service.reject('email', r.reason, remote);
+        service.reject('email', r.kind, remote);
         callback(new SmtpReply(r.reason, code));
       };
       // Only the text and attachments are read; the HTML rendering of the text (linkify) is wasted work per mail.
