@@ -292,12 +292,19 @@ export class IosSession {
    * go out in as few writes as the window allows; at the first `%` error no further line is written
    * (lines already on the wire still run). Throws CliError naming the first refused line and its
    * number; `onApplied` is called for every line the device took without an error.
+   *
+   * `thenRead`: read-only commands typed ahead after `end` in the same write (the read-back); their
+   * outputs are returned when every line was taken, else (or line by line) null and the caller reads.
    */
-  async configure(commands: readonly string[], onApplied?: (command: string) => void): Promise<void> {
-    if (!this.pipelined) return this.configureLineByLine(commands, onApplied);
+  async configure(commands: readonly string[], onApplied?: (command: string) => void, thenRead: readonly string[] = []): Promise<string[] | null> {
+    if (!this.pipelined) {
+      await this.configureLineByLine(commands, onApplied);
+      return null;
+    }
+    const reads = thenRead.length > 0 ? [...thenRead, GUARD_LINE] : [];
     let replies: LineReply[];
     try {
-      replies = await this.run(['configure terminal', ...commands, 'end'], { stopOnError: true });
+      replies = await this.run(['configure terminal', ...commands, 'end', ...reads], { stopOnError: true });
     } finally {
       if (!this.closedReason && this.mode === 'config') await this.send('end', { allowErrors: true });
     }
@@ -314,6 +321,8 @@ export class IosSession {
       const after = replies.slice(failed.index + 2, commands.length + 1).filter((r) => r.sent).length;
       throw new CliError(failed.reply.command, failed.reply.errorLine ?? '', failed.reply.output, { index: failed.index + 1, total: commands.length, sentAfter: after });
     }
+    const read = replies.slice(commands.length + 2, commands.length + 2 + thenRead.length);
+    return read.length === thenRead.length && read.every((r) => r.sent && r.errorLine === null) ? read.map((r) => r.output) : null;
   }
 
   private async configureLineByLine(commands: readonly string[], onApplied?: (command: string) => void): Promise<void> {
