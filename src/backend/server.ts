@@ -15,6 +15,7 @@ import type { EventLog } from './event-log.js';
 import { hostChecker } from './host-check.js';
 import { handleIngest } from './ingest/http-ingest.js';
 import { ByteBudget, capConnectionsPerAddress, ClientAborted, resolveLimits, type ResourceLimits } from './limits.js';
+import { createParsePool } from './ingest/parse-pool.js';
 import { createSmtpIngest, type SmtpIngest } from './ingest/smtp-ingest.js';
 import { defaultRulesFile, loadRules } from './processing/rules.js';
 import { createBackendService, type BackendService } from './service.js';
@@ -47,6 +48,8 @@ export type BackendOptions = {
   serverNames?: readonly string[];
   /** Connection, pending-byte and SMTP DATA time caps (defaults in limits.ts). */
   limits?: ResourceLimits;
+  /** Parse worker threads for ingest (default: cores − 1, at least 1; ingest/parse-pool.ts). */
+  parseWorkers?: number;
 };
 
 export type Backend = {
@@ -95,6 +98,7 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
   const limits = resolveLimits(options.limits);
   const checkHost = hostChecker(host, options.serverNames);
   const budget = new ByteBudget(limits.maxPendingBytes);
+  const parsers = createParsePool(options.parseWorkers === undefined ? {} : { workers: options.parseWorkers });
   const api = createApiHandler(service, tokenChecker(options.token, throttle), budget);
   const tls = options.https === 'self-signed' ? await selfSignedPair(host) : options.https;
   const scheme = tls ? 'https' : 'http';
@@ -108,7 +112,7 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
       res.end(JSON.stringify({ error: 'bad-url', reason: 'The request target is not a valid URL path.' }));
       return Promise.resolve();
     }
-    if (url.pathname === DDCE_SERVICE_PATH) return handleIngest(service, scheme, req, res, budget);
+    if (url.pathname === DDCE_SERVICE_PATH) return handleIngest(service, scheme, req, res, budget, parsers);
     if (!url.pathname.startsWith('/api/v1/')) return Promise.resolve(notFound(res, url.pathname));
     const misdirected = checkHost(req);
     if (misdirected !== null) {
@@ -150,7 +154,7 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
   try {
     httpPort = await listen(http, options.httpPort ?? 8080, host);
     if (options.smtpPort !== undefined && options.smtpPort !== null) {
-      smtp = createSmtpIngest(service, { tls, limits, budget, logger });
+      smtp = createSmtpIngest(service, { tls, limits, budget, logger, parsers });
       smtpPort = await smtp.listen(options.smtpPort, host);
     }
     service.setPortalUrl(url());
@@ -162,6 +166,7 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
     http.closeAllConnections();
     await new Promise<void>((resolve) => (http.listening ? http.close(() => resolve()) : resolve()));
     if (smtp?.server.server.listening) await smtp.close();
+    await parsers.close();
     await service.close().catch(() => undefined);
     await store.close();
     throw e;
@@ -203,6 +208,7 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
           }),
           smtp?.close(),
         ]);
+        await parsers.close();
         await service.close();
         await store.close();
       })();
