@@ -6,7 +6,8 @@
  *   (one more thread), so a 3 MiB body never queues another device's small message behind it.
  * - Threads start on the first job that needs them and are unref'd: an idle pool costs nothing.
  * - Each job has a hard deadline (past the parser's own, which it checks as it reads): a thread that
- *   overruns it, dies or runs out of memory is replaced, and its job is refused as too complex.
+ *   overruns it is replaced and its job refused as too complex; a thread that dies is replaced and its
+ *   job fails (a 5xx / SMTP 451: the device retries).
  * - Under tsx (tests, a checkout without a build) the thread loads parse-worker.ts through tsx; in the
  *   esbuild bundle it loads the parse-worker.js chunk built beside the entry (scripts/build.ts).
  */
@@ -98,13 +99,17 @@ export function createParsePool(options: { readonly workers?: number; readonly h
     return p;
   };
 
-  /** Drops a thread that failed; its job is refused and the next job starts a new one. */
-  const retire = (lane: keyof typeof lanes, slot: Slot, why: string): void => {
+  /**
+   * Drops a thread; the next job starts a new one. Past its deadline the job is refused (the body is the
+   * cause); a thread that failed to start or died fails the job, so the sender gets a 5xx and retries.
+   */
+  const retire = (lane: keyof typeof lanes, slot: Slot, outcome: { overran: string } | { failed: Error }): void => {
     const worker = slot.worker;
     slot.worker = null;
     if (worker) void worker.terminate();
     const p = finish(slot);
-    if (p) p.resolve(stopped(p.job, why));
+    if (p && 'overran' in outcome) p.resolve(stopped(p.job, outcome.overran));
+    else if (p && 'failed' in outcome) p.reject(outcome.failed);
     pump(lane);
   };
 
@@ -123,10 +128,10 @@ export function createParsePool(options: { readonly workers?: number; readonly h
       pump(lane);
     });
     worker.on('error', (e) => {
-      if (slot.worker === worker) retire(lane, slot, `stopped the parser (${e.message})`);
+      if (slot.worker === worker) retire(lane, slot, { failed: new Error(`a parse worker failed: ${e.message}`) });
     });
     worker.on('exit', () => {
-      if (slot.worker === worker) retire(lane, slot, 'stopped the parser');
+      if (slot.worker === worker) retire(lane, slot, { failed: new Error('a parse worker exited') });
     });
     slot.worker = worker;
     return worker;
@@ -140,7 +145,7 @@ export function createParsePool(options: { readonly workers?: number; readonly h
       const p = queue.shift();
       if (!p) return;
       slot.current = p;
-      slot.timer = setTimeout(() => retire(lane, slot, `took longer than ${hardDeadlineMs} ms`), hardDeadlineMs);
+      slot.timer = setTimeout(() => retire(lane, slot, { overran: `took longer than ${hardDeadlineMs} ms` }), hardDeadlineMs);
       slot.timer.unref();
       ensureWorker(lane, slot).postMessage(p.job);
     }
