@@ -128,7 +128,6 @@ describe('over HTTP: a hostile body never holds up another device or the API', (
     // The bodies queue in the large lane one after another (seconds in all on this machine); meanwhile the
     // probes are answered in a fraction of one body's parse (what remains on the main thread is reading
     // the bodies, storing the valid ones and publishing their events).
-    // eslint-disable-next-line no-console
     console.log(`16 bodies answered in ${Math.round(total)} ms; ${probes.health.length} probes: health p50 ${Math.round(pct(probes.health, 0.5))} / p95 ${Math.round(pct(probes.health, 0.95))} / max ${Math.round(pct(probes.health, 1))} ms, device post p50 ${Math.round(pct(probes.post, 0.5))} / p95 ${Math.round(pct(probes.post, 0.95))} / max ${Math.round(pct(probes.post, 1))} ms`);
     expect(probes.health.length).toBeGreaterThan(3);
     expect(pct(probes.health, 0.95)).toBeLessThan(500);
