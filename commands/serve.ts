@@ -28,6 +28,7 @@ export type ServeOptions = {
   maxSmtpConnections?: number | undefined;
   maxPendingMib?: number | undefined;
   smtpDataTimeout?: number | undefined;
+  parseWorkers?: number | undefined;
 };
 
 export type ServeDeps = {
@@ -92,6 +93,7 @@ export function serveOptions(opts: ServeOptions, env: NodeJS.ProcessEnv): { opti
       ...(opts.relay ? { relay: parseRelay(opts.relay) } : {}),
       ...(opts.rules ? { rulesFile: opts.rules } : {}),
       ...(opts.serverName?.length ? { serverNames: opts.serverName } : {}),
+      ...(positive('parse-workers', opts.parseWorkers) !== undefined ? { parseWorkers: opts.parseWorkers } : {}),
       limits,
     },
   };
@@ -148,6 +150,7 @@ export const serveCommand: CommandModule<object, ServeOptions> = {
       .option('max-connections-per-address', { type: 'number', describe: 'Concurrent HTTP(S) connections from one address (default 256)' })
       .option('max-smtp-connections', { type: 'number', describe: 'Concurrent SMTP connections (default 256; one more gets 421)' })
       .option('max-pending-mib', { type: 'number', describe: 'MiB of request bodies and mails held before they are answered, all together (default 256; over it: 503 / SMTP 451)' })
+      .option('parse-workers', { type: 'number', describe: 'Worker threads that parse incoming messages (default: cores − 1, at least 1; bodies over 256 KiB get one more)' })
       .option('smtp-data-timeout', { type: 'number', describe: 'Seconds one SMTP DATA may take in total (default 300; then 421)' })
       .conflicts('https-self-signed', ['https-cert', 'https-key'])
       .conflicts('token', 'token-file') as unknown as Argv<ServeOptions>,

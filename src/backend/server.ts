@@ -17,6 +17,7 @@ import type { MailLimitOptions } from './processing/mail-limits.js';
 import type { RefusalOptions } from './refusals.js';
 import { handleIngest } from './ingest/http-ingest.js';
 import { ByteBudget, capConnectionsPerAddress, ClientAborted, resolveLimits, type ResourceLimits } from './limits.js';
+import { createParsePool } from './ingest/parse-pool.js';
 import { createSmtpIngest, type SmtpIngest } from './ingest/smtp-ingest.js';
 import { defaultRulesFile, loadRules } from './processing/rules.js';
 import { createBackendService, type BackendService } from './service.js';
@@ -53,6 +54,8 @@ export type BackendOptions = {
   refusals?: RefusalOptions;
   /** Connection, pending-byte and SMTP DATA time caps (defaults in limits.ts). */
   limits?: ResourceLimits;
+  /** Parse worker threads for ingest (default: cores − 1, at least 1; ingest/parse-pool.ts). */
+  parseWorkers?: number;
 };
 
 export type Backend = {
@@ -101,6 +104,7 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
   const limits = resolveLimits(options.limits);
   const checkHost = hostChecker(host, options.serverNames);
   const budget = new ByteBudget(limits.maxPendingBytes);
+  const parsers = createParsePool(options.parseWorkers === undefined ? {} : { workers: options.parseWorkers });
   const api = createApiHandler(service, tokenChecker(options.token, throttle), budget);
   const tls = options.https === 'self-signed' ? await selfSignedPair(host) : options.https;
   const scheme = tls ? 'https' : 'http';
@@ -114,7 +118,7 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
       res.end(JSON.stringify({ error: 'bad-url', reason: 'The request target is not a valid URL path.' }));
       return Promise.resolve();
     }
-    if (url.pathname === DDCE_SERVICE_PATH) return handleIngest(service, scheme, req, res, budget);
+    if (url.pathname === DDCE_SERVICE_PATH) return handleIngest(service, scheme, req, res, budget, parsers);
     if (!url.pathname.startsWith('/api/v1/')) return Promise.resolve(notFound(res, url.pathname));
     const misdirected = checkHost(req);
     if (misdirected !== null) {
@@ -156,7 +160,7 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
   try {
     httpPort = await listen(http, options.httpPort ?? 8080, host);
     if (options.smtpPort !== undefined && options.smtpPort !== null) {
-      smtp = createSmtpIngest(service, { tls, limits, budget, logger });
+      smtp = createSmtpIngest(service, { tls, limits, budget, logger, parsers });
       smtpPort = await smtp.listen(options.smtpPort, host);
     }
     service.setPortalUrl(url());
@@ -168,6 +172,7 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
     http.closeAllConnections();
     await new Promise<void>((resolve) => (http.listening ? http.close(() => resolve()) : resolve()));
     if (smtp?.server.server.listening) await smtp.close();
+    await parsers.close();
     await service.close().catch(() => undefined);
     await store.close();
     throw e;
@@ -209,6 +214,7 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
           }),
           smtp?.close(),
         ]);
+        await parsers.close();
         await service.close();
         await store.close();
       })();
