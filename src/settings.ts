@@ -35,6 +35,8 @@ export const SettingsSchema = z.object({
   tokenEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).default('CALLHOME_TOKEN'),
   /** How people read timestamps: `utc` (2026-12-06 09:21:20Z) or `local` (with its offset). */
   timeZone: z.enum(['utc', 'local']).default('utc'),
+  /** Connection attempts per device (refused or timed-out connections only; never once a command was sent). */
+  connectAttempts: z.number().int().min(1).max(10).default(3),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 export type SettingKey = keyof Settings;
