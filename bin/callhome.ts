@@ -7,6 +7,20 @@ import { hideBin } from 'yargs/helpers';
 import { loadCommandsFor } from '../commands/index.js';
 import { describeError, ExitCode } from '../src/errors.js';
 
+/** True for the error of writing to a pipe whose reader has gone (`callhome events --ndjson | head -3`). */
+function isClosedOutput(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  return code === 'EPIPE' || code === 'ERR_STREAM_DESTROYED';
+}
+
+// Once, for every command: a reader that stopped early is not a failure; end quietly with status 0.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error) => {
+    if (isClosedOutput(error)) process.exit(0);
+    throw error;
+  });
+}
+
 async function main(): Promise<void> {
   let args = hideBin(process.argv);
   // With no arguments on a terminal, open the console (issue: `callhome` alone is the console).
@@ -33,6 +47,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
+  if (isClosedOutput(error)) process.exit(0);
   process.stderr.write(`${describeError(error)}\n`);
   process.exitCode = ExitCode.Error;
 });

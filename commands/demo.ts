@@ -1,7 +1,7 @@
 import type { CommandModule } from 'yargs';
-import { runConsoleUi } from '../src/console/tui.js';
 import { openDemoConsole } from '../src/demo/console.js';
 import { demoAccessLines, demoExampleLines, startDemo, type Demo } from '../src/demo/demo.js';
+import { runConsoleUi } from '../views/tui.js';
 import { eventLine } from '../src/demo/event-line.js';
 import { AbortError } from '../src/errors.js';
 import { loadSettings } from '../src/settings.js';
@@ -56,19 +56,19 @@ export async function runDemo(opts: DemoCommandOptions, deps: DemoDeps = {}): Pr
   try {
     if (headless) {
       const unsubscribe = demo.backend.eventLog.subscribe((e) => print(eventLine(e), { event: 'backend', ...e }));
-      for (const e of demo.backend.eventLog.since(0, 10_000)) print(eventLine(e), { event: 'backend', ...e });
+      for (const e of await demo.backend.eventLog.since(0, 10_000)) print(eventLine(e), { event: 'backend', ...e });
       printAccess('ready (Ctrl-C stops):', 'ready');
       await (deps.until ?? untilSignal)(demo);
       unsubscribe();
     } else {
       stdout.write('console: reading the fleet before the first frame\n');
-      const session = await openDemoConsole(demo, loadSettings());
-      progress = (line) => session.store.dispatch({ type: 'ui/notice', notice: { level: 'info', text: line, at: Date.now() } });
+      const runtime = await openDemoConsole(demo, loadSettings());
+      progress = (line) => runtime.store.dispatch({ type: 'ui/notice', notice: { level: 'info', text: line, at: Date.now() } });
       try {
-        await runConsoleUi(session, { banner: demoAccessLines(demo) });
+        await runConsoleUi(runtime, { banner: demoAccessLines(demo) });
       } finally {
         progress = () => undefined;
-        session.close();
+        runtime.close();
       }
     }
     printAccess('callhome demo stopped; its temporary files are removed. It ran with:', 'stopped');

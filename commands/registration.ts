@@ -1,6 +1,6 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { withBackendOptions, withOutputOptions } from '../src/cli/options.js';
-import { clientFor, defaultOutput, printJson, type OutputDeps } from '../src/backend/cli/output.js';
+import { clientFor, defaultOutput, printJson, type OutputDeps } from '../src/client/output.js';
 
 export type RegistrationOptions = { backend?: string | undefined; token?: string | undefined; json: boolean; action: string; serial: string; secret?: string | undefined };
 

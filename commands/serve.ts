@@ -4,6 +4,7 @@ import pino from 'pino';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { startBackend, type Backend, type BackendOptions } from '../src/backend/server.js';
 import { DatabaseInUse } from '../src/backend/store/sqlite-store.js';
+import { describeDb } from '../src/backend/store/open-store.js';
 import { AbortError } from '../src/errors.js';
 
 export type ServeOptions = {
@@ -124,7 +125,7 @@ export async function runServe(opts: ServeOptions, deps: ServeDeps): Promise<voi
   // Printed once, to stderr only, so it never lands in logs or in the JSON on stdout.
   if (generatedToken) deps.stderr(`API token (set CALLHOME_TOKEN to reuse it): ${options.token}\n`);
   if (opts.json) deps.stdout(`${JSON.stringify({ event: 'ready', http: backend.httpPort, smtp: backend.smtpPort })}\n`);
-  else deps.stdout(`callhome back end listening: ${backend.url} (devices POST to /its/service/oddce/services/DDCEService)${backend.smtpPort !== null ? `, SMTP on port ${backend.smtpPort}` : ''}; database ${opts.db}\n`);
+  else deps.stdout(`callhome back end listening: ${backend.url} (devices POST to /its/service/oddce/services/DDCEService)${backend.smtpPort !== null ? `, SMTP on port ${backend.smtpPort}` : ''}; database ${describeDb(opts.db)}\n`);
   await deps.until();
   await backend.close();
 }
@@ -144,7 +145,7 @@ export const serveCommand: CommandModule<object, ServeOptions> = {
     y
       .option('http-port', { type: 'number', default: 8080, describe: 'HTTP(S) port for devices, the API and /events (0 = free port)' })
       .option('smtp-port', { type: 'number', describe: 'SMTP port for e-mailed messages (0 = free port; default: no SMTP)' })
-      .option('db', { type: 'string', default: 'callhome.db', describe: 'SQLite database file' })
+      .option('db', { type: 'string', default: 'callhome.db', describe: 'SQLite database file, or postgres://user@host:port/db (password from PGPASSWORD or ~/.pgpass); replicas may share one PostgreSQL' })
       .option('token-file', { type: 'string', describe: 'File whose first line is the API token (preferred; or $CALLHOME_TOKEN)' })
       .option('token', { type: 'string', describe: 'API token on the command line (visible in ps; prefer --token-file or $CALLHOME_TOKEN). Without any, one is generated and printed to stderr' })
       .option('json', { type: 'boolean', default: false, describe: 'Print {"event":"ready",...} on one line when listening' })

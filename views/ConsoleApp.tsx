@@ -1,8 +1,8 @@
 import { Box, Text, useApp, useInput, useStdout } from 'ink';
 import { useContext, useEffect, type ReactNode } from 'react';
 import { formatFilter } from '../src/console/filter.js';
-import type { ConsoleIntents } from '../src/console/intents.js';
-import { screenForDigit } from '../src/console/keymap.js';
+import type { ConsoleIntents } from '../src/console/adapters/intents.js';
+import { bindingFor } from '../src/console/keymap.js';
 import type { ConsoleStore } from '../src/console/store.js';
 import { SCREENS, type ConsoleState, type Prompt } from '../src/console/types.js';
 import { assertNever } from '../src/util/assert-never.js';
@@ -11,6 +11,7 @@ import { ProgressLine } from './components/ProgressLine.js';
 import { ConnectionBadge } from './components/StatusBadge.js';
 import { StoreContext, useConsoleState } from './hooks/use-console-state.js';
 import { IntentsContext, useIntents } from './hooks/use-intents.js';
+import { LayoutContext } from './hooks/use-layout.js';
 import { CasesScreen } from './screens/CasesScreen.js';
 import { FleetScreen } from './screens/FleetScreen.js';
 import { MailServerScreen } from './screens/MailServerScreen.js';
@@ -43,43 +44,26 @@ function handlePromptKey(prompt: Exclude<Prompt, { kind: 'none' }>, input: strin
   }
 }
 
-/** Maps a key to an intent; everything the keys can do is in src/console/keymap.ts. */
+/** The key as the key table names it (src/console/keymap.ts). */
+function keyName(input: string, key: Key): string {
+  if (key.upArrow) return 'Up';
+  if (key.downArrow) return 'Down';
+  if (key.pageUp) return 'PgUp';
+  if (key.pageDown) return 'PgDn';
+  if (key.home) return 'Home';
+  if (key.end) return 'End';
+  if (key.return) return 'Enter';
+  if (key.escape) return 'Esc';
+  if (input === ' ') return 'Space';
+  return input;
+}
+
+/** Dispatches a key from the key table; prompts take their keys first. */
 function handleKey(state: ConsoleState, input: string, key: Key, intents: ConsoleIntents): void {
   if (state.prompt.kind !== 'none') return handlePromptKey(state.prompt, input, key, intents);
-  if (key.upArrow || input === 'k') return intents.move(-1);
-  if (key.downArrow || input === 'j') return intents.move(1);
-  if (key.pageUp) return intents.page(-1);
-  if (key.pageDown) return intents.page(1);
-  if (key.return) return intents.open();
-  if (key.escape) return intents.cancel();
-  const screen = screenForDigit(input);
-  if (screen !== undefined) return intents.screen(screen);
-  switch (input) {
-    case 'q':
-      return intents.quit();
-    case '?':
-      return intents.help();
-    case ':':
-      return intents.beginCommand();
-    case '/':
-      return intents.beginFilter();
-    case 'r':
-      return intents.refresh();
-    case ' ':
-      return state.screen === 'fleet' ? intents.toggleHost() : undefined;
-    case 'a':
-      return state.screen === 'fleet' ? intents.selectAll() : undefined;
-    case 'p':
-      return state.screen === 'fleet' ? intents.previewPush() : undefined;
-    case 't':
-      return state.screen === 'fleet' ? intents.sendTest() : undefined;
-    case 'v':
-      return state.screen === 'fleet' || state.screen === 'verify' ? intents.verify() : undefined;
-    case 'c':
-      return state.screen === 'registration' ? intents.beginConfirm() : undefined;
-    default:
-      return undefined;
-  }
+  const name = keyName(input, key);
+  const binding = bindingFor(state.screen, name);
+  if (binding !== undefined) intents.perform(binding.command, name);
 }
 
 function PromptLine(props: { readonly prompt: Prompt }): ReactNode {
@@ -143,13 +127,16 @@ function ConsoleFrame(props: { readonly now: () => number; readonly banner: read
   const app = useApp();
   const { stdout } = useStdout();
   const rows = stdout.rows > 0 ? stdout.rows : 30;
+  const width = stdout.columns > 0 ? stdout.columns : 80;
   // Keys act on the newest state, not the last published frame, so fast typing is not lost.
   useInput((input, key) => handleKey(store?.getState() ?? state, input, key, intents));
   useEffect(() => {
     if (state.quit) app.exit();
   }, [state.quit, app]);
   const filter = formatFilter(state.filter);
+  const now = props.now();
   return (
+    <LayoutContext.Provider value={{ width, cell: { timeStyle: state.timeStyle, now } }}>
     <Box flexDirection="column">
       <Box gap={1}>
         <Text bold color="cyan">callhome</Text>
@@ -159,7 +146,7 @@ function ConsoleFrame(props: { readonly now: () => number; readonly banner: read
           </Text>
         ))}
       </Box>
-      {state.prompt.kind === 'help' ? <HelpOverlay screen={state.screen} /> : <Screen state={state} height={Math.max(5, rows - 8 - props.banner.length)} now={props.now()} />}
+      {state.prompt.kind === 'help' ? <HelpOverlay screen={state.screen} /> : <Screen state={state} height={Math.max(5, rows - 8 - props.banner.length)} now={now} />}
       <PromptLine prompt={state.prompt} />
       <ProgressLine fleet={state.fleet} />
       {props.banner.map((line) => (
@@ -174,6 +161,7 @@ function ConsoleFrame(props: { readonly now: () => number; readonly banner: read
         {state.notice !== null ? <Text color={state.notice.level === 'error' ? 'red' : 'green'}>{state.notice.text.replace(/\s+/g, ' ')}</Text> : <Text dimColor>? keys · q quit</Text>}
       </Text>
     </Box>
+    </LayoutContext.Provider>
   );
 }
 

@@ -18,13 +18,14 @@ import { ByteBudget, capConnectionsPerAddress, ClientAborted, resolveLimits, typ
 import { createSmtpIngest, type SmtpIngest } from './ingest/smtp-ingest.js';
 import { defaultRulesFile, loadRules } from './processing/rules.js';
 import { createBackendService, type BackendService } from './service.js';
-import { openSqliteStore } from './store/sqlite-store.js';
+import { openStore } from './store/open-store.js';
 import { attachEventStream } from './stream/publisher.js';
 
 /** How long requests in progress may take to finish when the back end stops. */
 const HTTP_CLOSE_GRACE_MS = 10_000;
 
 export type BackendOptions = {
+  /** A SQLite file, or a postgres:// URL (several replicas may share one PostgreSQL database). */
   dbPath: string;
   /** 0 = a free port. Default 8080. */
   httpPort?: number;
@@ -88,7 +89,7 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
   const host = options.host ?? '127.0.0.1';
   const logger = options.logger;
   const rules = loadRules(options.rulesFile ?? defaultRulesFile());
-  const store = openSqliteStore(options.dbPath);
+  const store = await openStore(options.dbPath, { onError: (e) => logger?.warn({ err: e }, 'database connection lost') });
   const service = createBackendService({ store, rules, portalUrl: '', relay: options.relay, logger });
   const throttle = createAuthThrottle(options.authThrottle);
   const limits = resolveLimits(options.limits);
@@ -153,8 +154,8 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
       smtpPort = await smtp.listen(options.smtpPort, host);
     }
     service.setPortalUrl(url());
-    service.log.append({ type: 'listener.status', listener: scheme, state: 'listening', port: httpPort, error: null });
-    if (smtpPort !== null) service.log.append({ type: 'listener.status', listener: 'smtp', state: 'listening', port: smtpPort, error: null });
+    await service.log.append({ type: 'listener.status', listener: scheme, state: 'listening', port: httpPort, error: null });
+    if (smtpPort !== null) await service.log.append({ type: 'listener.status', listener: 'smtp', state: 'listening', port: smtpPort, error: null });
   } catch (e) {
     // A back end that cannot start in full does not run in part: every listener it opened goes, with its connections.
     await stream.close().catch(() => undefined);
@@ -162,15 +163,11 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
     await new Promise<void>((resolve) => (http.listening ? http.close(() => resolve()) : resolve()));
     if (smtp?.server.server.listening) await smtp.close();
     await service.close().catch(() => undefined);
-    store.close();
+    await store.close();
     throw e;
   }
   const maintenance = setInterval(() => {
-    try {
-      service.maintenance();
-    } catch (e) {
-      logger?.error({ err: e }, 'maintenance failed');
-    }
+    service.maintenance().catch((e: unknown) => logger?.error({ err: e }, 'maintenance failed'));
   }, options.maintenanceIntervalMs ?? 3_600_000);
   maintenance.unref();
 
@@ -186,7 +183,7 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
         clearInterval(maintenance);
         for (const [listener, port] of [[scheme, httpPort], ['smtp', smtpPort]] as const) {
           try {
-            if (port !== null) service.log.append({ type: 'listener.status', listener, state: 'stopped', port, error: null });
+            if (port !== null) await service.log.append({ type: 'listener.status', listener, state: 'stopped', port, error: null });
           } catch (e) {
             // Shutting down must finish even when the database is already gone.
             logger?.warn({ err: e }, 'recording listener stop failed');
@@ -207,7 +204,7 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
           smtp?.close(),
         ]);
         await service.close();
-        store.close();
+        await store.close();
       })();
       return closing;
     },

@@ -8,6 +8,7 @@ import { openFleet, type Fleet } from '../fleet/open-fleet.js';
 import type { DeviceTask } from '../fleet/runner.js';
 import { outputMode, printFleetRun, type FleetRunReport, type FleetView } from '../output/fleet-output.js';
 import { loadSettings, type Settings } from '../settings.js';
+import { fleetFlagProblem } from './options.js';
 
 export type { FleetRunReport } from '../output/fleet-output.js';
 
@@ -36,12 +37,8 @@ export type FleetDeps = {
 
 /** Refuses flag values no run can use, before anything is opened. */
 function checkFlags(flags: FleetFlags): void {
-  if (flags.concurrency !== undefined && (!Number.isInteger(flags.concurrency) || flags.concurrency < 1)) {
-    throw new AbortError(`--concurrency ${flags.concurrency} is not a positive whole number.`, 'Give e.g. --concurrency 50.');
-  }
-  if (flags.timeout !== undefined && !(flags.timeout > 0)) {
-    throw new AbortError(`--timeout ${flags.timeout} is not a positive number of seconds.`, 'Give e.g. --timeout 30.');
-  }
+  const problem = fleetFlagProblem(flags);
+  if (problem !== null) throw new AbortError(problem);
 }
 
 /**

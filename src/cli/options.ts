@@ -1,5 +1,6 @@
 /** Option groups shared by several subcommands, so every command spells them the same way. */
 import type { Argv } from 'yargs';
+import { checkBackendUrl } from '../settings.js';
 
 /** `--json` / `--ndjson` (docs/cli.md, Common). */
 export function withOutputOptions<T>(y: Argv<T>) {
@@ -16,8 +17,12 @@ export function withOutputOptions<T>(y: Argv<T>) {
 /** `--backend` / `--token` for commands that talk to the back end. */
 export function withBackendOptions<T>(y: Argv<T>) {
   return y
-    .option('backend', { type: 'string', describe: 'Back-end URL (default: $CALLHOME_BACKEND or settings)' })
-    .option('token', { type: 'string', describe: 'API token (default: $CALLHOME_TOKEN)' });
+    .option('backend', { type: 'string', describe: 'Back-end URL, http:// or https:// (default: $CALLHOME_BACKEND or settings)' })
+    .option('token', { type: 'string', describe: 'API token (default: $CALLHOME_TOKEN)' })
+    .check((argv) => {
+      if (typeof argv.backend === 'string') checkBackendUrl(argv.backend, '--backend');
+      return true;
+    });
 }
 
 /** The fleet options every SSH command takes. */
@@ -29,5 +34,23 @@ export function withFleetOptions<T>(y: Argv<T>) {
     .option('known-hosts', { type: 'string', describe: 'OpenSSH known_hosts file to verify host keys against' })
     .option('accept-new-host-keys', { type: 'boolean', default: false, describe: 'Record keys of hosts not yet known (changed keys are always refused)' })
     .option('timeout', { type: 'number', describe: 'Per-command read timeout in seconds' })
-    .option('log-dir', { type: 'string', describe: 'Keep each device session transcript here (secrets masked)' });
+    .option('log-dir', { type: 'string', describe: 'Keep each device session transcript here (secrets masked)' })
+    .check((argv) => {
+      const problem = fleetFlagProblem(argv);
+      if (problem !== null) throw new Error(problem);
+      return true;
+    });
+}
+
+/** What is wrong with the fleet flags' values, or null (yargs reads a non-number as NaN). */
+export function fleetFlagProblem(flags: { readonly concurrency?: unknown; readonly timeout?: unknown; readonly limit?: unknown }): string | null {
+  const { concurrency, timeout, limit } = flags;
+  if (concurrency !== undefined && (typeof concurrency !== 'number' || !Number.isInteger(concurrency) || concurrency < 1)) {
+    return `--concurrency ${String(concurrency)} is not a positive whole number. Give e.g. --concurrency 50.`;
+  }
+  if (timeout !== undefined && (typeof timeout !== 'number' || !(timeout > 0) || !Number.isFinite(timeout))) {
+    return `--timeout ${String(timeout)} is not a positive number of seconds. Give e.g. --timeout 30.`;
+  }
+  if (limit !== undefined && (typeof limit !== 'string' || limit.trim() === '')) return '--limit needs a host or group pattern, e.g. --limit core or --limit @retry.txt.';
+  return null;
 }

@@ -6,6 +6,7 @@ import type { BackendEvent, MessageSummary } from '../events/protocol.js';
 import { assertNever } from '../util/assert-never.js';
 import { matchesFilter } from './filter.js';
 import { appendOlder, emptyWindow, prependLive, replacePage } from './message-window.js';
+import type { TimeStyle } from './time-style.js';
 import type { ConsoleAction, ConsoleState, DeviceRow, FleetHost, ScreenName } from './types.js';
 
 /** Limits of the in-memory buffers. */
@@ -15,9 +16,10 @@ export const DEFAULT_LIMITS: ConsoleLimits = { messages: 1000, cases: 500, notif
 const PER_MINUTE_KEEP = 60;
 
 /** The state before anything happened. */
-export function initialConsoleState(screen: ScreenName = 'fleet'): ConsoleState {
+export function initialConsoleState(screen: ScreenName = 'fleet', timeStyle: TimeStyle = 'utc'): ConsoleState {
   return {
     screen,
+    timeStyle,
     prompt: { kind: 'none' },
     connection: { kind: 'disabled' },
     lastSeq: 0,

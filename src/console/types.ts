@@ -9,6 +9,7 @@ import type {
   NotificationSummary,
   RegistrationState,
 } from '../events/protocol.js';
+import type { TimeStyle } from './time-style.js';
 
 /** Screens, in number-key order (1 = fleet). */
 export const SCREENS = ['fleet', 'messages', 'mail', 'registration', 'statistics', 'cases', 'verify'] as const;
@@ -133,6 +134,8 @@ export type Notice = { readonly level: 'info' | 'error'; readonly text: string; 
 
 export type ConsoleState = {
   readonly screen: ScreenName;
+  /** How timestamps are shown (the `timeZone` setting). */
+  readonly timeStyle: TimeStyle;
   readonly prompt: Prompt;
   readonly connection: ConnectionState;
   readonly lastSeq: number;

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pushPlanner } from '../fleet/push-planner.js';
-import { createApiClient } from '../backend/client.js';
+import { createApiClient } from '../client/api-client.js';
 import { startBackend, type Backend } from '../backend/server.js';
 import { DDCE_SERVICE_PATH } from '../domain/callhome.js';
 import type { DesiredConfig } from '../fleet/desired.js';

@@ -8,7 +8,7 @@ import { toContractResult, type FleetEvent, type FleetResult, type FleetSummary 
 import { assertNever } from '../util/assert-never.js';
 import { advanceProgress, formatProgress, startProgress } from './progress.js';
 import { renderTable, type Column } from './table.js';
-import { terminalSafe } from './terminal-safe.js';
+import { terminalSafeLines as terminalSafe } from '../util/terminal-text.js';
 
 export type OutputMode = 'json' | 'ndjson' | 'tty' | 'plain';
 

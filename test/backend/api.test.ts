@@ -1,7 +1,7 @@
 import { SMTPServer } from 'smtp-server';
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiClient } from '../../src/backend/client.js';
+import { createApiClient } from '../../src/client/api-client.js';
 import { renderXml } from '../../src/callhome/codec.js';
 import type { MessageSummary } from '../../src/events/protocol.js';
 import { buildMessage } from './build-message.js';

@@ -17,7 +17,7 @@ const ANSI = /\x1b(?:\[[0-9;?]*[ -/]*[@-~]|\][^\x07]*\x07|[()][0-9A-Za-z])/g;
 
 describe('callhome started outside the checkout', () => {
   it.skipIf(spawnSync('script', ['--version']).status !== 0)('draws the console through tsx (no bundle) and quits on q', async () => {
-    const env = { ...process.env, CALLHOME_BUNDLE: '0', CALLHOME_CONFIG_DIR: join(elsewhere, 'settings') };
+    const env: NodeJS.ProcessEnv = { ...process.env, CALLHOME_BUNDLE: '0', CALLHOME_CONFIG_DIR: join(elsewhere, 'settings') };
     delete env['CALLHOME_TOKEN'];
     const command = `stty cols 100 rows 30; exec node ${shellWord(join(root, 'bin/callhome.js'))} console`;
     const child = spawn('script', ['-qfec', command, '/dev/null'], { cwd: elsewhere, env, stdio: ['pipe', 'pipe', 'pipe'] });

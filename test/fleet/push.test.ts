@@ -83,7 +83,7 @@ describe('push on the lab', () => {
     const [r3, r4] = doc.results;
     expect(r4).toMatchObject({ host: 'r4', ok: true, changed: true });
     expect(r3?.ok).toBe(false);
-    expect(r3?.error?.kind).toBe('unreachable');
+    expect(r3?.error?.kind).toBe('session-closed');
     expect(r3?.error?.message).toContain('the previous call-home configuration is restored');
     expect((r3?.data as { restore: { ok: boolean } }).restore.ok).toBe(true);
     expect(r3?.data).toMatchObject({ endState: 'original', partial: false });
@@ -100,7 +100,7 @@ describe('push on the lab', () => {
       r4.device.setFaults({ slowMs: 500 });
       await expect(session.send('show clock', { timeoutMs: 100 })).rejects.toMatchObject({ kind: 'timeout' });
       expect(session.isOpen).toBe(false);
-      await expect(session.send('show version')).rejects.toMatchObject({ kind: 'unreachable', message: expect.stringContaining('closed when the reply to "show clock" did not come within 100 ms') });
+      await expect(session.send('show version')).rejects.toMatchObject({ kind: 'session-closed', message: expect.stringContaining('closed when the reply to "show clock" did not come within 100 ms') });
     } finally {
       r4.device.setFaults({});
       session.close();

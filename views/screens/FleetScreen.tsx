@@ -2,7 +2,8 @@ import { Box, Text } from 'ink';
 import type { ReactNode } from 'react';
 import { deviceForHost, hostProfiles, hostServiceEnabled } from '../../src/console/selectors.js';
 import type { ConsoleState, FleetHost } from '../../src/console/types.js';
-import { Table, type Column } from '../components/Table.js';
+import { Table } from '../components/Table.js';
+import type { ColumnSpec } from '../../src/console/columns.js';
 import { KeyHints } from '../components/KeyHints.js';
 import { shortTime } from '../format.js';
 
@@ -10,14 +11,14 @@ import { shortTime } from '../format.js';
 export function FleetScreen(props: { readonly state: ConsoleState; readonly height: number }): ReactNode {
   const { state } = props;
   const selected = new Set(state.selectedHosts);
-  const columns: Column<FleetHost>[] = [
+  const columns: ColumnSpec<FleetHost>[] = [
     { header: 'Host', width: 8, cell: (h) => h.name },
     { header: 'Address', width: 16, cell: (h) => h.address },
     {
       header: 'Reach',
       width: 7,
       cell: (h) => (h.running !== null ? h.running : h.reachable === null ? '?' : h.reachable ? 'up' : 'DOWN'),
-      color: (h) => (h.running !== null ? 'cyan' : h.reachable === false ? 'red' : h.reachable ? 'green' : undefined),
+      tone: (h) => (h.running !== null ? 'cyan' : h.reachable === false ? 'red' : h.reachable ? 'green' : undefined),
     },
     {
       // `service call-home`, as `show call-home` reports it.
@@ -27,7 +28,7 @@ export function FleetScreen(props: { readonly state: ConsoleState; readonly heig
         const on = hostServiceEnabled(h);
         return on === null ? '?' : on ? 'on' : 'off';
       },
-      color: (h) => {
+      tone: (h) => {
         const on = hostServiceEnabled(h);
         return on === null ? undefined : on ? 'green' : 'yellow';
       },
@@ -43,7 +44,7 @@ export function FleetScreen(props: { readonly state: ConsoleState; readonly heig
       header: 'Drift',
       width: 9,
       cell: (h) => (h.drift === null ? '?' : h.drift.length === 0 ? 'in sync' : `${h.drift.length} cmds`),
-      color: (h) => (h.drift === null ? undefined : h.drift.length === 0 ? 'green' : 'yellow'),
+      tone: (h) => (h.drift === null ? undefined : h.drift.length === 0 ? 'green' : 'yellow'),
     },
     {
       header: 'Last result',
@@ -53,7 +54,7 @@ export function FleetScreen(props: { readonly state: ConsoleState; readonly heig
         if (r === undefined) return '';
         return r.ok ? (r.changed ? 'changed' : 'ok') : `${r.error?.kind ?? 'error'}: ${r.error?.message ?? ''}`;
       },
-      color: (h) => {
+      tone: (h) => {
         const r = h.results.push ?? h.results.send ?? h.results.profiles;
         return r === undefined ? undefined : r.ok ? 'green' : 'red';
       },

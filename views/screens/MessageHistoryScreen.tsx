@@ -2,26 +2,17 @@ import { Box, Text } from 'ink';
 import type { ReactNode } from 'react';
 import { formatFilter } from '../../src/console/filter.js';
 import type { ConsoleState, MessageDetailView } from '../../src/console/types.js';
-import type { MessageSummary } from '../../src/events/protocol.js';
-import { Table, type Column } from '../components/Table.js';
+import { Table } from '../components/Table.js';
+import { messageColumns, severityLabel } from '../../src/console/columns.js';
 import { KeyHints } from '../components/KeyHints.js';
-import { severityColor, severityText, shortTime } from '../format.js';
+import { shortTime } from '../format.js';
 
-const columns: Column<MessageSummary>[] = [
-  { header: 'Time (UTC)', width: 14, cell: (m) => shortTime(m.receivedAt).slice(5) },
-  { header: 'Device', width: 10, cell: (m) => m.hostname || m.serial },
-  { header: 'Severity', width: 12, cell: (m) => severityText(m.severity), color: (m) => severityColor(m.severity) },
-  { header: 'Type/group', width: 12, cell: (m) => (m.type === m.alertGroup || m.alertGroup === '' ? m.type : `${m.type}/${m.alertGroup}`) },
-  { header: 'Event', width: 16, cell: (m) => m.eventName },
-  { header: 'Description', width: 28, cell: (m) => m.description },
-  { header: 'Via', width: 5, cell: (m) => m.transport },
-];
 
 function detailLines(d: MessageDetailView): string[] {
   const lines = [
     `Message ${d.summary.messageId}  (#${d.summary.id}, ${d.summary.transport})`,
     `Device  ${d.summary.hostname}  serial ${d.summary.serial}  model ${d.summary.model}`,
-    `Type    ${d.summary.type} ${d.summary.subType}  group ${d.summary.alertGroup}  severity ${severityText(d.summary.severity)}`,
+    `Type    ${d.summary.type} ${d.summary.subType}  group ${d.summary.alertGroup}  severity ${severityLabel(d.summary.severity)}`,
     `Event   ${d.summary.eventName}`,
     `Text    ${d.summary.description}`,
     `Received ${shortTime(d.summary.receivedAt)}`,
@@ -73,7 +64,7 @@ export function MessageHistoryScreen(props: { readonly state: ConsoleState; read
         {w.loadingOlder ? <Text color="cyan">  loading older…</Text> : null}
         {w.older.kind === 'end' ? <Text dimColor>  (all loaded)</Text> : null}
       </Text>
-      <Table columns={columns} rows={w.items} selected={state.cursor.messages} height={props.height - 1} empty="  No messages yet." />
+      <Table columns={messageColumns(state.timeStyle)} rows={w.items} selected={state.cursor.messages} height={props.height - 1} empty="  No messages yet." />
       <KeyHints hints={[['/', 'filter'], ['Enter', 'open'], ['r', 'reload']]} />
     </Box>
   );

@@ -2,20 +2,21 @@ import { Box, Text } from 'ink';
 import type { ReactNode } from 'react';
 import { registrationRows, trialDaysLeft } from '../../src/console/selectors.js';
 import type { ConsoleState, DeviceRow } from '../../src/console/types.js';
-import { Table, type Column } from '../components/Table.js';
+import { Table } from '../components/Table.js';
+import type { ColumnSpec, Tone } from '../../src/console/columns.js';
 import { KeyHints } from '../components/KeyHints.js';
 import { shortTime } from '../format.js';
 
-const stateColor: Record<string, string> = { pending: 'yellow', registered: 'green', trial: 'cyan', expired: 'red', anonymous: 'gray' };
+const stateColor: Record<string, Tone> = { pending: 'yellow', registered: 'green', trial: 'cyan', expired: 'red', anonymous: 'gray' };
 
 /** Registration states; Enter or c confirms a pending device with its token. */
 export function RegistrationScreen(props: { readonly state: ConsoleState; readonly height: number; readonly now: number }): ReactNode {
   const rows = registrationRows(props.state);
-  const columns: Column<DeviceRow>[] = [
+  const columns: ColumnSpec<DeviceRow>[] = [
     { header: 'Device', width: 12, cell: (d) => d.hostname },
     { header: 'Serial', width: 14, cell: (d) => d.serial },
     { header: 'Model', width: 12, cell: (d) => d.model },
-    { header: 'State', width: 11, cell: (d) => d.registration, color: (d) => stateColor[d.registration] },
+    { header: 'State', width: 11, cell: (d) => d.registration, tone: (d) => stateColor[d.registration] },
     {
       header: 'Trial',
       width: 16,

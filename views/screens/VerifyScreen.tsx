@@ -1,18 +1,19 @@
 import { Box, Text } from 'ink';
 import type { ReactNode } from 'react';
 import type { ConsoleState, VerifyRow } from '../../src/console/types.js';
-import { Table, type Column } from '../components/Table.js';
+import { Table } from '../components/Table.js';
+import type { ColumnSpec } from '../../src/console/columns.js';
 import { KeyHints } from '../components/KeyHints.js';
 
 const yes = (b: boolean): string => (b ? 'yes' : 'no');
 
-const columns: Column<VerifyRow>[] = [
+const columns: ColumnSpec<VerifyRow>[] = [
   { header: 'Host', width: 8, cell: (r) => r.host },
-  { header: 'Configured', width: 10, cell: (r) => yes(r.configured), color: (r) => (r.configured ? 'green' : 'red') },
-  { header: 'Sent', width: 5, cell: (r) => yes(r.sent), color: (r) => (r.sent ? 'green' : 'red') },
-  { header: 'Received', width: 8, cell: (r) => yes(r.received), color: (r) => (r.received ? 'green' : 'red') },
+  { header: 'Configured', width: 10, cell: (r) => yes(r.configured), tone: (r) => (r.configured ? 'green' : 'red') },
+  { header: 'Sent', width: 5, cell: (r) => yes(r.sent), tone: (r) => (r.sent ? 'green' : 'red') },
+  { header: 'Received', width: 8, cell: (r) => yes(r.received), tone: (r) => (r.received ? 'green' : 'red') },
   { header: 'Latency', width: 8, align: 'right', cell: (r) => (r.latencyMs === null ? '-' : `${Math.round(r.latencyMs)} ms`) },
-  { header: 'Broken at', width: 9, cell: (r) => r.brokenAt ?? 'OK', color: (r) => (r.brokenAt === null ? 'green' : 'red') },
+  { header: 'Broken at', width: 9, cell: (r) => r.brokenAt ?? 'OK', tone: (r) => (r.brokenAt === null ? 'green' : 'red') },
   { header: 'Detail', width: 50, cell: (r) => r.detail ?? r.messageId ?? '' },
 ];
 

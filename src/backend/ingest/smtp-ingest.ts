@@ -39,7 +39,7 @@ function payloadOf(mail: ParsedMail): string {
 }
 
 /** Parses a mail into a message; the SR number in the subject (`SR#n`) attaches it to that case (S49). */
-export function readMail(service: BackendService, mail: ParsedMail): Result<{ message: CallHomeMessage; format: MessageFormat; raw: string }, Refusal> {
+export async function readMail(service: BackendService, mail: ParsedMail): Promise<Result<{ message: CallHomeMessage; format: MessageFormat; raw: string }, Refusal>> {
   const raw = payloadOf(mail);
   const sr = /SR#?\s*(\d{5,})/i.exec(mail.subject ?? '')?.[1];
   const withSr = (m: CallHomeMessage): CallHomeMessage => (sr && !m.serviceRequest ? { ...m, serviceRequest: sr } : m);
@@ -51,7 +51,7 @@ export function readMail(service: BackendService, mail: ParsedMail): Result<{ me
   const short = parseShortText(raw);
   if (!short) return err({ kind: 'not-call-home', reason: 'The mail holds no Call Home message (not XML, long text or short text).' });
   // Short text carries only the hostname; it is tied to a device already known by that name.
-  const device = service.store.listDevices().find((d) => d.hostname === short.hostname);
+  const device = await service.store.findDeviceByHostname(short.hostname);
   if (!device) return err({ kind: 'no-serial', reason: `The short-text message from "${short.hostname}" carries no serial number and no known device has that hostname.` });
   const kind = /%[A-Z0-9_]+-\d-/.test(short.description) ? 'syslog' : 'diagnostic';
   return ok({
@@ -147,7 +147,7 @@ export function createSmtpIngest(service: BackendService, options: SmtpIngestOpt
         .then(async (mail) => {
           if (stream.sizeExceeded || capped.cut()) return void capped.ended.then(tooLarge);
           if (capped.starved()) return void capped.ended.then(busy);
-          const r = readMail(service, mail);
+          const r = await readMail(service, mail);
           if (!r.ok) return refuse(r.error, 554);
           await service.ingest({ receivedAt: new Date().toISOString(), transport: 'email', remote, format: r.value.format, raw: r.value.raw, message: r.value.message });
           callback();

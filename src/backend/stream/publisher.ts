@@ -97,11 +97,8 @@ export function attachEventStream(server: HttpServer | HttpsServer, log: EventSo
     const since = parseSince(url.searchParams.get('since'));
     if (since === 'invalid') return refuse(socket, 400, 'since must be a non-negative integer event seq.');
     wss.handleUpgrade(request, socket, head, (ws) => {
-      const last = log.lastSeq();
-      // A since beyond the log's end comes from another database; hello tells the client, and it starts over.
-      const start = since === undefined ? last : Math.min(since, last);
       const remote = `${request.socket.remoteAddress ?? '?'}:${request.socket.remotePort ?? '?'}`;
-      const session = new StreamSession(nextId++, ws, remote, log, limits, start);
+      const session = new StreamSession(nextId++, ws, remote, log, limits, since);
       sessions.set(ws, session);
       ws.on('close', () => sessions.delete(ws));
       ws.on('error', () => ws.terminate());

@@ -1,7 +1,10 @@
 /** Typed failures of one device session; the fleet runner turns them into per-device results. */
 
-/** Error kinds of a fleet result (docs/cli.md, Fleet results). */
-export const DEVICE_ERROR_KINDS = ['auth', 'hostkey', 'timeout', 'unreachable', 'cli', 'verify', 'parse'] as const;
+/**
+ * Error kinds of a fleet result (docs/cli.md, Fleet results). `session-closed`: the session dropped after
+ * login; `device-error`: the device answered a command with an IOS `%` error reply.
+ */
+export const DEVICE_ERROR_KINDS = ['auth', 'hostkey', 'timeout', 'unreachable', 'session-closed', 'cli', 'device-error', 'verify', 'parse'] as const;
 export type DeviceErrorKind = (typeof DEVICE_ERROR_KINDS)[number];
 
 /** A failure of one device: its kind decides the `error.kind` of the fleet result. */

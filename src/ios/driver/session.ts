@@ -137,7 +137,7 @@ export class IosSession {
    * the prompt. A `%` error line throws CliError naming the command, unless `allowErrors`.
    */
   async send(command: string, options: SendOptions = {}): Promise<string> {
-    if (this.closedReason) throw new DeviceError('unreachable', `${this.target.name}: ${this.closedReason} before "${command}"`);
+    if (this.closedReason) throw new DeviceError('session-closed', `${this.target.name}: ${this.closedReason} before "${command}"`);
     this.buffer = '';
     this.transcript.sent(`${command}\n`, options.secret === true);
     this.channel.write(`${command}\n`);
@@ -229,14 +229,14 @@ export class IosSession {
     if (waiter) {
       this.waiter = null;
       clearTimeout(waiter.timer);
-      waiter.reject(new DeviceError('unreachable', `${this.target.name}: ${reason} while waiting for a reply`));
+      waiter.reject(new DeviceError('session-closed', `${this.target.name}: ${reason} while waiting for a reply`));
     }
   }
 
   private waitFor(patterns: readonly RegExp[], timeoutMs: number, what: string): Promise<number> {
     return new Promise((resolve, reject) => {
       if (this.closedReason) {
-        reject(new DeviceError('unreachable', `${this.target.name}: ${this.closedReason} while waiting for ${what}`));
+        reject(new DeviceError('session-closed', `${this.target.name}: ${this.closedReason} while waiting for ${what}`));
         return;
       }
       const timer = setTimeout(() => {

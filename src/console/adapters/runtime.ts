@@ -1,17 +1,17 @@
 /**
- * Assembles a console session: store, back-end live link, fleet port and intents. Used by
+ * Assembles a console runtime: store, back-end live link, fleet port and intents. Used by
  * `callhome console`, `callhome demo` and the dashboard, so they all see the same state.
  */
-import { createApiClient } from '../backend/client.js';
-import type { Settings } from '../settings.js';
+import { createApiClient } from '../../client/api-client.js';
+import type { Settings } from '../../settings.js';
 import { openFleetPort, type FleetPortOptions } from './fleet-port.js';
 import { createIntents, type ConsoleIntents } from './intents.js';
 import { connectLive, type LiveConnection } from './live.js';
-import { createConsoleStore, type ConsoleStore } from './store.js';
-import type { ScreenName } from './types.js';
-import { initialConsoleState } from './reducer.js';
+import { createConsoleStore, type ConsoleStore } from '../store.js';
+import type { ScreenName } from '../types.js';
+import { initialConsoleState } from '../reducer.js';
 
-export type ConsoleSessionOptions = {
+export type ConsoleRuntimeOptions = {
   readonly settings: Settings;
   readonly inventoryFile?: string | undefined;
   /** One desired configuration, or one per host. */
@@ -24,11 +24,11 @@ export type ConsoleSessionOptions = {
   readonly screen?: ScreenName;
 };
 
-export type ConsoleSession = { readonly store: ConsoleStore; readonly intents: ConsoleIntents; close(): void };
+export type ConsoleRuntime = { readonly store: ConsoleStore; readonly intents: ConsoleIntents; close(): void };
 
-/** Opens a session; nothing connects until this is called. */
-export function openConsoleSession(options: ConsoleSessionOptions): ConsoleSession {
-  const store = createConsoleStore({ initial: initialConsoleState(options.screen ?? (options.inventoryFile ? 'fleet' : 'messages')) });
+/** Opens a runtime; nothing connects until this is called. */
+export function openConsoleRuntime(options: ConsoleRuntimeOptions): ConsoleRuntime {
+  const store = createConsoleStore({ initial: initialConsoleState(options.screen ?? (options.inventoryFile ? 'fleet' : 'messages'), options.settings.timeZone) });
   const api = options.backend !== undefined ? createApiClient(options.backend) : undefined;
   let live: LiveConnection | undefined;
   if (options.backend !== undefined && api !== undefined) {

@@ -2,23 +2,23 @@
  * The console's fleet port over SSH: the same inventory, credentials, host-key checks and runner as
  * the fleet subcommands, reporting each device's result as it finishes.
  */
-import { pushPlanner } from '../fleet/push-planner.js';
-import { CISCO_TAC_PROFILE } from '../domain/callhome.js';
-import { DeviceError } from '../ios/driver/errors.js';
-import type { DesiredConfig } from '../fleet/desired.js';
-import type { FleetResult } from '../domain/fleet.js';
-import { openFleet } from '../fleet/open-fleet.js';
-import { pushTask } from '../fleet/push.js';
-import type { DeviceTask } from '../fleet/runner.js';
-import { showTask } from '../fleet/show-task.js';
-import { parseShowCallHomeMailServerStatus } from '../ios/parsers/show-call-home-mail-server-status.js';
-import { parseShowCallHomeDetail } from '../ios/parsers/show-call-home.js';
-import { parseShowCallHomeStatistics } from '../ios/parsers/show-call-home-statistics.js';
-import type { Settings } from '../settings.js';
-import { verifyProfile, verifyTask } from '../fleet/verify.js';
-import { watchDeliveries } from '../fleet/delivery-watcher.js';
-import type { FleetPort } from './intents.js';
-import type { FleetHostResult } from './types.js';
+import { pushPlanner } from '../../fleet/push-planner.js';
+import { CISCO_TAC_PROFILE } from '../../domain/callhome.js';
+import { DeviceError } from '../../ios/driver/errors.js';
+import type { DesiredConfig } from '../../fleet/desired.js';
+import type { FleetResult } from '../../domain/fleet.js';
+import { openFleet } from '../../fleet/open-fleet.js';
+import { pushTask } from '../../fleet/push.js';
+import type { DeviceTask } from '../../fleet/runner.js';
+import { showTask } from '../../fleet/show-task.js';
+import { parseShowCallHomeMailServerStatus } from '../../ios/parsers/show-call-home-mail-server-status.js';
+import { parseShowCallHomeDetail } from '../../ios/parsers/show-call-home.js';
+import { parseShowCallHomeStatistics } from '../../ios/parsers/show-call-home-statistics.js';
+import type { Settings } from '../../settings.js';
+import { verifyProfile, verifyTask } from '../../fleet/verify.js';
+import { watchDeliveries } from '../../fleet/delivery-watcher.js';
+import type { FleetPort } from '../ports.js';
+import type { FleetHostResult } from '../types.js';
 
 export type FleetPortOptions = {
   readonly inventoryFile: string;

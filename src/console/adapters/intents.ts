@@ -2,35 +2,26 @@
  * What the views may ask for. Each intent updates the store and, when it needs the outside world,
  * calls the injected back-end API client or fleet port; views never touch either directly.
  */
-import type { ApiClient } from '../backend/client.js';
-import { describeError } from '../errors.js';
-import { ALERT_GROUPS } from '../domain/callhome.js';
+import { describeError } from '../../errors.js';
+import { assertNever } from '../../util/assert-never.js';
+import { ALERT_GROUPS } from '../../domain/callhome.js';
 import micromatch from 'micromatch';
 import { loadNewestMessages, loadOlderMessages } from './api-loaders.js';
-import { parseFilter } from './filter.js';
+import { parseFilter } from '../filter.js';
 import { toDeviceRow } from './live.js';
-import { caseRows, listLength, registrationRows, selectedMessage, statsHosts } from './selectors.js';
-import type { ConsoleStore } from './store.js';
-import { SCREENS, type FleetHostResult, type FleetOp, type ScreenName, type VerifyRow } from './types.js';
+import { caseRows, listLength, registrationRows, selectedMessage, statsHosts } from '../selectors.js';
+import type { ConsoleApi, FleetPort } from '../ports.js';
+import type { ConsoleStore } from '../store.js';
+import { screenForDigit, type ConsoleCommand } from '../keymap.js';
+import { SCREENS, type FleetHostResult, type FleetOp, type ScreenName } from '../types.js';
 
-/** Fleet work the console can start; implemented over SSH by fleet-port.ts. */
-export type FleetPort = {
-  /** Reads from devices: statistics, mail-server status or profiles. */
-  read(op: 'stats' | 'mail-status' | 'profiles', hosts: readonly string[], onResult: (r: FleetHostResult) => void): Promise<void>;
-  /** `call-home test` or `call-home send alert-group GROUP`. */
-  send(hosts: readonly string[], what: { readonly test: true } | { readonly alertGroup: string }, onResult: (r: FleetHostResult) => void): Promise<void>;
-  /** Commands a push would send per host (dry run); absent when no desired configuration was given. */
-  preview?(hosts: readonly string[]): Promise<Record<string, readonly string[]>>;
-  push?(hosts: readonly string[], onResult: (r: FleetHostResult) => void): Promise<void>;
-  verify?(hosts: readonly string[], onRow: (row: VerifyRow) => void): Promise<void>;
-};
 
 export type ConsoleIntents = ReturnType<typeof createIntents>;
 
 const PAGE = 10;
 
 /** Creates the intent handlers over a store and the optional API and fleet. */
-export function createIntents(store: ConsoleStore, deps: { readonly api?: ApiClient | undefined; readonly fleet?: FleetPort | undefined; readonly now?: () => number }) {
+export function createIntents(store: ConsoleStore, deps: { readonly api?: ConsoleApi | undefined; readonly fleet?: FleetPort | undefined; readonly now?: () => number }) {
   const now = deps.now ?? Date.now;
   const notice = (level: 'info' | 'error', text: string): void => store.dispatch({ type: 'ui/notice', notice: { level, text, at: now() } });
   const guard = (what: string, p: Promise<unknown>): void => {
@@ -54,7 +45,7 @@ export function createIntents(store: ConsoleStore, deps: { readonly api?: ApiCli
       }).then(() => notice(failed === 0 ? 'info' : 'error', `${op}: ${hosts.length - failed}/${hosts.length} hosts ok`)),
     );
   };
-  const needApi = (): ApiClient | undefined => {
+  const needApi = (): ConsoleApi | undefined => {
     if (deps.api === undefined) notice('error', 'No back end: start the console with --backend URL --token T.');
     return deps.api;
   };
@@ -278,6 +269,47 @@ export function createIntents(store: ConsoleStore, deps: { readonly api?: ApiCli
     },
     dismissNotice(): void {
       store.dispatch({ type: 'ui/notice', notice: null });
+    },
+    /** Carries out a key binding's command (`key` is the key that was pressed). */
+    perform(command: ConsoleCommand, key: string): void {
+      switch (command.do) {
+        case 'move':
+          return intents.move(command.delta);
+        case 'page':
+          return intents.page(command.direction);
+        case 'open':
+          return intents.open();
+        case 'cancel':
+          return intents.cancel();
+        case 'screen-by-digit': {
+          const screen = screenForDigit(key);
+          return screen === undefined ? undefined : intents.screen(screen);
+        }
+        case 'quit':
+          return intents.quit();
+        case 'help':
+          return intents.help();
+        case 'command-line':
+          return intents.beginCommand();
+        case 'filter':
+          return intents.beginFilter();
+        case 'refresh':
+          return intents.refresh();
+        case 'toggle-host':
+          return intents.toggleHost();
+        case 'select-all':
+          return intents.selectAll();
+        case 'push':
+          return intents.previewPush();
+        case 'test':
+          return intents.sendTest();
+        case 'verify':
+          return intents.verify();
+        case 'confirm-registration':
+          return intents.beginConfirm();
+        default:
+          return assertNever(command, 'console command');
+      }
     },
   };
   return intents;

@@ -1,8 +1,9 @@
 /** Message-history loads from the REST API: the newest page for the current filter and older pages on scroll. */
-import type { ApiClient, MessageQuery } from '../backend/client.js';
-import { describeError } from '../errors.js';
-import type { ConsoleStore } from './store.js';
-import type { MessageFilter } from './types.js';
+import type { MessageQuery } from '../../client/api-client.js';
+import type { ConsoleApi } from '../ports.js';
+import { describeError } from '../../errors.js';
+import type { ConsoleStore } from '../store.js';
+import type { MessageFilter } from '../types.js';
 
 /** Rows per API page. */
 export const PAGE_SIZE = 200;
@@ -13,13 +14,13 @@ export function queryFor(filter: MessageFilter): MessageQuery {
 }
 
 /** Replaces the history window with the newest page for the store's filter. */
-export async function loadNewestMessages(store: ConsoleStore, api: ApiClient): Promise<void> {
+export async function loadNewestMessages(store: ConsoleStore, api: ConsoleApi): Promise<void> {
   const page = await api.messages(queryFor(store.getState().filter));
   store.dispatch({ type: 'api/messages', mode: 'replace', messages: page.messages, next: page.next });
 }
 
 /** Fetches the next older page when there is one and none is loading. */
-export async function loadOlderMessages(store: ConsoleStore, api: ApiClient): Promise<void> {
+export async function loadOlderMessages(store: ConsoleStore, api: ConsoleApi): Promise<void> {
   const { messages, filter } = store.getState();
   if (messages.loadingOlder) return;
   const older = messages.older;
