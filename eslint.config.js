@@ -1,4 +1,4 @@
-// Lint rules that keep the layering of ../shared/STYLE.md: views render only, no `any`, type-only imports.
+// Lint rules: the import floors of the README's "Architecture" (eslint/floors.js), views that render only, no `any`, type-only imports.
 import tseslint from 'typescript-eslint';
 import { floorsRule } from './eslint/floors-rule.js';
 
