@@ -1,5 +1,6 @@
 // Lint rules that keep the layering of ../shared/STYLE.md: views render only, no `any`, type-only imports.
 import tseslint from 'typescript-eslint';
+import { floorsRule } from './eslint/floors-rule.js';
 
 export default tseslint.config(
   { ignores: ['node_modules/**', 'dist/**', 'coverage/**'] },
@@ -40,6 +41,12 @@ export default tseslint.config(
     },
   },
   {
+    // The floors: which folder may import which (eslint/floors.js; the README's "Architecture").
+    files: ['src/**/*.ts', 'src/**/*.tsx', 'views/**/*.ts', 'views/**/*.tsx', 'commands/**/*.ts', 'bin/**/*.ts'],
+    plugins: { callhome: { rules: { floors: floorsRule } } },
+    rules: { 'callhome/floors': 'error' },
+  },
+  {
     // Views only render state and dispatch intents: no network, SSH, files or services.
     files: ['views/**/*.ts', 'views/**/*.tsx'],
     rules: {
@@ -54,6 +61,20 @@ export default tseslint.config(
           ],
         },
       ],
+    },
+  },
+  {
+    // Fleet services return values and event streams; only commands print (through src/output/).
+    files: ['src/fleet/**/*.ts', 'src/domain/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: ['**/output/**', '**/commands/**', '**/cli/**'] }],
+    },
+  },
+  {
+    // The printers read the shared result types only, never the services that produce them.
+    files: ['src/output/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: ['**/fleet/**', '**/commands/**', '**/cli/**'] }],
     },
   },
 );

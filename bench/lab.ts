@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pLimit from 'p-limit';
 import ssh2 from 'ssh2';
-import { startLab } from '../src/lab/fleet.js';
+import { startLab } from '../src/lab/devices.js';
 import { generateHostKey } from '../src/lab/persistence.js';
 import { writeBenchSection, type BenchFigure } from './report.js';
 import { isMain, machineNotes, numberArg } from './support.js';

@@ -5,7 +5,7 @@
  * - one device failing inside a fleet run is a Result value, never an exception.
  */
 
-/** Exit codes of every subcommand (../shared/CLI.md). */
+/** Exit codes of every subcommand (docs/cli.md). */
 export const ExitCode = {
   /** Everything succeeded. */
   Ok: 0,

@@ -10,7 +10,7 @@ export type TextColumn<T> = { readonly header: string; readonly cell: (row: T) =
 /** Rows as a text table (or a one-line note when empty); device and message text has its control characters escaped. */
 export function textTable<T>(columns: readonly TextColumn<T>[], rows: readonly T[], empty: string): string {
   if (rows.length === 0) return `${empty}\n`;
-  return `${renderTable(columns.map((c) => ({ header: c.header, cell: (r: T) => terminalSafe(String(c.cell(r) ?? '')) })), rows)}\n`;
+  return `${renderTable(columns.map((c) => ({ header: c.header, get: (r: T) => terminalSafe(String(c.cell(r) ?? '')) })), rows)}\n`;
 }
 
 /** Where command output goes; tests pass their own. */
@@ -24,7 +24,7 @@ export function timeStyleFor(deps: OutputDeps): 'utc' | 'local' {
 export const defaultOutput: OutputDeps = { stdout: (t) => process.stdout.write(t) };
 
 /** The API client for `--backend` / `--token` (flags, then environment, then settings). */
-export function clientFor(flags: { backend?: string | undefined; token?: string | undefined }, deps: OutputDeps): ApiClient {
+export function clientFor(flags: { backend?: string | undefined; token?: string | undefined; tokenFile?: string | undefined }, deps: OutputDeps): ApiClient {
   if (deps.client) return deps.client;
   return createApiClient(resolveBackendConnection(flags));
 }

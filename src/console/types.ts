@@ -111,7 +111,7 @@ export type DeviceRow = {
 /** Fleet operations the console runs over SSH. */
 export type FleetOp = 'push' | 'send' | 'stats' | 'mail-status' | 'profiles' | 'verify';
 
-/** One host's fleet result (CLI.md "Fleet results"). */
+/** One host's fleet result (docs/cli.md "Fleet results"). */
 export type FleetHostResult = {
   readonly host: string;
   readonly ok: boolean;
@@ -134,7 +134,7 @@ export type FleetHost = {
   readonly drift: readonly string[] | null;
 };
 
-/** verify data per host (CLI.md). */
+/** verify data per host (docs/cli.md). */
 export type VerifyRow = {
   readonly host: string;
   readonly configured: boolean;

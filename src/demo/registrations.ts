@@ -5,7 +5,7 @@
  * would — so cases open, while some devices stay pending for the console's Registration screen.
  */
 import type { ApiClient } from '../client/api-client.js';
-import type { Lab } from '../lab/fleet.js';
+import type { Lab } from '../lab/devices.js';
 
 /** Imports one contract per lab device; the device at `uncovered` has no contract number (trial). */
 export async function importDemoContracts(api: ApiClient, lab: Lab, uncovered: number): Promise<void> {

@@ -1,5 +1,5 @@
 /**
- * `show call-home statistics` as data (ios-call-home.md §8, ../shared/CLI.md `stats` data).
+ * `show call-home statistics` as data (ios-call-home.md §8, docs/cli.md `stats` data).
  * The lab counts into it and renders it; the fleet parser reads it back.
  */
 

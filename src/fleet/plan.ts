@@ -28,7 +28,7 @@ import {
   type CallHomeConfig,
   type Profile,
 } from '../domain/callhome.js';
-import { periodicWords, quoteArg } from '../ios/parsers/config-tokens.js';
+import { periodicWords, quoteIfNeeded as quoteArg } from '../ios/config/index.js';
 import type { DesiredConfig, DesiredText } from './desired.js';
 import {
   profileSubscriptions,

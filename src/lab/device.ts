@@ -5,8 +5,8 @@
  */
 import { timingSafeEqual, createHash } from 'node:crypto';
 import { defaultCallHomeConfig } from '../domain/callhome.js';
-import { createCli, type Cli } from './cli/index.js';
-import type { CliDevice, RunningConfig } from './cli/types.js';
+import { createCli, type Cli } from './ios-cli/index.js';
+import type { CliDevice, RunningConfig } from './ios-cli/types.js';
 import { createCallHomeEngine, type CallHomeEngineOptions } from './engine/index.js';
 import { assertNever } from '../util/assert-never.js';
 import { saveStartupConfig } from './persistence.js';
@@ -17,6 +17,16 @@ import type { CallHomeEngine, DeviceIdentity, LabEvent, SendOutcome, SessionStat
 export type DeviceFaults = {
   /** Delay every response by this many milliseconds. */
   readonly slowMs?: number;
+  /**
+   * Round-trip time of the link, milliseconds: everything the device sends on a connection (the SSH
+   * handshake included) reaches the client this much later, as over a WAN. Read when a connection opens.
+   */
+  readonly rttMs?: number;
+  /**
+   * Characters the terminal holds while a command runs; typed-ahead input beyond them is lost, as on
+   * a device whose input buffer overflows. Unset: no limit.
+   */
+  readonly typeaheadChars?: number;
   /** Reject every login. */
   readonly refuseLogin?: boolean;
   /** Answer this many commands on a connection (interactive lines or exec requests), then close it. */
@@ -41,7 +51,7 @@ export type LabDeviceOptions = {
   readonly enableSecret: string;
   /** TCP port for `mail-server` hosts (IOS uses 25). */
   readonly smtpPort: number;
-  /** Default: the lab's IOS CLI (src/lab/cli). */
+  /** Default: the lab's IOS CLI (src/lab/ios-cli). */
   readonly cli?: CliFactory;
   readonly engine?: CallHomeEngineOptions;
   readonly faults?: DeviceFaults;

@@ -17,7 +17,7 @@ import { generateSshKeyPair } from '../util/ssh-keys.js';
 import { z } from 'zod';
 import { defaultCallHomeConfig, type CallHomeConfig } from '../domain/callhome.js';
 import { AbortError } from '../errors.js';
-import type { RunningConfig } from './cli/types.js';
+import type { RunningConfig } from './ios-cli/types.js';
 import type { DeviceIdentity } from './types.js';
 
 /** A host key as the SSH server and known_hosts need it. */

@@ -1,6 +1,6 @@
 /**
  * Contracts between the parts of the device lab, so they can be built and tested separately:
- * - the IOS CLI engine (src/lab/cli/): parser, modes, configuration and exec commands;
+ * - the IOS CLI engine (src/lab/ios-cli/): parser, modes, configuration and exec commands;
  * - the device and its SSH server (src/lab/device.ts, src/lab/ssh/, src/lab/show/): sessions, show output, persistence, faults;
  * - the Call Home engine (src/lab/engine/): event routing, message rendering, delivery, statistics.
  */

@@ -2,7 +2,7 @@ import { SMTPServer } from 'smtp-server';
 import { simpleParser } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiClient } from '../../src/client/api-client.js';
-import { renderXml } from '../../src/format/xml.js';
+import { renderXml } from '../../src/callhome/codec.js';
 import type { MessageSummary } from '../../src/events/protocol.js';
 import { buildMessage } from './build-message.js';
 import { api, postXml, startTestBackend, TOKEN, type TestBackend } from './helpers.js';

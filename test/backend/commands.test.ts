@@ -12,7 +12,7 @@ import { runNotifications } from '../../commands/notifications.js';
 import { runRegistration } from '../../commands/registration.js';
 import { runRegistrations } from '../../commands/registrations.js';
 import { runReports } from '../../commands/reports.js';
-import { renderXml } from '../../src/format/xml.js';
+import { renderXml } from '../../src/callhome/codec.js';
 import { buildMessage } from './build-message.js';
 import { postXml, startTestBackend, TOKEN, type TestBackend } from './helpers.js';
 

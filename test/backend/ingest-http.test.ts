@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { renderXml } from '../../src/format/xml.js';
+import { renderXml } from '../../src/callhome/codec.js';
 import { buildMessage } from './build-message.js';
 import { api, postXml, SAMPLE_XML, sampleWith, startTestBackend, type TestBackend } from './helpers.js';
 

@@ -12,7 +12,7 @@ import type { ServeOptions } from '../../commands/serve.js';
 import { createApiClient } from '../../src/client/api-client.js';
 import { DDCE_SERVICE_PATH, type MessageKind } from '../../src/domain/callhome.js';
 import type { CallHomeMessage } from '../../src/domain/message.js';
-import { renderXml } from '../../src/format/xml.js';
+import { renderXml } from '../../src/callhome/codec.js';
 import { assertNever } from '../../src/util/assert-never.js';
 import { buildMessage } from '../backend/build-message.js';
 import { TOKEN } from '../backend/helpers.js';

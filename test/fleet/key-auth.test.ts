@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { generateSshKeyPair } from '../../src/util/ssh-keys.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runFleetExec } from '../../commands/exec.js';
-import { startLab, type Lab } from '../../src/lab/fleet.js';
+import { startLab, type Lab } from '../../src/lab/devices.js';
 import { SettingsSchema } from '../../src/settings.js';
 import { Capture } from './helpers.js';
 

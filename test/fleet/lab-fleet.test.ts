@@ -11,7 +11,7 @@ import { runFleetStats } from '../../commands/stats.js';
 import { KnownHosts } from '../../src/fleet/known-hosts.js';
 import { execOnce } from '../../src/ios/driver/exec-channel.js';
 import { IosSession } from '../../src/ios/driver/session.js';
-import { startLab, type Lab } from '../../src/lab/fleet.js';
+import { startLab, type Lab } from '../../src/lab/devices.js';
 import { SettingsSchema } from '../../src/settings.js';
 import { Capture } from './helpers.js';
 

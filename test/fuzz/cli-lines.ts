@@ -6,8 +6,8 @@
  * when it runs.
  */
 import fc from 'fast-check';
-import { childrenOf, type CommandNode } from '../../src/lab/cli/grammar.js';
-import { treeFor } from '../../src/lab/cli/index.js';
+import { childrenOf, type CommandNode } from '../../src/lab/ios-cli/grammar.js';
+import { treeFor } from '../../src/lab/ios-cli/index.js';
 import type { CliMode } from '../../src/lab/types.js';
 import { hostileText } from './support.js';
 

@@ -1,5 +1,5 @@
 /**
- * Fuzzing the lab's IOS CLI (src/lab/cli), the interpreter every lab SSH session runs: sequences of
+ * Fuzzing the lab's IOS CLI (src/lab/ios-cli), the interpreter every lab SSH session runs: sequences of
  * grammar-walked, abbreviated, junk-spliced and piped lines, `?` help and Ctrl-Z, started in every
  * mode. Each line gives output text (IOS `%` errors included), a prompt dialog or a session close —
  * never an exception (the engine turns one into `% Command failed`, which counts as a crash here) —
@@ -9,9 +9,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseRunningConfigCallHome } from '../../src/ios/parsers/running-config-call-home.js';
-import { CTRL_Z, newSessionState, promptFor, type CliResult } from '../../src/lab/cli/index.js';
+import { CTRL_Z, newSessionState, promptFor, type CliResult } from '../../src/lab/ios-cli/index.js';
 import type { CliMode } from '../../src/lab/types.js';
-import { Harness, IDENTITY } from '../lab/cli/harness.js';
+import { Harness, IDENTITY } from '../lab/ios-cli/harness.js';
 import { cliStep, MODE_ENTRY, stepLine, type CliStep } from './cli-lines.js';
 import { runs, scaledTimeout, withinBudget, withinBudgetAsync } from './support.js';
 

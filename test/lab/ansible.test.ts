@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configBlock, failureMessage, findAnsible, hostsNotOk, prepareAnsibleWorkspace, pushPlaybook, runPlaybook, type PlaybookRun } from '../../bench/ansible/peer.js';
 import { parseDesiredYaml } from '../../src/fleet/desired.js';
 import { planPush, verifyConfig } from '../../src/fleet/plan.js';
-import { startLab, type Lab } from '../../src/lab/fleet.js';
+import { startLab, type Lab } from '../../src/lab/devices.js';
 
 const desired = parseDesiredYaml(
   [

@@ -24,7 +24,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { startLab, type Lab } from '../../src/lab/fleet.js';
+import { startLab, type Lab } from '../../src/lab/devices.js';
 import { sampleWith } from '../backend/helpers.js';
 import { rawRequest } from './helpers.js';
 import { DDCE_SERVICE_PATH } from '../../src/domain/callhome.js';

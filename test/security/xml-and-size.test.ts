@@ -183,7 +183,7 @@ describe('oversize bodies over HTTP', () => {
   });
 
   it('limits API request bodies too', async () => {
-    const head = `POST /api/v1/contracts HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${TOKEN}\r\nContent-Type: application/json\r\nContent-Length: ${1024 * 1024 * 1024}\r\n\r\n`;
+    const head = `POST /api/v1/contracts HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${TOKEN}\r\nContent-Type: application/json\r\nContent-Length: ${1024 * 1024 * 1024}\r\n\r\n`;
     const r = await pushUntilAnswered(head, chunk, (c) => c);
     expect(r.status).toBe(413);
     expect(r.closed).toBe(true);

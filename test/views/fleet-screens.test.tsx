@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBackend, type Backend } from '../../src/backend/server.js';
 import { openConsoleRuntime, type ConsoleRuntime } from '../../src/console/adapters/runtime.js';
 import { DDCE_SERVICE_PATH } from '../../src/domain/callhome.js';
-import { startLab, type Lab } from '../../src/lab/fleet.js';
+import { startLab, type Lab } from '../../src/lab/devices.js';
 import { loadSettings } from '../../src/settings.js';
 import { ConsoleApp } from '../../views/ConsoleApp.js';
 import { frameHas } from './wait.js';

@@ -35,14 +35,14 @@ export function oneLine(s: string): string {
  * comes from an unauthenticated device message, so only a value that is exactly one address is used
  * (a list or a line break in it must not add recipients or headers).
  */
-export function recipientsFor(ctx: TxContext, serial: string, m?: CallHomeMessage): string[] {
-  const device = ctx.store.getDevice(serial);
+export async function recipientsFor(ctx: TxContext, serial: string, m?: CallHomeMessage): Promise<string[]> {
+  const device = await ctx.store.getDevice(serial);
   const all = [m?.contactEmail ?? '', device?.contactEmail ?? '', ...(device?.notifyEmails ?? [])].map((a) => a.trim()).filter(isSingleAddress);
   return [...new Set(all)];
 }
 
 /** Records one notification with the S59 fields; it is published now, or after relay delivery. */
-export function notify(ctx: TxContext, c: NotificationContent): NotificationRecord {
+export async function notify(ctx: TxContext, c: NotificationContent): Promise<NotificationRecord> {
   const m = c.message;
   // Host name and serial come from the device: one line each, in the body and above all in the subject.
   const hostname = oneLine(c.hostname);
@@ -58,7 +58,7 @@ export function notify(ctx: TxContext, c: NotificationContent): NotificationReco
     ...(c.caseNumber ? [`TAC case: ${ctx.portalUrl}/api/v1/cases/${c.caseNumber}`] : []),
     ...(c.extra ?? []),
   ];
-  const record = ctx.store.insertNotification({
+  const record = await ctx.store.insertNotification({
     kind: c.kind,
     serial: c.serial,
     to: c.to,

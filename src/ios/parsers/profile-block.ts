@@ -14,7 +14,7 @@ import {
 } from '../../domain/callhome.js';
 import { isSeverityKeyword, type SeverityKeyword } from '../../domain/severity.js';
 import { err, ok, type Result } from '../../util/result.js';
-import { isAlertGroup, isWeekday, parseHhmm } from './domain-words.js';
+import { isAlertGroup, isWeekday, parseHhmm } from '../config/domain-words.js';
 import { integer, isSeparator, keyValue, parseError, setValue, words, type Line, type ParseError } from './text.js';
 
 type Table = 'none' | 'groups' | 'patterns';

@@ -1,5 +1,5 @@
 /**
- * Show-command renderers of the lab device. The CLI engine (src/lab/cli/) routes to these
+ * Show-command renderers of the lab device. The CLI engine (src/lab/ios-cli/) routes to these
  * functions; every one is pure except the mail-server probe. Layouts follow spec §3.5.
  */
 import type { CallHomeConfig } from '../../domain/callhome.js';

@@ -4,8 +4,8 @@
  * paging. It is transport-free: bytes come in through `input()`, text goes out through `write`.
  * Input is handled strictly in order; bytes typed while a command runs are kept (type-ahead).
  */
-import { CTRL_Z } from '../cli/index.js';
-import type { CliResult } from '../cli/types.js';
+import { CTRL_Z } from '../ios-cli/index.js';
+import type { CliResult } from '../ios-cli/types.js';
 import type { LabCli } from '../device.js';
 import type { SessionState } from '../types.js';
 
@@ -20,6 +20,8 @@ export type TerminalPort = {
   commandDone(): boolean;
   /** Delay before every response (slow fault), 0 for none. */
   delayMs(): number;
+  /** Characters held while a command runs; more typed-ahead input is lost (undefined: no limit). */
+  typeaheadChars?(): number | undefined;
 };
 
 const MORE = ' --More-- ';
@@ -66,7 +68,11 @@ export class IosTerminal {
   /** Feeds typed bytes. Never throws: a failing command prints an error and the prompt. */
   input(data: string): void {
     if (this.closed) return;
-    this.queue.push(...Array.from(data));
+    const chars = Array.from(data);
+    const limit = this.port.typeaheadChars?.();
+    // A full input buffer loses what is typed ahead (the first character always gets through).
+    const room = limit === undefined ? chars.length : Math.max(this.busy ? 0 : 1, limit - this.queue.length);
+    for (let i = 0; i < chars.length && i < room; i++) this.queue.push(chars[i] as string);
     if (!this.busy) void this.drain();
   }
 

@@ -1,11 +1,11 @@
 /**
- * Runs planned commands through the lab's real IOS CLI interpreter (src/lab/cli, via the lab
+ * Runs planned commands through the lab's real IOS CLI interpreter (src/lab/ios-cli, via the lab
  * team's in-memory harness) and reads the result back with our running-config parser, so plan
  * tests check real command syntax and semantics, not a copy of them.
  */
 import type { CallHomeConfig } from '../../../src/domain/callhome.js';
 import { parseRunningConfigCallHome } from '../../../src/ios/parsers/running-config-call-home.js';
-import { Harness, IDENTITY } from '../../lab/cli/harness.js';
+import { Harness, IDENTITY } from '../../lab/ios-cli/harness.js';
 
 export const SERIAL = IDENTITY.serial;
 

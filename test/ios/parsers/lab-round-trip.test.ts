@@ -18,7 +18,7 @@ import {
   parseShowCallHomeStatistics,
 } from '../../../src/ios/parsers/index.js';
 import type { Result } from '../../../src/util/result.js';
-import type { Harness } from '../../lab/cli/harness.js';
+import type { Harness } from '../../lab/ios-cli/harness.js';
 import { applyCommands, labDevice, readBack } from '../../fleet/plan/lab-apply.js';
 
 const EXAMPLE = parseDesiredYaml(readFileSync(join(import.meta.dirname, '../../fixtures/desired/cli-md-example.yaml'), 'utf8'), 'example');

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLab, type Lab } from '../../../src/lab/fleet.js';
+import { startLab, type Lab } from '../../../src/lab/devices.js';
 import { connect, execOnce, openShell } from './helpers.js';
 
 let dir: string;
