@@ -12,7 +12,7 @@ import { createApiClient } from '../../src/client/api-client.js';
 import { createIntents } from '../../src/console/adapters/intents.js';
 import { connectLive, type LiveConnection } from '../../src/console/adapters/live.js';
 import { createConsoleStore, type ConsoleStore } from '../../src/console/store.js';
-import { renderXml } from '../../src/format/xml.js';
+import { renderXml } from '../../src/callhome/xml-render.js';
 import { ConsoleApp } from '../../views/ConsoleApp.js';
 import { buildMessage } from '../backend/build-message.js';
 import { postXml, sampleWith, startTestBackend, TOKEN, type TestBackend } from '../backend/helpers.js';
