@@ -24,6 +24,8 @@ export type ServiceOptions = {
   readonly logger?: Logger | undefined;
   readonly now?: () => Date;
   readonly groupCommit?: { readonly maxDelayMs?: number; readonly maxBatch?: number };
+  /** Messages and events older than this many days are purged by the maintenance pass (default 92: the guides keep 3 months). */
+  readonly retentionDays?: number;
 };
 
 export type BackendService = {
@@ -36,14 +38,19 @@ export type BackendService = {
   confirm(serial: string, token: string): Promise<Result<Registration, ConfirmFailure>>;
   deleteRegistration(serial: string): Promise<boolean>;
   importContracts(contracts: readonly Contract[]): Promise<{ imported: number; changed: number }>;
-  /** Trial reminders and expiry; with several replicas, one of them runs it at a time (the others skip). */
+  /** Trial reminders and expiry, then the retention purge; safe to run on several replicas at once. */
   maintenance(): Promise<void>;
+  /** Deletes messages and events older than the retention setting, in small batches. */
+  purge(): Promise<{ messages: number; events: number }>;
   setPortalUrl(url: string): void;
   close(): Promise<void>;
 };
 
 /** Serials per maintenance transaction. */
 const MAINTENANCE_CHUNK = 100;
+/** Rows per purge statement: each is its own short transaction. */
+const PURGE_BATCH = 300;
+export const DEFAULT_RETENTION_DAYS = 92;
 
 /** Creates the service over an open store. */
 export function createBackendService(options: ServiceOptions): BackendService {
@@ -123,9 +130,26 @@ export function createBackendService(options: ServiceOptions): BackendService {
     options.groupCommit,
   );
 
+  /** Retention: deletes what is older than the setting, a small batch at a time, yielding between batches. */
+  const purge = async (): Promise<{ messages: number; events: number }> => {
+    const now = (options.now ?? (() => new Date()))();
+    const cutoff = new Date(now.getTime() - (options.retentionDays ?? DEFAULT_RETENTION_DAYS) * 86_400_000).toISOString();
+    const total = { messages: 0, events: 0 };
+    for (;;) {
+      const r = await store.purgeBefore(cutoff, PURGE_BATCH);
+      total.messages += r.messages;
+      total.events += r.events;
+      if (r.messages < PURGE_BATCH && r.events < PURGE_BATCH) break;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    if (total.messages + total.events > 0) logger?.info({ ...total, before: cutoff }, 'retention purge');
+    return total;
+  };
+
   return {
     store,
     log,
+    purge,
     async ingest(input) {
       const outcome = await committer.submit({ kind: 'message', input });
       if (!outcome) throw new Error('a message job produced no outcome');
@@ -175,6 +199,7 @@ export function createBackendService(options: ServiceOptions): BackendService {
           for (const serial of chunk) await trialMaintenance(ctx, serial);
         });
       }
+      await purge();
     },
     setPortalUrl(url) {
       portalUrl = url;
