@@ -1,5 +1,6 @@
 // Lint rules that keep the layering of ../shared/STYLE.md: views render only, no `any`, type-only imports.
 import tseslint from 'typescript-eslint';
+import { floorsRule } from './eslint/floors-rule.js';
 
 export default tseslint.config(
   { ignores: ['node_modules/**', 'dist/**', 'coverage/**'] },
@@ -38,6 +39,12 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': ['error', { patterns: ['**/backend/**', '**/console/**', '**/views/**'] }],
     },
+  },
+  {
+    // The floors: which folder may import which (eslint/floors.js; the README's "Architecture").
+    files: ['src/**/*.ts', 'src/**/*.tsx', 'views/**/*.ts', 'views/**/*.tsx', 'commands/**/*.ts', 'bin/**/*.ts'],
+    plugins: { callhome: { rules: { floors: floorsRule } } },
+    rules: { 'callhome/floors': 'error' },
   },
   {
     // Views only render state and dispatch intents: no network, SSH, files or services.

@@ -57,6 +57,12 @@ export function loadSettings(store = openSettingsStore()): Settings {
   return parsed.data;
 }
 
+/** Refuses a back-end URL without an http(s) scheme (`127.0.0.1:8080` would be read as scheme `127.0.0.1`). */
+export function checkBackendUrl(url: string, where: string): void {
+  if (/^https?:\/\/[^/\s]/i.test(url)) return;
+  throw new AbortError(`${where} "${url}" is not an http:// or https:// URL.`, `Give the scheme too, e.g. http://${url.replace(/^[a-z]+:\/+/i, '') || '127.0.0.1:8080'}.`);
+}
+
 /** The first line of a token file (`--token-file`); an unreadable or empty file is an error, never "no token". */
 export function readTokenFile(file: string): string {
   let text: string;
@@ -68,12 +74,6 @@ export function readTokenFile(file: string): string {
   const token = (text.split(/\r?\n/)[0] ?? '').trim();
   if (!token) throw new AbortError(`The token file ${file} is empty.`, 'Put the token on its first line.');
   return token;
-}
-
-/** Refuses a back-end URL without an http(s) scheme (`127.0.0.1:8080` would be read as scheme `127.0.0.1`). */
-export function checkBackendUrl(url: string, where: string): void {
-  if (/^https?:\/\/[^/\s]/i.test(url)) return;
-  throw new AbortError(`${where} "${url}" is not an http:// or https:// URL.`, `Give the scheme too, e.g. http://${url.replace(/^[a-z]+:\/+/i, '') || '127.0.0.1:8080'}.`);
 }
 
 /** Where the back end is and how to authenticate, from flags, then environment, then settings. */

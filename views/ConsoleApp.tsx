@@ -120,7 +120,7 @@ function Screen(props: { readonly state: ConsoleState; readonly height: number; 
   }
 }
 
-function ConsoleFrame(props: { readonly now: () => number }): ReactNode {
+function ConsoleFrame(props: { readonly now: () => number; readonly banner: readonly string[] }): ReactNode {
   const state = useConsoleState();
   const store = useContext(StoreContext);
   const intents = useIntents();
@@ -146,9 +146,14 @@ function ConsoleFrame(props: { readonly now: () => number }): ReactNode {
           </Text>
         ))}
       </Box>
-      {state.prompt.kind === 'help' ? <HelpOverlay screen={state.screen} /> : <Screen state={state} height={Math.max(5, rows - 8)} now={now} />}
+      {state.prompt.kind === 'help' ? <HelpOverlay screen={state.screen} /> : <Screen state={state} height={Math.max(5, rows - 8 - props.banner.length)} now={now} />}
       <PromptLine prompt={state.prompt} />
       <ProgressLine fleet={state.fleet} />
+      {props.banner.map((line) => (
+        <Text key={line} dimColor wrap="truncate-middle">
+          {line}
+        </Text>
+      ))}
       <Text wrap="truncate-end">
         <ConnectionBadge state={state.connection} />
         <Text dimColor>{`  seq ${state.lastSeq}  ${state.received} received  `}</Text>
@@ -161,11 +166,17 @@ function ConsoleFrame(props: { readonly now: () => number }): ReactNode {
 }
 
 /** The operations console: a router over the screens, fed by a console store. */
-export function ConsoleApp(props: { readonly store: ConsoleStore; readonly intents: ConsoleIntents; readonly now?: () => number }): ReactNode {
+export function ConsoleApp(props: {
+  readonly store: ConsoleStore;
+  readonly intents: ConsoleIntents;
+  readonly now?: () => number;
+  /** Lines kept above the status line (the demo says how to reach it from a second terminal). */
+  readonly banner?: readonly string[] | undefined;
+}): ReactNode {
   return (
     <StoreContext.Provider value={props.store}>
       <IntentsContext.Provider value={props.intents}>
-        <ConsoleFrame now={props.now ?? Date.now} />
+        <ConsoleFrame now={props.now ?? Date.now} banner={props.banner ?? []} />
       </IntentsContext.Provider>
     </StoreContext.Provider>
   );

@@ -3,9 +3,8 @@
  * `callhome console`, `callhome demo` and the dashboard, so they all see the same state.
  */
 import { createApiClient } from '../../client/api-client.js';
-import type { DesiredConfig } from '../../fleet/desired.js';
 import type { Settings } from '../../settings.js';
-import { openFleetPort } from './fleet-port.js';
+import { openFleetPort, type FleetPortOptions } from './fleet-port.js';
 import { createIntents, type ConsoleIntents } from './intents.js';
 import { connectLive, type LiveConnection } from './live.js';
 import { createConsoleStore, type ConsoleStore } from '../store.js';
@@ -15,7 +14,8 @@ import { initialConsoleState } from '../reducer.js';
 export type ConsoleRuntimeOptions = {
   readonly settings: Settings;
   readonly inventoryFile?: string | undefined;
-  readonly desired?: DesiredConfig | undefined;
+  /** One desired configuration, or one per host. */
+  readonly desired?: FleetPortOptions['desired'];
   readonly knownHostsFile?: string | undefined;
   readonly acceptNewHostKeys?: boolean | undefined;
   readonly backend?: { readonly url: string; readonly token: string } | undefined;
