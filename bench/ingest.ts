@@ -52,7 +52,7 @@ async function baseline(dir: string, count: number): Promise<{ rate: number; sec
   await run(300, 'WARM');
   const seconds = await run(count, 'BASE');
   await service.close();
-  store.close();
+  await store.close();
   return { rate: count / seconds, seconds };
 }
 

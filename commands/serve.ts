@@ -3,8 +3,10 @@ import { readFileSync } from 'node:fs';
 import pino from 'pino';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { startBackend, type Backend, type BackendOptions } from '../src/backend/server.js';
+import { describeDb } from '../src/backend/store/open-store.js';
 import { DatabaseInUse } from '../src/backend/store/sqlite-store.js';
 import { AbortError } from '../src/errors.js';
+import { readTokenFile } from '../src/settings.js';
 
 export type ServeOptions = {
   httpPort: number;
@@ -26,6 +28,7 @@ export type ServeOptions = {
   maxSmtpConnections?: number | undefined;
   maxPendingMib?: number | undefined;
   smtpDataTimeout?: number | undefined;
+  parseWorkers?: number | undefined;
 };
 
 export type ServeDeps = {
@@ -41,19 +44,6 @@ function parseRelay(relay: string): { host: string; port: number } {
   const port = Number(m?.[2] ?? 25);
   if (!m?.[1] || port < 1 || port > 65535) throw new AbortError(`--relay "${relay}" is not host:port.`, 'Give the SMTP relay as host:port, for example --relay 127.0.0.1:2525.');
   return { host: m[1], port };
-}
-
-/** The first line of a token file; an unreadable or empty file is an error, never "no token". */
-export function readTokenFile(file: string): string {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new AbortError(`Cannot read the token file ${file}: ${e instanceof Error ? e.message : String(e)}`, 'Give a readable file holding the token on its first line (chmod 600).');
-  }
-  const token = (text.split(/\r?\n/)[0] ?? '').trim();
-  if (!token) throw new AbortError(`The token file ${file} is empty.`, 'Put the token on its first line.');
-  return token;
 }
 
 /** A positive whole number from a flag, or undefined when the flag is not given. */
@@ -103,6 +93,7 @@ export function serveOptions(opts: ServeOptions, env: NodeJS.ProcessEnv): { opti
       ...(opts.relay ? { relay: parseRelay(opts.relay) } : {}),
       ...(opts.rules ? { rulesFile: opts.rules } : {}),
       ...(opts.serverName?.length ? { serverNames: opts.serverName } : {}),
+      ...(positive('parse-workers', opts.parseWorkers) !== undefined ? { parseWorkers: opts.parseWorkers } : {}),
       limits,
     },
   };
@@ -124,7 +115,7 @@ export async function runServe(opts: ServeOptions, deps: ServeDeps): Promise<voi
   // Printed once, to stderr only, so it never lands in logs or in the JSON on stdout.
   if (generatedToken) deps.stderr(`API token (set CALLHOME_TOKEN to reuse it): ${options.token}\n`);
   if (opts.json) deps.stdout(`${JSON.stringify({ event: 'ready', http: backend.httpPort, smtp: backend.smtpPort })}\n`);
-  else deps.stdout(`callhome back end listening: ${backend.url} (devices POST to /its/service/oddce/services/DDCEService)${backend.smtpPort !== null ? `, SMTP on port ${backend.smtpPort}` : ''}; database ${opts.db}\n`);
+  else deps.stdout(`callhome back end listening: ${backend.url} (devices POST to /its/service/oddce/services/DDCEService)${backend.smtpPort !== null ? `, SMTP on port ${backend.smtpPort}` : ''}; database ${describeDb(opts.db)}\n`);
   await deps.until();
   await backend.close();
 }
@@ -144,7 +135,7 @@ export const serveCommand: CommandModule<object, ServeOptions> = {
     y
       .option('http-port', { type: 'number', default: 8080, describe: 'HTTP(S) port for devices, the API and /events (0 = free port)' })
       .option('smtp-port', { type: 'number', describe: 'SMTP port for e-mailed messages (0 = free port; default: no SMTP)' })
-      .option('db', { type: 'string', default: 'callhome.db', describe: 'SQLite database file' })
+      .option('db', { type: 'string', default: 'callhome.db', describe: 'SQLite database file, or postgres://user@host:port/db (password from PGPASSWORD or ~/.pgpass); replicas may share one PostgreSQL' })
       .option('token-file', { type: 'string', describe: 'File whose first line is the API token (preferred; or $CALLHOME_TOKEN)' })
       .option('token', { type: 'string', describe: 'API token on the command line (visible in ps; prefer --token-file or $CALLHOME_TOKEN). Without any, one is generated and printed to stderr' })
       .option('json', { type: 'boolean', default: false, describe: 'Print {"event":"ready",...} on one line when listening' })
@@ -159,6 +150,7 @@ export const serveCommand: CommandModule<object, ServeOptions> = {
       .option('max-connections-per-address', { type: 'number', describe: 'Concurrent HTTP(S) connections from one address (default 256)' })
       .option('max-smtp-connections', { type: 'number', describe: 'Concurrent SMTP connections (default 256; one more gets 421)' })
       .option('max-pending-mib', { type: 'number', describe: 'MiB of request bodies and mails held before they are answered, all together (default 256; over it: 503 / SMTP 451)' })
+      .option('parse-workers', { type: 'number', describe: 'Worker threads that parse incoming messages (default: cores − 1, at least 1; bodies over 256 KiB get one more)' })
       .option('smtp-data-timeout', { type: 'number', describe: 'Seconds one SMTP DATA may take in total (default 300; then 421)' })
       .conflicts('https-self-signed', ['https-cert', 'https-key'])
       .conflicts('token', 'token-file') as unknown as Argv<ServeOptions>,

@@ -13,18 +13,22 @@ import { tokenChecker } from './api/auth.js';
 import { createAuthThrottle, type AuthThrottleOptions } from './auth-throttle.js';
 import type { EventLog } from './event-log.js';
 import { hostChecker } from './host-check.js';
+import type { MailLimitOptions } from './processing/mail-limits.js';
+import type { RefusalOptions } from './refusals.js';
 import { handleIngest } from './ingest/http-ingest.js';
 import { ByteBudget, capConnectionsPerAddress, ClientAborted, resolveLimits, type ResourceLimits } from './limits.js';
+import { createParsePool } from './ingest/parse-pool.js';
 import { createSmtpIngest, type SmtpIngest } from './ingest/smtp-ingest.js';
 import { defaultRulesFile, loadRules } from './processing/rules.js';
 import { createBackendService, type BackendService } from './service.js';
-import { openSqliteStore } from './store/sqlite-store.js';
+import { openStore } from './store/open-store.js';
 import { attachEventStream } from './stream/publisher.js';
 
 /** How long requests in progress may take to finish when the back end stops. */
 const HTTP_CLOSE_GRACE_MS = 10_000;
 
 export type BackendOptions = {
+  /** A SQLite file, or a postgres:// URL (several replicas may share one PostgreSQL database). */
   dbPath: string;
   /** 0 = a free port. Default 8080. */
   httpPort?: number;
@@ -44,8 +48,14 @@ export type BackendOptions = {
   authThrottle?: AuthThrottleOptions;
   /** Host names the API and /events answer to besides the listen address, IP literals and localhost (DNS rebinding guard). */
   serverNames?: readonly string[];
+  /** Limits on notification mail to addresses taken from device messages (defaults in processing/mail-limits.ts). */
+  mailLimits?: MailLimitOptions;
+  /** Refusals recorded one by one per minute, and how long they are kept (defaults in refusals.ts). */
+  refusals?: RefusalOptions;
   /** Connection, pending-byte and SMTP DATA time caps (defaults in limits.ts). */
   limits?: ResourceLimits;
+  /** Parse worker threads for ingest (default: cores − 1, at least 1; ingest/parse-pool.ts). */
+  parseWorkers?: number;
 };
 
 export type Backend = {
@@ -88,12 +98,13 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
   const host = options.host ?? '127.0.0.1';
   const logger = options.logger;
   const rules = loadRules(options.rulesFile ?? defaultRulesFile());
-  const store = openSqliteStore(options.dbPath);
-  const service = createBackendService({ store, rules, portalUrl: '', relay: options.relay, logger });
+  const store = await openStore(options.dbPath, { onError: (e) => logger?.warn({ err: e }, 'database connection lost') });
+  const service = createBackendService({ store, rules, portalUrl: '', relay: options.relay, logger, ...(options.refusals ? { refusals: options.refusals } : {}), ...(options.mailLimits ? { mailLimits: options.mailLimits } : {}) });
   const throttle = createAuthThrottle(options.authThrottle);
   const limits = resolveLimits(options.limits);
   const checkHost = hostChecker(host, options.serverNames);
   const budget = new ByteBudget(limits.maxPendingBytes);
+  const parsers = createParsePool(options.parseWorkers === undefined ? {} : { workers: options.parseWorkers });
   const api = createApiHandler(service, tokenChecker(options.token, throttle), budget);
   const tls = options.https === 'self-signed' ? await selfSignedPair(host) : options.https;
   const scheme = tls ? 'https' : 'http';
@@ -107,7 +118,7 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
       res.end(JSON.stringify({ error: 'bad-url', reason: 'The request target is not a valid URL path.' }));
       return Promise.resolve();
     }
-    if (url.pathname === DDCE_SERVICE_PATH) return handleIngest(service, scheme, req, res, budget);
+    if (url.pathname === DDCE_SERVICE_PATH) return handleIngest(service, scheme, req, res, budget, parsers);
     if (!url.pathname.startsWith('/api/v1/')) return Promise.resolve(notFound(res, url.pathname));
     const misdirected = checkHost(req);
     if (misdirected !== null) {
@@ -149,28 +160,25 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
   try {
     httpPort = await listen(http, options.httpPort ?? 8080, host);
     if (options.smtpPort !== undefined && options.smtpPort !== null) {
-      smtp = createSmtpIngest(service, { tls, limits, budget, logger });
+      smtp = createSmtpIngest(service, { tls, limits, budget, logger, parsers });
       smtpPort = await smtp.listen(options.smtpPort, host);
     }
     service.setPortalUrl(url());
-    service.log.append({ type: 'listener.status', listener: scheme, state: 'listening', port: httpPort, error: null });
-    if (smtpPort !== null) service.log.append({ type: 'listener.status', listener: 'smtp', state: 'listening', port: smtpPort, error: null });
+    await service.log.append({ type: 'listener.status', listener: scheme, state: 'listening', port: httpPort, error: null });
+    if (smtpPort !== null) await service.log.append({ type: 'listener.status', listener: 'smtp', state: 'listening', port: smtpPort, error: null });
   } catch (e) {
     // A back end that cannot start in full does not run in part: every listener it opened goes, with its connections.
     await stream.close().catch(() => undefined);
     http.closeAllConnections();
     await new Promise<void>((resolve) => (http.listening ? http.close(() => resolve()) : resolve()));
     if (smtp?.server.server.listening) await smtp.close();
+    await parsers.close();
     await service.close().catch(() => undefined);
-    store.close();
+    await store.close();
     throw e;
   }
   const maintenance = setInterval(() => {
-    try {
-      service.maintenance();
-    } catch (e) {
-      logger?.error({ err: e }, 'maintenance failed');
-    }
+    service.maintenance().catch((e: unknown) => logger?.error({ err: e }, 'maintenance failed'));
   }, options.maintenanceIntervalMs ?? 3_600_000);
   maintenance.unref();
 
@@ -186,7 +194,7 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
         clearInterval(maintenance);
         for (const [listener, port] of [[scheme, httpPort], ['smtp', smtpPort]] as const) {
           try {
-            if (port !== null) service.log.append({ type: 'listener.status', listener, state: 'stopped', port, error: null });
+            if (port !== null) await service.log.append({ type: 'listener.status', listener, state: 'stopped', port, error: null });
           } catch (e) {
             // Shutting down must finish even when the database is already gone.
             logger?.warn({ err: e }, 'recording listener stop failed');
@@ -206,8 +214,9 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
           }),
           smtp?.close(),
         ]);
+        await parsers.close();
         await service.close();
-        store.close();
+        await store.close();
       })();
       return closing;
     },

@@ -178,8 +178,10 @@ describe("README's first session on a fresh clone", () => {
 
       const outputOf = (prefixText: string) => lineOutput(output, sessionLines.findIndex((l) => l.startsWith(prefixText)));
       expect(outputOf('callhome contracts import')).toMatch(/Imported 5 contract rows/);
-      expect(outputOf('callhome push')).not.toMatch(/Error|failed: [1-9]/);
-      expect(outputOf('callhome verify')).toMatch(/5 ok/);
+      expect(outputOf('callhome push')).toMatch(/5 devices: 5 ok, 0 failed, 5 changed/);
+      expect(outputOf('callhome verify')).toMatch(/5 devices: 5 ok, 0 failed/);
+      expect(outputOf('callhome verify').match(/received in \d+ ms/g)).toHaveLength(5);
+      expect(outputOf('callhome stats')).toMatch(/5 devices: 5 ok, 0 failed/);
       expect(outputOf('callhome devices')).toMatch(/R1[\s\S]*R5|R5[\s\S]*R1/);
       // The console drew its first frame on the lab's fleet, connected to the back end with the token.
       expect(consoleFrame, context).not.toBeNull();

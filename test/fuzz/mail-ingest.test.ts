@@ -63,7 +63,7 @@ describe('mail reader fuzz (mailparser + readMail)', () => {
     await fc.assert(
       fc.asyncProperty(rawMail, async (raw) => {
         const mail = await withinBudgetAsync('simpleParser', () => simpleParser(raw));
-        const r = withinBudget('readMail', () => readMail(b.service, mail));
+        const r = await withinBudgetAsync('readMail', () => readMail(b.service, mail));
         if (!r.ok) {
           expectRefusal(r.error);
           return;

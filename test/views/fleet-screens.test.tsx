@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { render } from 'ink-testing-library';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBackend, type Backend } from '../../src/backend/server.js';
-import { openConsoleSession, type ConsoleSession } from '../../src/console/session.js';
+import { openConsoleRuntime, type ConsoleRuntime } from '../../src/console/adapters/runtime.js';
 import { DDCE_SERVICE_PATH } from '../../src/domain/callhome.js';
 import { startLab, type Lab } from '../../src/lab/devices.js';
 import { loadSettings } from '../../src/settings.js';
@@ -17,7 +17,7 @@ describe('console fleet screens on a lab fleet', () => {
   let dir: string;
   let backend: Backend;
   let lab: Lab;
-  let session: ConsoleSession;
+  let runtime: ConsoleRuntime;
   let ui: ReturnType<typeof render>;
   const press = async (keys: string): Promise<void> => {
     ui.stdin.write(keys);
@@ -31,7 +31,7 @@ describe('console fleet screens on a lab fleet', () => {
     lab = await startLab({ devices: 2, port: 0, stateDir: join(dir, 'lab'), smtpPort: backend.smtpPort ?? 25 });
     await lab.writeInventory(join(dir, 'inventory.yaml'));
     await lab.writeKnownHosts(join(dir, 'known_hosts'));
-    session = openConsoleSession({
+    runtime = openConsoleRuntime({
       settings: loadSettings(),
       inventoryFile: join(dir, 'inventory.yaml'),
       knownHostsFile: join(dir, 'known_hosts'),
@@ -44,13 +44,13 @@ describe('console fleet screens on a lab fleet', () => {
         profiles: { 'noc-http': { active: true, transport: ['http'], http: [`${backend.url}${DDCE_SERVICE_PATH}`], format: 'xml' } },
       },
     });
-    ui = render(<ConsoleApp store={session.store} intents={session.intents} />);
+    ui = render(<ConsoleApp store={runtime.store} intents={runtime.intents} />);
     await has('r2');
   });
 
   afterAll(async () => {
     ui?.unmount();
-    session?.close();
+    runtime?.close();
     await lab?.close();
     await backend?.close();
     rmSync(dir, { recursive: true, force: true });
@@ -80,7 +80,7 @@ describe('console fleet screens on a lab fleet', () => {
     await press('5');
     await press('r');
     await has('2 devices reporting');
-    expect(ui.lastFrame()).toMatch(/test\s+\d+/);
+    expect(ui.lastFrame()).toMatch(/test\s+\d+/i);
     await press('\u001B[B');
     await press('\r');
     await has('r1 — 1 device reporting');

@@ -1,6 +1,6 @@
 /** The four portal reports (spec §4.3–§4.6) as rows with fixed columns, for JSON and CSV. */
 import { assertNever } from '../../util/assert-never.js';
-import type { Store } from '../store/types.js';
+import type { StoreQueries } from '../store/types.js';
 
 export const REPORT_KINDS = ['device', 'history', 'network', 'registration'] as const;
 export type ReportKind = (typeof REPORT_KINDS)[number];
@@ -10,8 +10,8 @@ export type Report = { readonly kind: ReportKind; readonly columns: readonly str
 const HISTORY_DAYS = 92;
 
 /** Builds one report from the store. */
-export function buildReport(store: Store, kind: ReportKind, now = new Date()): Report {
-  const devices = store.listDevices();
+export async function buildReport(store: StoreQueries, kind: ReportKind, now = new Date()): Promise<Report> {
+  const devices = await store.listDevices();
   switch (kind) {
     case 'device':
       return {
@@ -25,10 +25,10 @@ export function buildReport(store: Store, kind: ReportKind, now = new Date()): R
       const rows: Report['rows'] = [];
       let cursor: string | undefined;
       do {
-        const page = store.listMessages({ since, limit: 500, cursor });
+        const page = await store.listMessages({ since, limit: 500, cursor });
         for (const m of page.messages) {
           const d = byserial.get(m.serial);
-          const detail = store.getMessage(m.id);
+          const detail = await store.getMessage(m.id);
           rows.push({ serial: m.serial, model: m.model, hostname: m.hostname, receivedAt: m.receivedAt, contract: d?.contractNumber ?? '', registration: d?.registration ?? '', severity: m.severity, type: m.type, status: detail?.status ?? '', srRaised: detail?.results.caseNumber ?? 'No', notificationSent: (detail?.results.notifiedTo?.length ?? 0) > 0, id: m.id });
         }
         cursor = page.next ?? undefined;
@@ -46,7 +46,7 @@ export function buildReport(store: Store, kind: ReportKind, now = new Date()): R
       return { kind, columns: ['model', 'softwareVersion', 'registration', 'devices'], rows: [...groups.values()].sort((a, b) => a.model.localeCompare(b.model) || a.softwareVersion.localeCompare(b.softwareVersion)) };
     }
     case 'registration': {
-      const contracts = new Map(store.listContracts().map((c) => [c.serial, c]));
+      const contracts = new Map((await store.listContracts()).map((c) => [c.serial, c]));
       const groups = new Map<string, { company: string; contract: string; contractType: string; devices: number; trial: number; pending: number; expired: number; expiringSoon: number }>();
       const soon = now.getTime() + 30 * 86_400_000;
       for (const d of devices) {

@@ -2,9 +2,10 @@
 
 /**
  * Error kinds of a fleet result (docs/cli.md, Fleet results). `session-closed`: the device or the
- * network ended an established session (unlike `unreachable`, which never got one).
+ * network ended an established session (unlike `unreachable`, which never got one); `device-error`:
+ * the device answered a command with an IOS `%` error reply.
  */
-export const DEVICE_ERROR_KINDS = ['auth', 'hostkey', 'timeout', 'unreachable', 'session-closed', 'cli', 'verify', 'parse'] as const;
+export const DEVICE_ERROR_KINDS = ['auth', 'hostkey', 'timeout', 'unreachable', 'session-closed', 'cli', 'device-error', 'verify', 'parse'] as const;
 export type DeviceErrorKind = (typeof DEVICE_ERROR_KINDS)[number];
 
 /** A failure of one device: its kind decides the `error.kind` of the fleet result. */
