@@ -275,8 +275,10 @@ export class IosSession {
   async runPipelined(commands: readonly string[], options: { readonly allowErrors?: boolean; readonly timeoutMs?: number } = {}): Promise<string[]> {
     if (commands.length === 0) return [];
     // A harmless last line: every real reply then ends at a prompt followed by its echo, so a
-    // prompt-like line inside an output can never end that output early.
-    const replies = (await this.run([...commands, GUARD_LINE], options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {})).slice(0, commands.length);
+    // prompt-like line inside an output can never end that output early. Line by line it would
+    // cost a round trip; there the end is confirmed by the quiet after the prompt instead.
+    const guard = this.pipelined ? [GUARD_LINE] : [];
+    const replies = (await this.run([...commands, ...guard], options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {})).slice(0, commands.length);
     if (!options.allowErrors) {
       const failed = replies.findIndex((r) => r.errorLine !== null);
       if (failed >= 0) {
