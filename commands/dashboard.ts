@@ -20,8 +20,8 @@ export async function runDashboard(opts: DashboardOptions): Promise<void> {
   const unsubscribe = runtime.store.subscribe(draw);
   // The minute axis moves even when nothing arrives; mail status is re-read from the devices now and then.
   const tick = setInterval(draw, 5_000);
-  const mailTimer = opts.inventory !== undefined ? setInterval(() => runtime.intents.refresh(), 60_000) : undefined;
-  if (opts.inventory !== undefined) runtime.intents.refresh();
+  const mailTimer = opts.inventory !== undefined ? setInterval(() => runtime.intents.refresh(true), 60_000) : undefined;
+  if (opts.inventory !== undefined) runtime.intents.refresh(true);
   draw();
   await new Promise<void>((resolve) => wall.onQuit(resolve));
   clearInterval(tick);

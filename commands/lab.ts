@@ -14,6 +14,8 @@ export type LabCommandOptions = {
   smtpPort: number;
   authorizedKeys?: string | undefined;
   banner?: string | undefined;
+  /** Simulated round-trip time of every device's link (fault rttMs). */
+  rttMs?: number | undefined;
   json: boolean;
 };
 
@@ -66,6 +68,7 @@ export async function runLab(opts: LabCommandOptions, deps: LabDeps): Promise<vo
     smtpPort: opts.smtpPort,
     ...(authorizedKeys ? { authorizedKeys } : {}),
     ...(opts.banner !== undefined ? { banner: opts.banner } : {}),
+    ...(opts.rttMs ? { faults: Object.fromEntries(Array.from({ length: opts.devices }, (_, i) => [`r${i + 1}`, { rttMs: opts.rttMs }])) } : {}),
   });
   try {
     await lab.writeInventory(opts.inventoryOut);
@@ -99,6 +102,7 @@ export const labCommand: CommandModule<object, LabCommandOptions> = {
       .option('smtp-port', { type: 'number', default: 25, describe: 'TCP port the devices use for mail-server entries (IOS uses 25)' })
       .option('authorized-keys', { type: 'string', describe: 'OpenSSH public key file whose keys may log in as admin' })
       .option('banner', { type: 'string', describe: 'Banner MOTD shown before the first prompt' })
+      .option('rtt-ms', { type: 'number', describe: 'Simulated round-trip time of every device link, milliseconds (a WAN; default none)' })
       .option('json', { type: 'boolean', default: false, describe: 'Print {"event":"ready",...} on one line once every device listens' }) as unknown as Argv<LabCommandOptions>,
   handler: (argv: ArgumentsCamelCase<LabCommandOptions>) => runLab(argv, { stdout: (t) => process.stdout.write(t), until: untilSignal }),
 };

@@ -6,6 +6,7 @@ import { startBackend, type Backend, type BackendOptions } from '../src/backend/
 import { DatabaseInUse } from '../src/backend/store/sqlite-store.js';
 import { describeDb } from '../src/backend/store/open-store.js';
 import { AbortError } from '../src/errors.js';
+import { readTokenFile } from '../src/settings.js';
 
 export type ServeOptions = {
   httpPort: number;
@@ -42,19 +43,6 @@ function parseRelay(relay: string): { host: string; port: number } {
   const port = Number(m?.[2] ?? 25);
   if (!m?.[1] || port < 1 || port > 65535) throw new AbortError(`--relay "${relay}" is not host:port.`, 'Give the SMTP relay as host:port, for example --relay 127.0.0.1:2525.');
   return { host: m[1], port };
-}
-
-/** The first line of a token file; an unreadable or empty file is an error, never "no token". */
-export function readTokenFile(file: string): string {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new AbortError(`Cannot read the token file ${file}: ${e instanceof Error ? e.message : String(e)}`, 'Give a readable file holding the token on its first line (chmod 600).');
-  }
-  const token = (text.split(/\r?\n/)[0] ?? '').trim();
-  if (!token) throw new AbortError(`The token file ${file} is empty.`, 'Put the token on its first line.');
-  return token;
 }
 
 /** A positive whole number from a flag, or undefined when the flag is not given. */

@@ -1,5 +1,6 @@
 /** Option groups shared by several subcommands, so every command spells them the same way. */
 import type { Argv } from 'yargs';
+import { OUTPUT_MODES } from '../output/fleet-output.js';
 import { checkBackendUrl } from '../settings.js';
 
 /** `--json` / `--ndjson` (docs/cli.md, Common). */
@@ -18,7 +19,9 @@ export function withOutputOptions<T>(y: Argv<T>) {
 export function withBackendOptions<T>(y: Argv<T>) {
   return y
     .option('backend', { type: 'string', describe: 'Back-end URL, http:// or https:// (default: $CALLHOME_BACKEND or settings)' })
-    .option('token', { type: 'string', describe: 'API token (default: $CALLHOME_TOKEN)' })
+    .option('token', { type: 'string', describe: 'API token (visible in ps: prefer --token-file or $CALLHOME_TOKEN)' })
+    .option('token-file', { type: 'string', describe: 'File whose first line is the API token (default: $CALLHOME_TOKEN)' })
+    .conflicts('token', 'token-file')
     .check((argv) => {
       if (typeof argv.backend === 'string') checkBackendUrl(argv.backend, '--backend');
       return true;
@@ -29,12 +32,15 @@ export function withBackendOptions<T>(y: Argv<T>) {
 export function withFleetOptions<T>(y: Argv<T>) {
   return withOutputOptions(y)
     .option('inventory', { alias: 'i', type: 'string', demandOption: true, describe: 'Inventory file (callhome YAML, Ansible YAML or INI)' })
-    .option('limit', { alias: 'l', type: 'string', describe: 'Host and group patterns, as Ansible --limit' })
+    .option('limit', { alias: 'l', type: 'string', describe: 'Host and group patterns, as Ansible --limit (any case; @FILE reads one per line)' })
     .option('concurrency', { type: 'number', describe: 'Devices at once (default 50 or settings)' })
     .option('known-hosts', { type: 'string', describe: 'OpenSSH known_hosts file to verify host keys against' })
     .option('accept-new-host-keys', { type: 'boolean', default: false, describe: 'Record keys of hosts not yet known (changed keys are always refused)' })
     .option('timeout', { type: 'number', describe: 'Per-command read timeout in seconds' })
     .option('log-dir', { type: 'string', describe: 'Keep each device session transcript here (secrets masked)' })
+    .option('line-by-line', { type: 'boolean', default: false, describe: 'Send one line per round trip instead of typing lines ahead (for devices that drop typed-ahead input; chosen automatically when a device shows it)' })
+    .option('output', { alias: 'o', choices: OUTPUT_MODES, describe: 'Human output: failures (terminal default), table (every device), plain (default when piped); json, ndjson' })
+    .option('retry-file', { type: 'string', describe: 'Write the failed hosts here, for --limit @FILE (default: callhome.retry in --log-dir)' })
     .check((argv) => {
       const problem = fleetFlagProblem(argv);
       if (problem !== null) throw new Error(problem);

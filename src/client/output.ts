@@ -24,7 +24,7 @@ export function timeStyleFor(deps: OutputDeps): 'utc' | 'local' {
 export const defaultOutput: OutputDeps = { stdout: (t) => process.stdout.write(t) };
 
 /** The API client for `--backend` / `--token` (flags, then environment, then settings). */
-export function clientFor(flags: { backend?: string | undefined; token?: string | undefined }, deps: OutputDeps): ApiClient {
+export function clientFor(flags: { backend?: string | undefined; token?: string | undefined; tokenFile?: string | undefined }, deps: OutputDeps): ApiClient {
   if (deps.client) return deps.client;
   return createApiClient(resolveBackendConnection(flags));
 }

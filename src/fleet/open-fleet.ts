@@ -28,6 +28,8 @@ export type OpenFleetOptions = {
   /** Connection attempts per device (connection failures only). */
   readonly attempts?: number | undefined;
   readonly logDir?: string | undefined;
+  /** One line per round trip instead of typing lines ahead (`--line-by-line`). */
+  readonly lineByLine?: boolean | undefined;
 };
 
 /** An opened fleet: what was selected, and a runner bound to its credentials and options. */
@@ -62,6 +64,7 @@ export function openFleet(options: OpenFleetOptions): Fleet {
     commandTimeoutMs: options.commandTimeoutMs ?? settings.timeout * 1000,
     connectTimeoutMs: options.connectTimeoutMs ?? settings.connectTimeout * 1000,
     logDir: options.logDir,
+    lineByLine: options.lineByLine,
     ...(options.attempts !== undefined ? { attempts: options.attempts } : {}),
   };
   const byName = new Map(inventory.hosts.map((h) => [h.name, h]));

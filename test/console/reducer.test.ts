@@ -98,9 +98,9 @@ describe('console reducer', () => {
 
   it('only opens the detail it is waiting for', () => {
     const detail = { summary: summary(5), fields: {}, attachments: [], results: {}, raw: '<x/>' };
-    let s = run([{ type: 'ui/open-detail', id: 4 }, { type: 'api/message-detail', detail }]);
+    let s = run([{ type: 'ui/open-detail', key: 'message:4' }, { type: 'api/detail', key: 'message:5', doc: { kind: 'message', detail } }]);
     expect(s.detail.kind).toBe('loading');
-    s = run([{ type: 'ui/open-detail', id: 5 }, { type: 'api/message-detail', detail }, { type: 'ui/scroll-detail', delta: 3 }], s);
+    s = run([{ type: 'ui/open-detail', key: 'message:5' }, { type: 'api/detail', key: 'message:5', doc: { kind: 'message', detail } }, { type: 'ui/scroll-detail', delta: 3 }], s);
     expect(s.detail).toMatchObject({ kind: 'open', scroll: 3 });
   });
 });

@@ -80,7 +80,7 @@ describe('console fleet screens on a lab fleet', () => {
     await press('5');
     await press('r');
     await has('2 devices reporting');
-    expect(ui.lastFrame()).toMatch(/test\s+\d+/);
+    expect(ui.lastFrame()).toMatch(/test\s+\d+/i);
     await press('\u001B[B');
     await press('\r');
     await has('r1 — 1 device reporting');

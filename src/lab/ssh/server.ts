@@ -11,6 +11,7 @@
  * the Call Home family are available in user EXEC; configuration needs `enable`.
  */
 import net from 'node:net';
+import { Duplex } from 'node:stream';
 import { timingSafeEqual, createHash } from 'node:crypto';
 import ssh2 from 'ssh2';
 import type { Connection, ParsedKey, ServerChannel } from 'ssh2';
@@ -155,6 +156,7 @@ export async function startDeviceServer(options: DeviceServerOptions): Promise<D
       },
       commandDone,
       delayMs: () => device.faults().slowMs ?? 0,
+      typeaheadChars: () => device.faults().typeaheadChars,
     });
     channel.on('data', (data: Buffer) => terminal.input(data.toString('utf8')));
     channel.on('close', () => terminal.stop());
@@ -183,7 +185,8 @@ export async function startDeviceServer(options: DeviceServerOptions): Promise<D
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => undefined);
-    sshServer(device.faults().changedHostKey === true).injectSocket(socket);
+    const rtt = device.faults().rttMs ?? 0;
+    sshServer(device.faults().changedHostKey === true).injectSocket(rtt > 0 ? withLatency(socket, rtt) : socket);
   });
   tcp.on('error', () => undefined);
 
@@ -225,6 +228,42 @@ export async function startDeviceServer(options: DeviceServerOptions): Promise<D
       reservedPorts.delete(port);
     },
   };
+}
+
+/**
+ * The socket as seen over a slow link: what the device writes reaches the client `rttMs` later (the
+ * whole round trip is put on the way back, so each request/response costs one RTT). Order is kept:
+ * timers of equal delay fire in the order they were set.
+ */
+function withLatency(socket: net.Socket, rttMs: number): net.Socket {
+  const link = new Duplex({
+    read() {
+      socket.resume();
+    },
+    write(chunk: Buffer, _encoding, done) {
+      setTimeout(() => {
+        if (!socket.destroyed) socket.write(chunk);
+      }, rttMs);
+      done();
+    },
+    final(done) {
+      setTimeout(() => socket.end(), rttMs);
+      done();
+    },
+    destroy(error, done) {
+      setTimeout(() => socket.destroy(), rttMs);
+      done(error);
+    },
+  });
+  socket.on('data', (data: Buffer) => {
+    if (!link.push(data)) socket.pause();
+  });
+  socket.on('end', () => link.push(null));
+  socket.on('close', () => link.destroy());
+  link.on('error', () => undefined);
+  Object.assign(link, { remoteAddress: socket.remoteAddress, remotePort: socket.remotePort, remoteFamily: socket.remoteFamily });
+  // ssh2 needs only the stream and the remote address of a socket.
+  return link as unknown as net.Socket;
 }
 
 /**

@@ -20,6 +20,8 @@ export type TerminalPort = {
   commandDone(): boolean;
   /** Delay before every response (slow fault), 0 for none. */
   delayMs(): number;
+  /** Characters held while a command runs; more typed-ahead input is lost (undefined: no limit). */
+  typeaheadChars?(): number | undefined;
 };
 
 const MORE = ' --More-- ';
@@ -66,7 +68,11 @@ export class IosTerminal {
   /** Feeds typed bytes. Never throws: a failing command prints an error and the prompt. */
   input(data: string): void {
     if (this.closed) return;
-    this.queue.push(...Array.from(data));
+    const chars = Array.from(data);
+    const limit = this.port.typeaheadChars?.();
+    // A full input buffer loses what is typed ahead (the first character always gets through).
+    const room = limit === undefined ? chars.length : Math.max(this.busy ? 0 : 1, limit - this.queue.length);
+    for (let i = 0; i < chars.length && i < room; i++) this.queue.push(chars[i] as string);
     if (!this.busy) void this.drain();
   }
 
