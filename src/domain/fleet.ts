@@ -4,8 +4,9 @@
  */
 
 /**
- * Error kinds of a fleet result (docs/cli.md, Fleet results). `session-closed`: the session dropped after
- * login; `device-error`: the device answered a command with an IOS `%` error reply.
+ * Error kinds of a fleet result (docs/cli.md, Fleet results). `session-closed`: the device or the
+ * network ended an established session (unlike `unreachable`, which never got one); `device-error`:
+ * the device answered a command with an IOS `%` error reply.
  */
 export const DEVICE_ERROR_KINDS = ['auth', 'hostkey', 'timeout', 'unreachable', 'session-closed', 'cli', 'device-error', 'verify', 'parse'] as const;
 export type DeviceErrorKind = (typeof DEVICE_ERROR_KINDS)[number];
