@@ -5,6 +5,7 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { loadCommandsFor } from '../commands/index.js';
+import { completeCommandLine } from '../src/cli/completion.js';
 import { describeError, ExitCode } from '../src/errors.js';
 
 /** True for the error of writing to a pipe whose reader has gone (`callhome events --ndjson | head -3`). */
@@ -33,6 +34,7 @@ async function main(): Promise<void> {
     .demandCommand(1, 'Name a command; `callhome --help` lists them.')
     .strict()
     .recommendCommands()
+    .completion('completion', 'Print a bash or zsh completion script (subcommands, flags, inventory hosts and groups)', completeCommandLine)
     .help()
     .alias('h', 'help')
     .version()

@@ -2,6 +2,7 @@
  * User settings (`callhome config get|set|list`), kept with conf. Defaults only: never a secret.
  * The back-end token is referenced by the name of an environment variable, not stored.
  */
+import { readFileSync } from 'node:fs';
 import Conf from 'conf';
 import { z } from 'zod';
 import { AbortError } from './errors.js';
@@ -32,6 +33,10 @@ export const SettingsSchema = z.object({
     .default('http://127.0.0.1:8080'),
   /** Name of the environment variable holding the back-end token. */
   tokenEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).default('CALLHOME_TOKEN'),
+  /** Connection attempts per device (refused or timed-out connections only; never once a command was sent). */
+  connectAttempts: z.number().int().min(1).max(10).default(3),
+  /** How people read timestamps: `utc` (2026-12-06 09:21:20Z) or `local` (with its offset). */
+  timeZone: z.enum(['utc', 'local']).default('utc'),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 export type SettingKey = keyof Settings;
@@ -60,17 +65,31 @@ export function checkBackendUrl(url: string, where: string): void {
   throw new AbortError(`${where} "${url}" is not an http:// or https:// URL.`, `Give the scheme too, e.g. http://${url.replace(/^[a-z]+:\/+/i, '') || '127.0.0.1:8080'}.`);
 }
 
+/** The first line of a token file (`--token-file`); an unreadable or empty file is an error, never "no token". */
+export function readTokenFile(file: string): string {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new AbortError(`Cannot read the token file ${file}: ${e instanceof Error ? e.message : String(e)}`, 'Give a readable file holding the token on its first line (chmod 600).');
+  }
+  const token = (text.split(/\r?\n/)[0] ?? '').trim();
+  if (!token) throw new AbortError(`The token file ${file} is empty.`, 'Put the token on its first line.');
+  return token;
+}
+
 /** Where the back end is and how to authenticate, from flags, then environment, then settings. */
 export type BackendConnection = { readonly url: string; readonly token: string | undefined };
 
 /** Resolves `--backend`/`--token` (docs/cli.md: flags, then CALLHOME_BACKEND / CALLHOME_TOKEN, then settings). */
 export function resolveBackendConnection(
-  flags: { readonly backend?: string | undefined; readonly token?: string | undefined },
+  flags: { readonly backend?: string | undefined; readonly token?: string | undefined; readonly tokenFile?: string | undefined },
   settings: Settings = loadSettings(),
   env: NodeJS.ProcessEnv = process.env,
 ): BackendConnection {
   const url = flags.backend ?? env['CALLHOME_BACKEND'] ?? settings.backendUrl;
   checkBackendUrl(url, flags.backend !== undefined ? '--backend' : env['CALLHOME_BACKEND'] !== undefined ? '$CALLHOME_BACKEND' : 'The backendUrl setting');
-  const token = flags.token ?? env['CALLHOME_TOKEN'] ?? env[settings.tokenEnv];
+  // A token on the command line is visible in `ps`; --token-file and the environment are not.
+  const token = flags.token ?? (flags.tokenFile ? readTokenFile(flags.tokenFile) : undefined) ?? env['CALLHOME_TOKEN'] ?? env[settings.tokenEnv];
   return { url: url.replace(/\/+$/, ''), token };
 }

@@ -13,6 +13,8 @@ import { tokenChecker } from './api/auth.js';
 import { createAuthThrottle, type AuthThrottleOptions } from './auth-throttle.js';
 import type { EventLog } from './event-log.js';
 import { hostChecker } from './host-check.js';
+import type { MailLimitOptions } from './processing/mail-limits.js';
+import type { RefusalOptions } from './refusals.js';
 import { handleIngest } from './ingest/http-ingest.js';
 import { ByteBudget, capConnectionsPerAddress, ClientAborted, resolveLimits, type ResourceLimits } from './limits.js';
 import { createParsePool } from './ingest/parse-pool.js';
@@ -40,12 +42,18 @@ export type BackendOptions = {
   relay?: { host: string; port: number };
   rulesFile?: string;
   logger?: Logger;
-  /** Period of trial reminders / expiry checks (default one hour). */
+  /** Period of trial reminders / expiry checks and the retention purge (default one hour). */
   maintenanceIntervalMs?: number;
+  /** Days of messages and events kept (default 92, three months). */
+  retentionDays?: number;
   /** Lock-out of addresses that keep sending wrong tokens to the API or the stream (defaults in auth-throttle.ts). */
   authThrottle?: AuthThrottleOptions;
   /** Host names the API and /events answer to besides the listen address, IP literals and localhost (DNS rebinding guard). */
   serverNames?: readonly string[];
+  /** Limits on notification mail to addresses taken from device messages (defaults in processing/mail-limits.ts). */
+  mailLimits?: MailLimitOptions;
+  /** Refusals recorded one by one per minute, and how long they are kept (defaults in refusals.ts). */
+  refusals?: RefusalOptions;
   /** Connection, pending-byte and SMTP DATA time caps (defaults in limits.ts). */
   limits?: ResourceLimits;
   /** Parse worker threads for ingest (default: cores − 1, at least 1; ingest/parse-pool.ts). */
@@ -93,7 +101,7 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
   const logger = options.logger;
   const rules = loadRules(options.rulesFile ?? defaultRulesFile());
   const store = await openStore(options.dbPath, { onError: (e) => logger?.warn({ err: e }, 'database connection lost') });
-  const service = createBackendService({ store, rules, portalUrl: '', relay: options.relay, logger });
+  const service = createBackendService({ store, rules, portalUrl: '', relay: options.relay, logger, ...(options.retentionDays !== undefined ? { retentionDays: options.retentionDays } : {}), ...(options.refusals ? { refusals: options.refusals } : {}), ...(options.mailLimits ? { mailLimits: options.mailLimits } : {}) });
   const throttle = createAuthThrottle(options.authThrottle);
   const limits = resolveLimits(options.limits);
   const checkHost = hostChecker(host, options.serverNames);

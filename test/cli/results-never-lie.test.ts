@@ -155,5 +155,5 @@ describe('flag validation', () => {
       expect(stderr).toContain(text);
       expect(stdout).toBe('');
     }
-  });
+  }, 120_000);
 });

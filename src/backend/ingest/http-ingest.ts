@@ -20,7 +20,7 @@ function send(res: ServerResponse, status: number, body: unknown, close = false)
 export async function handleIngest(service: BackendService, transport: Transport, req: IncomingMessage, res: ServerResponse, budget: ByteBudget, parsers: ParsePool): Promise<void> {
   const remote = req.socket.remoteAddress ?? null;
   const refuse = (r: Refusal, close = false): void => {
-    service.reject(transport, r.reason, remote);
+    service.reject(transport, r.kind, remote);
     send(res, refusalStatus(r.kind), { error: r.kind, reason: r.reason }, close);
     if (close) res.on('finish', () => req.socket.destroy());
   };
@@ -31,7 +31,7 @@ export async function handleIngest(service: BackendService, transport: Transport
   }
   const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
   if (!ACCEPTED_TYPES.includes(type)) {
-    refuse({ kind: 'content-type', reason: `Content-Type "${type || '(none)'}" is not accepted; send ${ACCEPTED_TYPES.join(', ')}.` }, true);
+    refuse({ kind: 'content-type', reason: `Content-Type "${(type || '(none)').slice(0, 64)}" is not accepted; send ${ACCEPTED_TYPES.join(', ')}.` }, true);
     return;
   }
   const tooLarge: Refusal = { kind: 'too-large', reason: `The message is larger than ${MAX_MESSAGE_SIZE} bytes, the Call Home maximum (message-size-limit).` };

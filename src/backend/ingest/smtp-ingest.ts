@@ -122,7 +122,7 @@ export function createSmtpIngest(service: BackendService, options: SmtpIngestOpt
         receiving.delete(session.id);
         holder.release();
         logger?.info({ remote, session: session.id, limitMs: limits.smtpDataTimeoutMs }, 'SMTP DATA cut: time limit');
-        service.reject('email', `The mail took longer than ${limits.smtpDataTimeoutMs} ms to send.`, remote);
+        service.reject('email', 'too-slow', remote);
         for (const connection of server.connections) {
           if (connection.session.id !== session.id) continue;
           connection.send(421, `DATA took longer than ${Math.round(limits.smtpDataTimeoutMs / 1000)} s, closing`);
@@ -145,7 +145,7 @@ export function createSmtpIngest(service: BackendService, options: SmtpIngestOpt
         if (closing) setImmediate(() => hangUp(session.id));
       };
       const refuse = (r: Refusal, code: number): void => {
-        service.reject('email', r.reason, remote);
+        service.reject('email', r.kind, remote);
         callback(new SmtpReply(r.reason, code));
       };
       // The parser sees at most the limit; an oversize rest is dropped as it arrives, not buffered.
