@@ -11,6 +11,7 @@ import { MAX_MESSAGE_SIZE, type MessageFormat } from '../../domain/callhome.js';
 import { parseLongText, parseShortText, parseXml, sniffFormat } from '../../callhome/codec.js';
 import { err, ok, type Result } from '../../util/result.js';
 import type { ByteBudget, ResolvedLimits } from '../limits.js';
+import type { MessageFlag } from '../store/types.js';
 import type { BackendService } from '../service.js';
 import { capStream } from './capped-stream.js';
 import type { Refusal } from './refusal.js';
@@ -39,7 +40,7 @@ function payloadOf(mail: ParsedMail): string {
 }
 
 /** Parses a mail into a message; the SR number in the subject (`SR#n`) attaches it to that case (S49). */
-export async function readMail(service: BackendService, mail: ParsedMail): Promise<Result<{ message: CallHomeMessage; format: MessageFormat; raw: string }, Refusal>> {
+export async function readMail(service: BackendService, mail: ParsedMail): Promise<Result<{ message: CallHomeMessage; format: MessageFormat; raw: string; flags?: readonly MessageFlag[] }, Refusal>> {
   const raw = payloadOf(mail);
   const sr = /SR#?\s*(\d{5,})/i.exec(mail.subject ?? '')?.[1];
   const withSr = (m: CallHomeMessage): CallHomeMessage => (sr && !m.serviceRequest ? { ...m, serviceRequest: sr } : m);
@@ -50,17 +51,19 @@ export async function readMail(service: BackendService, mail: ParsedMail): Promi
   }
   const short = parseShortText(raw);
   if (!short) return err({ kind: 'not-call-home', reason: 'The mail holds no Call Home message (not XML, long text or short text).' });
-  // Short text carries only the hostname; it is tied to a device already known by that name.
-  const device = await service.store.findDeviceByHostname(short.hostname);
-  if (!device) return err({ kind: 'no-serial', reason: `The short-text message from "${short.hostname}" carries no serial number and no known device has that hostname.` });
+  // Short text carries only the host name, which anyone can write: it is tied to a device only when
+  // exactly one device has that name; otherwise it is stored against no device and flagged (issue 11).
+  const devices = await service.store.devicesByHostname(short.hostname, 2);
+  const device = devices.length === 1 ? devices[0] : undefined;
   const kind = /%[A-Z0-9_]+-\d-/.test(short.description) ? 'syslog' : 'diagnostic';
   return ok({
     format: 'short-text',
     raw,
+    ...(device ? {} : { flags: ['unattributed'] as const }),
     message: withSr({
-      messageId: '', groupId: '', kind, subType: '', severity: short.severity, eventName: '', eventTime: short.eventTime, description: short.description, to: '', brand: '', series: device.series,
-      hostname: short.hostname, contactName: '', contactEmail: device.contactEmail, phoneNumber: '', streetAddress: '', customerId: '', siteId: '', contractId: '', deviceId: '', ccoId: '', idToken: '',
-      model: device.model, hardwareVersion: '', serialNumber: device.serial, partNumber: '', softwareVersion: device.softwareVersion, systemObjectId: '', systemDescription: '', builderName: '', builderVersion: '', profileName: '', cards: [], attachments: [],
+      messageId: '', groupId: '', kind, subType: '', severity: short.severity, eventName: '', eventTime: short.eventTime, description: short.description, to: '', brand: '', series: device?.series ?? '',
+      hostname: short.hostname, contactName: '', contactEmail: device?.contactEmail ?? '', phoneNumber: '', streetAddress: '', customerId: '', siteId: '', contractId: '', deviceId: '', ccoId: '', idToken: '',
+      model: device?.model ?? '', hardwareVersion: '', serialNumber: device?.serial ?? '', partNumber: '', softwareVersion: device?.softwareVersion ?? '', systemObjectId: '', systemDescription: '', builderName: '', builderVersion: '', profileName: '', cards: [], attachments: [],
     }),
   });
 }
@@ -149,7 +152,7 @@ export function createSmtpIngest(service: BackendService, options: SmtpIngestOpt
           if (capped.starved()) return void capped.ended.then(busy);
           const r = await readMail(service, mail);
           if (!r.ok) return refuse(r.error, 554);
-          await service.ingest({ receivedAt: new Date().toISOString(), transport: 'email', remote, format: r.value.format, raw: r.value.raw, message: r.value.message });
+          await service.ingest({ receivedAt: new Date().toISOString(), transport: 'email', remote, format: r.value.format, raw: r.value.raw, message: r.value.message, ...(r.value.flags ? { flags: r.value.flags } : {}) });
           callback();
         })
         .catch((e: unknown) => {

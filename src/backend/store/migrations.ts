@@ -115,6 +115,15 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   CREATE TABLE event_seq (id INTEGER PRIMARY KEY CHECK (id = 1), last INTEGER NOT NULL);
   INSERT INTO event_seq (id, last) SELECT 1, COALESCE(MAX(seq), 0) FROM events;
   `,
+  // Issue 11: a resend is a duplicate only with the same message ID and the same content (its SHA-256);
+  // a different body under a known ID is stored, with a flag. Flags mark what a message claims but does not prove.
+  `
+  ALTER TABLE messages ADD COLUMN content_hash TEXT NOT NULL DEFAULT '';
+  ALTER TABLE messages ADD COLUMN flags TEXT NOT NULL DEFAULT '[]';
+  DROP INDEX messages_serial_msgid;
+  CREATE UNIQUE INDEX messages_serial_msgid_hash ON messages(serial, message_id, content_hash) WHERE message_id <> '';
+  CREATE INDEX messages_serial_msgid ON messages(serial, message_id);
+  `,
 ];
 
 /** Each entry moves the PostgreSQL schema from version i to i + 1. */
@@ -221,6 +230,15 @@ export const PG_MIGRATIONS: readonly string[] = [
   );
   CREATE TABLE event_seq (id INTEGER PRIMARY KEY CHECK (id = 1), last BIGINT NOT NULL);
   INSERT INTO event_seq (id, last) VALUES (1, 0);
+  `,
+  // Issue 11: a resend is a duplicate only with the same message ID and the same content (its SHA-256);
+  // a different body under a known ID is stored, with a flag. Flags mark what a message claims but does not prove.
+  `
+  ALTER TABLE messages ADD COLUMN content_hash TEXT NOT NULL DEFAULT '';
+  ALTER TABLE messages ADD COLUMN flags TEXT NOT NULL DEFAULT '[]';
+  DROP INDEX messages_serial_msgid;
+  CREATE UNIQUE INDEX messages_serial_msgid_hash ON messages(serial, message_id, content_hash) WHERE message_id <> '';
+  CREATE INDEX messages_serial_msgid ON messages(serial, message_id);
   `,
 ];
 
