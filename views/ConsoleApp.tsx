@@ -6,6 +6,8 @@ import { bindingFor } from '../src/console/keymap.js';
 import type { ConsoleStore } from '../src/console/store.js';
 import { SCREENS, type ConsoleState, type Prompt } from '../src/console/types.js';
 import { assertNever } from '../src/util/assert-never.js';
+import { terminalSafe } from '../src/util/terminal-text.js';
+import { pendingToken, plural } from '../src/console/selectors.js';
 import { HelpOverlay } from './components/KeyHints.js';
 import { ProgressLine } from './components/ProgressLine.js';
 import { ConnectionBadge } from './components/StatusBadge.js';
@@ -30,6 +32,10 @@ function handlePromptKey(prompt: Exclude<Prompt, { kind: 'none' }>, input: strin
       return;
     case 'confirm-push':
       if (input === 'y' || key.return) intents.confirmPush();
+      else if (input === 'n') intents.cancel();
+      return;
+    case 'confirm-registrations':
+      if (input === 'y' || key.return) intents.confirmSelectedRegistrations();
       else if (input === 'n') intents.cancel();
       return;
     case 'command':
@@ -66,15 +72,33 @@ function handleKey(state: ConsoleState, input: string, key: Key, intents: Consol
   if (binding !== undefined) intents.perform(binding.command, name);
 }
 
-function PromptLine(props: { readonly prompt: Prompt }): ReactNode {
+function PromptLine(props: { readonly prompt: Prompt; readonly state: ConsoleState }): ReactNode {
   const p = props.prompt;
   switch (p.kind) {
     case 'command':
       return <Text color="cyan">:{p.text}█</Text>;
     case 'filter':
       return <Text color="cyan">/{p.text}█</Text>;
-    case 'token':
-      return <Text color="cyan">Token for {p.serial}: {'•'.repeat(p.text.length)}█ (Enter confirms, Esc cancels)</Text>;
+    case 'token': {
+      const filled = p.text !== '' && p.text === pendingToken(props.state, p.serial);
+      return (
+        <Text color="cyan">
+          Token for {p.serial}: {'•'.repeat(p.text.length)}█ {filled ? '(from its notification) ' : ''}Enter confirms · Esc cancels
+        </Text>
+      );
+    }
+    case 'confirm-registrations':
+      return (
+        <Box flexDirection="column" borderStyle="round" paddingX={1}>
+          <Text bold>Confirm {plural(p.devices.length, 'pending device')}? (y = confirm, n/Esc = cancel)</Text>
+          {p.devices.slice(0, 8).map((d) => (
+            <Text key={d.serial}>
+              {d.serial.padEnd(14)} {d.token !== null ? <Text color="green">token from its notification</Text> : <Text color="yellow">no token known: skipped</Text>}
+            </Text>
+          ))}
+          {p.devices.length > 8 ? <Text dimColor>… and {p.devices.length - 8} more</Text> : null}
+        </Box>
+      );
     case 'confirm-push':
       return (
         <Box flexDirection="column" borderStyle="round" paddingX={1}>
@@ -147,8 +171,8 @@ function ConsoleFrame(props: { readonly now: () => number; readonly banner: read
         ))}
       </Box>
       {state.prompt.kind === 'help' ? <HelpOverlay screen={state.screen} /> : <Screen state={state} height={Math.max(5, rows - 8 - props.banner.length)} now={now} />}
-      <PromptLine prompt={state.prompt} />
-      <ProgressLine fleet={state.fleet} />
+      <PromptLine prompt={state.prompt} state={state} />
+      <ProgressLine runs={state.runs} />
       {props.banner.map((line) => (
         <Text key={line} dimColor wrap="truncate-middle">
           {line}
@@ -158,7 +182,7 @@ function ConsoleFrame(props: { readonly now: () => number; readonly banner: read
         <ConnectionBadge state={state.connection} />
         <Text dimColor>{`  seq ${state.lastSeq}  ${state.received} received  `}</Text>
         {filter !== '' ? <Text color="cyan">{`filter ${filter}  `}</Text> : null}
-        {state.notice !== null ? <Text color={state.notice.level === 'error' ? 'red' : 'green'}>{state.notice.text.replace(/\s+/g, ' ')}</Text> : <Text dimColor>? keys · q quit</Text>}
+        {state.notice !== null ? <Text color={state.notice.level === 'error' ? 'red' : 'green'}>{terminalSafe(state.notice.text.replace(/\s+/g, ' '))}</Text> : <Text dimColor>? keys · q quit</Text>}
       </Text>
     </Box>
     </LayoutContext.Provider>

@@ -11,6 +11,11 @@ export type KeyName = 'Up' | 'Down' | 'PgUp' | 'PgDn' | 'Home' | 'End' | 'Enter'
 export type ConsoleCommand =
   | { readonly do: 'move'; readonly delta: number }
   | { readonly do: 'page'; readonly direction: 1 | -1 }
+  | { readonly do: 'top' }
+  | { readonly do: 'bottom' }
+  | { readonly do: 'sort' }
+  | { readonly do: 'sort-reverse' }
+  | { readonly do: 'toggle-device' }
   | { readonly do: 'open' }
   | { readonly do: 'cancel' }
   | { readonly do: 'screen-by-digit' }
@@ -41,20 +46,26 @@ const DIGITS = SCREENS.map((_, i) => String(i + 1));
 export const KEY_BINDINGS: readonly KeyBinding[] = [
   { keys: DIGITS, label: `1-${SCREENS.length}`, action: `Switch screen (${SCREENS.join(', ')})`, screens: 'all', command: { do: 'screen-by-digit' } },
   { keys: [':'], label: ':name', action: 'Command line: screen name, q, select PATTERN, send GROUP, filter TEXT', screens: 'all', command: { do: 'command-line' } },
-  { keys: ['/'], action: 'Filter messages: device:R1 type:syslog sev:5 text', screens: 'all', command: { do: 'filter' } },
+  { keys: ['/'], action: 'Filter messages: device:r1 type:sys sev:major (major and above) sev:=4 (exactly minor) text', screens: ['messages', 'mail', 'registration', 'statistics', 'cases', 'verify'], command: { do: 'filter' } },
+  { keys: ['/'], action: 'Filter hosts by name, hostname, address, serial or state', screens: ['fleet'], command: { do: 'filter' } },
   { keys: ['Up', 'k'], label: '↑ k', action: 'Move the selection up', screens: 'all', command: { do: 'move', delta: -1 } },
   { keys: ['Down', 'j'], label: '↓ j', action: 'Move the selection down', screens: 'all', command: { do: 'move', delta: 1 } },
   { keys: ['PgUp'], action: 'Move a page up', screens: 'all', command: { do: 'page', direction: -1 } },
   { keys: ['PgDn'], action: 'Move a page down', screens: 'all', command: { do: 'page', direction: 1 } },
-  { keys: ['Enter'], action: 'Open: message detail, device statistics, token prompt', screens: ['messages', 'statistics', 'registration', 'cases'], command: { do: 'open' } },
+  { keys: ['Home', 'g'], label: 'Home g', action: 'Go to the first row (the newest message)', screens: 'all', command: { do: 'top' } },
+  { keys: ['End', 'G'], label: 'End G', action: 'Go to the last row', screens: 'all', command: { do: 'bottom' } },
+  { keys: ['Enter'], action: 'Open: host detail, message, device statistics, token prompt, case or notification', screens: ['fleet', 'messages', 'statistics', 'registration', 'cases'], command: { do: 'open' } },
   { keys: ['Esc'], action: 'Close the detail or prompt', screens: 'all', command: { do: 'cancel' } },
   { keys: ['r'], action: 'Refresh this screen (SSH for fleet, mail, statistics; API otherwise)', screens: 'all', command: { do: 'refresh' } },
   { keys: ['Space'], label: 'space', action: 'Select / deselect the host', screens: ['fleet'], command: { do: 'toggle-host' } },
+  { keys: ['Space'], label: 'space', action: 'Select / deselect the device (c then confirms every selected one)', screens: ['registration'], command: { do: 'toggle-device' } },
+  { keys: ['s'], action: 'Sort by the next column (host, state, drift, registration, last message, last result)', screens: ['fleet'], command: { do: 'sort' } },
+  { keys: ['S'], action: 'Reverse the sort', screens: ['fleet'], command: { do: 'sort-reverse' } },
   { keys: ['a'], action: 'Select all hosts (again: none)', screens: ['fleet'], command: { do: 'select-all' } },
   { keys: ['p'], action: 'Push the desired configuration to the selection (preview, then y to confirm)', screens: ['fleet'], command: { do: 'push' } },
   { keys: ['t'], action: 'Send a Call Home test from the selection', screens: ['fleet'], command: { do: 'test' } },
   { keys: ['v'], action: 'Verify the closed loop for the selection', screens: ['fleet', 'verify'], command: { do: 'verify' } },
-  { keys: ['c'], action: 'Confirm the pending device with its token', screens: ['registration'], command: { do: 'confirm-registration' } },
+  { keys: ['c'], action: 'Confirm the pending device (or every selected one) with its token, filled in from its notification', screens: ['registration'], command: { do: 'confirm-registration' } },
   { keys: ['?'], action: 'Show every key', screens: 'all', command: { do: 'help' } },
   { keys: ['q'], action: 'Quit', screens: 'all', command: { do: 'quit' } },
 ];

@@ -100,7 +100,7 @@ describe('console app on a live back end', () => {
     await has('Token for SER0001');
     await press('wrong-token');
     await press(KEY.enter);
-    await has(/Confirming the registration failed/);
+    await has(/SER0001 refused because the token for SER0001 is invalid/);
   });
 
   it('reconnects after the back end restarts and back-fills what it missed', async () => {

@@ -6,7 +6,7 @@ import type { ScreenName } from '../../src/console/types.js';
 /** One line of the keys that matter on a screen. */
 export function KeyHints(props: { readonly hints: readonly (readonly [string, string])[] }): ReactNode {
   return (
-    <Text dimColor>
+    <Text dimColor wrap="truncate-end">
       {props.hints.map(([k, what]) => `${k} ${what}`).join('  ·  ')}
     </Text>
   );
@@ -17,8 +17,8 @@ export function HelpOverlay(props: { readonly screen: ScreenName }): ReactNode {
   return (
     <Box flexDirection="column" borderStyle="round" paddingX={1}>
       <Text bold>Keys (Esc closes)</Text>
-      {KEY_BINDINGS.map((b) => (
-        <Text key={bindingLabel(b)} {...(bindingApplies(b, props.screen) ? {} : { dimColor: true })}>
+      {KEY_BINDINGS.map((b, i) => (
+        <Text key={i} {...(bindingApplies(b, props.screen) ? {} : { dimColor: true })}>
           {bindingLabel(b).padEnd(12)} {b.action}
           {b.screens === 'all' ? '' : `  [${b.screens.join(', ')}]`}
         </Text>

@@ -5,7 +5,7 @@ import type { Transport } from '../../events/protocol.js';
 import type { ByteBudget } from '../limits.js';
 import { readBody } from '../read-body.js';
 import type { BackendService } from '../service.js';
-import { parseXml } from '../../callhome/codec.js';
+import type { ParsePool } from './parse-pool.js';
 import { refusalStatus, type Refusal } from './refusal.js';
 
 const ACCEPTED_TYPES = ['application/soap+xml', 'application/xml', 'text/xml'];
@@ -16,8 +16,8 @@ function send(res: ServerResponse, status: number, body: unknown, close = false)
   res.end(text);
 }
 
-/** Handles one device POST; answers 200 only after the message is committed. */
-export async function handleIngest(service: BackendService, transport: Transport, req: IncomingMessage, res: ServerResponse, budget: ByteBudget): Promise<void> {
+/** Handles one device POST; the body is parsed in the pool; answers 200 only after the message is committed. */
+export async function handleIngest(service: BackendService, transport: Transport, req: IncomingMessage, res: ServerResponse, budget: ByteBudget, parsers: ParsePool): Promise<void> {
   const remote = req.socket.remoteAddress ?? null;
   const refuse = (r: Refusal, close = false): void => {
     service.reject(transport, r.kind, remote);
@@ -49,7 +49,7 @@ export async function handleIngest(service: BackendService, transport: Transport
     return;
   }
   const raw = read.body.toString('utf8');
-  const parsed = parseXml(raw);
+  const parsed = await parsers.xml(raw);
   if (!parsed.ok) {
     refuse(parsed.error);
     return;

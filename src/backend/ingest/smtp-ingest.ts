@@ -3,17 +3,18 @@
  * XML, long-text or short-text Call Home messages to the same validation, storage and processing as
  * HTTP. The SMTP transaction is accepted (250) only after the message is committed.
  */
-import { simpleParser, type ParsedMail } from 'mailparser';
+import type { ParsedMail } from 'mailparser';
 import type { Logger } from 'pino';
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
 import type { CallHomeMessage } from '../../domain/message.js';
 import { MAX_MESSAGE_SIZE, type MessageFormat } from '../../domain/callhome.js';
-import { parseLongText, parseShortText, parseXml, sniffFormat } from '../../callhome/codec.js';
 import { err, ok, type Result } from '../../util/result.js';
 import type { ByteBudget, ResolvedLimits } from '../limits.js';
 import type { MessageFlag } from '../store/types.js';
 import type { BackendService } from '../service.js';
 import { capStream } from './capped-stream.js';
+import { readMailContent, type MailContent } from './mail-content.js';
+import type { ParsePool } from './parse-pool.js';
 import type { Refusal } from './refusal.js';
 
 /** MIME and base64 overhead on top of the 3 MiB Call Home message limit. */
@@ -32,27 +33,24 @@ class SmtpReply extends Error {
   }
 }
 
-/** The Call Home text of a mail: an XML attachment, else the text body. */
-function payloadOf(mail: ParsedMail): string {
-  const xml = mail.attachments.find((a) => /xml/i.test(a.contentType) || /\.xml$/i.test(a.filename ?? ''));
-  if (xml) return xml.content.toString('utf8');
-  return mail.text ?? '';
+/** Parses a mail into a message (in this thread; the listener uses the pool): tests and fuzzing read mails so. */
+export async function readMail(service: BackendService, mail: ParsedMail): Promise<Result<StoredMail, Refusal>> {
+  const content = readMailContent(mail);
+  return content.ok ? attribute(service, content.value) : content;
 }
 
-/** Parses a mail into a message; the SR number in the subject (`SR#n`) attaches it to that case (S49). */
-export async function readMail(service: BackendService, mail: ParsedMail): Promise<Result<{ message: CallHomeMessage; format: MessageFormat; raw: string; flags?: readonly MessageFlag[] }, Refusal>> {
-  const raw = payloadOf(mail);
-  const sr = /SR#?\s*(\d{5,})/i.exec(mail.subject ?? '')?.[1];
+type StoredMail = { message: CallHomeMessage; format: MessageFormat; raw: string; flags?: readonly MessageFlag[] };
+
+/**
+ * Completes a mail's content with what the store knows. Short text carries only the host name, which
+ * anyone can write: it is tied to a device only when exactly one device has that name; otherwise it is
+ * stored against no device and flagged (issue 11). The subject's `SR#n` names a case (S49).
+ */
+async function attribute(service: BackendService, content: MailContent): Promise<Result<StoredMail, Refusal>> {
+  const sr = content.serviceRequest;
   const withSr = (m: CallHomeMessage): CallHomeMessage => (sr && !m.serviceRequest ? { ...m, serviceRequest: sr } : m);
-  const format = sniffFormat(raw);
-  if (format !== 'short-text') {
-    const r = format === 'xml' ? parseXml(raw) : parseLongText(raw);
-    return r.ok ? ok({ message: withSr(r.value), format, raw }) : r;
-  }
-  const short = parseShortText(raw);
-  if (!short) return err({ kind: 'not-call-home', reason: 'The mail holds no Call Home message (not XML, long text or short text).' });
-  // Short text carries only the host name, which anyone can write: it is tied to a device only when
-  // exactly one device has that name; otherwise it is stored against no device and flagged (issue 11).
+  if (content.format !== 'short-text') return ok({ message: withSr(content.message), format: content.format, raw: content.raw });
+  const { short, raw } = content;
   const devices = await service.store.devicesByHostname(short.hostname, 2);
   const device = devices.length === 1 ? devices[0] : undefined;
   const kind = /%[A-Z0-9_]+-\d-/.test(short.description) ? 'syslog' : 'diagnostic';
@@ -68,6 +66,16 @@ export async function readMail(service: BackendService, mail: ParsedMail): Promi
   });
 }
 
+/** Reads a stream to its end into one buffer (the capped stream bounds it). */
+function collect(stream: NodeJS.ReadableStream): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    stream.on('data', (c: Buffer) => chunks.push(c));
+    stream.once('end', () => resolve(Buffer.concat(chunks)));
+    stream.once('error', reject);
+  });
+}
+
 export type SmtpIngest = { readonly server: SMTPServer; listen(port: number, host: string): Promise<number>; close(): Promise<void> };
 
 /** What the SMTP listener shares with the rest of the back end. */
@@ -77,11 +85,13 @@ export type SmtpIngestOptions = {
   /** Bytes held by unfinished requests, shared with HTTP. */
   readonly budget: ByteBudget;
   readonly logger?: Logger | undefined;
+  /** Where mails are parsed. */
+  readonly parsers: ParsePool;
 };
 
 /** Creates the SMTP listener. No authentication (devices do not authenticate; bind it to a trusted network). */
 export function createSmtpIngest(service: BackendService, options: SmtpIngestOptions): SmtpIngest {
-  const { tls, limits, budget, logger } = options;
+  const { tls, limits, budget, logger, parsers } = options;
   // Sessions whose mail is being received or stored now; only those are worth waiting for at close.
   const receiving = new Set<string>();
   let closing = false;
@@ -141,16 +151,16 @@ export function createSmtpIngest(service: BackendService, options: SmtpIngestOpt
         service.reject('email', r.kind, remote);
         callback(new SmtpReply(r.reason, code));
       };
-      // Only the text and attachments are read; the HTML rendering of the text (linkify) is wasted work per mail.
       // The parser sees at most the limit; an oversize rest is dropped as it arrives, not buffered.
       const capped = capStream(stream, SMTP_SIZE_LIMIT, (n) => holder.take(n));
       const busy = (): void => refuse({ kind: 'busy', reason: 'The back end holds too many unfinished requests; try again later.' }, 451);
       const tooLarge = (): void => refuse({ kind: 'too-large', reason: `The mail is larger than ${SMTP_SIZE_LIMIT} bytes.` }, 552);
-      simpleParser(capped.stream, { skipTextToHtml: true, skipTextLinks: true, skipImageLinks: true })
-        .then(async (mail) => {
+      collect(capped.stream)
+        .then(async (bytes) => {
           if (stream.sizeExceeded || capped.cut()) return void capped.ended.then(tooLarge);
           if (capped.starved()) return void capped.ended.then(busy);
-          const r = await readMail(service, mail);
+          const content = await parsers.mail(bytes);
+          const r = content.ok ? await attribute(service, content.value) : content;
           if (!r.ok) return refuse(r.error, 554);
           await service.ingest({ receivedAt: new Date().toISOString(), transport: 'email', remote, format: r.value.format, raw: r.value.raw, message: r.value.message, ...(r.value.flags ? { flags: r.value.flags } : {}) });
           callback();

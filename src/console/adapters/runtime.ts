@@ -28,7 +28,8 @@ export type ConsoleRuntime = { readonly store: ConsoleStore; readonly intents: C
 
 /** Opens a runtime; nothing connects until this is called. */
 export function openConsoleRuntime(options: ConsoleRuntimeOptions): ConsoleRuntime {
-  const store = createConsoleStore({ initial: initialConsoleState(options.screen ?? (options.inventoryFile ? 'fleet' : 'messages'), options.settings.timeZone) });
+  const initial = initialConsoleState(options.screen ?? (options.inventoryFile ? 'fleet' : 'messages'), options.settings.timeZone);
+  const store = createConsoleStore({ initial: { ...initial, backendUrl: options.backend?.url ?? null } });
   const api = options.backend !== undefined ? createApiClient(options.backend) : undefined;
   let live: LiveConnection | undefined;
   if (options.backend !== undefined && api !== undefined) {
@@ -47,6 +48,8 @@ export function openConsoleRuntime(options: ConsoleRuntimeOptions): ConsoleRunti
     store.dispatch({ type: 'fleet/hosts', hosts: fleet.hosts });
   }
   const intents = createIntents(store, { api, fleet: fleet?.port });
+  // The fleet screen has data from the first frame: hosts show the read in progress, not "unknown until r".
+  if (fleet !== undefined && store.getState().screen === 'fleet') intents.readFleet(true);
   return {
     store,
     intents,
