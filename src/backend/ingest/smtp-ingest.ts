@@ -8,7 +8,7 @@ import type { Logger } from 'pino';
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
 import type { CallHomeMessage } from '../../domain/message.js';
 import { MAX_MESSAGE_SIZE, type MessageFormat } from '../../domain/callhome.js';
-import { err, ok, type Result } from '../../util/result.js';
+import { ok, type Result } from '../../util/result.js';
 import type { ByteBudget, ResolvedLimits } from '../limits.js';
 import type { MessageFlag } from '../store/types.js';
 import type { BackendService } from '../service.js';
