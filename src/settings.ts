@@ -33,10 +33,10 @@ export const SettingsSchema = z.object({
     .default('http://127.0.0.1:8080'),
   /** Name of the environment variable holding the back-end token. */
   tokenEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).default('CALLHOME_TOKEN'),
-  /** How people read timestamps: `utc` (2026-12-06 09:21:20Z) or `local` (with its offset). */
-  timeZone: z.enum(['utc', 'local']).default('utc'),
   /** Connection attempts per device (refused or timed-out connections only; never once a command was sent). */
   connectAttempts: z.number().int().min(1).max(10).default(3),
+  /** How people read timestamps: `utc` (2026-12-06 09:21:20Z) or `local` (with its offset). */
+  timeZone: z.enum(['utc', 'local']).default('utc'),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 export type SettingKey = keyof Settings;
@@ -59,6 +59,12 @@ export function loadSettings(store = openSettingsStore()): Settings {
   return parsed.data;
 }
 
+/** Refuses a back-end URL without an http(s) scheme (`127.0.0.1:8080` would be read as scheme `127.0.0.1`). */
+export function checkBackendUrl(url: string, where: string): void {
+  if (/^https?:\/\/[^/\s]/i.test(url)) return;
+  throw new AbortError(`${where} "${url}" is not an http:// or https:// URL.`, `Give the scheme too, e.g. http://${url.replace(/^[a-z]+:\/+/i, '') || '127.0.0.1:8080'}.`);
+}
+
 /** The first line of a token file (`--token-file`); an unreadable or empty file is an error, never "no token". */
 export function readTokenFile(file: string): string {
   let text: string;
@@ -70,12 +76,6 @@ export function readTokenFile(file: string): string {
   const token = (text.split(/\r?\n/)[0] ?? '').trim();
   if (!token) throw new AbortError(`The token file ${file} is empty.`, 'Put the token on its first line.');
   return token;
-}
-
-/** Refuses a back-end URL without an http(s) scheme (`127.0.0.1:8080` would be read as scheme `127.0.0.1`). */
-export function checkBackendUrl(url: string, where: string): void {
-  if (/^https?:\/\/[^/\s]/i.test(url)) return;
-  throw new AbortError(`${where} "${url}" is not an http:// or https:// URL.`, `Give the scheme too, e.g. http://${url.replace(/^[a-z]+:\/+/i, '') || '127.0.0.1:8080'}.`);
 }
 
 /** Where the back end is and how to authenticate, from flags, then environment, then settings. */

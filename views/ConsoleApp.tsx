@@ -83,7 +83,7 @@ function PromptLine(props: { readonly prompt: Prompt; readonly state: ConsoleSta
       const filled = p.text !== '' && p.text === pendingToken(props.state, p.serial);
       return (
         <Text color="cyan">
-          Token for {p.serial}: {'•'.repeat(p.text.length)}█ ({filled ? 'filled in from its pending-registration notification; ' : ''}Enter confirms, Esc cancels)
+          Token for {p.serial}: {'•'.repeat(p.text.length)}█ {filled ? '(from its notification) ' : ''}Enter confirms · Esc cancels
         </Text>
       );
     }

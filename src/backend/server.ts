@@ -42,8 +42,10 @@ export type BackendOptions = {
   relay?: { host: string; port: number };
   rulesFile?: string;
   logger?: Logger;
-  /** Period of trial reminders / expiry checks (default one hour). */
+  /** Period of trial reminders / expiry checks and the retention purge (default one hour). */
   maintenanceIntervalMs?: number;
+  /** Days of messages and events kept (default 92, three months). */
+  retentionDays?: number;
   /** Lock-out of addresses that keep sending wrong tokens to the API or the stream (defaults in auth-throttle.ts). */
   authThrottle?: AuthThrottleOptions;
   /** Host names the API and /events answer to besides the listen address, IP literals and localhost (DNS rebinding guard). */
@@ -99,7 +101,7 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
   const logger = options.logger;
   const rules = loadRules(options.rulesFile ?? defaultRulesFile());
   const store = await openStore(options.dbPath, { onError: (e) => logger?.warn({ err: e }, 'database connection lost') });
-  const service = createBackendService({ store, rules, portalUrl: '', relay: options.relay, logger, ...(options.refusals ? { refusals: options.refusals } : {}), ...(options.mailLimits ? { mailLimits: options.mailLimits } : {}) });
+  const service = createBackendService({ store, rules, portalUrl: '', relay: options.relay, logger, ...(options.retentionDays !== undefined ? { retentionDays: options.retentionDays } : {}), ...(options.refusals ? { refusals: options.refusals } : {}), ...(options.mailLimits ? { mailLimits: options.mailLimits } : {}) });
   const throttle = createAuthThrottle(options.authThrottle);
   const limits = resolveLimits(options.limits);
   const checkHost = hostChecker(host, options.serverNames);

@@ -31,6 +31,8 @@ export type ServiceOptions = {
   readonly refusals?: RefusalOptions;
   /** Limits on mail to addresses taken from device messages (defaults in processing/mail-limits.ts). */
   readonly mailLimits?: MailLimitOptions;
+  /** Messages and events older than this many days are purged by the maintenance pass (default 92: the guides keep 3 months). */
+  readonly retentionDays?: number;
 };
 
 export type BackendService = {
@@ -45,14 +47,19 @@ export type BackendService = {
   confirm(serial: string, token: string): Promise<Result<Registration, ConfirmFailure>>;
   deleteRegistration(serial: string): Promise<boolean>;
   importContracts(contracts: readonly Contract[]): Promise<{ imported: number; changed: number }>;
-  /** Trial reminders and expiry, and expiry of refusal events; with several replicas, one of them runs it at a time (the others skip). */
+  /** Trial reminders and expiry, expiry of refusal events, then the retention purge; with several replicas, one of them runs it at a time (the others skip). */
   maintenance(): Promise<void>;
+  /** Deletes messages and events older than the retention setting, in small batches. */
+  purge(): Promise<{ messages: number; events: number }>;
   setPortalUrl(url: string): void;
   close(): Promise<void>;
 };
 
 /** Serials per maintenance transaction. */
 const MAINTENANCE_CHUNK = 100;
+/** Rows per purge statement: each is its own short transaction. */
+const PURGE_BATCH = 300;
+export const DEFAULT_RETENTION_DAYS = 92;
 
 /** Creates the service over an open store. */
 export function createBackendService(options: ServiceOptions): BackendService {
@@ -140,9 +147,26 @@ export function createBackendService(options: ServiceOptions): BackendService {
     options.groupCommit,
   );
 
+  /** Retention: deletes what is older than the setting, a small batch at a time, yielding between batches. */
+  const purge = async (): Promise<{ messages: number; events: number }> => {
+    const now = (options.now ?? (() => new Date()))();
+    const cutoff = new Date(now.getTime() - (options.retentionDays ?? DEFAULT_RETENTION_DAYS) * 86_400_000).toISOString();
+    const total = { messages: 0, events: 0 };
+    for (;;) {
+      const r = await store.purgeBefore(cutoff, PURGE_BATCH);
+      total.messages += r.messages;
+      total.events += r.events;
+      if (r.messages < PURGE_BATCH && r.events < PURGE_BATCH) break;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    if (total.messages + total.events > 0) logger?.info({ ...total, before: cutoff }, 'retention purge');
+    return total;
+  };
+
   return {
     store,
     log,
+    purge,
     async ingest(input) {
       const outcome = await committer.submit({ kind: 'message', input });
       if (!outcome) throw new Error('a message job produced no outcome');
@@ -196,6 +220,7 @@ export function createBackendService(options: ServiceOptions): BackendService {
       // Refusals are not kept forever: the counters stay in /stats, the events expire.
       const removed = await store.deleteEvents('message.rejected', new Date((options.now?.() ?? new Date()).getTime() - refusals.retentionMs).toISOString());
       if (removed > 0) logger?.info({ removed }, 'expired message.rejected events deleted');
+      await purge();
     },
     setPortalUrl(url) {
       portalUrl = url;

@@ -3,8 +3,8 @@
  *
  * Fitting, in this stated order: every column starts at its `width`; on a wider terminal the extra
  * room goes to the columns that `grow` (descriptions, error texts), in proportion. On a narrower one,
- * growing columns give up room first, then the others from the right, each down to its `min`, and
- * the cell text is abbreviated with `…`. No column is dropped: the specs keep their minimums within
+ * the fixed columns give up room first, from the right, then the growing ones, each down to its
+ * `min`, and the cell text is abbreviated with `…`. No column is dropped: the specs keep their minimums within
  * 80 columns, so nothing disappears at 80; below the sum of minimums the line is cut at the edge.
  */
 import { severityKeyword } from '../domain/severity.js';
@@ -57,7 +57,8 @@ export function fitColumns(specs: readonly Pick<ColumnSpec<never>, 'width' | 'mi
     }
     return widths;
   }
-  const order = [...specs.keys()].sort((a, b) => Number((specs[b]?.grow ?? 0) > 0) - Number((specs[a]?.grow ?? 0) > 0) || b - a);
+  // Fixed columns give up room first, from the right; growing ones (the long texts) last.
+  const order = [...specs.keys()].sort((a, b) => Number((specs[a]?.grow ?? 0) > 0) - Number((specs[b]?.grow ?? 0) > 0) || b - a);
   for (const i of order) {
     if (used <= room) break;
     const spec = specs[i];

@@ -14,8 +14,9 @@ import { openSettingsStore, SettingsSchema } from '../../src/settings.js';
 import { startFakeIos, type FakeIos } from '../ios/driver/fake-ios.js';
 import { Capture, writeInventory } from '../fleet/helpers.js';
 
-// An OSC title change, a bell, a backspace run that hides text, a C1 CSI and a bare carriage return.
-const HOSTILE = 'ok\x1b]0;pwned\x07 \x08\x08\x08\x9b2J done\rX';
+// An OSC title change, a bell, a C1 CSI (clear screen) and a DEL. (The session itself applies
+// backspaces and carriage returns as a terminal does, so those never reach the output as such.)
+const HOSTILE = 'ok\x1b]0;pwned\x07 \x9b2J done\x7f';
 
 const dir = mkdtempSync(join(tmpdir(), 'callhome-term-safety-'));
 const inventory = join(dir, 'inventory.yaml');
@@ -45,13 +46,13 @@ describe('device text in human fleet output', () => {
       const failed = await run('show refused', { output });
       for (const t of [text, failed]) expect(CONTROL.test(t), `${output}: ${JSON.stringify(t)}`).toBe(false);
       expect(failed).toContain('\\e]0;owned\\x07');
-      if (output !== 'failures') expect(text).toContain('ok\\e]0;pwned\\x07 \\x08\\x08\\x08\\x9b2J doneX');
+      if (output !== 'failures') expect(text).toContain('ok\\e]0;pwned\\x07 \\x9b2J done\\x7f');
     }
   });
 
   it('--json keeps the data as the device sent it', async () => {
     const doc = JSON.parse(await run('show hostile', { json: true })) as { results: { data: { output: string } }[] };
-    expect(doc.results[0]?.data.output).toBe(HOSTILE.replace('\r', ''));
+    expect(doc.results[0]?.data.output).toBe(HOSTILE);
   });
 });
 

@@ -56,6 +56,43 @@ describe('console fleet screens on a lab fleet', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  it('has the fleet read on the first frames, without pressing r, with totals', async () => {
+    // From the first frame the hosts are being read, not waiting for r.
+    expect(ui.lastFrame()).toMatch(/r1\s+\S+\s+(profiles…|up)/);
+    await has(/r1 .*up\s+off.*cmds/);
+    await has('2 hosts: 2 up · 0 down · 2 drifted · 0 failed');
+    await has('sorted by host');
+  });
+
+  it('filters with /, sorts with s and S, and opens a host with Enter', async () => {
+    await press('/');
+    await press('r2');
+    await press('\r');
+    await has('filter "r2": 1 shown');
+    expect(ui.lastFrame()).not.toMatch(/\n[ >*]+r1 /);
+    await press('\u001B');
+    await has(/r1 .*\n.*r2 /);
+    await press('S');
+    await has('sorted by host (reversed)');
+    await has(/r2 .*\n.*r1 /);
+    await press('s');
+    await has('sorted by state');
+    await press('g');
+    await press('\r');
+    await has('── Drift (');
+    for (const part of ['── Last error', '── Statistics', '── Last messages']) expect(ui.lastFrame()).toContain(part);
+    expect(ui.lastFrame()).toMatch(/\+ .*call-home/);
+    await press('\u001B');
+    await has('sorted by state');
+    await press('S');
+    await press('s');
+    await press('s');
+    await press('s');
+    await press('s');
+    await press('s');
+    await has('sorted by host');
+  });
+
   it('refreshes profiles and drift, selects all, previews and pushes with confirmation', async () => {
     await press('r');
     await has(/r1 .*up\s+off.*cmds/);
@@ -98,7 +135,15 @@ describe('console fleet screens on a lab fleet', () => {
   it('verifies the closed loop from the console', async () => {
     await press('1');
     await press('v');
+    // A second run over the same hosts while the first is running is refused, never doubled.
+    await press('v');
+    await has(/Not started: r1, r2 are still running verify/);
     await has('2/2 closed the loop', 30_000);
     expect(ui.lastFrame()).toMatch(/r1\s+yes\s+yes\s+yes\s+\d+ ms\s+OK/);
+    // The run finishes: every host has its result.
+    await has('done: 2 hosts, 0 failed');
+    await has('verify done: 2/2 hosts closed the loop');
+    await press('1');
+    await has('2 hosts: 2 up · 0 down · 0 drifted · 0 failed');
   });
 });

@@ -6,7 +6,7 @@ import type { ScreenName } from '../../src/console/types.js';
 /** One line of the keys that matter on a screen. */
 export function KeyHints(props: { readonly hints: readonly (readonly [string, string])[] }): ReactNode {
   return (
-    <Text dimColor>
+    <Text dimColor wrap="truncate-end">
       {props.hints.map(([k, what]) => `${k} ${what}`).join('  ·  ')}
     </Text>
   );

@@ -12,9 +12,9 @@ function columns(style: TimeStyle): ColumnSpec<CaseOrNotification>[] {
   return [
     {
       header: 'Kind',
-      width: 14,
-      min: 10,
-      cell: (r) => (r.kind === 'case' ? `case ${r.item.status}` : `mail ${r.item.kind}`),
+      width: 20,
+      min: 12,
+      cell: (r) => (r.kind === 'case' ? `case ${r.item.status}` : r.item.kind),
       tone: (r) => (r.kind === 'case' ? (r.item.status === 'closed' ? 'gray' : 'yellow') : r.item.delivered ? 'green' : 'red'),
     },
     { header: 'Number / to', width: 22, min: 12, cell: (r) => (r.kind === 'case' ? r.item.number : r.item.to.join(', ')) },

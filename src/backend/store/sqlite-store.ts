@@ -43,6 +43,9 @@ export function openSqliteStore(file: string): Store {
   raw.pragma('foreign_keys = ON');
   raw.pragma('busy_timeout = 5000');
   migrateSqlite(raw);
+  // Table statistics for the query planner (which index answers a filter), sampled so this stays quick.
+  raw.pragma('analysis_limit = 1000');
+  raw.pragma('optimize = 0x10002');
 
   const statements = new Map<string, Database.Statement>();
   const database = {
