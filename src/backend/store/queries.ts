@@ -8,6 +8,7 @@ import type { CallHomeMessage } from '../../domain/message.js';
 import { BackendEventSchema, RegistrationStateSchema, type BackendEvent, type CaseSummary, type MessageSummary, type Transport } from '../../events/protocol.js';
 import type { Database } from './schema.js';
 import type {
+  MessageFlag,
   CaseRecord,
   Contract,
   Device,
@@ -79,6 +80,7 @@ function toDetail(row: Row): MessageDetail {
     attachments: json(row, 'attachments', []),
     results: json(row, 'results', {}),
     raw: s(row, 'raw'),
+    flags: json<MessageFlag[]>(row, 'flags', []),
   };
 }
 
@@ -188,6 +190,14 @@ export function lockKey(name: string): string {
   return (createHash('sha256').update(name).digest().readBigInt64BE(0) & 0x7fff_ffff_ffff_ffffn).toString();
 }
 
+/** A text term with more FTS matches than this is searched along the time index instead (SQLite). */
+const TEXT_PROBE = 2_000;
+
+/** The FTS5 query for a literal substring: one quoted phrase (trigram phrases match substrings). */
+function ftsPhrase(q: string): string {
+  return `"${q.replace(/"/g, '""')}"`;
+}
+
 /** Bind parameters per message row (19 columns): 1000 rows stay far inside PostgreSQL's 65,535. */
 const MESSAGE_ROWS_PER_INSERT = 1000;
 
@@ -210,6 +220,8 @@ function messageRow(m: NewMessage, status: MessageStatus) {
     message_id: msg.messageId,
     format: m.format,
     raw: m.raw,
+    // With serial and message ID, what makes a resend a duplicate (issue 11).
+    content_hash: createHash('sha256').update(m.raw).digest('hex'),
     fields: JSON.stringify({ ...msg, attachments: undefined }),
     attachments: JSON.stringify(msg.attachments),
     status,
@@ -229,7 +241,7 @@ export function createQueries(db: Db, dialect: Dialect): StoreQueries {
       .selectAll('d')
       .select(['r.state', 'r.trial_ends_at', 'r.contract_number']);
 
-  const messages: Pick<StoreQueries, 'insertMessage' | 'importMessages' | 'setMessageStatus' | 'getMessage' | 'listMessages' | 'listHistory' | 'purgeBefore'> = {
+  const messages: Pick<StoreQueries, 'insertMessage' | 'flagMessage' | 'messageIdTaken' | 'importMessages' | 'setMessageStatus' | 'getMessage' | 'listMessages' | 'listHistory' | 'purgeBefore'> = {
     async insertMessage(m, status) {
       const row = await db.insertInto('messages').values(messageRow(m, status)).onConflict((oc) => oc.doNothing()).returning(SUMMARY_COLUMNS).executeTakeFirst();
       return row ? toSummary(row) : null;
@@ -243,6 +255,16 @@ export function createQueries(db: Db, dialect: Dialect): StoreQueries {
       }
       return stored;
     },
+    async flagMessage(id, flags) {
+      const r = await db.selectFrom('messages').select('flags').where('id', '=', id).executeTakeFirst();
+      const now = new Set<MessageFlag>([...json<MessageFlag[]>(r ?? {}, 'flags', []), ...flags]);
+      await db.updateTable('messages').set({ flags: JSON.stringify([...now]) }).where('id', '=', id).execute();
+    },
+    async messageIdTaken(serial, messageId, exceptId) {
+      if (messageId === '') return false;
+      const r = await db.selectFrom('messages').select('id').where('serial', '=', serial).where('message_id', '=', messageId).where('id', '<>', exceptId).limit(1).executeTakeFirst();
+      return r !== undefined;
+    },
     async setMessageStatus(id, status, results) {
       await db.updateTable('messages').set({ status, results: JSON.stringify(results) }).where('id', '=', id).execute();
     },
@@ -251,13 +273,13 @@ export function createQueries(db: Db, dialect: Dialect): StoreQueries {
       return r ? toDetail(r) : null;
     },
     async listMessages(f: MessageFilter) {
-      const found = await filtered(f).select(SUMMARY_COLUMNS).execute();
+      const found = await filtered(f, await textPlan(f.q)).select(SUMMARY_COLUMNS).execute();
       const page = found.slice(0, f.limit).map(toSummary);
       const last = page[page.length - 1];
       return { messages: page, next: found.length > f.limit && last ? encodeCursor(last.receivedAt, last.id) : null };
     },
     async listHistory(f: MessageFilter) {
-      const found = await filtered(f).select([...SUMMARY_COLUMNS, 'status', 'results']).execute();
+      const found = await filtered(f, await textPlan(f.q)).select([...SUMMARY_COLUMNS, 'status', 'results']).execute();
       const page = found.slice(0, f.limit).map((r) => ({ ...toSummary(r), status: s(r, 'status') as MessageStatus, results: json<ProcessingResults>(r, 'results', {}) }));
       const last = page[page.length - 1];
       return { rows: page, next: found.length > f.limit && last ? encodeCursor(last.receivedAt, last.id) : null };
@@ -273,20 +295,26 @@ export function createQueries(db: Db, dialect: Dialect): StoreQueries {
   };
 
   /**
-   * Text search (case-insensitive substring of description, event name or host name) through a trigram
-   * index: pg_trgm on PostgreSQL, an FTS5 trigram table on SQLite. Under 3 characters no trigram exists,
-   * so the rows are read one by one (newest first, up to the page).
+   * How to search text (a case-insensitive substring of description, event name or host name). PostgreSQL:
+   * a pg_trgm index on the three, which its planner uses or not from its statistics. SQLite: an FTS5
+   * trigram table; its matches come unordered, so a term matching more than TEXT_PROBE rows is instead
+   * checked row by row along the time index (it then fills a page quickly), and a rarer one is looked up.
+   * Under 3 characters there is no trigram: row by row.
    */
-  function textMatch(q: string): Expression<SqlBool> {
-    if (dialect === 'sqlite' && [...q].length >= 3) {
-      return sql<SqlBool>`id IN (SELECT rowid FROM messages_text WHERE messages_text MATCH ${`"${q.replace(/"/g, '""')}"`})`;
-    }
+  async function textPlan(q: string | undefined): Promise<'trigram' | 'scan'> {
+    if (q === undefined || q === '' || dialect !== 'sqlite' || [...q].length < 3) return 'scan';
+    const r = await sql<{ n: number }>`SELECT count(*) AS n FROM (SELECT rowid FROM messages_text WHERE messages_text MATCH ${ftsPhrase(q)} LIMIT ${TEXT_PROBE})`.execute(db);
+    return Number(r.rows[0]?.n ?? 0) >= TEXT_PROBE ? 'scan' : 'trigram';
+  }
+
+  function textMatch(q: string, plan: 'trigram' | 'scan'): Expression<SqlBool> {
+    if (plan === 'trigram') return sql<SqlBool>`id IN (SELECT rowid FROM messages_text WHERE messages_text MATCH ${ftsPhrase(q)})`;
     const pattern = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     return sql<SqlBool>`(description || ' ' || event_name || ' ' || hostname) ${sql.raw(like)} ${pattern} ESCAPE '\\'`;
   }
 
   /** Messages matching a filter, newest first, one page (plus one row, to know whether there is a next). */
-  function filtered(f: MessageFilter) {
+  function filtered(f: MessageFilter, text: 'trigram' | 'scan') {
     const cursor = f.cursor ? decodeCursor(f.cursor) : null;
     return db
       .selectFrom('messages')
@@ -297,7 +325,7 @@ export function createQueries(db: Db, dialect: Dialect): StoreQueries {
         if (f.severity !== undefined) where.push(eb('severity', '>=', f.severity));
         if (f.since) where.push(eb('received_at', '>=', f.since));
         if (f.until) where.push(eb('received_at', '<', f.until));
-        if (f.q) where.push(textMatch(f.q));
+        if (f.q) where.push(textMatch(f.q, text));
         if (cursor) where.push(eb.or([eb('received_at', '<', cursor.receivedAt), eb.and([eb('received_at', '=', cursor.receivedAt), eb('id', '<', cursor.id)])]));
         return eb.and(where);
       })
@@ -371,6 +399,9 @@ export function createQueries(db: Db, dialect: Dialect): StoreQueries {
       if (!r) return null;
       const detail: DeviceDetail = { ...toDevice(r), inventory: json(r, 'inventory', null), configuration: ns(r, 'configuration') };
       return detail;
+    },
+    async devicesByHostname(hostname, limit) {
+      return (await deviceRows().where('d.hostname', '=', hostname).orderBy('d.serial').limit(limit).execute()).map(toDevice);
     },
     async findDeviceByHostname(hostname) {
       const r = await deviceRows().where('d.hostname', '=', hostname).orderBy('d.serial').limit(1).executeTakeFirst();
