@@ -107,6 +107,8 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
   const checkHost = hostChecker(host, options.serverNames);
   const budget = new ByteBudget(limits.maxPendingBytes);
   const parsers = createParsePool(options.parseWorkers === undefined ? {} : { workers: options.parseWorkers });
+  // The first thread loads while the listeners open: the first device's message must not wait for it.
+  parsers.warm();
   const api = createApiHandler(service, tokenChecker(options.token, throttle), budget);
   const tls = options.https === 'self-signed' ? await selfSignedPair(host) : options.https;
   const scheme = tls ? 'https' : 'http';

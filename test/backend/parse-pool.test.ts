@@ -26,6 +26,14 @@ describe('parse pool', () => {
     expect(pool.started).toBeGreaterThanOrEqual(1);
   });
 
+  it('warm() starts a thread before any job, and the first job runs on it', async () => {
+    pool = createParsePool({ workers: 2 });
+    pool.warm();
+    expect(pool.started).toBe(1);
+    expect(await pool.xml(SAMPLE_XML)).toEqual(parseXml(SAMPLE_XML));
+    expect(pool.started).toBe(1);
+  });
+
   it('reads a mail in a worker: the content, its format and the SR number of the subject', async () => {
     pool = createParsePool({ workers: 1 });
     const mail = `From: r1@example.com\r\nTo: ingest@example.com\r\nSubject: call home SR#612345678\r\nContent-Type: text/plain\r\n\r\nR1 2026-11-23 10:00:00 GMT+00:00 %SYS-2-X: fan failed major\r\n`;
