@@ -45,7 +45,10 @@ export type SshTarget = {
 };
 
 export type ConnectOptions = {
-  /** TCP connect plus SSH handshake and authentication, milliseconds. */
+  /**
+   * TCP connect, then the SSH key exchange, milliseconds. The answer to the credentials gets this
+   * again, and at least AUTH_ANSWER_MIN_MS: a device may answer a refused password late.
+   */
   readonly connectTimeoutMs: number;
   /** Attempts for connection failures (refused, timed out before authentication); default 3. */
   readonly attempts?: number;
@@ -88,6 +91,13 @@ function forwardThrough(jump: SshConnection, target: SshTarget): Promise<Duplex>
   });
 }
 
+/**
+ * Least time the device gets to answer the credentials once keys are exchanged. IOS answers a refused
+ * password after about 1 s, and a client offering the password and then keyboard-interactive can be
+ * refused twice: a short connect timeout must not turn that refusal into a timeout.
+ */
+export const AUTH_ANSWER_MIN_MS = 5000;
+
 function handshake(target: SshTarget, sock: Duplex, timeoutMs: number): Promise<Client> {
   return new Promise((resolve, reject) => {
     const client = new Client();
@@ -96,7 +106,8 @@ function handshake(target: SshTarget, sock: Duplex, timeoutMs: number): Promise<
     const config: ConnectConfig = {
       sock,
       username: credentials.username,
-      readyTimeout: timeoutMs,
+      // Our own timers below: ssh2's readyTimeout would cut the answer to the credentials short.
+      readyTimeout: 0,
       keepaliveInterval: 0,
       tryKeyboard: credentials.password !== undefined,
       hostVerifier: (key: Buffer): boolean => {
@@ -110,16 +121,29 @@ function handshake(target: SshTarget, sock: Duplex, timeoutMs: number): Promise<
       ...(target.legacyAlgorithms ? { algorithms: LEGACY_ALGORITHMS } : {}),
     };
     let settled = false;
+    const timeout = (why: string) => () => {
+      if (settled) return;
+      settled = true;
+      client.end();
+      sock.destroy();
+      reject(new DeviceError('timeout', `${target.name}: ${why}`));
+    };
+    let timer = setTimeout(timeout(`no SSH handshake with ${target.host}:${target.port} within ${timeoutMs} ms`), timeoutMs);
+    // Keys exchanged: the credentials go out now, and their answer gets its own time.
+    client.once('handshake', () => {
+      clearTimeout(timer);
+      const answerMs = Math.max(timeoutMs, AUTH_ANSWER_MIN_MS);
+      timer = setTimeout(timeout(`no answer to the login as "${credentials.username}" from ${target.host}:${target.port} within ${answerMs} ms`), answerMs);
+    });
     const onError = (error: Error & { level?: string }) => {
       // ssh2 may emit more than one error (a reset, then its handshake timeout); only the first decides, none may go unhandled.
       if (settled) return;
       settled = true;
+      clearTimeout(timer);
       client.end();
       if (hostKeyRefusal) reject(hostKeyRefusal);
       else if (error.level === 'client-authentication') {
         reject(new DeviceError('auth', `${target.name}: authentication as "${credentials.username}" failed at ${target.host}:${target.port}`));
-      } else if (error.level === 'client-timeout') {
-        reject(new DeviceError('timeout', `${target.name}: no SSH handshake with ${target.host}:${target.port} within ${timeoutMs} ms`));
       } else if (/no matching/i.test(error.message) && !target.legacyAlgorithms) {
         reject(
           new DeviceError(
@@ -134,10 +158,18 @@ function handshake(target: SshTarget, sock: Duplex, timeoutMs: number): Promise<
     const onReady = () => {
       if (settled) return;
       settled = true;
+      clearTimeout(timer);
       resolve(client);
     };
     client.once('ready', onReady);
     client.on('error', onError);
+    // A device that hangs up without a word (no error from ssh2) must not wait for a timer.
+    client.once('close', () => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      reject(new DeviceError('unreachable', `${target.name}: ${target.host}:${target.port} closed the connection before the login completed`));
+    });
     // Many IOS images ask for the password through keyboard-interactive.
     client.on('keyboard-interactive', (_name, _instructions, _lang, prompts, finish) => {
       finish(prompts.map(() => credentials.password ?? ''));
