@@ -2,6 +2,7 @@
  * The console's pure reducer: (state, action) → state. No I/O, no clocks except the times the
  * actions carry, so every screen's behaviour is testable without React or a network.
  */
+import type { DeviceErrorKind } from '../domain/fleet.js';
 import type { BackendEvent, MessageSummary } from '../events/protocol.js';
 import { assertNever } from '../util/assert-never.js';
 import { matchesFilter } from './filter.js';
@@ -174,7 +175,8 @@ function mapHost(fleet: readonly FleetHost[], name: string, f: (h: FleetHost) =>
   return fleet.map((h) => (h.name === name ? f(h) : h));
 }
 
-const UNREACHABLE_KINDS = new Set(['auth', 'hostkey', 'timeout', 'unreachable']);
+/** Result kinds that mean the host is down: no session (or it was lost); the other kinds came from a device that answered. */
+const DOWN_KINDS: ReadonlySet<string> = new Set<DeviceErrorKind>(['auth', 'hostkey', 'timeout', 'unreachable', 'session-closed']);
 
 /** Records one host's result in its run; the run is done when every host has one. */
 function countResult(runs: ConsoleState['runs'], op: FleetOp, host: string, failed: boolean): ConsoleState['runs'] {
@@ -248,7 +250,7 @@ export function createConsoleReducer(limits: ConsoleLimits = DEFAULT_LIMITS) {
       }
       case 'fleet/result': {
         const r = action.result;
-        const reachable = r.ok ? true : r.error !== null && UNREACHABLE_KINDS.has(r.error.kind) ? false : true;
+        const reachable = r.ok ? true : r.error !== null && DOWN_KINDS.has(r.error.kind) ? false : true;
         return {
           ...state,
           runs: countResult(state.runs, action.op, r.host, !r.ok),

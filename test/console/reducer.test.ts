@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createConsoleReducer, initialConsoleState } from '../../src/console/reducer.js';
+import { fleetTotals } from '../../src/console/selectors.js';
 import { createConsoleStore } from '../../src/console/store.js';
 import { fitColumns, messageColumns } from '../../src/console/columns.js';
 import { parseFilter, formatFilter, matchesFilter, resolveDevice, resolveTypePrefix } from '../../src/console/filter.js';
@@ -80,6 +81,25 @@ describe('console reducer', () => {
     expect(s.cases).toHaveLength(1);
     expect(s.cases[0]?.status).toBe('updated');
     expect(s.notifications).toHaveLength(1);
+  });
+
+  it('counts a host whose session was closed as down, like one never reached; a device that answered with an error stays up', () => {
+    const hosts = ['r1', 'r2', 'r3', 'r4'];
+    const result = (host: string, kind: 'session-closed' | 'unreachable' | 'cli' | null) => ({
+      type: 'fleet/result' as const,
+      op: 'stats' as const,
+      result: { host, ok: kind === null, changed: false, commands: [], data: null, error: kind === null ? null : { kind, message: kind } },
+    });
+    const s = run([
+      { type: 'fleet/hosts', hosts: hosts.map((name, i) => ({ name, address: `127.0.0.1:${i + 1}`, serial: null, hostname: name.toUpperCase() })) },
+      { type: 'fleet/started', op: 'stats', hosts },
+      result('r1', null),
+      result('r2', 'session-closed'),
+      result('r3', 'unreachable'),
+      result('r4', 'cli'),
+    ]);
+    expect(s.fleet.map((h) => [h.name, h.reachable])).toEqual([['r1', true], ['r2', false], ['r3', false], ['r4', true]]);
+    expect(fleetTotals(s)).toMatchObject({ hosts: 4, up: 2, down: 2, unknown: 0 });
   });
 
   it('records fleet results, reachability and the selection', () => {
