@@ -1,6 +1,7 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { withBackendOptions, withOutputOptions } from '../src/cli/options.js';
-import { clientFor, defaultOutput, printJson, renderTable, type OutputDeps } from '../src/backend/cli/output.js';
+import { clientFor, defaultOutput, printJson, textTable, timeStyleFor, type OutputDeps } from '../src/client/output.js';
+import { messageColumns } from '../src/console/columns.js';
 import type { MessageSummary } from '../src/events/protocol.js';
 
 export type MessagesOptions = {
@@ -21,22 +22,10 @@ export type MessagesOptions = {
 export async function runMessages(opts: MessagesOptions, deps: OutputDeps = defaultOutput): Promise<void> {
   const page = await clientFor(opts, deps).messages({ device: opts.device, type: opts.type, severity: opts.severity, since: opts.since, until: opts.until, q: opts.q, cursor: opts.cursor, limit: opts.limit });
   if (opts.json) return printJson(deps, page);
-  deps.stdout(
-    renderTable<MessageSummary>(
-      [
-        { header: 'Id', get: (m) => m.id },
-        { header: 'Received', get: (m) => m.receivedAt },
-        { header: 'Hostname', get: (m) => m.hostname },
-        { header: 'Serial', get: (m) => m.serial },
-        { header: 'Type', get: (m) => m.type },
-        { header: 'Sev', get: (m) => m.severity },
-        { header: 'Event', get: (m) => m.eventName },
-        { header: 'Via', get: (m) => m.transport },
-      ],
-      page.messages,
-      'No messages match.',
-    ),
-  );
+  const ctx = { timeStyle: timeStyleFor(deps), now: Date.now() };
+  // The messages screen's columns, with the id (what `callhome messages --json` and the API call it) and the serial.
+  const columns = messageColumns(ctx.timeStyle, { serial: true }).map((c) => ({ header: c.header, cell: (m: MessageSummary) => c.cell(m, ctx) }));
+  deps.stdout(textTable<MessageSummary>([{ header: 'Id', cell: (m) => m.id }, ...columns], page.messages, 'No messages match.'));
   if (page.next) deps.stdout(`More: --cursor ${page.next}\n`);
 }
 

@@ -1,6 +1,6 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { withBackendOptions, withOutputOptions } from '../src/cli/options.js';
-import { clientFor, defaultOutput, printJson, renderTable, type OutputDeps } from '../src/backend/cli/output.js';
+import { clientFor, defaultOutput, printJson, textTable, type OutputDeps } from '../src/client/output.js';
 
 export type NotificationsOptions = { backend?: string | undefined; token?: string | undefined; json: boolean; limit: number };
 
@@ -9,14 +9,14 @@ export async function runNotifications(opts: NotificationsOptions, deps: OutputD
   const { notifications } = await clientFor(opts, deps).notifications(opts.limit);
   if (opts.json) return printJson(deps, { notifications });
   deps.stdout(
-    renderTable(
+    textTable(
       [
-        { header: 'Id', get: (n: (typeof notifications)[number]) => n.id },
-        { header: 'Sent', get: (n) => n.sentAt },
-        { header: 'Kind', get: (n) => n.kind },
-        { header: 'To', get: (n) => n.to.join(', ') },
-        { header: 'Subject', get: (n) => n.subject },
-        { header: 'Delivered', get: (n) => (n.delivered ? 'yes' : n.error ? `no: ${n.error}` : 'recorded') },
+        { header: 'Id', cell: (n: (typeof notifications)[number]) => n.id },
+        { header: 'Sent', cell: (n) => n.sentAt },
+        { header: 'Kind', cell: (n) => n.kind },
+        { header: 'To', cell: (n) => n.to.join(', ') },
+        { header: 'Subject', cell: (n) => n.subject },
+        { header: 'Delivered', cell: (n) => (n.delivered ? 'yes' : n.error ? `no: ${n.error}` : 'recorded') },
       ],
       notifications,
       'No notifications.',

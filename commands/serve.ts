@@ -6,6 +6,7 @@ import { startBackend, type Backend, type BackendOptions } from '../src/backend/
 import { describeDb } from '../src/backend/store/open-store.js';
 import { DatabaseInUse } from '../src/backend/store/sqlite-store.js';
 import { AbortError } from '../src/errors.js';
+import { readTokenFile } from '../src/settings.js';
 
 export type ServeOptions = {
   httpPort: number;
@@ -27,6 +28,7 @@ export type ServeOptions = {
   maxSmtpConnections?: number | undefined;
   maxPendingMib?: number | undefined;
   smtpDataTimeout?: number | undefined;
+  parseWorkers?: number | undefined;
   /** Days of messages and events kept; older ones are purged hourly in small batches. */
   retentionDays?: number | undefined;
 };
@@ -44,19 +46,6 @@ function parseRelay(relay: string): { host: string; port: number } {
   const port = Number(m?.[2] ?? 25);
   if (!m?.[1] || port < 1 || port > 65535) throw new AbortError(`--relay "${relay}" is not host:port.`, 'Give the SMTP relay as host:port, for example --relay 127.0.0.1:2525.');
   return { host: m[1], port };
-}
-
-/** The first line of a token file; an unreadable or empty file is an error, never "no token". */
-export function readTokenFile(file: string): string {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new AbortError(`Cannot read the token file ${file}: ${e instanceof Error ? e.message : String(e)}`, 'Give a readable file holding the token on its first line (chmod 600).');
-  }
-  const token = (text.split(/\r?\n/)[0] ?? '').trim();
-  if (!token) throw new AbortError(`The token file ${file} is empty.`, 'Put the token on its first line.');
-  return token;
 }
 
 /** A positive whole number from a flag, or undefined when the flag is not given. */
@@ -107,6 +96,7 @@ export function serveOptions(opts: ServeOptions, env: NodeJS.ProcessEnv): { opti
       ...(opts.relay ? { relay: parseRelay(opts.relay) } : {}),
       ...(opts.rules ? { rulesFile: opts.rules } : {}),
       ...(opts.serverName?.length ? { serverNames: opts.serverName } : {}),
+      ...(positive('parse-workers', opts.parseWorkers) !== undefined ? { parseWorkers: opts.parseWorkers } : {}),
       ...(opts.retentionDays !== undefined ? { retentionDays: opts.retentionDays } : {}),
       limits,
     },
@@ -165,6 +155,7 @@ export const serveCommand: CommandModule<object, ServeOptions> = {
       .option('max-connections-per-address', { type: 'number', describe: 'Concurrent HTTP(S) connections from one address (default 256)' })
       .option('max-smtp-connections', { type: 'number', describe: 'Concurrent SMTP connections (default 256; one more gets 421)' })
       .option('max-pending-mib', { type: 'number', describe: 'MiB of request bodies and mails held before they are answered, all together (default 256; over it: 503 / SMTP 451)' })
+      .option('parse-workers', { type: 'number', describe: 'Worker threads that parse incoming messages (default: cores − 1, at least 1; bodies over 256 KiB get one more)' })
       .option('smtp-data-timeout', { type: 'number', describe: 'Seconds one SMTP DATA may take in total (default 300; then 421)' })
       .conflicts('https-self-signed', ['https-cert', 'https-key'])
       .conflicts('token', 'token-file') as unknown as Argv<ServeOptions>,

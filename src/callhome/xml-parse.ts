@@ -1,10 +1,15 @@
 /**
  * Reads a Call Home XML message (SOAP 1.2 envelope + AML blocks, ios-call-home.md §6.5) into the
  * shared message model. Elements are matched on namespace URI + local name, so any prefixes work.
- * Safety: any DOCTYPE is refused before parsing (no internal or external entities can exist), and
- * fast-xml-parser runs with entity processing off.
+ *
+ * Safety: a DOCTYPE or ENTITY declaration is refused (outside CDATA, where it is only text), so no
+ * entity but the five predefined ones and character references can exist; nothing is fetched.
+ * Work is proportional to the body: saxes reads it in one pass, namespace scopes are one stack per
+ * prefix (a declaration is pushed and popped, never copied into each element), only elements in the
+ * Call Home namespaces under the envelope are kept, and caps on depth, attributes per element and kept
+ * elements, plus a deadline checked between slices of the body, bound what one body can cost.
  */
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { SaxesParser, type SaxesTagPlain } from 'saxes';
 import { MESSAGE_KINDS } from '../domain/callhome.js';
 import type { Attachment, CallHomeMessage, Card } from '../domain/message.js';
 import { err, ok, type Result } from '../util/result.js';
@@ -19,119 +24,152 @@ const NS = {
   ch: CALL_HOME_NAMESPACES.ch,
   rme: CALL_HOME_NAMESPACES.rme,
 } as const;
+const KEPT_NAMESPACES: ReadonlySet<string> = new Set(Object.values(NS));
 
-/** One element with its namespace resolved. */
+/** Bounds on one parse. A Call Home document is about ten elements deep, with a few attributes each. */
+export const XML_LIMITS = {
+  /** Elements open at once. */
+  maxDepth: 64,
+  /** Attributes (namespace declarations included) on one element. */
+  maxAttributes: 256,
+  /** Call Home elements kept for reading (a large chassis inventory has a few thousand). */
+  maxKeptElements: 100_000,
+  /** Wall-clock budget of one parse; checked between slices, so it overruns by at most one slice. */
+  deadlineMs: 5_000,
+  /** Characters fed to the tokenizer between two deadline checks. */
+  sliceChars: 64 * 1024,
+} as const;
+
+export type XmlParseOptions = {
+  /** Overrides XML_LIMITS.deadlineMs. */
+  readonly deadlineMs?: number;
+};
+
+/** One kept element with its namespace resolved. */
 type XNode = {
   readonly ns: string;
   readonly local: string;
   readonly attrs: Readonly<Record<string, string>>;
-  readonly text: string;
-  readonly children: readonly XNode[];
+  text: string;
+  readonly children: XNode[];
 };
 
-const CDATA = '#cdata';
-const TEXT = '#text';
-const ATTRS = ':@';
-
-const parser = new XMLParser({
-  preserveOrder: true,
-  ignoreAttributes: false,
-  attributeNamePrefix: '',
-  processEntities: false,
-  htmlEntities: false,
-  parseTagValue: false,
-  parseAttributeValue: false,
-  trimValues: false,
-  cdataPropName: CDATA,
-  ignoreDeclaration: true,
-  ignorePiTags: true,
-  // An attachment's Data is read raw (up to its end tag) instead of character by character: 3 MiB
-  // of escaped show output took about 650 ms to parse that way, holding the event loop; raw, 11 ms.
-  // IOS writes the aml-block prefix; other prefixes still parse, only slower.
-  stopNodes: ['*.aml-block:Data', '*.Data'],
-});
-
-type Ordered = Record<string, unknown>;
-
-function isRecord(v: unknown): v is Ordered {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
+/** Thrown from the tokenizer's handlers to stop a parse with a refusal. */
+class Stop {
+  constructor(readonly refusal: ParseRefusal) {}
 }
 
-function toNodes(list: unknown, scope: ReadonlyMap<string, string>): XNode[] {
-  if (!Array.isArray(list)) return [];
-  const out: XNode[] = [];
-  for (const item of list) {
-    if (!isRecord(item)) continue;
-    const name = Object.keys(item).find((k) => k !== ATTRS && k !== TEXT && k !== CDATA);
-    if (name === undefined) continue;
-    const rawAttrs = item[ATTRS];
-    const attrs: Record<string, string> = {};
-    const local = new Map(scope);
-    if (isRecord(rawAttrs)) {
-      for (const [k, v] of Object.entries(rawAttrs)) {
-        const value = typeof v === 'string' ? decodeXmlEntities(v) : String(v);
-        if (k === 'xmlns') local.set('', value);
-        else if (k.startsWith('xmlns:')) local.set(k.slice(6), value);
-        else attrs[k.includes(':') ? k.slice(k.indexOf(':') + 1) : k] = value;
-      }
-    }
-    const colon = name.indexOf(':');
-    const prefix = colon >= 0 ? name.slice(0, colon) : '';
-    const content = item[name];
-    let text = '';
-    if (Array.isArray(content)) {
-      for (const part of content) {
-        if (!isRecord(part)) continue;
-        if (typeof part[TEXT] === 'string') text += decodeRawText(part[TEXT]);
-        const cdata = part[CDATA];
-        if (Array.isArray(cdata)) {
-          for (const c of cdata) if (isRecord(c) && typeof c[TEXT] === 'string') text += c[TEXT];
-        }
-      }
-    }
-    out.push({
-      ns: local.get(prefix) ?? '',
-      local: colon >= 0 ? name.slice(colon + 1) : name,
-      attrs,
-      text,
-      children: toNodes(content, local),
-    });
+/** saxes errors that are about characters, not structure: kept lenient, as devices send them. */
+const CHARACTER_ERRORS = new Set(['disallowed character.', 'malformed character entity.']);
+
+const tooComplex = (what: string): Stop => new Stop({ kind: 'too-complex', reason: `The XML is refused: ${what}. A Call Home message is far below these limits.` });
+
+/** The first DOCTYPE or ENTITY declaration outside CDATA sections, or -1. Linear: a CDATA section is skipped whole. */
+function dtdOffset(body: string): number {
+  const markup = /<!\[CDATA\[|<!DOCTYPE|<!ENTITY/gi;
+  for (let m = markup.exec(body); m; m = markup.exec(body)) {
+    if (m[0] !== '<![CDATA[') return m.index;
+    const end = body.indexOf(']]>', markup.lastIndex);
+    // An unterminated section protects nothing: the rest is searched as markup.
+    if (end < 0) return body.slice(markup.lastIndex).search(/<!DOCTYPE|<!ENTITY/i) < 0 ? -1 : markup.lastIndex;
+    markup.lastIndex = end + 3;
   }
-  return out;
+  return -1;
 }
 
-/**
- * Text as the parser hands it over. Only a raw (stop node) text holds markup: its CDATA sections are
- * kept as they are and the text around them is decoded; any other markup stays literal text.
- */
-function decodeRawText(s: string): string {
-  if (!s.includes('<')) return decodeXmlEntities(s);
-  return s.replace(/<!\[CDATA\[([\s\S]*?)\]\]>|[^<]+|</g, (segment, cdata: string | undefined) => (cdata !== undefined ? cdata : decodeXmlEntities(segment)));
-}
-
-/** The five predefined XML entities and character references; nothing else can be defined. */
-function decodeXmlEntities(s: string): string {
-  if (!s.includes('&')) return s;
-  return s.replace(/&(lt|gt|amp|quot|apos|#\d+|#x[0-9a-fA-F]+);/g, (_m, e: string) => {
-    switch (e) {
-      case 'lt':
-        return '<';
-      case 'gt':
-        return '>';
-      case 'amp':
-        return '&';
-      case 'quot':
-        return '"';
-      case 'apos':
-        return "'";
-      default: {
-        const code = e.startsWith('#x') ? Number.parseInt(e.slice(2), 16) : Number.parseInt(e.slice(1), 10);
-        // XML has no characters for surrogate code points; a lone one would break URLs and JSON later.
-        return code > 0 && code <= 0x10ffff && (code < 0xd800 || code > 0xdfff) ? String.fromCodePoint(code) : '';
-      }
-    }
+/** Tokenizes the body and keeps the Call Home elements under the envelope. */
+function readTree(body: string, deadlineMs: number): Result<XNode | null, ParseRefusal> {
+  const started = performance.now();
+  const parser = new SaxesParser<{ xmlns: false; position: true }>({ xmlns: false, position: true });
+  // A character reference XML has no character for (a lone surrogate, U+0000) reads as U+FFFD, as a
+  // lone surrogate in raw text does, instead of failing the message (parseEntity is saxes' own hook).
+  const entities = parser as unknown as { parseEntity(entity: string): string };
+  const parseEntity = entities.parseEntity.bind(parser);
+  entities.parseEntity = (entity) => (/^#(x[0-9a-fA-F]+|[0-9]+)$/.test(entity) ? charRef(entity) : parseEntity(entity));
+  /** Per prefix, the URIs in scope, innermost last. */
+  const scopes = new Map<string, string[]>();
+  /** Per open element: the node kept for it (null when skipped) and the prefixes it declared. */
+  const open: { node: XNode | null; declared: string[] | null }[] = [];
+  let root: XNode | null = null;
+  let kept = 0;
+  let attributes = 0;
+  parser.on('opentagstart', () => {
+    if (open.length >= XML_LIMITS.maxDepth) throw tooComplex(`elements are nested more than ${XML_LIMITS.maxDepth} deep`);
+    attributes = 0;
   });
+  parser.on('attribute', () => {
+    if (++attributes > XML_LIMITS.maxAttributes) throw tooComplex(`an element has more than ${XML_LIMITS.maxAttributes} attributes`);
+  });
+  parser.on('opentag', (tag: SaxesTagPlain) => {
+    let declared: string[] | null = null;
+    const attrs: Record<string, string> = {};
+    for (const [name, value] of Object.entries(tag.attributes)) {
+      const prefix = name === 'xmlns' ? '' : name.startsWith('xmlns:') ? name.slice(6) : null;
+      if (prefix === null) {
+        attrs[name.includes(':') ? name.slice(name.indexOf(':') + 1) : name] = value;
+        continue;
+      }
+      let stack = scopes.get(prefix);
+      if (!stack) scopes.set(prefix, (stack = []));
+      stack.push(value.trim());
+      (declared ??= []).push(prefix);
+    }
+    const colon = tag.name.indexOf(':');
+    const prefix = colon >= 0 ? tag.name.slice(0, colon) : '';
+    const stack = scopes.get(prefix);
+    const ns = stack?.[stack.length - 1] ?? '';
+    const parent = open[open.length - 1];
+    const keep = KEPT_NAMESPACES.has(ns) && (parent ? parent.node !== null : true);
+    let node: XNode | null = null;
+    if (keep) {
+      if (++kept > XML_LIMITS.maxKeptElements) throw tooComplex(`it has more than ${XML_LIMITS.maxKeptElements} Call Home elements`);
+      node = { ns, local: colon >= 0 ? tag.name.slice(colon + 1) : tag.name, attrs, text: '', children: [] };
+      if (parent?.node) parent.node.children.push(node);
+      else root ??= node;
+    }
+    open.push({ node, declared });
+  });
+  parser.on('closetag', () => {
+    const closed = open.pop();
+    for (const prefix of closed?.declared ?? []) scopes.get(prefix)?.pop();
+  });
+  const addText = (text: string): void => {
+    const node = open[open.length - 1]?.node;
+    if (node) node.text += text;
+  };
+  parser.on('text', addText);
+  parser.on('cdata', addText);
+  parser.on('doctype', () => {
+    throw new Stop(forbiddenDtd);
+  });
+  parser.on('error', (e: Error) => {
+    const message = e.message.replace(/^(?:[^:]*:)?\d+:\d+: /, '');
+    if (CHARACTER_ERRORS.has(message)) return;
+    // Keep the check's words, not the body's: names after a colon are the sender's text.
+    const words = message.replace(/:.*$/, '').replace(/\.$/, '');
+    throw new Stop({ kind: 'not-xml', reason: `The body is not well-formed XML: ${words} (line ${parser.line}, column ${parser.column}).` });
+  });
+  try {
+    for (let at = 0; at < body.length; at += XML_LIMITS.sliceChars) {
+      parser.write(body.slice(at, at + XML_LIMITS.sliceChars));
+      if (performance.now() - started > deadlineMs) throw tooComplex(`reading it took longer than ${deadlineMs} ms`);
+    }
+    parser.close();
+  } catch (e) {
+    if (e instanceof Stop) return err(e.refusal);
+    throw e;
+  }
+  return ok(root);
 }
+
+/** A character reference's character; U+FFFD where XML has none (a surrogate, U+0000, beyond U+10FFFF). */
+function charRef(entity: string): string {
+  const code = entity[1] === 'x' ? Number.parseInt(entity.slice(2), 16) : Number.parseInt(entity.slice(1), 10);
+  const isChar = code === 0x9 || code === 0xa || code === 0xd || (code >= 0x20 && code <= 0xd7ff) || (code >= 0xe000 && code <= 0xfffd) || (code >= 0x10000 && code <= 0x10ffff);
+  return isChar ? String.fromCodePoint(code) : '\ufffd';
+}
+
+const forbiddenDtd: ParseRefusal = { kind: 'forbidden-dtd', reason: 'The message contains a DOCTYPE or ENTITY declaration, which is refused (no DTDs or entities are processed). Send the Call Home XML without a DOCTYPE.' };
 
 function child(node: XNode | undefined, ns: string, local: string): XNode | undefined {
   return node?.children.find((c) => c.ns === ns && c.local === local);
@@ -156,24 +194,14 @@ export function looksLikeXml(body: string): boolean {
   return /^\s*(<\?xml|<[A-Za-z_])/.test(body);
 }
 
-/** Parses one Call Home XML document. Refusals say which check failed. */
-export function parseXml(input: string): Result<CallHomeMessage, ParseRefusal> {
+/** Parses one Call Home XML document. Refusals say which check failed, never what the body held. */
+export function parseXml(input: string, options: XmlParseOptions = {}): Result<CallHomeMessage, ParseRefusal> {
   const body = wellFormed(input);
-  if (/<!DOCTYPE|<!ENTITY/i.test(body)) {
-    return err({ kind: 'forbidden-dtd', reason: 'The message contains a DOCTYPE or ENTITY declaration, which is refused (no DTDs or entities are processed). Send the Call Home XML without a DOCTYPE.' });
-  }
-  const valid = XMLValidator.validate(body);
-  if (valid !== true) {
-    return err({ kind: 'not-xml', reason: `The body is not well-formed XML: ${valid.err.msg} (line ${valid.err.line}, column ${valid.err.col}).` });
-  }
-  let roots: XNode[];
-  try {
-    roots = toNodes(parser.parse(body), new Map());
-  } catch (e) {
-    return err({ kind: 'not-xml', reason: `The body is not well-formed XML: ${e instanceof Error ? e.message : String(e)}.` });
-  }
-  const envelope = roots.find((n) => n.ns === NS.soap && n.local === 'Envelope');
-  if (!envelope) {
+  if (dtdOffset(body) >= 0) return err(forbiddenDtd);
+  const tree = readTree(body, options.deadlineMs ?? XML_LIMITS.deadlineMs);
+  if (!tree.ok) return tree;
+  const envelope = tree.value;
+  if (envelope?.ns !== NS.soap || envelope.local !== 'Envelope') {
     return err({ kind: 'not-call-home', reason: `The document is not a Call Home message: the root is not a SOAP 1.2 Envelope (${NS.soap}).` });
   }
   const session = path(envelope, [NS.soap, 'Header'], [NS.session, 'Session']);

@@ -2,12 +2,16 @@
  * What every fleet subcommand does around its service: read the flags into openFleet's options,
  * run, and hand the events to the one printer with the command's view.
  */
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { FleetEvent } from '../domain/fleet.js';
 import { AbortError } from '../errors.js';
 import { openFleet, type Fleet } from '../fleet/open-fleet.js';
 import type { DeviceTask } from '../fleet/runner.js';
-import { outputMode, printFleetRun, type FleetRunReport, type FleetView } from '../output/fleet-output.js';
+import { parseShard, type Shard } from '../fleet/shard.js';
+import { outputMode, printFleetRun, type FleetRunReport, type FleetView, type OutputMode } from '../output/fleet-output.js';
 import { loadSettings, type Settings } from '../settings.js';
+import { fleetFlagProblem } from './options.js';
 
 export type { FleetRunReport } from '../output/fleet-output.js';
 
@@ -19,9 +23,18 @@ export type FleetFlags = {
   readonly knownHosts?: string | undefined;
   readonly acceptNewHostKeys?: boolean | undefined;
   readonly timeout?: number | undefined;
+  readonly connectTimeout?: number | undefined;
+  readonly connectAttempts?: number | undefined;
   readonly logDir?: string | undefined;
+  readonly lineByLine?: boolean | undefined;
   readonly json?: boolean | undefined;
   readonly ndjson?: boolean | undefined;
+  /** Human output: `failures` (default on a terminal), `table`, `plain`; or `json`/`ndjson`. */
+  readonly output?: OutputMode | undefined;
+  /** `i/n`: run only this shard of the selected hosts. */
+  readonly shard?: string | undefined;
+  /** Write the failed hosts here (default `<log-dir>/callhome.retry` when --log-dir is given). */
+  readonly retryFile?: string | undefined;
 };
 
 /** Injected I/O, so tests call handlers directly. */
@@ -34,14 +47,17 @@ export type FleetDeps = {
   readonly sshConfigPath?: string;
 };
 
+function shardOf(flags: FleetFlags): Shard | undefined {
+  if (flags.shard === undefined) return undefined;
+  const shard = parseShard(flags.shard);
+  if (typeof shard === 'string') throw new AbortError(shard);
+  return shard;
+}
+
 /** Refuses flag values no run can use, before anything is opened. */
 function checkFlags(flags: FleetFlags): void {
-  if (flags.concurrency !== undefined && (!Number.isInteger(flags.concurrency) || flags.concurrency < 1)) {
-    throw new AbortError(`--concurrency ${flags.concurrency} is not a positive whole number.`, 'Give e.g. --concurrency 50.');
-  }
-  if (flags.timeout !== undefined && !(flags.timeout > 0)) {
-    throw new AbortError(`--timeout ${flags.timeout} is not a positive number of seconds.`, 'Give e.g. --timeout 30.');
-  }
+  const problem = fleetFlagProblem(flags);
+  if (problem !== null) throw new AbortError(problem);
 }
 
 /**
@@ -54,6 +70,7 @@ export function openFleetFromFlags(flags: FleetFlags, deps: FleetDeps, timeouts?
   return openFleet({
     inventoryFile: flags.inventory,
     limit: flags.limit,
+    shard: shardOf(flags),
     settings,
     env: deps.env ?? process.env,
     knownHostsFile: flags.knownHosts,
@@ -61,15 +78,50 @@ export function openFleetFromFlags(flags: FleetFlags, deps: FleetDeps, timeouts?
     sshConfigPath: deps.sshConfigPath,
     concurrency: flags.concurrency,
     commandTimeoutMs: timeouts?.commandTimeoutMs ?? (flags.timeout ?? settings.timeout) * 1000,
-    connectTimeoutMs: timeouts?.connectTimeoutMs ?? Math.min(flags.timeout ?? settings.connectTimeout, settings.connectTimeout) * 1000,
+    connectTimeoutMs: timeouts?.connectTimeoutMs ?? (flags.connectTimeout ?? Math.min(flags.timeout ?? settings.connectTimeout, settings.connectTimeout)) * 1000,
+    attempts: flags.connectAttempts,
     logDir: flags.logDir,
+    lineByLine: flags.lineByLine,
   });
 }
 
-/** Prints a run's events as the flags say. */
-export function printRun<D>(fleet: Fleet, events: AsyncIterable<FleetEvent<D>>, flags: FleetFlags, deps: FleetDeps, view: FleetView<D>): Promise<FleetRunReport<D>> {
+/** The retry file of a run: --retry-file, else `callhome.retry` in --log-dir, else none. */
+export function retryFileOf(flags: Pick<FleetFlags, 'retryFile' | 'logDir'>): string | undefined {
+  return flags.retryFile ?? (flags.logDir !== undefined ? join(flags.logDir, 'callhome.retry') : undefined);
+}
+
+/**
+ * Writes the failed hosts one per line, for `--limit @FILE`. A run without failures removes the file
+ * it would have written, so an old list is never retried by mistake.
+ */
+export function writeRetryFile(file: string, failed: readonly string[]): void {
+  try {
+    if (failed.length === 0) {
+      rmSync(file, { force: true });
+      return;
+    }
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, `${failed.join('\n')}\n`);
+  } catch (error) {
+    throw new AbortError(`Cannot write the retry file ${file} (${(error as NodeJS.ErrnoException).code ?? 'error'}).`, 'Give a writable --retry-file.');
+  }
+}
+
+/** Prints a run's events as the flags say, then writes the retry file. */
+export async function printRun<D>(fleet: Fleet, events: AsyncIterable<FleetEvent<D>>, flags: FleetFlags, deps: FleetDeps, view: FleetView<D>): Promise<FleetRunReport<D>> {
   const stdout = deps.stdout ?? process.stdout;
-  return printFleetRun(events, { mode: outputMode(flags, stdout), total: fleet.hosts.length, stdout, stderr: deps.stderr ?? process.stderr, view });
+  const retryFile = retryFileOf(flags);
+  const report = await printFleetRun(events, {
+    mode: outputMode(flags, stdout),
+    total: fleet.hosts.length,
+    stdout,
+    stderr: deps.stderr ?? process.stderr,
+    view,
+    progress: stdout.isTTY === true,
+    retryFile,
+  });
+  if (retryFile !== undefined) writeRetryFile(retryFile, report.results.filter((r) => !r.ok).map((r) => r.host));
+  return report;
 }
 
 /** Runs `task` over the selected hosts and prints the results as the flags say. */

@@ -97,7 +97,17 @@ export type Profile = {
   readonly syslogPatterns: readonly { readonly pattern: string; readonly severity: SeverityKeyword }[];
 };
 
-export type MailServer = { readonly host: string; readonly priority: number };
+/** A mail server; `secure: 'tls'` (IOS XE `… secure tls`) asks for STARTTLS, absent means none. */
+export type MailServer = { readonly host: string; readonly priority: number; readonly secure?: 'tls' };
+
+/** The `diagnostic-signature` submode of IOS XE (absent: its default, active over CiscoTAC-1). */
+export type DiagnosticSignatureConfig = {
+  readonly active: boolean;
+  /** The profile that downloads signatures; absent means CiscoTAC-1. */
+  readonly profile?: string;
+  /** `environment ds_NAME VALUE` entries, in the order configured. */
+  readonly environment: readonly { readonly name: string; readonly value: string }[];
+};
 
 /** The Call Home configuration of one device (everything `show running-config` can carry). */
 export type CallHomeConfig = {
@@ -116,6 +126,12 @@ export type CallHomeConfig = {
   readonly sourceIpAddress?: string;
   readonly vrf?: string;
   readonly httpProxy?: { readonly host: string; readonly port: number };
+  /** IOS XE `[no] http secure server-identity-check`; absent means the default (checked). */
+  readonly httpServerIdentityCheck?: false;
+  /** IOS XE `http resolve-hostname ipv4-first|ipv6-first`; absent means `default`. */
+  readonly httpResolveHostname?: 'ipv4-first' | 'ipv6-first';
+  /** IOS XE `diagnostic-signature` settings; absent means the default. */
+  readonly diagnosticSignature?: DiagnosticSignatureConfig;
   readonly aaaAuthorization: boolean;
   readonly aaaUsername: string;
   readonly syslogThrottling: boolean;
@@ -206,8 +222,45 @@ export function ciscoTacProfile(serial: string): Profile {
   };
 }
 
-/** The factory-default Call Home configuration of a device (§9). */
-export function defaultCallHomeConfig(serial: string): CallHomeConfig {
+/** Software trains whose Call Home layouts and defaults differ: classic IOS 15.x and IOS XE 16.x/17.x. */
+export type Train = 'classic' | 'xe';
+export const TRAINS: readonly Train[] = ['classic', 'xe'];
+
+/** The train of a version string: `16.12.5`, `17.9.4a` are IOS XE; `15.2(4)M11` and older are classic IOS. */
+export function trainOfVersion(version: string): Train {
+  return /^(1[6-9]|[2-9]\d)\.\d+/.test(version.trim()) ? 'xe' : 'classic';
+}
+
+/** The contact address IOS XE ships with: Smart Licensing fills in the portal's address. */
+export const SMART_LICENSING_CONTACT = 'sch-smart-licensing@cisco.com';
+
+/**
+ * The factory-default Call Home configuration of a device (§9). IOS XE ships with Call Home on
+ * for Smart Licensing: `service call-home`, the Smart Licensing contact address, and CiscoTAC-1
+ * active over HTTP reporting Smart Call Home and Smart Licensing data.
+ */
+export function defaultCallHomeConfig(serial: string, train: Train = 'classic'): CallHomeConfig {
+  const classic = classicDefaults(serial);
+  if (train === 'classic') return classic;
+  return {
+    ...classic,
+    serviceEnabled: true,
+    contactEmail: SMART_LICENSING_CONTACT,
+    profiles: [xeCiscoTacProfile(serial)],
+  };
+}
+
+/** CiscoTAC-1 as IOS XE ships it. */
+export function xeCiscoTacProfile(serial: string): Profile {
+  return { ...ciscoTacProfile(serial), active: true, transportEmail: false, transportHttp: true, reportSmartLicensing: true };
+}
+
+/** CiscoTAC-1's factory state on a train. */
+export function tacDefaults(serial: string, train: Train): Profile {
+  return train === 'xe' ? xeCiscoTacProfile(serial) : ciscoTacProfile(serial);
+}
+
+function classicDefaults(serial: string): CallHomeConfig {
   return {
     serviceEnabled: false,
     mailServers: [],

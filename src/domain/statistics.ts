@@ -31,3 +31,19 @@ export type CallHomeStatistics = {
   /** As the device prints it (`2013-06-05 03:11:36 GMT+00:00`), or null for `n/a`. */
   readonly lastSent: string | null;
 };
+
+/** Row labels as `show call-home statistics` prints them, for people reading the rows. */
+export const STATS_ROW_LABELS: Readonly<Record<StatsRow, string>> = {
+  total: 'Total',
+  config: 'Config',
+  crash: 'Crash',
+  diagnostic: 'Diagnostic',
+  environment: 'Environment',
+  inventory: 'Inventory',
+  snapshot: 'Snapshot',
+  syslog: 'SysLog',
+  test: 'Test',
+  request: 'Request',
+  sendCli: 'Send-CLI',
+  sch: 'SCH',
+};

@@ -41,6 +41,8 @@ export type FleetRunOptions = {
   readonly logDir?: string | undefined;
   /** Connection attempts (connection failures only). */
   readonly attempts?: number;
+  /** One line per round trip (`--line-by-line`) instead of typing lines ahead. */
+  readonly lineByLine?: boolean | undefined;
 };
 
 function toFleetError(error: unknown): FleetError {
@@ -63,6 +65,7 @@ async function runOne<D>(host: InventoryHost, task: DeviceTask<D>, options: Flee
         commandTimeoutMs: options.commandTimeoutMs,
         enableSecret,
         transcript,
+        lineByLine: options.lineByLine,
         ...(options.attempts !== undefined ? { attempts: options.attempts } : {}),
       });
       sessions.push(session);

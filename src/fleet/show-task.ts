@@ -5,9 +5,26 @@ import { describeParseError, type ParseError } from '../ios/parsers/text.js';
 import type { Result } from '../util/result.js';
 import type { DeviceTask } from './runner.js';
 
-/** Runs `command` and returns its output verbatim as `data.output`. */
+// An IOS error reply starts with `%` (`% Invalid input …`, `% Profile x does not exist`, `%Error opening …`);
+// a logged syslog message (`%LINK-3-UPDOWN: …`, as `show logging` prints it) is not one.
+const ERROR_REPLY = /^\s*%(?![A-Z0-9_]+(?:-[A-Z0-9_]+)*-\d-[A-Z0-9_]+:)/;
+
+/** The `%` error lines of a device's reply, in order. */
+export function deviceErrorLines(output: string): string[] {
+  return output.split('\n').filter((line) => ERROR_REPLY.test(line)).map((line) => line.trim());
+}
+
+/**
+ * Runs `command` and returns its output verbatim as `data.output`. Any `%` error reply fails the device
+ * with kind `device-error` and the device's own words; the output is kept.
+ */
 export function execTask(command: string): DeviceTask<ExecData> {
-  return async (session) => ({ commands: [command], data: { output: await session.send(command) } });
+  return async (session, host) => {
+    const output = await session.send(command, { allowErrors: true });
+    const refusal = deviceErrorLines(output);
+    if (refusal.length === 0) return { commands: [command], data: { output } };
+    return { commands: [command], data: { output }, error: new DeviceError('device-error', `${host.name}: the device refused "${command}": ${refusal.join(' ')}`) };
+  };
 }
 
 /** Runs a show command and parses it; a parse failure fails the device with kind `parse`. */

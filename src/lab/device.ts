@@ -5,6 +5,7 @@
  */
 import { timingSafeEqual, createHash } from 'node:crypto';
 import { defaultCallHomeConfig } from '../domain/callhome.js';
+import { trainOf } from './identity.js';
 import { createCli, type Cli } from './ios-cli/index.js';
 import type { CliDevice, RunningConfig } from './ios-cli/types.js';
 import { createCallHomeEngine, type CallHomeEngineOptions } from './engine/index.js';
@@ -17,6 +18,16 @@ import type { CallHomeEngine, DeviceIdentity, LabEvent, SendOutcome, SessionStat
 export type DeviceFaults = {
   /** Delay every response by this many milliseconds. */
   readonly slowMs?: number;
+  /**
+   * Round-trip time of the link, milliseconds: everything the device sends on a connection (the SSH
+   * handshake included) reaches the client this much later, as over a WAN. Read when a connection opens.
+   */
+  readonly rttMs?: number;
+  /**
+   * Characters the terminal holds while a command runs; typed-ahead input beyond them is lost, as on
+   * a device whose input buffer overflows. Unset: no limit.
+   */
+  readonly typeaheadChars?: number;
   /** Reject every login. */
   readonly refuseLogin?: boolean;
   /** Answer this many commands on a connection (interactive lines or exec requests), then close it. */
@@ -53,7 +64,7 @@ export type LabDeviceOptions = {
 const LOG_BUFFER_LINES = 1000;
 
 function factoryConfig(identity: DeviceIdentity): RunningConfig {
-  return { hostname: identity.hostname, callHome: defaultCallHomeConfig(identity.serial), trustpoints: [] };
+  return { hostname: identity.hostname, callHome: defaultCallHomeConfig(identity.serial, trainOf(identity)), trustpoints: [] };
 }
 
 function digest(text: string): Buffer {

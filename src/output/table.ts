@@ -1,6 +1,6 @@
 /** Text tables for human output: one column spec, rendered with cli-table3, cells made terminal-safe. */
 import Table from 'cli-table3';
-import { terminalSafe } from './terminal-safe.js';
+import { terminalSafeLines as terminalSafe } from '../util/terminal-text.js';
 
 /** One column: a header and how to read the cell from a row. */
 export type Column<Row> = { readonly header: string; readonly get: (row: Row) => string | number | boolean | null | undefined };

@@ -5,7 +5,7 @@
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBackend, type Backend } from '../../src/backend/server.js';
-import { ReportSchema } from '../../src/backend/client.js';
+import { ReportSchema } from '../../src/client/api-client.js';
 import { buildMessage } from './build-message.js';
 import { postXml, sampleWith, TOKEN } from './helpers.js';
 import { DATABASE_KINDS, databases, type Databases } from './store/databases.js';

@@ -9,7 +9,7 @@ import { BUILD_STAMP_FILE, buildBundle } from '../../scripts/build.js';
 const run = promisify(execFile);
 const repoRoot = join(import.meta.dirname, '../..');
 const entry = join(repoRoot, 'bin/callhome.js');
-const fixture = join(repoRoot, 'test/fixtures/ios/show-call-home-detail/lab-example.txt');
+const fixture = join(repoRoot, 'test/fixtures/ios/show-call-home-detail/classic-lab-example.txt');
 
 let dir: string;
 let bundle: string;

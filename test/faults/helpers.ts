@@ -9,7 +9,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import type { ServeOptions } from '../../commands/serve.js';
-import { createApiClient } from '../../src/backend/client.js';
+import { createApiClient } from '../../src/client/api-client.js';
 import { DDCE_SERVICE_PATH, type MessageKind } from '../../src/domain/callhome.js';
 import type { CallHomeMessage } from '../../src/domain/message.js';
 import { renderXml } from '../../src/callhome/codec.js';

@@ -16,7 +16,7 @@
  * - `ssh` and `callhome console` need a person at a terminal: see walkScript.
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -178,9 +178,13 @@ describe("README's first session on a fresh clone", () => {
 
       const outputOf = (prefixText: string) => lineOutput(output, sessionLines.findIndex((l) => l.startsWith(prefixText)));
       expect(outputOf('callhome contracts import')).toMatch(/Imported 5 contract rows/);
-      expect(outputOf('callhome push')).not.toMatch(/Error|failed: [1-9]/);
-      expect(outputOf('callhome verify')).toMatch(/5 ok/);
+      expect(outputOf('callhome push')).toMatch(/5 devices: 5 ok, 0 failed, 5 changed/);
+      expect(outputOf('callhome verify')).toMatch(/5 devices: 5 ok, 0 failed/);
+      expect(outputOf('callhome verify').match(/received in \d+ ms/g)).toHaveLength(5);
+      expect(outputOf('callhome stats')).toMatch(/5 devices: 5 ok, 0 failed/);
       expect(outputOf('callhome devices')).toMatch(/R1[\s\S]*R5|R5[\s\S]*R1/);
+      // The token file of step 1 is readable by its owner only.
+      expect(statSync(join(checkout, 'callhome.token')).mode & 0o777).toBe(0o600);
       // The console drew its first frame on the lab's fleet, connected to the back end with the token.
       expect(consoleFrame, context).not.toBeNull();
       expect(consoleFrame).not.toMatch(/unauthorized/i);

@@ -33,7 +33,7 @@ export function shellWord(text: string): string {
 }
 
 /** Marker printed after each line: `@@step <index> rc=<exit status>`. */
-export const STEP_MARKER = /^@@step (\d+) rc=(\d+)$/gm;
+export const STEP_MARKER = /@@step (\d+) rc=(\d+)/g;
 
 /**
  * The script that runs `lines` one after another in one shell, as if pasted, printing each line's

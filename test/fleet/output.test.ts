@@ -36,7 +36,7 @@ describe('fleet output', () => {
   it('on a TTY draws progress on stderr and a table on stdout', async () => {
     const stdout = new Capture();
     const stderr = new Capture();
-    await printFleetRun(stream(), { mode: 'tty', total: 2, stdout, stderr, view: { detail: () => 'fine' } });
+    await printFleetRun(stream(), { mode: 'table', total: 2, stdout, stderr, view: { detail: () => 'fine' } });
     expect(stderr.text).toContain('2/2 done · 1 failed · 0 running');
     expect(stdout.text).toMatch(/│ r1\s+│ ok\s+│ yes\s+│ fine/);
     expect(stdout.text).toMatch(/│ r2\s+│ FAILED timeout │ no\s+│ r2: no reply/);

@@ -1,6 +1,7 @@
 /** The REST API under /api/v1 (contract 3): JSON, bearer token, filters, cursor pagination, CSV reports. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
+import { MESSAGE_KINDS } from '../../domain/callhome.js';
 import { isSeverityKeyword, severityLevel } from '../../domain/severity.js';
 import { assertNever } from '../../util/assert-never.js';
 import type { AuthOutcome } from '../auth-throttle.js';
@@ -24,22 +25,63 @@ export type ApiRoute = { method: string; pattern: RegExp; auth: boolean; handle:
 const json = (status: number, body: unknown): Reply => ({ status, body });
 const notFound = (what: string): Reply => json(404, { error: 'not-found', reason: `${what} does not exist.` });
 
-const MessagesQuery = z.object({
-  device: z.string().optional(),
-  type: z.string().optional(),
-  severity: z.string().optional().transform((s, c) => {
-    if (s === undefined || s === '') return undefined;
-    if (/^\d$/.test(s)) return Number(s);
-    if (isSeverityKeyword(s)) return severityLevel(s);
-    c.addIssue({ code: 'custom', message: 'must be 0-9 or a Call Home severity keyword' });
-    return z.NEVER;
-  }),
-  since: z.string().optional(),
-  until: z.string().optional(),
-  q: z.string().optional(),
-  cursor: z.string().optional(),
-  limit: z.coerce.number().int().min(1).max(1000).default(100),
-});
+/**
+ * A time filter: an ISO 8601 date or date-time (`2026-11-01`, `2026-11-01T10:00:00Z`), normalised to the
+ * stored form so string comparison is time comparison. Anything else is a 400, never "no filter".
+ */
+const TimeFilter = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/, 'must be an ISO 8601 date or date-time, e.g. 2026-11-01 or 2026-11-01T10:00:00Z')
+  .transform((v, c) => {
+    const t = Date.parse(v.replace(' ', 'T'));
+    if (Number.isNaN(t)) {
+      c.addIssue({ code: 'custom', message: 'is not a real date' });
+      return z.NEVER;
+    }
+    return new Date(t).toISOString();
+  });
+
+/** Filters of GET /messages; an unknown parameter (a misspelt filter) is a 400, not silently "everything". */
+const MessagesQuery = z
+  .strictObject({
+    device: z.string().min(1).max(256).optional(),
+    type: z.enum(MESSAGE_KINDS).optional(),
+    severity: z
+      .string()
+      .optional()
+      .transform((s, c) => {
+        if (s === undefined) return undefined;
+        if (/^\d$/.test(s)) return Number(s);
+        if (isSeverityKeyword(s)) return severityLevel(s);
+        c.addIssue({ code: 'custom', message: 'must be 0-9 or a Call Home severity keyword' });
+        return z.NEVER;
+      }),
+    since: TimeFilter.optional(),
+    until: TimeFilter.optional(),
+    q: z.string().min(1).max(256).optional(),
+    cursor: z.string().min(1).max(512).optional(),
+    limit: z.coerce.number().int().min(1).max(1000).default(100),
+  })
+  .refine((q) => q.since === undefined || q.until === undefined || q.since < q.until, { message: 'since must be before until', path: ['since'] });
+
+/** GET /notifications: newest first, at most 1,000. */
+const NotificationsQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(1000).default(200) });
+
+/** GET /reports/KIND: JSON (default) or CSV. */
+const ReportQuery = z.strictObject({ format: z.enum(['json', 'csv']).default('json'), cursor: z.string().min(1).max(512).optional() });
+
+/** A 400 naming each bad parameter, or the parsed query. */
+function parseQuery<S extends z.ZodType>(schema: S, url: URL): { ok: true; value: z.output<S> } | { ok: false; reply: Reply } {
+  const params = new Map<string, string>();
+  for (const [k, v] of url.searchParams) {
+    if (params.has(k)) return { ok: false, reply: json(400, { error: 'bad-query', reason: `${k.slice(0, 40)}: given more than once` }) };
+    params.set(k, v);
+  }
+  const q = schema.safeParse(Object.fromEntries(params));
+  if (q.success) return { ok: true, value: q.data };
+  const reason = q.error.issues.map((i) => (i.code === 'unrecognized_keys' ? `unknown parameter ${i.keys.map((k) => k.slice(0, 40)).join(', ')}` : `${i.path.join('.')}: ${i.message}`)).join('; ');
+  return { ok: false, reply: json(400, { error: 'bad-query', reason }) };
+}
 
 const ConfirmBody = z.object({ token: z.string().min(1) });
 
@@ -76,10 +118,10 @@ export function apiRoutes(service: BackendService): readonly ApiRoute[] {
       pattern: /^\/messages$/,
       auth: true,
       handle: async (_p, url) => {
-        const q = MessagesQuery.safeParse(Object.fromEntries(url.searchParams));
-        if (!q.success) return json(400, { error: 'bad-query', reason: q.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') });
-        if (q.data.cursor !== undefined && decodeCursor(q.data.cursor) === null) return json(400, { error: 'bad-cursor', reason: 'The cursor is not one this server issued; start again without --cursor.' });
-        return json(200, await store.listMessages(q.data));
+        const q = parseQuery(MessagesQuery, url);
+        if (!q.ok) return q.reply;
+        if (q.value.cursor !== undefined && decodeCursor(q.value.cursor) === null) return json(400, { error: 'bad-cursor', reason: 'The cursor is not one this server issued; start again without --cursor.' });
+        return json(200, await store.listMessages(q.value));
       },
     },
     {
@@ -135,7 +177,15 @@ export function apiRoutes(service: BackendService): readonly ApiRoute[] {
         return c ? json(200, c) : notFound(`Case ${key}`);
       },
     },
-    { method: 'GET', pattern: /^\/notifications$/, auth: true, handle: async (_p, url) => json(200, { notifications: await store.listNotifications(Math.min(1000, Number(url.searchParams.get('limit') ?? 200) || 200)) }) },
+    {
+      method: 'GET',
+      pattern: /^\/notifications$/,
+      auth: true,
+      handle: async (_p, url) => {
+        const q = parseQuery(NotificationsQuery, url);
+        return q.ok ? json(200, { notifications: await store.listNotifications(q.value.limit) }) : q.reply;
+      },
+    },
     { method: 'GET', pattern: /^\/stats$/, auth: true, handle: async () => json(200, await stats(service)) },
     {
       method: 'GET',
@@ -143,9 +193,11 @@ export function apiRoutes(service: BackendService): readonly ApiRoute[] {
       auth: true,
       handle: async ([kind = ''], url) => {
         if (!(REPORT_KINDS as readonly string[]).includes(kind)) return json(404, { error: 'not-found', reason: `Report "${kind}" does not exist; use ${REPORT_KINDS.join(', ')}.` });
-        const format = url.searchParams.get('format') === 'csv' ? 'csv' : 'json';
+        const q = parseQuery(ReportQuery, url);
+        if (!q.ok) return q.reply;
+        const format = q.value.format === 'csv' ? 'csv' : 'json';
         if (kind === 'history') {
-          const cursor = url.searchParams.get('cursor') ?? undefined;
+          const cursor = q.value.cursor;
           if (cursor !== undefined && decodeCursor(cursor) === null) return json(400, { error: 'bad-cursor', reason: 'The cursor is not one this server issued; start again without it.' });
           return { status: 200, body: null, stream: { contentType: format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json', write: (sink) => streamHistory(store, format, sink, { cursor }) } };
         }
@@ -167,6 +219,8 @@ export function createApiHandler(service: BackendService, check: (req: IncomingM
     if (!route) {
       reply = matching.length ? json(405, { error: 'method', reason: `${req.method ?? ''} is not allowed on ${path}.` }) : notFound(`The API path ${path}`);
     } else if (auth.kind !== 'ok') {
+      // A wrong token past the free attempts is answered late: guessing goes no faster than the lock-out.
+      if (auth.kind === 'throttled') await new Promise((resolve) => setTimeout(resolve, auth.delayMs));
       reply = refusal(auth);
     } else {
       let body: unknown = null;
@@ -224,7 +278,7 @@ function refusal(auth: Exclude<AuthOutcome, { kind: 'ok' }>): Reply {
       return json(401, { error: 'unauthorized', reason: 'Send Authorization: Bearer <token> (the token `callhome serve` was started with).' });
     case 'throttled':
       return {
-        ...json(429, { error: 'too-many-attempts', reason: `Too many wrong tokens from this address; retry in ${auth.retryAfterSeconds} s with the right token.` }),
+        ...json(429, { error: 'too-many-attempts', reason: `Too many wrong tokens; this one is wrong too. Wrong tokens are slowed for ${auth.retryAfterSeconds} s; the right token is always accepted.` }),
         retryAfter: auth.retryAfterSeconds,
       };
     default:
@@ -255,6 +309,7 @@ async function stats(service: BackendService) {
     byRegistration,
     cases: { total: cases.length, open: cases.filter((c) => c.status !== 'closed').length },
     lastSeq: await store.lastSeq(),
+    refusals: service.refusalStats(),
   };
 }
 

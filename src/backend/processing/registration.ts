@@ -64,7 +64,7 @@ export async function startPending(ctx: TxContext, m: CallHomeMessage, previous:
     message: m,
     extra: [
       `Security token: ${token}`,
-      `Confirm with: callhome registration confirm ${m.serialNumber} ${token}`,
+      `Confirm with: callhome registration confirm ${m.serialNumber}   (it asks for the token, or reads it from a pipe)`,
       `or POST ${ctx.portalUrl}/api/v1/registrations/${encodeURIComponent(m.serialNumber)}/confirm {"token":"${token}"}`,
     ],
   });
@@ -81,10 +81,12 @@ export async function confirmRegistration(ctx: TxContext, serial: string, token:
   const reg = await ctx.store.getRegistration(serial);
   if (!reg || reg.state === 'deleted') return err({ kind: 'unknown', message: `No registration exists for serial ${serial}. The device registers by sending a message (call-home send alert-group inventory).` });
   if (reg.state !== 'pending') return err({ kind: 'not-pending', message: `Serial ${serial} is already ${reg.state}; only pending registrations are confirmed.` });
-  if (reg.failedAttempts >= MAX_TOKEN_ATTEMPTS) {
-    return err({ kind: 'locked', message: `Confirmation of ${serial} is locked after ${MAX_TOKEN_ATTEMPTS} invalid tokens. Delete the registration (DELETE /api/v1/registrations/${serial}) so the next message issues a new token, or contact SCH Support.` });
-  }
   const at = ctx.now().toISOString();
+  // The right token always confirms: wrong guesses by someone else never lock the owner out (issue 11).
+  // Past the limit wrong ones are no longer counted or told apart; the API's throttle slows them.
+  if (!tokenMatches(token, reg.tokenHash) && reg.failedAttempts >= MAX_TOKEN_ATTEMPTS) {
+    return err({ kind: 'locked', message: `The token for ${serial} is invalid; after ${MAX_TOKEN_ATTEMPTS} invalid tokens only the right one is accepted. Delete the registration (DELETE /api/v1/registrations/${serial}) so the next message issues a new token, or contact SCH Support.` });
+  }
   if (!tokenMatches(token, reg.tokenHash)) {
     const failedAttempts = reg.failedAttempts + 1;
     await ctx.store.putRegistration({ ...reg, failedAttempts, updatedAt: at });

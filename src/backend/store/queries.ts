@@ -482,6 +482,10 @@ export function createQueries(db: Db, dialect: Dialect): StoreQueries {
       const rows = await db.selectFrom('events').select('data').where('seq', '>', seq).orderBy('seq').limit(limit).execute();
       return rows.map((r) => BackendEventSchema.parse(JSON.parse(r.data)));
     },
+    async deleteEvents(type, before) {
+      const r = await db.deleteFrom('events').where('type', '=', type).where('at', '<', before).executeTakeFirst();
+      return Number(r.numDeletedRows);
+    },
     async lastSeq() {
       const r = await db.selectFrom('event_seq').select('last').where('id', '=', 1).executeTakeFirst();
       return Number(r?.last ?? 0);

@@ -176,6 +176,8 @@ export type StoreQueries = {
   eventsSince(seq: number, limit: number): Promise<BackendEvent[]>;
   /** The newest committed seq (0 when none). */
   lastSeq(): Promise<number>;
+  /** Deletes events of one type recorded before `before` (ISO time), e.g. expired refusals; returns how many. */
+  deleteEvents(type: BackendEvent['type'], before: string): Promise<number>;
 };
 
 /** What a transaction adds: savepoints, locks for work that must happen once, and sequenced events. */

@@ -92,7 +92,12 @@ export function attachEventStream(server: HttpServer | HttpsServer, log: EventSo
     const misdirected = options.checkHost?.(request) ?? null;
     if (misdirected !== null) return refuse(socket, 421, misdirected);
     const auth = authorizeUpgrade(request, url, options.token, options.throttle);
-    if (auth.kind === 'throttled') return refuse(socket, 429, `Too many wrong tokens from this address; retry in ${auth.retryAfterSeconds} s with the right token.`, auth.retryAfterSeconds);
+    if (auth.kind === 'throttled') {
+      // Answered late, like the API: guessing goes no faster than the lock-out.
+      const late = setTimeout(() => refuse(socket, 429, `Too many wrong tokens; this one is wrong too. Wrong tokens are slowed for ${auth.retryAfterSeconds} s; the right token is always accepted.`, auth.retryAfterSeconds), auth.delayMs);
+      socket.once('close', () => clearTimeout(late));
+      return;
+    }
     if (auth.kind !== 'ok') return refuse(socket, 401, 'Missing or wrong token: send `Authorization: Bearer TOKEN` or `?token=TOKEN`.');
     const since = parseSince(url.searchParams.get('since'));
     if (since === 'invalid') return refuse(socket, 400, 'since must be a non-negative integer event seq.');

@@ -5,6 +5,6 @@
  * and the push planner (src/fleet/plan.ts).
  */
 export { configWords, quoteIfNeeded, tokenize, type Token, type TokenizedLine, type TokenizeOptions } from './tokens.js';
-export { renderCallHomeSection, type RenderOptions } from './render.js';
+export { XE_CONTACT_COMMENT, renderCallHomeSection, renderServiceLine, type RenderOptions } from './render.js';
 export { CallHomeConfigBuilder, parsePeriodicWords, type ApplyOutcome, type ConfigContext } from './interpreter.js';
 export { periodicWords } from '../../domain/callhome.js';

@@ -7,8 +7,8 @@
 import {
   ALERT_GROUPS,
   CISCO_TAC_PROFILE,
-  ciscoTacProfile,
   defaultCallHomeConfig,
+  tacDefaults,
   newUserProfile,
   type AlertGroup,
   type CallHomeConfig,
@@ -16,6 +16,8 @@ import {
   type Periodic,
   type Profile,
   type Subscription,
+  type Train,
+  type DiagnosticSignatureConfig,
 } from '../../domain/callhome.js';
 import { isSeverityKeyword, type SeverityKeyword } from '../../domain/severity.js';
 import { assertNever } from '../../util/assert-never.js';
@@ -26,7 +28,8 @@ export type ConfigContext =
   | { readonly kind: 'global' }
   | { readonly kind: 'call-home' }
   | { readonly kind: 'profile'; readonly name: string }
-  | { readonly kind: 'snapshot' };
+  | { readonly kind: 'snapshot' }
+  | { readonly kind: 'diagnostic-signature' };
 
 /** What applying a line did: entered a sub-mode, applied, ignored (not Call Home / unknown), or failed. */
 export type ApplyOutcome =
@@ -112,8 +115,9 @@ export class CallHomeConfigBuilder {
   constructor(
     private readonly serial: string,
     start?: CallHomeConfig,
+    private readonly train: Train = 'classic',
   ) {
-    const base = start ?? defaultCallHomeConfig(serial);
+    const base = start ?? defaultCallHomeConfig(serial, train);
     this.config = {
       ...base,
       profiles: base.profiles.map(workProfile),
@@ -149,6 +153,8 @@ export class CallHomeConfigBuilder {
         return this.profile(context.name, w, negate, isDefault);
       case 'snapshot':
         return this.snapshot(w, negate || isDefault);
+      case 'diagnostic-signature':
+        return this.diagnosticSignature(w, negate || isDefault);
       default:
         return assertNever(context, 'configuration context');
     }
@@ -216,10 +222,15 @@ export class CallHomeConfigBuilder {
           else c.mailServers = c.mailServers.filter((m) => m.host.toLowerCase() !== (a1 ?? '').toLowerCase());
           return APPLIED;
         }
+        // IOS XE adds `secure tls` (STARTTLS) after the priority.
         const priority = a2 === 'priority' ? intIn(a3, 1, 100) : undefined;
-        if (a1 === undefined || priority === undefined) return fail('expected `mail-server <host> priority <1-100>`');
+        const tail = w.slice(4).map((x) => x.toLowerCase()).join(' ');
+        if (a1 === undefined || priority === undefined || (tail !== '' && tail !== 'secure tls')) {
+          return fail('expected `mail-server <host> priority <1-100> [secure tls]`');
+        }
         const others = c.mailServers.filter((m) => m.host.toLowerCase() !== a1.toLowerCase());
-        c.mailServers = [...others, { host: a1, priority }].sort((x, y) => x.priority - y.priority);
+        const server: MailServer = tail === '' ? { host: a1, priority } : { host: a1, priority, secure: 'tls' };
+        c.mailServers = [...others, server].sort((x, y) => x.priority - y.priority);
         return APPLIED;
       }
       case 'http-proxy': {
@@ -233,6 +244,14 @@ export class CallHomeConfigBuilder {
         c.httpProxy = { host: a1, port };
         return APPLIED;
       }
+      case 'http':
+        return this.http(w.slice(1), negate);
+      case 'diagnostic-signature':
+        if (negate) {
+          delete c.diagnosticSignature;
+          return APPLIED;
+        }
+        return { kind: 'enter', context: { kind: 'diagnostic-signature' } };
       case 'aaa-authorization':
         if (a1 === 'username') c.aaaUsername = negate || a2 === undefined ? 'callhome' : a2;
         else c.aaaAuthorization = !negate;
@@ -281,6 +300,59 @@ export class CallHomeConfigBuilder {
     }
   }
 
+  /** IOS XE `http secure server-identity-check` and `http resolve-hostname …`. */
+  private http(w: readonly string[], negate: boolean): ApplyOutcome {
+    const c = this.config;
+    const [a1, a2] = w.map((x) => x.toLowerCase());
+    if (a1 === 'secure' && a2 === 'server-identity-check' && w.length === 2) {
+      if (negate) c.httpServerIdentityCheck = false;
+      else delete c.httpServerIdentityCheck;
+      return APPLIED;
+    }
+    if (a1 === 'resolve-hostname') {
+      if (negate || a2 === 'default') delete c.httpResolveHostname;
+      else if (a2 === 'ipv4-first' || a2 === 'ipv6-first') c.httpResolveHostname = a2;
+      else return fail('expected `http resolve-hostname default|ipv4-first|ipv6-first`');
+      return APPLIED;
+    }
+    return IGNORED;
+  }
+
+  /** `(cfg-call-home-diag-sign)#`: `[no] active`, `profile NAME`, `environment ds_NAME VALUE`. */
+  private diagnosticSignature(w: readonly string[], negate: boolean): ApplyOutcome {
+    const c = this.config;
+    const ds: { -readonly [K in keyof DiagnosticSignatureConfig]: DiagnosticSignatureConfig[K] } = {
+      active: true,
+      environment: [],
+      ...c.diagnosticSignature,
+    };
+    const [cmd, a1, a2] = w;
+    switch (cmd) {
+      case 'active':
+        ds.active = !negate;
+        break;
+      case 'profile':
+        if (negate) delete ds.profile;
+        else if (a1 === undefined || w.length !== 2) return fail('expected `profile <name>`');
+        else ds.profile = a1;
+        break;
+      case 'environment': {
+        if (a1 === undefined || !/^ds_\w+$/.test(a1)) return fail('expected `environment ds_<name> <value>`');
+        const rest = ds.environment.filter((e) => e.name !== a1);
+        if (negate) ds.environment = rest;
+        else if (a2 === undefined || w.length !== 3) return fail('expected `environment ds_<name> <value>`');
+        else ds.environment = [...rest, { name: a1, value: a2 }];
+        break;
+      }
+      default:
+        return IGNORED;
+    }
+    const isDefault = ds.active && ds.profile === undefined && ds.environment.length === 0;
+    if (isDefault) delete c.diagnosticSignature;
+    else c.diagnosticSignature = ds;
+    return APPLIED;
+  }
+
   private findProfile(name: string): WorkProfile | undefined {
     return this.config.profiles.find((p) => p.name.toLowerCase() === name.toLowerCase());
   }
@@ -290,7 +362,7 @@ export class CallHomeConfigBuilder {
     const found = this.findProfile(name);
     if (found) return found;
     const created = workProfile(
-      name.toLowerCase() === CISCO_TAC_PROFILE.toLowerCase() ? ciscoTacProfile(this.serial) : newUserProfile(name),
+      name.toLowerCase() === CISCO_TAC_PROFILE.toLowerCase() ? tacDefaults(this.serial, this.train) : newUserProfile(name),
     );
     this.config.profiles.push(created);
     return created;
@@ -301,7 +373,7 @@ export class CallHomeConfigBuilder {
     const [cmd, a1, a2, a3] = w;
     switch (cmd) {
       case 'active':
-        p.active = isDefault ? !p.predefined : !negate;
+        p.active = isDefault ? !p.predefined || tacDefaults(this.serial, this.train).active : !negate;
         return APPLIED;
       case 'anonymous-reporting-only':
         // Anonymous reporting applies to the predefined profile only (as the lab's CLI refuses it).
@@ -344,7 +416,7 @@ export class CallHomeConfigBuilder {
         if ((a2 !== 'email' && a2 !== 'http') || a3 === undefined || count !== 4) {
           if (negate && (a2 === 'email' || a2 === 'http') && a3 === undefined) {
             if (a2 === 'email' && !p.predefined) p.emailAddresses = [];
-            if (a2 === 'http') p.httpUrls = p.predefined ? ciscoTacProfile(this.serial).httpUrls.slice() : [];
+            if (a2 === 'http') p.httpUrls = p.predefined ? tacDefaults(this.serial, this.train).httpUrls.slice() : [];
             return APPLIED;
           }
           return fail('expected `destination address email|http <address>`');
@@ -352,7 +424,7 @@ export class CallHomeConfigBuilder {
         if (p.predefined && a2 === 'email') return fail(`the e-mail destination of ${CISCO_TAC_PROFILE} cannot be modified`);
         if (p.predefined) {
           // CiscoTAC-1 has one HTTP destination: setting replaces it, `no` restores the default.
-          p.httpUrls = negate ? ciscoTacProfile(this.serial).httpUrls.slice() : [a3];
+          p.httpUrls = negate ? tacDefaults(this.serial, this.train).httpUrls.slice() : [a3];
           return APPLIED;
         }
         const list = a2 === 'email' ? p.emailAddresses : p.httpUrls;

@@ -4,7 +4,7 @@
  * defaults (§2.5) where its block is absent or partial. Sub-mode lines are recognised by
  * indentation deeper than their parent, whatever the width; line order does not matter.
  */
-import type { CallHomeConfig } from '../../domain/callhome.js';
+import { trainOfVersion, type CallHomeConfig, type Train } from '../../domain/callhome.js';
 import { assertNever } from '../../util/assert-never.js';
 import { err, ok, type Result } from '../../util/result.js';
 import { CallHomeConfigBuilder, configWords, type ConfigContext } from '../config/index.js';
@@ -18,7 +18,22 @@ export type RunningConfigOptions = {
   readonly serial?: string;
   /** Treat empty output as a factory-default configuration (a section filter prints nothing then). */
   readonly allowEmpty?: boolean;
+  /**
+   * The device's software train (from `show version`); what an absent line means depends on it.
+   * Without it the text decides: a `version 16.x`/`17.x` line or an IOS XE-only line means IOS XE.
+   */
+  readonly train?: Train;
 };
+
+// Lines only IOS XE writes in the call-home section.
+const XE_ONLY = /^\s*(?:! If contact email address in call-home|http secure server-identity-check|no http secure server-identity-check|http resolve-hostname|mail-server \S+ priority \d+ secure|diagnostic-signature|no service call-home)/m;
+
+/** The train the text was written by, when the options do not say. */
+export function runningConfigTrain(output: string): Train {
+  const version = /^version (\S+)/m.exec(output);
+  if (version) return trainOfVersion(version[1] ?? '');
+  return XE_ONLY.test(output) ? 'xe' : 'classic';
+}
 
 // `% Invalid input detected at '^' marker.`
 const IOS_ERROR = /^%\s*(?:Invalid input|Incomplete command|Ambiguous command|Unknown command)/i;
@@ -27,7 +42,7 @@ const PROMPT = /^[\w.\-/:()]{1,80}[#>] ?(?:sh(?:ow)?\b.*)?$/;
 
 /** Parses the Call Home part of a running configuration. */
 export function parseRunningConfigCallHome(output: string, options: RunningConfigOptions = {}): Result<CallHomeConfig, ParseError> {
-  const builder = new CallHomeConfigBuilder(options.serial ?? '');
+  const builder = new CallHomeConfigBuilder(options.serial ?? '', undefined, options.train ?? runningConfigTrain(output));
   const stack: { indent: number; context: ConfigContext }[] = [];
   let sawLine = false;
   const raw = output.split('\n');

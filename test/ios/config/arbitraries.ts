@@ -3,7 +3,7 @@
  * applied through the one interpreter (src/ios/config), so every model is one a device can hold.
  */
 import fc from 'fast-check';
-import type { CallHomeConfig } from '../../../src/domain/callhome.js';
+import type { CallHomeConfig, Train } from '../../../src/domain/callhome.js';
 import { CallHomeConfigBuilder, configWords, type ConfigContext } from '../../../src/ios/config/index.js';
 
 const word = fc.stringMatching(/^[a-z][a-z0-9-]{0,8}$/);
@@ -16,6 +16,7 @@ export const callHomeLine = fc.oneof(
   word.map((w) => `contact-email-addr ${w}@example.com`),
   fc.integer({ min: 1, max: 60 }).map((n) => `rate-limit ${n}`),
   fc.tuple(fc.integer({ min: 1, max: 9 }), fc.integer({ min: 1, max: 100 })).map(([i, p]) => `mail-server 10.0.0.${i} priority ${p}`),
+  fc.tuple(fc.integer({ min: 1, max: 9 }), fc.integer({ min: 1, max: 100 })).map(([i, p]) => `mail-server 10.0.1.${i} priority ${p} secure tls`),
   fc.integer({ min: 1, max: 9 }).map((i) => `no mail-server 10.0.0.${i}`),
   fc.constantFrom(
     'syslog-throttling',
@@ -25,10 +26,17 @@ export const callHomeLine = fc.oneof(
     'data-privacy hostname',
     'aaa-authorization',
     'no aaa-authorization',
+    'http secure server-identity-check',
+    'no http secure server-identity-check',
+    'http resolve-hostname ipv4-first',
+    'http resolve-hostname ipv6-first',
+    'no http resolve-hostname',
   ),
   word.map((w) => `phone-number +1555${w.length}000`),
   word.map((w) => `customer-id ${w}`),
   word.map((w) => `source-interface Loopback${w.length}`),
+  fc.constantFrom('no contact-email-addr', 'no service call-home', 'service call-home'),
+  fc.tuple(fc.constantFrom('active', 'no active', 'profile noc', 'no profile', 'environment ds_env1 one', 'environment ds_env2 two', 'no environment ds_env1')).map(([l]) => `diagnostic-signature\n${l}\nexit`),
   fc.constantFrom('configuration', 'crash', 'syslog', 'all').chain((g) => fc.constantFrom(`alert-group ${g}`, `no alert-group ${g}`)),
   fc.string({ minLength: 1, maxLength: 20 }).filter((s) => !s.includes('"') && s.trim() === s && !/[\r\n]/.test(s)).map((s) => `street-address "${s}"`),
   fc.tuple(fc.stringMatching(/^[a-z][a-z0-9]{0,8}$/), fc.integer({ min: 1, max: 65535 })).map(([h, p]) => `http-proxy ${h}.example.net port ${p}`),
@@ -63,10 +71,14 @@ export const configStep = fc.oneof(
 );
 
 /** Applies typed lines (after `call-home`) to a configuration through the interpreter; refused lines are skipped. */
-export function applyLines(serial: string, lines: readonly string[], start?: CallHomeConfig): CallHomeConfig {
-  const b = new CallHomeConfigBuilder(serial, start);
+export function applyLines(serial: string, lines: readonly string[], train: Train = 'classic'): CallHomeConfig {
+  const b = new CallHomeConfigBuilder(serial, undefined, train);
   let context: ConfigContext = { kind: 'call-home' };
-  for (const line of lines) {
+  for (const line of lines.flatMap((l) => l.split('\n'))) {
+    if (line === 'no service call-home' || line === 'service call-home') {
+      b.apply({ kind: 'global' }, configWords(line));
+      continue;
+    }
     if (line === 'exit') {
       context = { kind: 'call-home' };
       continue;
@@ -77,12 +89,7 @@ export function applyLines(serial: string, lines: readonly string[], start?: Cal
   return b.result();
 }
 
-/** A random Call Home configuration a device can hold. */
-export function arbitraryCallHomeConfig(serial: string, start?: CallHomeConfig): fc.Arbitrary<CallHomeConfig> {
-  return fc
-    .tuple(fc.boolean(), fc.array(configStep, { minLength: 0, maxLength: 12 }))
-    .map(([service, steps]) => {
-      const c = applyLines(serial, steps.flat(), start);
-      return { ...c, serviceEnabled: service };
-    });
+/** A random Call Home configuration a device of this train can hold. */
+export function arbitraryCallHomeConfig(serial: string, train: Train = 'classic'): fc.Arbitrary<CallHomeConfig> {
+  return fc.array(configStep, { minLength: 0, maxLength: 12 }).map((steps) => applyLines(serial, steps.flat(), train));
 }

@@ -10,6 +10,7 @@ import {
   parseShowCallHomeStatistics,
   type ParseError,
 } from '../../../src/ios/parsers/index.js';
+import type { Train } from '../../../src/domain/callhome.js';
 import type { Result } from '../../../src/util/result.js';
 
 export const FIXTURES = join(import.meta.dirname, '../../fixtures/ios');
@@ -17,12 +18,17 @@ export const FIXTURES = join(import.meta.dirname, '../../fixtures/ios');
 /** Fixtures are read as from a device whose serial is this (CiscoTAC-1 periodic times). */
 export const FIXTURE_SERIAL = '9ABCDEF1234';
 
-export const PARSERS: Readonly<Record<string, (text: string) => Result<unknown, ParseError>>> = {
+/** The train a fixture was written by: its file name starts with `classic-` or `xe-`. */
+export function fixtureTrain(file: string): Train {
+  return file.startsWith('xe-') ? 'xe' : 'classic';
+}
+
+export const PARSERS: Readonly<Record<string, (text: string, train?: Train) => Result<unknown, ParseError>>> = {
   'show-call-home': parseShowCallHome,
   'show-call-home-detail': parseShowCallHomeDetail,
   'show-call-home-alert-group': parseShowCallHomeAlertGroup,
   'show-call-home-mail-server-status': parseShowCallHomeMailServerStatus,
   'show-call-home-profile': parseShowCallHomeProfile,
   'show-call-home-statistics': parseShowCallHomeStatistics,
-  'show-running-config': (text) => parseRunningConfigCallHome(text, { serial: FIXTURE_SERIAL }),
+  'show-running-config': (text, train) => parseRunningConfigCallHome(text, { serial: FIXTURE_SERIAL, train }),
 };

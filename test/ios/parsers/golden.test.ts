@@ -5,7 +5,7 @@
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FIXTURES, PARSERS } from './fixture-parsers.js';
+import { FIXTURES, PARSERS, fixtureTrain } from './fixture-parsers.js';
 
 describe.each(Object.keys(PARSERS))('%s golden fixtures', (command) => {
   const dir = join(FIXTURES, command);
@@ -18,7 +18,7 @@ describe.each(Object.keys(PARSERS))('%s golden fixtures', (command) => {
   it.each(cases)('%s', (file) => {
     const parse = PARSERS[command];
     if (!parse) throw new Error(`no parser for ${command}`);
-    const actual = parse(readFileSync(join(dir, file), 'utf8'));
+    const actual = parse(readFileSync(join(dir, file), 'utf8'), fixtureTrain(file));
     const jsonFile = join(dir, file.replace(/\.txt$/, '.json'));
     if (!existsSync(jsonFile) && process.env['UPDATE_FIXTURES'] === '1') {
       writeFileSync(jsonFile, `${JSON.stringify(actual, null, 2)}\n`);

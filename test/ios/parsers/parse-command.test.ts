@@ -27,7 +27,7 @@ function runWithStdin(args: readonly string[], input: string): Promise<{ code: n
 
 describe('callhome parse (bin)', () => {
   it('prints the statistics data of a saved file as one JSON document', async () => {
-    const { stdout } = await run(process.execPath, [BIN, 'parse', 'show call-home statistics', '--file', join(FIXTURES, 'show-call-home-statistics/guide-003.txt'), '--json']);
+    const { stdout } = await run(process.execPath, [BIN, 'parse', 'show call-home statistics', '--file', join(FIXTURES, 'show-call-home-statistics/classic-guide-003.txt'), '--json']);
     const data = JSON.parse(stdout) as { sections: { success: { inventory: unknown } }; lastSent: string };
     expect(data.sections.success.inventory).toEqual({ total: 2, email: 2, http: 0 });
     expect(data.lastSent).toBe('2010-01-11 18:32:32 GMT+00:00');
@@ -52,7 +52,7 @@ describe('runParse and findShowParser', () => {
   it('parses running-config with the serial given', async () => {
     let out = '';
     const code = await runParse(
-      { command: 'show run | section call-home', file: join(FIXTURES, 'show-running-config/guide-2-7.txt'), json: true, serial: '9ABCDEF1234' },
+      { command: 'show run | section call-home', file: join(FIXTURES, 'show-running-config/classic-guide-2-7.txt'), json: true, serial: '9ABCDEF1234' },
       { stdout: (t) => (out += t) },
     );
     expect(code).toBe(0);

@@ -90,6 +90,8 @@ export class ApiError extends AbortError {
     readonly status: number,
     message: string,
     tryMessage?: string,
+    /** The back end's own reason (its `reason` field), for callers that explain a refusal in their words. */
+    readonly reason: string = message,
   ) {
     super(message, tryMessage);
   }
@@ -122,7 +124,7 @@ export function createApiClient(connection: { readonly url: string; readonly tok
       const e = ErrorBody.safeParse(body);
       const reason = e.success ? e.data.reason : `HTTP ${res.status}`;
       if (res.status === 401) throw new ApiError(401, `The back end at ${base} refused the token: ${reason}`, 'Pass --token or set CALLHOME_TOKEN to the token `callhome serve` printed.');
-      throw new ApiError(res.status, `${init.method ?? 'GET'} ${path} failed (${res.status}): ${reason}`);
+      throw new ApiError(res.status, `${init.method ?? 'GET'} ${path} failed (${res.status}): ${reason}`, undefined, reason);
     }
     const parsed = schema.safeParse(body);
     if (!parsed.success) throw new ApiError(res.status, `The back end at ${base} answered ${path} with an unexpected body: ${parsed.error.issues[0]?.message ?? ''}`, 'Check that --backend points at a callhome back end of the same version.');

@@ -2,27 +2,29 @@
  * The console's fleet port over SSH: the same inventory, credentials, host-key checks and runner as
  * the fleet subcommands, reporting each device's result as it finishes.
  */
-import { pushPlanner } from '../fleet/push-planner.js';
-import { CISCO_TAC_PROFILE } from '../domain/callhome.js';
-import type { DesiredConfig } from '../fleet/desired.js';
-import type { FleetResult } from '../domain/fleet.js';
-import { openFleet } from '../fleet/open-fleet.js';
-import { pushTask } from '../fleet/push.js';
-import type { DeviceTask } from '../fleet/runner.js';
-import { showTask } from '../fleet/show-task.js';
-import { parseShowCallHomeMailServerStatus } from '../ios/parsers/show-call-home-mail-server-status.js';
-import { parseShowCallHomeDetail } from '../ios/parsers/show-call-home.js';
-import { parseShowCallHomeStatistics } from '../ios/parsers/show-call-home-statistics.js';
-import type { Settings } from '../settings.js';
-import { verifyProfile, verifyTask } from '../fleet/verify.js';
-import { watchDeliveries } from '../fleet/delivery-watcher.js';
-import type { FleetPort } from './intents.js';
-import type { FleetHostResult } from './types.js';
+import { pushPlanner } from '../../fleet/push-planner.js';
+import { CISCO_TAC_PROFILE } from '../../domain/callhome.js';
+import { DeviceError } from '../../ios/driver/errors.js';
+import type { DesiredConfig } from '../../fleet/desired.js';
+import type { FleetResult } from '../../domain/fleet.js';
+import { openFleet } from '../../fleet/open-fleet.js';
+import { pushTask } from '../../fleet/push.js';
+import type { DeviceTask } from '../../fleet/runner.js';
+import { showTask } from '../../fleet/show-task.js';
+import { parseShowCallHomeMailServerStatus } from '../../ios/parsers/show-call-home-mail-server-status.js';
+import { parseShowCallHomeDetail } from '../../ios/parsers/show-call-home.js';
+import { parseShowCallHomeStatistics } from '../../ios/parsers/show-call-home-statistics.js';
+import type { Settings } from '../../settings.js';
+import { verifyProfile, verifyTask } from '../../fleet/verify.js';
+import { watchDeliveries } from '../../fleet/delivery-watcher.js';
+import type { FleetPort } from '../ports.js';
+import type { FleetHostResult } from '../types.js';
 
 export type FleetPortOptions = {
   readonly inventoryFile: string;
   readonly settings: Settings;
-  readonly desired?: DesiredConfig | undefined;
+  /** One desired configuration for every host, or one per host (the demo configures two halves differently). */
+  readonly desired?: DesiredConfig | ((host: string) => DesiredConfig | undefined) | undefined;
   readonly knownHostsFile?: string | undefined;
   readonly acceptNewHostKeys?: boolean | undefined;
   readonly env?: NodeJS.ProcessEnv;
@@ -60,25 +62,42 @@ export function openFleetPort(options: FleetPortOptions): { port: FleetPort; hos
     profiles: showTask('show call-home detail', parseShowCallHomeDetail, (d) => ({ profiles: d.profiles, serviceEnabled: d.settings.serviceEnabled ?? null })),
   } as const;
   const desired = options.desired;
-  const testProfile = desired !== undefined ? (verifyProfile(desired) ?? CISCO_TAC_PROFILE) : CISCO_TAC_PROFILE;
+  const desiredFor = (host: string): DesiredConfig | undefined => (typeof desired === 'function' ? desired(host) : desired);
+  const testProfile = (host: string): string => {
+    const d = desiredFor(host);
+    return d !== undefined ? (verifyProfile(d) ?? CISCO_TAC_PROFILE) : CISCO_TAC_PROFILE;
+  };
+  /** The task `make` builds for the host's own desired configuration. */
+  const perHost =
+    <D>(make: (d: DesiredConfig) => DeviceTask<D>): DeviceTask<D> =>
+    (session, host, context) => {
+      const d = desiredFor(host.name);
+      if (d === undefined) throw new DeviceError('cli', `${host.name} has no desired configuration`);
+      return make(d)(session, host, context);
+    };
 
   const port: FleetPort = {
     read: (op, names, onResult) => run(names, tasks[op], onResult),
-    send: (names, what, onResult) => {
-      const command = 'test' in what ? `call-home test "console test" profile ${testProfile}` : `call-home send alert-group ${what.alertGroup}`;
-      return run(names, async (session) => ({ commands: [command], data: { output: await session.send(command) } }), onResult);
-    },
+    send: (names, what, onResult) =>
+      run(
+        names,
+        async (session, host) => {
+          const command = 'test' in what ? `call-home test "console test" profile ${testProfile(host.name)}` : `call-home send alert-group ${what.alertGroup}`;
+          return { commands: [command], data: { output: await session.send(command) } };
+        },
+        onResult,
+      ),
     ...(desired !== undefined
       ? {
           async preview(names: readonly string[]) {
             const out: Record<string, readonly string[]> = {};
-            await run(names, pushTask(desired, pushPlanner, { dryRun: true, save: false, prune: false }), (r) => {
+            await run(names, perHost((d) => pushTask(d, pushPlanner, { dryRun: true, save: false, prune: false })), (r) => {
               if (r.ok) out[r.host] = r.commands;
             });
             return out;
           },
           push: (names: readonly string[], onResult: (r: FleetHostResult) => void) =>
-            run(names, pushTask(desired, pushPlanner, { dryRun: false, save: false, prune: false }), onResult),
+            run(names, perHost((d) => pushTask(d, pushPlanner, { dryRun: false, save: false, prune: false })), onResult),
         }
       : {}),
     ...(desired !== undefined && options.backend !== undefined
@@ -89,7 +108,7 @@ export function openFleetPort(options: FleetPortOptions): { port: FleetPort; hos
             const watcher = watchDeliveries(backend.url, backend.token);
             try {
               await watcher.ready(10_000);
-              const task = verifyTask({ desired, planner: pushPlanner, fix: false, watcher, timeoutMs: 20_000, onData: (host, d) => onRow({ host, ...d, detail: null }) });
+              const task = perHost((d) => verifyTask({ desired: d, planner: pushPlanner, fix: false, watcher, timeoutMs: 20_000, onData: (host, data) => onRow({ host, ...data, detail: null }) }));
               await run(names, task, (r) => {
                 if (r.ok || (r.error !== null && r.error.kind === 'verify')) {
                   if (r.error !== null && r.data !== null) onRow({ ...r.data, host: r.host, detail: r.error.message });

@@ -3,19 +3,20 @@
  * from the last seq are the stream client's job) plus the REST snapshot loaded once the stream says
  * hello, so nothing falls between the snapshot and the live events (duplicates fold by id / seq).
  */
-import type { ApiClient, ApiDevice } from '../backend/client.js';
-import { connectEventStream, type StreamState } from '../events/client.js';
-import type { BackendEvent } from '../events/protocol.js';
-import { describeError } from '../errors.js';
-import { assertNever } from '../util/assert-never.js';
+import type { ApiDevice } from '../../client/api-client.js';
+import type { ConsoleApi } from '../ports.js';
+import { connectEventStream, type StreamState } from '../../events/client.js';
+import type { BackendEvent } from '../../events/protocol.js';
+import { describeError } from '../../errors.js';
+import { assertNever } from '../../util/assert-never.js';
 import { loadNewestMessages } from './api-loaders.js';
-import type { ConsoleStore } from './store.js';
-import type { ConnectionState, DeviceRow } from './types.js';
+import type { ConsoleStore } from '../store.js';
+import type { ConnectionState, DeviceRow } from '../types.js';
 
 export type LiveOptions = {
   readonly url: string;
   readonly token: string;
-  readonly api: ApiClient;
+  readonly api: ConsoleApi;
   readonly initialBackoffMs?: number;
   readonly maxBackoffMs?: number;
   readonly heartbeatTimeoutMs?: number;
@@ -49,7 +50,7 @@ export function toDeviceRow(d: ApiDevice): DeviceRow {
 }
 
 /** Loads devices, cases, notifications and the newest message page into the store. */
-export async function loadSnapshot(store: ConsoleStore, api: ApiClient): Promise<void> {
+export async function loadSnapshot(store: ConsoleStore, api: ConsoleApi): Promise<void> {
   const [devices, cases, notifications] = await Promise.all([api.devices(), api.cases(), api.notifications(200)]);
   store.dispatch({ type: 'api/devices', devices: devices.devices.map(toDeviceRow) });
   store.dispatch({ type: 'api/cases', cases: cases.cases });
