@@ -25,7 +25,6 @@ describe('control codes from devices on a terminal', () => {
     await f((t) => (out += t));
     return out;
   };
-  // eslint-disable-next-line no-control-regex
   const CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202e]/;
 
   it('escapes them in tables and keeps them in --json', async () => {
