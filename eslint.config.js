@@ -1,4 +1,4 @@
-// Lint rules that keep the layering of ../shared/STYLE.md: views render only, no `any`, type-only imports.
+// Lint rules: the import floors of the README's "Architecture" (eslint/floors.js), views that render only, no `any`, type-only imports.
 import tseslint from 'typescript-eslint';
 import { floorsRule } from './eslint/floors-rule.js';
 
@@ -14,6 +14,12 @@ export default tseslint.config(
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
+  },
+  {
+    // The floors: which folder may import which (eslint/floors.js; the README's "Architecture").
+    files: ['src/**/*.ts', 'src/**/*.tsx', 'views/**/*.ts', 'views/**/*.tsx', 'commands/**/*.ts', 'bin/**/*.ts'],
+    plugins: { callhome: { rules: { floors: floorsRule } } },
+    rules: { 'callhome/floors': 'error' },
   },
   {
     // The console core (src/console/*.ts) is pure: state, reducer, selectors, filter, key table,
@@ -39,12 +45,6 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': ['error', { patterns: ['**/backend/**', '**/console/**', '**/views/**'] }],
     },
-  },
-  {
-    // The floors: which folder may import which (eslint/floors.js; the README's "Architecture").
-    files: ['src/**/*.ts', 'src/**/*.tsx', 'views/**/*.ts', 'views/**/*.tsx', 'commands/**/*.ts', 'bin/**/*.ts'],
-    plugins: { callhome: { rules: { floors: floorsRule } } },
-    rules: { 'callhome/floors': 'error' },
   },
   {
     // Views only render state and dispatch intents: no network, SSH, files or services.

@@ -1,7 +1,7 @@
 import type { CommandModule } from 'yargs';
-import { runConsoleUi } from '../views/tui.js';
 import { openDemoConsole } from '../src/demo/console.js';
 import { demoAccessLines, demoExampleLines, startDemo, type Demo } from '../src/demo/demo.js';
+import { runConsoleUi } from '../views/tui.js';
 import { eventLine } from '../src/demo/event-line.js';
 import { AbortError } from '../src/errors.js';
 import { loadSettings } from '../src/settings.js';
@@ -62,13 +62,13 @@ export async function runDemo(opts: DemoCommandOptions, deps: DemoDeps = {}): Pr
       unsubscribe();
     } else {
       stdout.write('console: reading the fleet before the first frame\n');
-      const session = await openDemoConsole(demo, loadSettings());
-      progress = (line) => session.store.dispatch({ type: 'ui/notice', notice: { level: 'info', text: line, at: Date.now() } });
+      const runtime = await openDemoConsole(demo, loadSettings());
+      progress = (line) => runtime.store.dispatch({ type: 'ui/notice', notice: { level: 'info', text: line, at: Date.now() } });
       try {
-        await runConsoleUi(session, { banner: demoAccessLines(demo) });
+        await runConsoleUi(runtime, { banner: demoAccessLines(demo) });
       } finally {
         progress = () => undefined;
-        session.close();
+        runtime.close();
       }
     }
     printAccess('callhome demo stopped; its temporary files are removed. It ran with:', 'stopped');

@@ -4,6 +4,7 @@ import Table from 'cli-table3';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { AbortError } from '../src/errors.js';
 import { startLab, type Lab } from '../src/lab/devices.js';
+import { SOFTWARE_CHOICES, isSoftwareChoice } from '../src/lab/identity.js';
 
 export type LabCommandOptions = {
   devices: number;
@@ -16,6 +17,8 @@ export type LabCommandOptions = {
   banner?: string | undefined;
   /** Simulated round-trip time of every device's link (fault rttMs). */
   rttMs?: number | undefined;
+  /** `17.9.4a`, `16.12.5`, `15.2(4)M11` or `mixed`; absent: IOS XE 17.x releases in turn. */
+  software?: string | undefined;
   json: boolean;
 };
 
@@ -37,8 +40,8 @@ async function readAuthorizedKeys(file: string): Promise<string[]> {
 }
 
 function humanSummary(lab: Lab, opts: LabCommandOptions): string {
-  const table = new Table({ head: ['Device', 'Port', 'Serial', 'Model'] });
-  for (const d of lab.devices.slice(0, TABLE_ROWS)) table.push([d.name, String(d.port), d.identity.serial, d.identity.model]);
+  const table = new Table({ head: ['Device', 'Port', 'Serial', 'Model', 'Software'] });
+  for (const d of lab.devices.slice(0, TABLE_ROWS)) table.push([d.name, String(d.port), d.identity.serial, d.identity.model, d.identity.softwareVersion]);
   const more = lab.devices.length > TABLE_ROWS ? `... and ${lab.devices.length - TABLE_ROWS} more (see the inventory)\n` : '';
   return [
     `callhome lab: ${lab.devices.length} simulated IOS device(s) on 127.0.0.1`,
@@ -60,6 +63,10 @@ export async function runLab(opts: LabCommandOptions, deps: LabDeps): Promise<vo
   if (!Number.isInteger(opts.smtpPort) || opts.smtpPort < 1 || opts.smtpPort > 65535) {
     throw new AbortError(`--smtp-port must be a port from 1 to 65535, got ${opts.smtpPort}`, 'Pass the port your SMTP server listens on, e.g. --smtp-port 2525.');
   }
+  if (opts.software !== undefined && !isSoftwareChoice(opts.software)) {
+    throw new AbortError(`--software ${opts.software} is not offered`, `Pass one of ${SOFTWARE_CHOICES.join(', ')}.`);
+  }
+  const software = opts.software;
   const authorizedKeys = opts.authorizedKeys ? await readAuthorizedKeys(opts.authorizedKeys) : undefined;
   const lab = await startLab({
     devices: opts.devices,
@@ -69,6 +76,7 @@ export async function runLab(opts: LabCommandOptions, deps: LabDeps): Promise<vo
     ...(authorizedKeys ? { authorizedKeys } : {}),
     ...(opts.banner !== undefined ? { banner: opts.banner } : {}),
     ...(opts.rttMs ? { faults: Object.fromEntries(Array.from({ length: opts.devices }, (_, i) => [`r${i + 1}`, { rttMs: opts.rttMs }])) } : {}),
+    ...(software !== undefined && isSoftwareChoice(software) ? { software } : {}),
   });
   try {
     await lab.writeInventory(opts.inventoryOut);
@@ -103,6 +111,11 @@ export const labCommand: CommandModule<object, LabCommandOptions> = {
       .option('authorized-keys', { type: 'string', describe: 'OpenSSH public key file whose keys may log in as admin' })
       .option('banner', { type: 'string', describe: 'Banner MOTD shown before the first prompt' })
       .option('rtt-ms', { type: 'number', describe: 'Simulated round-trip time of every device link, milliseconds (a WAN; default none)' })
+      .option('software', {
+        type: 'string',
+        choices: [...SOFTWARE_CHOICES],
+        describe: 'Software the devices run: IOS XE 17.9.4a or 16.12.5, classic IOS 15.2(4)M11, or mixed (all three in turn); default IOS XE 17.x',
+      })
       .option('json', { type: 'boolean', default: false, describe: 'Print {"event":"ready",...} on one line once every device listens' }) as unknown as Argv<LabCommandOptions>,
   handler: (argv: ArgumentsCamelCase<LabCommandOptions>) => runLab(argv, { stdout: (t) => process.stdout.write(t), until: untilSignal }),
 };

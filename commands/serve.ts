@@ -3,8 +3,8 @@ import { readFileSync } from 'node:fs';
 import pino from 'pino';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { startBackend, type Backend, type BackendOptions } from '../src/backend/server.js';
-import { DatabaseInUse } from '../src/backend/store/sqlite-store.js';
 import { describeDb } from '../src/backend/store/open-store.js';
+import { DatabaseInUse } from '../src/backend/store/sqlite-store.js';
 import { AbortError } from '../src/errors.js';
 import { readTokenFile } from '../src/settings.js';
 
@@ -28,6 +28,9 @@ export type ServeOptions = {
   maxSmtpConnections?: number | undefined;
   maxPendingMib?: number | undefined;
   smtpDataTimeout?: number | undefined;
+  parseWorkers?: number | undefined;
+  /** Days of messages and events kept; older ones are purged hourly in small batches. */
+  retentionDays?: number | undefined;
 };
 
 export type ServeDeps = {
@@ -58,6 +61,7 @@ function positive(name: string, v: number | undefined): number | undefined {
  */
 export function serveOptions(opts: ServeOptions, env: NodeJS.ProcessEnv): { options: BackendOptions; generatedToken: boolean } {
   if (opts.token && opts.tokenFile) throw new AbortError('Give the token once: --token or --token-file.', 'Prefer --token-file or $CALLHOME_TOKEN; a token on the command line is visible in `ps`.');
+  if (opts.retentionDays !== undefined && !(Number.isInteger(opts.retentionDays) && opts.retentionDays >= 1)) throw new AbortError(`--retention-days must be a whole number of days, 1 or more (got ${opts.retentionDays}).`, 'The default keeps 92 days (three months), as the guides do.');
   // An empty --token or CALLHOME_TOKEN counts as unset: an empty bearer token is never accepted.
   const given = (opts.tokenFile ? readTokenFile(opts.tokenFile) : undefined) || opts.token || env['CALLHOME_TOKEN'] || undefined;
   const maxPendingMib = positive('max-pending-mib', opts.maxPendingMib);
@@ -92,6 +96,8 @@ export function serveOptions(opts: ServeOptions, env: NodeJS.ProcessEnv): { opti
       ...(opts.relay ? { relay: parseRelay(opts.relay) } : {}),
       ...(opts.rules ? { rulesFile: opts.rules } : {}),
       ...(opts.serverName?.length ? { serverNames: opts.serverName } : {}),
+      ...(positive('parse-workers', opts.parseWorkers) !== undefined ? { parseWorkers: opts.parseWorkers } : {}),
+      ...(opts.retentionDays !== undefined ? { retentionDays: opts.retentionDays } : {}),
       limits,
     },
   };
@@ -143,11 +149,13 @@ export const serveCommand: CommandModule<object, ServeOptions> = {
       .option('relay', { type: 'string', describe: 'SMTP relay host:port for notification e-mail (default: record only)' })
       .option('rules', { type: 'string', describe: 'Rules file (YAML; default: the shipped rules)' })
       .option('host', { type: 'string', default: '127.0.0.1', describe: 'Address to listen on' })
+      .option('retention-days', { type: 'number', describe: 'Days of messages and events kept (default 92, three months); older ones are purged hourly in small batches' })
       .option('server-name', { type: 'string', array: true, describe: 'Host name the API and /events answer to (repeat; the listen address, IP literals and localhost always work)' })
       .option('max-connections', { type: 'number', describe: 'Concurrent HTTP(S) connections in total (default 1024)' })
       .option('max-connections-per-address', { type: 'number', describe: 'Concurrent HTTP(S) connections from one address (default 256)' })
       .option('max-smtp-connections', { type: 'number', describe: 'Concurrent SMTP connections (default 256; one more gets 421)' })
       .option('max-pending-mib', { type: 'number', describe: 'MiB of request bodies and mails held before they are answered, all together (default 256; over it: 503 / SMTP 451)' })
+      .option('parse-workers', { type: 'number', describe: 'Worker threads that parse incoming messages (default: cores − 1, at least 1; bodies over 256 KiB get one more)' })
       .option('smtp-data-timeout', { type: 'number', describe: 'Seconds one SMTP DATA may take in total (default 300; then 421)' })
       .conflicts('https-self-signed', ['https-cert', 'https-key'])
       .conflicts('token', 'token-file') as unknown as Argv<ServeOptions>,

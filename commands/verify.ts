@@ -27,7 +27,7 @@ export async function runVerifyCommand(flags: VerifyFlags, deps: VerifyDeps = {}
   const { url, token } = deps.connection ?? resolveBackendConnection(flags);
   if (!token) throw new AbortError(`No API token for the back end at ${url}.`, 'Pass --token or set $CALLHOME_TOKEN.');
   const settings = deps.settings ?? loadSettings();
-  const fleet = openFleetFromFlags(flags, { ...deps, settings }, { commandTimeoutMs: Math.max(settings.timeout, 30) * 1000, connectTimeoutMs: settings.connectTimeout * 1000 });
+  const fleet = openFleetFromFlags(flags, { ...deps, settings }, { commandTimeoutMs: Math.max(settings.timeout, 30) * 1000, connectTimeoutMs: (flags.connectTimeout ?? settings.connectTimeout) * 1000 });
   const events = runVerify(fleet, { desired, fix: flags.fix ?? false, connection: { url, token }, timeoutMs: (flags.timeout ?? 20) * 1000, onData: deps.onData });
   return printRun(fleet, events, flags, deps, verifyView);
 }

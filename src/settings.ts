@@ -33,6 +33,8 @@ export const SettingsSchema = z.object({
     .default('http://127.0.0.1:8080'),
   /** Name of the environment variable holding the back-end token. */
   tokenEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).default('CALLHOME_TOKEN'),
+  /** Connection attempts per device (refused or timed-out connections only; never once a command was sent). */
+  connectAttempts: z.number().int().min(1).max(10).default(3),
   /** How people read timestamps: `utc` (2026-12-06 09:21:20Z) or `local` (with its offset). */
   timeZone: z.enum(['utc', 'local']).default('utc'),
 });

@@ -13,8 +13,11 @@ import { tokenChecker } from './api/auth.js';
 import { createAuthThrottle, type AuthThrottleOptions } from './auth-throttle.js';
 import type { EventLog } from './event-log.js';
 import { hostChecker } from './host-check.js';
+import type { MailLimitOptions } from './processing/mail-limits.js';
+import type { RefusalOptions } from './refusals.js';
 import { handleIngest } from './ingest/http-ingest.js';
 import { ByteBudget, capConnectionsPerAddress, ClientAborted, resolveLimits, type ResourceLimits } from './limits.js';
+import { createParsePool } from './ingest/parse-pool.js';
 import { createSmtpIngest, type SmtpIngest } from './ingest/smtp-ingest.js';
 import { defaultRulesFile, loadRules } from './processing/rules.js';
 import { createBackendService, type BackendService } from './service.js';
@@ -39,14 +42,22 @@ export type BackendOptions = {
   relay?: { host: string; port: number };
   rulesFile?: string;
   logger?: Logger;
-  /** Period of trial reminders / expiry checks (default one hour). */
+  /** Period of trial reminders / expiry checks and the retention purge (default one hour). */
   maintenanceIntervalMs?: number;
+  /** Days of messages and events kept (default 92, three months). */
+  retentionDays?: number;
   /** Lock-out of addresses that keep sending wrong tokens to the API or the stream (defaults in auth-throttle.ts). */
   authThrottle?: AuthThrottleOptions;
   /** Host names the API and /events answer to besides the listen address, IP literals and localhost (DNS rebinding guard). */
   serverNames?: readonly string[];
+  /** Limits on notification mail to addresses taken from device messages (defaults in processing/mail-limits.ts). */
+  mailLimits?: MailLimitOptions;
+  /** Refusals recorded one by one per minute, and how long they are kept (defaults in refusals.ts). */
+  refusals?: RefusalOptions;
   /** Connection, pending-byte and SMTP DATA time caps (defaults in limits.ts). */
   limits?: ResourceLimits;
+  /** Parse worker threads for ingest (default: cores − 1, at least 1; ingest/parse-pool.ts). */
+  parseWorkers?: number;
 };
 
 export type Backend = {
@@ -90,11 +101,12 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
   const logger = options.logger;
   const rules = loadRules(options.rulesFile ?? defaultRulesFile());
   const store = await openStore(options.dbPath, { onError: (e) => logger?.warn({ err: e }, 'database connection lost') });
-  const service = createBackendService({ store, rules, portalUrl: '', relay: options.relay, logger });
+  const service = createBackendService({ store, rules, portalUrl: '', relay: options.relay, logger, ...(options.retentionDays !== undefined ? { retentionDays: options.retentionDays } : {}), ...(options.refusals ? { refusals: options.refusals } : {}), ...(options.mailLimits ? { mailLimits: options.mailLimits } : {}) });
   const throttle = createAuthThrottle(options.authThrottle);
   const limits = resolveLimits(options.limits);
   const checkHost = hostChecker(host, options.serverNames);
   const budget = new ByteBudget(limits.maxPendingBytes);
+  const parsers = createParsePool(options.parseWorkers === undefined ? {} : { workers: options.parseWorkers });
   const api = createApiHandler(service, tokenChecker(options.token, throttle), budget);
   const tls = options.https === 'self-signed' ? await selfSignedPair(host) : options.https;
   const scheme = tls ? 'https' : 'http';
@@ -108,7 +120,7 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
       res.end(JSON.stringify({ error: 'bad-url', reason: 'The request target is not a valid URL path.' }));
       return Promise.resolve();
     }
-    if (url.pathname === DDCE_SERVICE_PATH) return handleIngest(service, scheme, req, res, budget);
+    if (url.pathname === DDCE_SERVICE_PATH) return handleIngest(service, scheme, req, res, budget, parsers);
     if (!url.pathname.startsWith('/api/v1/')) return Promise.resolve(notFound(res, url.pathname));
     const misdirected = checkHost(req);
     if (misdirected !== null) {
@@ -150,7 +162,7 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
   try {
     httpPort = await listen(http, options.httpPort ?? 8080, host);
     if (options.smtpPort !== undefined && options.smtpPort !== null) {
-      smtp = createSmtpIngest(service, { tls, limits, budget, logger });
+      smtp = createSmtpIngest(service, { tls, limits, budget, logger, parsers });
       smtpPort = await smtp.listen(options.smtpPort, host);
     }
     service.setPortalUrl(url());
@@ -162,6 +174,7 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
     http.closeAllConnections();
     await new Promise<void>((resolve) => (http.listening ? http.close(() => resolve()) : resolve()));
     if (smtp?.server.server.listening) await smtp.close();
+    await parsers.close();
     await service.close().catch(() => undefined);
     await store.close();
     throw e;
@@ -203,6 +216,7 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
           }),
           smtp?.close(),
         ]);
+        await parsers.close();
         await service.close();
         await store.close();
       })();

@@ -9,6 +9,9 @@ import { assertNever } from '../util/assert-never.js';
 import type { Result } from '../util/result.js';
 import { createEventLog, type BackendEventLog } from './event-log.js';
 import { createGroupCommitter, type BatchResult } from './ingest/group-commit.js';
+import type { RefusalKind } from './ingest/refusal.js';
+import { createMailLimiter, type MailLimitOptions } from './processing/mail-limits.js';
+import { createRefusalCounter, type RefusalOptions, type RefusalStats, type RejectedEvent } from './refusals.js';
 import { beginTx, type ProcessingContext, type TxContext } from './processing/context.js';
 import { summary } from './processing/notify.js';
 import { ingestMessage, processPending, type IngestOutcome } from './processing/processor.js';
@@ -24,6 +27,12 @@ export type ServiceOptions = {
   readonly logger?: Logger | undefined;
   readonly now?: () => Date;
   readonly groupCommit?: { readonly maxDelayMs?: number; readonly maxBatch?: number };
+  /** How refusals are counted, recorded and expired (defaults in refusals.ts). */
+  readonly refusals?: RefusalOptions;
+  /** Limits on mail to addresses taken from device messages (defaults in processing/mail-limits.ts). */
+  readonly mailLimits?: MailLimitOptions;
+  /** Messages and events older than this many days are purged by the maintenance pass (default 92: the guides keep 3 months). */
+  readonly retentionDays?: number;
 };
 
 export type BackendService = {
@@ -31,19 +40,26 @@ export type BackendService = {
   readonly log: BackendEventLog;
   /** Resolves once the message (and all it caused) is committed. */
   ingest(input: NewMessage): Promise<IngestOutcome>;
-  /** Records a refused message as a `message.rejected` event. */
-  reject(transport: Transport, reason: string, remote: string | null): void;
+  /** Counts a refused request; records it as a `message.rejected` event while under the rate, else in a summary. */
+  reject(transport: Transport, kind: RefusalKind, remote: string | null): void;
+  /** Refusals counted since start (for /stats). */
+  refusalStats(): RefusalStats;
   confirm(serial: string, token: string): Promise<Result<Registration, ConfirmFailure>>;
   deleteRegistration(serial: string): Promise<boolean>;
   importContracts(contracts: readonly Contract[]): Promise<{ imported: number; changed: number }>;
-  /** Trial reminders and expiry; with several replicas, one of them runs it at a time (the others skip). */
+  /** Trial reminders and expiry, expiry of refusal events, then the retention purge; with several replicas, one of them runs it at a time (the others skip). */
   maintenance(): Promise<void>;
+  /** Deletes messages and events older than the retention setting, in small batches. */
+  purge(): Promise<{ messages: number; events: number }>;
   setPortalUrl(url: string): void;
   close(): Promise<void>;
 };
 
 /** Serials per maintenance transaction. */
 const MAINTENANCE_CHUNK = 100;
+/** Rows per purge statement: each is its own short transaction. */
+const PURGE_BATCH = 300;
+export const DEFAULT_RETENTION_DAYS = 92;
 
 /** Creates the service over an open store. */
 export function createBackendService(options: ServiceOptions): BackendService {
@@ -51,8 +67,10 @@ export function createBackendService(options: ServiceOptions): BackendService {
   const log = createEventLog(store, (e) => logger?.error({ err: e }, 'reading the event log failed'));
   let portalUrl = options.portalUrl;
   const mailer = options.relay ? nodemailer.createTransport({ host: options.relay.host, port: options.relay.port, secure: false, ignoreTLS: true }) : null;
-  const base = (): ProcessingContext => ({ rules: options.rules, now: options.now ?? (() => new Date()), portalUrl, relay: mailer !== null });
+  const mailLimiter = createMailLimiter(options.mailLimits);
+  const base = (): ProcessingContext => ({ rules: options.rules, now: options.now ?? (() => new Date()), portalUrl, relay: mailer !== null, mailLimiter });
   const inFlight = new Set<Promise<void>>();
+  const refusals = createRefusalCounter(options.refusals);
 
   const deliver = (n: NotificationRecord): void => {
     if (!mailer) return;
@@ -101,6 +119,12 @@ export function createBackendService(options: ServiceOptions): BackendService {
         return assertNever(job, 'ingest job');
     }
   };
+  const record = (e: RejectedEvent): void => {
+    committer.submit({ kind: 'rejected', ...e }).catch((err: unknown) => logger?.error({ err }, 'recording a rejection failed'));
+  };
+  // A window's summary is written when it ends, even if no refusal follows it.
+  const summaries = setInterval(() => refusals.flush().forEach(record), Math.min(60_000, options.refusals?.windowMs ?? 60_000));
+  summaries.unref();
   const serialsOf = (items: readonly Job[]): string[] => items.flatMap((j) => (j.kind === 'message' ? [j.input.message.serialNumber] : []));
   const committer = createGroupCommitter<Job, IngestOutcome | null>(
     (items) =>
@@ -123,17 +147,35 @@ export function createBackendService(options: ServiceOptions): BackendService {
     options.groupCommit,
   );
 
+  /** Retention: deletes what is older than the setting, a small batch at a time, yielding between batches. */
+  const purge = async (): Promise<{ messages: number; events: number }> => {
+    const now = (options.now ?? (() => new Date()))();
+    const cutoff = new Date(now.getTime() - (options.retentionDays ?? DEFAULT_RETENTION_DAYS) * 86_400_000).toISOString();
+    const total = { messages: 0, events: 0 };
+    for (;;) {
+      const r = await store.purgeBefore(cutoff, PURGE_BATCH);
+      total.messages += r.messages;
+      total.events += r.events;
+      if (r.messages < PURGE_BATCH && r.events < PURGE_BATCH) break;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    if (total.messages + total.events > 0) logger?.info({ ...total, before: cutoff }, 'retention purge');
+    return total;
+  };
+
   return {
     store,
     log,
+    purge,
     async ingest(input) {
       const outcome = await committer.submit({ kind: 'message', input });
       if (!outcome) throw new Error('a message job produced no outcome');
       return outcome;
     },
-    reject(transport, reason, remote) {
-      committer.submit({ kind: 'rejected', transport, reason, remote }).catch((e: unknown) => logger?.error({ err: e }, 'recording a rejection failed'));
+    reject(transport, kind, remote) {
+      for (const e of refusals.refused(transport, kind, remote)) record(e);
     },
+    refusalStats: () => refusals.stats(),
     confirm(serial, token) {
       return transact([serial], async (ctx) => {
         const r = await confirmRegistration(ctx, serial, token);
@@ -175,11 +217,17 @@ export function createBackendService(options: ServiceOptions): BackendService {
           for (const serial of chunk) await trialMaintenance(ctx, serial);
         });
       }
+      // Refusals are not kept forever: the counters stay in /stats, the events expire.
+      const removed = await store.deleteEvents('message.rejected', new Date((options.now?.() ?? new Date()).getTime() - refusals.retentionMs).toISOString());
+      if (removed > 0) logger?.info({ removed }, 'expired message.rejected events deleted');
+      await purge();
     },
     setPortalUrl(url) {
       portalUrl = url;
     },
     async close() {
+      clearInterval(summaries);
+      refusals.flush().forEach(record);
       await committer.flush();
       await Promise.allSettled([...inFlight]);
       await log.close();

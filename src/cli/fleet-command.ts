@@ -8,6 +8,7 @@ import type { FleetEvent } from '../domain/fleet.js';
 import { AbortError } from '../errors.js';
 import { openFleet, type Fleet } from '../fleet/open-fleet.js';
 import type { DeviceTask } from '../fleet/runner.js';
+import { parseShard, type Shard } from '../fleet/shard.js';
 import { outputMode, printFleetRun, type FleetRunReport, type FleetView, type OutputMode } from '../output/fleet-output.js';
 import { loadSettings, type Settings } from '../settings.js';
 import { fleetFlagProblem } from './options.js';
@@ -22,12 +23,16 @@ export type FleetFlags = {
   readonly knownHosts?: string | undefined;
   readonly acceptNewHostKeys?: boolean | undefined;
   readonly timeout?: number | undefined;
+  readonly connectTimeout?: number | undefined;
+  readonly connectAttempts?: number | undefined;
   readonly logDir?: string | undefined;
   readonly lineByLine?: boolean | undefined;
   readonly json?: boolean | undefined;
   readonly ndjson?: boolean | undefined;
   /** Human output: `failures` (default on a terminal), `table`, `plain`; or `json`/`ndjson`. */
   readonly output?: OutputMode | undefined;
+  /** `i/n`: run only this shard of the selected hosts. */
+  readonly shard?: string | undefined;
   /** Write the failed hosts here (default `<log-dir>/callhome.retry` when --log-dir is given). */
   readonly retryFile?: string | undefined;
 };
@@ -41,6 +46,13 @@ export type FleetDeps = {
   /** Path of the OpenSSH client config; default ~/.ssh/config. */
   readonly sshConfigPath?: string;
 };
+
+function shardOf(flags: FleetFlags): Shard | undefined {
+  if (flags.shard === undefined) return undefined;
+  const shard = parseShard(flags.shard);
+  if (typeof shard === 'string') throw new AbortError(shard);
+  return shard;
+}
 
 /** Refuses flag values no run can use, before anything is opened. */
 function checkFlags(flags: FleetFlags): void {
@@ -58,6 +70,7 @@ export function openFleetFromFlags(flags: FleetFlags, deps: FleetDeps, timeouts?
   return openFleet({
     inventoryFile: flags.inventory,
     limit: flags.limit,
+    shard: shardOf(flags),
     settings,
     env: deps.env ?? process.env,
     knownHostsFile: flags.knownHosts,
@@ -65,7 +78,8 @@ export function openFleetFromFlags(flags: FleetFlags, deps: FleetDeps, timeouts?
     sshConfigPath: deps.sshConfigPath,
     concurrency: flags.concurrency,
     commandTimeoutMs: timeouts?.commandTimeoutMs ?? (flags.timeout ?? settings.timeout) * 1000,
-    connectTimeoutMs: timeouts?.connectTimeoutMs ?? Math.min(flags.timeout ?? settings.connectTimeout, settings.connectTimeout) * 1000,
+    connectTimeoutMs: timeouts?.connectTimeoutMs ?? (flags.connectTimeout ?? Math.min(flags.timeout ?? settings.connectTimeout, settings.connectTimeout)) * 1000,
+    attempts: flags.connectAttempts,
     logDir: flags.logDir,
     lineByLine: flags.lineByLine,
   });

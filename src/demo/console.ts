@@ -1,9 +1,9 @@
 /**
- * The demo's console session: the same store, live link and fleet port as `callhome console`, with
+ * The demo's console runtime: the same store, live link and fleet port as `callhome console`, with
  * each host compared against the configuration the demo pushed to it (the two halves differ), and
  * the fleet screen's data read before the first frame is drawn.
  */
-import { openConsoleRuntime as openConsoleSession, type ConsoleRuntime as ConsoleSession } from '../console/adapters/runtime.js';
+import { openConsoleRuntime, type ConsoleRuntime } from '../console/adapters/runtime.js';
 import type { ScreenName } from '../console/types.js';
 import type { Settings } from '../settings.js';
 import type { Demo } from './demo.js';
@@ -15,9 +15,9 @@ export type DemoConsoleOptions = {
   readonly fleetReadTimeoutMs?: number;
 };
 
-/** Opens the demo's console session once every host's profiles and drift are known (or the wait ran out). */
-export async function openDemoConsole(demo: Demo, settings: Settings, options: DemoConsoleOptions = {}): Promise<ConsoleSession> {
-  const session = openConsoleSession({
+/** Opens the demo's console runtime once every host's profiles and drift are known (or the wait ran out). */
+export async function openDemoConsole(demo: Demo, settings: Settings, options: DemoConsoleOptions = {}): Promise<ConsoleRuntime> {
+  const runtime = openConsoleRuntime({
     settings,
     inventoryFile: demo.inventoryFile,
     knownHostsFile: demo.knownHostsFile,
@@ -26,23 +26,23 @@ export async function openDemoConsole(demo: Demo, settings: Settings, options: D
     since: 0,
     screen: 'fleet',
   });
-  await readFleet(session, options.fleetReadTimeoutMs ?? 30_000);
-  session.store.dispatch({ type: 'ui/screen', screen: options.screen ?? 'messages' });
-  session.store.flush();
-  return session;
+  await readFleet(runtime, options.fleetReadTimeoutMs ?? 30_000);
+  runtime.store.dispatch({ type: 'ui/screen', screen: options.screen ?? 'messages' });
+  runtime.store.flush();
+  return runtime;
 }
 
 /** True when every host has a finished profiles read and, when that read succeeded, its drift. */
-function fleetKnown(session: ConsoleSession): boolean {
-  return session.store.getState().fleet.every((h) => {
+function fleetKnown(runtime: ConsoleRuntime): boolean {
+  return runtime.store.getState().fleet.every((h) => {
     const read = h.results.profiles;
     return h.running === null && read !== undefined && (!read.ok || h.drift !== null);
   });
 }
 
 /** Does what `r` does on the fleet screen, and waits for it. */
-async function readFleet(session: ConsoleSession, timeoutMs: number): Promise<void> {
-  session.intents.refresh();
+async function readFleet(runtime: ConsoleRuntime, timeoutMs: number): Promise<void> {
+  runtime.intents.refresh();
   await new Promise<void>((resolve) => {
     const finish = (): void => {
       clearInterval(poll);
@@ -51,7 +51,7 @@ async function readFleet(session: ConsoleSession, timeoutMs: number): Promise<vo
     };
     // The store publishes in batches; polling its newest state is simpler than following them.
     const poll = setInterval(() => {
-      if (fleetKnown(session)) finish();
+      if (fleetKnown(runtime)) finish();
     }, 50);
     const limit = setTimeout(finish, timeoutMs);
   });

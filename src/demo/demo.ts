@@ -115,7 +115,7 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
     const fleet = openFleet({
       inventoryFile,
       knownHostsFile,
-      settings: { concurrency: 20, timeout: 30, connectTimeout: 10, knownHosts: undefined },
+      settings: { concurrency: 20, timeout: 30, connectTimeout: 10, connectAttempts: 3, knownHosts: undefined },
       env: {},
       sshConfigPath: null,
     });

@@ -2,7 +2,14 @@
  * Results of a fleet run, shared by the fleet services, the printers, the console and merge-results.
  * `D` is the data one command returns per device (docs/cli.md, Fleet results).
  */
-import type { DeviceErrorKind } from '../ios/driver/errors.js';
+
+/**
+ * Error kinds of a fleet result (docs/cli.md, Fleet results). `session-closed`: the device or the
+ * network ended an established session (unlike `unreachable`, which never got one); `device-error`:
+ * the device answered a command with an IOS `%` error reply.
+ */
+export const DEVICE_ERROR_KINDS = ['auth', 'hostkey', 'timeout', 'unreachable', 'session-closed', 'cli', 'device-error', 'verify', 'parse'] as const;
+export type DeviceErrorKind = (typeof DEVICE_ERROR_KINDS)[number];
 
 /** `error` of a fleet result. */
 export type FleetError = { readonly kind: DeviceErrorKind; readonly message: string };

@@ -8,13 +8,16 @@ import { fleetCredentialContext } from './credentials.js';
 import { loadInventory, type Inventory, type InventoryHost } from './inventory.js';
 import { selectHosts } from './limit.js';
 import { runFleet, type DeviceTask, type FleetRunOptions } from './runner.js';
+import { selectShard, type Shard } from './shard.js';
 
 export type OpenFleetOptions = {
   readonly inventoryFile: string;
   /** Ansible-style host patterns; none selects every host. */
   readonly limit?: string | undefined;
+  /** Only this shard of the selected hosts (`--shard i/n`). */
+  readonly shard?: Shard | undefined;
   /** The defaults (concurrency, timeouts, known_hosts) the options below override. */
-  readonly settings: Pick<Settings, 'concurrency' | 'timeout' | 'connectTimeout' | 'knownHosts'>;
+  readonly settings: Pick<Settings, 'concurrency' | 'timeout' | 'connectTimeout' | 'connectAttempts' | 'knownHosts'>;
   readonly env?: NodeJS.ProcessEnv | undefined;
   readonly knownHostsFile?: string | undefined;
   readonly acceptNewHostKeys?: boolean | undefined;
@@ -35,7 +38,7 @@ export type OpenFleetOptions = {
 /** An opened fleet: what was selected, and a runner bound to its credentials and options. */
 export type Fleet = {
   readonly inventory: Inventory;
-  /** The hosts the limit selected, in inventory order. */
+  /** The hosts the limit (and the shard) selected, in inventory order. */
   readonly hosts: readonly InventoryHost[];
   readonly runOptions: FleetRunOptions;
   /** Inventory hosts by name (unknown names are skipped). */
@@ -47,7 +50,7 @@ export type Fleet = {
 /** Loads the inventory, selects the hosts and prepares credentials, known hosts and the runner. */
 export function openFleet(options: OpenFleetOptions): Fleet {
   const inventory = loadInventory(options.inventoryFile);
-  const hosts = selectHosts(inventory, options.limit);
+  const hosts = selectShard(selectHosts(inventory, options.limit), options.shard);
   const env = options.env ?? process.env;
   const { settings } = options;
   const runOptions: FleetRunOptions = {
@@ -65,7 +68,7 @@ export function openFleet(options: OpenFleetOptions): Fleet {
     connectTimeoutMs: options.connectTimeoutMs ?? settings.connectTimeout * 1000,
     logDir: options.logDir,
     lineByLine: options.lineByLine,
-    ...(options.attempts !== undefined ? { attempts: options.attempts } : {}),
+    attempts: options.attempts ?? settings.connectAttempts,
   };
   const byName = new Map(inventory.hosts.map((h) => [h.name, h]));
   return {

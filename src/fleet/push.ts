@@ -160,8 +160,9 @@ export function pushTask<D>(desired: D, planner: PushPlanner<D>, options: PushOp
     let failure: DeviceError;
     let mismatches: readonly unknown[] | undefined;
     try {
-      await session.configure(plan.commands, (command) => applied.push(command));
-      const after = await readCallHome(session, planner, serial);
+      // Pipelined, the read-back goes out in the same write as the change.
+      const readBack = await session.configure(plan.commands, (command) => applied.push(command), [RUNNING_CALL_HOME]);
+      const after = readBack?.[0] !== undefined ? parseCallHome(session, planner, serial, readBack[0]) : await readCallHome(session, planner, serial);
       mismatches = planner.verifyConfig(after, desired);
       if (mismatches.length === 0) {
         const data: PushData = { ...base, endState: 'desired', partial: false };

@@ -5,6 +5,7 @@
  */
 import { timingSafeEqual, createHash } from 'node:crypto';
 import { defaultCallHomeConfig } from '../domain/callhome.js';
+import { trainOf } from './identity.js';
 import { createCli, type Cli } from './ios-cli/index.js';
 import type { CliDevice, RunningConfig } from './ios-cli/types.js';
 import { createCallHomeEngine, type CallHomeEngineOptions } from './engine/index.js';
@@ -63,7 +64,7 @@ export type LabDeviceOptions = {
 const LOG_BUFFER_LINES = 1000;
 
 function factoryConfig(identity: DeviceIdentity): RunningConfig {
-  return { hostname: identity.hostname, callHome: defaultCallHomeConfig(identity.serial), trustpoints: [] };
+  return { hostname: identity.hostname, callHome: defaultCallHomeConfig(identity.serial, trainOf(identity)), trustpoints: [] };
 }
 
 function digest(text: string): Buffer {

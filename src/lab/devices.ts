@@ -11,9 +11,9 @@ import { stringify } from 'yaml';
 import { AbortError } from '../errors.js';
 import { LabDevice, type DeviceFaults } from './device.js';
 import type { CallHomeEngineOptions } from './engine/index.js';
-import { labIdentity } from './identity.js';
+import { labIdentity, type SoftwareChoice } from './identity.js';
 import { loadDeviceState } from './persistence.js';
-import { startDeviceServer, type DeviceServer } from './ssh/server.js';
+import { startDeviceServer, type DeviceServer, type LoginRules } from './ssh/server.js';
 import type { DeviceIdentity } from './types.js';
 
 export type { DeviceFaults } from './device.js';
@@ -37,6 +37,13 @@ export type LabOptions = {
   readonly authorizedKeys?: readonly string[];
   /** Banner MOTD printed before the first prompt of interactive sessions. */
   readonly banner?: string;
+  /** SSH login rules of every device (delay after a failed password, attempts, `ip ssh time-out`); IOS defaults. */
+  readonly login?: LoginRules;
+  /**
+   * Software the devices run: `17.9.4a`, `16.12.5` (IOS XE), `15.2(4)M11` (classic IOS) or `mixed`
+   * (the three in turn). Default: IOS XE 17.x releases in turn on the XE models.
+   */
+  readonly software?: SoftwareChoice;
   /** Options for every device's Call Home engine (tests use a manual scheduler). */
   readonly engine?: CallHomeEngineOptions;
 };
@@ -85,7 +92,7 @@ export async function startLab(options: LabOptions): Promise<Lab> {
   const limit = pLimit(64);
   const startOne = async (index: number): Promise<Started> => {
     const name = `r${index}`;
-    const state = await loadDeviceState(options.stateDir, name, () => labIdentity(index));
+    const state = await loadDeviceState(options.stateDir, name, () => labIdentity(index, options.software), { softwareChosen: options.software !== undefined });
     const device = new LabDevice({
       identity: state.identity,
       stateDir: options.stateDir,
@@ -104,6 +111,7 @@ export async function startLab(options: LabOptions): Promise<Lab> {
         password,
         ...(options.authorizedKeys ? { authorizedKeys: options.authorizedKeys } : {}),
         ...(options.banner !== undefined ? { banner: options.banner } : {}),
+        ...(options.login ? { login: options.login } : {}),
       });
       const item: Started = { handle: { name, host: '127.0.0.1', port: server.port, identity: state.identity, device }, server, publicKey: state.hostKey.publicKey };
       started.push(item);

@@ -15,7 +15,7 @@ import path from 'node:path';
 import ssh2 from 'ssh2';
 import { generateSshKeyPair } from '../util/ssh-keys.js';
 import { z } from 'zod';
-import { defaultCallHomeConfig, type CallHomeConfig } from '../domain/callhome.js';
+import { defaultCallHomeConfig, trainOfVersion, type CallHomeConfig } from '../domain/callhome.js';
 import { AbortError } from '../errors.js';
 import type { RunningConfig } from './ios-cli/types.js';
 import type { DeviceIdentity } from './types.js';
@@ -106,14 +106,14 @@ function parseJson(file: string, text: string): unknown {
   }
 }
 
-function startupFromFile(file: string, text: string, serial: string): RunningConfig {
+function startupFromFile(file: string, text: string, identity: DeviceIdentity): RunningConfig {
   const parsed = StartupSchema.safeParse(parseJson(file, text));
   if (!parsed.success) {
     throw new AbortError(`${file} is not a lab startup configuration: ${parsed.error.issues[0]?.message ?? 'invalid'}`, 'Fix or delete the file; the device then starts with the factory configuration.');
   }
   const c = parsed.data.config;
   // Fields added in later versions fall back to the factory defaults.
-  const callHome = { ...defaultCallHomeConfig(serial), ...c.callHome } as CallHomeConfig;
+  const callHome = { ...defaultCallHomeConfig(identity.serial, trainOfVersion(identity.softwareVersion)), ...c.callHome } as CallHomeConfig;
   return {
     hostname: c.hostname,
     callHome,
@@ -126,7 +126,12 @@ function startupFromFile(file: string, text: string, serial: string): RunningCon
  * Loads a device's state, creating what is missing: a host key (generated once, then reused),
  * the identity (from `makeIdentity`, then kept even if the generator changes) and no startup config.
  */
-export async function loadDeviceState(stateDir: string, name: string, makeIdentity: () => DeviceIdentity): Promise<DeviceState> {
+export async function loadDeviceState(
+  stateDir: string,
+  name: string,
+  makeIdentity: () => DeviceIdentity,
+  options: { readonly softwareChosen?: boolean } = {},
+): Promise<DeviceState> {
   const dir = deviceDir(stateDir, name);
   await mkdir(dir, { recursive: true });
   const keyFile = path.join(dir, 'ssh_host_ed25519_key');
@@ -153,11 +158,17 @@ export async function loadDeviceState(stateDir: string, name: string, makeIdenti
     const parsed = IdentitySchema.safeParse(parseJson(identityFile, identityText));
     if (!parsed.success) throw new AbortError(`${identityFile} is not a device identity: ${parsed.error.issues[0]?.message ?? 'invalid'}`, 'Fix or delete the file.');
     identity = parsed.data;
+    // `callhome lab --software X` on a state directory made for other software: the device is reinstalled.
+    const wanted = options.softwareChosen ? makeIdentity() : undefined;
+    if (wanted && wanted.softwareVersion !== identity.softwareVersion) {
+      identity = wanted;
+      await writeAtomic(identityFile, `${JSON.stringify(identity, null, 2)}\n`);
+    }
   }
 
   const startupFile = path.join(dir, 'startup-config.json');
   const startupText = await readOptional(startupFile);
-  const startup = startupText === null ? null : startupFromFile(startupFile, startupText, identity.serial);
+  const startup = startupText === null ? null : startupFromFile(startupFile, startupText, identity);
   return { hostKey, identity, startup };
 }
 

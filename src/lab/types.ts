@@ -19,7 +19,7 @@ export type DeviceIdentity = {
   readonly model: string;
   /** Product series as `ch:Series` carries it, e.g. `CSR1000v Cloud Services Router`. */
   readonly series: string;
-  /** IOS XE version, e.g. `17.3.4a`. */
+  /** Software version, e.g. `17.3.4a` (IOS XE) or `15.2(4)M11` (classic IOS); it decides the train. */
   readonly softwareVersion: string;
   readonly hardwareVersion: string;
   readonly partNumber: string;
@@ -34,6 +34,8 @@ export type CliMode =
   | { readonly kind: 'call-home' }
   | { readonly kind: 'profile'; readonly profile: string }
   | { readonly kind: 'snapshot' }
+  /** IOS XE `(cfg-call-home-diag-sign)#`. */
+  | { readonly kind: 'diagnostic-signature' }
   | { readonly kind: 'trustpoint'; readonly name: string };
 
 /** Per-session terminal state; the device's configuration is shared by every session. */

@@ -44,7 +44,8 @@ describe('registration and entitlement, end to end from messages', () => {
     const notes = (await api<{ notifications: Notification[] }>(b.url, '/notifications')).body.notifications;
     const pending = notes.find((n) => n.serial === 'REG0001' && n.kind === 'pending-registration');
     expect(pending?.to).toEqual(['noc@example.com']);
-    expect(pending?.subject).toBe('[SCH] Pending Registration – R1 (REG0001)');
+    // Issue 11: the subject carries no device text (host name and serial are the sender's choice); the body does.
+    expect(pending?.subject).toBe('[SCH] Pending Registration');
     expect((await api<{ cases: unknown[] }>(b.url, '/cases')).body.cases).toHaveLength(0);
     expect((await device('REG0001')).lastInventoryAt).toBeNull();
     // When the token is confirmed

@@ -27,7 +27,7 @@ describe('docs/cli.md', () => {
     for (const module of await loadAllCommands()) {
       const usage = String(module.command);
       const name = usage.split(' ')[0] ?? '';
-      const positionals = new Set([...usage.matchAll(/[<[]([\w-]+)[>\]]/g)].map((m) => m[1]));
+      const positionals = new Set([...usage.matchAll(/[<[]([\w-]+)(?:\.\.)?[>\]]/g)].map((m) => m[1]));
       if (!doc.includes(`\`${name}`)) missing.push(name);
       for (const flag of await flagsOf(module.builder)) if (!positionals.has(flag) && !doc.includes(`--${flag}`)) missing.push(`${name} --${flag}`);
     }

@@ -104,4 +104,5 @@ export const MODE_ENTRY: Readonly<Record<CliMode['kind'], readonly string[]>> = 
   profile: ['enable', 'configure terminal', 'call-home', 'profile CiscoTAC-1'],
   snapshot: ['enable', 'configure terminal', 'call-home', 'alert-group-config snapshot'],
   trustpoint: ['enable', 'configure terminal', 'crypto pki trustpoint TP1'],
+  'diagnostic-signature': ['enable', 'configure terminal', 'call-home', 'diagnostic-signature'],
 };

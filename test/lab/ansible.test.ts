@@ -35,12 +35,14 @@ const desired = parseDesiredYaml(
 const install = findAnsible();
 let dir: string;
 let lab: Lab;
-let commands: readonly string[];
+/** The planner's lines per device: factory configurations differ between software trains. */
+let commands: ReadonlyMap<string, readonly string[]>;
 let run: PlaybookRun | null = null;
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'lab-ansible-'));
-  lab = await startLab({ devices: 3, port: 0, stateDir: path.join(dir, 'state') });
+  // `mixed`: r1 runs IOS XE 17.9.4a, r2 classic IOS 15.2(4)M11, r3 IOS XE 16.12.5.
+  lab = await startLab({ devices: 3, port: 0, stateDir: path.join(dir, 'state'), software: 'mixed' });
   if (!install) return;
   const [first, , impostor] = lab.devices;
   if (!first || !impostor) throw new Error('the lab started fewer than 3 devices');
@@ -58,10 +60,10 @@ beforeAll(async () => {
     knownHosts,
     timeout: 60,
   });
-  // Every device starts from the factory configuration, so one plan fits all of them.
-  commands = planPush(first.device.running().callHome, desired, { prune: false }).commands;
-  const configFile = path.join(workspace.dir, 'call-home.cfg');
-  await writeFile(configFile, configBlock(commands));
+  // Every device starts from its train's factory configuration: one plan per device, in <host>.cfg.
+  commands = new Map(lab.devices.map((d) => [d.name, planPush(d.device.running().callHome, desired, { prune: false }).commands]));
+  for (const d of lab.devices) await writeFile(path.join(workspace.dir, `${d.name}.cfg`), configBlock(commands.get(d.name) ?? []));
+  const configFile = path.join(workspace.dir, '{{ inventory_hostname }}.cfg');
   await writeFile(path.join(workspace.dir, 'push.yaml'), pushPlaybook({ configFile, again: true, show: ['show call-home profile all'] }));
   run = await runPlaybook(workspace, path.join(workspace.dir, 'push.yaml'), { forks: 3 });
 }, 120_000);
@@ -85,10 +87,11 @@ describe('Ansible (cisco.ios, network_cli over paramiko) drives the lab', () => 
     for (const handle of good) {
       expect(done.recap.get(handle.name)?.changed).toBe(1);
       // Ansible diffed our lines against the lab's running-config and sent every one of them.
-      expect(task('push call-home')?.get(handle.name)?.commands).toEqual(commands.filter((c) => c !== 'exit'));
+      expect(task('push call-home')?.get(handle.name)?.commands).toEqual((commands.get(handle.name) ?? []).filter((c) => c !== 'exit'));
       // Read back, the running-config already holds every line: the lab renders it the way ios_config parses it.
       expect(task('push call-home again')?.get(handle.name)?.changed).toBe(false);
-      expect(task('show')?.get(handle.name)?.stdout[0]).toMatch(/^Profile Name: ansible-http\nProfile status: ACTIVE/m);
+      // Classic IOS prints the block flush left, IOS XE indents its body.
+      expect(task('show')?.get(handle.name)?.stdout[0]).toMatch(/^Profile Name: ansible-http\n\s*Profile status: ACTIVE/m);
       // The device holds the configuration, running and saved (save_when: modified).
       const running = handle.device.running();
       expect(verifyConfig(running.callHome, desired)).toEqual([]);

@@ -7,19 +7,21 @@
  * costs about 0.6 s of CPU (`npm run bench:ingest` prints the figures). Item 8's parser point: a
  * `<!DOCTYPE` inside CDATA is data, not a refusal.
  */
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseXml } from '../../src/callhome/codec.js';
 import { XML_LIMITS } from '../../src/callhome/xml-parse.js';
-import { SAMPLE_XML } from '../backend/helpers.js';
+import { api, postXml, SAMPLE_XML, sampleWith, startTestBackend, type TestBackend } from '../backend/helpers.js';
 import { hugeShapes, namespaceBomb } from './hostile-xml.js';
 
 /** The bound the module header states: the deadline plus the slack of one slice on a loaded machine. */
 const BOUND_MS = XML_LIMITS.deadlineMs + 1_000;
 
-function timed<T>(f: () => T): { value: T; ms: number } {
+function timed<T>(f: () => T): { value: T; ms: number; cpuMs: number } {
   const start = performance.now();
+  const cpu = process.cpuUsage();
   const value = f();
-  return { value, ms: performance.now() - start };
+  const used = process.cpuUsage(cpu);
+  return { value, ms: performance.now() - start, cpuMs: (used.user + used.system) / 1000 };
 }
 
 describe('XML parsing costs in proportion to the body', () => {
@@ -39,8 +41,9 @@ describe('XML parsing costs in proportion to the body', () => {
     const small = timed(() => parseXml(body(48)));
     const large = timed(() => parseXml(body(480)));
     expect(large.value.ok ? 'ok' : large.value.error.kind).toBe('not-call-home');
-    // Ten times the body: linear work is about ten times the time; allow 40× for noise and warm-up.
-    expect(large.ms).toBeLessThan(Math.max(40 * small.ms, 500));
+    // Ten times the body: linear work is about ten times the CPU time (wall time here measures the
+    // neighbours); allow 40× for noise and warm-up. The old copy-per-node scopes were ~100× here.
+    expect(large.cpuMs).toBeLessThan(Math.max(40 * small.cpuMs, 1_000));
   });
 
   it('answers every 3 MiB shape within the stated bound, with a message or a refusal that echoes nothing of it', { timeout: 120_000 }, () => {
@@ -71,5 +74,69 @@ describe('XML parsing costs in proportion to the body', () => {
     expect(real).not.toBe(SAMPLE_XML);
     const refused = parseXml(real);
     expect(refused.ok ? 'ok' : refused.error.kind).toBe('forbidden-dtd');
+  });
+});
+
+describe('over HTTP: a hostile body never holds up another device or the API', () => {
+  let b: TestBackend;
+  beforeAll(async () => {
+    b = await startTestBackend();
+    expect((await postXml(b.url, sampleWith({ serial: 'WARMUP0001' }))).status).toBe(200); // the parse threads are up
+  });
+  afterAll(async () => {
+    await b.stop();
+  });
+
+  /** Health and another device's post, timed again and again until `done` settles. */
+  async function probeDuring(done: Promise<unknown>): Promise<{ health: number[]; post: number[] }> {
+    const health: number[] = [];
+    const post: number[] = [];
+    let over = false;
+    void done.finally(() => (over = true));
+    for (let i = 0; !over || i < 2; i++) {
+      let t = performance.now();
+      expect((await api(b.url, '/health', { token: null })).status).toBe(200);
+      health.push(performance.now() - t);
+      t = performance.now();
+      expect((await postXml(b.url, sampleWith({ serial: `PROBE${String(i).padStart(5, '0')}`, messageId: `M${i}:PROBE:${Date.now()}` }))).status).toBe(200);
+      post.push(performance.now() - t);
+    }
+    return { health, post };
+  }
+
+  it('refuses the namespace bomb with 400 too-complex while health and another device are answered', async () => {
+    const bomb = postXml(b.url, namespaceBomb());
+    const probes = await probeDuring(bomb);
+    const r = await bomb;
+    expect(r.status).toBe(400);
+    expect(r.json['error']).toBe('too-complex');
+    expect(Math.max(...probes.health)).toBeLessThan(2_000);
+  });
+
+  it('answers 3 MiB bodies of every shape within the bound while health and other devices stay prompt', { timeout: 300_000 }, async () => {
+    const shapes = hugeShapes();
+    const started = performance.now();
+    const replies = Promise.all(
+      shapes.map(async ([name, body]) => {
+        const t = performance.now();
+        const r = await postXml(b.url, body);
+        return { name, status: r.status, ms: performance.now() - t };
+      }),
+    );
+    const probes = await probeDuring(replies);
+    const answered = await replies;
+    const total = performance.now() - started;
+    for (const a of answered) expect([200, 400, 422], a.name).toContain(a.status);
+    const pct = (xs: number[], p: number): number => [...xs].sort((x, y) => x - y)[Math.min(xs.length - 1, Math.floor(xs.length * p))] ?? 0;
+    // The bodies queue in the large lane one after another (seconds in all on this machine); meanwhile the
+    // probes are answered in a fraction of one body's parse (what remains on the main thread is reading
+    // the bodies, storing the valid ones and publishing their events).
+    console.log(`16 bodies answered in ${Math.round(total)} ms; ${probes.health.length} probes: health p50 ${Math.round(pct(probes.health, 0.5))} / p95 ${Math.round(pct(probes.health, 0.95))} / max ${Math.round(pct(probes.health, 1))} ms, device post p50 ${Math.round(pct(probes.post, 0.5))} / p95 ${Math.round(pct(probes.post, 0.95))} / max ${Math.round(pct(probes.post, 1))} ms`);
+    expect(probes.health.length).toBeGreaterThan(3);
+    // The parse is off the main thread, so most probes answer at once. The worst one is not bounded here:
+    // on this shared machine a commit's fsync of a stored 3 MiB message has taken seconds (store side).
+    expect(pct(probes.health, 0.95)).toBeLessThan(500);
+    expect(pct(probes.post, 0.5)).toBeLessThan(1_000);
+    expect(total).toBeLessThan(shapes.length * BOUND_MS);
   });
 });

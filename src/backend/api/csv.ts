@@ -10,8 +10,9 @@ export function neutralise(text: string): string {
   return /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
 }
 
-/** Renders rows with the given columns (header row first, CRLF line ends); lists become space-separated. */
-export function toCsv(columns: readonly string[], rows: readonly Readonly<Record<string, unknown>>[]): string {
+/** Renders rows with the given columns (header row first unless `header` is false, CRLF line ends); lists become space-separated. */
+export function toCsv(columns: readonly string[], rows: readonly Readonly<Record<string, unknown>>[], header = true): string {
   const cell = (v: unknown): string => (v === null || v === undefined ? '' : typeof v === 'number' || typeof v === 'boolean' ? String(v) : neutralise(Array.isArray(v) ? v.join(' ') : String(v)));
-  return stringify([[...columns], ...rows.map((r) => columns.map((c) => cell(r[c])))], { record_delimiter: '\r\n' });
+  const body = rows.map((r) => columns.map((c) => cell(r[c])));
+  return stringify(header ? [[...columns], ...body] : body, { record_delimiter: '\r\n' });
 }

@@ -10,9 +10,12 @@ import { readBody, type BodyRead } from '../read-body.js';
 import type { BackendService } from '../service.js';
 import { decodeCursor } from '../store/queries.js';
 import { toCsv } from './csv.js';
-import { buildReport, REPORT_KINDS, type ReportKind } from './reports.js';
+import { buildReport, REPORT_KINDS, streamHistory, type ReportKind } from './reports.js';
 
-type Reply = { status: number; body: unknown; csv?: string; retryAfter?: number; close?: boolean };
+type Reply = { status: number; body: unknown; csv?: string; retryAfter?: number; close?: boolean; stream?: StreamedReply };
+/** An answer written piece by piece (large reports): `write` waits for the socket to drain. */
+type StreamedReply = { contentType: string; write(sink: Sink): Promise<unknown> };
+type Sink = { write(text: string): Promise<void>; readonly closed: boolean };
 
 /** API request bodies larger than this are refused with 413 (a contracts import is the largest). */
 const API_BODY_LIMIT = 16 * 1024 * 1024;
@@ -65,7 +68,7 @@ const MessagesQuery = z
 const NotificationsQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(1000).default(200) });
 
 /** GET /reports/KIND: JSON (default) or CSV. */
-const ReportQuery = z.strictObject({ format: z.enum(['json', 'csv']).default('json') });
+const ReportQuery = z.strictObject({ format: z.enum(['json', 'csv']).default('json'), cursor: z.string().min(1).max(512).optional() });
 
 /** A 400 naming each bad parameter, or the parsed query. */
 function parseQuery<S extends z.ZodType>(schema: S, url: URL): { ok: true; value: z.output<S> } | { ok: false; reply: Reply } {
@@ -192,8 +195,14 @@ export function apiRoutes(service: BackendService): readonly ApiRoute[] {
         if (!(REPORT_KINDS as readonly string[]).includes(kind)) return json(404, { error: 'not-found', reason: `Report "${kind}" does not exist; use ${REPORT_KINDS.join(', ')}.` });
         const q = parseQuery(ReportQuery, url);
         if (!q.ok) return q.reply;
+        const format = q.value.format === 'csv' ? 'csv' : 'json';
+        if (kind === 'history') {
+          const cursor = q.value.cursor;
+          if (cursor !== undefined && decodeCursor(cursor) === null) return json(400, { error: 'bad-cursor', reason: 'The cursor is not one this server issued; start again without it.' });
+          return { status: 200, body: null, stream: { contentType: format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json', write: (sink) => streamHistory(store, format, sink, { cursor }) } };
+        }
         const report = await buildReport(store, kind as ReportKind);
-        return q.value.format === 'csv' ? { status: 200, body: null, csv: toCsv(report.columns, report.rows) } : json(200, report);
+        return format === 'csv' ? { status: 200, body: null, csv: toCsv(report.columns, report.rows) } : json(200, report);
       },
     },
   ];
@@ -236,6 +245,12 @@ export function createApiHandler(service: BackendService, check: (req: IncomingM
       }
       if (params) reply ??= await route.handle(params, url, body);
       reply ??= json(400, { error: 'bad-path', reason: `The path ${path} cannot be read.` });
+    }
+    if (reply.stream) {
+      res.writeHead(reply.status, { 'content-type': reply.stream.contentType });
+      await reply.stream.write(socketSink(res));
+      res.end();
+      return;
     }
     if (reply.csv !== undefined) {
       res.writeHead(reply.status, { 'content-type': 'text/csv; charset=utf-8' });
@@ -294,5 +309,26 @@ async function stats(service: BackendService) {
     byRegistration,
     cases: { total: cases.length, open: cases.filter((c) => c.status !== 'closed').length },
     lastSeq: await store.lastSeq(),
+    refusals: service.refusalStats(),
+  };
+}
+
+/** Writes to a response with back-pressure: each write resolves once the socket can take more (or is gone). */
+function socketSink(res: ServerResponse): Sink {
+  return {
+    get closed() {
+      return res.destroyed;
+    },
+    write: (text) =>
+      new Promise<void>((resolve) => {
+        if (res.destroyed || res.write(text)) return resolve();
+        const done = (): void => {
+          res.off('drain', done);
+          res.off('close', done);
+          resolve();
+        };
+        res.once('drain', done);
+        res.once('close', done);
+      }),
   };
 }

@@ -5,7 +5,7 @@ import type { Transport } from '../../events/protocol.js';
 import type { ByteBudget } from '../limits.js';
 import { readBody } from '../read-body.js';
 import type { BackendService } from '../service.js';
-import { parseXml } from '../../callhome/codec.js';
+import type { ParsePool } from './parse-pool.js';
 import { refusalStatus, type Refusal } from './refusal.js';
 
 const ACCEPTED_TYPES = ['application/soap+xml', 'application/xml', 'text/xml'];
@@ -16,11 +16,11 @@ function send(res: ServerResponse, status: number, body: unknown, close = false)
   res.end(text);
 }
 
-/** Handles one device POST; answers 200 only after the message is committed. */
-export async function handleIngest(service: BackendService, transport: Transport, req: IncomingMessage, res: ServerResponse, budget: ByteBudget): Promise<void> {
+/** Handles one device POST; the body is parsed in the pool; answers 200 only after the message is committed. */
+export async function handleIngest(service: BackendService, transport: Transport, req: IncomingMessage, res: ServerResponse, budget: ByteBudget, parsers: ParsePool): Promise<void> {
   const remote = req.socket.remoteAddress ?? null;
   const refuse = (r: Refusal, close = false): void => {
-    service.reject(transport, r.reason, remote);
+    service.reject(transport, r.kind, remote);
     send(res, refusalStatus(r.kind), { error: r.kind, reason: r.reason }, close);
     if (close) res.on('finish', () => req.socket.destroy());
   };
@@ -31,7 +31,7 @@ export async function handleIngest(service: BackendService, transport: Transport
   }
   const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
   if (!ACCEPTED_TYPES.includes(type)) {
-    refuse({ kind: 'content-type', reason: `Content-Type "${type || '(none)'}" is not accepted; send ${ACCEPTED_TYPES.join(', ')}.` }, true);
+    refuse({ kind: 'content-type', reason: `Content-Type "${(type || '(none)').slice(0, 64)}" is not accepted; send ${ACCEPTED_TYPES.join(', ')}.` }, true);
     return;
   }
   const tooLarge: Refusal = { kind: 'too-large', reason: `The message is larger than ${MAX_MESSAGE_SIZE} bytes, the Call Home maximum (message-size-limit).` };
@@ -49,7 +49,7 @@ export async function handleIngest(service: BackendService, transport: Transport
     return;
   }
   const raw = read.body.toString('utf8');
-  const parsed = parseXml(raw);
+  const parsed = await parsers.xml(raw);
   if (!parsed.ok) {
     refuse(parsed.error);
     return;

@@ -3,7 +3,7 @@ import type { ParseRefusalKind } from '../../callhome/refusal.js';
 import { assertNever } from '../../util/assert-never.js';
 
 /** The codec's refusals (the body is not a usable Call Home message) plus the transport's own. */
-export type RefusalKind = ParseRefusalKind | 'too-large' | 'content-type' | 'busy';
+export type RefusalKind = ParseRefusalKind | 'too-large' | 'content-type' | 'busy' | 'too-slow';
 
 /** A refused message: the kind decides the status; the text says what failed and what to do. */
 export type Refusal = { readonly kind: RefusalKind; readonly reason: string };
@@ -21,6 +21,8 @@ export function refusalStatus(kind: RefusalKind): number {
       return 415;
     case 'busy':
       return 503;
+    case 'too-slow':
+      return 408;
     case 'not-call-home':
     case 'no-serial':
       return 422;

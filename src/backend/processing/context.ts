@@ -1,5 +1,6 @@
 /** What processing needs: the store, the rules, a clock, and collectors for after-commit effects. */
 import type { BackendEventInput } from '../../events/protocol.js';
+import type { MailLimiter } from './mail-limits.js';
 import type { Rule } from './rules.js';
 import type { NotificationRecord, PendingEvent, StoreTx } from '../store/types.js';
 
@@ -10,6 +11,8 @@ export type ProcessingContext = {
   readonly portalUrl: string;
   /** True when notifications go out through a relay (then they are sent after commit). */
   readonly relay: boolean;
+  /** Limits on mail to addresses taken from device messages (absent: no limits). */
+  readonly mailLimiter?: MailLimiter | undefined;
 };
 
 /** Effects gathered while a transaction runs: events are written at its end, deliveries start after commit. */
@@ -20,6 +23,8 @@ export type TxContext = ProcessingContext & {
   readonly store: StoreTx;
   readonly fx: Effects;
   emit(input: BackendEventInput): void;
+  /** The client address of the device message being processed, when there is one (mail limits per source). */
+  readonly source?: string | null;
 };
 
 /** Binds a context to a transaction and fresh effect collectors. */

@@ -18,7 +18,8 @@ export type IngestOutcome =
   | { readonly kind: 'duplicate'; readonly serial: string; readonly messageId: string };
 
 /** Stores one message and processes it as its device's registration allows. */
-export async function ingestMessage(ctx: TxContext, input: NewMessage): Promise<IngestOutcome> {
+export async function ingestMessage(txCtx: TxContext, input: NewMessage): Promise<IngestOutcome> {
+  const ctx: TxContext = { ...txCtx, source: input.remote };
   const m = input.message;
   const anonymous = isAnonymous(m);
   const stored = await ctx.store.insertMessage(input, anonymous ? 'stored-only' : 'pending-registration');
@@ -46,7 +47,7 @@ export async function processPending(ctx: TxContext, serial: string): Promise<nu
   const reg = await ctx.store.getRegistration(serial);
   if (!reg) return 0;
   const pending = await ctx.store.messagesByStatus(serial, 'pending-registration');
-  for (const p of pending) await processStored(ctx, p.id, { ...p.fields, attachments: p.attachments }, reg.state);
+  for (const p of pending) await processStored({ ...ctx, source: p.remote }, p.id, { ...p.fields, attachments: p.attachments }, reg.state);
   return pending.length;
 }
 

@@ -115,6 +115,24 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   CREATE TABLE event_seq (id INTEGER PRIMARY KEY CHECK (id = 1), last INTEGER NOT NULL);
   INSERT INTO event_seq (id, last) SELECT 1, COALESCE(MAX(seq), 0) FROM events;
   `,
+  // An index per filter (each ends in the list order, so a page is read in order), a trigram text index,
+  // and one on event time for the retention purge.
+  `
+  DROP INDEX messages_serial;
+  CREATE INDEX messages_serial ON messages(serial, received_at DESC, id DESC);
+  CREATE INDEX messages_hostname ON messages(hostname, received_at DESC, id DESC);
+  CREATE INDEX messages_type ON messages(type, received_at DESC, id DESC);
+  CREATE INDEX messages_severity ON messages(severity, received_at DESC, id DESC);
+  CREATE INDEX events_at ON events(at);
+  CREATE VIRTUAL TABLE messages_text USING fts5(description, event_name, hostname, content='messages', content_rowid='id', tokenize='trigram');
+  INSERT INTO messages_text(messages_text) VALUES ('rebuild');
+  CREATE TRIGGER messages_text_insert AFTER INSERT ON messages BEGIN
+    INSERT INTO messages_text(rowid, description, event_name, hostname) VALUES (new.id, new.description, new.event_name, new.hostname);
+  END;
+  CREATE TRIGGER messages_text_delete AFTER DELETE ON messages BEGIN
+    INSERT INTO messages_text(messages_text, rowid, description, event_name, hostname) VALUES ('delete', old.id, old.description, old.event_name, old.hostname);
+  END;
+  `,
 ];
 
 /** Each entry moves the PostgreSQL schema from version i to i + 1. */
@@ -221,6 +239,18 @@ export const PG_MIGRATIONS: readonly string[] = [
   );
   CREATE TABLE event_seq (id INTEGER PRIMARY KEY CHECK (id = 1), last BIGINT NOT NULL);
   INSERT INTO event_seq (id, last) VALUES (1, 0);
+  `,
+  // As SQLite's third migration: an index per filter, trigram text search (pg_trgm is a trusted extension:
+  // the database owner may create it), event time for the retention purge.
+  `
+  DROP INDEX messages_serial;
+  CREATE INDEX messages_serial ON messages(serial, received_at DESC, id DESC);
+  CREATE INDEX messages_hostname ON messages(hostname, received_at DESC, id DESC);
+  CREATE INDEX messages_type ON messages(type, received_at DESC, id DESC);
+  CREATE INDEX messages_severity ON messages(severity, received_at DESC, id DESC);
+  CREATE INDEX events_at ON events(at);
+  CREATE EXTENSION IF NOT EXISTS pg_trgm;
+  CREATE INDEX messages_text ON messages USING gin ((description || ' ' || event_name || ' ' || hostname) gin_trgm_ops);
   `,
 ];
 

@@ -16,6 +16,8 @@ import type {
   MessageFilter,
   MessageFormat,
   MessageStatus,
+  NewMessage,
+  ProcessingResults,
   NotificationRecord,
   Registration,
   StoreQueries,
@@ -186,6 +188,42 @@ export function lockKey(name: string): string {
   return (createHash('sha256').update(name).digest().readBigInt64BE(0) & 0x7fff_ffff_ffff_ffffn).toString();
 }
 
+/** A text term with more FTS matches than this is searched along the time index instead (SQLite). */
+const TEXT_PROBE = 2_000;
+
+/** The FTS5 query for a literal substring: one quoted phrase (trigram phrases match substrings). */
+function ftsPhrase(q: string): string {
+  return `"${q.replace(/"/g, '""')}"`;
+}
+
+/** Bind parameters per message row (19 columns): 1000 rows stay far inside PostgreSQL's 65,535. */
+const MESSAGE_ROWS_PER_INSERT = 1000;
+
+/** A new message as a `messages` row. */
+function messageRow(m: NewMessage, status: MessageStatus) {
+  const msg = m.message;
+  return {
+    received_at: m.receivedAt,
+    transport: m.transport,
+    remote: m.remote,
+    serial: msg.serialNumber,
+    hostname: msg.hostname,
+    model: msg.model,
+    type: msg.kind,
+    subtype: msg.subType,
+    alert_group: msg.kind,
+    severity: msg.severity,
+    event_name: msg.eventName,
+    description: msg.description,
+    message_id: msg.messageId,
+    format: m.format,
+    raw: m.raw,
+    fields: JSON.stringify({ ...msg, attachments: undefined }),
+    attachments: JSON.stringify(msg.attachments),
+    status,
+  };
+}
+
 /** Device columns a message may fill in; an empty value keeps what is stored. */
 const DEVICE_TEXT = ['hostname', 'model', 'series', 'software_version', 'contact_email', 'phone_number', 'street_address', 'customer_id', 'site_id', 'contract_id'] as const;
 
@@ -199,35 +237,19 @@ export function createQueries(db: Db, dialect: Dialect): StoreQueries {
       .selectAll('d')
       .select(['r.state', 'r.trial_ends_at', 'r.contract_number']);
 
-  return {
+  const messages: Pick<StoreQueries, 'insertMessage' | 'importMessages' | 'setMessageStatus' | 'getMessage' | 'listMessages' | 'listHistory' | 'purgeBefore'> = {
     async insertMessage(m, status) {
-      const msg = m.message;
-      const row = await db
-        .insertInto('messages')
-        .values({
-          received_at: m.receivedAt,
-          transport: m.transport,
-          remote: m.remote,
-          serial: msg.serialNumber,
-          hostname: msg.hostname,
-          model: msg.model,
-          type: msg.kind,
-          subtype: msg.subType,
-          alert_group: msg.kind,
-          severity: msg.severity,
-          event_name: msg.eventName,
-          description: msg.description,
-          message_id: msg.messageId,
-          format: m.format,
-          raw: m.raw,
-          fields: JSON.stringify({ ...msg, attachments: undefined }),
-          attachments: JSON.stringify(msg.attachments),
-          status,
-        })
-        .onConflict((oc) => oc.doNothing())
-        .returning(SUMMARY_COLUMNS)
-        .executeTakeFirst();
+      const row = await db.insertInto('messages').values(messageRow(m, status)).onConflict((oc) => oc.doNothing()).returning(SUMMARY_COLUMNS).executeTakeFirst();
       return row ? toSummary(row) : null;
+    },
+    async importMessages(list) {
+      let stored = 0;
+      for (let i = 0; i < list.length; i += MESSAGE_ROWS_PER_INSERT) {
+        const chunk = list.slice(i, i + MESSAGE_ROWS_PER_INSERT).map((x) => messageRow(x.message, x.status));
+        const r = await db.insertInto('messages').values(chunk).onConflict((oc) => oc.doNothing()).executeTakeFirst();
+        stored += Number(r.numInsertedOrUpdatedRows ?? 0);
+      }
+      return stored;
     },
     async setMessageStatus(id, status, results) {
       await db.updateTable('messages').set({ status, results: JSON.stringify(results) }).where('id', '=', id).execute();
@@ -237,33 +259,68 @@ export function createQueries(db: Db, dialect: Dialect): StoreQueries {
       return r ? toDetail(r) : null;
     },
     async listMessages(f: MessageFilter) {
-      const cursor = f.cursor ? decodeCursor(f.cursor) : null;
-      const found = await db
-        .selectFrom('messages')
-        .select(SUMMARY_COLUMNS)
-        .where((eb) => {
-          const where: Expression<SqlBool>[] = [];
-          if (f.device) where.push(eb.or([eb('serial', '=', f.device), eb('hostname', '=', f.device)]));
-          if (f.type) where.push(eb('type', '=', f.type));
-          if (f.severity !== undefined) where.push(eb('severity', '>=', f.severity));
-          if (f.since) where.push(eb('received_at', '>=', f.since));
-          if (f.until) where.push(eb('received_at', '<', f.until));
-          if (f.q) {
-            const pattern = `%${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-            const match = (col: 'description' | 'event_name' | 'hostname') => sql<SqlBool>`${sql.ref(col)} ${sql.raw(like)} ${pattern} ESCAPE '\\'`;
-            where.push(eb.or([match('description'), match('event_name'), match('hostname')]));
-          }
-          if (cursor) where.push(eb.or([eb('received_at', '<', cursor.receivedAt), eb.and([eb('received_at', '=', cursor.receivedAt), eb('id', '<', cursor.id)])]));
-          return eb.and(where);
-        })
-        .orderBy('received_at', 'desc')
-        .orderBy('id', 'desc')
-        .limit(f.limit + 1)
-        .execute();
+      const found = await filtered(f, await textPlan(f.q)).select(SUMMARY_COLUMNS).execute();
       const page = found.slice(0, f.limit).map(toSummary);
       const last = page[page.length - 1];
       return { messages: page, next: found.length > f.limit && last ? encodeCursor(last.receivedAt, last.id) : null };
     },
+    async listHistory(f: MessageFilter) {
+      const found = await filtered(f, await textPlan(f.q)).select([...SUMMARY_COLUMNS, 'status', 'results']).execute();
+      const page = found.slice(0, f.limit).map((r) => ({ ...toSummary(r), status: s(r, 'status') as MessageStatus, results: json<ProcessingResults>(r, 'results', {}) }));
+      const last = page[page.length - 1];
+      return { rows: page, next: found.length > f.limit && last ? encodeCursor(last.receivedAt, last.id) : null };
+    },
+    async purgeBefore(cutoff, batch) {
+      // Oldest first, a small batch per statement: each one holds locks (and, on SQLite, the event loop) briefly.
+      const old = db.selectFrom('messages').select('id').where('received_at', '<', cutoff).orderBy('received_at').limit(batch);
+      const messages = await db.deleteFrom('messages').where('id', 'in', old).executeTakeFirst();
+      const oldEvents = db.selectFrom('events').select('seq').where('at', '<', cutoff).orderBy('seq').limit(batch);
+      const events = await db.deleteFrom('events').where('seq', 'in', oldEvents).executeTakeFirst();
+      return { messages: Number(messages.numDeletedRows), events: Number(events.numDeletedRows) };
+    },
+  };
+
+  /**
+   * How to search text (a case-insensitive substring of description, event name or host name). PostgreSQL:
+   * a pg_trgm index on the three, which its planner uses or not from its statistics. SQLite: an FTS5
+   * trigram table; its matches come unordered, so a term matching more than TEXT_PROBE rows is instead
+   * checked row by row along the time index (it then fills a page quickly), and a rarer one is looked up.
+   * Under 3 characters there is no trigram: row by row.
+   */
+  async function textPlan(q: string | undefined): Promise<'trigram' | 'scan'> {
+    if (q === undefined || q === '' || dialect !== 'sqlite' || [...q].length < 3) return 'scan';
+    const r = await sql<{ n: number }>`SELECT count(*) AS n FROM (SELECT rowid FROM messages_text WHERE messages_text MATCH ${ftsPhrase(q)} LIMIT ${TEXT_PROBE})`.execute(db);
+    return Number(r.rows[0]?.n ?? 0) >= TEXT_PROBE ? 'scan' : 'trigram';
+  }
+
+  function textMatch(q: string, plan: 'trigram' | 'scan'): Expression<SqlBool> {
+    if (plan === 'trigram') return sql<SqlBool>`id IN (SELECT rowid FROM messages_text WHERE messages_text MATCH ${ftsPhrase(q)})`;
+    const pattern = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    return sql<SqlBool>`(description || ' ' || event_name || ' ' || hostname) ${sql.raw(like)} ${pattern} ESCAPE '\\'`;
+  }
+
+  /** Messages matching a filter, newest first, one page (plus one row, to know whether there is a next). */
+  function filtered(f: MessageFilter, text: 'trigram' | 'scan') {
+    const cursor = f.cursor ? decodeCursor(f.cursor) : null;
+    return db
+      .selectFrom('messages')
+      .where((eb) => {
+        const where: Expression<SqlBool>[] = [];
+        if (f.device) where.push(eb.or([eb('serial', '=', f.device), eb('hostname', '=', f.device)]));
+        if (f.type) where.push(eb('type', '=', f.type));
+        if (f.severity !== undefined) where.push(eb('severity', '>=', f.severity));
+        if (f.since) where.push(eb('received_at', '>=', f.since));
+        if (f.until) where.push(eb('received_at', '<', f.until));
+        if (f.q) where.push(textMatch(f.q, text));
+        if (cursor) where.push(eb.or([eb('received_at', '<', cursor.receivedAt), eb.and([eb('received_at', '=', cursor.receivedAt), eb('id', '<', cursor.id)])]));
+        return eb.and(where);
+      })
+      .orderBy('received_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(f.limit + 1);
+  }
+
+  const rest: Omit<StoreQueries, keyof typeof messages> = {
     async recentDescriptions(serial, type, eventName, since, exceptId) {
       const rows = await db
         .selectFrom('messages')
@@ -425,11 +482,16 @@ export function createQueries(db: Db, dialect: Dialect): StoreQueries {
       const rows = await db.selectFrom('events').select('data').where('seq', '>', seq).orderBy('seq').limit(limit).execute();
       return rows.map((r) => BackendEventSchema.parse(JSON.parse(r.data)));
     },
+    async deleteEvents(type, before) {
+      const r = await db.deleteFrom('events').where('type', '=', type).where('at', '<', before).executeTakeFirst();
+      return Number(r.numDeletedRows);
+    },
     async lastSeq() {
       const r = await db.selectFrom('event_seq').select('last').where('id', '=', 1).executeTakeFirst();
       return Number(r?.last ?? 0);
     },
   };
+  return { ...messages, ...rest };
 }
 
 /** The PostgreSQL channel a committed batch of events is announced on (payload: its last seq). */

@@ -25,7 +25,7 @@ export class DatabaseInUse extends Error {
  * Opens (and migrates) the SQLite database at `file`, for this process alone: SQLite's exclusive
  * locking mode holds the file lock from the first transaction until close, so a second process
  * (another `serve` on the same `--db`) fails at once with {@link DatabaseInUse} instead of racing
- * this one's writes. A crash releases the lock with the process.
+ * this one's writes. A crash releases the lock with the process. (Several replicas need PostgreSQL.)
  */
 export function openSqliteStore(file: string): Store {
   const raw = new Database(file);
@@ -43,6 +43,9 @@ export function openSqliteStore(file: string): Store {
   raw.pragma('foreign_keys = ON');
   raw.pragma('busy_timeout = 5000');
   migrateSqlite(raw);
+  // Table statistics for the query planner (which index answers a filter), sampled so this stays quick.
+  raw.pragma('analysis_limit = 1000');
+  raw.pragma('optimize = 0x10002');
 
   const statements = new Map<string, Database.Statement>();
   const database = {

@@ -47,6 +47,9 @@ export type MessageDetail = MessageSummary & {
   readonly raw: string;
 };
 
+/** One message in the history report. */
+export type HistoryRow = MessageSummary & { readonly status: MessageStatus; readonly results: ProcessingResults };
+
 export type MessageFilter = {
   readonly device?: string | undefined;
   readonly type?: string | undefined;
@@ -133,9 +136,15 @@ export type PendingEvent = { readonly input: BackendEventInput; readonly at: str
 /** The queries, the same inside and outside a transaction. Every call is asynchronous. */
 export type StoreQueries = {
   insertMessage(m: NewMessage, status: MessageStatus): Promise<MessageSummary | null>;
+  /** Stores many messages without processing (imports, benchmarks) in multi-row inserts; returns how many were new. */
+  importMessages(list: readonly { readonly message: NewMessage; readonly status: MessageStatus }[]): Promise<number>;
   setMessageStatus(id: number, status: MessageStatus, results: ProcessingResults): Promise<void>;
   getMessage(id: number): Promise<MessageDetail | null>;
   listMessages(filter: MessageFilter): Promise<{ messages: MessageSummary[]; next: string | null }>;
+  /** Like listMessages, with each message's processing status and results (the history report's page). */
+  listHistory(filter: MessageFilter): Promise<{ rows: HistoryRow[]; next: string | null }>;
+  /** Deletes at most `batch` messages and `batch` events older than `cutoff` (oldest first); returns how many went. */
+  purgeBefore(cutoff: string, batch: number): Promise<{ messages: number; events: number }>;
   messagesByStatus(serial: string, status: MessageStatus): Promise<MessageDetail[]>;
   /** Descriptions of processed messages of a type and event name received since `since`, except `exceptId`. */
   recentDescriptions(serial: string, type: string, eventName: string, since: string, exceptId: number): Promise<string[]>;
@@ -167,6 +176,8 @@ export type StoreQueries = {
   eventsSince(seq: number, limit: number): Promise<BackendEvent[]>;
   /** The newest committed seq (0 when none). */
   lastSeq(): Promise<number>;
+  /** Deletes events of one type recorded before `before` (ISO time), e.g. expired refusals; returns how many. */
+  deleteEvents(type: BackendEvent['type'], before: string): Promise<number>;
 };
 
 /** What a transaction adds: savepoints, locks for work that must happen once, and sequenced events. */

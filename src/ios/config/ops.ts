@@ -6,11 +6,13 @@ import {
   CISCO_TAC_PROFILE,
   LIMITS,
   ciscoTacProfile,
+  tacDefaults,
   newUserProfile,
   type AlertGroup,
   type CallHomeConfig,
   type MailServer,
   type Profile,
+  type Train,
 } from '../../domain/callhome.js';
 import { err, ok, type Result } from '../../util/result.js';
 
@@ -48,10 +50,10 @@ export function deleteProfile(config: CallHomeConfig, name: string): Update {
 }
 
 /** `default profile NAME`: a user profile goes back to new-profile settings, CiscoTAC-1 to its defaults. */
-export function defaultProfile(config: CallHomeConfig, name: string, serial: string): Update {
+export function defaultProfile(config: CallHomeConfig, name: string, serial: string, train: Train = 'classic'): Update {
   const p = findProfile(config, name);
   if (!p) return err(`% Profile ${name} does not exist.\n`);
-  const fresh = p.predefined ? ciscoTacProfile(serial) : newUserProfile(p.name);
+  const fresh = p.predefined ? tacDefaults(serial, train) : newUserProfile(p.name);
   return ok(replaceProfile(config, p, fresh));
 }
 
@@ -87,13 +89,14 @@ export function updateProfile(config: CallHomeConfig, name: string, f: (p: Profi
   return r.ok ? ok(replaceProfile(config, p, r.value)) : r;
 }
 
-/** `mail-server HOST priority N` (C17): re-adding a host changes its priority; at most 5 servers. */
-export function addMailServer(config: CallHomeConfig, host: string, priority: number): Update {
+/** `mail-server HOST priority N [secure tls]` (C17): re-adding a host changes its priority; at most 5 servers. */
+export function addMailServer(config: CallHomeConfig, host: string, priority: number, secureTls = false): Update {
   const others = config.mailServers.filter((m) => m.host.toLowerCase() !== host.toLowerCase());
   if (others.length >= LIMITS.mailServers) {
     return err(`% Only ${LIMITS.mailServers} mail servers can be configured; remove one with "no mail-server HOST".\n`);
   }
-  const next: MailServer[] = [...others, { host, priority }].sort((a, b) => a.priority - b.priority);
+  const server: MailServer = secureTls ? { host, priority, secure: 'tls' } : { host, priority };
+  const next: MailServer[] = [...others, server].sort((a, b) => a.priority - b.priority);
   return ok({ ...config, mailServers: next });
 }
 

@@ -1,12 +1,9 @@
 /** Typed failures of one device session; the fleet runner turns them into per-device results. */
 
-/**
- * Error kinds of a fleet result (docs/cli.md, Fleet results). `session-closed`: the device or the
- * network ended an established session (unlike `unreachable`, which never got one); `device-error`:
- * the device answered a command with an IOS `%` error reply.
- */
-export const DEVICE_ERROR_KINDS = ['auth', 'hostkey', 'timeout', 'unreachable', 'session-closed', 'cli', 'device-error', 'verify', 'parse'] as const;
-export type DeviceErrorKind = (typeof DEVICE_ERROR_KINDS)[number];
+import type { DeviceErrorKind } from '../../domain/fleet.js';
+
+// The kinds are part of the shared model (src/domain imports nothing of ours); the driver raises them.
+export { DEVICE_ERROR_KINDS, type DeviceErrorKind } from '../../domain/fleet.js';
 
 /** A failure of one device: its kind decides the `error.kind` of the fleet result. */
 export class DeviceError extends Error {

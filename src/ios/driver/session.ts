@@ -275,8 +275,10 @@ export class IosSession {
   async runPipelined(commands: readonly string[], options: { readonly allowErrors?: boolean; readonly timeoutMs?: number } = {}): Promise<string[]> {
     if (commands.length === 0) return [];
     // A harmless last line: every real reply then ends at a prompt followed by its echo, so a
-    // prompt-like line inside an output can never end that output early.
-    const replies = (await this.run([...commands, GUARD_LINE], options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {})).slice(0, commands.length);
+    // prompt-like line inside an output can never end that output early. Line by line it would
+    // cost a round trip; there the end is confirmed by the quiet after the prompt instead.
+    const guard = this.pipelined ? [GUARD_LINE] : [];
+    const replies = (await this.run([...commands, ...guard], options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {})).slice(0, commands.length);
     if (!options.allowErrors) {
       const failed = replies.findIndex((r) => r.errorLine !== null);
       if (failed >= 0) {
@@ -292,12 +294,19 @@ export class IosSession {
    * go out in as few writes as the window allows; at the first `%` error no further line is written
    * (lines already on the wire still run). Throws CliError naming the first refused line and its
    * number; `onApplied` is called for every line the device took without an error.
+   *
+   * `thenRead`: read-only commands typed ahead after `end` in the same write (the read-back); their
+   * outputs are returned when every line was taken, else (or line by line) null and the caller reads.
    */
-  async configure(commands: readonly string[], onApplied?: (command: string) => void): Promise<void> {
-    if (!this.pipelined) return this.configureLineByLine(commands, onApplied);
+  async configure(commands: readonly string[], onApplied?: (command: string) => void, thenRead: readonly string[] = []): Promise<string[] | null> {
+    if (!this.pipelined) {
+      await this.configureLineByLine(commands, onApplied);
+      return null;
+    }
+    const reads = thenRead.length > 0 ? [...thenRead, GUARD_LINE] : [];
     let replies: LineReply[];
     try {
-      replies = await this.run(['configure terminal', ...commands, 'end'], { stopOnError: true });
+      replies = await this.run(['configure terminal', ...commands, 'end', ...reads], { stopOnError: true });
     } finally {
       if (!this.closedReason && this.mode === 'config') await this.send('end', { allowErrors: true });
     }
@@ -314,6 +323,8 @@ export class IosSession {
       const after = replies.slice(failed.index + 2, commands.length + 1).filter((r) => r.sent).length;
       throw new CliError(failed.reply.command, failed.reply.errorLine ?? '', failed.reply.output, { index: failed.index + 1, total: commands.length, sentAfter: after });
     }
+    const read = replies.slice(commands.length + 2, commands.length + 2 + thenRead.length);
+    return read.length === thenRead.length && read.every((r) => r.sent && r.errorLine === null) ? read.map((r) => r.output) : null;
   }
 
   private async configureLineByLine(commands: readonly string[], onApplied?: (command: string) => void): Promise<void> {

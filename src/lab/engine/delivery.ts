@@ -6,7 +6,7 @@
  */
 import type { CallHomeConfig } from '../../domain/callhome.js';
 import { postXml, type HttpPostResult } from './http-transport.js';
-import { sendMail, type OutgoingMail } from './smtp-transport.js';
+import { sendMail, smtpSource, type OutgoingMail } from './smtp-transport.js';
 
 /** Tunables of delivery; tests shorten the delays. */
 export type DeliveryPolicy = {
@@ -72,7 +72,10 @@ export async function deliverEmail(
   policy: DeliveryPolicy,
   signal: AbortSignal,
 ) {
+  const source = smtpSource(config);
+  if (!source.ok) return { ok: false as const, reason: source.reason };
   return sendMail(config.mailServers, mail, {
+    ...(source.localAddress !== undefined ? { localAddress: source.localAddress } : {}),
     port: smtpPort,
     clientName: clientName || 'callhome',
     timeoutMs: policy.smtpTimeoutMs,

@@ -31,7 +31,7 @@ import { anonymize, applyDataPrivacy } from './privacy.js';
 import { contactReady, findProfile, hasDestination, manualAlertTargets, modeAllows, namedOrTac, routeAlert } from './routing.js';
 import { sharedScheduler, type CancelTask, type Scheduler } from './scheduler.js';
 import { fitToLimit } from './size-limit.js';
-import { byPriority, probeMailServer } from './smtp-transport.js';
+import { byPriority, probeMailServer, smtpSource } from './smtp-transport.js';
 import { StatsCounter } from './stats.js';
 
 /** Options of an engine; tests inject a manual scheduler and short delays. */
@@ -127,6 +127,8 @@ export function createCallHomeEngine(host: EngineHost, options: CallHomeEngineOp
     const now = host.now();
     const config = host.config();
     const accepted: Job['targets'][number][] = [];
+    // One event, one GroupId: the messages it sends to several profiles share it; each has its own MessageId.
+    const groupNo = groupCounter + 1;
     for (const target of targets) {
       const transports = transportsOf(target);
       if (transports.length === 0) continue;
@@ -136,10 +138,10 @@ export function createCallHomeEngine(host: EngineHost, options: CallHomeEngineOp
       }
       for (const t of transports) stats.add('inQueue', content.kind, t);
       messageCounter += 1;
-      groupCounter += 1;
-      accepted.push({ ...target, messageNo: messageCounter, groupNo: groupCounter });
+      accepted.push({ ...target, messageNo: messageCounter, groupNo });
     }
     if (accepted.length === 0) return [];
+    groupCounter = groupNo;
     queue.push({ content, commands, eventTime: formatCallHomeTime(now), hex: hexEpoch(now), targets: accepted });
     if (!running) void drain();
     return accepted.map((t) => t.name);
@@ -269,7 +271,8 @@ export function createCallHomeEngine(host: EngineHost, options: CallHomeEngineOp
       case 'crash':
         return { group: 'crash', content: { kind: 'crash', subType: '', severity: event.eventName === 'SYSTEM_CRASH' ? 7 : 5, eventName: event.eventName, description: event.description, cards: [] } };
       case 'configuration':
-        return { group: 'configuration', content: { kind: 'configuration', subType: 'full', severity: 2, eventName: 'CONFIGURATION', description: event.description, cards: [] } };
+        // A configuration change carries what changed: sub-type delta (the periodic and requested sends are full).
+        return { group: 'configuration', content: { kind: 'configuration', subType: 'delta', severity: 2, eventName: 'CONFIGURATION', description: event.description, cards: [] } };
       case 'inventory':
         return {
           group: 'inventory',
@@ -431,9 +434,12 @@ export function createCallHomeEngine(host: EngineHost, options: CallHomeEngineOp
     },
 
     async probeMailServers(): Promise<readonly MailServerStatus[]> {
-      const servers = byPriority(host.config().mailServers);
-      const opts = { port: host.smtpPort, clientName: identity().hostname, timeoutMs: options.probeTimeoutMs ?? 3_000 };
-      const results = await Promise.all(servers.map((s) => probeMailServer(s.host, opts)));
+      const config = host.config();
+      const servers = byPriority(config.mailServers);
+      const source = smtpSource(config);
+      const opts = { port: host.smtpPort, clientName: identity().hostname, timeoutMs: options.probeTimeoutMs ?? 3_000, localAddress: source.ok ? source.localAddress : undefined };
+      // A missing source interface or VRF makes every server unreachable, as on the device.
+      const results = source.ok ? await Promise.all(servers.map((s) => probeMailServer(s, opts))) : servers.map(() => false);
       return servers.map((s, i) => ({ host: s.host, priority: s.priority, available: results[i] ?? false }));
     },
 

@@ -76,6 +76,9 @@ function openTunnel(proxy: { host: string; port: number }, target: Target, optio
 export async function postXml(rawUrl: string, body: string, options: HttpPostOptions): Promise<HttpPostResult> {
   const target = parseTarget(rawUrl);
   if (typeof target === 'string') return { ok: false, code: 0, reason: target };
+  // A lab device reaches loopback only: IOS XE's factory CiscoTAC-1 (tools.cisco.com) must never be contacted.
+  const via = options.proxy?.host ?? target.host;
+  if (!isLoopbackHost(via)) return { ok: false, code: 0, reason: `${via} is unreachable from the lab (loopback only)` };
   const payload = Buffer.from(body, 'utf8');
   const headers: http.OutgoingHttpHeaders = {
     'content-type': XML_CONTENT_TYPE,

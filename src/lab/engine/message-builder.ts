@@ -1,6 +1,7 @@
 /** Builds the CallHomeMessage of one event for one profile (ios-call-home.md §6.2–§6.4; C76). */
 import type { CallHomeConfig, MessageKind } from '../../domain/callhome.js';
 import type { Attachment, CallHomeMessage, Card } from '../../domain/message.js';
+import { renderShowVersion } from '../show/system.js';
 import type { DeviceIdentity } from '../types.js';
 
 /** What an event contributes to a message, independent of the profile it goes to. */
@@ -21,7 +22,11 @@ export const BUILDER_VERSION = '2.0';
 
 /** The `show version` banner as the SystemDescription AD carries it (single line). */
 export function systemDescription(identity: DeviceIdentity): string {
-  return `Cisco IOS Software, Virtual XE Software (X86_64_LINUX_IOSD-UNIVERSALK9-M), Version ${identity.softwareVersion}, RELEASE SOFTWARE (fc3) Technical Support: http://www.cisco.com/techsupport Copyright (c) 1986-2026 by Cisco Systems, Inc. Compiled Thu 05-Mar-26 10:05 by mcpre`;
+  // The second line of `show version` (its first on classic IOS): the platform's own software name.
+  const line = renderShowVersion(identity, identity.hostname, 0, new Date(0))
+    .split('\n')
+    .find((l) => l.startsWith('Cisco IOS Software'));
+  return `${line ?? `Cisco IOS Software, Version ${identity.softwareVersion}`} Technical Support: http://www.cisco.com/techsupport Copyright (c) 1986-2026 by Cisco Systems, Inc. Compiled Thu 05-Mar-26 10:05 by mcpre`;
 }
 
 /** UDI device ID `model@C@serial`. */

@@ -5,6 +5,7 @@
 import { BugError } from '../../errors.js';
 import type { CliContext, CliOutcome } from './types.js';
 import type { Token } from '../../ios/config/tokens.js';
+import type { Train } from '../../domain/callhome.js';
 
 /** Which form a configuration line has: plain, `no ...` or `default ...`. */
 export type CommandForm = 'set' | 'no' | 'default';
@@ -36,6 +37,8 @@ type NodeBase = {
   readonly hidden?: boolean;
   /** Passing this node switches the form (`no`, `default`, `do`). */
   readonly form?: CommandForm;
+  /** Only this software train has the command (IOS XE-only commands); absent: every train. */
+  readonly train?: Train;
 };
 
 /** A keyword node; `name` stores the full keyword under that value name when matched. */
@@ -61,6 +64,11 @@ export function childrenOf(node: { readonly children?: CommandNode['children'] }
   const c = node.children;
   if (c === undefined) return [];
   return typeof c === 'function' ? c() : c;
+}
+
+/** The nodes a device of `train` has (all of them when the train is not given). */
+export function visible(nodes: readonly CommandNode[], train: Train | undefined): readonly CommandNode[] {
+  return train === undefined ? nodes : nodes.filter((n) => n.train === undefined || n.train === train);
 }
 
 /**

@@ -37,7 +37,10 @@
  * - Lines are `\n`-terminated; the session layer converts to `\r\n`.
  */
 import type { CliMode, SessionState } from '../types.js';
-import type { CommandNode } from './grammar.js';
+import { visible, type CommandNode } from './grammar.js';
+import type { Train } from '../../domain/callhome.js';
+import { trainOf } from '../identity.js';
+import { diagnosticSignatureTree } from './trees/diagnostic-signature.js';
 import { canEnd, listChoices, listCompletions } from './help.js';
 import { INCOMPLETE, UNRECOGNIZED, ambiguous, invalidInput, unknownExecWord } from './messages.js';
 import { helpHeading, isConfigMode, parentMode, promptFor } from './modes.js';
@@ -84,6 +87,7 @@ const TREES = {
   profile: profileTree(exec),
   snapshot: snapshotTree(exec),
   trustpoint: trustpointTree(exec),
+  diagnosticSignature: diagnosticSignatureTree(exec),
 };
 
 /** The command tree of a mode. */
@@ -103,6 +107,8 @@ export function treeFor(mode: CliMode): readonly CommandNode[] {
       return TREES.snapshot;
     case 'trustpoint':
       return TREES.trustpoint;
+    case 'diagnostic-signature':
+      return TREES.diagnosticSignature;
     default:
       return assertNever(mode, 'CLI mode');
   }
@@ -137,17 +143,19 @@ function parsePipe(line: string, pipeStart: number, promptLength: number): { fil
 /** Creates the CLI for a device. */
 export function createCli(device: CliDevice): Cli {
   const prompt = (session: SessionState): string => promptFor(device.running().hostname, session.mode);
+  // IOS XE-only commands are unknown to a classic IOS device (parsing, help and completion alike).
+  const train = trainOf(device.identity);
 
   async function run(line: string, session: SessionState): Promise<CliResult> {
     const promptLength = prompt(session).length;
     const { tokens, pipeStart } = tokenize(line);
     if (tokens.length === 0) return out(pipeStart === undefined ? '' : invalidInput(promptLength + pipeStart));
 
-    let result: Walk = walk(treeFor(session.mode), tokens);
+    let result: Walk = walk(treeFor(session.mode), tokens, 'set', train);
     if (result.kind === 'invalid' && isConfigMode(session.mode)) {
       // IOS tries a line that fails in a sub-mode in the enclosing modes and moves there.
       for (let mode = parentMode(session.mode); mode && isConfigMode(mode); mode = parentMode(mode)) {
-        const parentWalk = walk(treeFor(mode), tokens);
+        const parentWalk = walk(treeFor(mode), tokens, 'set', train);
         if (parentWalk.kind === 'ok') {
           session.mode = mode;
           result = parentWalk;
@@ -217,14 +225,14 @@ export function createCli(device: CliDevice): Cli {
       const promptLength = prompt(session).length;
       const { tokens, pipeStart, trailingSpace } = tokenize(line);
       if (pipeStart !== undefined) return pipeHelp(line, pipeStart, session, promptLength);
-      const roots = treeFor(session.mode);
+      const roots = visible(treeFor(session.mode), train);
       if (tokens.length === 0) return `${helpHeading(session.mode)}\n${listChoices(roots, false, false)}`;
-      return helpAt(roots, tokens, trailingSpace, line, promptLength, session.terminalWidth);
+      return helpAt(roots, tokens, trailingSpace, line, promptLength, session.terminalWidth, train);
     },
   };
 
   function pipeHelp(line: string, pipeStart: number, session: SessionState, promptLength: number): string {
-    const command = walk(treeFor(session.mode), tokenize(line.slice(0, pipeStart)).tokens);
+    const command = walk(treeFor(session.mode), tokenize(line.slice(0, pipeStart)).tokens, 'set', train);
     if (command.kind !== 'ok' || !command.pipe) return invalidInput(promptLength + pipeStart);
     const rest = line.slice(pipeStart + 1);
     const { tokens, trailingSpace } = tokenize(rest);
@@ -242,9 +250,10 @@ function helpAt(
   line: string,
   promptLength: number,
   width: number,
+  train?: Train,
 ): string {
   const complete = trailingSpace ? tokens : tokens.slice(0, -1);
-  const w = walkForHelp(roots, complete);
+  const w = walkForHelp(roots, complete, train);
   if (w.kind === 'ambiguous') return ambiguous(line);
   if (w.kind === 'invalid') return invalidInput(promptLength + w.caret);
   if (trailingSpace) return listChoices(w.candidates, canEnd(w.last, w.form), w.pipe);

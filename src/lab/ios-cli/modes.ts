@@ -24,6 +24,8 @@ export function promptFor(hostname: string, mode: CliMode): string {
       return `${short}(cfg-call-home-profile)#`;
     case 'snapshot':
       return `${short}(cfg-call-home-snapshot)#`;
+    case 'diagnostic-signature':
+      return `${short}(cfg-call-home-diag-sign)#`;
     case 'trustpoint':
       return `${short}(ca-trustpoint)#`;
     default:
@@ -44,6 +46,7 @@ export function parentMode(mode: CliMode): CliMode | null {
       return { kind: 'config' };
     case 'profile':
     case 'snapshot':
+    case 'diagnostic-signature':
       return { kind: 'call-home' };
     default:
       return assertNever(mode, 'CLI mode');
@@ -69,6 +72,8 @@ export function helpHeading(mode: CliMode): string {
       return 'Call-home profile configuration commands:';
     case 'snapshot':
       return 'Call-home snapshot configuration commands:';
+    case 'diagnostic-signature':
+      return 'Call-home diagnostic-signature configuration commands:';
     case 'trustpoint':
       return 'CA trustpoint configuration commands:';
     default:

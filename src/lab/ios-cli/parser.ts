@@ -1,5 +1,6 @@
 /** Matches tokens against a command tree the way the IOS parser does (unique prefixes, typed arguments). */
-import { childrenOf, Values, type CommandForm, type CommandNode, type Handler } from './grammar.js';
+import { childrenOf, Values, visible, type CommandForm, type CommandNode, type Handler } from './grammar.js';
+import type { Train } from '../../domain/callhome.js';
 import type { Token } from '../../ios/config/tokens.js';
 
 /** Outcome of matching one token against the candidate nodes. */
@@ -51,10 +52,10 @@ function caretColumn(candidates: readonly CommandNode[], token: Token): number {
 }
 
 /** Walks the tokens from the roots; the line runs the handler of the node it ends on. */
-export function walk(roots: readonly CommandNode[], tokens: readonly Token[], initialForm: CommandForm = 'set'): Walk {
+export function walk(roots: readonly CommandNode[], tokens: readonly Token[], initialForm: CommandForm = 'set', train?: Train): Walk {
   if (tokens.length === 0) return { kind: 'empty' };
   const values = new Values();
-  let candidates = roots;
+  let candidates = visible(roots, train);
   let form = initialForm;
   let last: CommandNode | undefined;
   let pipe = false;
@@ -68,7 +69,7 @@ export function walk(roots: readonly CommandNode[], tokens: readonly Token[], in
     if (node.kind === 'keyword' && node.name) values.set(node.name, node.word);
     if (node.pipe) pipe = true;
     last = node;
-    candidates = childrenOf(node);
+    candidates = visible(childrenOf(node), train);
   }
   if (!last) return { kind: 'empty' };
   const handler = form === 'set' ? last.run : last.runNo;
@@ -83,8 +84,8 @@ export type HelpWalk =
   | { readonly kind: 'invalid'; readonly caret: number; readonly tokenIndex: number };
 
 /** Walks tokens for help, without requiring the line to be complete. */
-export function walkForHelp(roots: readonly CommandNode[], tokens: readonly Token[]): HelpWalk {
-  let candidates = roots;
+export function walkForHelp(roots: readonly CommandNode[], tokens: readonly Token[], train?: Train): HelpWalk {
+  let candidates = visible(roots, train);
   let form: CommandForm = 'set';
   let last: CommandNode | undefined;
   let pipe = false;
@@ -95,7 +96,7 @@ export function walkForHelp(roots: readonly CommandNode[], tokens: readonly Toke
     if (m.node.form) form = m.node.form;
     if (m.node.pipe) pipe = true;
     last = m.node;
-    candidates = childrenOf(m.node);
+    candidates = visible(childrenOf(m.node), train);
   }
   return last ? { kind: 'at', candidates, last, form, pipe } : { kind: 'at', candidates, form, pipe };
 }

@@ -5,15 +5,16 @@
 import type { CallHomeConfig } from '../../domain/callhome.js';
 import type { CallHomeStatistics } from '../../domain/statistics.js';
 import type { DeviceIdentity, MailServerStatus } from '../types.js';
+import { trainOf } from '../identity.js';
+import { bodyIndent } from '../../ios/layout/call-home.js';
 import {
-  MAIL_SERVER_WAIT_LINE,
-  renderMailServerStatus,
   renderShowCallHome,
   renderShowCallHomeAlertGroup,
   renderShowCallHomeDetail,
+  renderShowMailServerStatus,
 } from './call-home.js';
 import { lines } from './format.js';
-import { profileLines } from './profile.js';
+import { indentProfile, listedProfiles, profileLines } from './profile.js';
 import { renderShowCallHomeStatistics } from './statistics.js';
 import { renderShowClock, renderShowInventory, renderShowLogging, renderShowPrivilege, renderShowVersion } from './system.js';
 
@@ -32,29 +33,36 @@ export type DeviceView = {
   readonly uptimeSeconds: number;
   /** Logging buffer, oldest first. */
   readonly logLines: readonly string[];
+  /** When a profile last sent a message of an alert group (`show call-home events`), device clock text. */
+  lastTriggered?(profile: string, group: string): string | undefined;
   /** Probes every configured mail server over SMTP (for `show call-home mail-server status`). */
   probeMailServers(): Promise<readonly MailServerStatus[]>;
 };
 
 /** `show call-home`. */
 export function showCallHome(view: DeviceView): string {
-  return renderShowCallHome(view.config);
+  return renderShowCallHome(view.config, trainOf(view.identity));
 }
 
 /** `show call-home detail`. */
 export function showCallHomeDetail(view: DeviceView): string {
-  return renderShowCallHomeDetail(view.config);
+  return renderShowCallHomeDetail(view.config, trainOf(view.identity));
 }
 
 /** `show call-home alert-group`. */
 export function showCallHomeAlertGroup(view: DeviceView): string {
-  return renderShowCallHomeAlertGroup(view.config);
+  return renderShowCallHomeAlertGroup(view.config, trainOf(view.identity));
 }
 
 /** `show call-home mail-server status`: the wait line, then one probed line per server. */
 export async function showCallHomeMailServerStatus(view: DeviceView): Promise<string> {
   const statuses = await view.probeMailServers();
-  return `${MAIL_SERVER_WAIT_LINE}\n${renderMailServerStatus(statuses)}`;
+  const secure = new Map(view.config.mailServers.map((m) => [m.host.toLowerCase(), m.secure]));
+  const rows = statuses.map((s) => {
+    const tls = secure.get(s.host.toLowerCase());
+    return tls ? { ...s, secure: tls } : s;
+  });
+  return renderShowMailServerStatus(rows, trainOf(view.identity));
 }
 
 /**
@@ -62,15 +70,21 @@ export async function showCallHomeMailServerStatus(view: DeviceView): Promise<st
  * left, body indented), as sampled. An unknown name prints the IOS error line.
  */
 export function showCallHomeProfile(view: DeviceView, nameOrAll: string): string {
-  if (nameOrAll.toLowerCase() === 'all') return lines(view.config.profiles.flatMap((p) => profileLines(p)));
+  const train = trainOf(view.identity);
+  if (nameOrAll.toLowerCase() === 'all') {
+    const profiles = listedProfiles(view.config.profiles);
+    // Classic IOS prints the blocks flush left; IOS XE indents each body and separates the blocks.
+    if (train === 'classic') return lines(profiles.flatMap((p) => profileLines(p)));
+    return lines(profiles.flatMap((p, i) => [...(i === 0 ? [] : ['']), ...indentProfile(profileLines(p, train), '', bodyIndent(train))]));
+  }
   const profile = view.config.profiles.find((p) => p.name.toLowerCase() === nameOrAll.toLowerCase());
   if (!profile) return `% Profile ${nameOrAll} does not exist\n`;
-  return lines(profileLines(profile).map((l, i) => (i === 0 ? l : `  ${l}`)));
+  return lines(indentProfile(profileLines(profile, train), '', train === 'xe' ? bodyIndent(train) : '  '));
 }
 
 /** `show call-home statistics`. */
 export function showCallHomeStatistics(view: DeviceView): string {
-  return renderShowCallHomeStatistics(view.statistics);
+  return renderShowCallHomeStatistics(view.statistics, trainOf(view.identity));
 }
 
 /** `show version`. */

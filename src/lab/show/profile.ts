@@ -1,11 +1,10 @@
 /** Destination-profile blocks of `show call-home profile` and `show call-home detail` (spec §3.5.5, §3.5.6). */
-import { ALERT_GROUPS, ALERT_GROUP_DESCRIPTIONS, type Periodic, type Profile } from '../../domain/callhome.js';
+import { ALERT_GROUPS, ALERT_GROUP_DESCRIPTIONS, type Periodic, type Profile, type Train } from '../../domain/callhome.js';
+import { EMPTY_ROW, NOT_SET, PROFILE_LABELS, profileTableSeparator, profileTableWidth } from '../../ios/layout/call-home.js';
 import { severityShowName } from '../../domain/severity.js';
 import { assertNever } from '../../util/assert-never.js';
 import { col, two } from './format.js';
 
-const TABLE_WIDTH = 21;
-const SEPARATOR = '-----';
 
 function capitalised(day: string): string {
   return day.charAt(0).toUpperCase() + day.slice(1);
@@ -36,35 +35,75 @@ function transportText(p: Profile): string {
 }
 
 function listOrNotSet(items: readonly string[]): string {
-  return items.length === 0 ? 'Not yet set up' : items.join(', ');
+  return items.length === 0 ? NOT_SET : items.join(', ');
 }
 
-/** The lines of one profile, without indentation. */
-export function profileLines(p: Profile): string[] {
-  const out = [`Profile Name: ${p.name}`, `Profile status: ${p.active ? 'ACTIVE' : 'INACTIVE'}`];
-  if (p.predefined || p.mode === 'anonymous') {
-    out.push(`Profile mode: ${p.mode === 'anonymous' ? 'Anonymous Reporting Only' : 'Full Reporting'}`);
+function reportingData(p: Profile): string {
+  const kinds = [...(p.reportSmartCallHome ? ['Smart Call Home'] : []), ...(p.reportSmartLicensing ? ['Smart Licensing'] : [])];
+  return kinds.length === 0 ? EMPTY_ROW : kinds.join(', ');
+}
+
+/**
+ * The syslog rows: each pattern, or `.*` for a subscription without one (real IOS lists it; it
+ * must not disappear from the block).
+ */
+function syslogRows(p: Profile): { pattern: string; severity: Profile['syslogPatterns'][number]['severity'] }[] {
+  if (p.syslogPatterns.length > 0) return [...p.syslogPatterns];
+  const sub = p.subscriptions.syslog;
+  return sub ? [{ pattern: '.*', severity: sub.severity ?? 'debugging' }] : [];
+}
+
+/**
+ * The lines of one profile: `Profile Name:` first, then the body without indentation; '' marks
+ * the blank lines IOS XE prints between sections.
+ */
+export function profileLines(p: Profile, train: Train = 'classic'): string[] {
+  const xe = train === 'xe';
+  const L = PROFILE_LABELS;
+  const width = profileTableWidth(train);
+  const out = [`${L.name}: ${p.name}`, `${L.status}: ${p.active ? 'ACTIVE' : 'INACTIVE'}`];
+  if (xe || p.predefined || p.mode === 'anonymous') {
+    out.push(`${L.mode}: ${p.mode === 'anonymous' ? 'Anonymous Reporting Only' : 'Full Reporting'}`);
   }
-  out.push(
-    `Preferred Message Format: ${p.format}`,
-    `Message Size Limit: ${p.messageSizeLimit} Bytes`,
-    `Transport Method: ${transportText(p)}`,
-    `Email address(es): ${listOrNotSet(p.emailAddresses)}`,
-    `HTTP address(es): ${listOrNotSet(p.httpUrls)}`,
-  );
+  if (xe) out.push(`${L.reportingData}: ${reportingData(p)}`);
+  out.push(`${L.format}: ${p.format}`, `${L.size}: ${p.messageSizeLimit} Bytes`, `${L.transport}: ${transportText(p)}`);
+  if (xe) {
+    // IOS XE lists the addresses of the transports in use, then the others.
+    if (p.transportEmail) out.push(`${L.email}: ${listOrNotSet(p.emailAddresses)}`);
+    if (p.transportHttp) out.push(`HTTP  address(es): ${listOrNotSet(p.httpUrls)}`);
+    out.push(`${L.other}: default`);
+  } else {
+    out.push(`${L.email}: ${listOrNotSet(p.emailAddresses)}`, `${L.http}: ${listOrNotSet(p.httpUrls)}`);
+  }
   const severities: string[] = [];
   for (const group of ALERT_GROUPS) {
     const sub = p.subscriptions[group];
     if (sub === undefined || group === 'syslog') continue;
     if (sub.periodic !== undefined) {
       const stem = ALERT_GROUP_DESCRIPTIONS[group].split(' ')[0] ?? group;
+      if (xe) out.push('');
       out.push(`Periodic ${stem} info message is scheduled ${scheduleText(sub.periodic)}`);
     } else {
-      severities.push(`${col(group, TABLE_WIDTH)}${severityShowName(sub.severity ?? 'normal')}`);
+      severities.push(`${col(group, width)}${severityShowName(sub.severity ?? 'normal')}`);
     }
   }
-  out.push(`${col('Alert-group', TABLE_WIDTH)}Severity`, SEPARATOR, ...severities);
-  out.push(`${col('Syslog-Pattern', TABLE_WIDTH)}Severity`, SEPARATOR);
-  for (const s of p.syslogPatterns) out.push(`${col(s.pattern, TABLE_WIDTH)}${severityShowName(s.severity)}`);
+  const empty = xe ? [`${col(EMPTY_ROW, width)}${EMPTY_ROW}`] : [];
+  const separator = profileTableSeparator(train);
+  if (xe) out.push('');
+  out.push(`${col(L.alertGroupTable, width)}${L.severity}`, separator, ...(severities.length > 0 ? severities : empty));
+  if (xe) out.push('');
+  out.push(`${col(L.syslogTable, width)}${L.severity}`, separator);
+  const rows = syslogRows(p).map((s) => `${col(s.pattern, width)}${severityShowName(s.severity)}`);
+  out.push(...(rows.length > 0 ? rows : empty));
   return out;
+}
+
+/** Profiles in the order IOS lists them: user profiles first, CiscoTAC-1 last. */
+export function listedProfiles(profiles: readonly Profile[]): Profile[] {
+  return [...profiles.filter((p) => !p.predefined), ...profiles.filter((p) => p.predefined)];
+}
+
+/** One block indented as `show call-home profile` and `detail` print it. */
+export function indentProfile(lines: readonly string[], nameIndent: string, bodyIndent: string): string[] {
+  return lines.map((l, i) => (l === '' ? '' : i === 0 ? `${nameIndent}${l}` : `${bodyIndent}${l}`));
 }

@@ -1,8 +1,8 @@
 /**
  * `show version`, `show inventory`, `show clock`, `show logging` and `show privilege` in the
- * IOS XE layouts that netmiko/NAPALM/textfsm templates parse.
+ * layouts of the device's train (IOS XE or classic IOS) that netmiko/NAPALM/textfsm templates parse.
  */
-import { platformOf } from '../identity.js';
+import { platformOf, trainOf } from '../identity.js';
 import type { DeviceIdentity } from '../types.js';
 import { lines, two } from './format.js';
 
@@ -40,23 +40,44 @@ export function uptimeText(seconds: number): string {
   return parts.join(', ');
 }
 
-/** Train name of a version (`17.3.4a` → `Amsterdam`), as IOS XE prints it. */
-function trainName(version: string): string {
-  const minor = Number(version.split('.')[1] ?? '0');
+/** The release name IOS XE prints in brackets (`17.9.4a` → `Cupertino`). */
+function releaseName(version: string): string {
+  const [major = 17, minor = 0] = version.split('.').map((x) => Number.parseInt(x, 10));
+  if (major === 16) return minor <= 6 ? 'Everest' : minor <= 9 ? 'Fuji' : 'Gibraltar';
   if (minor <= 3) return 'Amsterdam';
   if (minor <= 6) return 'Bengaluru';
   if (minor <= 9) return 'Cupertino';
   return 'Dublin';
 }
 
-/** `show version`. */
+/** `17.9.4a` → `17.09.04a`, as the first line of IOS XE `show version` and image names write it. */
+function paddedXeVersion(version: string): string {
+  return version
+    .split('.')
+    .map((part, i) => (i === 0 ? part : part.replace(/^(\d+)/, (d) => d.padStart(2, '0'))))
+    .join('.');
+}
+
+/** `15.2(4)M11` → `152-4.M11`, as classic image names write it. */
+function classicImageVersion(version: string): string {
+  const m = /^(\d+)\.(\d+)\((\d+)\)(\w*)$/.exec(version);
+  return m ? `${m[1]}${m[2]}-${m[3]}.${m[4]}` : version;
+}
+
+/** `show version`: the IOS XE layout on IOS XE, the classic IOS layout on 15.x, for the device's model. */
 export function renderShowVersion(id: DeviceIdentity, hostname: string, uptimeSeconds: number, bootTime: Date): string {
+  return trainOf(id) === 'xe' ? xeVersion(id, hostname, uptimeSeconds, bootTime) : classicVersion(id, hostname, uptimeSeconds, bootTime);
+}
+
+function xeVersion(id: DeviceIdentity, hostname: string, uptimeSeconds: number, bootTime: Date): string {
   const p = platformOf(id.model);
   const v = id.softwareVersion;
-  const image = id.model === 'C9300-48P' ? 'cat9k' : id.model === 'CSR1000V' ? 'csr1000v' : id.model.startsWith('ISR') ? 'isr4400' : 'asr1001x';
+  const padded = paddedXeVersion(v);
+  const switchModel = id.model.startsWith('C9');
+  const image = switchModel ? 'flash:packages.conf' : `bootflash:${p.image}-universalk9.${padded}.SPA.bin`;
   return lines([
-    `Cisco IOS XE Software, Version ${v}`,
-    `Cisco IOS Software [${trainName(v)}], Virtual XE Software (X86_64_LINUX_IOSD-UNIVERSALK9-M), Version ${v}, RELEASE SOFTWARE (fc3)`,
+    `Cisco IOS XE Software, Version ${padded}`,
+    `Cisco IOS Software [${releaseName(v)}], ${p.software}, Version ${v}, RELEASE SOFTWARE (fc3)`,
     'Technical Support: http://www.cisco.com/techsupport',
     'Copyright (c) 1986-2026 by Cisco Systems, Inc.',
     'Compiled Thu 05-Mar-26 10:05 by mcpre',
@@ -66,23 +87,53 @@ export function renderShowVersion(id: DeviceIdentity, hostname: string, uptimeSe
     'All rights reserved.  Certain components of Cisco IOS-XE software are',
     'licensed under the GNU General Public License ("GPL") Version 2.0.',
     '',
-    `ROM: IOS-XE ROMMON`,
+    switchModel ? `ROM: IOS-XE ROMMON\nBOOTLDR: System Bootstrap, Version ${padded}, RELEASE SOFTWARE (P)` : 'ROM: IOS-XE ROMMON',
     '',
     `${hostname} uptime is ${uptimeText(uptimeSeconds)}`,
     `Uptime for this control processor is ${uptimeText(uptimeSeconds)}`,
     'System returned to ROM by reload',
     `System restarted at ${clockText(bootTime).slice(1)}`,
-    `System image file is "bootflash:${image}-universalk9.${v}.SPA.bin"`,
+    `System image file is "${image}"`,
     'Last reload reason: reload',
     '',
     '',
-    `cisco ${id.model} (${p.processor}) processor (revision ${p.processor}) with ${p.memoryKb}K/3075K bytes of memory.`,
+    `cisco ${id.model} (${p.processor}) processor${p.model === 'CSR1000V' ? ` (revision ${p.processor})` : ''} with ${p.memoryKb}K/3075K bytes of memory.`,
     `Processor board ID ${id.serial}`,
-    'Router operating mode: Autonomous',
+    ...(switchModel ? [] : ['Router operating mode: Autonomous']),
     '4 Gigabit Ethernet interfaces',
     '32768K bytes of non-volatile configuration memory.',
     `${p.memoryKb * 2}K bytes of physical memory.`,
     '11526144K bytes of virtual hard disk at bootflash:.',
+    '',
+    'Configuration register is 0x2102',
+  ]);
+}
+
+function classicVersion(id: DeviceIdentity, hostname: string, uptimeSeconds: number, bootTime: Date): string {
+  const p = platformOf(id.model);
+  const v = id.softwareVersion;
+  return lines([
+    `Cisco IOS Software, ${p.software}, Version ${v}, RELEASE SOFTWARE (fc2)`,
+    'Technical Support: http://www.cisco.com/techsupport',
+    'Copyright (c) 1986-2018 by Cisco Systems, Inc.',
+    'Compiled Thu 29-Mar-18 02:32 by prod_rel_team',
+    '',
+    'ROM: System Bootstrap, Version 15.0(1r)M16, RELEASE SOFTWARE (fc1)',
+    '',
+    `${hostname} uptime is ${uptimeText(uptimeSeconds)}`,
+    'System returned to ROM by power-on',
+    `System restarted at ${clockText(bootTime).slice(1)}`,
+    `System image file is "flash0:${p.image}-universalk9-mz.SPA.${classicImageVersion(v)}.bin"`,
+    'Last reload type: Normal Reload',
+    'Last reload reason: power-on',
+    '',
+    '',
+    `Cisco ${id.model} (${p.processor}) with ${p.memoryKb}K/36864K bytes of memory.`,
+    `Processor board ID ${id.serial}`,
+    '3 Gigabit Ethernet interfaces',
+    'DRAM configuration is 64 bits wide with parity enabled.',
+    '255K bytes of non-volatile configuration memory.',
+    '250880K bytes of ATA System CompactFlash 0 (Read/Write)',
     '',
     'Configuration register is 0x2102',
   ]);

@@ -14,7 +14,7 @@ import net from 'node:net';
 import { Duplex } from 'node:stream';
 import { timingSafeEqual, createHash } from 'node:crypto';
 import ssh2 from 'ssh2';
-import type { Connection, ParsedKey, ServerChannel } from 'ssh2';
+import type { AuthenticationType, Connection, ParsedKey, ServerChannel } from 'ssh2';
 import { newSessionState } from '../ios-cli/index.js';
 import type { LabDevice } from '../device.js';
 import type { SessionState } from '../types.js';
@@ -34,7 +34,21 @@ export type DeviceServerOptions = {
   readonly authorizedKeys?: readonly string[];
   /** Banner MOTD printed before the first prompt. */
   readonly banner?: string;
+  readonly login?: LoginRules;
 };
+
+/** How a device treats logins, as IOS does; every field defaults to the IOS default. */
+export type LoginRules = {
+  /** Pause before a failed password (or key) is answered; default 1 s. */
+  readonly failureDelayMs?: number;
+  /** Failed authentication attempts before the connection is closed (`ip ssh authentication-retries`, 3). */
+  readonly attempts?: number;
+  /** Time from TCP connect to a completed login (`ip ssh time-out`, 120 s). */
+  readonly timeoutMs?: number;
+};
+
+/** IOS defaults of LoginRules. */
+export const IOS_LOGIN_RULES: Required<LoginRules> = { failureDelayMs: 1000, attempts: 3, timeoutMs: 120_000 };
 
 export type DeviceServer = {
   readonly port: number;
@@ -84,10 +98,24 @@ export async function startDeviceServer(options: DeviceServerOptions): Promise<D
     return server;
   };
 
+  const rules = { ...IOS_LOGIN_RULES, ...options.login };
+
+  /** Sockets (as given to ssh2) whose connection logged in: the `ip ssh time-out` no longer applies. */
+  const loggedIn = new WeakSet<object>();
+
   const handleClient = (client: Connection): void => {
     open.add(client);
     client.on('close', () => open.delete(client));
     client.on('error', () => undefined);
+    let failures = 0;
+    /** A refused attempt: answered after the delay, and the connection closed after the last one allowed. */
+    const refuse = (reject: () => void): void => {
+      failures += 1;
+      setTimeout(() => {
+        if (failures >= rules.attempts) client.end();
+        else reject();
+      }, rules.failureDelayMs);
+    };
     let commands = 0;
     const commandDone = (): boolean => {
       commands += 1;
@@ -99,24 +127,30 @@ export async function startDeviceServer(options: DeviceServerOptions): Promise<D
       return true;
     };
     client.on('authentication', (ctx) => {
+      const methods: AuthenticationType[] = ['password', 'publickey'];
       try {
-        if (device.faults().refuseLogin) return ctx.reject([]);
+        // `none` asks which methods exist; a public key offered without a signature is a query too.
+        if (ctx.method === 'none') return ctx.reject(methods);
+        if (device.faults().refuseLogin) return refuse(() => ctx.reject([]));
         const userOk = timingSafeEqual(digest(ctx.username), userDigest);
         if (ctx.method === 'password') {
-          return userOk && timingSafeEqual(digest(ctx.password), passwordDigest) ? ctx.accept() : ctx.reject(['password', 'publickey']);
+          return userOk && timingSafeEqual(digest(ctx.password), passwordDigest) ? ctx.accept() : refuse(() => ctx.reject(methods));
         }
         if (ctx.method === 'publickey') {
           const match = authorized.find((k) => k.type === ctx.key.algo && k.getPublicSSH().equals(ctx.key.data));
-          if (!userOk || !match) return ctx.reject(['password', 'publickey']);
+          if (!userOk || !match) return ctx.signature ? refuse(() => ctx.reject(methods)) : ctx.reject(methods);
           if (!ctx.signature) return ctx.accept();
-          return match.verify(ctx.blob ?? Buffer.alloc(0), ctx.signature, ctx.hashAlgo) === true ? ctx.accept() : ctx.reject(['password', 'publickey']);
+          return match.verify(ctx.blob ?? Buffer.alloc(0), ctx.signature, ctx.hashAlgo) === true ? ctx.accept() : refuse(() => ctx.reject(methods));
         }
-        return ctx.reject(['password', 'publickey']);
+        return ctx.reject(methods);
       } catch {
-        return ctx.reject(['password', 'publickey']);
+        return refuse(() => ctx.reject(methods));
       }
     });
     client.on('ready', () => {
+      // ssh2 keeps the socket it was given; nothing else names the connection's transport.
+      const sock = (client as unknown as { _sock?: object })._sock;
+      if (sock) loggedIn.add(sock);
       client.on('session', (accept) => {
         const channelSession = accept();
         const state: SessionState = newSessionState();
@@ -157,6 +191,8 @@ export async function startDeviceServer(options: DeviceServerOptions): Promise<D
       commandDone,
       delayMs: () => device.faults().slowMs ?? 0,
       typeaheadChars: () => device.faults().typeaheadChars,
+      pauseInput: () => channel.pause(),
+      resumeInput: () => channel.resume(),
     });
     channel.on('data', (data: Buffer) => terminal.input(data.toString('utf8')));
     channel.on('close', () => terminal.stop());
@@ -186,7 +222,13 @@ export async function startDeviceServer(options: DeviceServerOptions): Promise<D
     socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => undefined);
     const rtt = device.faults().rttMs ?? 0;
-    sshServer(device.faults().changedHostKey === true).injectSocket(rtt > 0 ? withLatency(socket, rtt) : socket);
+    const transport = rtt > 0 ? withLatency(socket, rtt) : socket;
+    // `ip ssh time-out`: a connection that has not logged in by then is closed, handshake or not.
+    const loginTimer = setTimeout(() => {
+      if (!loggedIn.has(transport)) socket.destroy();
+    }, rules.timeoutMs);
+    socket.on('close', () => clearTimeout(loginTimer));
+    sshServer(device.faults().changedHostKey === true).injectSocket(transport);
   });
   tcp.on('error', () => undefined);
 

@@ -115,6 +115,30 @@ describe.each(DATABASE_KINDS)('store contract on %s', (kind) => {
     expect((await store.listNotifications(1))[0]).toMatchObject({ id: n.id, delivered: false, error: 'relay down' });
   });
 
+  it('imports in bulk, pages the history with status and results, and purges what is older than a cut-off in batches', async () => {
+    const list = Array.from({ length: 2_500 }, (_, i) => ({ message: newMessage(`BULK${i % 50}`, 0, { description: i % 2 ? 'say "hi" 50%' : 'xy', messageId: `BULK-${i}` }), status: 'processed' as const }));
+    const old = list.map((x, i) => ({ ...x, message: { ...x.message, receivedAt: new Date(Date.UTC(2025, 0, 1, 0, 0, i)).toISOString() } }));
+    expect(await store.importMessages(old)).toBe(2_500);
+    expect(await store.importMessages(old.slice(0, 10))).toBe(0);
+    const page = await store.listHistory({ limit: 3, device: 'BULK7' });
+    expect(page.rows).toHaveLength(3);
+    expect(page.rows[0]).toMatchObject({ serial: 'BULK7', status: 'processed', results: {} });
+    expect(page.next).not.toBeNull();
+    // Text search: a quote and a % are plain text; two characters work too.
+    expect((await store.listMessages({ limit: 5000, q: 'say "hi" 50%' })).messages).toHaveLength(1_250);
+    expect((await store.listMessages({ limit: 5000, q: 'XY' })).messages.length).toBeGreaterThanOrEqual(1_250);
+    let purged = 0;
+    for (;;) {
+      const r = await store.purgeBefore('2025-06-01T00:00:00.000Z', 1_000);
+      expect(r.messages).toBeLessThanOrEqual(1_000);
+      purged += r.messages;
+      if (r.messages === 0) break;
+    }
+    expect(purged).toBe(2_500);
+    expect((await store.listMessages({ limit: 10, device: 'BULK7' })).messages).toEqual([]);
+    expect((await store.listMessages({ limit: 10, q: 'say "hi"' })).messages).toEqual([]);
+  });
+
   it('a failed transaction leaves nothing, not even a seq; a failed savepoint only its own writes', async () => {
     const before = await store.lastSeq();
     await expect(

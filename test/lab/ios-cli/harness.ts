@@ -2,21 +2,31 @@
  * An in-memory CliDevice for driving the interpreter directly. The Call Home engine is a recorder
  * with exact expectations (the real engine has its own tests); everything else is real CLI code.
  */
-import { defaultCallHomeConfig, type AlertGroup } from '../../../src/domain/callhome.js';
+import { defaultCallHomeConfig, trainOfVersion, type AlertGroup } from '../../../src/domain/callhome.js';
 import type { CallHomeStatistics } from '../../../src/domain/statistics.js';
 import { createCli, newSessionState, type Cli, type CliDevice, type CliResult, type RunningConfig } from '../../../src/lab/ios-cli/index.js';
 import type { DeviceView } from '../../../src/lab/show/index.js';
 import type { CallHomeEngine, DeviceIdentity, LabEvent, SendOutcome, SessionState } from '../../../src/lab/types.js';
 
+/** The harness device runs classic IOS 15.x, the train of the guide's examples; XE_IDENTITY runs IOS XE. */
 export const IDENTITY: DeviceIdentity = {
   name: 'r1',
   hostname: 'R1',
   serial: '9ABCDEF1234',
+  model: 'CISCO2911/K9',
+  series: 'Cisco 2911 Integrated Services Router',
+  softwareVersion: '15.2(4)M11',
+  hardwareVersion: '1.0',
+  partNumber: '73-1234-01',
+  systemObjectId: '1.3.6.1.4.1.9.1.1045',
+};
+
+/** The same device on IOS XE 17.x. */
+export const XE_IDENTITY: DeviceIdentity = {
+  ...IDENTITY,
   model: 'CSR1000V',
   series: 'CSR1000v Cloud Services Router',
   softwareVersion: '17.3.4a',
-  hardwareVersion: '1.0',
-  partNumber: '73-1234-01',
   systemObjectId: '1.3.6.1.4.1.9.1.1537',
 };
 
@@ -27,7 +37,6 @@ const EMPTY_STATS: CallHomeStatistics = { sections: { success: {}, inQueue: {}, 
 
 /** A test device: real running/startup state in memory, a recording engine. */
 export class TestDevice implements CliDevice {
-  readonly identity = IDENTITY;
   readonly calls: EngineCall[] = [];
   readonly logLines: string[] = [];
   readonly events: LabEvent[] = [];
@@ -37,8 +46,8 @@ export class TestDevice implements CliDevice {
   /** What the engine answers to the next sends. */
   nextOutcome: SendOutcome = { kind: 'queued', profiles: ['CiscoTAC-1'] };
 
-  constructor() {
-    this.current = { hostname: IDENTITY.hostname, callHome: defaultCallHomeConfig(IDENTITY.serial), trustpoints: [] };
+  constructor(readonly identity: DeviceIdentity = IDENTITY) {
+    this.current = { hostname: identity.hostname, callHome: defaultCallHomeConfig(identity.serial, trainOfVersion(identity.softwareVersion)), trustpoints: [] };
   }
 
   readonly engine: CallHomeEngine = {
@@ -102,8 +111,14 @@ export class TestDevice implements CliDevice {
 
 /** A device, its CLI and one session, with helpers that run lines and answer prompts. */
 export class Harness {
-  readonly device = new TestDevice();
-  readonly cli: Cli = createCli(this.device);
+  readonly device: TestDevice;
+  readonly cli: Cli;
+
+  constructor(identity: DeviceIdentity = IDENTITY) {
+    this.device = new TestDevice(identity);
+    this.cli = createCli(this.device);
+  }
+
   readonly session: SessionState = newSessionState();
 
   /** The prompt now. */

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { CISCO_TAC_URL } from '../../../src/domain/callhome.js';
 import { findProfile } from '../../../src/ios/config/ops.js';
-import { Harness } from './harness.js';
+import { Harness, XE_IDENTITY } from './harness.js';
 
 const fixture = (name: string): string => readFileSync(new URL(`../../fixtures/lab/${name}`, import.meta.url), 'utf8');
 const blocks = fixture('worked-examples.txt')
@@ -144,7 +144,8 @@ describe('spec §2.7 running-config rendering', () => {
   });
 
   it('frames the section with a plausible IOS configuration', async () => {
-    const h = await privileged();
+    const h = new Harness(XE_IDENTITY);
+    await h.enable();
     const text = await h.out('show running-config');
     expect(text).toMatch(/^Building configuration\.\.\.\n\nCurrent configuration : \d+ bytes\n!\nversion 17\.3\n/);
     expect(text).toContain('\nhostname R1\n');

@@ -84,9 +84,12 @@ const view: DeviceView = {
   ],
 };
 
+/** The guide samples are classic IOS output: the same device view on a classic IOS 15.x device. */
+const guideView: DeviceView = { ...view, identity: labIdentity(1, '15.2(4)M11') };
+
 describe('show call-home family against the guide samples (spec §3.5)', () => {
   it('profile NAME matches §3.5.6 word for word, name flush left and body indented', () => {
-    const out = showCallHomeProfile(view, 'CAMPUS-noc');
+    const out = showCallHomeProfile(guideView, 'CAMPUS-noc');
     expect(norm(out)).toEqual(
       norm(`Profile Name: campus-noc
   Profile status: ACTIVE
@@ -105,11 +108,11 @@ describe('show call-home family against the guide samples (spec §3.5)', () => {
   .*CALL_LOOP.*       debug`),
     );
     expect(out.split('\n')[1]).toMatch(/^ {2}Profile status/);
-    expect(showCallHomeProfile(view, 'nope')).toMatch(/^% Profile nope does not exist/);
+    expect(showCallHomeProfile(guideView, 'nope')).toMatch(/^% Profile nope does not exist/);
   });
 
   it('profile all matches §3.5.5 and parses back to the same profiles', () => {
-    const out = showCallHomeProfile(view, 'all');
+    const out = showCallHomeProfile(guideView, 'all');
     expect(norm(out)).toEqual(
       norm(`Profile Name: campus-noc
 Profile status: ACTIVE
@@ -153,7 +156,7 @@ Syslog-Pattern Severity
   });
 
   it('detail has the sampled settings in the sampled order, then groups and indented profiles', () => {
-    const out = showCallHomeDetail(view);
+    const out = showCallHomeDetail(guideView);
     const settings = norm(out).slice(0, norm(out).indexOf('Available alert groups:'));
     expect(settings).toEqual(
       norm(`Current call home settings:
@@ -187,7 +190,7 @@ Syslog-Pattern Severity
   });
 
   it('summary uses `feature : `, lists every group and names only', () => {
-    const out = showCallHome({ ...view, config: { ...config, alertGroupEnabled: { ...config.alertGroupEnabled, snapshot: false } } });
+    const out = showCallHome({ ...guideView, config: { ...config, alertGroupEnabled: { ...config.alertGroupEnabled, snapshot: false } } });
     const n = norm(out);
     expect(n[0]).toBe('Current call home settings:');
     expect(n[1]).toBe('call home feature : enable');
@@ -200,14 +203,14 @@ Syslog-Pattern Severity
   });
 
   it('alert-group matches §3.5.3 and parses back', () => {
-    const out = showCallHomeAlertGroup(view);
+    const out = showCallHomeAlertGroup(guideView);
     expect(norm(out).slice(0, 3)).toEqual(['Available alert groups:', 'Keyword State Description', '-----']);
     expect(norm(out)).toContain('crash Enable crash and traceback info');
     expect(parseShowCallHomeAlertGroup(out).ok).toBe(true);
   });
 
   it('mail-server status prints the wait line first and probes in priority order (§3.5.4)', async () => {
-    const out = await showCallHomeMailServerStatus(view);
+    const out = await showCallHomeMailServerStatus(guideView);
     expect(norm(out)).toEqual([
       'Please wait. Checking for mail server status ...',
       'Mail-server[1]: Address: 192.168.2.1 Priority: 1 [Not Available]',
@@ -217,7 +220,7 @@ Syslog-Pattern Severity
   });
 
   it('statistics is the canonical §3.5.7 layout, totals add up and it parses back', () => {
-    const out = showCallHomeStatistics(view);
+    const out = showCallHomeStatistics(guideView);
     const n = norm(out);
     expect(n[0]).toBe('Message Types Total Email HTTP');
     expect(n[2]).toBe('Total Success 3 3 0');

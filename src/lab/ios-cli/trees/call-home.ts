@@ -2,6 +2,7 @@
 import { ALERT_GROUPS, DEFAULT_AAA_USERNAME, DEFAULT_RATE_LIMIT, LIMITS, type AlertGroup, type CallHomeConfig } from '../../../domain/callhome.js';
 import { email, hostname, int, ipv4, ipv6, phone, text, word } from '../args.js';
 import { addMailServer, copyProfile, defaultProfile, deleteProfile, ensureProfile, removeMailServer, renameProfile } from '../../../ios/config/ops.js';
+import { trainOf } from '../../identity.js';
 import { arg, kw, type CommandNode, type Handler } from '../grammar.js';
 import type { CliContext } from '../types.js';
 import { both, changeCallHome, modifierNodes, navigationNodes } from './common.js';
@@ -32,10 +33,15 @@ const hostArgs = (help: string, children: readonly CommandNode[], extra: Partial
 const mailServer: CommandNode = (() => {
   const add: Handler = (ctx) =>
     ctx.form === 'set'
-      ? changeCallHome(ctx, (c) => addMailServer(c, ctx.values.str('host'), ctx.values.num('priority')))
+      ? changeCallHome(ctx, (c) => addMailServer(c, ctx.values.str('host'), ctx.values.num('priority'), ctx.values.has('secure')))
       : changeCallHome(ctx, (c) => removeMailServer(c, ctx.values.str('host')));
+  // IOS XE: `mail-server HOST priority N secure tls` (STARTTLS).
+  const secure = kw('secure', 'Secure connection to the mail server', {
+    train: 'xe',
+    children: [kw('tls', 'Use TLS (STARTTLS)', { name: 'secure', ...both(add) })],
+  });
   const priority = kw('priority', 'Mail server priority', {
-    children: [arg('priority', int(LIMITS.priority.min, LIMITS.priority.max), 'Mail server priority (1 is highest)', both(add))],
+    children: [arg('priority', int(LIMITS.priority.min, LIMITS.priority.max), 'Mail server priority (1 is highest)', { ...both(add), children: [secure] })],
     runNo: add,
   });
   const removeAll: Handler = (ctx) => changeCallHome(ctx, (c) => removeMailServer(c, 'all'));
@@ -87,6 +93,50 @@ const aaa: CommandNode = (() => {
     ],
   });
 })();
+
+/** IOS XE `http secure server-identity-check` and `http resolve-hostname default|ipv4-first|ipv6-first`. */
+const http: CommandNode = (() => {
+  const identity: Handler = (ctx) =>
+    changeCallHome(ctx, (c): CallHomeConfig => {
+      const { httpServerIdentityCheck: _old, ...rest } = c;
+      return ctx.form === 'no' ? { ...rest, httpServerIdentityCheck: false } : rest;
+    });
+  const resolve: Handler = (ctx) =>
+    changeCallHome(ctx, (c): CallHomeConfig => {
+      const { httpResolveHostname: _old, ...rest } = c;
+      const how = ctx.form === 'set' ? ctx.values.opt('resolve') : undefined;
+      return how === 'ipv4-first' || how === 'ipv6-first' ? { ...rest, httpResolveHostname: how } : rest;
+    });
+  return kw('http', 'Configure call-home HTTP settings', {
+    train: 'xe',
+    children: [
+      kw('secure', 'Secure HTTP (HTTPS) settings', {
+        children: [kw('server-identity-check', 'Check the server identity (certificate subject) on HTTPS', both(identity))],
+      }),
+      kw('resolve-hostname', 'How to resolve the destination host name', {
+        runNo: resolve,
+        children: [
+          kw('default', 'Resolve as the system does', { name: 'resolve', ...both(resolve) }),
+          kw('ipv4-first', 'Try IPv4 addresses first', { name: 'resolve', ...both(resolve) }),
+          kw('ipv6-first', 'Try IPv6 addresses first', { name: 'resolve', ...both(resolve) }),
+        ],
+      }),
+    ],
+  });
+})();
+
+const diagnosticSignature: CommandNode = kw('diagnostic-signature', 'Enter call-home diagnostic-signature configuration mode', {
+  train: 'xe',
+  run: (ctx) => {
+    ctx.session.mode = { kind: 'diagnostic-signature' };
+    return undefined;
+  },
+  runNo: (ctx) =>
+    changeCallHome(ctx, (c): CallHomeConfig => {
+      const { diagnosticSignature: _old, ...rest } = c;
+      return rest;
+    }),
+});
 
 const syslogThrottling: CommandNode = kw('syslog-throttling', 'Enable call-home syslog message throttling', {
   ...both((ctx) => changeCallHome(ctx, (c) => ({ ...c, syslogThrottling: ctx.form !== 'no' }))),
@@ -151,7 +201,7 @@ const profile: CommandNode = (() => {
   const enter: Handler = (ctx) => {
     const name = ctx.values.str('profile');
     if (ctx.form === 'no') return changeCallHome(ctx, (c) => deleteProfile(c, name));
-    if (ctx.form === 'default') return changeCallHome(ctx, (c) => defaultProfile(c, name, ctx.device.identity.serial));
+    if (ctx.form === 'default') return changeCallHome(ctx, (c) => defaultProfile(c, name, ctx.device.identity.serial, trainOf(ctx.device.identity)));
     let stored = name;
     const out = changeCallHome(ctx, (c) => {
       const r = ensureProfile(c, name);
@@ -215,6 +265,8 @@ const CALL_HOME_COMMANDS: readonly CommandNode[] = [
   ]),
   textCommand('vrf', 'VRF instance for call-home email messages', 'vrf', [{ type: word(32), help: 'VPN Routing/Forwarding instance name' }]),
   httpProxy,
+  http,
+  diagnosticSignature,
   aaa,
   syslogThrottling,
   dataPrivacy,

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { LIMITS, defaultCallHomeConfig, type CallHomeConfig } from '../../../domain/callhome.js';
 import { deviceHostname, email, hostname, int, ipv4, ipv6, word } from '../args.js';
 import { tacProfile } from '../../../ios/config/ops.js';
+import { trainOf } from '../../identity.js';
 import { arg, kw, optionalTail, type CommandNode, type Handler, type OptionalStep } from '../grammar.js';
 import type { CliContext, CliOutcome, CliResult } from '../types.js';
 import { both, changeCallHome, modifierNodes, navigationNodes } from './common.js';
@@ -45,7 +46,7 @@ const proxyStep: OptionalStep = (rest, end) => {
 function callHomeNode(): CommandNode {
   const enter: Handler = (ctx) => {
     if (ctx.form !== 'set') {
-      return changeCallHome(ctx, (c) => ({ ...defaultCallHomeConfig(ctx.device.identity.serial), serviceEnabled: c.serviceEnabled }));
+      return changeCallHome(ctx, (c) => ({ ...defaultCallHomeConfig(ctx.device.identity.serial, trainOf(ctx.device.identity)), serviceEnabled: c.serviceEnabled }));
     }
     ctx.session.mode = { kind: 'call-home' };
     return undefined;

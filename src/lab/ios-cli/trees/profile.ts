@@ -4,6 +4,7 @@ import {
   LIMITS,
   MAX_MESSAGE_SIZE,
   ciscoTacProfile,
+  tacDefaults,
   newUserProfile,
   type AlertGroup,
   type Periodic,
@@ -19,6 +20,8 @@ import { isSafeRegex } from '../pipe.js';
 import { setActive, setReporting, setTransport, unsubscribe } from '../../../ios/config/ops.js';
 import { arg, kw, optionalTail, type CommandNode, type Handler, type OptionalStep } from '../grammar.js';
 import type { CliContext } from '../types.js';
+import type { DeviceIdentity } from '../../types.js';
+import { trainOf } from '../../identity.js';
 import { both, changeProfile, modifierNodes, navigationNodes } from './common.js';
 
 const SEVERITY_HELP: Record<SeverityKeyword, string> = {
@@ -39,12 +42,12 @@ export function severityNodes(options: { children?: readonly CommandNode[]; run?
   return [...SEVERITY_KEYWORDS].reverse().map((s) => kw(s, SEVERITY_HELP[s], { name: 'severity', ...options }));
 }
 
-const defaultsOf = (p: Profile, serial: string): Profile => (p.predefined ? ciscoTacProfile(serial) : newUserProfile(p.name));
+const defaultsOf = (p: Profile, identity: DeviceIdentity): Profile => (p.predefined ? tacDefaults(identity.serial, trainOf(identity)) : newUserProfile(p.name));
 
 const active: CommandNode = kw('active', 'Activate the current profile', {
   ...both((ctx) =>
     changeProfile(ctx, (p, c) => {
-      const on = ctx.form === 'set' ? true : ctx.form === 'no' ? false : !p.predefined;
+      const on = ctx.form === 'set' ? true : ctx.form === 'no' ? false : defaultsOf(p, ctx.device.identity).active;
       return setActive(c, p, on);
     }),
   ),
@@ -56,7 +59,7 @@ const transport: CommandNode = (() => {
     if (ctx.form === 'no' && !ctx.values.has('method')) return INCOMPLETE;
     return changeProfile(ctx, (p) => {
       if (ctx.form === 'default') {
-        const d = defaultsOf(p, ctx.device.identity.serial);
+        const d = defaultsOf(p, ctx.device.identity);
         return { ...p, transportEmail: d.transportEmail, transportHttp: d.transportHttp };
       }
       const method = ctx.values.str('method') === 'http' ? 'http' : 'email';
@@ -194,7 +197,7 @@ const subscribe: CommandNode = (() => {
       const group = ctx.values.pick('group', [...ALERT_GROUPS, 'all'] as const);
       if (ctx.form !== 'set') {
         if (ctx.form === 'default' && p.predefined) {
-          const d = ciscoTacProfile(ctx.device.identity.serial);
+          const d = tacDefaults(ctx.device.identity.serial, trainOf(ctx.device.identity));
           if (group === 'all') return { ...p, subscriptions: d.subscriptions, syslogPatterns: d.syslogPatterns };
           const cleared = unsubscribe(p, group);
           const sub = d.subscriptions[group];
@@ -260,7 +263,7 @@ const reporting: CommandNode = (() => {
     changeProfile(ctx, (p, c) => {
       const what = ctx.values.opt('data');
       if (ctx.form === 'default' || what === undefined) {
-        const d = defaultsOf(p, ctx.device.identity.serial);
+        const d = defaultsOf(p, ctx.device.identity);
         return ok({ ...p, reportSmartCallHome: d.reportSmartCallHome, reportSmartLicensing: d.reportSmartLicensing });
       }
       const on = ctx.form === 'set';

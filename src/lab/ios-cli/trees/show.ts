@@ -1,9 +1,11 @@
 /** The `show` tree: routes to the show renderers (src/lab/show) and the canned platform output. */
 import * as show from '../../show/index.js';
 import { LIMITS } from '../../../domain/callhome.js';
-import { int, text } from '../args.js';
+import { int, text, word } from '../args.js';
 import { arg, kw, type CommandNode } from '../grammar.js';
 import * as platform from '../platform-show.js';
+import * as xe from '../../show/xe-call-home.js';
+import { DIAGNOSTIC_SIGNATURE_VIEW_NAMES } from '../../../ios/layout/xe-commands.js';
 import { showRunningConfig, showStartupConfig } from '../running-config.js';
 import type { CliContext } from '../types.js';
 
@@ -28,7 +30,43 @@ const callHomeShow: CommandNode = showNode('call-home', 'Show command for call h
     ],
   }),
   showNode('statistics', 'Show call-home statistics', (ctx) => show.showCallHomeStatistics(ctx.device.view())),
+  ...xeCallHomeShows(),
 ]);
+
+/** The `show call-home` commands only IOS XE has. */
+function xeCallHomeShows(): CommandNode[] {
+  const views = (dsId: boolean): CommandNode[] =>
+    DIAGNOSTIC_SIGNATURE_VIEW_NAMES.map((v) =>
+      showNode(v, `Show diagnostic-signature ${v}`, (ctx) => xe.renderShowCallHomeDiagnosticSignatureView(v, dsId ? ctx.values.str('ds') : undefined)),
+    );
+  return [
+    kw('version', 'Show call-home version', { train: 'xe', pipe: true, run: () => xe.renderShowCallHomeVersion() }),
+    kw('events', 'Show active call-home events', {
+      train: 'xe',
+      pipe: true,
+      run: (ctx) => xe.renderShowCallHomeEvents(xe.eventRows(ctx.device.running().callHome, (p, g) => ctx.device.view().lastTriggered?.(p, g))),
+    }),
+    kw('smart-licensing', 'Show call-home smart-licensing information', {
+      train: 'xe',
+      pipe: true,
+      run: (ctx) => xe.renderShowCallHomeSmartLicensing(ctx.device.running().callHome),
+      children: [showNode('statistics', 'Show smart-licensing message statistics', (ctx) => xe.renderShowCallHomeSmartLicensingStatistics(ctx.device.view().statistics))],
+    }),
+    kw('diagnostic-signature', 'Show diagnostic-signature information', {
+      train: 'xe',
+      pipe: true,
+      run: (ctx) => xe.renderShowCallHomeDiagnosticSignature(ctx.device.running().callHome),
+      children: [
+        ...views(false),
+        arg('ds', word(16), 'Diagnostic signature ID', {
+          pipe: true,
+          run: (ctx) => `% Diagnostic signature ${ctx.values.str('ds')} is not downloaded.\n`,
+          children: views(true),
+        }),
+      ],
+    }),
+  ];
+}
 
 const privilegeShow = showNode('privilege', 'Show current privilege level', (ctx) => show.showPrivilege(ctx.session.mode.kind === 'user' ? 1 : 15));
 
