@@ -182,7 +182,8 @@ function ConsoleFrame(props: { readonly now: () => number; readonly banner: read
         <ConnectionBadge state={state.connection} />
         <Text dimColor>{`  seq ${state.lastSeq}  ${state.received} received  `}</Text>
         {filter !== '' ? <Text color="cyan">{`filter ${filter}  `}</Text> : null}
-        {state.notice !== null ? <Text color={state.notice.level === 'error' ? 'red' : 'green'}>{terminalSafe(state.notice.text.replace(/\s+/g, ' '))}</Text> : <Text dimColor>? keys · q quit</Text>}
+        <Text dimColor>? keys · q quit  </Text>
+        {state.notice !== null ? <Text color={state.notice.level === 'error' ? 'red' : 'green'}>{terminalSafe(state.notice.text.replace(/\s+/g, ' '))}</Text> : null}
       </Text>
     </Box>
     </LayoutContext.Provider>
