@@ -7,7 +7,7 @@ import { parseShowCallHomeProfile } from '../src/ios/parsers/show-call-home-prof
 
 /** Reads `show call-home profile all` from every device (data: `{profiles: Profile[]}`). */
 export function runFleetProfiles(opts: FleetFlags, deps: FleetDeps = {}): Promise<FleetRunReport> {
-  return runFleetCommand(opts, showTask('show call-home profile all', parseShowCallHomeProfile, (profiles) => ({ profiles })), deps, {
+  return runFleetCommand(opts, showTask('show call-home profile all', parseShowCallHomeProfile), deps, {
     describe: (r) =>
       (r.data as { profiles: readonly Profile[] }).profiles
         .map((p) => `${p.name}${p.active ? '' : ' (inactive)'}`)
