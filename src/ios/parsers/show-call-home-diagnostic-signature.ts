@@ -18,7 +18,7 @@ export type ShowCallHomeDiagnosticSignature = {
   readonly unparsed?: readonly Unparsed[];
 };
 
-const flat = (t: string): string => t.toLowerCase().replace(/\s+/g, ' ');
+const flat = (t: string): string => t.trim().toLowerCase().replace(/\s+/g, ' ');
 
 /** A DS table row: a numeric DS ID first, the other columns split on blanks. */
 function dsRow(line: Line): DiagnosticSignatureRow | undefined {
