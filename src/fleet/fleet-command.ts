@@ -9,6 +9,7 @@ import { loadSettings, type Settings } from '../settings.js';
 import { loadInventory } from './inventory.js';
 import { selectHosts } from './limit.js';
 import { runFleet, type DeviceTask, type FleetResult, type FleetSummary } from './runner.js';
+import { unparsedWarning } from './show-task.js';
 
 /** The flags of withFleetOptions (src/cli/options.ts). */
 export type FleetFlags = {
@@ -58,11 +59,16 @@ export async function runFleetCommand(flags: FleetFlags, task: DeviceTask, deps:
     connectTimeoutMs: Math.min(flags.timeout ?? settings.connectTimeout, settings.connectTimeout) * 1000,
     logDir: flags.logDir,
   });
-  return printFleetRun(events, {
+  const stderr = deps.stderr ?? process.stderr;
+  const report = await printFleetRun(events, {
     mode: outputMode(flags, stdout),
     total: hosts.length,
     stdout,
-    stderr: deps.stderr ?? process.stderr,
+    stderr,
     ...rendering,
   });
+  // Once per run: what the parsers could not read is kept, not lost (issue 12).
+  const warning = unparsedWarning(report.results);
+  if (warning) stderr.write(warning);
+  return report;
 }
