@@ -179,14 +179,14 @@ async function main(): Promise<void> {
     return;
   }
 
-  // As the console does (src/console/tui.ts): React's production build unless told otherwise.
+  // As the console does (views/tui.ts): React's production build unless told otherwise.
   process.env['NODE_ENV'] ??= 'production';
   const [{ render }, { createElement }, { ConsoleApp }, { createConsoleStore }, { createIntents }] = await Promise.all([
     import('ink'),
     import('react'),
     import('../views/ConsoleApp.js'),
     import('../src/console/store.js'),
-    import('../src/console/intents.js'),
+    import('../src/console/adapters/intents.js'),
   ]);
 
   const store = createConsoleStore({ initial: undefined });

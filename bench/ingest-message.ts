@@ -1,9 +1,9 @@
 /**
  * Realistic ~10 KB Call Home XML for the ingest benchmark, rendered with the lab's own renderer
- * (src/format/xml.ts): a syslog alert with a `show logging` attachment, as a device posts it.
+ * (src/callhome/): a syslog alert with a `show logging` attachment, as a device posts it.
  */
 import type { CallHomeMessage } from '../src/domain/message.js';
-import { renderXml } from '../src/format/xml.js';
+import { renderXml } from '../src/callhome/codec.js';
 
 /** Stands in the rendered XML for the message id; replaced per request (cheap, no re-render). */
 export const MESSAGE_ID_PLACEHOLDER = 'M0:BENCHPLACEHOLDER:0';

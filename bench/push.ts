@@ -1,14 +1,23 @@
 /**
- * `npm run bench:push -- --devices 1000 [--concurrency 50]`
+ * `npm run bench:push -- --devices 1000 [--concurrency 50] [--rtt-devices 200] [--rtt-ms 20]`
  *
- * Starts a lab in a separate process (`callhome lab --json --port 0`), pushes the CLI.md desired
- * configuration with verification, and reports devices/s, wall time, per-device p50/p99 and peak RSS.
- * Baseline: bare ssh2 sessions (no prompt parsing beyond "ends in > # or Password:", no parsing,
- * no planning) doing the same round trips against the same lab. Goal: push wall ÷ baseline wall ≤ 2×.
- * `measureOurPush` is the same measurement without the baseline, for other benches (bench/ansible.ts).
+ * Starts labs in a separate process (`callhome lab --json --port 0`), pushes the docs/cli.md desired
+ * configuration with read-back verification and `--save`, and reports devices/s, wall time, per-device
+ * p50/p99 and peak RSS, for the pipelined push (the default) and `--line-by-line`. Each push gets a
+ * fresh lab booted from the same pristine state, so both modes make the same change.
+ *
+ * Same-run baselines, bare ssh2 sessions against the same lab (no prompt parsing beyond counting
+ * prompts, no parsing, no planning):
+ * - the floor: connect, read once (paging off + the call-home section in one write), write the whole
+ *   change once, read back once, save: 7 round trips with the login and enable. Goal: push ÷ floor ≤ 1.5×.
+ * - today's round trips: the same lines one per round trip (about 40), as line-by-line mode does.
+ * With `--rtt-ms` of simulated link latency (lab fault rttMs), pipelined and line-by-line pushes run
+ * on `--rtt-devices` devices, `--rtt-concurrency` (10) at once so that the link, not the CPU, bounds
+ * them. Goal: pipelined at least 4× faster than line by line.
+ * `measureOurPush` is the same measurement without the baselines, for other benches (bench/ansible.ts).
  */
 import { spawn } from 'node:child_process';
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,20 +29,24 @@ import { runFleetPush } from '../commands/push.js';
 import { loadInventory } from '../src/fleet/inventory.js';
 import { SettingsSchema } from '../src/settings.js';
 import { writeBenchSection, type BenchFigure } from './report.js';
-import { isMain, machineNotes, numberArg, percentile } from './support.js';
+import { isMain, loadAverageText, machineNotes, numberArg, percentile } from './support.js';
 
 const repoRoot = join(import.meta.dirname, '..');
 
 /** A lab running in its own process: the inventory and known_hosts it wrote, and how to stop it. */
 export type LabProcess = { readonly inventory: string; readonly knownHosts: string; readonly stop: () => Promise<void> };
 
-/** Starts `callhome lab --devices N --port 0 --json` in a child process writing into `dir`; resolves once it is ready. */
-export async function startLabProcess(devices: number, dir: string): Promise<LabProcess> {
+/**
+ * Starts `callhome lab --devices N --port 0 --json` in a child process writing into `dir`; resolves once
+ * it is ready. `stateDir` (default `dir/state`) lets several labs boot from copies of one state.
+ */
+export async function startLabProcess(devices: number, dir: string, options: { readonly rttMs?: number; readonly stateDir?: string } = {}): Promise<LabProcess> {
   const inventory = join(dir, 'inventory.yaml');
   const knownHosts = join(dir, 'known_hosts');
+  const rtt = options.rttMs ? ['--rtt-ms', String(options.rttMs)] : [];
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', 'bin/callhome.ts', 'lab', '--devices', String(devices), '--port', '0', '--state-dir', join(dir, 'state'), '--inventory-out', inventory, '--known-hosts-out', knownHosts, '--json'],
+    ['--import', 'tsx', 'bin/callhome.ts', 'lab', '--devices', String(devices), '--port', '0', '--state-dir', options.stateDir ?? join(dir, 'state'), '--inventory-out', inventory, '--known-hosts-out', knownHosts, ...rtt, '--json'],
     { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const lines = createInterface({ input: child.stdout });
@@ -64,8 +77,14 @@ export async function startLabProcess(devices: number, dir: string): Promise<Lab
   return { inventory, knownHosts, stop };
 }
 
-/** One bare session: the given lines, each waiting for a prompt-like ending. */
-async function bareSession(port: number, lines: readonly string[]): Promise<void> {
+/** Prompts (and the enable password question) in a reply; each line sent gets exactly one. */
+const PROMPTS = /R\d+(?:\([\w-]+\))?[>#]|Password:/g;
+
+/**
+ * One bare session: each group of lines is written at once, then read until every line in it got its
+ * prompt (one round trip per group); the first, empty group waits for the login prompt.
+ */
+async function bareSession(port: number, groups: readonly (readonly string[])[]): Promise<void> {
   const sock = net.connect({ host: '127.0.0.1', port });
   sock.setNoDelay(true);
   await new Promise<void>((resolve, reject) => sock.once('connect', resolve).once('error', reject));
@@ -76,29 +95,50 @@ async function bareSession(port: number, lines: readonly string[]): Promise<void
   });
   const stream = await new Promise<ssh2.ClientChannel>((resolve, reject) => client.shell({ term: 'vt100', cols: 511 }, (e, s) => (e ? reject(e) : resolve(s))));
   let buffer = '';
+  let expected = 1;
   let waiter: (() => void) | null = null;
+  const answered = (): boolean => /(?:[>#]|Password:)\s*$/.test(buffer) && (buffer.match(PROMPTS)?.length ?? 0) >= expected;
   stream.on('data', (d: Buffer) => {
     buffer += d.toString();
-    if (waiter && /(?:[>#]|Password:)\s*$/.test(buffer)) {
+    if (waiter && answered()) {
       const done = waiter;
       waiter = null;
       done();
     }
   });
-  const roundTrip = (line: string | null) =>
-    new Promise<void>((resolve) => {
-      waiter = resolve;
-      if (line !== null) {
+  for (const group of groups) {
+    await new Promise<void>((resolve) => {
+      if (group.length > 0) {
         buffer = '';
-        stream.write(`${line}\n`);
-      } else if (/(?:[>#]|Password:)\s*$/.test(buffer)) {
-        waiter = null;
-        resolve();
+        expected = group.length;
+        stream.write(group.map((line) => `${line}\n`).join(''));
       }
+      if (answered()) resolve();
+      else waiter = resolve;
     });
-  await roundTrip(null);
-  for (const line of lines) await roundTrip(line);
+  }
   client.end();
+}
+
+/** The floor's round trips: login prompt, enable, secret, read, the change, read back, save. */
+function floorScript(commands: readonly string[]): string[][] {
+  return [[], ['enable'], ['cisco'], ['terminal length 0', RUNNING], ['configure terminal', ...commands, 'end'], [RUNNING], ['write memory']];
+}
+
+/** Today's round trips, one line each (what line-by-line mode does). */
+function lineByLineScript(commands: readonly string[]): string[][] {
+  return [[], ['enable'], ['cisco'], ['terminal length 0'], ['terminal width 511'], [RUNNING], ['configure terminal'], ...commands.map((c) => [c]), ['end'], [RUNNING], ['write memory']];
+}
+
+const RUNNING = 'show running-config | section call-home';
+
+/** Runs `script` on every device of the lab, `concurrency` at once; returns the wall time. */
+async function bareFleet(lab: LabProcess, script: readonly (readonly string[])[], concurrency: number): Promise<number> {
+  const inventory = loadInventory(lab.inventory);
+  const limit = pLimit(concurrency);
+  const started = performance.now();
+  await Promise.all(inventory.hosts.map((h) => limit(() => bareSession(h.port, script))));
+  return performance.now() - started;
 }
 
 class Sink extends Writable {
@@ -128,10 +168,10 @@ function benchDir(): { dir: string; desired: string } {
 }
 
 /** Push + verify through the real `callhome push` handler against a running lab. */
-async function pushOnLab(lab: LabProcess, desired: string, concurrency: number, save = false): Promise<PushRun> {
+async function pushOnLab(lab: LabProcess, desired: string, concurrency: number, save = false, lineByLine = false): Promise<PushRun> {
   const settings = SettingsSchema.parse({ timeout: 60, connectTimeout: 60, concurrency });
   const started = performance.now();
-  const report = await runFleetPush({ inventory: lab.inventory, knownHosts: lab.knownHosts, json: true, config: desired, concurrency, save }, { stdout: new Sink(), settings });
+  const report = await runFleetPush({ inventory: lab.inventory, knownHosts: lab.knownHosts, json: true, config: desired, concurrency, save, lineByLine }, { stdout: new Sink(), settings });
   const wallMs = performance.now() - started;
   const durations = report.results.map((r) => r.durationMs).sort((a, b) => a - b);
   const failed = report.results.filter((r) => !r.ok);
@@ -167,45 +207,110 @@ export async function measureOurPush(options: { devices: number; concurrency?: n
   }
 }
 
+/** A pristine lab state (host keys, identities, nothing saved), made once and copied for every lab of a run. */
+async function pristineState(devices: number, dir: string): Promise<string> {
+  const state = join(dir, 'pristine');
+  const lab = await startLabProcess(devices, join(dir), { stateDir: state });
+  await lab.stop();
+  return state;
+}
+
+/** A push on a fresh lab booted from a copy of `state`; `within` runs more work on the same lab afterwards. */
+async function pushOnFreshLab<T>(
+  devices: number,
+  dir: string,
+  state: string,
+  run: { desired: string; concurrency: number; lineByLine: boolean; rttMs?: number },
+  within?: (lab: LabProcess, push: PushRun) => Promise<T>,
+): Promise<{ push: PushRun; extra: T | undefined }> {
+  const labDir = mkdtempSync(join(dir, 'lab-'));
+  cpSync(state, join(labDir, 'state'), { recursive: true });
+  const lab = await startLabProcess(devices, labDir, run.rttMs ? { rttMs: run.rttMs } : {});
+  try {
+    const push = await pushOnLab(lab, run.desired, run.concurrency, true, run.lineByLine);
+    const extra = within ? await within(lab, push) : undefined;
+    return { push, extra };
+  } finally {
+    await lab.stop();
+    rmSync(labDir, { recursive: true, force: true });
+  }
+}
+
+function report(label: string, run: PushRun, devices: number): void {
+  console.log(`${label}: ${run.ok}/${devices} ok in ${(run.wallMs / 1000).toFixed(1)} s (${run.devicesPerSecond.toFixed(1)} devices/s), load ${loadAverageText()}`);
+  for (const f of run.failures.slice(0, 5)) console.log(`  ${f}`);
+}
+
 async function main(): Promise<void> {
   const devices = numberArg('devices', 200);
   const concurrency = numberArg('concurrency', 50);
+  const rttMs = numberArg('rtt-ms', 20);
+  const rttDevices = numberArg('rtt-devices', Math.min(devices, 200));
+  // Over a WAN the link, not the CPU, must be the bottleneck for the RTT comparison: fewer sessions at once.
+  const rttConcurrency = numberArg('rtt-concurrency', 10);
   const notes = machineNotes();
   const { dir, desired } = benchDir();
-  console.log(`starting a lab of ${devices} devices in a separate process…`);
-  const lab = await startLabProcess(devices, dir);
   try {
-    const run = await pushOnLab(lab, desired, concurrency);
-    console.log(`push + verify: ${run.ok}/${devices} ok, ${run.failed} failed`);
-    for (const f of run.failures.slice(0, 5)) console.log(`  ${f}`);
+    console.log(`making a pristine state for ${Math.max(devices, rttDevices)} devices…`);
+    const state = await pristineState(Math.max(devices, rttDevices), dir);
 
-    // Same round trips, bare: login, enable, paging, read, configure, end, read back.
-    const script = ['enable', 'cisco', 'terminal length 0', 'terminal width 511', 'show running-config | section call-home', 'configure terminal', ...run.commands, 'end', 'show running-config | section call-home'];
-    const inventory = loadInventory(lab.inventory);
-    const limit = pLimit(concurrency);
-    const baseStarted = performance.now();
-    await Promise.all(inventory.hosts.map((h) => limit(() => bareSession(h.port, script))));
-    const baseWallMs = performance.now() - baseStarted;
-    const baseRate = devices / (baseWallMs / 1000);
-    const ratio = run.wallMs / baseWallMs;
-    const bareLabel = `bare ssh2, ${script.length} round trips per device`;
+    const pipelined = await pushOnFreshLab(devices, dir, state, { desired, concurrency, lineByLine: false });
+    report('pipelined push + verify + save', pipelined.push, devices);
+    const commands = pipelined.push.commands;
+    const { push: lineByLine, extra: bare } = await pushOnFreshLab(devices, dir, state, { desired, concurrency, lineByLine: true }, async (lab) => ({
+      floorMs: await bareFleet(lab, floorScript(commands), concurrency),
+      todayMs: await bareFleet(lab, lineByLineScript(commands), concurrency),
+    }));
+    report('line-by-line push + verify + save', lineByLine, devices);
+    const loadAfterLan = loadAverageText();
+    if (!bare) throw new Error('the baselines did not run');
+    console.log(`bare ssh2 floor: ${(bare.floorMs / 1000).toFixed(1)} s; bare ssh2 line by line: ${(bare.todayMs / 1000).toFixed(1)} s`);
+
+    const wanPipelined = await pushOnFreshLab(rttDevices, dir, state, { desired, concurrency: rttConcurrency, lineByLine: false, rttMs });
+    report(`pipelined, ${rttMs} ms RTT`, wanPipelined.push, rttDevices);
+    const wanLineByLine = await pushOnFreshLab(rttDevices, dir, state, { desired, concurrency: rttConcurrency, lineByLine: true, rttMs });
+    report(`line by line, ${rttMs} ms RTT`, wanLineByLine.push, rttDevices);
+    const loadAfterWan = loadAverageText();
+
+    const floorRate = devices / (bare.floorMs / 1000);
+    const todayRate = devices / (bare.todayMs / 1000);
+    const floorRatio = pipelined.push.wallMs / bare.floorMs;
+    const wanSpeedup = wanLineByLine.push.wallMs / wanPipelined.push.wallMs;
+    const floorLabel = `bare ssh2, the floor's ${floorScript(commands).length} round trips`;
+    const todayLabel = `bare ssh2, ${lineByLineScript(commands).length} round trips (one line each)`;
     const figures: BenchFigure[] = [
-      { id: 'push.wallMs', label: `push + verify wall time, ${devices} devices`, value: Math.round(run.wallMs), unit: 'ms', baseline: { label: bareLabel, value: Math.round(baseWallMs) }, ratio, goal: { text: 'push ÷ bare ssh2 ≤ 2×', met: ratio <= 2 } },
-      { id: 'push.devicesPerSecond', label: 'push + verify throughput', value: run.devicesPerSecond, unit: 'devices/s', baseline: { label: bareLabel, value: baseRate }, ratio: run.devicesPerSecond / baseRate },
-      { id: 'push.ok', label: 'devices pushed and verified', value: run.ok, unit: 'devices', goal: { text: `all ${devices}`, met: run.ok === devices } },
-      { id: 'push.p50Ms', label: 'per-device time p50', value: Math.round(run.p50Ms), unit: 'ms' },
-      { id: 'push.p99Ms', label: 'per-device time p99', value: Math.round(run.p99Ms), unit: 'ms' },
+      { id: 'push.wallMs', label: `pipelined push + verify + save, ${devices} devices`, value: Math.round(pipelined.push.wallMs), unit: 'ms', baseline: { label: floorLabel, value: Math.round(bare.floorMs) }, ratio: floorRatio, goal: { text: 'push ÷ floor ≤ 1.5×', met: floorRatio <= 1.5 } },
+      { id: 'push.devicesPerSecond', label: 'pipelined push throughput', value: pipelined.push.devicesPerSecond, unit: 'devices/s', baseline: { label: floorLabel, value: floorRate }, ratio: pipelined.push.devicesPerSecond / floorRate },
+      { id: 'push.lineByLine.wallMs', label: `--line-by-line push + verify + save, ${devices} devices`, value: Math.round(lineByLine.wallMs), unit: 'ms', baseline: { label: todayLabel, value: Math.round(bare.todayMs) }, ratio: lineByLine.wallMs / bare.todayMs },
+      { id: 'push.lineByLine.devicesPerSecond', label: '--line-by-line throughput', value: lineByLine.devicesPerSecond, unit: 'devices/s', baseline: { label: todayLabel, value: todayRate }, ratio: lineByLine.devicesPerSecond / todayRate },
+      { id: 'push.ok', label: 'devices pushed, verified and saved (pipelined / line by line)', value: pipelined.push.ok, unit: 'devices', goal: { text: `all ${devices}, both modes`, met: pipelined.push.ok === devices && lineByLine.ok === devices } },
+      { id: 'push.p50Ms', label: 'per-device time p50 (pipelined)', value: Math.round(pipelined.push.p50Ms), unit: 'ms' },
+      { id: 'push.p99Ms', label: 'per-device time p99 (pipelined)', value: Math.round(pipelined.push.p99Ms), unit: 'ms' },
+      {
+        id: 'push.wan.wallMs',
+        label: `pipelined push, ${rttDevices} devices, ${rttMs} ms RTT`,
+        value: Math.round(wanPipelined.push.wallMs),
+        unit: 'ms',
+        baseline: { label: `--line-by-line, same link`, value: Math.round(wanLineByLine.push.wallMs) },
+        ratio: wanSpeedup,
+        goal: { text: 'line by line ÷ pipelined ≥ 4×', met: wanSpeedup >= 4 },
+      },
+      { id: 'push.wan.devicesPerSecond', label: `pipelined throughput, ${rttMs} ms RTT`, value: wanPipelined.push.devicesPerSecond, unit: 'devices/s', baseline: { label: '--line-by-line, same link', value: wanLineByLine.push.devicesPerSecond } },
       { id: 'push.peakRssMiB', label: 'peak RSS of the pushing process', value: Math.round(process.resourceUsage().maxRSS / 1024), unit: 'MiB' },
     ];
     writeBenchSection({
       bench: 'push',
-      title: `Push: ${devices} lab devices, concurrency ${concurrency}`,
-      command: `npm run bench:push -- --devices ${devices}${concurrency === 50 ? '' : ` --concurrency ${concurrency}`}`,
+      title: `Push: ${devices} lab devices, concurrency ${concurrency}; ${rttDevices} devices at ${rttMs} ms RTT, concurrency ${rttConcurrency}`,
+      command: `npm run bench:push -- --devices ${devices}${concurrency === 50 ? '' : ` --concurrency ${concurrency}`} --rtt-devices ${rttDevices} --rtt-ms ${rttMs} --rtt-concurrency ${rttConcurrency}`,
       figures,
-      notes: [...notes, 'the lab runs in a separate process; the baseline runs against the same lab after the push'],
+      notes: [
+        ...notes,
+        `load average after the LAN runs: ${loadAfterLan}; after the ${rttMs} ms RTT runs: ${loadAfterWan}`,
+        'each push runs on a fresh lab process booted from the same pristine state; the bare baselines run on the line-by-line lab afterwards',
+        `RTT: the lab delays everything a device sends by ${rttMs} ms (lab fault rttMs), the SSH handshake included`,
+      ],
     });
   } finally {
-    await lab.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -51,6 +51,8 @@ if (bundle !== undefined) {
   await import(pathToFileURL(bundle).href);
 } else {
   const { register } = await import('tsx/esm/api');
-  register();
+  // The project's tsconfig (JSX runtime, module settings) wherever callhome is started from: tsx would
+  // otherwise look for one in the current directory, and the console would fail on its first frame.
+  register({ tsconfig: join(root, 'tsconfig.json') });
   await import('./callhome.ts');
 }

@@ -5,7 +5,22 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { loadCommandsFor } from '../commands/index.js';
+import { completeCommandLine } from '../src/cli/completion.js';
 import { describeError, ExitCode } from '../src/errors.js';
+
+/** True for the error of writing to a pipe whose reader has gone (`callhome events --ndjson | head -3`). */
+function isClosedOutput(error: unknown): boolean {
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  return code === 'EPIPE' || code === 'ERR_STREAM_DESTROYED';
+}
+
+// Once, for every command: a reader that stopped early is not a failure; end quietly with status 0.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error) => {
+    if (isClosedOutput(error)) process.exit(0);
+    throw error;
+  });
+}
 
 async function main(): Promise<void> {
   let args = hideBin(process.argv);
@@ -19,6 +34,7 @@ async function main(): Promise<void> {
     .demandCommand(1, 'Name a command; `callhome --help` lists them.')
     .strict()
     .recommendCommands()
+    .completion('completion', 'Print a bash or zsh completion script (subcommands, flags, inventory hosts and groups)', completeCommandLine)
     .help()
     .alias('h', 'help')
     .version()
@@ -33,6 +49,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
+  if (isClosedOutput(error)) process.exit(0);
   process.stderr.write(`${describeError(error)}\n`);
   process.exitCode = ExitCode.Error;
 });

@@ -1,6 +1,6 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { withBackendOptions, withOutputOptions } from '../src/cli/options.js';
-import { clientFor, defaultOutput, printJson, renderTable, type OutputDeps } from '../src/backend/cli/output.js';
+import { clientFor, defaultOutput, printJson, textTable, type OutputDeps } from '../src/client/output.js';
 import type { CaseSummary } from '../src/events/protocol.js';
 
 export type CasesOptions = { backend?: string | undefined; token?: string | undefined; json: boolean; number?: string | undefined };
@@ -19,14 +19,14 @@ export async function runCases(opts: CasesOptions, deps: OutputDeps = defaultOut
   const { cases } = await client.cases();
   if (opts.json) return printJson(deps, { cases });
   deps.stdout(
-    renderTable<CaseSummary>(
+    textTable<CaseSummary>(
       [
-        { header: 'Number', get: (c) => c.number },
-        { header: 'Status', get: (c) => c.status },
-        { header: 'P', get: (c) => c.priority },
-        { header: 'Hostname', get: (c) => c.hostname },
-        { header: 'Title', get: (c) => c.title },
-        { header: 'Updated', get: (c) => c.updatedAt },
+        { header: 'Number', cell: (c) => c.number },
+        { header: 'Status', cell: (c) => c.status },
+        { header: 'P', cell: (c) => c.priority },
+        { header: 'Hostname', cell: (c) => c.hostname },
+        { header: 'Title', cell: (c) => c.title },
+        { header: 'Updated', cell: (c) => c.updatedAt },
       ],
       cases,
       'No cases.',

@@ -1,7 +1,7 @@
 import type { CommandModule } from 'yargs';
 import { withBackendOptions } from '../src/cli/options.js';
-import { openConsoleSession } from '../src/console/session.js';
-import { runConsoleUi } from '../src/console/tui.js';
+import { openConsoleRuntime } from '../src/console/adapters/runtime.js';
+import { runConsoleUi } from '../views/tui.js';
 import { AbortError } from '../src/errors.js';
 import { loadDesiredConfig } from '../src/fleet/desired.js';
 import { loadSettings, resolveBackendConnection, type Settings } from '../src/settings.js';
@@ -28,7 +28,7 @@ export async function runConsole(opts: ConsoleOptions, deps: ConsoleDeps = {}): 
   const settings = deps.settings ?? loadSettings();
   const connection = resolveBackendConnection(opts, settings, deps.env ?? process.env);
   const desired = opts.config !== undefined ? await loadDesiredConfig(opts.config) : undefined;
-  const session = openConsoleSession({
+  const runtime = openConsoleRuntime({
     settings,
     inventoryFile: opts.inventory,
     desired,
@@ -37,9 +37,9 @@ export async function runConsole(opts: ConsoleOptions, deps: ConsoleDeps = {}): 
     backend: connection.token ? { url: connection.url, token: connection.token } : undefined,
   });
   try {
-    await runConsoleUi(session);
+    await runConsoleUi(runtime);
   } finally {
-    session.close();
+    runtime.close();
   }
 }
 

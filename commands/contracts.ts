@@ -1,6 +1,6 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { withBackendOptions, withOutputOptions } from '../src/cli/options.js';
-import { clientFor, defaultOutput, printJson, renderTable, type OutputDeps } from '../src/backend/cli/output.js';
+import { clientFor, defaultOutput, printJson, textTable, type OutputDeps } from '../src/client/output.js';
 import { readContractsFile } from '../src/backend/contracts-file.js';
 
 export type ContractsOptions = { backend?: string | undefined; token?: string | undefined; json: boolean; action: string; file?: string | undefined };
@@ -19,13 +19,13 @@ export async function runContracts(opts: ContractsOptions, deps: OutputDeps = de
   const { contracts } = await client.contracts();
   if (opts.json) return printJson(deps, { contracts });
   deps.stdout(
-    renderTable(
+    textTable(
       [
-        { header: 'Serial', get: (c: (typeof contracts)[number]) => c.serial },
-        { header: 'Contract', get: (c) => c.contractNumber || '(installed base, not covered)' },
-        { header: 'Type', get: (c) => c.contractType },
-        { header: 'Company', get: (c) => c.company },
-        { header: 'Expires', get: (c) => c.expiresAt },
+        { header: 'Serial', cell: (c: (typeof contracts)[number]) => c.serial },
+        { header: 'Contract', cell: (c) => c.contractNumber || '(installed base, not covered)' },
+        { header: 'Type', cell: (c) => c.contractType },
+        { header: 'Company', cell: (c) => c.company },
+        { header: 'Expires', cell: (c) => c.expiresAt },
       ],
       contracts,
       'No contracts imported.',

@@ -1,7 +1,7 @@
 import type { CommandModule } from 'yargs';
-import { openConsoleSession } from '../src/console/session.js';
-import { runConsoleUi } from '../src/console/tui.js';
-import { startDemo, type Demo } from '../src/demo/demo.js';
+import { openDemoConsole } from '../src/demo/console.js';
+import { demoAccessLines, demoExampleLines, startDemo, type Demo } from '../src/demo/demo.js';
+import { runConsoleUi } from '../views/tui.js';
 import { eventLine } from '../src/demo/event-line.js';
 import { AbortError } from '../src/errors.js';
 import { loadSettings } from '../src/settings.js';
@@ -37,30 +37,41 @@ export async function runDemo(opts: DemoCommandOptions, deps: DemoDeps = {}): Pr
   const print = (line: string, json: Record<string, unknown>): void => {
     stdout.write(opts.json === true ? `${JSON.stringify(json)}\n` : `${line}\n`);
   };
-  const demo = await startDemo({ devices: opts.devices, onProgress: headless ? (line) => print(line, { event: 'progress', message: line }) : undefined });
+  // Progress goes to the terminal until the console owns it (the demo takes a few seconds to start),
+  // then to the console's status line: a line written under Ink would tear its frame.
+  let progress = headless ? (line: string): void => print(line, { event: 'progress', message: line }) : (line: string): void => void stdout.write(`${line}\n`);
+  const demo = await startDemo({ devices: opts.devices, onProgress: (line) => progress(line) });
+  // The token file, never the token: see demoAccessLines.
+  const access = {
+    url: demo.backend.url,
+    tokenFile: demo.tokenFile,
+    envFile: demo.envFile,
+    inventory: demo.inventoryFile,
+    knownHosts: demo.knownHostsFile,
+  };
+  const printAccess = (heading: string, event: 'ready' | 'stopped'): void => {
+    if (opts.json === true) stdout.write(`${JSON.stringify({ event, ...access })}\n`);
+    else stdout.write(`${[heading, ...demoAccessLines(demo).map((l) => `  ${l}`), ...(event === 'ready' ? demoExampleLines().map((l) => `    ${l}`) : [])].join('\n')}\n`);
+  };
   try {
     if (headless) {
       const unsubscribe = demo.backend.eventLog.subscribe((e) => print(eventLine(e), { event: 'backend', ...e }));
-      for (const e of demo.backend.eventLog.since(0, 10_000)) print(eventLine(e), { event: 'backend', ...e });
-      print(`ready: back end ${demo.backend.url} token ${demo.token}; Ctrl-C stops`, { event: 'ready', url: demo.backend.url, token: demo.token, inventory: demo.inventoryFile });
+      for (const e of await demo.backend.eventLog.since(0, 10_000)) print(eventLine(e), { event: 'backend', ...e });
+      printAccess('ready (Ctrl-C stops):', 'ready');
       await (deps.until ?? untilSignal)(demo);
       unsubscribe();
-      return;
+    } else {
+      stdout.write('console: reading the fleet before the first frame\n');
+      const runtime = await openDemoConsole(demo, loadSettings());
+      progress = (line) => runtime.store.dispatch({ type: 'ui/notice', notice: { level: 'info', text: line, at: Date.now() } });
+      try {
+        await runConsoleUi(runtime, { banner: demoAccessLines(demo) });
+      } finally {
+        progress = () => undefined;
+        runtime.close();
+      }
     }
-    const session = openConsoleSession({
-      settings: loadSettings(),
-      inventoryFile: demo.inventoryFile,
-      knownHostsFile: demo.knownHostsFile,
-      desired: demo.httpDesired,
-      backend: { url: demo.backend.url, token: demo.token },
-      since: 0,
-      screen: 'messages',
-    });
-    try {
-      await runConsoleUi(session);
-    } finally {
-      session.close();
-    }
+    printAccess('callhome demo stopped; its temporary files are removed. It ran with:', 'stopped');
   } finally {
     await demo.close();
   }

@@ -1,7 +1,7 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { withBackendOptions, withOutputOptions } from '../src/cli/options.js';
-import { clientFor, defaultOutput, printJson, renderTable, type OutputDeps } from '../src/backend/cli/output.js';
-import type { ApiDevice } from '../src/backend/client.js';
+import { clientFor, defaultOutput, printJson, textTable, type OutputDeps } from '../src/client/output.js';
+import type { ApiDevice } from '../src/client/api-client.js';
 
 export type DevicesOptions = { backend?: string | undefined; token?: string | undefined; json: boolean };
 
@@ -10,14 +10,14 @@ export async function runDevices(opts: DevicesOptions, deps: OutputDeps = defaul
   const { devices } = await clientFor(opts, deps).devices();
   if (opts.json) return printJson(deps, { devices });
   deps.stdout(
-    renderTable<ApiDevice>(
+    textTable<ApiDevice>(
       [
-        { header: 'Hostname', get: (d) => d.hostname },
-        { header: 'Serial', get: (d) => d.serial },
-        { header: 'Model', get: (d) => d.model },
-        { header: 'Registration', get: (d) => d.registration },
-        { header: 'Contract', get: (d) => d.contractNumber ?? (d.trialEndsAt ? `trial until ${d.trialEndsAt.slice(0, 10)}` : '') },
-        { header: 'Last message', get: (d) => d.lastMessageAt },
+        { header: 'Hostname', cell: (d) => d.hostname },
+        { header: 'Serial', cell: (d) => d.serial },
+        { header: 'Model', cell: (d) => d.model },
+        { header: 'Registration', cell: (d) => d.registration },
+        { header: 'Contract', cell: (d) => d.contractNumber ?? (d.trialEndsAt ? `trial until ${d.trialEndsAt.slice(0, 10)}` : '') },
+        { header: 'Last message', cell: (d) => d.lastMessageAt },
       ],
       devices,
       'No devices have called home yet.',

@@ -1,18 +1,15 @@
 import type { CommandModule } from 'yargs';
 import { withFleetOptions } from '../src/cli/options.js';
-import { runFleetCommand, type FleetDeps, type FleetFlags, type FleetRunReport } from '../src/fleet/fleet-command.js';
+import { runFleetCommand, type FleetDeps, type FleetFlags, type FleetRunReport } from '../src/cli/fleet-command.js';
+import type { ExecData } from '../src/domain/fleet.js';
 import { execTask } from '../src/fleet/show-task.js';
+import { execView } from '../src/output/fleet-views.js';
 
 export type ExecOptions = FleetFlags & { readonly command: string };
 
 /** Runs one raw command on every selected device; `data.output` holds what it printed. */
-export function runFleetExec(opts: ExecOptions, deps: FleetDeps = {}): Promise<FleetRunReport> {
-  return runFleetCommand(opts, execTask(opts.command), deps, {
-    describe: (r) => {
-      const output = (r.data as { output?: string }).output ?? '';
-      return output.split('\n').length > 1 ? `\n${output}` : output;
-    },
-  });
+export function runFleetExec(opts: ExecOptions, deps: FleetDeps = {}): Promise<FleetRunReport<ExecData>> {
+  return runFleetCommand(opts, execTask(opts.command), deps, execView);
 }
 
 /** `callhome exec "<command>"`: any raw command across the fleet. */

@@ -29,6 +29,7 @@ export const commandLoaders: Readonly<Record<string, () => Promise<AnyCommandMod
   'mail-status': async () => (await import('./mail-status.js')).mailStatusCommand,
   'profiles': async () => (await import('./profiles.js')).profilesCommand,
   'show-config': async () => (await import('./show-config.js')).showConfigCommand,
+  'merge-results': async () => (await import('./merge-results.js')).mergeResultsCommand,
   'config': async () => (await import('./config.js')).configCommand,
   'parse': async () => (await import('./parse.js')).parseCommand,
   'console': async () => (await import('./console.js')).consoleCommand,

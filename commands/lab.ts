@@ -15,6 +15,8 @@ export type LabCommandOptions = {
   smtpPort: number;
   authorizedKeys?: string | undefined;
   banner?: string | undefined;
+  /** Simulated round-trip time of every device's link (fault rttMs). */
+  rttMs?: number | undefined;
   /** `17.9.4a`, `16.12.5`, `15.2(4)M11` or `mixed`; absent: IOS XE 17.x releases in turn. */
   software?: string | undefined;
   json: boolean;
@@ -73,6 +75,7 @@ export async function runLab(opts: LabCommandOptions, deps: LabDeps): Promise<vo
     smtpPort: opts.smtpPort,
     ...(authorizedKeys ? { authorizedKeys } : {}),
     ...(opts.banner !== undefined ? { banner: opts.banner } : {}),
+    ...(opts.rttMs ? { faults: Object.fromEntries(Array.from({ length: opts.devices }, (_, i) => [`r${i + 1}`, { rttMs: opts.rttMs }])) } : {}),
     ...(software !== undefined && isSoftwareChoice(software) ? { software } : {}),
   });
   try {
@@ -107,6 +110,7 @@ export const labCommand: CommandModule<object, LabCommandOptions> = {
       .option('smtp-port', { type: 'number', default: 25, describe: 'TCP port the devices use for mail-server entries (IOS uses 25)' })
       .option('authorized-keys', { type: 'string', describe: 'OpenSSH public key file whose keys may log in as admin' })
       .option('banner', { type: 'string', describe: 'Banner MOTD shown before the first prompt' })
+      .option('rtt-ms', { type: 'number', describe: 'Simulated round-trip time of every device link, milliseconds (a WAN; default none)' })
       .option('software', {
         type: 'string',
         choices: [...SOFTWARE_CHOICES],

@@ -1,18 +1,13 @@
 import type { CommandModule } from 'yargs';
+import { runFleetCommand, type FleetDeps, type FleetFlags, type FleetRunReport } from '../src/cli/fleet-command.js';
 import { withFleetOptions } from '../src/cli/options.js';
-import { runFleetCommand, type FleetDeps, type FleetFlags, type FleetRunReport } from '../src/fleet/fleet-command.js';
 import { showTask } from '../src/fleet/show-task.js';
 import { parseShowCallHomeMailServerStatus, type ShowCallHomeMailServerStatus } from '../src/ios/parsers/show-call-home-mail-server-status.js';
+import { mailStatusView } from '../src/output/fleet-views.js';
 
 /** Reads `show call-home mail-server status` from every device (data: `{servers: [{address, priority, available}]}`). */
-export function runFleetMailStatus(opts: FleetFlags, deps: FleetDeps = {}): Promise<FleetRunReport> {
-  return runFleetCommand(opts, showTask('show call-home mail-server status', parseShowCallHomeMailServerStatus), deps, {
-    describe: (r) => {
-      const { servers } = r.data as ShowCallHomeMailServerStatus;
-      if (servers.length === 0) return 'no mail server';
-      return servers.map((s) => `${s.address} [${s.priority}] ${s.available ? 'available' : 'UNAVAILABLE'}`).join(', ');
-    },
-  });
+export function runFleetMailStatus(opts: FleetFlags, deps: FleetDeps = {}): Promise<FleetRunReport<ShowCallHomeMailServerStatus>> {
+  return runFleetCommand(opts, showTask('show call-home mail-server status', parseShowCallHomeMailServerStatus), deps, mailStatusView);
 }
 
 /** `callhome mail-status`. */

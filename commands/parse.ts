@@ -54,7 +54,7 @@ export async function runParse(opts: ParseFlags, deps: ParseDeps = {}): Promise<
   return ExitCode.Ok;
 }
 
-/** `callhome parse "<show command>" [--file FILE] [--json]` (../shared/CLI.md, Parsing saved output). */
+/** `callhome parse "<show command>" [--file FILE] [--json]` (docs/cli.md, Parsing saved output). */
 export const parseCommand: CommandModule<object, ParseFlags> = {
   command: 'parse <command>',
   describe: 'Parse saved show output',

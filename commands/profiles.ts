@@ -1,18 +1,14 @@
 import type { CommandModule } from 'yargs';
-import type { Profile } from '../src/domain/callhome.js';
+import { runFleetCommand, type FleetDeps, type FleetFlags, type FleetRunReport } from '../src/cli/fleet-command.js';
 import { withFleetOptions } from '../src/cli/options.js';
-import { runFleetCommand, type FleetDeps, type FleetFlags, type FleetRunReport } from '../src/fleet/fleet-command.js';
+import type { Profile } from '../src/domain/callhome.js';
 import { showTask } from '../src/fleet/show-task.js';
 import { parseShowCallHomeProfile } from '../src/ios/parsers/show-call-home-profile.js';
+import { profilesView } from '../src/output/fleet-views.js';
 
-/** Reads `show call-home profile all` from every device (data: `{profiles: Profile[]}`). */
-export function runFleetProfiles(opts: FleetFlags, deps: FleetDeps = {}): Promise<FleetRunReport> {
-  return runFleetCommand(opts, showTask('show call-home profile all', parseShowCallHomeProfile), deps, {
-    describe: (r) =>
-      (r.data as { profiles: readonly Profile[] }).profiles
-        .map((p) => `${p.name}${p.active ? '' : ' (inactive)'}`)
-        .join(', '),
-  });
+/** Reads `show call-home profile all` from every device (data: `{profiles: Profile[], unparsed?}`). */
+export function runFleetProfiles(opts: FleetFlags, deps: FleetDeps = {}): Promise<FleetRunReport<{ readonly profiles: readonly Profile[] }>> {
+  return runFleetCommand(opts, showTask('show call-home profile all', parseShowCallHomeProfile), deps, profilesView);
 }
 
 /** `callhome profiles`. */

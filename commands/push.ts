@@ -1,38 +1,32 @@
 import type { CommandModule } from 'yargs';
+import { runFleetCommand, type FleetDeps, type FleetFlags, type FleetRunReport } from '../src/cli/fleet-command.js';
 import { withFleetOptions } from '../src/cli/options.js';
+import type { PushData } from '../src/domain/fleet.js';
 import { loadDesiredConfig } from '../src/fleet/desired.js';
-import { runFleetCommand, type FleetDeps, type FleetFlags, type FleetRunReport } from '../src/fleet/fleet-command.js';
 import { pushPlanner } from '../src/fleet/push-planner.js';
-import { pushTask, type PushData } from '../src/fleet/push.js';
+import { pushTask } from '../src/fleet/push.js';
+import { pushView } from '../src/output/fleet-views.js';
 
-export type PushOptions = FleetFlags & {
-  /** The desired configuration YAML (../shared/CLI.md). */
+/** The flags of `callhome push`. */
+export type PushFlags = FleetFlags & {
+  /** The desired configuration YAML (docs/cli.md). */
   readonly config: string;
   readonly dryRun?: boolean | undefined;
   readonly save?: boolean | undefined;
   readonly prune?: boolean | undefined;
 };
 
-
-function describePush(dryRun: boolean) {
-  return (result: { readonly changed: boolean; readonly commands: readonly string[]; readonly data: unknown }): string => {
-    const data = result.data as PushData;
-    if (!result.changed) return 'already as desired';
-    if (dryRun) return `would change:\n  ${(data.diff ?? []).join('\n  ')}\ncommands:\n  ${result.commands.join('\n  ')}`;
-    return `${result.commands.length} command(s) applied and verified${data.saved ? ', saved' : ''}`;
-  };
-}
-
 /** Pushes the desired Call Home configuration to every selected device. */
-export async function runFleetPush(opts: PushOptions, deps: FleetDeps = {}): Promise<FleetRunReport> {
+export async function runFleetPush(opts: PushFlags, deps: FleetDeps = {}): Promise<FleetRunReport<PushData>> {
   // Read and validated before any device is touched.
   const desired = await loadDesiredConfig(opts.config);
-  const task = pushTask(desired, pushPlanner, { dryRun: opts.dryRun ?? false, save: opts.save ?? false, prune: opts.prune ?? false });
-  return runFleetCommand(opts, task, deps, { describe: describePush(opts.dryRun ?? false) });
+  const dryRun = opts.dryRun ?? false;
+  const task = pushTask(desired, pushPlanner, { dryRun, save: opts.save ?? false, prune: opts.prune ?? false });
+  return runFleetCommand(opts, task, deps, pushView(dryRun));
 }
 
 /** `callhome push --inventory F --config DESIRED.yaml [--dry-run] [--save] [--prune]`. */
-export const pushCommand: CommandModule<object, PushOptions> = {
+export const pushCommand: CommandModule<object, PushFlags> = {
   command: 'push',
   describe: 'Push the desired Call Home configuration to a fleet',
   builder: (y) =>

@@ -1,7 +1,7 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { withBackendOptions, withOutputOptions } from '../src/cli/options.js';
-import { clientFor, defaultOutput, printJson, renderTable, type OutputDeps } from '../src/backend/cli/output.js';
-import type { ApiRegistration } from '../src/backend/client.js';
+import { clientFor, defaultOutput, printJson, textTable, type OutputDeps } from '../src/client/output.js';
+import type { ApiRegistration } from '../src/client/api-client.js';
 
 export type RegistrationsOptions = { backend?: string | undefined; token?: string | undefined; json: boolean };
 
@@ -10,14 +10,14 @@ export async function runRegistrations(opts: RegistrationsOptions, deps: OutputD
   const { registrations } = await clientFor(opts, deps).registrations();
   if (opts.json) return printJson(deps, { registrations });
   deps.stdout(
-    renderTable<ApiRegistration>(
+    textTable<ApiRegistration>(
       [
-        { header: 'Serial', get: (r) => r.serial },
-        { header: 'State', get: (r) => (r.locked ? `${r.state} (locked)` : r.state) },
-        { header: 'Contract', get: (r) => r.contractNumber },
-        { header: 'Trial ends', get: (r) => r.trialEndsAt },
-        { header: 'Failed tokens', get: (r) => r.failedAttempts },
-        { header: 'Updated', get: (r) => r.updatedAt },
+        { header: 'Serial', cell: (r) => r.serial },
+        { header: 'State', cell: (r) => (r.locked ? `${r.state} (locked)` : r.state) },
+        { header: 'Contract', cell: (r) => r.contractNumber },
+        { header: 'Trial ends', cell: (r) => r.trialEndsAt },
+        { header: 'Failed tokens', cell: (r) => r.failedAttempts },
+        { header: 'Updated', cell: (r) => r.updatedAt },
       ],
       registrations,
       'No registrations yet.',

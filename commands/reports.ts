@@ -1,7 +1,7 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { withBackendOptions, withOutputOptions } from '../src/cli/options.js';
 import { REPORT_KINDS } from '../src/backend/api/reports.js';
-import { clientFor, defaultOutput, printJson, renderTable, type OutputDeps } from '../src/backend/cli/output.js';
+import { clientFor, defaultOutput, printJson, textTable, type OutputDeps } from '../src/client/output.js';
 
 export type ReportsOptions = { backend?: string | undefined; token?: string | undefined; json: boolean; kind: string; csv: boolean };
 
@@ -11,7 +11,7 @@ export async function runReports(opts: ReportsOptions, deps: OutputDeps = defaul
   if (opts.csv) return deps.stdout(await client.reportCsv(opts.kind));
   const report = await client.report(opts.kind);
   if (opts.json) return printJson(deps, report);
-  deps.stdout(renderTable(report.columns.map((c) => ({ header: c, get: (r: (typeof report.rows)[number]) => r[c] })), report.rows, 'No data was found.'));
+  deps.stdout(textTable(report.columns.map((c) => ({ header: c, cell: (r: (typeof report.rows)[number]) => r[c] })), report.rows, 'No data was found.'));
 }
 
 /** `callhome reports`: Device, history, network and registration reports. */

@@ -1,13 +1,15 @@
 import type { CommandModule } from 'yargs';
 import { withFleetOptions } from '../src/cli/options.js';
 import { REQUEST_KINDS, requestCommandLine, type AnalysisRequest, type RequestKind } from '../src/fleet/exec-requests.js';
-import { runFleetCommand, type FleetDeps, type FleetFlags, type FleetRunReport } from '../src/fleet/fleet-command.js';
+import { runFleetCommand, type FleetDeps, type FleetFlags, type FleetRunReport } from '../src/cli/fleet-command.js';
+import type { ExecData } from '../src/domain/fleet.js';
 import { execTask } from '../src/fleet/show-task.js';
+import { commandLineView } from '../src/output/fleet-views.js';
 
 /** Sends a `call-home request …` from every selected device. */
-export function runFleetRequest(opts: FleetFlags & { readonly request: AnalysisRequest }, deps: FleetDeps = {}): Promise<FleetRunReport> {
+export function runFleetRequest(opts: FleetFlags & { readonly request: AnalysisRequest }, deps: FleetDeps = {}): Promise<FleetRunReport<ExecData>> {
   const line = requestCommandLine(opts.request);
-  return runFleetCommand(opts, execTask(line), deps, { describe: () => line });
+  return runFleetCommand(opts, execTask(line), deps, commandLineView(line));
 }
 
 type RequestArgs = FleetFlags & { readonly kind: RequestKind; readonly command?: string | undefined; readonly profile?: string | undefined; readonly ccoid?: string | undefined };

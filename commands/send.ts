@@ -2,14 +2,16 @@ import type { Argv, CommandModule } from 'yargs';
 import { withFleetOptions } from '../src/cli/options.js';
 import { AbortError } from '../src/errors.js';
 import { sendCommandLine, type SendRequest } from '../src/fleet/exec-requests.js';
-import { runFleetCommand, type FleetDeps, type FleetFlags, type FleetRunReport } from '../src/fleet/fleet-command.js';
+import { runFleetCommand, type FleetDeps, type FleetFlags, type FleetRunReport } from '../src/cli/fleet-command.js';
+import type { ExecData } from '../src/domain/fleet.js';
 import { execTask } from '../src/fleet/show-task.js';
+import { commandLineView } from '../src/output/fleet-views.js';
 
 /** Triggers a Call Home send on every selected device. */
-export function runFleetSend(opts: FleetFlags & { readonly request: SendRequest }, deps: FleetDeps = {}): Promise<FleetRunReport> {
+export function runFleetSend(opts: FleetFlags & { readonly request: SendRequest }, deps: FleetDeps = {}): Promise<FleetRunReport<ExecData>> {
   // Built once, so a refused request stops the command before any device is touched.
   const line = sendCommandLine(opts.request);
-  return runFleetCommand(opts, execTask(line), deps, { describe: () => line });
+  return runFleetCommand(opts, execTask(line), deps, commandLineView(line));
 }
 
 type SendArgs = FleetFlags & {

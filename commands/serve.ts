@@ -3,13 +3,17 @@ import { readFileSync } from 'node:fs';
 import pino from 'pino';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { startBackend, type Backend, type BackendOptions } from '../src/backend/server.js';
+import { describeDb } from '../src/backend/store/open-store.js';
+import { DatabaseInUse } from '../src/backend/store/sqlite-store.js';
 import { AbortError } from '../src/errors.js';
+import { readTokenFile } from '../src/settings.js';
 
 export type ServeOptions = {
   httpPort: number;
   smtpPort?: number | undefined;
   db: string;
   token?: string | undefined;
+  tokenFile?: string | undefined;
   json: boolean;
   httpsCert?: string | undefined;
   httpsKey?: string | undefined;
@@ -17,6 +21,16 @@ export type ServeOptions = {
   relay?: string | undefined;
   rules?: string | undefined;
   host: string;
+  /** Names the API and /events answer to besides the listen address and localhost (Host / Origin check). */
+  serverName?: string[] | undefined;
+  maxConnections?: number | undefined;
+  maxConnectionsPerAddress?: number | undefined;
+  maxSmtpConnections?: number | undefined;
+  maxPendingMib?: number | undefined;
+  smtpDataTimeout?: number | undefined;
+  parseWorkers?: number | undefined;
+  /** Days of messages and events kept; older ones are purged hourly in small batches. */
+  retentionDays?: number | undefined;
 };
 
 export type ServeDeps = {
@@ -34,10 +48,31 @@ function parseRelay(relay: string): { host: string; port: number } {
   return { host: m[1], port };
 }
 
-/** Builds the back-end options from the flags; the token comes from --token, $CALLHOME_TOKEN or is generated. */
+/** A positive whole number from a flag, or undefined when the flag is not given. */
+function positive(name: string, v: number | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  if (!Number.isInteger(v) || v < 1) throw new AbortError(`--${name} must be a whole number of at least 1 (got ${String(v)}).`);
+  return v;
+}
+
+/**
+ * Builds the back-end options from the flags. The token comes from --token-file, $CALLHOME_TOKEN or
+ * --token (argv is visible to every local user in `ps`; prefer the first two), else one is generated.
+ */
 export function serveOptions(opts: ServeOptions, env: NodeJS.ProcessEnv): { options: BackendOptions; generatedToken: boolean } {
+  if (opts.token && opts.tokenFile) throw new AbortError('Give the token once: --token or --token-file.', 'Prefer --token-file or $CALLHOME_TOKEN; a token on the command line is visible in `ps`.');
+  if (opts.retentionDays !== undefined && !(Number.isInteger(opts.retentionDays) && opts.retentionDays >= 1)) throw new AbortError(`--retention-days must be a whole number of days, 1 or more (got ${opts.retentionDays}).`, 'The default keeps 92 days (three months), as the guides do.');
   // An empty --token or CALLHOME_TOKEN counts as unset: an empty bearer token is never accepted.
-  const given = opts.token || env['CALLHOME_TOKEN'] || undefined;
+  const given = (opts.tokenFile ? readTokenFile(opts.tokenFile) : undefined) || opts.token || env['CALLHOME_TOKEN'] || undefined;
+  const maxPendingMib = positive('max-pending-mib', opts.maxPendingMib);
+  const smtpDataTimeout = positive('smtp-data-timeout', opts.smtpDataTimeout);
+  const limits = {
+    ...(positive('max-connections', opts.maxConnections) !== undefined ? { maxHttpConnections: opts.maxConnections } : {}),
+    ...(positive('max-connections-per-address', opts.maxConnectionsPerAddress) !== undefined ? { maxHttpConnectionsPerAddress: opts.maxConnectionsPerAddress } : {}),
+    ...(positive('max-smtp-connections', opts.maxSmtpConnections) !== undefined ? { maxSmtpConnections: opts.maxSmtpConnections } : {}),
+    ...(maxPendingMib !== undefined ? { maxPendingBytes: maxPendingMib * 1024 * 1024 } : {}),
+    ...(smtpDataTimeout !== undefined ? { smtpDataTimeoutMs: smtpDataTimeout * 1000 } : {}),
+  };
   const token = given ?? randomBytes(24).toString('base64url');
   let https: BackendOptions['https'];
   if (opts.httpsSelfSigned) https = 'self-signed';
@@ -60,6 +95,10 @@ export function serveOptions(opts: ServeOptions, env: NodeJS.ProcessEnv): { opti
       ...(https ? { https } : {}),
       ...(opts.relay ? { relay: parseRelay(opts.relay) } : {}),
       ...(opts.rules ? { rulesFile: opts.rules } : {}),
+      ...(opts.serverName?.length ? { serverNames: opts.serverName } : {}),
+      ...(positive('parse-workers', opts.parseWorkers) !== undefined ? { parseWorkers: opts.parseWorkers } : {}),
+      ...(opts.retentionDays !== undefined ? { retentionDays: opts.retentionDays } : {}),
+      limits,
     },
   };
 }
@@ -73,13 +112,14 @@ export async function runServe(opts: ServeOptions, deps: ServeDeps): Promise<voi
     backend = await startBackend({ ...options, logger });
   } catch (e) {
     if (e instanceof AbortError) throw e;
+    if (e instanceof DatabaseInUse) throw new AbortError(`The back end cannot start: ${e.message}`, 'Stop the other `callhome serve`, or give this one another --db.');
     const code = e instanceof Error && 'code' in e ? String(e.code) : '';
     throw new AbortError(`The back end cannot start: ${e instanceof Error ? e.message : String(e)}`, code === 'EADDRINUSE' ? 'Another process holds the port; pick another with --http-port / --smtp-port (0 picks a free one).' : 'Check --db and the ports.');
   }
   // Printed once, to stderr only, so it never lands in logs or in the JSON on stdout.
   if (generatedToken) deps.stderr(`API token (set CALLHOME_TOKEN to reuse it): ${options.token}\n`);
   if (opts.json) deps.stdout(`${JSON.stringify({ event: 'ready', http: backend.httpPort, smtp: backend.smtpPort })}\n`);
-  else deps.stdout(`callhome back end listening: ${backend.url} (devices POST to /its/service/oddce/services/DDCEService)${backend.smtpPort !== null ? `, SMTP on port ${backend.smtpPort}` : ''}; database ${opts.db}\n`);
+  else deps.stdout(`callhome back end listening: ${backend.url} (devices POST to /its/service/oddce/services/DDCEService)${backend.smtpPort !== null ? `, SMTP on port ${backend.smtpPort}` : ''}; database ${describeDb(opts.db)}\n`);
   await deps.until();
   await backend.close();
 }
@@ -99,8 +139,9 @@ export const serveCommand: CommandModule<object, ServeOptions> = {
     y
       .option('http-port', { type: 'number', default: 8080, describe: 'HTTP(S) port for devices, the API and /events (0 = free port)' })
       .option('smtp-port', { type: 'number', describe: 'SMTP port for e-mailed messages (0 = free port; default: no SMTP)' })
-      .option('db', { type: 'string', default: 'callhome.db', describe: 'SQLite database file' })
-      .option('token', { type: 'string', describe: 'API token (default: $CALLHOME_TOKEN, else one is generated and printed to stderr)' })
+      .option('db', { type: 'string', default: 'callhome.db', describe: 'SQLite database file, or postgres://user@host:port/db (password from PGPASSWORD or ~/.pgpass); replicas may share one PostgreSQL' })
+      .option('token-file', { type: 'string', describe: 'File whose first line is the API token (preferred; or $CALLHOME_TOKEN)' })
+      .option('token', { type: 'string', describe: 'API token on the command line (visible in ps; prefer --token-file or $CALLHOME_TOKEN). Without any, one is generated and printed to stderr' })
       .option('json', { type: 'boolean', default: false, describe: 'Print {"event":"ready",...} on one line when listening' })
       .option('https-cert', { type: 'string', describe: 'PEM certificate for HTTPS' })
       .option('https-key', { type: 'string', describe: 'PEM private key for HTTPS' })
@@ -108,7 +149,16 @@ export const serveCommand: CommandModule<object, ServeOptions> = {
       .option('relay', { type: 'string', describe: 'SMTP relay host:port for notification e-mail (default: record only)' })
       .option('rules', { type: 'string', describe: 'Rules file (YAML; default: the shipped rules)' })
       .option('host', { type: 'string', default: '127.0.0.1', describe: 'Address to listen on' })
-      .conflicts('https-self-signed', ['https-cert', 'https-key']) as unknown as Argv<ServeOptions>,
+      .option('retention-days', { type: 'number', describe: 'Days of messages and events kept (default 92, three months); older ones are purged hourly in small batches' })
+      .option('server-name', { type: 'string', array: true, describe: 'Host name the API and /events answer to (repeat; the listen address, IP literals and localhost always work)' })
+      .option('max-connections', { type: 'number', describe: 'Concurrent HTTP(S) connections in total (default 1024)' })
+      .option('max-connections-per-address', { type: 'number', describe: 'Concurrent HTTP(S) connections from one address (default 256)' })
+      .option('max-smtp-connections', { type: 'number', describe: 'Concurrent SMTP connections (default 256; one more gets 421)' })
+      .option('max-pending-mib', { type: 'number', describe: 'MiB of request bodies and mails held before they are answered, all together (default 256; over it: 503 / SMTP 451)' })
+      .option('parse-workers', { type: 'number', describe: 'Worker threads that parse incoming messages (default: cores − 1, at least 1; bodies over 256 KiB get one more)' })
+      .option('smtp-data-timeout', { type: 'number', describe: 'Seconds one SMTP DATA may take in total (default 300; then 421)' })
+      .conflicts('https-self-signed', ['https-cert', 'https-key'])
+      .conflicts('token', 'token-file') as unknown as Argv<ServeOptions>,
   handler: (argv: ArgumentsCamelCase<ServeOptions>) =>
     runServe(argv, { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t), env: process.env, until: untilSignal }),
 };

@@ -1,16 +1,13 @@
 import type { CommandModule } from 'yargs';
+import { runFleetCommand, type FleetDeps, type FleetFlags, type FleetRunReport } from '../src/cli/fleet-command.js';
 import { withFleetOptions } from '../src/cli/options.js';
-import { runFleetCommand, type FleetDeps, type FleetFlags, type FleetRunReport } from '../src/fleet/fleet-command.js';
 import { showTask } from '../src/fleet/show-task.js';
-import { parseShowCallHomeDetail } from '../src/ios/parsers/show-call-home.js';
-import { aggregateCallHomeDetail, describeCallHomeDetail } from '../src/output/config-aggregate.js';
+import { parseShowCallHomeDetail, type ShowCallHomeDetail } from '../src/ios/parsers/show-call-home.js';
+import { showConfigView } from '../src/output/fleet-views.js';
 
 /** Reads `show call-home detail` from every device (data: `{settings, alertGroups, profiles}`). */
-export function runFleetShowConfig(opts: FleetFlags, deps: FleetDeps = {}): Promise<FleetRunReport> {
-  return runFleetCommand(opts, showTask('show call-home detail', parseShowCallHomeDetail), deps, {
-    describe: describeCallHomeDetail,
-    aggregate: aggregateCallHomeDetail,
-  });
+export function runFleetShowConfig(opts: FleetFlags, deps: FleetDeps = {}): Promise<FleetRunReport<ShowCallHomeDetail>> {
+  return runFleetCommand(opts, showTask('show call-home detail', parseShowCallHomeDetail), deps, showConfigView);
 }
 
 /** `callhome show-config`. */

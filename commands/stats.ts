@@ -1,16 +1,14 @@
 import type { CommandModule } from 'yargs';
+import { runFleetCommand, type FleetDeps, type FleetFlags, type FleetRunReport } from '../src/cli/fleet-command.js';
 import { withFleetOptions } from '../src/cli/options.js';
-import { runFleetCommand, type FleetDeps, type FleetFlags, type FleetRunReport } from '../src/fleet/fleet-command.js';
+import type { CallHomeStatistics } from '../src/domain/statistics.js';
 import { showTask } from '../src/fleet/show-task.js';
 import { parseShowCallHomeStatistics } from '../src/ios/parsers/show-call-home-statistics.js';
-import { aggregateStatistics, describeStatistics } from '../src/output/stats-aggregate.js';
+import { statsView } from '../src/output/fleet-views.js';
 
-/** Reads `show call-home statistics` from every device (data per ../shared/CLI.md `stats`). */
-export function runFleetStats(opts: FleetFlags, deps: FleetDeps = {}): Promise<FleetRunReport> {
-  return runFleetCommand(opts, showTask('show call-home statistics', parseShowCallHomeStatistics), deps, {
-    describe: describeStatistics,
-    aggregate: aggregateStatistics,
-  });
+/** Reads `show call-home statistics` from every device (data per docs/cli.md `stats`). */
+export function runFleetStats(opts: FleetFlags, deps: FleetDeps = {}): Promise<FleetRunReport<CallHomeStatistics>> {
+  return runFleetCommand(opts, showTask('show call-home statistics', parseShowCallHomeStatistics), deps, statsView);
 }
 
 /** `callhome stats`. */

@@ -1,11 +1,35 @@
 import type { CommandModule } from 'yargs';
+import { openFleetFromFlags, printRun, type FleetDeps, type FleetFlags, type FleetRunReport } from '../src/cli/fleet-command.js';
 import { withBackendOptions, withFleetOptions } from '../src/cli/options.js';
-import type { FleetRunReport } from '../src/fleet/fleet-command.js';
-import { runVerify, type VerifyDeps, type VerifyFlags } from '../src/verify/run.js';
+import type { VerifyData } from '../src/domain/fleet.js';
+import { AbortError } from '../src/errors.js';
+import { loadDesiredConfig } from '../src/fleet/desired.js';
+import { runVerify, verifyProfile } from '../src/fleet/verify.js';
+import { verifyView } from '../src/output/fleet-views.js';
+import { loadSettings, resolveBackendConnection, type BackendConnection } from '../src/settings.js';
 
-/** Handler of `callhome verify`: the closed loop per device. */
-export function runVerifyCommand(opts: VerifyFlags, deps: VerifyDeps = {}): Promise<FleetRunReport> {
-  return runVerify(opts, deps);
+export type VerifyFlags = FleetFlags & {
+  readonly config: string;
+  readonly fix?: boolean | undefined;
+  readonly backend?: string | undefined;
+  readonly token?: string | undefined;
+};
+
+export type VerifyDeps = FleetDeps & {
+  readonly connection?: BackendConnection;
+  readonly onData?: (host: string, data: VerifyData) => void;
+};
+
+/** Handler of `callhome verify`: the closed loop per device. `--timeout` is the wait for each test's arrival. */
+export async function runVerifyCommand(flags: VerifyFlags, deps: VerifyDeps = {}): Promise<FleetRunReport<VerifyData>> {
+  const desired = await loadDesiredConfig(flags.config);
+  if (verifyProfile(desired) === null) throw new AbortError(`${flags.config} has no active profile to send the test to.`, 'Add a profile with transport [http] and an http URL pointing at the back end.');
+  const { url, token } = deps.connection ?? resolveBackendConnection(flags);
+  if (!token) throw new AbortError(`No API token for the back end at ${url}.`, 'Pass --token or set $CALLHOME_TOKEN.');
+  const settings = deps.settings ?? loadSettings();
+  const fleet = openFleetFromFlags(flags, { ...deps, settings }, { commandTimeoutMs: Math.max(settings.timeout, 30) * 1000, connectTimeoutMs: (flags.connectTimeout ?? settings.connectTimeout) * 1000 });
+  const events = runVerify(fleet, { desired, fix: flags.fix ?? false, connection: { url, token }, timeoutMs: (flags.timeout ?? 20) * 1000, onData: deps.onData });
+  return printRun(fleet, events, flags, deps, verifyView);
 }
 
 /** `callhome verify --inventory F --config DESIRED.yaml [--fix] [--timeout S]`. */

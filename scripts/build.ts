@@ -98,7 +98,8 @@ export async function buildBundle(outdir: string = join(repoRoot, 'dist')): Prom
   mkdirSync(out, { recursive: true });
   const result = await build({
     absWorkingDir: repoRoot,
-    entryPoints: { callhome: join(repoRoot, 'bin/callhome.ts') },
+    // The ingest's parse worker threads load their own entry, beside this one (src/backend/ingest/parse-pool.ts).
+    entryPoints: { callhome: join(repoRoot, 'bin/callhome.ts'), 'parse-worker': join(repoRoot, 'src/backend/ingest/parse-worker.ts') },
     outdir: out,
     bundle: true,
     format: 'esm',

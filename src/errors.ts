@@ -1,11 +1,11 @@
 /**
- * The three kinds of failure (see ../shared/STYLE.md, practice 9):
+ * The three kinds of failure:
  * - AbortError: the user must act; carries what to do next.
  * - BugError: our fault; report it.
  * - one device failing inside a fleet run is a Result value, never an exception.
  */
 
-/** Exit codes of every subcommand (../shared/CLI.md). */
+/** Exit codes of every subcommand (docs/cli.md). */
 export const ExitCode = {
   /** Everything succeeded. */
   Ok: 0,

@@ -1,16 +1,19 @@
 import { Box, Text, useApp, useInput, useStdout } from 'ink';
 import { useContext, useEffect, type ReactNode } from 'react';
 import { formatFilter } from '../src/console/filter.js';
-import type { ConsoleIntents } from '../src/console/intents.js';
-import { screenForDigit } from '../src/console/keymap.js';
+import type { ConsoleIntents } from '../src/console/adapters/intents.js';
+import { bindingFor } from '../src/console/keymap.js';
 import type { ConsoleStore } from '../src/console/store.js';
 import { SCREENS, type ConsoleState, type Prompt } from '../src/console/types.js';
 import { assertNever } from '../src/util/assert-never.js';
+import { terminalSafe } from '../src/util/terminal-text.js';
+import { pendingToken, plural } from '../src/console/selectors.js';
 import { HelpOverlay } from './components/KeyHints.js';
 import { ProgressLine } from './components/ProgressLine.js';
 import { ConnectionBadge } from './components/StatusBadge.js';
 import { StoreContext, useConsoleState } from './hooks/use-console-state.js';
 import { IntentsContext, useIntents } from './hooks/use-intents.js';
+import { LayoutContext } from './hooks/use-layout.js';
 import { CasesScreen } from './screens/CasesScreen.js';
 import { FleetScreen } from './screens/FleetScreen.js';
 import { MailServerScreen } from './screens/MailServerScreen.js';
@@ -31,6 +34,10 @@ function handlePromptKey(prompt: Exclude<Prompt, { kind: 'none' }>, input: strin
       if (input === 'y' || key.return) intents.confirmPush();
       else if (input === 'n') intents.cancel();
       return;
+    case 'confirm-registrations':
+      if (input === 'y' || key.return) intents.confirmSelectedRegistrations();
+      else if (input === 'n') intents.cancel();
+      return;
     case 'command':
     case 'filter':
     case 'token':
@@ -43,54 +50,55 @@ function handlePromptKey(prompt: Exclude<Prompt, { kind: 'none' }>, input: strin
   }
 }
 
-/** Maps a key to an intent; everything the keys can do is in src/console/keymap.ts. */
-function handleKey(state: ConsoleState, input: string, key: Key, intents: ConsoleIntents): void {
-  if (state.prompt.kind !== 'none') return handlePromptKey(state.prompt, input, key, intents);
-  if (key.upArrow || input === 'k') return intents.move(-1);
-  if (key.downArrow || input === 'j') return intents.move(1);
-  if (key.pageUp) return intents.page(-1);
-  if (key.pageDown) return intents.page(1);
-  if (key.return) return intents.open();
-  if (key.escape) return intents.cancel();
-  const screen = screenForDigit(input);
-  if (screen !== undefined) return intents.screen(screen);
-  switch (input) {
-    case 'q':
-      return intents.quit();
-    case '?':
-      return intents.help();
-    case ':':
-      return intents.beginCommand();
-    case '/':
-      return intents.beginFilter();
-    case 'r':
-      return intents.refresh();
-    case ' ':
-      return state.screen === 'fleet' ? intents.toggleHost() : undefined;
-    case 'a':
-      return state.screen === 'fleet' ? intents.selectAll() : undefined;
-    case 'p':
-      return state.screen === 'fleet' ? intents.previewPush() : undefined;
-    case 't':
-      return state.screen === 'fleet' ? intents.sendTest() : undefined;
-    case 'v':
-      return state.screen === 'fleet' || state.screen === 'verify' ? intents.verify() : undefined;
-    case 'c':
-      return state.screen === 'registration' ? intents.beginConfirm() : undefined;
-    default:
-      return undefined;
-  }
+/** The key as the key table names it (src/console/keymap.ts). */
+function keyName(input: string, key: Key): string {
+  if (key.upArrow) return 'Up';
+  if (key.downArrow) return 'Down';
+  if (key.pageUp) return 'PgUp';
+  if (key.pageDown) return 'PgDn';
+  if (key.home) return 'Home';
+  if (key.end) return 'End';
+  if (key.return) return 'Enter';
+  if (key.escape) return 'Esc';
+  if (input === ' ') return 'Space';
+  return input;
 }
 
-function PromptLine(props: { readonly prompt: Prompt }): ReactNode {
+/** Dispatches a key from the key table; prompts take their keys first. */
+function handleKey(state: ConsoleState, input: string, key: Key, intents: ConsoleIntents): void {
+  if (state.prompt.kind !== 'none') return handlePromptKey(state.prompt, input, key, intents);
+  const name = keyName(input, key);
+  const binding = bindingFor(state.screen, name);
+  if (binding !== undefined) intents.perform(binding.command, name);
+}
+
+function PromptLine(props: { readonly prompt: Prompt; readonly state: ConsoleState }): ReactNode {
   const p = props.prompt;
   switch (p.kind) {
     case 'command':
       return <Text color="cyan">:{p.text}█</Text>;
     case 'filter':
       return <Text color="cyan">/{p.text}█</Text>;
-    case 'token':
-      return <Text color="cyan">Token for {p.serial}: {'•'.repeat(p.text.length)}█ (Enter confirms, Esc cancels)</Text>;
+    case 'token': {
+      const filled = p.text !== '' && p.text === pendingToken(props.state, p.serial);
+      return (
+        <Text color="cyan">
+          Token for {p.serial}: {'•'.repeat(p.text.length)}█ {filled ? '(from its notification) ' : ''}Enter confirms · Esc cancels
+        </Text>
+      );
+    }
+    case 'confirm-registrations':
+      return (
+        <Box flexDirection="column" borderStyle="round" paddingX={1}>
+          <Text bold>Confirm {plural(p.devices.length, 'pending device')}? (y = confirm, n/Esc = cancel)</Text>
+          {p.devices.slice(0, 8).map((d) => (
+            <Text key={d.serial}>
+              {d.serial.padEnd(14)} {d.token !== null ? <Text color="green">token from its notification</Text> : <Text color="yellow">no token known: skipped</Text>}
+            </Text>
+          ))}
+          {p.devices.length > 8 ? <Text dimColor>… and {p.devices.length - 8} more</Text> : null}
+        </Box>
+      );
     case 'confirm-push':
       return (
         <Box flexDirection="column" borderStyle="round" paddingX={1}>
@@ -136,20 +144,23 @@ function Screen(props: { readonly state: ConsoleState; readonly height: number; 
   }
 }
 
-function ConsoleFrame(props: { readonly now: () => number }): ReactNode {
+function ConsoleFrame(props: { readonly now: () => number; readonly banner: readonly string[] }): ReactNode {
   const state = useConsoleState();
   const store = useContext(StoreContext);
   const intents = useIntents();
   const app = useApp();
   const { stdout } = useStdout();
   const rows = stdout.rows > 0 ? stdout.rows : 30;
+  const width = stdout.columns > 0 ? stdout.columns : 80;
   // Keys act on the newest state, not the last published frame, so fast typing is not lost.
   useInput((input, key) => handleKey(store?.getState() ?? state, input, key, intents));
   useEffect(() => {
     if (state.quit) app.exit();
   }, [state.quit, app]);
   const filter = formatFilter(state.filter);
+  const now = props.now();
   return (
+    <LayoutContext.Provider value={{ width, cell: { timeStyle: state.timeStyle, now } }}>
     <Box flexDirection="column">
       <Box gap={1}>
         <Text bold color="cyan">callhome</Text>
@@ -159,25 +170,37 @@ function ConsoleFrame(props: { readonly now: () => number }): ReactNode {
           </Text>
         ))}
       </Box>
-      {state.prompt.kind === 'help' ? <HelpOverlay screen={state.screen} /> : <Screen state={state} height={Math.max(5, rows - 8)} now={props.now()} />}
-      <PromptLine prompt={state.prompt} />
-      <ProgressLine fleet={state.fleet} />
+      {state.prompt.kind === 'help' ? <HelpOverlay screen={state.screen} /> : <Screen state={state} height={Math.max(5, rows - 8 - props.banner.length)} now={now} />}
+      <PromptLine prompt={state.prompt} state={state} />
+      <ProgressLine runs={state.runs} />
+      {props.banner.map((line) => (
+        <Text key={line} dimColor wrap="truncate-middle">
+          {line}
+        </Text>
+      ))}
       <Text wrap="truncate-end">
         <ConnectionBadge state={state.connection} />
         <Text dimColor>{`  seq ${state.lastSeq}  ${state.received} received  `}</Text>
         {filter !== '' ? <Text color="cyan">{`filter ${filter}  `}</Text> : null}
-        {state.notice !== null ? <Text color={state.notice.level === 'error' ? 'red' : 'green'}>{state.notice.text.replace(/\s+/g, ' ')}</Text> : <Text dimColor>? keys · q quit</Text>}
+        {state.notice !== null ? <Text color={state.notice.level === 'error' ? 'red' : 'green'}>{terminalSafe(state.notice.text.replace(/\s+/g, ' '))}</Text> : <Text dimColor>? keys · q quit</Text>}
       </Text>
     </Box>
+    </LayoutContext.Provider>
   );
 }
 
 /** The operations console: a router over the screens, fed by a console store. */
-export function ConsoleApp(props: { readonly store: ConsoleStore; readonly intents: ConsoleIntents; readonly now?: () => number }): ReactNode {
+export function ConsoleApp(props: {
+  readonly store: ConsoleStore;
+  readonly intents: ConsoleIntents;
+  readonly now?: () => number;
+  /** Lines kept above the status line (the demo says how to reach it from a second terminal). */
+  readonly banner?: readonly string[] | undefined;
+}): ReactNode {
   return (
     <StoreContext.Provider value={props.store}>
       <IntentsContext.Provider value={props.intents}>
-        <ConsoleFrame now={props.now ?? Date.now} />
+        <ConsoleFrame now={props.now ?? Date.now} banner={props.banner ?? []} />
       </IntentsContext.Provider>
     </StoreContext.Provider>
   );

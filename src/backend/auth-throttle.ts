@@ -1,9 +1,12 @@
 /**
- * Slows down repeated wrong tokens, per client address, for the REST API and the event stream
- * (issue 6). After a few wrong tokens an address is locked out for a while that doubles with each
- * further wrong token; while locked, every request from it gets 429 with Retry-After, without its
- * token being looked at (otherwise guessing would go on during the lock-out). A right token resets
- * the count. Memory is bounded: at most `maxTracked` addresses are remembered.
+ * Slows down repeated wrong tokens for the REST API and the event stream (issues 6 and 11). Only
+ * failed attempts are throttled: the presented token is always compared, and the right one is always
+ * served, so nobody is locked out because someone else (at the same address, or anywhere) guessed
+ * wrong. After a few wrong tokens from an address, each further wrong one is answered 429 with
+ * Retry-After, and only after a delay (the caller holds the answer for `delayMs`), which doubles with
+ * each wrong token; the same holds for every address once wrong tokens from all addresses together
+ * pass a rate (guessing from many addresses). A right token resets its address. Memory is bounded:
+ * at most `maxTracked` addresses are remembered.
  */
 
 /** Tuning of {@link createAuthThrottle}; the defaults suit a service reached by a few operators. */
@@ -18,6 +21,8 @@ export type AuthThrottleOptions = {
   readonly maxTracked?: number;
   /** An address with no wrong token for this long is forgotten (default 15 min). */
   readonly forgetAfterMs?: number;
+  /** Wrong tokens from all addresses together per minute before every wrong token is slowed (default 60). */
+  readonly globalFailuresPerMinute?: number;
   /** Clock (ms); tests may inject one. */
   readonly now?: () => number;
 };
@@ -25,18 +30,21 @@ export type AuthThrottleOptions = {
 /** What to do with a request, before its token is checked. */
 export type ThrottleVerdict = { readonly kind: 'open' } | { readonly kind: 'locked'; readonly retryAfterSeconds: number };
 
+/** What happens to the answer to one wrong token: given at once, or held for `delayMs` and sent as 429. */
+export type FailureVerdict = { readonly kind: 'open' } | { readonly kind: 'slowed'; readonly delayMs: number; readonly retryAfterSeconds: number };
+
 /** The outcome of checking a request's token through the throttle. */
 export type AuthOutcome =
   | { readonly kind: 'ok' }
   | { readonly kind: 'missing' }
   | { readonly kind: 'wrong' }
-  | { readonly kind: 'throttled'; readonly retryAfterSeconds: number };
+  | { readonly kind: 'throttled'; readonly retryAfterSeconds: number; readonly delayMs: number };
 
 /** Per-address record of wrong tokens. */
 export type AuthThrottle = {
   verdict(address: string): ThrottleVerdict;
-  /** Records a wrong token from the address. */
-  failed(address: string): void;
+  /** Records a wrong token from the address; says whether (and how long) its answer is to be slowed. */
+  failed(address: string): FailureVerdict;
   /** Records a right token: the address starts afresh. */
   succeeded(address: string): void;
   /** How many addresses are remembered (for tests and stats). */
@@ -53,6 +61,10 @@ export function createAuthThrottle(options: AuthThrottleOptions = {}): AuthThrot
   const maxTracked = Math.max(1, options.maxTracked ?? 10_000);
   const forgetAfterMs = options.forgetAfterMs ?? 900_000;
   const now = options.now ?? Date.now;
+  const globalPerMinute = options.globalFailuresPerMinute ?? 60;
+  // Wrong tokens from everyone in the last minute, as time stamps (at most globalPerMinute + 1 are kept).
+  const recentFailures: number[] = [];
+  let globalFailures = 0;
   // A Map keeps insertion order; re-inserting on each failure makes the first key the stalest.
   const entries = new Map<string, Entry>();
 
@@ -79,7 +91,10 @@ export function createAuthThrottle(options: AuthThrottleOptions = {}): AuthThrot
       e.lastFailure = t;
       const over = e.failures - freeFailures;
       // 2 ** over grows without bound; cap the exponent before it overflows to Infinity.
-      if (over >= 0) e.lockedUntil = t + Math.min(maxDelayMs, baseDelayMs * 2 ** Math.min(over, 40));
+      const lockMs = over >= 0 ? Math.min(maxDelayMs, baseDelayMs * 2 ** Math.min(over, 40)) : 0;
+      if (over >= 0) e.lockedUntil = t + lockMs;
+      // Every wrong token past the free ones is answered late, by the lock-out it earned (until forgotten or a right token).
+      let delayMs = over > 0 ? lockMs : 0;
       entries.delete(address);
       entries.set(address, e);
       while (entries.size > maxTracked) {
@@ -87,6 +102,17 @@ export function createAuthThrottle(options: AuthThrottleOptions = {}): AuthThrot
         if (oldest.done === true) break;
         entries.delete(oldest.value);
       }
+      // Everyone's wrong tokens: past the rate, each further one is slowed whatever its address.
+      while (recentFailures.length > 0 && (recentFailures[0] ?? t) <= t - 60_000) recentFailures.shift();
+      recentFailures.push(t);
+      if (recentFailures.length > globalPerMinute + 1) recentFailures.shift();
+      if (recentFailures.length > globalPerMinute) {
+        globalFailures += 1;
+        const globalLock = t + Math.min(maxDelayMs, baseDelayMs * 2 ** Math.min(globalFailures - 1, 40));
+        e.lockedUntil = Math.max(e.lockedUntil, globalLock);
+        delayMs = Math.max(delayMs, globalLock - t);
+      } else globalFailures = 0;
+      return delayMs <= 0 ? { kind: 'open' } : { kind: 'slowed', delayMs, retryAfterSeconds: Math.max(1, Math.ceil(delayMs / 1000)) };
     },
     succeeded(address) {
       entries.delete(address);
@@ -95,19 +121,23 @@ export function createAuthThrottle(options: AuthThrottleOptions = {}): AuthThrot
   };
 }
 
+/** Longest time a wrong token's answer is held, unless the throttle says otherwise. */
+export const DEFAULT_MAX_ANSWER_DELAY_MS = 30_000;
+
 /**
- * Checks a presented token through the throttle: a locked address is refused before its token is
- * compared; a missing token is refused but not counted (it guesses nothing); a wrong one is counted.
+ * Checks a presented token through the throttle. The token is always compared and the right one is
+ * always accepted; a missing token is refused but not counted (it guesses nothing); a wrong one is
+ * counted and, once its address (or everyone) is over the free attempts, answered as `throttled`:
+ * 429 with Retry-After, held for `delayMs` first so guessing goes no faster than the lock-out allows.
  */
-export function authorize(throttle: AuthThrottle | undefined, address: string, presented: string | undefined, matches: (token: string) => boolean): AuthOutcome {
-  const verdict: ThrottleVerdict = throttle?.verdict(address) ?? { kind: 'open' };
-  if (verdict.kind === 'locked') return { kind: 'throttled', retryAfterSeconds: verdict.retryAfterSeconds };
+export function authorize(throttle: AuthThrottle | undefined, address: string, presented: string | undefined, matches: (token: string) => boolean, maxAnswerDelayMs = DEFAULT_MAX_ANSWER_DELAY_MS): AuthOutcome {
   if (presented === undefined || presented === '') return { kind: 'missing' };
   if (matches(presented)) {
     throttle?.succeeded(address);
     return { kind: 'ok' };
   }
-  throttle?.failed(address);
+  const verdict: FailureVerdict = throttle?.failed(address) ?? { kind: 'open' };
+  if (verdict.kind === 'slowed') return { kind: 'throttled', retryAfterSeconds: verdict.retryAfterSeconds, delayMs: Math.min(maxAnswerDelayMs, verdict.delayMs) };
   return { kind: 'wrong' };
 }
 

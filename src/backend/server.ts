@@ -12,17 +12,23 @@ import { createApiHandler } from './api/router.js';
 import { tokenChecker } from './api/auth.js';
 import { createAuthThrottle, type AuthThrottleOptions } from './auth-throttle.js';
 import type { EventLog } from './event-log.js';
+import { hostChecker } from './host-check.js';
+import type { MailLimitOptions } from './processing/mail-limits.js';
+import type { RefusalOptions } from './refusals.js';
 import { handleIngest } from './ingest/http-ingest.js';
+import { ByteBudget, capConnectionsPerAddress, ClientAborted, resolveLimits, type ResourceLimits } from './limits.js';
+import { createParsePool } from './ingest/parse-pool.js';
 import { createSmtpIngest, type SmtpIngest } from './ingest/smtp-ingest.js';
 import { defaultRulesFile, loadRules } from './processing/rules.js';
 import { createBackendService, type BackendService } from './service.js';
-import { openSqliteStore } from './store/sqlite-store.js';
+import { openStore } from './store/open-store.js';
 import { attachEventStream } from './stream/publisher.js';
 
 /** How long requests in progress may take to finish when the back end stops. */
 const HTTP_CLOSE_GRACE_MS = 10_000;
 
 export type BackendOptions = {
+  /** A SQLite file, or a postgres:// URL (several replicas may share one PostgreSQL database). */
   dbPath: string;
   /** 0 = a free port. Default 8080. */
   httpPort?: number;
@@ -36,10 +42,22 @@ export type BackendOptions = {
   relay?: { host: string; port: number };
   rulesFile?: string;
   logger?: Logger;
-  /** Period of trial reminders / expiry checks (default one hour). */
+  /** Period of trial reminders / expiry checks and the retention purge (default one hour). */
   maintenanceIntervalMs?: number;
+  /** Days of messages and events kept (default 92, three months). */
+  retentionDays?: number;
   /** Lock-out of addresses that keep sending wrong tokens to the API or the stream (defaults in auth-throttle.ts). */
   authThrottle?: AuthThrottleOptions;
+  /** Host names the API and /events answer to besides the listen address, IP literals and localhost (DNS rebinding guard). */
+  serverNames?: readonly string[];
+  /** Limits on notification mail to addresses taken from device messages (defaults in processing/mail-limits.ts). */
+  mailLimits?: MailLimitOptions;
+  /** Refusals recorded one by one per minute, and how long they are kept (defaults in refusals.ts). */
+  refusals?: RefusalOptions;
+  /** Connection, pending-byte and SMTP DATA time caps (defaults in limits.ts). */
+  limits?: ResourceLimits;
+  /** Parse worker threads for ingest (default: cores − 1, at least 1; ingest/parse-pool.ts). */
+  parseWorkers?: number;
 };
 
 export type Backend = {
@@ -82,10 +100,14 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
   const host = options.host ?? '127.0.0.1';
   const logger = options.logger;
   const rules = loadRules(options.rulesFile ?? defaultRulesFile());
-  const store = openSqliteStore(options.dbPath);
-  const service = createBackendService({ store, rules, portalUrl: '', relay: options.relay, logger });
+  const store = await openStore(options.dbPath, { onError: (e) => logger?.warn({ err: e }, 'database connection lost') });
+  const service = createBackendService({ store, rules, portalUrl: '', relay: options.relay, logger, ...(options.retentionDays !== undefined ? { retentionDays: options.retentionDays } : {}), ...(options.refusals ? { refusals: options.refusals } : {}), ...(options.mailLimits ? { mailLimits: options.mailLimits } : {}) });
   const throttle = createAuthThrottle(options.authThrottle);
-  const api = createApiHandler(service, tokenChecker(options.token, throttle));
+  const limits = resolveLimits(options.limits);
+  const checkHost = hostChecker(host, options.serverNames);
+  const budget = new ByteBudget(limits.maxPendingBytes);
+  const parsers = createParsePool(options.parseWorkers === undefined ? {} : { workers: options.parseWorkers });
+  const api = createApiHandler(service, tokenChecker(options.token, throttle), budget);
   const tls = options.https === 'self-signed' ? await selfSignedPair(host) : options.https;
   const scheme = tls ? 'https' : 'http';
 
@@ -98,11 +120,25 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
       res.end(JSON.stringify({ error: 'bad-url', reason: 'The request target is not a valid URL path.' }));
       return Promise.resolve();
     }
-    return url.pathname === DDCE_SERVICE_PATH ? handleIngest(service, scheme, req, res) : url.pathname.startsWith('/api/v1/') ? api(req, res, url.pathname.slice('/api/v1'.length), url) : Promise.resolve(notFound(res, url.pathname));
+    if (url.pathname === DDCE_SERVICE_PATH) return handleIngest(service, scheme, req, res, budget, parsers);
+    if (!url.pathname.startsWith('/api/v1/')) return Promise.resolve(notFound(res, url.pathname));
+    const misdirected = checkHost(req);
+    if (misdirected !== null) {
+      res.writeHead(421, { 'content-type': 'application/json', connection: 'close' });
+      res.end(JSON.stringify({ error: 'misdirected', reason: misdirected }));
+      return Promise.resolve();
+    }
+    return api(req, res, url.pathname.slice('/api/v1'.length), url);
   };
   const handler = (req: IncomingMessage, res: ServerResponse): void => {
     // Promise.resolve().then keeps a synchronous throw inside the chain, so it becomes a 500, not a crash.
     Promise.resolve().then(() => route(req, res)).catch((e: unknown) => {
+      if (e instanceof ClientAborted) {
+        // The client's doing, not ours: one line, no stack trace.
+        logger?.info({ remote: req.socket.remoteAddress, path: req.url, bytes: e.bytes }, 'request aborted by the client');
+        res.destroy();
+        return;
+      }
       // S8: an internal failure is a 5xx, so devices count it as failed and retry.
       logger?.error({ err: e, path: req.url }, 'request failed');
       if (!res.headersSent) {
@@ -113,39 +149,44 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
   };
   const http = tls ? createHttpsServer({ cert: tls.cert, key: tls.key }, handler) : createHttpServer(handler);
   http.requestTimeout = 60_000;
+  // Over the cap Node closes a new connection at once; per address first, so one client cannot take them all.
+  http.maxConnections = limits.maxHttpConnections;
+  capConnectionsPerAddress(http, limits.maxHttpConnectionsPerAddress, logger);
   http.on('connection', (socket: Socket) => socket.setNoDelay(true));
-  const stream = attachEventStream(http, service.log, { token: options.token, throttle });
+
+  const stream = attachEventStream(http, service.log, { token: options.token, throttle, checkHost });
   let smtp: SmtpIngest | null = null;
-  let httpPort: number;
+  let httpPort = 0;
   let smtpPort: number | null = null;
+  const url = (): string => `${scheme}://${host}:${httpPort}`;
   try {
     httpPort = await listen(http, options.httpPort ?? 8080, host);
     if (options.smtpPort !== undefined && options.smtpPort !== null) {
-      smtp = createSmtpIngest(service, tls);
+      smtp = createSmtpIngest(service, { tls, limits, budget, logger, parsers });
       smtpPort = await smtp.listen(options.smtpPort, host);
     }
+    service.setPortalUrl(url());
+    await service.log.append({ type: 'listener.status', listener: scheme, state: 'listening', port: httpPort, error: null });
+    if (smtpPort !== null) await service.log.append({ type: 'listener.status', listener: 'smtp', state: 'listening', port: smtpPort, error: null });
   } catch (e) {
-    await stream.close();
-    http.close();
-    store.close();
+    // A back end that cannot start in full does not run in part: every listener it opened goes, with its connections.
+    await stream.close().catch(() => undefined);
+    http.closeAllConnections();
+    await new Promise<void>((resolve) => (http.listening ? http.close(() => resolve()) : resolve()));
+    if (smtp?.server.server.listening) await smtp.close();
+    await parsers.close();
+    await service.close().catch(() => undefined);
+    await store.close();
     throw e;
   }
-  const url = `${scheme}://${host}:${httpPort}`;
-  service.setPortalUrl(url);
-  service.log.append({ type: 'listener.status', listener: scheme, state: 'listening', port: httpPort, error: null });
-  if (smtpPort !== null) service.log.append({ type: 'listener.status', listener: 'smtp', state: 'listening', port: smtpPort, error: null });
   const maintenance = setInterval(() => {
-    try {
-      service.maintenance();
-    } catch (e) {
-      logger?.error({ err: e }, 'maintenance failed');
-    }
+    service.maintenance().catch((e: unknown) => logger?.error({ err: e }, 'maintenance failed'));
   }, options.maintenanceIntervalMs ?? 3_600_000);
   maintenance.unref();
 
   let closing: Promise<void> | null = null;
   return {
-    url,
+    url: url(),
     httpPort,
     smtpPort,
     eventLog: service.log,
@@ -155,7 +196,7 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
         clearInterval(maintenance);
         for (const [listener, port] of [[scheme, httpPort], ['smtp', smtpPort]] as const) {
           try {
-            if (port !== null) service.log.append({ type: 'listener.status', listener, state: 'stopped', port, error: null });
+            if (port !== null) await service.log.append({ type: 'listener.status', listener, state: 'stopped', port, error: null });
           } catch (e) {
             // Shutting down must finish even when the database is already gone.
             logger?.warn({ err: e }, 'recording listener stop failed');
@@ -175,8 +216,9 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
           }),
           smtp?.close(),
         ]);
+        await parsers.close();
         await service.close();
-        store.close();
+        await store.close();
       })();
       return closing;
     },

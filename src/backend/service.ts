@@ -9,10 +9,13 @@ import { assertNever } from '../util/assert-never.js';
 import type { Result } from '../util/result.js';
 import { createEventLog, type BackendEventLog } from './event-log.js';
 import { createGroupCommitter, type BatchResult } from './ingest/group-commit.js';
+import type { RefusalKind } from './ingest/refusal.js';
+import { createMailLimiter, type MailLimitOptions } from './processing/mail-limits.js';
+import { createRefusalCounter, type RefusalOptions, type RefusalStats, type RejectedEvent } from './refusals.js';
 import { beginTx, type ProcessingContext, type TxContext } from './processing/context.js';
 import { summary } from './processing/notify.js';
 import { ingestMessage, processPending, type IngestOutcome } from './processing/processor.js';
-import { confirmRegistration, reevaluate, trialMaintenance, type ConfirmFailure } from './processing/registration.js';
+import { confirmRegistration, reevaluate, trialMaintenance, trialSerials, type ConfirmFailure } from './processing/registration.js';
 import type { Rule } from './processing/rules.js';
 import type { Contract, NewMessage, NotificationRecord, Registration, Store } from './store/types.js';
 
@@ -24,6 +27,12 @@ export type ServiceOptions = {
   readonly logger?: Logger | undefined;
   readonly now?: () => Date;
   readonly groupCommit?: { readonly maxDelayMs?: number; readonly maxBatch?: number };
+  /** How refusals are counted, recorded and expired (defaults in refusals.ts). */
+  readonly refusals?: RefusalOptions;
+  /** Limits on mail to addresses taken from device messages (defaults in processing/mail-limits.ts). */
+  readonly mailLimits?: MailLimitOptions;
+  /** Messages and events older than this many days are purged by the maintenance pass (default 92: the guides keep 3 months). */
+  readonly retentionDays?: number;
 };
 
 export type BackendService = {
@@ -31,24 +40,37 @@ export type BackendService = {
   readonly log: BackendEventLog;
   /** Resolves once the message (and all it caused) is committed. */
   ingest(input: NewMessage): Promise<IngestOutcome>;
-  /** Records a refused message as a `message.rejected` event. */
-  reject(transport: Transport, reason: string, remote: string | null): void;
-  confirm(serial: string, token: string): Result<Registration, ConfirmFailure>;
-  deleteRegistration(serial: string): boolean;
-  importContracts(contracts: readonly Contract[]): { imported: number; changed: number };
-  maintenance(): void;
+  /** Counts a refused request; records it as a `message.rejected` event while under the rate, else in a summary. */
+  reject(transport: Transport, kind: RefusalKind, remote: string | null): void;
+  /** Refusals counted since start (for /stats). */
+  refusalStats(): RefusalStats;
+  confirm(serial: string, token: string): Promise<Result<Registration, ConfirmFailure>>;
+  deleteRegistration(serial: string): Promise<boolean>;
+  importContracts(contracts: readonly Contract[]): Promise<{ imported: number; changed: number }>;
+  /** Trial reminders and expiry, expiry of refusal events, then the retention purge; with several replicas, one of them runs it at a time (the others skip). */
+  maintenance(): Promise<void>;
+  /** Deletes messages and events older than the retention setting, in small batches. */
+  purge(): Promise<{ messages: number; events: number }>;
   setPortalUrl(url: string): void;
   close(): Promise<void>;
 };
 
+/** Serials per maintenance transaction. */
+const MAINTENANCE_CHUNK = 100;
+/** Rows per purge statement: each is its own short transaction. */
+const PURGE_BATCH = 300;
+export const DEFAULT_RETENTION_DAYS = 92;
+
 /** Creates the service over an open store. */
 export function createBackendService(options: ServiceOptions): BackendService {
   const { store, logger } = options;
-  const log = createEventLog(store);
+  const log = createEventLog(store, (e) => logger?.error({ err: e }, 'reading the event log failed'));
   let portalUrl = options.portalUrl;
   const mailer = options.relay ? nodemailer.createTransport({ host: options.relay.host, port: options.relay.port, secure: false, ignoreTLS: true }) : null;
-  const base = (): ProcessingContext => ({ store, log, rules: options.rules, now: options.now ?? (() => new Date()), portalUrl, relay: mailer !== null });
+  const mailLimiter = createMailLimiter(options.mailLimits);
+  const base = (): ProcessingContext => ({ rules: options.rules, now: options.now ?? (() => new Date()), portalUrl, relay: mailer !== null, mailLimiter });
   const inFlight = new Set<Promise<void>>();
+  const refusals = createRefusalCounter(options.refusals);
 
   const deliver = (n: NotificationRecord): void => {
     if (!mailer) return;
@@ -58,28 +80,35 @@ export function createBackendService(options: ServiceOptions): BackendService {
         () => ({ delivered: true, error: null }),
         (e: unknown) => ({ delivered: false, error: e instanceof Error ? e.message : String(e) }),
       )
-      .then(({ delivered, error }) => {
-        store.setNotificationDelivery(n.id, delivered, error);
+      .then(async ({ delivered, error }) => {
+        await store.setNotificationDelivery(n.id, delivered, error);
         if (error) logger?.warn({ notification: n.id, error }, 'notification delivery failed');
-        log.append({ type: 'notification.sent', notification: { ...summary(n), delivered } });
+        await log.append({ type: 'notification.sent', notification: { ...summary(n), delivered } });
       })
       .catch((e: unknown) => logger?.error({ err: e }, 'recording a notification delivery failed'))
       .finally(() => inFlight.delete(p));
     inFlight.add(p);
   };
 
-  /** Runs fn in one transaction; publishes events and starts deliveries after commit. */
-  const transact = <T>(fn: (ctx: TxContext) => T): T => {
-    const ctx = beginTx(base());
-    const value = store.transaction(() => fn(ctx));
-    log.publish(ctx.fx.events);
-    ctx.fx.deliveries.forEach(deliver);
+  /**
+   * Runs fn in one transaction holding the locks of `serials` (so no other replica processes those devices
+   * meanwhile); writes the events it emitted last, then publishes them and starts deliveries after commit.
+   */
+  const transact = async <T>(serials: readonly string[], fn: (ctx: TxContext) => Promise<T>): Promise<T> => {
+    const { value, events, deliveries } = await store.transaction(async (tx) => {
+      await tx.lockSerials(serials);
+      const ctx = beginTx(base(), tx);
+      const result = await fn(ctx);
+      return { value: result, events: await tx.appendEvents(ctx.fx.events), deliveries: ctx.fx.deliveries };
+    });
+    log.published(events);
+    deliveries.forEach(deliver);
     return value;
   };
 
   // Rejections ride the same group commit, so a flood of bad requests costs one fsync per batch.
   type Job = { readonly kind: 'message'; readonly input: NewMessage } | { readonly kind: 'rejected'; readonly transport: Transport; readonly reason: string; readonly remote: string | null };
-  const runJob = (ctx: TxContext, job: Job): IngestOutcome | null => {
+  const runJob = async (ctx: TxContext, job: Job): Promise<IngestOutcome | null> => {
     switch (job.kind) {
       case 'message':
         return ingestMessage(ctx, job.input);
@@ -90,75 +119,118 @@ export function createBackendService(options: ServiceOptions): BackendService {
         return assertNever(job, 'ingest job');
     }
   };
-  const committer = createGroupCommitter<Job, IngestOutcome | null>((items) => {
-    const ctx = beginTx(base());
-    const results = store.transaction(() =>
-      items.map((item): BatchResult<IngestOutcome | null> => {
-        // Each item runs in a savepoint so one failing message does not fail its batch-mates.
-        const mark = { events: ctx.fx.events.length, deliveries: ctx.fx.deliveries.length };
-        try {
-          return { ok: true, value: store.transaction(() => runJob(ctx, item)) };
-        } catch (error) {
-          ctx.fx.events.length = mark.events;
-          ctx.fx.deliveries.length = mark.deliveries;
-          logger?.error({ err: error, job: item.kind }, 'processing a message failed');
-          return { ok: false, error };
+  const record = (e: RejectedEvent): void => {
+    committer.submit({ kind: 'rejected', ...e }).catch((err: unknown) => logger?.error({ err }, 'recording a rejection failed'));
+  };
+  // A window's summary is written when it ends, even if no refusal follows it.
+  const summaries = setInterval(() => refusals.flush().forEach(record), Math.min(60_000, options.refusals?.windowMs ?? 60_000));
+  summaries.unref();
+  const serialsOf = (items: readonly Job[]): string[] => items.flatMap((j) => (j.kind === 'message' ? [j.input.message.serialNumber] : []));
+  const committer = createGroupCommitter<Job, IngestOutcome | null>(
+    (items) =>
+      transact(serialsOf(items), async (ctx) => {
+        const results: BatchResult<IngestOutcome | null>[] = [];
+        for (const item of items) {
+          // Each item runs in a savepoint so one failing message does not fail its batch-mates.
+          const mark = { events: ctx.fx.events.length, deliveries: ctx.fx.deliveries.length };
+          try {
+            results.push({ ok: true, value: await ctx.store.savepoint(() => runJob(ctx, item)) });
+          } catch (error) {
+            ctx.fx.events.length = mark.events;
+            ctx.fx.deliveries.length = mark.deliveries;
+            logger?.error({ err: error, job: item.kind }, 'processing a message failed');
+            results.push({ ok: false, error });
+          }
         }
+        return results;
       }),
-    );
-    log.publish(ctx.fx.events);
-    ctx.fx.deliveries.forEach(deliver);
-    return results;
-  }, options.groupCommit);
+    options.groupCommit,
+  );
+
+  /** Retention: deletes what is older than the setting, a small batch at a time, yielding between batches. */
+  const purge = async (): Promise<{ messages: number; events: number }> => {
+    const now = (options.now ?? (() => new Date()))();
+    const cutoff = new Date(now.getTime() - (options.retentionDays ?? DEFAULT_RETENTION_DAYS) * 86_400_000).toISOString();
+    const total = { messages: 0, events: 0 };
+    for (;;) {
+      const r = await store.purgeBefore(cutoff, PURGE_BATCH);
+      total.messages += r.messages;
+      total.events += r.events;
+      if (r.messages < PURGE_BATCH && r.events < PURGE_BATCH) break;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    if (total.messages + total.events > 0) logger?.info({ ...total, before: cutoff }, 'retention purge');
+    return total;
+  };
 
   return {
     store,
     log,
+    purge,
     async ingest(input) {
       const outcome = await committer.submit({ kind: 'message', input });
       if (!outcome) throw new Error('a message job produced no outcome');
       return outcome;
     },
-    reject(transport, reason, remote) {
-      committer.submit({ kind: 'rejected', transport, reason, remote }).catch((e: unknown) => logger?.error({ err: e }, 'recording a rejection failed'));
+    reject(transport, kind, remote) {
+      for (const e of refusals.refused(transport, kind, remote)) record(e);
     },
+    refusalStats: () => refusals.stats(),
     confirm(serial, token) {
-      return transact((ctx) => {
-        const r = confirmRegistration(ctx, serial, token);
-        if (r.ok) processPending(ctx, serial);
+      return transact([serial], async (ctx) => {
+        const r = await confirmRegistration(ctx, serial, token);
+        if (r.ok) await processPending(ctx, serial);
         return r;
       });
     },
     deleteRegistration(serial) {
-      return transact((ctx) => {
-        const reg = store.getRegistration(serial);
+      return transact([serial], async (ctx) => {
+        const reg = await ctx.store.getRegistration(serial);
         if (!reg || reg.state === 'deleted') return false;
-        store.putRegistration({ ...reg, state: 'deleted', updatedAt: ctx.now().toISOString() });
-        ctx.emit({ type: 'registration.changed', serial, hostname: store.getDevice(serial)?.hostname ?? '', from: reg.state, to: 'deleted', trialEndsAt: null });
+        await ctx.store.putRegistration({ ...reg, state: 'deleted', updatedAt: ctx.now().toISOString() });
+        ctx.emit({ type: 'registration.changed', serial, hostname: (await ctx.store.getDevice(serial))?.hostname ?? '', from: reg.state, to: 'deleted', trialEndsAt: null });
         return true;
       });
     },
     importContracts(contracts) {
-      return transact((ctx) => {
-        let changed = 0;
-        for (const c of contracts) {
-          store.putContract(c);
-          const before = store.getRegistration(c.serial);
-          const after = reevaluate(ctx, c.serial);
-          if (before && after && before.state !== after.state) changed++;
-        }
-        return { imported: contracts.length, changed };
-      });
+      return transact(
+        contracts.map((c) => c.serial),
+        async (ctx) => {
+          let changed = 0;
+          for (const c of contracts) {
+            await ctx.store.putContract(c);
+            const before = await ctx.store.getRegistration(c.serial);
+            const after = await reevaluate(ctx, c.serial);
+            if (before && after && before.state !== after.state) changed++;
+          }
+          return { imported: contracts.length, changed };
+        },
+      );
     },
-    maintenance() {
-      transact((ctx) => trialMaintenance(ctx));
+    async maintenance() {
+      // Small transactions, each holding its serials' locks: ingest is never held up for long, and a
+      // replica running the same pass at the same time finds the work done when it gets the lock.
+      const serials = await trialSerials(store);
+      for (let i = 0; i < serials.length; i += MAINTENANCE_CHUNK) {
+        const chunk = serials.slice(i, i + MAINTENANCE_CHUNK);
+        await transact(chunk, async (ctx) => {
+          for (const serial of chunk) await trialMaintenance(ctx, serial);
+        });
+      }
+      // Refusals are not kept forever: the counters stay in /stats, the events expire.
+      const removed = await store.deleteEvents('message.rejected', new Date((options.now?.() ?? new Date()).getTime() - refusals.retentionMs).toISOString());
+      if (removed > 0) logger?.info({ removed }, 'expired message.rejected events deleted');
+      await purge();
     },
     setPortalUrl(url) {
       portalUrl = url;
     },
     async close() {
+      clearInterval(summaries);
+      refusals.flush().forEach(record);
       await committer.flush();
       await Promise.allSettled([...inFlight]);
+      await log.close();
       mailer?.close();
     },
   };

@@ -7,7 +7,7 @@ import type { MessageWindow, OlderSource } from './types.js';
 
 /** An empty window whose older pages are not known yet. */
 export function emptyWindow(): MessageWindow {
-  return { items: [], older: { kind: 'unknown' }, loadingOlder: false, newerTrimmed: false, unseenNewer: 0 };
+  return { items: [], older: { kind: 'unknown' }, loadingOlder: false, newerTrimmed: false, unseenNewer: 0, newAbove: 0 };
 }
 
 function olderAfterTrim(kept: readonly MessageSummary[], fallback: OlderSource): OlderSource {
@@ -41,7 +41,7 @@ export function replacePage(messages: readonly MessageSummary[], next: string | 
   const items = messages.slice(0, capacity);
   const older: OlderSource =
     messages.length > capacity ? olderAfterTrim(items, { kind: 'end' }) : next === null ? { kind: 'end' } : { kind: 'cursor', cursor: next };
-  return { items, older, loadingOlder: false, newerTrimmed: false, unseenNewer: 0 };
+  return { items, older, loadingOlder: false, newerTrimmed: false, unseenNewer: 0, newAbove: 0 };
 }
 
 /** Appends an older page; when over capacity, drops from the newest end and remembers that it did. */
@@ -62,6 +62,7 @@ export function appendOlder(
       loadingOlder: false,
       newerTrimmed: window.newerTrimmed || droppedFront > 0,
       unseenNewer: window.unseenNewer,
+      newAbove: window.newAbove,
     },
     droppedFront,
   };

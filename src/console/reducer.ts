@@ -6,7 +6,8 @@ import type { BackendEvent, MessageSummary } from '../events/protocol.js';
 import { assertNever } from '../util/assert-never.js';
 import { matchesFilter } from './filter.js';
 import { appendOlder, emptyWindow, prependLive, replacePage } from './message-window.js';
-import type { ConsoleAction, ConsoleState, DeviceRow, FleetHost, ScreenName } from './types.js';
+import type { TimeStyle } from './time-style.js';
+import type { ConsoleAction, ConsoleState, DeviceRow, FleetHost, FleetOp, ScreenName } from './types.js';
 
 /** Limits of the in-memory buffers. */
 export type ConsoleLimits = { readonly messages: number; readonly cases: number; readonly notifications: number };
@@ -15,9 +16,11 @@ export const DEFAULT_LIMITS: ConsoleLimits = { messages: 1000, cases: 500, notif
 const PER_MINUTE_KEEP = 60;
 
 /** The state before anything happened. */
-export function initialConsoleState(screen: ScreenName = 'fleet'): ConsoleState {
+export function initialConsoleState(screen: ScreenName = 'fleet', timeStyle: TimeStyle = 'utc'): ConsoleState {
   return {
     screen,
+    timeStyle,
+    backendUrl: null,
     prompt: { kind: 'none' },
     connection: { kind: 'disabled' },
     lastSeq: 0,
@@ -28,6 +31,9 @@ export function initialConsoleState(screen: ScreenName = 'fleet'): ConsoleState 
     devices: {},
     fleet: [],
     selectedHosts: [],
+    fleetView: { filter: '', sort: 'host', descending: false },
+    runs: {},
+    selectedDevices: [],
     listeners: {},
     cases: [],
     notifications: [],
@@ -139,7 +145,9 @@ function applyEvents(state: ConsoleState, events: readonly BackendEvent[], limit
   const shift = firstBefore === undefined ? 0 : Math.max(0, messages.items.findIndex((m) => m.id === firstBefore.id));
   const at = s.cursor.messages;
   const cursorMessages = at === 0 ? 0 : Math.min(Math.max(0, messages.items.length - 1), at + shift);
-  return { ...s, messages, cursor: { ...s.cursor, messages: cursorMessages } };
+  // Away from the top, count what arrived above the selection (the "N new" marker).
+  const newAbove = at === 0 ? 0 : messages.newAbove + shift;
+  return { ...s, messages: { ...messages, newAbove }, cursor: { ...s.cursor, messages: cursorMessages } };
 }
 
 function mergeHosts(prev: readonly FleetHost[], hosts: Extract<ConsoleAction, { type: 'fleet/hosts' }>['hosts']): FleetHost[] {
@@ -165,6 +173,22 @@ function mapHost(fleet: readonly FleetHost[], name: string, f: (h: FleetHost) =>
 
 const UNREACHABLE_KINDS = new Set(['auth', 'hostkey', 'timeout', 'unreachable']);
 
+/** Records one host's result in its run; the run is done when every host has one. */
+function countResult(runs: ConsoleState['runs'], op: FleetOp, host: string, failed: boolean): ConsoleState['runs'] {
+  const run = runs[op];
+  if (run === undefined || run.finished || run.done.includes(host) || !run.hosts.includes(host)) return runs;
+  const done = [...run.done, host];
+  return { ...runs, [op]: { ...run, done, failed: run.failed + (failed ? 1 : 0), finished: done.length === run.hosts.length } };
+}
+
+/** Moves the current screen's selection to `index` (clamped); the messages screen clears "N new" at the top. */
+function moveTo(state: ConsoleState, index: number, length: number): ConsoleState {
+  const next = Math.max(0, Math.min(Math.max(0, length - 1), index));
+  const cursor = { ...state.cursor, [state.screen]: next };
+  if (state.screen === 'messages' && next === 0 && state.messages.newAbove > 0) return { ...state, cursor, messages: { ...state.messages, newAbove: 0 } };
+  return { ...state, cursor };
+}
+
 /** Creates the reducer for the given buffer limits. */
 export function createConsoleReducer(limits: ConsoleLimits = DEFAULT_LIMITS) {
   return function reduce(state: ConsoleState, action: ConsoleAction): ConsoleState {
@@ -182,12 +206,12 @@ export function createConsoleReducer(limits: ConsoleLimits = DEFAULT_LIMITS) {
       }
       case 'api/messages-loading':
         return { ...state, messages: { ...state.messages, loadingOlder: true } };
-      case 'api/message-detail':
-        if (state.detail.kind !== 'loading' || state.detail.id !== action.detail.summary.id) return state;
-        return { ...state, detail: { kind: 'open', detail: action.detail, scroll: 0 } };
-      case 'api/message-detail-failed':
-        if (state.detail.kind !== 'loading' || state.detail.id !== action.id) return state;
-        return { ...state, detail: { kind: 'error', id: action.id, message: action.message } };
+      case 'api/detail':
+        if (state.detail.kind !== 'loading' || state.detail.key !== action.key) return state;
+        return { ...state, detail: { kind: 'open', key: action.key, doc: action.doc, scroll: 0 } };
+      case 'api/detail-failed':
+        if (state.detail.kind !== 'loading' || state.detail.key !== action.key) return state;
+        return { ...state, detail: { kind: 'error', key: action.key, message: action.message } };
       case 'api/devices': {
         const devices: Record<string, DeviceRow> = {};
         for (const d of action.devices) devices[d.serial] = d;
@@ -201,13 +225,30 @@ export function createConsoleReducer(limits: ConsoleLimits = DEFAULT_LIMITS) {
         return { ...state, fleet: mergeHosts(state.fleet, action.hosts) };
       case 'fleet/started': {
         const running = new Set(action.hosts);
-        return { ...state, fleet: state.fleet.map((h) => (running.has(h.name) ? { ...h, running: action.op } : h)) };
+        return {
+          ...state,
+          fleet: state.fleet.map((h) => (running.has(h.name) ? { ...h, running: action.op } : h)),
+          runs: { ...state.runs, [action.op]: { hosts: [...action.hosts], done: [], failed: 0, finished: action.hosts.length === 0 } },
+          ...(action.op === 'verify' ? { verify: state.verify.filter((v) => !running.has(v.host)) } : {}),
+        };
+      }
+      case 'fleet/finished': {
+        const run = state.runs[action.op];
+        if (run === undefined) return state;
+        const missing = run.hosts.filter((h) => !run.done.includes(h));
+        const open = new Set(missing);
+        return {
+          ...state,
+          fleet: state.fleet.map((h) => (open.has(h.name) && h.running === action.op ? { ...h, running: null } : h)),
+          runs: { ...state.runs, [action.op]: { ...run, done: run.hosts, failed: run.failed + missing.length, finished: true } },
+        };
       }
       case 'fleet/result': {
         const r = action.result;
         const reachable = r.ok ? true : r.error !== null && UNREACHABLE_KINDS.has(r.error.kind) ? false : true;
         return {
           ...state,
+          runs: countResult(state.runs, action.op, r.host, !r.ok),
           fleet: mapHost(state.fleet, r.host, (h) => ({
             ...h,
             running: h.running === action.op ? null : h.running,
@@ -221,7 +262,12 @@ export function createConsoleReducer(limits: ConsoleLimits = DEFAULT_LIMITS) {
         return { ...state, fleet: mapHost(state.fleet, action.host, (h) => ({ ...h, drift: action.commands })) };
       case 'verify/row': {
         const rest = state.verify.filter((v) => v.host !== action.row.host);
-        return { ...state, verify: [...rest, action.row].sort((a, b) => a.host.localeCompare(b.host, 'en', { numeric: true })) };
+        return {
+          ...state,
+          verify: [...rest, action.row].sort((a, b) => a.host.localeCompare(b.host, 'en', { numeric: true })),
+          fleet: mapHost(state.fleet, action.row.host, (h) => ({ ...h, running: h.running === 'verify' ? null : h.running })),
+          runs: countResult(state.runs, 'verify', action.row.host, action.row.brokenAt !== null),
+        };
       }
       case 'ui/screen':
         return { ...state, screen: action.screen, prompt: { kind: 'none' }, detail: state.screen === action.screen ? state.detail : { kind: 'closed' } };
@@ -229,13 +275,22 @@ export function createConsoleReducer(limits: ConsoleLimits = DEFAULT_LIMITS) {
         return { ...state, prompt: action.prompt };
       case 'ui/filter':
         return { ...state, filter: action.filter, prompt: { kind: 'none' }, cursor: { ...state.cursor, messages: 0 } };
-      case 'ui/move': {
-        const max = Math.max(0, action.length - 1);
-        const next = Math.max(0, Math.min(max, state.cursor[state.screen] + action.delta));
-        return { ...state, cursor: { ...state.cursor, [state.screen]: next } };
-      }
+      case 'ui/move':
+        return moveTo(state, state.cursor[state.screen] + action.delta, action.length);
+      case 'ui/move-to':
+        return moveTo(state, action.index, action.length);
       case 'ui/open-detail':
-        return { ...state, detail: { kind: 'loading', id: action.id } };
+        return { ...state, detail: { kind: 'loading', key: action.key } };
+      case 'ui/show-detail':
+        return { ...state, detail: { kind: 'open', key: action.key, doc: action.doc, scroll: 0 } };
+      case 'ui/fleet-view':
+        return { ...state, fleetView: { ...state.fleetView, ...action.view }, cursor: { ...state.cursor, fleet: 0 }, prompt: { kind: 'none' } };
+      case 'ui/toggle-device': {
+        const has = state.selectedDevices.includes(action.serial);
+        return { ...state, selectedDevices: has ? state.selectedDevices.filter((d) => d !== action.serial) : [...state.selectedDevices, action.serial] };
+      }
+      case 'ui/select-devices':
+        return { ...state, selectedDevices: [...action.serials] };
       case 'ui/close-detail':
         return { ...state, detail: { kind: 'closed' } };
       case 'ui/scroll-detail':

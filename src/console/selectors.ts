@@ -1,8 +1,8 @@
 /** Pure derivations of the rows each screen shows, shared by the views, the intents and the dashboard. */
 import { z } from 'zod';
-import type { CaseSummary, MessageSummary, NotificationSummary } from '../events/protocol.js';
+import type { CaseSummary, MessageSummary } from '../events/protocol.js';
 import { STATS_ROWS, STATS_SECTIONS, type StatsCell, type StatsRow, type StatsSection } from '../domain/statistics.js';
-import type { ConsoleState, DeviceRow, FleetHost, ScreenName, VerifyRow } from './types.js';
+import type { ConsoleState, DeviceRow, FleetHost, NotificationView, FleetHostResult, FleetSort, ScreenName, VerifyRow } from './types.js';
 
 export type MailRow = { readonly host: string; readonly address: string; readonly priority: number; readonly available: boolean | null; readonly error: string | null };
 
@@ -108,7 +108,7 @@ export function trialDaysLeft(trialEndsAt: string | null, now: number): number |
 
 export type CaseOrNotification =
   | { readonly kind: 'case'; readonly item: CaseSummary }
-  | { readonly kind: 'notification'; readonly item: NotificationSummary };
+  | { readonly kind: 'notification'; readonly item: NotificationView };
 
 /** Cases first (newest update first), then notifications. */
 export function caseRows(state: ConsoleState): CaseOrNotification[] {
@@ -121,7 +121,7 @@ export function caseRows(state: ConsoleState): CaseOrNotification[] {
 export function listLength(state: ConsoleState, screen: ScreenName = state.screen): number {
   switch (screen) {
     case 'fleet':
-      return state.fleet.length;
+      return fleetRows(state).length;
     case 'messages':
       return state.messages.items.length;
     case 'mail':
@@ -145,4 +145,107 @@ export function selectedMessage(state: ConsoleState): MessageSummary | undefined
 /** Verify rows that failed. */
 export function failedVerify(state: ConsoleState): VerifyRow[] {
   return state.verify.filter((v) => v.brokenAt !== null);
+}
+
+/** A host's state word: the operation running on it, `up`, `down`, or `unknown` before the first read. */
+export function hostState(h: FleetHost): string {
+  return h.running !== null ? `${h.running}…` : h.reachable === null ? 'unknown' : h.reachable ? 'up' : 'down';
+}
+
+/** The most telling last result of a host (push, then send, then the profiles read). */
+export function lastResult(h: FleetHost): FleetHostResult | undefined {
+  return h.results.push ?? h.results.send ?? h.results.verify ?? h.results.profiles;
+}
+
+/** `drift`: `in sync`, `N cmds` (commands a push would send), or `unknown`. */
+export function driftText(h: FleetHost): string {
+  return h.drift === null ? 'unknown' : h.drift.length === 0 ? 'in sync' : plural(h.drift.length, 'cmd');
+}
+
+/** `1 host`, `2 hosts`. */
+export function plural(n: number, word: string, many = `${word}s`): string {
+  return `${n} ${n === 1 ? word : many}`;
+}
+
+function sortValue(state: ConsoleState, h: FleetHost, sort: FleetSort): string | number {
+  switch (sort) {
+    case 'host':
+      return h.name;
+    case 'state':
+      return h.reachable === null ? 1 : h.reachable ? 2 : 0;
+    case 'drift':
+      return h.drift === null ? -1 : h.drift.length;
+    case 'registration':
+      return deviceForHost(state, h)?.registration ?? '';
+    case 'last message':
+      return deviceForHost(state, h)?.lastMessageAt ?? '';
+    case 'last result': {
+      const r = lastResult(h);
+      return r === undefined ? 1 : r.ok ? 2 : 0;
+    }
+  }
+}
+
+/** The fleet screen's rows: the `/` filter (name, hostname, address, serial; any case) and the sort. */
+export function fleetRows(state: ConsoleState): FleetHost[] {
+  const { filter, sort, descending } = state.fleetView;
+  const words = filter.toLowerCase().split(/\s+/).filter(Boolean);
+  const rows = state.fleet.filter((h) => {
+    const hay = `${h.name} ${h.hostname ?? ''} ${h.address} ${h.serial ?? ''} ${hostState(h)}`.toLowerCase();
+    return words.every((w) => hay.includes(w));
+  });
+  const byName = (a: FleetHost, b: FleetHost): number => a.name.localeCompare(b.name, 'en', { numeric: true });
+  rows.sort((a, b) => {
+    const va = sortValue(state, a, sort);
+    const vb = sortValue(state, b, sort);
+    const c = typeof va === 'number' && typeof vb === 'number' ? va - vb : String(va).localeCompare(String(vb), 'en', { numeric: true });
+    return (descending ? -c : c) || byName(a, b);
+  });
+  return rows;
+}
+
+/** The host under the cursor on the fleet screen. */
+export function selectedFleetHost(state: ConsoleState): FleetHost | undefined {
+  return fleetRows(state)[state.cursor.fleet];
+}
+
+export type FleetTotals = { readonly hosts: number; readonly up: number; readonly down: number; readonly unknown: number; readonly drifted: number; readonly failed: number };
+
+/** Up / down / drifted / failed over the whole fleet (not only the filtered rows). */
+export function fleetTotals(state: ConsoleState): FleetTotals {
+  const f = state.fleet;
+  return {
+    hosts: f.length,
+    up: f.filter((h) => h.reachable === true).length,
+    down: f.filter((h) => h.reachable === false).length,
+    unknown: f.filter((h) => h.reachable === null).length,
+    drifted: f.filter((h) => h.drift !== null && h.drift.length > 0).length,
+    failed: f.filter((h) => lastResult(h)?.ok === false).length,
+  };
+}
+
+/** Drift as a diff: `- X` for each `no X` the push would send, `+ line` for the rest. */
+export function driftDiff(commands: readonly string[]): string[] {
+  return commands.map((c) => {
+    const t = c.trim();
+    const depth = c.length - c.trimStart().length;
+    return t.startsWith('no ') ? `- ${' '.repeat(depth)}${t.slice(3)}` : `+ ${c}`;
+  });
+}
+
+/** Messages of the device behind a host, newest first, from the loaded window. */
+export function hostMessages(state: ConsoleState, h: FleetHost, limit = 5): MessageSummary[] {
+  const device = deviceForHost(state, h);
+  const names = new Set([h.serial, h.hostname, device?.serial, device?.hostname].filter((x): x is string => x !== null && x !== undefined && x !== '').map((x) => x.toLowerCase()));
+  return state.messages.items.filter((m) => names.has(m.serial.toLowerCase()) || names.has(m.hostname.toLowerCase())).slice(0, limit);
+}
+
+/** The security token of the newest pending-registration notification for a serial, when its body is known. */
+export function pendingToken(state: ConsoleState, serial: string): string | null {
+  for (const n of state.notifications) {
+    if (n.kind !== 'pending-registration' || n.serial !== serial || n.body === undefined) continue;
+    const token = /Security token: (\S+)/.exec(n.body)?.[1];
+    if (token !== undefined) return token;
+  }
+  return null;
 }

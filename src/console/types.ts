@@ -9,6 +9,7 @@ import type {
   NotificationSummary,
   RegistrationState,
 } from '../events/protocol.js';
+import type { TimeStyle } from './time-style.js';
 
 /** Screens, in number-key order (1 = fleet). */
 export const SCREENS = ['fleet', 'messages', 'mail', 'registration', 'statistics', 'cases', 'verify'] as const;
@@ -20,14 +21,15 @@ export type ConnectionState =
   | { readonly kind: 'connecting' }
   | { readonly kind: 'open' }
   | { readonly kind: 'backing-off'; readonly attempt: number; readonly retryInMs: number }
-  | { readonly kind: 'unauthorized' }
+  | { readonly kind: 'unauthorized'; readonly retryAfterSeconds: number | null }
   | { readonly kind: 'closed' };
 
-/** Message filter: every field optional; severity is a minimum. */
+/** Message filter: every field optional; severity is a minimum unless `severityExact`; type matches as a prefix. */
 export type MessageFilter = {
   readonly device?: string | undefined;
   readonly type?: string | undefined;
   readonly severity?: number | undefined;
+  readonly severityExact?: boolean | undefined;
   readonly text?: string | undefined;
 };
 
@@ -48,6 +50,8 @@ export type MessageWindow = {
   readonly newerTrimmed: boolean;
   /** Live messages that matched but were not shown because the window is scrolled into the past. */
   readonly unseenNewer: number;
+  /** Live messages added above the selection while it was away from the top (the "N new" marker). */
+  readonly newAbove: number;
 };
 
 /** A message opened with Enter, as GET /messages/:id returns it (only what the view needs). */
@@ -59,11 +63,40 @@ export type MessageDetailView = {
   readonly raw: string;
 };
 
+/** A case opened with Enter (GET /cases/:number). */
+export type CaseDetailView = CaseSummary & {
+  readonly rule: string;
+  readonly recommendation: string;
+  readonly history: readonly { readonly at: string; readonly messageId: number | null; readonly note: string }[];
+  readonly attachments: readonly { readonly name: string; readonly data: string }[];
+};
+
+/** A notification as the console keeps it; the body comes with the REST list, not with the live event. */
+export type NotificationView = NotificationSummary & { readonly body?: string | undefined; readonly error?: string | null | undefined };
+
+/** What an open detail shows; `key` names it (`message:12`, `case:SR1`, `notification:3`, `host:r1`). */
+export type DetailDoc =
+  | { readonly kind: 'message'; readonly detail: MessageDetailView }
+  | { readonly kind: 'case'; readonly detail: CaseDetailView }
+  | { readonly kind: 'notification'; readonly detail: NotificationView }
+  /** The host's detail is derived from the state as it changes. */
+  | { readonly kind: 'host'; readonly name: string };
+
 export type DetailState =
   | { readonly kind: 'closed' }
-  | { readonly kind: 'loading'; readonly id: number }
-  | { readonly kind: 'open'; readonly detail: MessageDetailView; readonly scroll: number }
-  | { readonly kind: 'error'; readonly id: number; readonly message: string };
+  | { readonly kind: 'loading'; readonly key: string }
+  | { readonly kind: 'open'; readonly key: string; readonly doc: DetailDoc; readonly scroll: number }
+  | { readonly kind: 'error'; readonly key: string; readonly message: string };
+
+/** Columns the fleet screen sorts by (`s` cycles, `S` reverses). */
+export const FLEET_SORTS = ['host', 'state', 'drift', 'registration', 'last message', 'last result'] as const;
+export type FleetSort = (typeof FLEET_SORTS)[number];
+
+/** The fleet screen's filter (`/`) and sort. */
+export type FleetView = { readonly filter: string; readonly sort: FleetSort; readonly descending: boolean };
+
+/** Progress of the last run of an operation: it is done when every host has its result. */
+export type RunStatus = { readonly hosts: readonly string[]; readonly done: readonly string[]; readonly failed: number; readonly finished: boolean };
 
 /** A device the back end knows (GET /devices row, kept fresh by events). */
 export type DeviceRow = {
@@ -78,7 +111,7 @@ export type DeviceRow = {
 /** Fleet operations the console runs over SSH. */
 export type FleetOp = 'push' | 'send' | 'stats' | 'mail-status' | 'profiles' | 'verify';
 
-/** One host's fleet result (CLI.md "Fleet results"). */
+/** One host's fleet result (docs/cli.md "Fleet results"). */
 export type FleetHostResult = {
   readonly host: string;
   readonly ok: boolean;
@@ -101,7 +134,7 @@ export type FleetHost = {
   readonly drift: readonly string[] | null;
 };
 
-/** verify data per host (CLI.md). */
+/** verify data per host (docs/cli.md). */
 export type VerifyRow = {
   readonly host: string;
   readonly configured: boolean;
@@ -127,12 +160,18 @@ export type Prompt =
   | { readonly kind: 'command'; readonly text: string }
   | { readonly kind: 'filter'; readonly text: string }
   | { readonly kind: 'confirm-push'; readonly hosts: readonly string[]; readonly preview: Readonly<Record<string, readonly string[]>> }
-  | { readonly kind: 'token'; readonly serial: string; readonly text: string };
+  | { readonly kind: 'token'; readonly serial: string; readonly text: string }
+  /** Several selected pending devices, each with the token its notification carried (null: none known). */
+  | { readonly kind: 'confirm-registrations'; readonly devices: readonly { readonly serial: string; readonly token: string | null }[] };
 
 export type Notice = { readonly level: 'info' | 'error'; readonly text: string; readonly at: number };
 
 export type ConsoleState = {
   readonly screen: ScreenName;
+  /** How timestamps are shown (the `timeZone` setting). */
+  readonly timeStyle: TimeStyle;
+  /** The back end's URL, for the status line and the wall's alarms (null: none). */
+  readonly backendUrl: string | null;
   readonly prompt: Prompt;
   readonly connection: ConnectionState;
   readonly lastSeq: number;
@@ -144,9 +183,14 @@ export type ConsoleState = {
   readonly devices: Readonly<Record<string, DeviceRow>>;
   readonly fleet: readonly FleetHost[];
   readonly selectedHosts: readonly string[];
+  readonly fleetView: FleetView;
+  /** The last run of each fleet operation. */
+  readonly runs: Readonly<Partial<Record<FleetOp, RunStatus>>>;
+  /** Devices selected on the registration screen (serials). */
+  readonly selectedDevices: readonly string[];
   readonly listeners: Readonly<Partial<Record<ListenerName, ListenerState>>>;
   readonly cases: readonly CaseSummary[];
-  readonly notifications: readonly NotificationSummary[];
+  readonly notifications: readonly NotificationView[];
   readonly verify: readonly VerifyRow[];
   /** Device drill-down on the statistics screen (inventory name) or null for fleet totals. */
   readonly statsHost: string | null;
@@ -165,21 +209,28 @@ export type ConsoleAction =
   | { readonly type: 'backend/connection'; readonly state: ConnectionState }
   | { readonly type: 'api/messages'; readonly mode: 'replace' | 'older'; readonly messages: readonly MessageSummary[]; readonly next: string | null }
   | { readonly type: 'api/messages-loading' }
-  | { readonly type: 'api/message-detail'; readonly detail: MessageDetailView }
-  | { readonly type: 'api/message-detail-failed'; readonly id: number; readonly message: string }
+  | { readonly type: 'api/detail'; readonly key: string; readonly doc: DetailDoc }
+  | { readonly type: 'api/detail-failed'; readonly key: string; readonly message: string }
   | { readonly type: 'api/devices'; readonly devices: readonly DeviceRow[] }
   | { readonly type: 'api/cases'; readonly cases: readonly CaseSummary[] }
-  | { readonly type: 'api/notifications'; readonly notifications: readonly NotificationSummary[] }
+  | { readonly type: 'api/notifications'; readonly notifications: readonly NotificationView[] }
   | { readonly type: 'fleet/hosts'; readonly hosts: readonly { name: string; address: string; serial: string | null; hostname: string | null }[] }
   | { readonly type: 'fleet/started'; readonly op: FleetOp; readonly hosts: readonly string[] }
   | { readonly type: 'fleet/result'; readonly op: FleetOp; readonly result: FleetHostResult }
+  /** The run ended: hosts still marked running get no result and are counted failed. */
+  | { readonly type: 'fleet/finished'; readonly op: FleetOp }
   | { readonly type: 'fleet/drift'; readonly host: string; readonly commands: readonly string[] | null }
   | { readonly type: 'verify/row'; readonly row: VerifyRow }
   | { readonly type: 'ui/screen'; readonly screen: ScreenName }
   | { readonly type: 'ui/prompt'; readonly prompt: Prompt }
   | { readonly type: 'ui/filter'; readonly filter: MessageFilter }
   | { readonly type: 'ui/move'; readonly delta: number; readonly length: number }
-  | { readonly type: 'ui/open-detail'; readonly id: number }
+  | { readonly type: 'ui/open-detail'; readonly key: string }
+  | { readonly type: 'ui/show-detail'; readonly key: string; readonly doc: DetailDoc }
+  | { readonly type: 'ui/move-to'; readonly index: number; readonly length: number }
+  | { readonly type: 'ui/fleet-view'; readonly view: Partial<FleetView> }
+  | { readonly type: 'ui/toggle-device'; readonly serial: string }
+  | { readonly type: 'ui/select-devices'; readonly serials: readonly string[] }
   | { readonly type: 'ui/close-detail' }
   | { readonly type: 'ui/scroll-detail'; readonly delta: number }
   | { readonly type: 'ui/toggle-host'; readonly host: string }

@@ -3,18 +3,18 @@
  * end (HTTP for half, e-mail through the back end's SMTP listener for the rest), a few events raised.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pushPlanner } from '../fleet/push-planner.js';
-import { createApiClient } from '../backend/client.js';
+import { createApiClient } from '../client/api-client.js';
 import { startBackend, type Backend } from '../backend/server.js';
 import { DDCE_SERVICE_PATH } from '../domain/callhome.js';
 import type { DesiredConfig } from '../fleet/desired.js';
-import { loadInventory } from '../fleet/inventory.js';
-import { KnownHosts } from '../fleet/known-hosts.js';
+import type { FleetResult, PushData } from '../domain/fleet.js';
+import { openFleet } from '../fleet/open-fleet.js';
 import { pushTask } from '../fleet/push.js';
-import { collectFleet, runFleet, type FleetResult } from '../fleet/runner.js';
+import { collectFleet } from '../fleet/runner.js';
 import { startLab, type Lab } from '../lab/devices.js';
 import type { LabEvent } from '../lab/types.js';
 import { confirmDemoRegistrations, importDemoContracts } from './registrations.js';
@@ -31,12 +31,19 @@ export type Demo = {
   readonly backend: Backend;
   readonly lab: Lab;
   readonly token: string;
+  /** Temporary directory (mode 0700) holding everything below; removed by close(). */
   readonly dir: string;
+  /** The API token, alone in a file only its owner can read: printed instead of the token. */
+  readonly tokenFile: string;
+  /** `source` it in a second terminal: CALLHOME_BACKEND, CALLHOME_TOKEN (read from tokenFile) and the file paths. */
+  readonly envFile: string;
   readonly inventoryFile: string;
   readonly knownHostsFile: string;
-  /** The configuration pushed to the HTTP half (verify and the console's push use it). */
+  /** The configuration pushed to the HTTP half. */
   readonly httpDesired: DesiredConfig;
-  readonly pushResults: readonly FleetResult[];
+  /** The configuration the demo pushed to each host (by inventory name): verify and drift compare against it. */
+  readonly desiredFor: (host: string) => DesiredConfig | undefined;
+  readonly pushResults: readonly FleetResult<PushData>[];
   close(): Promise<void>;
 };
 
@@ -100,17 +107,23 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
     await lab.writeInventory(inventoryFile);
     await lab.writeKnownHosts(knownHostsFile);
     say(`lab: ${lab.devices.length} devices listening (inventory ${inventoryFile})`);
+    const tokenFile = join(dir, 'token');
+    writeFileSync(tokenFile, `${token}\n`, { mode: 0o600 });
+    const envFile = join(dir, 'env.sh');
+    writeFileSync(envFile, envScript({ url: backend.url, tokenFile, inventoryFile, knownHostsFile }), { mode: 0o600 });
 
-    const inventory = loadInventory(inventoryFile);
+    const fleet = openFleet({
+      inventoryFile,
+      knownHostsFile,
+      settings: { concurrency: 20, timeout: 30, connectTimeout: 10, connectAttempts: 3, knownHosts: undefined },
+      env: {},
+      sshConfigPath: null,
+    });
+    const { inventory } = fleet;
     const desired = demoDesired(backend.url);
-    const runOptions = {
-      context: { inventory, knownHosts: new KnownHosts(knownHostsFile, false), env: {} },
-      concurrency: 20,
-      commandTimeoutMs: 30_000,
-      connectTimeoutMs: 10_000,
-    };
     const half = Math.ceil(inventory.hosts.length / 2);
-    const push = (d: DesiredConfig, hosts: typeof inventory.hosts) => collectFleet(runFleet(hosts, pushTask(d, pushPlanner, { dryRun: false, save: true, prune: false }), runOptions));
+    const desiredByHost = new Map(inventory.hosts.map((h, i) => [h.name, i < half ? desired.http : desired.email]));
+    const push = (d: DesiredConfig, hosts: typeof inventory.hosts) => collectFleet(fleet.run(pushTask(d, pushPlanner, { dryRun: false, save: true, prune: false }), hosts));
     const [h, e] = await Promise.all([push(desired.http, inventory.hosts.slice(0, half)), push(desired.email, inventory.hosts.slice(half))]);
     const pushResults = [...h.results, ...e.results];
     const failed = pushResults.filter((r) => !r.ok);
@@ -135,11 +148,57 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
       timer.unref();
       cleanups.push(async () => clearInterval(timer));
     }
-    return { backend, lab, token, dir, inventoryFile, knownHostsFile, httpDesired: desired.http, pushResults, close };
+    return {
+      backend,
+      lab,
+      token,
+      dir,
+      tokenFile,
+      envFile,
+      inventoryFile,
+      knownHostsFile,
+      httpDesired: desired.http,
+      desiredFor: (host) => desiredByHost.get(host),
+      pushResults,
+      close,
+    };
   } catch (error) {
     await close();
     throw error;
   }
+}
+
+/** `text` as one POSIX shell word. */
+const shellWord = (text: string): string => `'${text.replaceAll("'", `'\\''`)}'`;
+
+/** The script a second terminal sources to reach this demo; the token is read from its file, never written here. */
+function envScript(files: { url: string; tokenFile: string; inventoryFile: string; knownHostsFile: string }): string {
+  return [
+    '# callhome demo: `source` this file, then run any callhome command against the running demo.',
+    `export CALLHOME_BACKEND=${shellWord(files.url)}`,
+    `export CALLHOME_TOKEN="$(cat ${shellWord(files.tokenFile)})"`,
+    `export CALLHOME_DEMO_INVENTORY=${shellWord(files.inventoryFile)}`,
+    `export CALLHOME_DEMO_KNOWN_HOSTS=${shellWord(files.knownHostsFile)}`,
+    '',
+  ].join('\n');
+}
+
+/**
+ * What a second terminal needs to use the running demo: the back-end URL, where the token is (its file,
+ * not the secret: a token printed on the terminal stays in scrollback, logs and screen recordings), the
+ * lab inventory and known_hosts, and the lines to paste.
+ */
+export function demoAccessLines(demo: Pick<Demo, 'backend' | 'tokenFile' | 'envFile' | 'inventoryFile' | 'knownHostsFile'>): string[] {
+  return [
+    `back end ${demo.backend.url}   token in ${demo.tokenFile}`,
+    `inventory ${demo.inventoryFile}   known_hosts ${demo.knownHostsFile}`,
+    `second terminal: source ${demo.envFile}`,
+  ];
+}
+
+/** Commands to try once the env file is sourced. */
+export function demoExampleLines(): string[] {
+  return ['callhome devices', 'callhome stats --inventory "$CALLHOME_DEMO_INVENTORY" --known-hosts "$CALLHOME_DEMO_KNOWN_HOSTS"'];
 }
 
 /** Devices left pending so the console's Registration screen has something to confirm. */

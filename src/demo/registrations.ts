@@ -4,7 +4,7 @@
  * `leavePending` with the token from its Pending Registration notification — as an administrator
  * would — so cases open, while some devices stay pending for the console's Registration screen.
  */
-import type { ApiClient } from '../backend/client.js';
+import type { ApiClient } from '../client/api-client.js';
 import type { Lab } from '../lab/devices.js';
 
 /** Imports one contract per lab device; the device at `uncovered` has no contract number (trial). */

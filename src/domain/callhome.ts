@@ -69,7 +69,11 @@ export type Subscription = {
   readonly periodic?: Periodic;
 };
 
+/** How a profile's messages are encoded: `message-format` (the Call Home codec renders and reads each). */
 export type MessageFormat = 'xml' | 'long-text' | 'short-text';
+
+/** How a profile delivers: IOS `transport-method` (not how the back end received a message: that is the events' Transport). */
+export type TransportMethod = 'email' | 'http';
 
 /** A destination profile (§2.3). */
 export type Profile = {

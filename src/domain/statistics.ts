@@ -1,5 +1,5 @@
 /**
- * `show call-home statistics` as data (ios-call-home.md §8, ../shared/CLI.md `stats` data).
+ * `show call-home statistics` as data (ios-call-home.md §8, docs/cli.md `stats` data).
  * The lab counts into it and renders it; the fleet parser reads it back.
  */
 
@@ -30,4 +30,20 @@ export type CallHomeStatistics = {
   readonly sections: Readonly<Record<StatsSection, StatsTable>>;
   /** As the device prints it (`2013-06-05 03:11:36 GMT+00:00`), or null for `n/a`. */
   readonly lastSent: string | null;
+};
+
+/** Row labels as `show call-home statistics` prints them, for people reading the rows. */
+export const STATS_ROW_LABELS: Readonly<Record<StatsRow, string>> = {
+  total: 'Total',
+  config: 'Config',
+  crash: 'Crash',
+  diagnostic: 'Diagnostic',
+  environment: 'Environment',
+  inventory: 'Inventory',
+  snapshot: 'Snapshot',
+  syslog: 'SysLog',
+  test: 'Test',
+  request: 'Request',
+  sendCli: 'Send-CLI',
+  sch: 'SCH',
 };

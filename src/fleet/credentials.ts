@@ -122,14 +122,15 @@ export function fleetCredentialContext(options: {
   readonly settings: { readonly knownHosts?: string | undefined };
   readonly acceptNewHostKeys: boolean;
   readonly env: NodeJS.ProcessEnv;
-  readonly sshConfigPath?: string | undefined;
-  readonly askPassword?: (question: string) => Promise<string>;
+  /** null reads no OpenSSH client config. */
+  readonly sshConfigPath?: string | null | undefined;
+  readonly askPassword?: ((question: string) => Promise<string>) | undefined;
 }): CredentialContext {
   const file = options.knownHostsFile ?? options.settings.knownHosts ?? join(homedir(), '.ssh', 'known_hosts');
   return {
     inventory: options.inventory,
     knownHosts: new KnownHosts(file, options.acceptNewHostKeys),
-    sshConfig: loadSshConfig(options.sshConfigPath ?? options.env['CALLHOME_SSH_CONFIG']),
+    ...(options.sshConfigPath === null ? {} : { sshConfig: loadSshConfig(options.sshConfigPath ?? options.env['CALLHOME_SSH_CONFIG']) }),
     env: options.env,
     ...(options.askPassword ? { askPassword: options.askPassword } : {}),
   };

@@ -1,5 +1,5 @@
 /**
- * The desired Call Home configuration for `push` and `verify` (../shared/CLI.md): a zod schema,
+ * The desired Call Home configuration for `push` and `verify` (docs/cli.md): a zod schema,
  * a YAML loader with errors that name the file, the key path and what is expected, and the
  * typed model the planner reads. Keys not named stay as they are on the device; a key set to
  * `null` removes the value from the device.
@@ -169,7 +169,7 @@ const priority = z
   .min(LIMITS.priority.min, `priority is ${LIMITS.priority.min}..${LIMITS.priority.max}`)
   .max(LIMITS.priority.max, `priority is ${LIMITS.priority.min}..${LIMITS.priority.max}`);
 
-/** The YAML schema (../shared/CLI.md "Desired configuration"). */
+/** The YAML schema (docs/cli.md "Desired configuration"). */
 export const desiredConfigSchema = z
   .object({
     service: z.union([z.enum(['enabled', 'disabled']), z.boolean()], { error: 'expected enabled or disabled' }).optional(),
@@ -285,7 +285,7 @@ export function parseDesiredConfig(document: unknown, source: string): DesiredCo
     const lines = result.error.issues.map((i) => `  ${describeIssue(i)}`);
     throw new AbortError(
       `The desired configuration ${source} is not valid:\n${lines.join('\n')}`,
-      'Fix the keys listed above; ../shared/CLI.md ("Desired configuration") shows an example.',
+      'Fix the keys listed above; examples/desired.yaml and docs/cli.md ("Desired configuration") show the format.',
     );
   }
   return toDesired(result.data);

@@ -1,12 +1,16 @@
 /**
- * OpenSSH known_hosts checking for every connection: plain `host`, `[host]:port`, hashed `|1|salt|hash`
- * and wildcard entries, any key type sshpk reads. Unknown keys are refused unless accepting new keys;
- * a changed key is always refused with the file, the line and what to do.
+ * OpenSSH known_hosts checking for every connection, read as OpenSSH reads it (sshd(8), SSH_KNOWN_HOSTS
+ * FILE FORMAT): a host is filed as `host` on port 22 and `[host]:port` otherwise; an entry's patterns are
+ * comma-separated, `*` and `?` are wildcards over that whole name (so `*` covers `[10.0.0.1]:2222` too),
+ * a matching `!pattern` excludes the host from the entry whatever else matches, names are compared without
+ * regard to case, and `|1|salt|hash` entries are HMAC-SHA1 of the name. `@revoked` keys are refused;
+ * `@cert-authority` lines pin a host to certificates signed by that CA, which callhome cannot check, so a
+ * host they cover is refused. A host that matches any entry holding another key has a CHANGED key and is
+ * refused, with or without --accept-new-host-keys; only a host no entry matches is unknown.
  */
 import { createHmac } from 'node:crypto';
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import micromatch from 'micromatch';
 import sshpk from 'sshpk';
 import { DeviceError } from '../ios/driver/errors.js';
 import { assertNever } from '../util/assert-never.js';
@@ -24,7 +28,8 @@ export type HostKeyVerdict =
   | { readonly kind: 'known' }
   | { readonly kind: 'unknown' }
   | { readonly kind: 'changed'; readonly line: number; readonly keyType: string }
-  | { readonly kind: 'revoked'; readonly line: number };
+  | { readonly kind: 'revoked'; readonly line: number }
+  | { readonly kind: 'cert-authority'; readonly line: number };
 
 /** The name OpenSSH files a host under: `host` on port 22, `[host]:port` otherwise. */
 export function knownHostsName(host: string, port: number): string {
@@ -46,21 +51,27 @@ export function fingerprintOf(blob: Buffer): string {
   }
 }
 
-function hostMatches(patterns: string, name: string, host: string): boolean {
+/** An OpenSSH wildcard pattern (`*`, `?`; everything else literal) as a whole-name, case-insensitive regex. */
+function wildcard(pattern: string): RegExp {
+  const body = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  return new RegExp(`^${body}$`, 'i');
+}
+
+/** True when an entry's host field covers `name` (`host` or `[host]:port`), as OpenSSH's match_hostname. */
+export function hostFieldMatches(patterns: string, name: string): boolean {
   if (patterns.startsWith('|1|')) {
     const [, , salt, hash] = patterns.split('|');
     if (!salt || !hash) return false;
-    const digest = createHmac('sha1', Buffer.from(salt, 'base64')).update(name).digest('base64');
-    return digest === hash;
+    return createHmac('sha1', Buffer.from(salt, 'base64')).update(name).digest('base64') === hash;
   }
   let matched = false;
   for (const pattern of patterns.split(',')) {
     const negated = pattern.startsWith('!');
-    const body = negated ? pattern.slice(1) : pattern;
-    // `host` entries cover port 22 only; other ports are written `[host]:port`.
-    const hit = body.includes('*') || body.includes('?') ? micromatch.isMatch(name, body) || (name === host && micromatch.isMatch(host, body)) : body === name;
-    if (hit && negated) return false;
-    if (hit) matched = true;
+    if (wildcard(negated ? pattern.slice(1) : pattern).test(name)) {
+      // A negated match excludes the host from this entry, whatever else matched.
+      if (negated) return false;
+      matched = true;
+    }
   }
   return matched;
 }
@@ -104,14 +115,17 @@ export class KnownHosts {
   /** Compares a presented key with the file. */
   verdict(host: string, port: number, key: Buffer): HostKeyVerdict {
     const name = knownHostsName(host, port);
-    const relevant = this.load().filter((e) => e.marker !== '@cert-authority' && hostMatches(e.hosts, name, host));
+    const relevant = this.load().filter((e) => hostFieldMatches(e.hosts, name));
+    // As in OpenSSH, a `@revoked` line applies to the hosts its patterns cover (`*` for every host).
     const revoked = relevant.find((e) => e.marker === '@revoked' && e.blob.equals(key));
     if (revoked) return { kind: 'revoked', line: revoked.line };
     const plain = relevant.filter((e) => e.marker === '');
     if (plain.some((e) => e.blob.equals(key))) return { kind: 'known' };
     const type = keyTypeOf(key);
-    const sameType = plain.find((e) => e.keyType === type) ?? plain[0];
-    if (sameType) return { kind: 'changed', line: sameType.line, keyType: sameType.keyType };
+    const pinned = plain.find((e) => e.keyType === type) ?? plain[0];
+    if (pinned) return { kind: 'changed', line: pinned.line, keyType: pinned.keyType };
+    const authority = relevant.find((e) => e.marker === '@cert-authority');
+    if (authority) return { kind: 'cert-authority', line: authority.line };
     return { kind: 'unknown' };
   }
 
@@ -141,6 +155,12 @@ export class KnownHosts {
         );
       case 'revoked':
         return new DeviceError('hostkey', `${deviceName}: the host key of ${name} is revoked at ${this.file}:${verdict.line}; the connection is refused.`);
+      case 'cert-authority':
+        return new DeviceError(
+          'hostkey',
+          `${deviceName}: ${name} is pinned to host certificates of the @cert-authority at ${this.file}:${verdict.line}, which callhome cannot verify; ` +
+            `its plain ${keyTypeOf(key)} key ${fingerprintOf(key)} is refused. Add a known_hosts line with the device's own key to trust it.`,
+        );
       default:
         return assertNever(verdict, 'host key verdict');
     }

@@ -1,29 +1,26 @@
 /**
- * Push for one device: read the call-home section, plan, apply in configuration mode (stopping on
- * the first `%` error), read back and verify, optionally save. Any failure after configuration
+ * Push for one device, in one session: read `show version` and the call-home section (one write),
+ * plan, apply in configuration mode (the lines typed ahead in as few writes as the terminal's input
+ * window allows, or line by line; no line is written after the first `%` error), read back and
+ * verify, optionally `write memory`. Any failure after configuration
  * mode was entered restores the previous call-home configuration (on a new session if the old one
  * dropped or timed out) and then reads the device back, so the result states what the device
  * really holds: its original configuration, or exactly which settings were left changed, or that
  * it could not be read at all.
  */
 import type { CallHomeConfig } from '../domain/callhome.js';
-import { DeviceError } from '../ios/driver/errors.js';
+import type { PushData, PushEndState } from '../domain/fleet.js';
+import { CliError, DeviceError } from '../ios/driver/errors.js';
 import type { IosSession } from '../ios/driver/session.js';
 import { describeParseError, type ParseError } from '../ios/parsers/text.js';
 import type { Result } from '../util/result.js';
+import type { PushPlan } from './plan.js';
 import type { DeviceTask, DeviceTaskContext } from './runner.js';
+
+export type { PushData, PushEndState } from '../domain/fleet.js';
 
 /** The show command push reads the current configuration with. */
 export const RUNNING_CALL_HOME = 'show running-config | section call-home';
-
-/** A plan as the parsers engineer's planPush / planRestore return it. */
-export type PushPlan = {
-  readonly changes: readonly unknown[];
-  readonly commands: readonly string[];
-  readonly changed: boolean;
-  /** The dry-run diff (`+`/`-`/context lines), when the planner gives one. */
-  readonly diff?: readonly { readonly op: '+' | '-' | ' '; readonly text: string }[];
-};
 
 /** The planning functions push needs (src/fleet/plan.ts and the running-config parser). */
 export type PushPlanner<Desired> = {
@@ -36,38 +33,30 @@ export type PushPlanner<Desired> = {
 
 export type PushOptions = { readonly dryRun: boolean; readonly save: boolean; readonly prune: boolean };
 
-/**
- * What the device holds when its push ended, as last read from it:
- * - `desired`: the desired configuration, verified;
- * - `original`: the call-home configuration it had before the push (never changed, or restored);
- * - `partial`: some settings differ from before the push (listed in `leftover`) — partly configured;
- * - `unknown`: configuration commands were sent but the device could not be read back afterwards,
- *   so it may be partly configured.
- */
-export type PushEndState = 'desired' | 'original' | 'partial' | 'unknown';
-
-/** `data` of a push result. */
-export type PushData = {
-  readonly dryRun: boolean;
-  readonly changes: readonly unknown[];
-  readonly diff?: readonly string[];
-  readonly saved: boolean;
-  /** Present when a failure triggered a restore. */
-  readonly restore?: { readonly ok: boolean; readonly commands: readonly string[]; readonly error: string | null };
-  readonly mismatches?: readonly unknown[];
-  /** What the device holds now (see PushEndState); dry runs and devices not changed say `original`. */
-  readonly endState: PushEndState;
-  /** True when the device may hold part of the push: endState `partial` or `unknown`. */
-  readonly partial: boolean;
-  /** endState `partial`: each setting that still differs from before the push (`expected` = before, `actual` = now). */
-  readonly leftover?: readonly unknown[];
-};
-
-async function readCallHome<D>(session: IosSession, planner: PushPlanner<D>, serial: string): Promise<CallHomeConfig> {
-  const output = await session.send(RUNNING_CALL_HOME);
+function parseCallHome<D>(session: IosSession, planner: PushPlanner<D>, serial: string, output: string): CallHomeConfig {
   const parsed = planner.parseRunning(output, serial);
   if (!parsed.ok) throw new DeviceError('parse', `${session.hostname}: ${describeParseError(parsed.error)}`);
   return parsed.value;
+}
+
+async function readCallHome<D>(session: IosSession, planner: PushPlanner<D>, serial: string): Promise<CallHomeConfig> {
+  return parseCallHome(session, planner, serial, await session.send(RUNNING_CALL_HOME));
+}
+
+/** The first read of a session: the train (`show version`, kept raw on the session) and the call-home section, in one write. */
+async function readFirst<D>(session: IosSession, planner: PushPlanner<D>, serial: string): Promise<CallHomeConfig> {
+  if (session.versionText !== null) return readCallHome(session, planner, serial);
+  const [version, running] = await session.runPipelined([SHOW_VERSION, RUNNING_CALL_HOME]);
+  session.versionText = version ?? '';
+  return parseCallHome(session, planner, serial, running ?? '');
+}
+
+/** Read once per session for the train. */
+const SHOW_VERSION = 'show version';
+
+/** A message without the `host: ` its driver error starts with, for use inside another message about that host. */
+function withoutHost(message: string, host: string): string {
+  return message.startsWith(`${host}: `) ? message.slice(host.length + 2) : message;
 }
 
 function describeMismatch(mismatch: unknown): string {
@@ -104,7 +93,7 @@ const READ_BACK_ATTEMPTS = 2;
 type AfterFailure = Pick<PushData, 'restore' | 'endState' | 'partial' | 'leftover'>;
 
 /** Restores `previous` after a failed apply, then reads the device back to say what it holds. */
-async function restoreAndReadBack<D>(live: LiveSession, planner: PushPlanner<D>, previous: CallHomeConfig, serial: string): Promise<AfterFailure> {
+async function restoreAndReadBack<D>(live: LiveSession, planner: PushPlanner<D>, previous: CallHomeConfig, serial: string, host: string): Promise<AfterFailure> {
   let commands: readonly string[] = [];
   let restore: NonNullable<PushData['restore']>;
   try {
@@ -114,7 +103,7 @@ async function restoreAndReadBack<D>(live: LiveSession, planner: PushPlanner<D>,
     if (plan.changed) await session.configure(plan.commands);
     restore = { ok: true, commands, error: null };
   } catch (error) {
-    restore = { ok: false, commands, error: messageOf(error) };
+    restore = { ok: false, commands, error: withoutHost(messageOf(error), host) };
   }
   // A restore that reported success is confirmed, and one that failed may still have landed.
   for (let attempt = 1; ; attempt++) {
@@ -144,12 +133,22 @@ function describeAfterFailure(after: AfterFailure): string {
   }
 }
 
+/** Where the change stood when it failed, for the message. */
+function describeStep(failure: DeviceError, acknowledged: number, total: number): string {
+  if (failure instanceof CliError && failure.position) {
+    const after = failure.position.sentAfter ?? 0;
+    // The message names the refused line already; typed-ahead lines after it ran on the device too.
+    return after > 0 ? ` (the ${after} line${after === 1 ? '' : 's'} typed ahead after it reached the device too)` : '';
+  }
+  return acknowledged < total ? ` (after ${acknowledged} of ${total} commands were acknowledged)` : '';
+}
+
 /** The device task of `callhome push`. */
-export function pushTask<D>(desired: D, planner: PushPlanner<D>, options: PushOptions): DeviceTask {
+export function pushTask<D>(desired: D, planner: PushPlanner<D>, options: PushOptions): DeviceTask<PushData> {
   return async (session, host, context) => {
     const serial = typeof host.vars['serial'] === 'string' ? host.vars['serial'] : '';
     // A failure here reaches the runner as a result without data: nothing was sent in configuration mode.
-    const previous = await readCallHome(session, planner, serial);
+    const previous = await readFirst(session, planner, serial);
     const plan = planner.planPush(previous, desired, { prune: options.prune });
     const base = { dryRun: options.dryRun, changes: plan.changes, saved: false, ...(plan.diff ? { diff: plan.diff.map((d) => `${d.op} ${d.text}`) } : {}) };
     if (options.dryRun || !plan.changed) {
@@ -161,8 +160,9 @@ export function pushTask<D>(desired: D, planner: PushPlanner<D>, options: PushOp
     let failure: DeviceError;
     let mismatches: readonly unknown[] | undefined;
     try {
-      await session.configure(plan.commands, (command) => applied.push(command));
-      const after = await readCallHome(session, planner, serial);
+      // Pipelined, the read-back goes out in the same write as the change.
+      const readBack = await session.configure(plan.commands, (command) => applied.push(command), [RUNNING_CALL_HOME]);
+      const after = readBack?.[0] !== undefined ? parseCallHome(session, planner, serial, readBack[0]) : await readCallHome(session, planner, serial);
       mismatches = planner.verifyConfig(after, desired);
       if (mismatches.length === 0) {
         const data: PushData = { ...base, endState: 'desired', partial: false };
@@ -182,8 +182,8 @@ export function pushTask<D>(desired: D, planner: PushPlanner<D>, options: PushOp
       if (!(error instanceof DeviceError)) throw error;
       failure = error;
     }
-    const after = await restoreAndReadBack(live, planner, previous, serial);
-    const step = applied.length < plan.commands.length ? ` (after ${applied.length} of ${plan.commands.length} commands were acknowledged)` : '';
+    const after = await restoreAndReadBack(live, planner, previous, serial, host.name);
+    const step = describeStep(failure, applied.length, plan.commands.length);
     return {
       changed: after.endState !== 'original',
       commands: applied,

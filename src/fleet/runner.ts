@@ -5,43 +5,20 @@
 import { join } from 'node:path';
 import pLimit from 'p-limit';
 import { AbortError } from '../errors.js';
-import { DeviceError, type DeviceErrorKind } from '../ios/driver/errors.js';
+import { DeviceError } from '../ios/driver/errors.js';
 import { IosSession } from '../ios/driver/session.js';
 import { Transcript } from '../ios/driver/transcript.js';
 import { AsyncQueue } from './async-queue.js';
 import { resolveDevice, type CredentialContext } from './credentials.js';
 import type { InventoryHost } from './inventory.js';
 import { safeFileName } from '../util/safe-file-name.js';
-
-/** `error` of a fleet result (../shared/CLI.md). */
-export type FleetError = { readonly kind: DeviceErrorKind; readonly message: string };
-
-/** One device's result, exactly the CLI.md shape plus its duration. */
-export type FleetResult = {
-  readonly host: string;
-  readonly ok: boolean;
-  readonly changed: boolean;
-  readonly commands: readonly string[];
-  readonly data: unknown;
-  readonly error: FleetError | null;
-  /** Wall time of this device, milliseconds (not part of the JSON contract; output drops it). */
-  readonly durationMs: number;
-};
-
-export type FleetSummary = { readonly total: number; readonly ok: number; readonly failed: number; readonly changed: number };
-
-/** Progress of a run. */
-export type FleetEvent =
-  | { readonly type: 'device-started'; readonly host: string }
-  | { readonly type: 'device-succeeded'; readonly result: FleetResult }
-  | { readonly type: 'device-failed'; readonly result: FleetResult }
-  | { readonly type: 'run-finished'; readonly results: readonly FleetResult[]; readonly summary: FleetSummary };
+import { summarize, type FleetError, type FleetEvent, type FleetResult, type FleetSummary } from '../domain/fleet.js';
 
 /** What a task reports; `error` marks the device failed while keeping what it did (e.g. a restore). */
-export type DeviceTaskOutcome = {
+export type DeviceTaskOutcome<D> = {
   readonly changed?: boolean;
   readonly commands?: readonly string[];
-  readonly data?: unknown;
+  readonly data?: D;
   readonly error?: DeviceError;
 };
 
@@ -52,7 +29,7 @@ export type DeviceTaskContext = {
 };
 
 /** The work for one device, given its open session. */
-export type DeviceTask = (session: IosSession, host: InventoryHost, context: DeviceTaskContext) => Promise<DeviceTaskOutcome>;
+export type DeviceTask<D> = (session: IosSession, host: InventoryHost, context: DeviceTaskContext) => Promise<DeviceTaskOutcome<D>>;
 
 export type FleetRunOptions = {
   readonly context: CredentialContext;
@@ -64,13 +41,9 @@ export type FleetRunOptions = {
   readonly logDir?: string | undefined;
   /** Connection attempts (connection failures only). */
   readonly attempts?: number;
+  /** One line per round trip (`--line-by-line`) instead of typing lines ahead. */
+  readonly lineByLine?: boolean | undefined;
 };
-
-/** Totals of a list of results. */
-export function summarize(results: readonly FleetResult[]): FleetSummary {
-  const ok = results.filter((r) => r.ok).length;
-  return { total: results.length, ok, failed: results.length - ok, changed: results.filter((r) => r.changed).length };
-}
 
 function toFleetError(error: unknown): FleetError {
   if (error instanceof DeviceError) return { kind: error.kind, message: error.message };
@@ -79,7 +52,7 @@ function toFleetError(error: unknown): FleetError {
   return { kind: 'cli', message: `unexpected failure: ${error instanceof Error ? error.message : String(error)}` };
 }
 
-async function runOne(host: InventoryHost, task: DeviceTask, options: FleetRunOptions): Promise<FleetResult> {
+async function runOne<D>(host: InventoryHost, task: DeviceTask<D>, options: FleetRunOptions): Promise<FleetResult<D>> {
   const started = performance.now();
   // Host names come from the inventory file; as file names they must not climb out of --log-dir.
   const transcript = new Transcript(options.logDir ? join(options.logDir, `${safeFileName(host.name)}.log`) : undefined);
@@ -92,6 +65,7 @@ async function runOne(host: InventoryHost, task: DeviceTask, options: FleetRunOp
         commandTimeoutMs: options.commandTimeoutMs,
         enableSecret,
         transcript,
+        lineByLine: options.lineByLine,
         ...(options.attempts !== undefined ? { attempts: options.attempts } : {}),
       });
       sessions.push(session);
@@ -109,12 +83,12 @@ async function runOne(host: InventoryHost, task: DeviceTask, options: FleetRunOp
       ok: error === null,
       changed: outcome.changed ?? false,
       commands: outcome.commands ?? [],
-      data: outcome.data ?? {},
+      data: outcome.data ?? null,
       error,
       durationMs: performance.now() - started,
     };
   } catch (error) {
-    return { host: host.name, ok: false, changed: false, commands: [], data: {}, error: toFleetError(error), durationMs: performance.now() - started };
+    return { host: host.name, ok: false, changed: false, commands: [], data: null, error: toFleetError(error), durationMs: performance.now() - started };
   } finally {
     for (const session of sessions) session.close();
     try {
@@ -126,10 +100,10 @@ async function runOne(host: InventoryHost, task: DeviceTask, options: FleetRunOp
 }
 
 /** Runs `task` on every host; iterate the returned stream for progress. The last event is `run-finished`. */
-export function runFleet(hosts: readonly InventoryHost[], task: DeviceTask, options: FleetRunOptions): AsyncIterable<FleetEvent> {
-  const events = new AsyncQueue<FleetEvent>();
+export function runFleet<D>(hosts: readonly InventoryHost[], task: DeviceTask<D>, options: FleetRunOptions): AsyncIterable<FleetEvent<D>> {
+  const events = new AsyncQueue<FleetEvent<D>>();
   const limit = pLimit(Math.max(1, options.concurrency ?? 50));
-  const results: FleetResult[] = [];
+  const results: FleetResult<D>[] = [];
   void Promise.all(
     hosts.map((host) =>
       limit(async () => {
@@ -149,7 +123,7 @@ export function runFleet(hosts: readonly InventoryHost[], task: DeviceTask, opti
 }
 
 /** Runs to the end and returns the results in inventory order. */
-export async function collectFleet(stream: AsyncIterable<FleetEvent>): Promise<{ results: readonly FleetResult[]; summary: FleetSummary }> {
+export async function collectFleet<D>(stream: AsyncIterable<FleetEvent<D>>): Promise<{ results: readonly FleetResult<D>[]; summary: FleetSummary }> {
   for await (const event of stream) if (event.type === 'run-finished') return { results: event.results, summary: event.summary };
   return { results: [], summary: summarize([]) };
 }

@@ -26,7 +26,9 @@ export function setSetting(key: string, text: string, store: Conf<Record<string,
   const parsed = field.safeParse(candidate);
   if (!parsed.success || parsed.data === undefined) {
     const why = parsed.success ? 'empty value' : parsed.error.issues.map((i) => i.message).join('; ');
-    throw new AbortError(`"${text}" is not a valid value for ${name}: ${why}.`, `Run \`callhome config list\` to see the current values.`);
+    // A refused URL may carry a password: the message never repeats it.
+    const shown = text.replace(/\/\/[^/@\s]*@/, '//…@');
+    throw new AbortError(`"${shown}" is not a valid value for ${name}: ${why}.`, `Run \`callhome config list\` to see the current values.`);
   }
   store.set(name, parsed.data);
   return parsed.data;

@@ -18,6 +18,16 @@ import type { CallHomeEngine, DeviceIdentity, LabEvent, SendOutcome, SessionStat
 export type DeviceFaults = {
   /** Delay every response by this many milliseconds. */
   readonly slowMs?: number;
+  /**
+   * Round-trip time of the link, milliseconds: everything the device sends on a connection (the SSH
+   * handshake included) reaches the client this much later, as over a WAN. Read when a connection opens.
+   */
+  readonly rttMs?: number;
+  /**
+   * Characters the terminal holds while a command runs; typed-ahead input beyond them is lost, as on
+   * a device whose input buffer overflows. Unset: no limit.
+   */
+  readonly typeaheadChars?: number;
   /** Reject every login. */
   readonly refuseLogin?: boolean;
   /** Answer this many commands on a connection (interactive lines or exec requests), then close it. */

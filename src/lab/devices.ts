@@ -13,7 +13,7 @@ import { LabDevice, type DeviceFaults } from './device.js';
 import type { CallHomeEngineOptions } from './engine/index.js';
 import { labIdentity, type SoftwareChoice } from './identity.js';
 import { loadDeviceState } from './persistence.js';
-import { startDeviceServer, type DeviceServer } from './ssh/server.js';
+import { startDeviceServer, type DeviceServer, type LoginRules } from './ssh/server.js';
 import type { DeviceIdentity } from './types.js';
 
 export type { DeviceFaults } from './device.js';
@@ -37,6 +37,8 @@ export type LabOptions = {
   readonly authorizedKeys?: readonly string[];
   /** Banner MOTD printed before the first prompt of interactive sessions. */
   readonly banner?: string;
+  /** SSH login rules of every device (delay after a failed password, attempts, `ip ssh time-out`); IOS defaults. */
+  readonly login?: LoginRules;
   /**
    * Software the devices run: `17.9.4a`, `16.12.5` (IOS XE), `15.2(4)M11` (classic IOS) or `mixed`
    * (the three in turn). Default: IOS XE 17.x releases in turn on the XE models.
@@ -109,6 +111,7 @@ export async function startLab(options: LabOptions): Promise<Lab> {
         password,
         ...(options.authorizedKeys ? { authorizedKeys: options.authorizedKeys } : {}),
         ...(options.banner !== undefined ? { banner: options.banner } : {}),
+        ...(options.login ? { login: options.login } : {}),
       });
       const item: Started = { handle: { name, host: '127.0.0.1', port: server.port, identity: state.identity, device }, server, publicKey: state.hostKey.publicKey };
       started.push(item);

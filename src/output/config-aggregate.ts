@@ -1,6 +1,6 @@
 /** Fleet-wide view of `show call-home detail`: which settings agree across devices and which drift. */
 import type { CallHomeSettings, ShowCallHomeDetail } from '../ios/parsers/show-call-home.js';
-import type { FleetResult } from '../fleet/runner.js';
+import type { FleetResult } from '../domain/fleet.js';
 import { renderTable } from './table.js';
 
 const FIELDS: readonly (keyof CallHomeSettings)[] = [
@@ -26,8 +26,8 @@ function show(value: unknown): string {
 }
 
 /** A table of each setting's distinct values and how many devices hold each. */
-export function aggregateCallHomeDetail(results: readonly FleetResult[]): string | null {
-  const details = results.filter((r) => r.ok).map((r) => r.data as ShowCallHomeDetail);
+export function aggregateCallHomeDetail(results: readonly FleetResult<ShowCallHomeDetail>[]): string | null {
+  const details = results.flatMap((r) => (r.ok && r.data !== null ? [r.data] : []));
   if (details.length === 0) return null;
   type Row = { readonly field: string; readonly values: string; readonly drift: boolean };
   const rows: Row[] = FIELDS.map((field) => {
@@ -49,16 +49,17 @@ export function aggregateCallHomeDetail(results: readonly FleetResult[]): string
   const profiles = [...profileCounts.entries()].map(([p, n]) => `${p} ×${n}`).join(', ');
   return renderTable(
     [
-      { header: `setting (${details.length} devices)`, cell: (r: Row) => r.field },
-      { header: 'values', cell: (r: Row) => r.values },
-      { header: 'drift', cell: (r: Row) => (r.drift ? 'DRIFT' : '') },
+      { header: `setting (${details.length} devices)`, get: (r: Row) => r.field },
+      { header: 'values', get: (r: Row) => r.values },
+      { header: 'drift', get: (r: Row) => (r.drift ? 'DRIFT' : '') },
     ],
     [...rows, { field: 'profiles', values: profiles || '(none)', drift: false }],
   );
 }
 
 /** One line per device. */
-export function describeCallHomeDetail(result: FleetResult): string {
-  const { settings, profiles } = result.data as ShowCallHomeDetail;
+export function describeCallHomeDetail(result: FleetResult<ShowCallHomeDetail>): string {
+  if (result.data === null) return '';
+  const { settings, profiles } = result.data;
   return `service ${settings.serviceEnabled ? 'enabled' : 'disabled'}, contact ${settings.contactEmail ?? '(not set)'}, ${profiles.length} profile(s)`;
 }

@@ -1,4 +1,4 @@
-/** Builds Call Home messages for tests; bodies are rendered with the lab's own renderers (src/format). */
+/** Builds Call Home messages for tests; bodies are rendered with the Call Home codec (src/callhome). */
 import type { CallHomeMessage } from '../../src/domain/message.js';
 
 let counter = 100;

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { renderXml } from '../../src/format/xml.js';
+import { renderXml } from '../../src/callhome/codec.js';
 import { apiMessageIds, killSpawned, spawnServe, stopServe } from '../faults/helpers.js';
 import { buildMessage } from './build-message.js';
 import { postXml } from './helpers.js';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallHomeMessage } from '../../src/domain/message.js';
-import { renderXml } from '../../src/format/xml.js';
+import { renderXml } from '../../src/callhome/codec.js';
 import { buildMessage } from './build-message.js';
 import { api, postXml, startTestBackend, type TestBackend } from './helpers.js';
 

@@ -2,11 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseCallHomeXml } from '../../src/backend/ingest/parse-xml.js';
+import { parseXml, renderXml } from '../../src/callhome/codec.js';
 import { defaultRulesFile, loadRules } from '../../src/backend/processing/rules.js';
 import { createBackendService } from '../../src/backend/service.js';
 import { openSqliteStore } from '../../src/backend/store/sqlite-store.js';
-import { renderXml } from '../../src/format/xml.js';
 import { buildMessage } from './build-message.js';
 import { api, postXml, startTestBackend } from './helpers.js';
 
@@ -21,26 +20,26 @@ describe('trial life cycle over time', () => {
     const service = createBackendService({ store, rules: loadRules(defaultRulesFile()), portalUrl: 'http://x', now: () => now });
     const m = buildMessage({ serialNumber: 'TRIAL01', hostname: 'T1' });
     const raw = renderXml(m);
-    const parsed = parseCallHomeXml(raw);
+    const parsed = parseXml(raw);
     if (!parsed.ok) throw new Error(parsed.error.reason);
     await service.ingest({ receivedAt: now.toISOString(), transport: 'http', remote: null, format: 'xml', raw, message: parsed.value });
-    const token = /Security token: (\S+)/.exec(store.listNotifications(10)[0]?.body ?? '')?.[1] ?? '';
-    const confirmed = service.confirm('TRIAL01', token);
+    const token = /Security token: (\S+)/.exec((await store.listNotifications(10))[0]?.body ?? '')?.[1] ?? '';
+    const confirmed = await service.confirm('TRIAL01', token);
     expect(confirmed.ok && confirmed.value.trialEndsAt).toBe('2026-05-01T00:00:00.000Z');
-    const reminders = () => store.listNotifications(100).filter((n) => n.kind === 'trial-reminder').length;
+    const reminders = async () => (await store.listNotifications(100)).filter((n) => n.kind === 'trial-reminder').length;
     // When 13 days pass, no reminder; at 14 days, one; at 20 days, still one; at 28, two
     for (const [day, expected] of [[13, 0], [14, 1], [20, 1], [28, 2]] as const) {
       now = new Date(Date.parse('2026-01-01T00:00:00Z') + day * 86_400_000);
-      service.maintenance();
-      expect(reminders()).toBe(expected);
+      await service.maintenance();
+      expect(await reminders()).toBe(expected);
     }
     // Then after 120 days it is expired, with an entitlement notification
     now = new Date('2026-05-02T00:00:00Z');
-    service.maintenance();
-    expect(store.getRegistration('TRIAL01')?.state).toBe('expired');
-    expect(store.listNotifications(1)[0]?.kind).toBe('entitlement-expired');
+    await service.maintenance();
+    expect((await store.getRegistration('TRIAL01'))?.state).toBe('expired');
+    expect((await store.listNotifications(1))[0]?.kind).toBe('entitlement-expired');
     await service.close();
-    store.close();
+    await store.close();
   });
 });
 
@@ -65,7 +64,7 @@ describe('notification delivery', () => {
 describe('internal failures', () => {
   it('answer 5xx so devices retry (S8), and the server keeps serving', async () => {
     const b = await startTestBackend();
-    b.service.store.close();
+    await b.service.store.close();
     const r = await postXml(b.url, renderXml(buildMessage({ serialNumber: 'FAIL001' })));
     expect(r.status).toBe(500);
     expect(String(r.json['reason'])).toMatch(/retry later/);

@@ -1,8 +1,6 @@
 import nodemailer, { type Transporter } from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { renderLongText } from '../../src/format/long-text.js';
-import { renderShortText } from '../../src/format/short-text.js';
-import { renderXml } from '../../src/format/xml.js';
+import { renderLongText, renderShortText, renderXml } from '../../src/callhome/codec.js';
 import { buildMessage } from './build-message.js';
 import { api, startTestBackend, type TestBackend } from './helpers.js';
 

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { createConsoleReducer, initialConsoleState } from '../../src/console/reducer.js';
 import { createConsoleStore } from '../../src/console/store.js';
-import { parseFilter, formatFilter, matchesFilter } from '../../src/console/filter.js';
+import { fitColumns, messageColumns } from '../../src/console/columns.js';
+import { parseFilter, formatFilter, matchesFilter, resolveDevice, resolveTypePrefix } from '../../src/console/filter.js';
+import { formatTime } from '../../src/console/time-style.js';
+import { terminalSafe, terminalSafeLines } from '../../src/util/terminal-text.js';
 import type { ConsoleAction, ConsoleState } from '../../src/console/types.js';
 import { received, summary } from './fixtures.js';
 
@@ -98,9 +101,9 @@ describe('console reducer', () => {
 
   it('only opens the detail it is waiting for', () => {
     const detail = { summary: summary(5), fields: {}, attachments: [], results: {}, raw: '<x/>' };
-    let s = run([{ type: 'ui/open-detail', id: 4 }, { type: 'api/message-detail', detail }]);
+    let s = run([{ type: 'ui/open-detail', key: 'message:4' }, { type: 'api/detail', key: 'message:5', doc: { kind: 'message', detail } }]);
     expect(s.detail.kind).toBe('loading');
-    s = run([{ type: 'ui/open-detail', id: 5 }, { type: 'api/message-detail', detail }, { type: 'ui/scroll-detail', delta: 3 }], s);
+    s = run([{ type: 'ui/open-detail', key: 'message:5' }, { type: 'api/detail', key: 'message:5', doc: { kind: 'message', detail } }, { type: 'ui/scroll-detail', delta: 3 }], s);
     expect(s.detail).toMatchObject({ kind: 'open', scroll: 3 });
   });
 });
@@ -127,5 +130,48 @@ describe('console store', () => {
     expect(notified).toBe(1);
     expect(store.getSnapshot().lastSeq).toBe(100);
     store.dispose();
+  });
+});
+
+describe('filter words', () => {
+  it('reads severities by name or number, and above unless =, type prefixes and devices in any case', () => {
+    expect(parseFilter('sev:major')).toMatchObject({ severity: 5 });
+    expect(parseFilter('sev:=4')).toMatchObject({ severity: 4, severityExact: true });
+    expect(parseFilter('severity:=minor')).toMatchObject({ severity: 4, severityExact: true });
+    expect(formatFilter(parseFilter('sev:=4'))).toBe('sev:=4');
+    const exact = parseFilter('sev:=4');
+    expect(matchesFilter(summary(1, { severity: 4 }), exact)).toBe(true);
+    expect(matchesFilter(summary(1, { severity: 5 }), exact)).toBe(false);
+    expect(matchesFilter(summary(1, { severity: 5 }), parseFilter('sev:4'))).toBe(true);
+    expect(matchesFilter(summary(1, { type: 'syslog', alertGroup: 'syslog' }), parseFilter('type:SYS'))).toBe(true);
+    expect(matchesFilter(summary(1, { type: 'inventory', alertGroup: 'inventory' }), parseFilter('type:sys'))).toBe(false);
+    expect(matchesFilter(summary(1, { hostname: 'R1' }), parseFilter('device:r1'))).toBe(true);
+    expect(resolveTypePrefix('sys')).toBe('syslog');
+    expect(resolveTypePrefix('c')).toBeUndefined();
+    expect(resolveDevice('r1', { FOX1: { serial: 'FOX1', hostname: 'R1', model: '', registration: 'pending', trialEndsAt: null, lastMessageAt: null } })).toBe('FOX1');
+  });
+});
+
+describe('columns and time style', () => {
+  it('fits the message columns in 80 characters without dropping one, and gives extra room to the description', () => {
+    const specs = messageColumns('utc');
+    const at80 = fitColumns(specs, 80);
+    expect(at80).toHaveLength(specs.length);
+    expect(at80.reduce((a, b) => a + b, 0) + 2 + specs.length - 1).toBeLessThanOrEqual(80);
+    const at160 = fitColumns(specs, 160);
+    const desc = specs.findIndex((c) => c.header === 'Description');
+    expect(at160[desc]).toBeGreaterThan(specs[desc]?.width ?? 0);
+    expect(at160.reduce((a, b) => a + b, 0) + 2 + specs.length - 1).toBe(160);
+  });
+
+  it('writes one timestamp style with its zone', () => {
+    expect(formatTime('2026-12-06T09:21:20.123Z', 'utc')).toBe('2026-12-06 09:21:20Z');
+    expect(formatTime('2026-12-06T09:21:20.123Z', 'local')).toMatch(/^2026-12-0\d \d\d:\d\d:20[+-]\d\d:\d\d$/);
+    expect(formatTime(null, 'utc')).toBe('-');
+  });
+
+  it('escapes control characters of device text for a terminal', () => {
+    expect(terminalSafe('a\u001b[2Jb\u0007\u009b\u202e\n')).toBe('a\\e[2Jb\\x07\\x9b\\u202e\\n');
+    expect(terminalSafeLines('x\r\ny\u001b')).toBe('x\ny\\e');
   });
 });

@@ -14,9 +14,9 @@ describe('callhome demo --headless', () => {
         stdout,
         until: (demo: Demo) =>
           new Promise<void>((resolve) => {
-            const check = (): void => {
-              const msgs = demo.backend.eventLog.since(0, 10_000).flatMap((e) => (e.type === 'message.received' ? [e.message] : []));
-              const states = demo.backend.eventLog.since(0, 10_000).flatMap((e) => (e.type === 'registration.changed' ? [e.to] : []));
+            const check = (): void => void demo.backend.eventLog.since(0, 10_000).then((events) => {
+              const msgs = events.flatMap((e) => (e.type === 'message.received' ? [e.message] : []));
+              const states = events.flatMap((e) => (e.type === 'registration.changed' ? [e.to] : []));
               seen = {
                 http: msgs.filter((m) => m.transport === 'http').length,
                 email: msgs.filter((m) => m.transport === 'email').length,
@@ -27,7 +27,7 @@ describe('callhome demo --headless', () => {
                 unsubscribe();
                 resolve();
               }
-            };
+            });
             const unsubscribe = demo.backend.eventLog.subscribe(check);
             check();
           }),

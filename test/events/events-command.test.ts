@@ -24,7 +24,7 @@ describe('callhome events', () => {
 
   beforeAll(async () => {
     backend = await startTestBackend();
-    before = backend.eventLog.lastSeq();
+    before = await backend.eventLog.lastSeq();
     for (let i = 0; i < 3; i++) {
       const { status } = await postXml(backend.url, sampleWith({ serial: `EVT${i}0000001`, messageId: `M${i}:EVT:0001` }));
       expect(status).toBe(200);
@@ -41,7 +41,7 @@ describe('callhome events', () => {
     await runEvents({ ...base, since: before }, { ...c.deps, connection: { url: backend.url, token: TOKEN } });
     const lines = c.out.join('').trimEnd().split('\n');
     const events = lines.map((line) => BackendEventSchema.parse(JSON.parse(line)));
-    expect(events.map((e) => e.seq)).toEqual(Array.from({ length: backend.eventLog.lastSeq() - before }, (_, i) => before + 1 + i));
+    expect(events.map((e) => e.seq)).toEqual(Array.from({ length: (await backend.eventLog.lastSeq()) - before }, (_, i) => before + 1 + i));
     const received = events.filter((e) => e.type === 'message.received');
     expect(received).toHaveLength(3);
     expect(events.some((e) => e.type === 'message.rejected')).toBe(true);
@@ -60,7 +60,7 @@ describe('callhome events', () => {
     const c = capture();
     const stop = new AbortController();
     // Resume from the current end, so the live post cannot race the connect.
-    const from = backend.eventLog.lastSeq();
+    const from = await backend.eventLog.lastSeq();
     const run = runEvents({ ...base, follow: true, since: from }, { ...c.deps, connection: { url: backend.url, token: TOKEN }, signal: stop.signal });
     const { status } = await postXml(backend.url, sampleWith({ serial: 'EVTLIVE0001', messageId: 'M9:EVT:LIVE' }));
     expect(status).toBe(200);
@@ -76,7 +76,7 @@ describe('callhome events', () => {
     const c = capture();
     const wrong = runEvents(base, { ...c.deps, connection: { url: backend.url, token: 'wrong' } });
     await expect(wrong).rejects.toBeInstanceOf(AbortError);
-    await expect(runEvents(base, { ...c.deps, connection: { url: backend.url, token: 'wrong' } })).rejects.toThrow(/refused the event stream/);
+    await expect(runEvents(base, { ...c.deps, connection: { url: backend.url, token: 'wrong' } })).rejects.toThrow(/refused the token/);
     await expect(runEvents(base, { ...c.deps, connection: { url: 'http://127.0.0.1:1', token: TOKEN } })).rejects.toThrow(/Cannot reach the back end/);
     await expect(runEvents(base, { ...c.deps, connection: { url: backend.url, token: undefined } })).rejects.toThrow(/No API token/);
   });
@@ -99,6 +99,6 @@ describe('callhome events', () => {
     expect(lines[0]?.seq).toBe(before + 1);
     expect(lines.every((l) => typeof l.seq === 'number' && typeof l.type === 'string')).toBe(true);
     expect(failed.code).toBe(1);
-    expect(failed.stderr).toMatch(/refused the event stream[\s\S]*--token/);
+    expect(failed.stderr).toMatch(/refused the token[\s\S]*--token-file/);
   });
 });

@@ -17,7 +17,7 @@ import type { CallHomeConfig } from '../../src/domain/callhome.js';
 import { loadDesiredConfig, type DesiredConfig } from '../../src/fleet/desired.js';
 import { planPush, planRestore, verifyConfig } from '../../src/fleet/plan.js';
 import type { PushData } from '../../src/fleet/push.js';
-import type { FleetError, FleetResult } from '../../src/fleet/runner.js';
+import type { FleetError, FleetResult } from '../../src/domain/fleet.js';
 import { startLab, type DeviceFaults, type Lab } from '../../src/lab/devices.js';
 import { SettingsSchema } from '../../src/settings.js';
 import { Capture } from '../fleet/helpers.js';
@@ -28,10 +28,14 @@ const DESIRED_FILE = join(REPO, 'test/fixtures/desired/cli-md-example.yaml');
 /** The push's --timeout; the full run gives the handshakes of 1,000 devices on 2 shared cores more room. */
 const TIMEOUT_S = scaled(2, 5);
 const TIMEOUT_MS = TIMEOUT_S * 1000;
-/** Counted commands of a push session before its first configuration line: enable, terminal length, terminal width, show running-config, configure terminal. */
-const COMMANDS_BEFORE_CONFIG = 5;
-/** Responses the lab delays before the first configuration line's: the five commands above plus the enable secret. */
-const RESPONSES_BEFORE_CONFIG = 6;
+/**
+ * Counted commands of a (pipelined) push session before its first configuration line: enable, then
+ * one write of terminal length, terminal width, show version, show running-config and the guard line
+ * (terminal length 0), then configure terminal.
+ */
+const COMMANDS_BEFORE_CONFIG = 7;
+/** Responses the lab delays before the first configuration line's: the commands above plus the enable secret. */
+const RESPONSES_BEFORE_CONFIG = 8;
 
 /** The injected faults; the four kinds of the issue, with variants on both sides of what a push must survive. */
 const FAULT_KINDS = ['refuse-login', 'drop', 'drop-once', 'drop-flap', 'drop-at-save', 'slow-fail', 'slow-ok', 'stall-once', 'stall-stuck', 'unreachable'] as const;
@@ -58,8 +62,8 @@ function faultsFor(kind: FaultKind, line: number, planLength: number): DeviceFau
       // Every session drops there, the restore session too.
       return { dropAfterCommands: dropAt };
     case 'drop-at-save':
-      // Drops once the verifying read is answered (after the lines, `end` and `show running-config`): `write memory` goes unanswered.
-      return { dropAfterCommands: COMMANDS_BEFORE_CONFIG + planLength + 2 };
+      // Drops once the verifying read is answered (after the lines, `end`, `show running-config` and its guard line): `write memory` goes unanswered.
+      return { dropAfterCommands: COMMANDS_BEFORE_CONFIG + planLength + 3 };
     case 'drop-once':
       return {
         get dropAfterCommands() {
@@ -101,10 +105,10 @@ const EXPECTED_ERROR: Readonly<Record<FaultKind, Outcome | null>> = {
   unreachable: { kind: 'unreachable', message: /cannot connect/ },
   'slow-fail': { kind: 'timeout', message: new RegExp(`within ${TIMEOUT_MS} ms`) },
   'slow-ok': null,
-  drop: { kind: 'unreachable', message: /closed/ },
-  'drop-once': { kind: 'unreachable', message: /closed/ },
-  'drop-flap': { kind: 'unreachable', message: /closed/ },
-  'drop-at-save': { kind: 'unreachable', message: /saving it failed/ },
+  drop: { kind: 'session-closed', message: /closed/ },
+  'drop-once': { kind: 'session-closed', message: /closed/ },
+  'drop-flap': { kind: 'session-closed', message: /closed/ },
+  'drop-at-save': { kind: 'session-closed', message: /saving it failed/ },
   'stall-once': { kind: 'timeout', message: new RegExp(`within ${TIMEOUT_MS} ms`) },
   'stall-stuck': { kind: 'timeout', message: new RegExp(`within ${TIMEOUT_MS} ms`) },
 };

@@ -156,7 +156,7 @@ describe('an orderly stop of the back end', () => {
       const idleClosed = new Promise<void>((resolve) => idle.once('close', () => resolve()));
       idle.on('error', () => undefined);
       // A keep-alive connection that has had its answer and now waits for the next request.
-      idle.write('GET /api/v1/health HTTP/1.1\r\nHost: x\r\nConnection: keep-alive\r\n\r\n');
+      idle.write('GET /api/v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: keep-alive\r\n\r\n');
       await new Promise<void>((resolve) => idle.once('data', () => resolve()));
       idle.resume();
       const mail = loadXml('HTTPSTOP', 1, 1);

@@ -39,7 +39,7 @@ describe('event-stream clients dropped at random during a load', () => {
     const clients = scaled(5, 20);
     const dropsPerClient = scaled(4, 10);
     const started = Date.now();
-    const startSeq = backend.eventLog.lastSeq();
+    const startSeq = await backend.eventLog.lastSeq();
 
     // Given K clients, each behind a link that the test can break, resuming from the same seq
     const subs: Subscriber[] = [];
@@ -84,10 +84,10 @@ describe('event-stream clients dropped at random during a load', () => {
     const loadMs = Date.now() - started;
 
     // Then every client catches up with the server's log…
-    const lastSeq = backend.eventLog.lastSeq();
+    const lastSeq = await backend.eventLog.lastSeq();
     await waitFor(() => subs.every((s) => s.client.lastSeq() === lastSeq), scaled(30_000, 300_000), 'every client caught up');
     for (const s of subs) s.client.close();
-    const expected = JSON.parse(JSON.stringify(backend.eventLog.since(startSeq, Number.MAX_SAFE_INTEGER))) as BackendEvent[];
+    const expected = JSON.parse(JSON.stringify(await backend.eventLog.since(startSeq, Number.MAX_SAFE_INTEGER))) as BackendEvent[];
     expect(expected.length).toBeGreaterThanOrEqual(total);
     for (const s of subs) {
       // …with each event exactly once, in seq order with no gap, equal to what the server logged

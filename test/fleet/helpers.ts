@@ -6,7 +6,7 @@ import { stringify } from 'yaml';
 /** A writable that keeps what was written; not a TTY. */
 export class Capture extends Writable {
   text = '';
-  readonly isTTY = false;
+  readonly isTTY: boolean = false;
   override _write(chunk: Buffer, _encoding: BufferEncoding, done: () => void): void {
     this.text += chunk.toString('utf8');
     done();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AsyncQueue } from '../../src/fleet/async-queue.js';
-import { summarize, type FleetEvent, type FleetResult } from '../../src/fleet/runner.js';
+import { summarize, type FleetEvent, type FleetResult } from '../../src/domain/fleet.js';
 import { printFleetRun } from '../../src/output/fleet-output.js';
 import { advanceProgress, formatProgress, startProgress } from '../../src/output/progress.js';
 import { Capture } from './helpers.js';
@@ -36,7 +36,7 @@ describe('fleet output', () => {
   it('on a TTY draws progress on stderr and a table on stdout', async () => {
     const stdout = new Capture();
     const stderr = new Capture();
-    await printFleetRun(stream(), { mode: 'tty', total: 2, stdout, stderr, describe: () => 'fine' });
+    await printFleetRun(stream(), { mode: 'table', total: 2, stdout, stderr, view: { detail: () => 'fine' } });
     expect(stderr.text).toContain('2/2 done · 1 failed · 0 running');
     expect(stdout.text).toMatch(/│ r1\s+│ ok\s+│ yes\s+│ fine/);
     expect(stdout.text).toMatch(/│ r2\s+│ FAILED timeout │ no\s+│ r2: no reply/);

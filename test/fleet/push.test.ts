@@ -1,11 +1,11 @@
 /** `callhome push` against the real lab over real SSH. */
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runFleetPush } from '../../commands/push.js';
 import { runFleetShowConfig } from '../../commands/show-config.js';
-import type { FleetResult } from '../../src/fleet/runner.js';
+import type { FleetResult } from '../../src/domain/fleet.js';
 import { startLab, type Lab } from '../../src/lab/devices.js';
 import { IosSession } from '../../src/ios/driver/session.js';
 import { SettingsSchema } from '../../src/settings.js';
@@ -20,10 +20,10 @@ const settings = SettingsSchema.parse({ timeout: 10, connectTimeout: 10 });
 let lab: Lab;
 
 beforeAll(async () => {
-  // The desired configuration of ../shared/CLI.md, as it stands.
+  // The desired configuration of docs/cli.md, as it stands.
   copyFileSync(join(import.meta.dirname, '../fixtures/desired/cli-md-example.yaml'), desired);
   // Classic IOS factory defaults are what these assertions expect (test/fleet/trains.test.ts covers IOS XE).
-  lab = await startLab({ devices: 4, stateDir: join(dir, 'state'), software: '15.2(4)M11' });
+  lab = await startLab({ devices: 5, stateDir: join(dir, 'state'), software: '15.2(4)M11' });
   await lab.writeInventory(inventory);
   await lab.writeKnownHosts(knownHosts);
 });
@@ -84,7 +84,7 @@ describe('push on the lab', () => {
     const [r3, r4] = doc.results;
     expect(r4).toMatchObject({ host: 'r4', ok: true, changed: true });
     expect(r3?.ok).toBe(false);
-    expect(r3?.error?.kind).toBe('unreachable');
+    expect(r3?.error?.kind).toBe('session-closed');
     expect(r3?.error?.message).toContain('the previous call-home configuration is restored');
     expect((r3?.data as { restore: { ok: boolean } }).restore.ok).toBe(true);
     expect(r3?.data).toMatchObject({ endState: 'original', partial: false });
@@ -98,13 +98,29 @@ describe('push on the lab', () => {
     const target = { name: 'r4', host: r4.host, port: r4.port, credentials: { username: 'admin', password: 'admin' }, checkHostKey: () => null };
     const session = await IosSession.open(target, { connectTimeoutMs: 5000, commandTimeoutMs: 5000, enableSecret: 'cisco' });
     try {
+      await session.send('show version');
       r4.device.setFaults({ slowMs: 500 });
       await expect(session.send('show clock', { timeoutMs: 100 })).rejects.toMatchObject({ kind: 'timeout' });
       expect(session.isOpen).toBe(false);
-      await expect(session.send('show version')).rejects.toMatchObject({ kind: 'unreachable', message: expect.stringContaining('closed when the reply to "show clock" did not come within 100 ms') });
+      await expect(session.send('show version')).rejects.toMatchObject({ kind: 'session-closed', message: expect.stringContaining('closed when the reply to "show clock" did not come within 100 ms') });
     } finally {
       r4.device.setFaults({});
       session.close();
     }
+  });
+
+  it('pipelined by default; a device that loses typed-ahead input is pushed line by line instead, and --line-by-line is honoured', async () => {
+    lab.device('r5').device.setFaults({ typeaheadChars: 100 });
+    try {
+      const dir5 = join(dir, 'logs');
+      const { doc } = await push('r5', { logDir: dir5 });
+      expect(doc.results[0], JSON.stringify(doc.results[0])).toMatchObject({ host: 'r5', ok: true, changed: true, data: { endState: 'desired' } });
+      expect(await contactOf('r5')).toEqual(['noc@example.com']);
+      expect(readFileSync(join(dir5, 'r5.log'), 'utf8')).toContain('line by line from now on');
+    } finally {
+      lab.device('r5').device.setFaults({});
+    }
+    const again = await push('r4', { lineByLine: true, dryRun: true });
+    expect(again.doc.results[0]?.ok).toBe(true);
   });
 });

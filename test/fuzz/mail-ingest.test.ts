@@ -9,9 +9,8 @@ import fc from 'fast-check';
 import { simpleParser } from 'mailparser';
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { looksLikeLongText, parseLongText, parseShortText } from '../../src/backend/ingest/parse-text.js';
+import { looksLikeLongText, parseLongText, parseShortText, renderXml } from '../../src/callhome/codec.js';
 import { readMail } from '../../src/backend/ingest/smtp-ingest.js';
-import { renderXml } from '../../src/format/xml.js';
 import { buildMessage } from '../backend/build-message.js';
 import { api, startTestBackend, type TestBackend } from '../backend/helpers.js';
 import { rawMail, payload } from './mail.js';
@@ -64,7 +63,7 @@ describe('mail reader fuzz (mailparser + readMail)', () => {
     await fc.assert(
       fc.asyncProperty(rawMail, async (raw) => {
         const mail = await withinBudgetAsync('simpleParser', () => simpleParser(raw));
-        const r = withinBudget('readMail', () => readMail(b.service, mail));
+        const r = await withinBudgetAsync('readMail', () => readMail(b.service, mail));
         if (!r.ok) {
           expectRefusal(r.error);
           return;

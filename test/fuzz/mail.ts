@@ -5,9 +5,7 @@
  * text, short text or junk.
  */
 import fc from 'fast-check';
-import { renderLongText } from '../../src/format/long-text.js';
-import { renderShortText } from '../../src/format/short-text.js';
-import { renderXml } from '../../src/format/xml.js';
+import { renderLongText, renderShortText, renderXml } from '../../src/callhome/codec.js';
 import { SAMPLE_XML } from '../backend/helpers.js';
 import { hostileMessage, mutatedDocument } from './messages.js';
 import { hostileText, mutatedLines } from './support.js';

@@ -9,14 +9,14 @@ import { expect } from 'vitest';
 import type { Refusal, RefusalKind } from '../../src/backend/ingest/refusal.js';
 import { MESSAGE_KINDS } from '../../src/domain/callhome.js';
 import type { CallHomeMessage } from '../../src/domain/message.js';
-import { CALL_HOME_NAMESPACES } from '../../src/format/xml.js';
+import { CALL_HOME_NAMESPACES } from '../../src/callhome/codec.js';
 import { buildMessage } from '../backend/build-message.js';
 import { hostileText } from './support.js';
 
 /** The verbatim guide sample (ios-call-home.md §6.6). */
 export const GUIDE_SAMPLE = readFileSync(new URL('../fixtures/messages/guide-sample-syslog.xml', import.meta.url), 'utf8');
 
-const REFUSAL_KINDS: readonly RefusalKind[] = ['not-xml', 'forbidden-dtd', 'not-call-home', 'no-serial', 'too-large', 'content-type'];
+const REFUSAL_KINDS: readonly RefusalKind[] = ['not-xml', 'forbidden-dtd', 'too-complex', 'not-call-home', 'no-serial', 'too-large', 'content-type'];
 
 /** Asserts that a value is the ingest's own Refusal: a known kind and a reason that says something. */
 export function expectRefusal(value: Refusal): void {
@@ -122,7 +122,10 @@ export function mutatedDocument(doc: string): fc.Arbitrary<string> {
 }
 
 /** DOCTYPE and entity payloads (billion laughs, external entities, parameter entities), placed anywhere. */
-export function dtdPayload(doc: string): fc.Arbitrary<string> {
+/** A DOCTYPE or ENTITY payload placed anywhere in `doc`; whether it landed inside CDATA and an entity is referenced too. */
+export type DtdPlacement = { readonly body: string; readonly payload: string; readonly useRef: boolean; readonly inCdata: boolean };
+
+export function dtdPlacement(doc: string): fc.Arbitrary<DtdPlacement> {
   const payload = fc.constantFrom(
     '<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>',
     '<!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>',
@@ -135,6 +138,21 @@ export function dtdPayload(doc: string): fc.Arbitrary<string> {
   return fc.tuple(payload, fc.nat(), fc.boolean()).map(([p, at, useRef]) => {
     const i = doc.length === 0 ? 0 : at % doc.length;
     const body = doc.slice(0, i) + p + doc.slice(i);
-    return useRef ? body.replace('qiang-vm', '&xxe;&lol2;') : body;
+    return { body: useRef ? body.replace('qiang-vm', '&xxe;&lol2;') : body, payload: p, useRef, inCdata: insideCdata(body, i) };
   });
+}
+
+export function dtdPayload(doc: string): fc.Arbitrary<string> {
+  return dtdPlacement(doc).map((p) => p.body);
+}
+
+/** True when `at` falls inside a CDATA section of `body` (between `<![CDATA[` and its `]]>`), where markup is text. */
+export function insideCdata(body: string, at: number): boolean {
+  for (let open = body.indexOf('<![CDATA['); open >= 0 && open < at; open = body.indexOf('<![CDATA[', open + 1)) {
+    const close = body.indexOf(']]>', open + 9);
+    if (close < 0) return false;
+    if (at >= open + 9 && at + 1 <= close) return true;
+    open = close;
+  }
+  return false;
 }

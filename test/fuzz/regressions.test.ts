@@ -2,9 +2,7 @@
  * Shrunk counterexamples the fuzz suite found, kept as plain regression tests (one per fix).
  */
 import { describe, expect, it } from 'vitest';
-import { parseLongText } from '../../src/backend/ingest/parse-text.js';
-import { parseCallHomeXml } from '../../src/backend/ingest/parse-xml.js';
-import { renderLongText } from '../../src/format/long-text.js';
+import { parseLongText, parseXml, renderLongText } from '../../src/callhome/codec.js';
 import { parseRunningConfigCallHome } from '../../src/ios/parsers/running-config-call-home.js';
 import { isSafeRegex } from '../../src/lab/ios-cli/pipe.js';
 import { buildMessage } from '../backend/build-message.js';
@@ -43,7 +41,7 @@ describe('fuzz regressions', () => {
     try {
       const r = await postXml(b.url, SAMPLE_XML.replaceAll('9S1NMSF22DW', 'AB&#xD800;'));
       expect(r.status).toBe(200);
-      const xml = parseCallHomeXml(SAMPLE_XML.replaceAll('9S1NMSF22DW', 'CD\ud800'));
+      const xml = parseXml(SAMPLE_XML.replaceAll('9S1NMSF22DW', 'CD\ud800'));
       expect(xml.ok && xml.value.serialNumber).toBe('CD\ufffd');
       const text = parseLongText(renderLongText(buildMessage({ serialNumber: 'EF\udfff' })));
       expect(text.ok && text.value.serialNumber).toBe('EF\ufffd');

@@ -179,11 +179,11 @@ describe('oversize bodies over HTTP', () => {
     expect(r.sent).toBeLessThan(MAX_MESSAGE_SIZE + 16 * 1024 * 1024);
     expect((await rawRequest(b.url, '/api/v1/health')).status).toBe(200);
     // The refusal is on the record with its reason, whatever the client saw.
-    expect(b.events.some((e) => e.type === 'message.rejected' && /larger than 3145728 bytes/.test(e.reason))).toBe(true);
+    expect(b.events.some((e) => e.type === 'message.rejected' && /larger than the message size limit/.test(e.reason))).toBe(true);
   });
 
   it('limits API request bodies too', async () => {
-    const head = `POST /api/v1/contracts HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${TOKEN}\r\nContent-Type: application/json\r\nContent-Length: ${1024 * 1024 * 1024}\r\n\r\n`;
+    const head = `POST /api/v1/contracts HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${TOKEN}\r\nContent-Type: application/json\r\nContent-Length: ${1024 * 1024 * 1024}\r\n\r\n`;
     const r = await pushUntilAnswered(head, chunk, (c) => c);
     expect(r.status).toBe(413);
     expect(r.closed).toBe(true);

@@ -8,8 +8,8 @@ import { startBackend, type Backend } from '../../src/backend/server.js';
 import { DDCE_SERVICE_PATH } from '../../src/domain/callhome.js';
 import { startLab, type Lab } from '../../src/lab/devices.js';
 import { loadSettings } from '../../src/settings.js';
-import { runVerify } from '../../src/verify/run.js';
-import type { VerifyData } from '../../src/verify/task.js';
+import { runVerifyCommand as runVerify } from '../../commands/verify.js';
+import type { VerifyData } from '../../src/domain/fleet.js';
 
 const TOKEN = 'verify-test-token-123456';
 

@@ -1,9 +1,9 @@
 import { render } from 'ink-testing-library';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBackend } from '../../src/backend/server.js';
-import { createApiClient } from '../../src/backend/client.js';
-import { createIntents } from '../../src/console/intents.js';
-import { connectLive, type LiveConnection } from '../../src/console/live.js';
+import { createApiClient } from '../../src/client/api-client.js';
+import { createIntents } from '../../src/console/adapters/intents.js';
+import { connectLive, type LiveConnection } from '../../src/console/adapters/live.js';
 import { createConsoleStore, type ConsoleStore } from '../../src/console/store.js';
 import { ConsoleApp } from '../../views/ConsoleApp.js';
 import { postXml, sampleWith, startTestBackend, TOKEN, type TestBackend } from '../backend/helpers.js';
@@ -100,7 +100,7 @@ describe('console app on a live back end', () => {
     await has('Token for SER0001');
     await press('wrong-token');
     await press(KEY.enter);
-    await has(/Confirming the registration failed/);
+    await has(/SER0001 refused because the token for SER0001 is invalid/);
   });
 
   it('reconnects after the back end restarts and back-fills what it missed', async () => {

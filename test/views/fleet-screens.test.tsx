@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { render } from 'ink-testing-library';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBackend, type Backend } from '../../src/backend/server.js';
-import { openConsoleSession, type ConsoleSession } from '../../src/console/session.js';
+import { openConsoleRuntime, type ConsoleRuntime } from '../../src/console/adapters/runtime.js';
 import { DDCE_SERVICE_PATH } from '../../src/domain/callhome.js';
 import { startLab, type Lab } from '../../src/lab/devices.js';
 import { loadSettings } from '../../src/settings.js';
@@ -17,7 +17,7 @@ describe('console fleet screens on a lab fleet', () => {
   let dir: string;
   let backend: Backend;
   let lab: Lab;
-  let session: ConsoleSession;
+  let runtime: ConsoleRuntime;
   let ui: ReturnType<typeof render>;
   const press = async (keys: string): Promise<void> => {
     ui.stdin.write(keys);
@@ -31,7 +31,7 @@ describe('console fleet screens on a lab fleet', () => {
     lab = await startLab({ devices: 2, port: 0, stateDir: join(dir, 'lab'), smtpPort: backend.smtpPort ?? 25, software: '15.2(4)M11' });
     await lab.writeInventory(join(dir, 'inventory.yaml'));
     await lab.writeKnownHosts(join(dir, 'known_hosts'));
-    session = openConsoleSession({
+    runtime = openConsoleRuntime({
       settings: loadSettings(),
       inventoryFile: join(dir, 'inventory.yaml'),
       knownHostsFile: join(dir, 'known_hosts'),
@@ -44,16 +44,53 @@ describe('console fleet screens on a lab fleet', () => {
         profiles: { 'noc-http': { active: true, transport: ['http'], http: [`${backend.url}${DDCE_SERVICE_PATH}`], format: 'xml' } },
       },
     });
-    ui = render(<ConsoleApp store={session.store} intents={session.intents} />);
+    ui = render(<ConsoleApp store={runtime.store} intents={runtime.intents} />);
     await has('r2');
   });
 
   afterAll(async () => {
     ui?.unmount();
-    session?.close();
+    runtime?.close();
     await lab?.close();
     await backend?.close();
     rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('has the fleet read on the first frames, without pressing r, with totals', async () => {
+    // From the first frame the hosts are being read, not waiting for r.
+    expect(ui.lastFrame()).toMatch(/r1\s+\S+\s+(profiles…|up)/);
+    await has(/r1 .*up\s+off.*cmds/);
+    await has('2 hosts: 2 up · 0 down · 2 drifted · 0 failed');
+    await has('sorted by host');
+  });
+
+  it('filters with /, sorts with s and S, and opens a host with Enter', async () => {
+    await press('/');
+    await press('r2');
+    await press('\r');
+    await has('filter "r2": 1 shown');
+    expect(ui.lastFrame()).not.toMatch(/\n[ >*]+r1 /);
+    await press('\u001B');
+    await has(/r1 .*\n.*r2 /);
+    await press('S');
+    await has('sorted by host (reversed)');
+    await has(/r2 .*\n.*r1 /);
+    await press('s');
+    await has('sorted by state');
+    await press('g');
+    await press('\r');
+    await has('── Drift (');
+    for (const part of ['── Last error', '── Statistics', '── Last messages']) expect(ui.lastFrame()).toContain(part);
+    expect(ui.lastFrame()).toMatch(/\+ .*call-home/);
+    await press('\u001B');
+    await has('sorted by state');
+    await press('S');
+    await press('s');
+    await press('s');
+    await press('s');
+    await press('s');
+    await press('s');
+    await has('sorted by host');
   });
 
   it('refreshes profiles and drift, selects all, previews and pushes with confirmation', async () => {
@@ -80,7 +117,7 @@ describe('console fleet screens on a lab fleet', () => {
     await press('5');
     await press('r');
     await has('2 devices reporting');
-    expect(ui.lastFrame()).toMatch(/test\s+\d+/);
+    expect(ui.lastFrame()).toMatch(/test\s+\d+/i);
     await press('\u001B[B');
     await press('\r');
     await has('r1 — 1 device reporting');
@@ -98,7 +135,15 @@ describe('console fleet screens on a lab fleet', () => {
   it('verifies the closed loop from the console', async () => {
     await press('1');
     await press('v');
+    // A second run over the same hosts while the first is running is refused, never doubled.
+    await press('v');
+    await has(/Not started: r1, r2 are still running verify/);
     await has('2/2 closed the loop', 30_000);
     expect(ui.lastFrame()).toMatch(/r1\s+yes\s+yes\s+yes\s+\d+ ms\s+OK/);
+    // The run finishes: every host has its result.
+    await has('done: 2 hosts, 0 failed');
+    await has('verify done: 2/2 hosts closed the loop');
+    await press('1');
+    await has('2 hosts: 2 up · 0 down · 0 drifted · 0 failed');
   });
 });

@@ -1,12 +1,12 @@
 import { Box, Text } from 'ink';
 import type { ReactNode } from 'react';
-import { KEY_BINDINGS } from '../../src/console/keymap.js';
+import { bindingApplies, bindingLabel, KEY_BINDINGS } from '../../src/console/keymap.js';
 import type { ScreenName } from '../../src/console/types.js';
 
 /** One line of the keys that matter on a screen. */
 export function KeyHints(props: { readonly hints: readonly (readonly [string, string])[] }): ReactNode {
   return (
-    <Text dimColor>
+    <Text dimColor wrap="truncate-end">
       {props.hints.map(([k, what]) => `${k} ${what}`).join('  ·  ')}
     </Text>
   );
@@ -17,9 +17,9 @@ export function HelpOverlay(props: { readonly screen: ScreenName }): ReactNode {
   return (
     <Box flexDirection="column" borderStyle="round" paddingX={1}>
       <Text bold>Keys (Esc closes)</Text>
-      {KEY_BINDINGS.map((b) => (
-        <Text key={b.keys} {...(b.screens === 'all' || b.screens.includes(props.screen) ? {} : { dimColor: true })}>
-          {b.keys.padEnd(12)} {b.action}
+      {KEY_BINDINGS.map((b, i) => (
+        <Text key={i} {...(bindingApplies(b, props.screen) ? {} : { dimColor: true })}>
+          {bindingLabel(b).padEnd(12)} {b.action}
           {b.screens === 'all' ? '' : `  [${b.screens.join(', ')}]`}
         </Text>
       ))}

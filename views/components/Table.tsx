@@ -1,20 +1,7 @@
 import { Box, Text } from 'ink';
 import type { ReactNode } from 'react';
-
-/** One column: header, fixed width, the cell text and an optional colour. */
-export type Column<R> = {
-  readonly header: string;
-  readonly width: number;
-  readonly cell: (row: R) => string;
-  readonly color?: (row: R) => string | undefined;
-  readonly align?: 'left' | 'right';
-};
-
-function fit(text: string, width: number, align: 'left' | 'right'): string {
-  const clean = text.replace(/\s+/g, ' ');
-  const cut = clean.length > width ? `${clean.slice(0, Math.max(0, width - 1))}…` : clean;
-  return align === 'right' ? cut.padStart(width) : cut.padEnd(width);
-}
+import { fitCell, fitColumns, type ColumnSpec } from '../../src/console/columns.js';
+import { useLayout } from '../hooks/use-layout.js';
 
 /** The first visible row so that `selected` stays inside a window of `height` rows. */
 export function windowStart(selected: number, total: number, height: number): number {
@@ -22,9 +9,9 @@ export function windowStart(selected: number, total: number, height: number): nu
   return Math.max(0, Math.min(selected - Math.floor(height / 2), total - height));
 }
 
-/** A fixed-width table that shows only the rows around the selection (ink-table does not work with ink 6). */
+/** A table fitted to the terminal width that shows only the rows around the selection (ink-table does not work with ink 6). */
 export function Table<R>(props: {
-  readonly columns: readonly Column<R>[];
+  readonly columns: readonly ColumnSpec<R>[];
   readonly rows: readonly R[];
   readonly selected?: number;
   readonly height: number;
@@ -32,6 +19,8 @@ export function Table<R>(props: {
   readonly empty?: ReactNode;
 }): ReactNode {
   const { columns, rows, height } = props;
+  const layout = useLayout();
+  const widths = fitColumns(columns, layout.width);
   const selected = props.selected ?? -1;
   const start = windowStart(Math.max(0, selected), rows.length, height);
   const visible = rows.slice(start, start + height);
@@ -39,7 +28,7 @@ export function Table<R>(props: {
     <Box flexDirection="column">
       <Text bold wrap="truncate-end">
         {'  '}
-        {columns.map((c) => fit(c.header, c.width, c.align ?? 'left')).join(' ')}
+        {columns.map((c, i) => fitCell(c.header, widths[i] ?? c.width, c.align)).join(' ')}
       </Text>
       {rows.length === 0 ? (
         <Text dimColor>{props.empty ?? '  (nothing yet)'}</Text>
@@ -52,10 +41,10 @@ export function Table<R>(props: {
               <Text inverse={isSel}>{isSel ? '>' : ' '}</Text>
               {props.marker ? props.marker(row) : ' '}
               {columns.map((c, ci) => {
-                const color = c.color?.(row);
+                const tone = c.tone?.(row);
                 return (
-                  <Text key={ci} inverse={isSel} {...(color !== undefined ? { color } : {})}>
-                    {fit(c.cell(row), c.width, c.align ?? 'left')}
+                  <Text key={ci} inverse={isSel} {...(tone !== undefined ? { color: tone } : {})}>
+                    {fitCell(c.cell(row, layout.cell), widths[ci] ?? c.width, c.align)}
                     {ci < columns.length - 1 ? ' ' : ''}
                   </Text>
                 );

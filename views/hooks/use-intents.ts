@@ -1,5 +1,5 @@
 import { createContext, useContext } from 'react';
-import type { ConsoleIntents } from '../../src/console/intents.js';
+import type { ConsoleIntents } from '../../src/console/adapters/intents.js';
 
 /** The intent handlers the views dispatch to. */
 export const IntentsContext = createContext<ConsoleIntents | null>(null);

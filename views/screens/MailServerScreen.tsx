@@ -3,20 +3,21 @@ import type { ReactNode } from 'react';
 import { mailRows, type MailRow } from '../../src/console/selectors.js';
 import type { ConsoleState } from '../../src/console/types.js';
 import { StatusBadge } from '../components/StatusBadge.js';
-import { Table, type Column } from '../components/Table.js';
+import { Table } from '../components/Table.js';
+import type { ColumnSpec } from '../../src/console/columns.js';
 import { KeyHints } from '../components/KeyHints.js';
 
-const columns: Column<MailRow>[] = [
-  { header: 'Host', width: 8, cell: (r) => r.host },
-  { header: 'Mail server', width: 28, cell: (r) => r.address },
-  { header: 'Prio', width: 4, align: 'right', cell: (r) => (r.priority > 0 ? String(r.priority) : '') },
+const columns: ColumnSpec<MailRow>[] = [
+  { header: 'Host', width: 8, min: 6, cell: (r) => r.host },
+  { header: 'Mail server', width: 28, min: 14, cell: (r) => r.address },
+  { header: 'Priority', width: 8, align: 'right', cell: (r) => (r.priority > 0 ? String(r.priority) : '') },
   {
     header: 'Status',
-    width: 16,
+    width: 15,
     cell: (r) => (r.error !== null ? 'SSH failed' : r.available === null ? '' : r.available ? '[Available]' : '[Not Available]'),
-    color: (r) => (r.error !== null || r.available === false ? 'red' : r.available ? 'green' : undefined),
+    tone: (r) => (r.error !== null || r.available === false ? 'red' : r.available ? 'green' : undefined),
   },
-  { header: 'Detail', width: 40, cell: (r) => r.error ?? '' },
+  { header: 'Error', width: 20, min: 8, grow: 1, cell: (r) => r.error ?? '' },
 ];
 
 /** Mail-server availability per device and server, and the back end's own SMTP listener. */

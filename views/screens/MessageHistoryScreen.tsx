@@ -1,30 +1,21 @@
 import { Box, Text } from 'ink';
 import type { ReactNode } from 'react';
-import { formatFilter } from '../../src/console/filter.js';
+import { messageColumns, severityLabel } from '../../src/console/columns.js';
+import { formatFilter, isEmptyFilter } from '../../src/console/filter.js';
+import { formatTime, type TimeStyle } from '../../src/console/time-style.js';
 import type { ConsoleState, MessageDetailView } from '../../src/console/types.js';
-import type { MessageSummary } from '../../src/events/protocol.js';
-import { Table, type Column } from '../components/Table.js';
+import { DetailLines } from '../components/DetailView.js';
 import { KeyHints } from '../components/KeyHints.js';
-import { severityColor, severityText, shortTime } from '../format.js';
+import { Table } from '../components/Table.js';
 
-const columns: Column<MessageSummary>[] = [
-  { header: 'Time (UTC)', width: 14, cell: (m) => shortTime(m.receivedAt).slice(5) },
-  { header: 'Device', width: 10, cell: (m) => m.hostname || m.serial },
-  { header: 'Severity', width: 12, cell: (m) => severityText(m.severity), color: (m) => severityColor(m.severity) },
-  { header: 'Type/group', width: 12, cell: (m) => (m.type === m.alertGroup || m.alertGroup === '' ? m.type : `${m.type}/${m.alertGroup}`) },
-  { header: 'Event', width: 16, cell: (m) => m.eventName },
-  { header: 'Description', width: 28, cell: (m) => m.description },
-  { header: 'Via', width: 5, cell: (m) => m.transport },
-];
-
-function detailLines(d: MessageDetailView): string[] {
+function detailLines(d: MessageDetailView, style: TimeStyle): string[] {
   const lines = [
     `Message ${d.summary.messageId}  (#${d.summary.id}, ${d.summary.transport})`,
     `Device  ${d.summary.hostname}  serial ${d.summary.serial}  model ${d.summary.model}`,
-    `Type    ${d.summary.type} ${d.summary.subType}  group ${d.summary.alertGroup}  severity ${severityText(d.summary.severity)}`,
+    `Type    ${d.summary.type} ${d.summary.subType}  group ${d.summary.alertGroup}  severity ${severityLabel(d.summary.severity)}`,
     `Event   ${d.summary.eventName}`,
     `Text    ${d.summary.description}`,
-    `Received ${shortTime(d.summary.receivedAt)}`,
+    `Received ${formatTime(d.summary.receivedAt, style)}`,
     '',
     '── Fields',
   ];
@@ -41,40 +32,27 @@ function detailLines(d: MessageDetailView): string[] {
   return lines;
 }
 
-/** The opened message, scrollable. */
-function MessageDetail(props: { readonly state: ConsoleState; readonly height: number }): ReactNode {
-  const d = props.state.detail;
-  if (d.kind === 'loading') return <Text color="cyan">Loading message #{d.id}…</Text>;
-  if (d.kind === 'error') return <Text color="red">Message #{d.id} could not be loaded: {d.message}</Text>;
-  if (d.kind !== 'open') return null;
-  const lines = detailLines(d.detail);
-  const start = Math.min(d.scroll, Math.max(0, lines.length - props.height));
-  return (
-    <Box flexDirection="column">
-      {lines.slice(start, start + props.height).map((l, i) => (
-        <Text key={i}>{l === '' ? ' ' : l}</Text>
-      ))}
-      <KeyHints hints={[['↑↓', `scroll (${start + 1}/${lines.length})`], ['Esc', 'back']]} />
-    </Box>
-  );
-}
-
 /** Message history: live, newest first, filterable; Enter opens one. */
 export function MessageHistoryScreen(props: { readonly state: ConsoleState; readonly height: number }): ReactNode {
   const { state } = props;
-  if (state.detail.kind !== 'closed') return <MessageDetail state={state} height={props.height} />;
+  const d = state.detail;
+  if (d.kind === 'loading') return <Text color="cyan">Loading {d.key.replace(':', ' #')}…</Text>;
+  if (d.kind === 'error') return <Text color="red">{d.key.replace(':', ' #')} could not be loaded: {d.message}</Text>;
+  if (d.kind === 'open' && d.doc.kind === 'message') return <DetailLines lines={detailLines(d.doc.detail, state.timeStyle)} scroll={d.scroll} height={props.height} />;
   const w = state.messages;
   const filter = formatFilter(state.filter);
+  const empty = !isEmptyFilter(state.filter) ? '  No message matches the filter (/ then Enter clears it).' : '  No messages yet.';
   return (
     <Box flexDirection="column">
-      <Text>
+      <Text wrap="truncate-end">
         Filter: <Text color="cyan">{filter === '' ? '(none)' : filter}</Text>
-        {w.unseenNewer > 0 ? <Text color="yellow">{`  ${w.unseenNewer} newer (scroll to top)`}</Text> : null}
+        {w.newAbove > 0 ? <Text color="yellow" bold>{`  ▲ ${w.newAbove} new (g or Home: go to the top)`}</Text> : null}
+        {w.unseenNewer > 0 ? <Text color="yellow">{`  ${w.unseenNewer} newer not loaded (g or Home)`}</Text> : null}
         {w.loadingOlder ? <Text color="cyan">  loading older…</Text> : null}
         {w.older.kind === 'end' ? <Text dimColor>  (all loaded)</Text> : null}
       </Text>
-      <Table columns={columns} rows={w.items} selected={state.cursor.messages} height={props.height - 1} empty="  No messages yet." />
-      <KeyHints hints={[['/', 'filter'], ['Enter', 'open'], ['r', 'reload']]} />
+      <Table columns={messageColumns(state.timeStyle)} rows={w.items} selected={state.cursor.messages} height={props.height - 1} empty={empty} />
+      <KeyHints hints={[['/', 'filter'], ['Enter', 'open'], ['g/G', 'newest/oldest'], ['r', 'reload']]} />
     </Box>
   );
 }

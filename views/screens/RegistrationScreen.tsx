@@ -1,37 +1,46 @@
 import { Box, Text } from 'ink';
 import type { ReactNode } from 'react';
-import { registrationRows, trialDaysLeft } from '../../src/console/selectors.js';
+import type { ColumnSpec, Tone } from '../../src/console/columns.js';
+import { REGISTRATION_ORDER } from '../../src/console/registration-order.js';
+import { pendingToken, plural, registrationRows, trialDaysLeft } from '../../src/console/selectors.js';
+import { formatTime } from '../../src/console/time-style.js';
 import type { ConsoleState, DeviceRow } from '../../src/console/types.js';
-import { Table, type Column } from '../components/Table.js';
 import { KeyHints } from '../components/KeyHints.js';
-import { shortTime } from '../format.js';
+import { Table } from '../components/Table.js';
 
-const stateColor: Record<string, string> = { pending: 'yellow', registered: 'green', trial: 'cyan', expired: 'red', anonymous: 'gray' };
+const stateColor: Record<string, Tone> = { pending: 'yellow', registered: 'green', trial: 'cyan', expired: 'red', anonymous: 'gray' };
 
-/** Registration states; Enter or c confirms a pending device with its token. */
+/** Registration states; c (or Enter) confirms the pending device, or every selected one, with the token from its notification. */
 export function RegistrationScreen(props: { readonly state: ConsoleState; readonly height: number; readonly now: number }): ReactNode {
-  const rows = registrationRows(props.state);
-  const columns: Column<DeviceRow>[] = [
-    { header: 'Device', width: 12, cell: (d) => d.hostname },
-    { header: 'Serial', width: 14, cell: (d) => d.serial },
-    { header: 'Model', width: 12, cell: (d) => d.model },
-    { header: 'State', width: 11, cell: (d) => d.registration, color: (d) => stateColor[d.registration] },
+  const { state } = props;
+  const rows = registrationRows(state);
+  const selected = new Set(state.selectedDevices);
+  const columns: ColumnSpec<DeviceRow>[] = [
+    { header: 'Device', width: 12, min: 8, cell: (d) => d.hostname },
+    { header: 'Serial', width: 14, min: 10, cell: (d) => d.serial },
+    { header: 'Model', width: 12, min: 7, cell: (d) => d.model },
+    { header: 'State', width: 11, min: 8, cell: (d) => d.registration, tone: (d) => stateColor[d.registration] },
     {
-      header: 'Trial',
+      header: 'Trial / token',
       width: 16,
+      min: 10,
       cell: (d) => {
+        if (d.registration === 'pending') return pendingToken(state, d.serial) !== null ? 'token received' : 'token not loaded';
         const days = d.registration === 'trial' ? trialDaysLeft(d.trialEndsAt, props.now) : null;
-        return days === null ? '' : `${days} days left`;
+        return days === null ? '' : `${plural(days, 'day')} left`;
       },
     },
-    { header: 'Last message', width: 19, cell: (d) => shortTime(d.lastMessageAt) },
+    { header: 'Last message', width: state.timeStyle === 'utc' ? 20 : 25, min: 11, grow: 1, cell: (d, c) => formatTime(d.lastMessageAt, c.timeStyle) },
   ];
-  const counts = rows.reduce<Record<string, number>>((acc, d) => ({ ...acc, [d.registration]: (acc[d.registration] ?? 0) + 1 }), {});
+  const counts = REGISTRATION_ORDER.map((k) => [k, rows.filter((d) => d.registration === k).length] as const).filter(([, n]) => n > 0);
   return (
     <Box flexDirection="column">
-      <Text>{Object.entries(counts).map(([k, n]) => `${k}: ${n}`).join('   ') || 'No devices have called home yet.'}</Text>
-      <Table columns={columns} rows={rows} selected={props.state.cursor.registration} height={props.height - 1} />
-      <KeyHints hints={[['Enter/c', 'confirm pending device with token'], ['r', 'reload']]} />
+      <Text>
+        {counts.map(([k, n]) => `${k}: ${n}`).join('   ') || 'No devices have called home yet.'}
+        {selected.size > 0 ? <Text color="cyan">{`   ${selected.size} selected`}</Text> : null}
+      </Text>
+      <Table columns={columns} rows={rows} selected={state.cursor.registration} height={props.height - 1} marker={(d) => (selected.has(d.serial) ? '*' : ' ')} />
+      <KeyHints hints={[['c/Enter', 'confirm (token filled in)'], ['space', 'select several'], ['r', 'reload']]} />
     </Box>
   );
 }

@@ -1,11 +1,13 @@
 import { Box, Text } from 'ink';
 import type { ReactNode } from 'react';
-import { STATS_ROWS, STATS_SECTIONS } from '../../src/domain/statistics.js';
+import { STATS_ROW_LABELS, STATS_ROWS, STATS_SECTIONS } from '../../src/domain/statistics.js';
+import { plural } from '../../src/console/selectors.js';
 import { statsHosts, statsTotals } from '../../src/console/selectors.js';
 import type { ConsoleState } from '../../src/console/types.js';
 import { KeyHints } from '../components/KeyHints.js';
 
-const SECTION_TITLE: Record<(typeof STATS_SECTIONS)[number], string> = { success: 'Success', inQueue: 'In queue', failed: 'Failed', ratelimitDropped: 'Rate-limit dropped' };
+/** Section titles as IOS words. */
+export const SECTION_TITLE: Record<(typeof STATS_SECTIONS)[number], string> = { success: 'Success', inQueue: 'In queue', failed: 'Failed', ratelimitDropped: 'Rate-limit dropped' };
 
 /** `show call-home statistics` across the fleet (type × transport × state), drill-down per device. */
 export function StatisticsScreen(props: { readonly state: ConsoleState; readonly height: number }): ReactNode {
@@ -26,7 +28,7 @@ export function StatisticsScreen(props: { readonly state: ConsoleState; readonly
       </Box>
       <Box flexDirection="column">
         <Text bold>
-          {state.statsHost ?? 'Fleet'} — {devices} device{devices === 1 ? '' : 's'} reporting
+          {state.statsHost ?? 'Fleet'} — {plural(devices, 'device')} reporting
         </Text>
         {devices === 0 ? (
           <Text dimColor>Press r to read `show call-home statistics` from the devices.</Text>
@@ -38,11 +40,11 @@ export function StatisticsScreen(props: { readonly state: ConsoleState; readonly
             </Text>
             <Text dimColor>
               {''.padEnd(12)}
-              {STATS_SECTIONS.map(() => ' total  email   http').join('')}
+              {STATS_SECTIONS.map(() => ' Total  Email   HTTP').join('')}
             </Text>
             {rows.map((r) => (
               <Text key={r} {...(r === 'total' ? { bold: true } : {})}>
-                {r.padEnd(12)}
+                {STATS_ROW_LABELS[r].padEnd(12)}
                 {STATS_SECTIONS.map((s) => {
                   const c = totals[s][r];
                   return `${cell(c?.total)} ${cell(c?.email)} ${cell(c?.http)}`.padStart(21);

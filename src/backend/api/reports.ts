@@ -1,6 +1,7 @@
 /** The four portal reports (spec §4.3–§4.6) as rows with fixed columns, for JSON and CSV. */
 import { assertNever } from '../../util/assert-never.js';
-import type { Store } from '../store/types.js';
+import type { StoreQueries } from '../store/types.js';
+import { toCsv } from './csv.js';
 
 export const REPORT_KINDS = ['device', 'history', 'network', 'registration'] as const;
 export type ReportKind = (typeof REPORT_KINDS)[number];
@@ -8,10 +9,47 @@ export type ReportKind = (typeof REPORT_KINDS)[number];
 export type Report = { readonly kind: ReportKind; readonly columns: readonly string[]; readonly rows: Record<string, string | number | boolean | null>[] };
 
 const HISTORY_DAYS = 92;
+export const HISTORY_COLUMNS = ['serial', 'model', 'hostname', 'receivedAt', 'contract', 'registration', 'severity', 'type', 'status', 'srRaised', 'notificationSent', 'id'] as const;
+/** Rows read from the store per page while the history report streams. */
+const HISTORY_PAGE = 500;
+/** The most rows one history request returns; a JSON answer cut there carries `next` to continue from. */
+export const HISTORY_ROW_CAP = 1_000_000;
+
+type Row = Report['rows'][number];
+type Sink = { write(text: string): Promise<void>; readonly closed: boolean };
+
+/**
+ * Writes the history report (S-portal §4.4: the last 3 months of messages, newest first) as JSON or CSV,
+ * one store page at a time; `sink.write` waits for the socket to drain, so memory stays at one page
+ * whatever the size, and the event loop is free between pages.
+ */
+export async function streamHistory(store: StoreQueries, format: 'json' | 'csv', sink: Sink, o: { cursor?: string | undefined; cap?: number; now?: Date } = {}): Promise<number> {
+  const now = o.now ?? new Date();
+  const cap = o.cap ?? HISTORY_ROW_CAP;
+  const byserial = new Map((await store.listDevices()).map((d) => [d.serial, d]));
+  const since = new Date(now.getTime() - HISTORY_DAYS * 86_400_000).toISOString();
+  await sink.write(format === 'csv' ? toCsv(HISTORY_COLUMNS, []) : `{"kind":"history","columns":${JSON.stringify(HISTORY_COLUMNS)},"rows":[`);
+  let cursor = o.cursor;
+  let written = 0;
+  let next: string | null = null;
+  do {
+    const page = await store.listHistory({ since, limit: Math.min(HISTORY_PAGE, cap - written), cursor });
+    const rows = page.rows.map((m): Row => {
+      const d = byserial.get(m.serial);
+      return { serial: m.serial, model: m.model, hostname: m.hostname, receivedAt: m.receivedAt, contract: d?.contractNumber ?? '', registration: d?.registration ?? '', severity: m.severity, type: m.type, status: m.status, srRaised: m.results.caseNumber ?? 'No', notificationSent: (m.results.notifiedTo?.length ?? 0) > 0, id: m.id };
+    });
+    if (rows.length > 0) await sink.write(format === 'csv' ? toCsv(HISTORY_COLUMNS, rows, false) : `${written > 0 ? ',' : ''}${rows.map((r) => JSON.stringify(r)).join(',')}`);
+    written += rows.length;
+    cursor = page.next ?? undefined;
+    if (written >= cap) next = page.next;
+  } while (cursor && written < cap && !sink.closed);
+  if (format === 'json') await sink.write(`]${next ? `,"next":${JSON.stringify(next)}` : ''}}`);
+  return written;
+}
 
 /** Builds one report from the store. */
-export function buildReport(store: Store, kind: ReportKind, now = new Date()): Report {
-  const devices = store.listDevices();
+export async function buildReport(store: StoreQueries, kind: ReportKind, now = new Date()): Promise<Report> {
+  const devices = await store.listDevices();
   switch (kind) {
     case 'device':
       return {
@@ -19,22 +57,9 @@ export function buildReport(store: Store, kind: ReportKind, now = new Date()): R
         columns: ['hostname', 'serial', 'model', 'softwareVersion', 'registration', 'contract', 'lastInventoryAt', 'lastConfigurationAt', 'lastMessageAt'],
         rows: devices.map((d) => ({ hostname: d.hostname, serial: d.serial, model: d.model, softwareVersion: d.softwareVersion, registration: d.registration, contract: d.contractNumber ?? (d.registration === 'trial' ? 'Trial' : ''), lastInventoryAt: d.lastInventoryAt, lastConfigurationAt: d.lastConfigurationAt, lastMessageAt: d.lastMessageAt })),
       };
-    case 'history': {
-      const byserial = new Map(devices.map((d) => [d.serial, d]));
-      const since = new Date(now.getTime() - HISTORY_DAYS * 86_400_000).toISOString();
-      const rows: Report['rows'] = [];
-      let cursor: string | undefined;
-      do {
-        const page = store.listMessages({ since, limit: 500, cursor });
-        for (const m of page.messages) {
-          const d = byserial.get(m.serial);
-          const detail = store.getMessage(m.id);
-          rows.push({ serial: m.serial, model: m.model, hostname: m.hostname, receivedAt: m.receivedAt, contract: d?.contractNumber ?? '', registration: d?.registration ?? '', severity: m.severity, type: m.type, status: detail?.status ?? '', srRaised: detail?.results.caseNumber ?? 'No', notificationSent: (detail?.results.notifiedTo?.length ?? 0) > 0, id: m.id });
-        }
-        cursor = page.next ?? undefined;
-      } while (cursor);
-      return { kind, columns: ['serial', 'model', 'hostname', 'receivedAt', 'contract', 'registration', 'severity', 'type', 'status', 'srRaised', 'notificationSent', 'id'], rows };
-    }
+    case 'history':
+      // Streamed page by page instead (streamHistory): a whole history does not fit in one answer.
+      throw new Error('the history report is streamed with streamHistory');
     case 'network': {
       const groups = new Map<string, { model: string; softwareVersion: string; registration: string; devices: number }>();
       for (const d of devices) {
@@ -46,7 +71,7 @@ export function buildReport(store: Store, kind: ReportKind, now = new Date()): R
       return { kind, columns: ['model', 'softwareVersion', 'registration', 'devices'], rows: [...groups.values()].sort((a, b) => a.model.localeCompare(b.model) || a.softwareVersion.localeCompare(b.softwareVersion)) };
     }
     case 'registration': {
-      const contracts = new Map(store.listContracts().map((c) => [c.serial, c]));
+      const contracts = new Map((await store.listContracts()).map((c) => [c.serial, c]));
       const groups = new Map<string, { company: string; contract: string; contractType: string; devices: number; trial: number; pending: number; expired: number; expiringSoon: number }>();
       const soon = now.getTime() + 30 * 86_400_000;
       for (const d of devices) {

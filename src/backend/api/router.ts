@@ -1,40 +1,87 @@
 /** The REST API under /api/v1 (contract 3): JSON, bearer token, filters, cursor pagination, CSV reports. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
+import { MESSAGE_KINDS } from '../../domain/callhome.js';
 import { isSeverityKeyword, severityLevel } from '../../domain/severity.js';
 import { assertNever } from '../../util/assert-never.js';
 import type { AuthOutcome } from '../auth-throttle.js';
+import type { ByteBudget } from '../limits.js';
+import { readBody, type BodyRead } from '../read-body.js';
 import type { BackendService } from '../service.js';
-import { decodeCursor } from '../store/sqlite-store.js';
+import { decodeCursor } from '../store/queries.js';
 import { toCsv } from './csv.js';
-import { buildReport, REPORT_KINDS, type ReportKind } from './reports.js';
+import { buildReport, REPORT_KINDS, streamHistory, type ReportKind } from './reports.js';
 
-type Reply = { status: number; body: unknown; csv?: string; retryAfter?: number; close?: boolean };
+type Reply = { status: number; body: unknown; csv?: string; retryAfter?: number; close?: boolean; stream?: StreamedReply };
+/** An answer written piece by piece (large reports): `write` waits for the socket to drain. */
+type StreamedReply = { contentType: string; write(sink: Sink): Promise<unknown> };
+type Sink = { write(text: string): Promise<void>; readonly closed: boolean };
 
 /** API request bodies larger than this are refused with 413 (a contracts import is the largest). */
 const API_BODY_LIMIT = 16 * 1024 * 1024;
 /** One REST route: method, path pattern under /api/v1 (groups are path parameters), whether it needs the token. */
-export type ApiRoute = { method: string; pattern: RegExp; auth: boolean; handle: (p: string[], url: URL, body: unknown) => Reply };
+export type ApiRoute = { method: string; pattern: RegExp; auth: boolean; handle: (p: string[], url: URL, body: unknown) => Promise<Reply> };
 
 const json = (status: number, body: unknown): Reply => ({ status, body });
 const notFound = (what: string): Reply => json(404, { error: 'not-found', reason: `${what} does not exist.` });
 
-const MessagesQuery = z.object({
-  device: z.string().optional(),
-  type: z.string().optional(),
-  severity: z.string().optional().transform((s, c) => {
-    if (s === undefined || s === '') return undefined;
-    if (/^\d$/.test(s)) return Number(s);
-    if (isSeverityKeyword(s)) return severityLevel(s);
-    c.addIssue({ code: 'custom', message: 'must be 0-9 or a Call Home severity keyword' });
-    return z.NEVER;
-  }),
-  since: z.string().optional(),
-  until: z.string().optional(),
-  q: z.string().optional(),
-  cursor: z.string().optional(),
-  limit: z.coerce.number().int().min(1).max(1000).default(100),
-});
+/**
+ * A time filter: an ISO 8601 date or date-time (`2026-11-01`, `2026-11-01T10:00:00Z`), normalised to the
+ * stored form so string comparison is time comparison. Anything else is a 400, never "no filter".
+ */
+const TimeFilter = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/, 'must be an ISO 8601 date or date-time, e.g. 2026-11-01 or 2026-11-01T10:00:00Z')
+  .transform((v, c) => {
+    const t = Date.parse(v.replace(' ', 'T'));
+    if (Number.isNaN(t)) {
+      c.addIssue({ code: 'custom', message: 'is not a real date' });
+      return z.NEVER;
+    }
+    return new Date(t).toISOString();
+  });
+
+/** Filters of GET /messages; an unknown parameter (a misspelt filter) is a 400, not silently "everything". */
+const MessagesQuery = z
+  .strictObject({
+    device: z.string().min(1).max(256).optional(),
+    type: z.enum(MESSAGE_KINDS).optional(),
+    severity: z
+      .string()
+      .optional()
+      .transform((s, c) => {
+        if (s === undefined) return undefined;
+        if (/^\d$/.test(s)) return Number(s);
+        if (isSeverityKeyword(s)) return severityLevel(s);
+        c.addIssue({ code: 'custom', message: 'must be 0-9 or a Call Home severity keyword' });
+        return z.NEVER;
+      }),
+    since: TimeFilter.optional(),
+    until: TimeFilter.optional(),
+    q: z.string().min(1).max(256).optional(),
+    cursor: z.string().min(1).max(512).optional(),
+    limit: z.coerce.number().int().min(1).max(1000).default(100),
+  })
+  .refine((q) => q.since === undefined || q.until === undefined || q.since < q.until, { message: 'since must be before until', path: ['since'] });
+
+/** GET /notifications: newest first, at most 1,000. */
+const NotificationsQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(1000).default(200) });
+
+/** GET /reports/KIND: JSON (default) or CSV. */
+const ReportQuery = z.strictObject({ format: z.enum(['json', 'csv']).default('json'), cursor: z.string().min(1).max(512).optional() });
+
+/** A 400 naming each bad parameter, or the parsed query. */
+function parseQuery<S extends z.ZodType>(schema: S, url: URL): { ok: true; value: z.output<S> } | { ok: false; reply: Reply } {
+  const params = new Map<string, string>();
+  for (const [k, v] of url.searchParams) {
+    if (params.has(k)) return { ok: false, reply: json(400, { error: 'bad-query', reason: `${k.slice(0, 40)}: given more than once` }) };
+    params.set(k, v);
+  }
+  const q = schema.safeParse(Object.fromEntries(params));
+  if (q.success) return { ok: true, value: q.data };
+  const reason = q.error.issues.map((i) => (i.code === 'unrecognized_keys' ? `unknown parameter ${i.keys.map((k) => k.slice(0, 40)).join(', ')}` : `${i.path.join('.')}: ${i.message}`)).join('; ');
+  return { ok: false, reply: json(400, { error: 'bad-query', reason }) };
+}
 
 const ConfirmBody = z.object({ token: z.string().min(1) });
 
@@ -45,14 +92,14 @@ const PreferencesBody = z.object({ notifyEmails: z.array(z.email()).max(50) });
 export function apiRoutes(service: BackendService): readonly ApiRoute[] {
   const { store } = service;
   return [
-    { method: 'GET', pattern: /^\/health$/, auth: false, handle: () => json(200, { ok: true }) },
-    { method: 'GET', pattern: /^\/devices$/, auth: true, handle: () => json(200, { devices: store.listDevices() }) },
+    { method: 'GET', pattern: /^\/health$/, auth: false, handle: () => Promise.resolve(json(200, { ok: true })) },
+    { method: 'GET', pattern: /^\/devices$/, auth: true, handle: async () => json(200, { devices: await store.listDevices() }) },
     {
       method: 'GET',
       pattern: /^\/devices\/([^/]+)$/,
       auth: true,
-      handle: ([serial = '']) => {
-        const d = store.getDevice(serial);
+      handle: async ([serial = '']) => {
+        const d = await store.getDevice(serial);
         return d ? json(200, d) : notFound(`Device ${serial}`);
       },
     },
@@ -60,41 +107,41 @@ export function apiRoutes(service: BackendService): readonly ApiRoute[] {
       method: 'PUT',
       pattern: /^\/devices\/([^/]+)\/preferences$/,
       auth: true,
-      handle: ([serial = ''], _u, body) => {
+      handle: async ([serial = ''], _u, body) => {
         const b = PreferencesBody.safeParse(body);
         if (!b.success) return json(400, { error: 'bad-body', reason: 'Send {"notifyEmails": ["noc@example.com", ...]}.' });
-        return store.setDeviceNotifyEmails(serial, b.data.notifyEmails) ? json(200, store.getDevice(serial)) : notFound(`Device ${serial}`);
+        return (await store.setDeviceNotifyEmails(serial, b.data.notifyEmails)) ? json(200, await store.getDevice(serial)) : notFound(`Device ${serial}`);
       },
     },
     {
       method: 'GET',
       pattern: /^\/messages$/,
       auth: true,
-      handle: (_p, url) => {
-        const q = MessagesQuery.safeParse(Object.fromEntries(url.searchParams));
-        if (!q.success) return json(400, { error: 'bad-query', reason: q.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') });
-        if (q.data.cursor !== undefined && decodeCursor(q.data.cursor) === null) return json(400, { error: 'bad-cursor', reason: 'The cursor is not one this server issued; start again without --cursor.' });
-        return json(200, store.listMessages(q.data));
+      handle: async (_p, url) => {
+        const q = parseQuery(MessagesQuery, url);
+        if (!q.ok) return q.reply;
+        if (q.value.cursor !== undefined && decodeCursor(q.value.cursor) === null) return json(400, { error: 'bad-cursor', reason: 'The cursor is not one this server issued; start again without --cursor.' });
+        return json(200, await store.listMessages(q.value));
       },
     },
     {
       method: 'GET',
       pattern: /^\/messages\/(\d+)$/,
       auth: true,
-      handle: ([id = '']) => {
-        const m = store.getMessage(Number(id));
+      handle: async ([id = '']) => {
+        const m = await store.getMessage(Number(id));
         return m ? json(200, m) : notFound(`Message ${id}`);
       },
     },
-    { method: 'GET', pattern: /^\/registrations$/, auth: true, handle: () => json(200, { registrations: store.listRegistrations().map(({ tokenHash: _hash, ...r }) => ({ ...r, locked: r.failedAttempts >= 10 })) }) },
+    { method: 'GET', pattern: /^\/registrations$/, auth: true, handle: async () => json(200, { registrations: (await store.listRegistrations()).map(({ tokenHash: _hash, ...r }) => ({ ...r, locked: r.failedAttempts >= 10 })) }) },
     {
       method: 'POST',
       pattern: /^\/registrations\/([^/]+)\/confirm$/,
       auth: true,
-      handle: ([serial = ''], _u, body) => {
+      handle: async ([serial = ''], _u, body) => {
         const b = ConfirmBody.safeParse(body);
         if (!b.success) return json(400, { error: 'bad-body', reason: 'Send {"token": "<token from the Pending Registration e-mail>"}.' });
-        const r = service.confirm(serial, b.data.token);
+        const r = await service.confirm(serial, b.data.token);
         if (r.ok) {
           const { tokenHash: _hash, ...reg } = r.value;
           return json(200, { registration: reg });
@@ -107,46 +154,62 @@ export function apiRoutes(service: BackendService): readonly ApiRoute[] {
       method: 'DELETE',
       pattern: /^\/registrations\/([^/]+)$/,
       auth: true,
-      handle: ([serial = '']) => (service.deleteRegistration(serial) ? json(200, { ok: true }) : notFound(`Registration ${serial}`)),
+      handle: async ([serial = '']) => ((await service.deleteRegistration(serial)) ? json(200, { ok: true }) : notFound(`Registration ${serial}`)),
     },
-    { method: 'GET', pattern: /^\/contracts$/, auth: true, handle: () => json(200, { contracts: store.listContracts() }) },
+    { method: 'GET', pattern: /^\/contracts$/, auth: true, handle: async () => json(200, { contracts: await store.listContracts() }) },
     {
       method: 'POST',
       pattern: /^\/contracts$/,
       auth: true,
-      handle: (_p, _u, body) => {
+      handle: async (_p, _u, body) => {
         const parsed = ContractsBody.safeParse(body);
         if (!parsed.success) return json(400, { error: 'bad-body', reason: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') });
-        return json(200, service.importContracts(parsed.data.contracts));
+        return json(200, await service.importContracts(parsed.data.contracts));
       },
     },
-    { method: 'GET', pattern: /^\/cases$/, auth: true, handle: () => json(200, { cases: store.listCases() }) },
+    { method: 'GET', pattern: /^\/cases$/, auth: true, handle: async () => json(200, { cases: await store.listCases() }) },
     {
       method: 'GET',
       pattern: /^\/cases\/([^/]+)$/,
       auth: true,
-      handle: ([key = '']) => {
-        const c = /^\d{1,6}$/.test(key) ? store.getCase(Number(key)) : store.getCaseByNumber(key);
+      handle: async ([key = '']) => {
+        const c = /^\d{1,6}$/.test(key) ? await store.getCase(Number(key)) : await store.getCaseByNumber(key);
         return c ? json(200, c) : notFound(`Case ${key}`);
       },
     },
-    { method: 'GET', pattern: /^\/notifications$/, auth: true, handle: (_p, url) => json(200, { notifications: store.listNotifications(Math.min(1000, Number(url.searchParams.get('limit') ?? 200) || 200)) }) },
-    { method: 'GET', pattern: /^\/stats$/, auth: true, handle: () => json(200, stats(service)) },
+    {
+      method: 'GET',
+      pattern: /^\/notifications$/,
+      auth: true,
+      handle: async (_p, url) => {
+        const q = parseQuery(NotificationsQuery, url);
+        return q.ok ? json(200, { notifications: await store.listNotifications(q.value.limit) }) : q.reply;
+      },
+    },
+    { method: 'GET', pattern: /^\/stats$/, auth: true, handle: async () => json(200, await stats(service)) },
     {
       method: 'GET',
       pattern: /^\/reports\/([a-z]+)$/,
       auth: true,
-      handle: ([kind = ''], url) => {
+      handle: async ([kind = ''], url) => {
         if (!(REPORT_KINDS as readonly string[]).includes(kind)) return json(404, { error: 'not-found', reason: `Report "${kind}" does not exist; use ${REPORT_KINDS.join(', ')}.` });
-        const report = buildReport(store, kind as ReportKind);
-        return url.searchParams.get('format') === 'csv' ? { status: 200, body: null, csv: toCsv(report.columns, report.rows) } : json(200, report);
+        const q = parseQuery(ReportQuery, url);
+        if (!q.ok) return q.reply;
+        const format = q.value.format === 'csv' ? 'csv' : 'json';
+        if (kind === 'history') {
+          const cursor = q.value.cursor;
+          if (cursor !== undefined && decodeCursor(cursor) === null) return json(400, { error: 'bad-cursor', reason: 'The cursor is not one this server issued; start again without it.' });
+          return { status: 200, body: null, stream: { contentType: format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json', write: (sink) => streamHistory(store, format, sink, { cursor }) } };
+        }
+        const report = await buildReport(store, kind as ReportKind);
+        return format === 'csv' ? { status: 200, body: null, csv: toCsv(report.columns, report.rows) } : json(200, report);
       },
     },
   ];
 }
 
 /** Builds the API request handler over the service; `check` validates the bearer token (and throttles wrong ones). */
-export function createApiHandler(service: BackendService, check: (req: IncomingMessage) => AuthOutcome) {
+export function createApiHandler(service: BackendService, check: (req: IncomingMessage) => AuthOutcome, budget: ByteBudget) {
   const routes = apiRoutes(service);
   return async (req: IncomingMessage, res: ServerResponse, path: string, url: URL): Promise<void> => {
     const matching = routes.filter((r) => r.pattern.test(path));
@@ -156,17 +219,22 @@ export function createApiHandler(service: BackendService, check: (req: IncomingM
     if (!route) {
       reply = matching.length ? json(405, { error: 'method', reason: `${req.method ?? ''} is not allowed on ${path}.` }) : notFound(`The API path ${path}`);
     } else if (auth.kind !== 'ok') {
+      // A wrong token past the free attempts is answered late: guessing goes no faster than the lock-out.
+      if (auth.kind === 'throttled') await new Promise((resolve) => setTimeout(resolve, auth.delayMs));
       reply = refusal(auth);
     } else {
       let body: unknown = null;
       if (req.method === 'POST' || req.method === 'PUT') {
         // A declared length over the limit is refused before one byte of the body is read.
-        const text = Number(req.headers['content-length'] ?? 0) > API_BODY_LIMIT ? null : await readSmall(req);
-        if (text === null) reply = { ...json(413, { error: 'too-large', reason: 'API request bodies are limited to 16 MiB.' }), close: true };
-        try {
-          body = text ? JSON.parse(text) : {};
-        } catch {
-          body = undefined;
+        const read: BodyRead = Number(req.headers['content-length'] ?? 0) > API_BODY_LIMIT ? { kind: 'too-large' } : await readBody(req, res, API_BODY_LIMIT, budget);
+        if (read.kind === 'too-large') reply = { ...json(413, { error: 'too-large', reason: 'API request bodies are limited to 16 MiB.' }), close: true };
+        else if (read.kind === 'busy') reply = { ...json(503, { error: 'busy', reason: 'The back end holds too many unfinished requests; retry later.' }), close: true, retryAfter: 5 };
+        else {
+          try {
+            body = read.body.length > 0 ? JSON.parse(read.body.toString('utf8')) : {};
+          } catch {
+            body = undefined;
+          }
         }
       }
       let params: string[] | null = null;
@@ -175,8 +243,14 @@ export function createApiHandler(service: BackendService, check: (req: IncomingM
       } catch {
         reply ??= json(400, { error: 'bad-path', reason: `The path ${path} has a malformed %-escape.` });
       }
-      if (params) reply ??= route.handle(params, url, body);
+      if (params) reply ??= await route.handle(params, url, body);
       reply ??= json(400, { error: 'bad-path', reason: `The path ${path} cannot be read.` });
+    }
+    if (reply.stream) {
+      res.writeHead(reply.status, { 'content-type': reply.stream.contentType });
+      await reply.stream.write(socketSink(res));
+      res.end();
+      return;
     }
     if (reply.csv !== undefined) {
       res.writeHead(reply.status, { 'content-type': 'text/csv; charset=utf-8' });
@@ -204,7 +278,7 @@ function refusal(auth: Exclude<AuthOutcome, { kind: 'ok' }>): Reply {
       return json(401, { error: 'unauthorized', reason: 'Send Authorization: Bearer <token> (the token `callhome serve` was started with).' });
     case 'throttled':
       return {
-        ...json(429, { error: 'too-many-attempts', reason: `Too many wrong tokens from this address; retry in ${auth.retryAfterSeconds} s with the right token.` }),
+        ...json(429, { error: 'too-many-attempts', reason: `Too many wrong tokens; this one is wrong too. Wrong tokens are slowed for ${auth.retryAfterSeconds} s; the right token is always accepted.` }),
         retryAfter: auth.retryAfterSeconds,
       };
     default:
@@ -224,32 +298,37 @@ const ContractsBody = z.object({
   ),
 });
 
-function readSmall(req: IncomingMessage): Promise<string | null> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > API_BODY_LIMIT) {
-        req.pause();
-        resolve(null);
-      } else chunks.push(c);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
-
-function stats(service: BackendService) {
+async function stats(service: BackendService) {
   const { store } = service;
-  const devices = store.listDevices();
+  const devices = await store.listDevices();
   const byRegistration: Record<string, number> = {};
   for (const d of devices) byRegistration[d.registration] = (byRegistration[d.registration] ?? 0) + 1;
-  const cases = store.listCases();
+  const cases = await store.listCases();
   return {
     devices: devices.length,
     byRegistration,
     cases: { total: cases.length, open: cases.filter((c) => c.status !== 'closed').length },
-    lastSeq: store.lastSeq(),
+    lastSeq: await store.lastSeq(),
+    refusals: service.refusalStats(),
+  };
+}
+
+/** Writes to a response with back-pressure: each write resolves once the socket can take more (or is gone). */
+function socketSink(res: ServerResponse): Sink {
+  return {
+    get closed() {
+      return res.destroyed;
+    },
+    write: (text) =>
+      new Promise<void>((resolve) => {
+        if (res.destroyed || res.write(text)) return resolve();
+        const done = (): void => {
+          res.off('drain', done);
+          res.off('close', done);
+          resolve();
+        };
+        res.once('drain', done);
+        res.once('close', done);
+      }),
   };
 }

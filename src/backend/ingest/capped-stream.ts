@@ -7,6 +7,8 @@ export type CappedStream = {
   readonly stream: Readable;
   /** True once more than `limit` bytes arrived. */
   cut(): boolean;
+  /** True once `take` refused a chunk (the global cap on pending bytes); the output ended there. */
+  starved(): boolean;
   /** Resolves when `source` has ended (an SMTP reply must wait for the end of DATA). */
   readonly ended: Promise<void>;
 };
@@ -16,19 +18,21 @@ export type CappedStream = {
  * flags an oversize mail (`sizeExceeded`) and keeps emitting it, so a parser reading it directly would
  * buffer all of it (measured: 316 MiB peak for a 96 MiB mail).
  */
-export function capStream(source: Readable, limit: number): CappedStream {
+export function capStream(source: Readable, limit: number, take: (bytes: number) => boolean = () => true): CappedStream {
   const out = new PassThrough();
   let seen = 0;
   let cut = false;
+  let starved = false;
   const ended = new Promise<void>((resolve) => {
     source.once('end', () => resolve());
     source.once('close', () => resolve());
   });
   source.on('data', (chunk: Buffer) => {
     seen += chunk.length;
-    if (cut) return;
-    if (seen > limit) {
-      cut = true;
+    if (cut || starved) return;
+    if (seen > limit || !take(chunk.length)) {
+      if (seen > limit) cut = true;
+      else starved = true;
       out.end();
       source.resume();
       return;
@@ -39,8 +43,8 @@ export function capStream(source: Readable, limit: number): CappedStream {
     }
   });
   source.once('end', () => {
-    if (!cut) out.end();
+    if (!cut && !starved) out.end();
   });
   source.once('error', (e) => out.destroy(e));
-  return { stream: out, cut: () => cut, ended };
+  return { stream: out, cut: () => cut, starved: () => starved, ended };
 }

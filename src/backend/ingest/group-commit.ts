@@ -17,47 +17,59 @@ export type GroupCommitter<I, O> = {
 
 type Pending<I, O> = { item: I; resolve: (o: O) => void; reject: (e: unknown) => void };
 
-/** Creates a committer around a synchronous batch runner (one transaction per call). */
+/**
+ * Creates a committer around a batch runner (one transaction per call). One batch runs at a time;
+ * what arrives meanwhile waits and forms the next batch.
+ */
 export function createGroupCommitter<I, O>(
-  runBatch: (items: readonly I[]) => BatchResult<O>[],
+  runBatch: (items: readonly I[]) => Promise<BatchResult<O>[]>,
   options: GroupCommitOptions = {},
 ): GroupCommitter<I, O> {
   const maxDelayMs = options.maxDelayMs ?? 2;
   const maxBatch = options.maxBatch ?? 256;
-  let queue: Pending<I, O>[] = [];
+  const queue: Pending<I, O>[] = [];
   let timer: NodeJS.Timeout | null = null;
+  /** The batch being committed, if any. */
+  let running: Promise<void> | null = null;
 
-  const run = (): void => {
+  const run = (): Promise<void> => {
     if (timer) clearTimeout(timer);
     timer = null;
-    const batch = queue;
-    queue = [];
-    if (batch.length === 0) return;
-    let results: BatchResult<O>[];
-    try {
-      results = runBatch(batch.map((p) => p.item));
-    } catch (e) {
-      for (const p of batch) p.reject(e);
-      return;
-    }
-    batch.forEach((p, i) => {
-      const r = results[i];
-      if (r?.ok) p.resolve(r.value);
-      else p.reject(r ? r.error : new Error('batch runner returned no result for an item'));
+    if (running) return running;
+    const batch = queue.splice(0, maxBatch);
+    if (batch.length === 0) return Promise.resolve();
+    running = (async () => {
+      let results: BatchResult<O>[];
+      try {
+        results = await runBatch(batch.map((p) => p.item));
+      } catch (e) {
+        for (const p of batch) p.reject(e);
+        return;
+      }
+      batch.forEach((p, i) => {
+        const r = results[i];
+        if (r?.ok) p.resolve(r.value);
+        else p.reject(r ? r.error : new Error('batch runner returned no result for an item'));
+      });
+    })().finally(() => {
+      running = null;
+      // What queued during this batch goes next, without waiting for another delay.
+      if (queue.length > 0) void run();
     });
+    return running;
   };
 
   return {
     submit(item) {
       return new Promise<O>((resolve, reject) => {
         queue.push({ item, resolve, reject });
-        if (queue.length >= maxBatch) run();
-        else timer ??= setTimeout(run, maxDelayMs);
+        if (running) return;
+        if (queue.length >= maxBatch) void run();
+        else timer ??= setTimeout(() => void run(), maxDelayMs);
       });
     },
     async flush() {
-      run();
-      await Promise.resolve();
+      while (running || queue.length > 0) await run();
     },
   };
 }

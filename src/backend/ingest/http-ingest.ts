@@ -2,53 +2,25 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { MAX_MESSAGE_SIZE } from '../../domain/callhome.js';
 import type { Transport } from '../../events/protocol.js';
+import type { ByteBudget } from '../limits.js';
+import { readBody } from '../read-body.js';
 import type { BackendService } from '../service.js';
-import { parseCallHomeXml } from './parse-xml.js';
+import type { ParsePool } from './parse-pool.js';
 import { refusalStatus, type Refusal } from './refusal.js';
 
 const ACCEPTED_TYPES = ['application/soap+xml', 'application/xml', 'text/xml'];
 
 function send(res: ServerResponse, status: number, body: unknown, close = false): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...(close ? { connection: 'close' } : {}) });
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...(close ? { connection: 'close' } : {}), ...(status === 503 ? { 'retry-after': '5' } : {}) });
   res.end(text);
 }
 
-/** Reads the body up to `limit` bytes; null when it is larger (reading stops at once). */
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer | null> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let done = false;
-    req.on('data', (chunk: Buffer) => {
-      if (done) return;
-      size += chunk.length;
-      if (size > limit) {
-        done = true;
-        req.pause();
-        resolve(null);
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => {
-      if (!done) resolve(Buffer.concat(chunks));
-    });
-    req.on('error', (e) => {
-      if (!done) reject(e);
-    });
-    // A client that hangs up mid-body must not leave this promise pending forever.
-    req.on('close', () => {
-      if (!done && !req.complete) reject(new Error('the client closed the connection before the body ended'));
-    });
-  });
-}
-
-/** Handles one device POST; answers 200 only after the message is committed. */
-export async function handleIngest(service: BackendService, transport: Transport, req: IncomingMessage, res: ServerResponse): Promise<void> {
+/** Handles one device POST; the body is parsed in the pool; answers 200 only after the message is committed. */
+export async function handleIngest(service: BackendService, transport: Transport, req: IncomingMessage, res: ServerResponse, budget: ByteBudget, parsers: ParsePool): Promise<void> {
   const remote = req.socket.remoteAddress ?? null;
   const refuse = (r: Refusal, close = false): void => {
-    service.reject(transport, r.reason, remote);
+    service.reject(transport, r.kind, remote);
     send(res, refusalStatus(r.kind), { error: r.kind, reason: r.reason }, close);
     if (close) res.on('finish', () => req.socket.destroy());
   };
@@ -59,7 +31,7 @@ export async function handleIngest(service: BackendService, transport: Transport
   }
   const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
   if (!ACCEPTED_TYPES.includes(type)) {
-    refuse({ kind: 'content-type', reason: `Content-Type "${type || '(none)'}" is not accepted; send ${ACCEPTED_TYPES.join(', ')}.` }, true);
+    refuse({ kind: 'content-type', reason: `Content-Type "${(type || '(none)').slice(0, 64)}" is not accepted; send ${ACCEPTED_TYPES.join(', ')}.` }, true);
     return;
   }
   const tooLarge: Refusal = { kind: 'too-large', reason: `The message is larger than ${MAX_MESSAGE_SIZE} bytes, the Call Home maximum (message-size-limit).` };
@@ -67,13 +39,17 @@ export async function handleIngest(service: BackendService, transport: Transport
     refuse(tooLarge, true);
     return;
   }
-  const body = await readBody(req, MAX_MESSAGE_SIZE);
-  if (body === null) {
+  const read = await readBody(req, res, MAX_MESSAGE_SIZE, budget);
+  if (read.kind === 'too-large') {
     refuse(tooLarge, true);
     return;
   }
-  const raw = body.toString('utf8');
-  const parsed = parseCallHomeXml(raw);
+  if (read.kind === 'busy') {
+    refuse({ kind: 'busy', reason: 'The back end holds too many unfinished requests; retry later.' }, true);
+    return;
+  }
+  const raw = read.body.toString('utf8');
+  const parsed = await parsers.xml(raw);
   if (!parsed.ok) {
     refuse(parsed.error);
     return;

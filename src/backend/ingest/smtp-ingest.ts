@@ -3,16 +3,17 @@
  * XML, long-text or short-text Call Home messages to the same validation, storage and processing as
  * HTTP. The SMTP transaction is accepted (250) only after the message is committed.
  */
-import { simpleParser, type ParsedMail } from 'mailparser';
+import type { ParsedMail } from 'mailparser';
+import type { Logger } from 'pino';
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
 import type { CallHomeMessage } from '../../domain/message.js';
-import { MAX_MESSAGE_SIZE } from '../../domain/callhome.js';
+import { MAX_MESSAGE_SIZE, type MessageFormat } from '../../domain/callhome.js';
 import { err, ok, type Result } from '../../util/result.js';
+import type { ByteBudget, ResolvedLimits } from '../limits.js';
 import type { BackendService } from '../service.js';
-import type { MessageFormat } from '../store/types.js';
 import { capStream } from './capped-stream.js';
-import { looksLikeXml, parseCallHomeXml } from './parse-xml.js';
-import { looksLikeLongText, parseLongText, parseShortText } from './parse-text.js';
+import { readMailContent, type MailContent } from './mail-content.js';
+import type { ParsePool } from './parse-pool.js';
 import type { Refusal } from './refusal.js';
 
 /** MIME and base64 overhead on top of the 3 MiB Call Home message limit. */
@@ -31,30 +32,24 @@ class SmtpReply extends Error {
   }
 }
 
-/** The Call Home text of a mail: an XML attachment, else the text body. */
-function payloadOf(mail: ParsedMail): string {
-  const xml = mail.attachments.find((a) => /xml/i.test(a.contentType) || /\.xml$/i.test(a.filename ?? ''));
-  if (xml) return xml.content.toString('utf8');
-  return mail.text ?? '';
+/** Parses a mail into a message (in this thread; the listener uses the pool): tests and fuzzing read mails so. */
+export async function readMail(service: BackendService, mail: ParsedMail): Promise<Result<StoredMail, Refusal>> {
+  const content = readMailContent(mail);
+  return content.ok ? attribute(service, content.value) : content;
 }
 
-/** Parses a mail into a message; the SR number in the subject (`SR#n`) attaches it to that case (S49). */
-export function readMail(service: BackendService, mail: ParsedMail): Result<{ message: CallHomeMessage; format: MessageFormat; raw: string }, Refusal> {
-  const raw = payloadOf(mail);
-  const sr = /SR#?\s*(\d{5,})/i.exec(mail.subject ?? '')?.[1];
+type StoredMail = { message: CallHomeMessage; format: MessageFormat; raw: string };
+
+/**
+ * Completes a mail's content with what the store knows: short text carries only the hostname, so it is
+ * tied to a device already known by that name; the subject's `SR#n` attaches it to that case (S49).
+ */
+async function attribute(service: BackendService, content: MailContent): Promise<Result<StoredMail, Refusal>> {
+  const sr = content.serviceRequest;
   const withSr = (m: CallHomeMessage): CallHomeMessage => (sr && !m.serviceRequest ? { ...m, serviceRequest: sr } : m);
-  if (looksLikeXml(raw)) {
-    const r = parseCallHomeXml(raw);
-    return r.ok ? ok({ message: withSr(r.value), format: 'xml', raw }) : r;
-  }
-  if (looksLikeLongText(raw)) {
-    const r = parseLongText(raw);
-    return r.ok ? ok({ message: withSr(r.value), format: 'long-text', raw }) : r;
-  }
-  const short = parseShortText(raw);
-  if (!short) return err({ kind: 'not-call-home', reason: 'The mail holds no Call Home message (not XML, long text or short text).' });
-  // Short text carries only the hostname; it is tied to a device already known by that name.
-  const device = service.store.listDevices().find((d) => d.hostname === short.hostname);
+  if (content.format !== 'short-text') return ok({ message: withSr(content.message), format: content.format, raw: content.raw });
+  const { short, raw } = content;
+  const device = await service.store.findDeviceByHostname(short.hostname);
   if (!device) return err({ kind: 'no-serial', reason: `The short-text message from "${short.hostname}" carries no serial number and no known device has that hostname.` });
   const kind = /%[A-Z0-9_]+-\d-/.test(short.description) ? 'syslog' : 'diagnostic';
   return ok({
@@ -68,10 +63,32 @@ export function readMail(service: BackendService, mail: ParsedMail): Result<{ me
   });
 }
 
+/** Reads a stream to its end into one buffer (the capped stream bounds it). */
+function collect(stream: NodeJS.ReadableStream): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    stream.on('data', (c: Buffer) => chunks.push(c));
+    stream.once('end', () => resolve(Buffer.concat(chunks)));
+    stream.once('error', reject);
+  });
+}
+
 export type SmtpIngest = { readonly server: SMTPServer; listen(port: number, host: string): Promise<number>; close(): Promise<void> };
 
+/** What the SMTP listener shares with the rest of the back end. */
+export type SmtpIngestOptions = {
+  readonly tls?: { readonly key: string; readonly cert: string } | undefined;
+  readonly limits: Pick<ResolvedLimits, 'maxSmtpConnections' | 'smtpDataTimeoutMs'>;
+  /** Bytes held by unfinished requests, shared with HTTP. */
+  readonly budget: ByteBudget;
+  readonly logger?: Logger | undefined;
+  /** Where mails are parsed. */
+  readonly parsers: ParsePool;
+};
+
 /** Creates the SMTP listener. No authentication (devices do not authenticate; bind it to a trusted network). */
-export function createSmtpIngest(service: BackendService, tls?: { key: string; cert: string }): SmtpIngest {
+export function createSmtpIngest(service: BackendService, options: SmtpIngestOptions): SmtpIngest {
+  const { tls, limits, budget, logger, parsers } = options;
   // Sessions whose mail is being received or stored now; only those are worth waiting for at close.
   const receiving = new Set<string>();
   let closing = false;
@@ -88,36 +105,66 @@ export function createSmtpIngest(service: BackendService, tls?: { key: string; c
     disabledCommands: tls ? ['AUTH'] : ['AUTH', 'STARTTLS'],
     ...(tls ? { key: tls.key, cert: tls.cert } : {}),
     size: SMTP_SIZE_LIMIT,
+    // One more connection is answered 421 (smtp-server), so a sender retries later.
+    maxClients: limits.maxSmtpConnections,
     banner: 'callhome Smart Call Home ingest',
     logger: false,
     closeTimeout: CLOSE_GRACE_MS,
     onData(stream: SMTPServerDataStream, session: SMTPServerSession, reply: (e?: Error | null) => void) {
       const remote = session.remoteAddress || null;
       receiving.add(session.id);
+      const holder = budget.open();
+      let answered = false;
+      // A DATA that trickles in (or stalls) holds its bytes and a connection; it gets a total time.
+      const deadline = setTimeout(() => {
+        if (answered) return;
+        answered = true;
+        receiving.delete(session.id);
+        holder.release();
+        logger?.info({ remote, session: session.id, limitMs: limits.smtpDataTimeoutMs }, 'SMTP DATA cut: time limit');
+        service.reject('email', 'too-slow', remote);
+        for (const connection of server.connections) {
+          if (connection.session.id !== session.id) continue;
+          connection.send(421, `DATA took longer than ${Math.round(limits.smtpDataTimeoutMs / 1000)} s, closing`);
+          connection.close();
+        }
+      }, limits.smtpDataTimeoutMs);
+      deadline.unref();
+      stream.once('close', () => {
+        // The sender hung up mid-DATA: one line, and what it held goes back.
+        if (!answered && !stream.readableEnded) logger?.info({ remote, session: session.id, bytes: holder.held }, 'SMTP DATA aborted by the client');
+      });
       const callback = (e?: Error | null): void => {
+        clearTimeout(deadline);
+        holder.release();
+        if (answered) return;
+        answered = true;
         receiving.delete(session.id);
         reply(e);
         // The reply (250 or the error) is queued first; then a closing listener lets the sender go.
         if (closing) setImmediate(() => hangUp(session.id));
       };
       const refuse = (r: Refusal, code: number): void => {
-        service.reject('email', r.reason, remote);
+        service.reject('email', r.kind, remote);
         callback(new SmtpReply(r.reason, code));
       };
-      // Only the text and attachments are read; the HTML rendering of the text (linkify) is wasted work per mail.
       // The parser sees at most the limit; an oversize rest is dropped as it arrives, not buffered.
-      const capped = capStream(stream, SMTP_SIZE_LIMIT);
+      const capped = capStream(stream, SMTP_SIZE_LIMIT, (n) => holder.take(n));
+      const busy = (): void => refuse({ kind: 'busy', reason: 'The back end holds too many unfinished requests; try again later.' }, 451);
       const tooLarge = (): void => refuse({ kind: 'too-large', reason: `The mail is larger than ${SMTP_SIZE_LIMIT} bytes.` }, 552);
-      simpleParser(capped.stream, { skipTextToHtml: true, skipTextLinks: true, skipImageLinks: true })
-        .then(async (mail) => {
+      collect(capped.stream)
+        .then(async (bytes) => {
           if (stream.sizeExceeded || capped.cut()) return void capped.ended.then(tooLarge);
-          const r = readMail(service, mail);
+          if (capped.starved()) return void capped.ended.then(busy);
+          const content = await parsers.mail(bytes);
+          const r = content.ok ? await attribute(service, content.value) : content;
           if (!r.ok) return refuse(r.error, 554);
           await service.ingest({ receivedAt: new Date().toISOString(), transport: 'email', remote, format: r.value.format, raw: r.value.raw, message: r.value.message });
           callback();
         })
         .catch((e: unknown) => {
           if (capped.cut()) return void capped.ended.then(tooLarge);
+          if (capped.starved()) return void capped.ended.then(busy);
           callback(new SmtpReply(`Temporary failure storing the message: ${e instanceof Error ? e.message : String(e)}`, 451));
         });
     },

@@ -1,31 +1,34 @@
 /** What processing needs: the store, the rules, a clock, and collectors for after-commit effects. */
-import type { BackendEvent, BackendEventInput } from '../../events/protocol.js';
-import type { BackendEventLog } from '../event-log.js';
+import type { BackendEventInput } from '../../events/protocol.js';
+import type { MailLimiter } from './mail-limits.js';
 import type { Rule } from './rules.js';
-import type { NotificationRecord, Store } from '../store/types.js';
+import type { NotificationRecord, PendingEvent, StoreTx } from '../store/types.js';
 
 export type ProcessingContext = {
-  readonly store: Store;
-  readonly log: BackendEventLog;
   readonly rules: readonly Rule[];
   readonly now: () => Date;
   /** Base URL of the API, for links in notifications. */
   readonly portalUrl: string;
   /** True when notifications go out through a relay (then they are sent after commit). */
   readonly relay: boolean;
+  /** Limits on mail to addresses taken from device messages (absent: no limits). */
+  readonly mailLimiter?: MailLimiter | undefined;
 };
 
-/** Effects gathered while a transaction runs; applied only after it commits. */
-export type Effects = { readonly events: BackendEvent[]; readonly deliveries: NotificationRecord[] };
+/** Effects gathered while a transaction runs: events are written at its end, deliveries start after commit. */
+export type Effects = { readonly events: PendingEvent[]; readonly deliveries: NotificationRecord[] };
 
-/** A context bound to one transaction's effects. */
+/** A context bound to one transaction and its effects. */
 export type TxContext = ProcessingContext & {
+  readonly store: StoreTx;
   readonly fx: Effects;
   emit(input: BackendEventInput): void;
+  /** The client address of the device message being processed, when there is one (mail limits per source). */
+  readonly source?: string | null;
 };
 
-/** Binds a context to fresh effect collectors. */
-export function beginTx(ctx: ProcessingContext): TxContext {
+/** Binds a context to a transaction and fresh effect collectors. */
+export function beginTx(ctx: ProcessingContext, store: StoreTx): TxContext {
   const fx: Effects = { events: [], deliveries: [] };
-  return { ...ctx, fx, emit: (input) => fx.events.push(ctx.log.insert(input)) };
+  return { ...ctx, store, fx, emit: (input) => fx.events.push({ input, at: new Date().toISOString() }) };
 }

@@ -35,14 +35,35 @@ export function oneLine(s: string): string {
  * comes from an unauthenticated device message, so only a value that is exactly one address is used
  * (a list or a line break in it must not add recipients or headers).
  */
-export function recipientsFor(ctx: TxContext, serial: string, m?: CallHomeMessage): string[] {
-  const device = ctx.store.getDevice(serial);
+export async function recipientsFor(ctx: TxContext, serial: string, m?: CallHomeMessage): Promise<string[]> {
+  const device = await ctx.store.getDevice(serial);
   const all = [m?.contactEmail ?? '', device?.contactEmail ?? '', ...(device?.notifyEmails ?? [])].map((a) => a.trim()).filter(isSingleAddress);
   return [...new Set(all)];
 }
 
+/** The subject line: our words for the kind of notification, never device text (a host name or event name is the sender's choice). */
+export function subjectFor(kind: string, caseNumber?: string): string {
+  const known: Record<string, string> = {
+    'pending-registration': 'Pending Registration',
+    'registration-complete': 'Registration complete',
+    'trial-registered': 'Registered for a trial',
+    'trial-reminder': 'Trial registration reminder',
+    'entitlement-expired': 'Device no longer entitled',
+    test: 'Test message received',
+    'case-created': 'Service request opened',
+    'case-updated': 'Service request updated',
+  };
+  const text = known[kind] ?? (/^[a-z-]{1,20}$/.test(kind) ? `${kind} alert` : 'Notification');
+  return `[SCH] ${text}${caseNumber && /^\d{1,12}$/.test(caseNumber) ? ` ${caseNumber}` : ''}`;
+}
+
 /** Records one notification with the S59 fields; it is published now, or after relay delivery. */
-export function notify(ctx: TxContext, c: NotificationContent): NotificationRecord {
+export async function notify(ctx: TxContext, c: NotificationContent): Promise<NotificationRecord> {
+  // Addresses from device messages are mailed within limits; the operator's own list always is.
+  const trusted = new Set(c.serial === null ? [] : ((await ctx.store.getDevice(c.serial))?.notifyEmails ?? []).map((a) => a.toLowerCase()));
+  const untrusted = c.to.filter((a) => !trusted.has(a.toLowerCase()));
+  const admitted = ctx.mailLimiter?.admit({ kind: c.kind, serial: c.serial, source: ctx.source ?? null, untrusted }) ?? { send: untrusted, heldBack: [] };
+  const to = c.to.filter((a) => trusted.has(a.toLowerCase()) || admitted.send.includes(a));
   const m = c.message;
   // Host name and serial come from the device: one line each, in the body and above all in the subject.
   const hostname = oneLine(c.hostname);
@@ -57,12 +78,13 @@ export function notify(ctx: TxContext, c: NotificationContent): NotificationReco
     `Details: ${ctx.portalUrl}/api/v1/devices/${encodeURIComponent(c.serial ?? '')}`,
     ...(c.caseNumber ? [`TAC case: ${ctx.portalUrl}/api/v1/cases/${c.caseNumber}`] : []),
     ...(c.extra ?? []),
+    ...admitted.heldBack.map((h) => `Not e-mailed to ${h.address}: rate limit (${h.why}) on mail to addresses taken from device messages.`),
   ];
-  const record = ctx.store.insertNotification({
+  const record = await ctx.store.insertNotification({
     kind: c.kind,
     serial: c.serial,
-    to: c.to,
-    subject: oneLine(`[SCH] ${c.reason} – ${hostname || 'device'} (${serial ?? 'unknown'})`),
+    to,
+    subject: subjectFor(c.kind, c.caseNumber),
     body: `${lines.join('\n')}\n`,
     sentAt: ctx.now().toISOString(),
   });

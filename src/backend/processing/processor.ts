@@ -5,7 +5,7 @@
 import type { CallHomeMessage } from '../../domain/message.js';
 import type { MessageSummary, RegistrationState } from '../../events/protocol.js';
 import { assertNever } from '../../util/assert-never.js';
-import { isAnonymous } from '../store/sqlite-store.js';
+import { isAnonymous } from '../store/queries.js';
 import type { CaseRecord, MessageStatus, NewMessage, ProcessingResults } from '../store/types.js';
 import type { TxContext } from './context.js';
 import { notify, recipientsFor } from './notify.js';
@@ -18,53 +18,54 @@ export type IngestOutcome =
   | { readonly kind: 'duplicate'; readonly serial: string; readonly messageId: string };
 
 /** Stores one message and processes it as its device's registration allows. */
-export function ingestMessage(ctx: TxContext, input: NewMessage): IngestOutcome {
+export async function ingestMessage(txCtx: TxContext, input: NewMessage): Promise<IngestOutcome> {
+  const ctx: TxContext = { ...txCtx, source: input.remote };
   const m = input.message;
   const anonymous = isAnonymous(m);
-  const stored = ctx.store.insertMessage(input, anonymous ? 'stored-only' : 'pending-registration');
+  const stored = await ctx.store.insertMessage(input, anonymous ? 'stored-only' : 'pending-registration');
   if (!stored) return { kind: 'duplicate', serial: m.serialNumber, messageId: m.messageId };
-  ctx.store.upsertDevice(m, input.receivedAt);
+  await ctx.store.upsertDevice(m, input.receivedAt);
   ctx.emit({ type: 'message.received', message: stored });
   if (anonymous) return { kind: 'stored', message: stored };
 
   // S49: output sent to a service request is attached to that case, whatever else happens.
-  if (m.serviceRequest) attachToCase(ctx, m.serviceRequest, stored.id, m);
+  if (m.serviceRequest) await attachToCase(ctx, m.serviceRequest, stored.id, m);
 
-  const reg = ctx.store.getRegistration(m.serialNumber);
+  const reg = await ctx.store.getRegistration(m.serialNumber);
   if (!reg || reg.state === 'deleted') {
-    startPending(ctx, m, reg);
+    await startPending(ctx, m, reg);
     return { kind: 'stored', message: stored };
   }
   if (reg.state === 'pending') return { kind: 'stored', message: stored };
-  const current = reevaluate(ctx, m.serialNumber);
-  processStored(ctx, stored.id, m, current?.state ?? reg.state);
+  const current = await reevaluate(ctx, m.serialNumber);
+  await processStored(ctx, stored.id, m, current?.state ?? reg.state);
   return { kind: 'stored', message: stored };
 }
 
 /** Processes every message a device sent while pending (S18). */
-export function processPending(ctx: TxContext, serial: string): number {
-  const reg = ctx.store.getRegistration(serial);
+export async function processPending(ctx: TxContext, serial: string): Promise<number> {
+  const reg = await ctx.store.getRegistration(serial);
   if (!reg) return 0;
-  const pending = ctx.store.messagesByStatus(serial, 'pending-registration');
-  for (const p of pending) processStored(ctx, p.id, { ...p.fields, attachments: p.attachments }, reg.state);
+  const pending = await ctx.store.messagesByStatus(serial, 'pending-registration');
+  for (const p of pending) await processStored({ ...ctx, source: p.remote }, p.id, { ...p.fields, attachments: p.attachments }, reg.state);
   return pending.length;
 }
 
 /** Type-specific processing of one stored message for a confirmed device. */
-export function processStored(ctx: TxContext, id: number, m: CallHomeMessage, state: RegistrationState): void {
-  const done = (status: MessageStatus, results: ProcessingResults): void => ctx.store.setMessageStatus(id, status, results);
+export async function processStored(ctx: TxContext, id: number, m: CallHomeMessage, state: RegistrationState): Promise<void> {
+  const done = (status: MessageStatus, results: ProcessingResults): Promise<void> => ctx.store.setMessageStatus(id, status, results);
   const at = ctx.now().toISOString();
   switch (m.kind) {
     case 'inventory':
-      ctx.store.setDeviceInventory(m.serialNumber, at, { cards: m.cards, attachments: m.attachments });
+      await ctx.store.setDeviceInventory(m.serialNumber, at, { cards: m.cards, attachments: m.attachments });
       return done('processed', { note: 'inventory record updated' });
     case 'configuration': {
       const config = m.attachments.find((a) => /running-config/.test(a.name)) ?? m.attachments[0];
-      ctx.store.setDeviceConfiguration(m.serialNumber, at, config?.data ?? '');
+      await ctx.store.setDeviceConfiguration(m.serialNumber, at, config?.data ?? '');
       return done('processed', { note: 'configuration record updated' });
     }
     case 'test': {
-      const n = notify(ctx, { kind: 'test', serial: m.serialNumber, hostname: m.hostname, reason: 'Test message received', to: recipientsFor(ctx, m.serialNumber, m), message: m });
+      const n = await notify(ctx, { kind: 'test', serial: m.serialNumber, hostname: m.hostname, reason: 'Test message received', to: await recipientsFor(ctx, m.serialNumber, m), message: m });
       return done('processed', { notifiedTo: n.to });
     }
     case 'diagnostic':
@@ -73,8 +74,8 @@ export function processStored(ctx: TxContext, id: number, m: CallHomeMessage, st
     case 'crash':
     case 'snapshot':
       if (state === 'expired') return done('not-entitled', { note: 'device not entitled: only inventory and configuration are processed' });
-      if (m.kind === 'syslog' && isRepeatedSyslog(ctx, id, m)) return done('processed', { rules: [], caseAction: 'none', note: `identical syslog message within ${SYSLOG_DEDUP_SECONDS} s: collapsed` });
-      return done('processed', applyRule(ctx, id, m, matchRule(ctx.rules, m)));
+      if (m.kind === 'syslog' && (await isRepeatedSyslog(ctx, id, m))) return done('processed', { rules: [], caseAction: 'none', note: `identical syslog message within ${SYSLOG_DEDUP_SECONDS} s: collapsed` });
+      return done('processed', await applyRule(ctx, id, m, matchRule(ctx.rules, m)));
     case 'request':
     case 'send-cli':
       return done('processed', { note: m.serviceRequest ? `attached to case ${m.serviceRequest}` : 'stored' });
@@ -92,13 +93,13 @@ function syslogText(description: string): string {
   return pct >= 0 ? description.slice(pct) : description;
 }
 
-function isRepeatedSyslog(ctx: TxContext, id: number, m: CallHomeMessage): boolean {
+async function isRepeatedSyslog(ctx: TxContext, id: number, m: CallHomeMessage): Promise<boolean> {
   const since = new Date(ctx.now().getTime() - SYSLOG_DEDUP_SECONDS * 1000).toISOString();
   const text = syslogText(m.description);
-  return ctx.store.recentDescriptions(m.serialNumber, 'syslog', m.eventName, since, id).some((d) => syslogText(d) === text);
+  return (await ctx.store.recentDescriptions(m.serialNumber, 'syslog', m.eventName, since, id)).some((d) => syslogText(d) === text);
 }
 
-function applyRule(ctx: TxContext, id: number, m: CallHomeMessage, rule: Rule | null): ProcessingResults {
+async function applyRule(ctx: TxContext, id: number, m: CallHomeMessage, rule: Rule | null): Promise<ProcessingResults> {
   if (!rule) return { rules: [], caseAction: 'none' };
   const base = { rules: [rule.name], recommendations: rule.recommendation ? [rule.recommendation] : [] };
   const at = ctx.now().toISOString();
@@ -107,35 +108,35 @@ function applyRule(ctx: TxContext, id: number, m: CallHomeMessage, rule: Rule | 
     case 'none':
       return { ...base, caseAction: 'none' };
     case 'notify': {
-      const n = notify(ctx, { kind: m.kind, serial: m.serialNumber, hostname: m.hostname, reason: `${m.kind} alert: ${m.eventName}`, to: recipientsFor(ctx, m.serialNumber, m), message: m, extra: rule.recommendation ? [`Recommendation: ${rule.recommendation}`] : [] });
+      const n = await notify(ctx, { kind: m.kind, serial: m.serialNumber, hostname: m.hostname, reason: `${m.kind} alert: ${m.eventName}`, to: await recipientsFor(ctx, m.serialNumber, m), message: m, extra: rule.recommendation ? [`Recommendation: ${rule.recommendation}`] : [] });
       return { ...base, caseAction: 'none', notifiedTo: n.to };
     }
     case 'case': {
-      const open = ctx.store.findOpenCase(m.serialNumber, foldKey);
+      const open = await ctx.store.findOpenCase(m.serialNumber, foldKey);
       const entry = { at, messageId: id, note: `${m.eventName}: ${m.description}` };
       let c: CaseRecord;
       let action: 'created' | 'updated';
       if (open) {
         // S47: a repeat failure folds into the open case.
         c = { ...open, status: 'updated', updatedAt: at, history: [...open.history, entry], attachments: [...open.attachments, ...m.attachments] };
-        ctx.store.updateCase(c);
+        await ctx.store.updateCase(c);
         ctx.emit({ type: 'case.updated', case: caseSummary(c) });
         action = 'updated';
       } else {
-        c = ctx.store.insertCase({ serial: m.serialNumber, hostname: m.hostname, status: 'open', priority: rule.priority, title: `${m.eventName} on ${m.hostname || m.serialNumber}`, rule: rule.name, foldKey, openedAt: at, updatedAt: at, recommendation: rule.recommendation, history: [entry], attachments: m.attachments });
+        c = await ctx.store.insertCase({ serial: m.serialNumber, hostname: m.hostname, status: 'open', priority: rule.priority, title: `${m.eventName} on ${m.hostname || m.serialNumber}`, rule: rule.name, foldKey, openedAt: at, updatedAt: at, recommendation: rule.recommendation, history: [entry], attachments: m.attachments });
         ctx.emit({ type: 'case.opened', case: caseSummary(c) });
         action = 'created';
       }
-      const n = notify(ctx, { kind: `case-${action}`, serial: m.serialNumber, hostname: m.hostname, reason: `Service request ${c.number} ${action}`, to: recipientsFor(ctx, m.serialNumber, m), message: m, caseNumber: c.number, extra: rule.recommendation ? [`Recommendation: ${rule.recommendation}`] : [] });
+      const n = await notify(ctx, { kind: `case-${action}`, serial: m.serialNumber, hostname: m.hostname, reason: `Service request ${c.number} ${action}`, to: await recipientsFor(ctx, m.serialNumber, m), message: m, caseNumber: c.number, extra: rule.recommendation ? [`Recommendation: ${rule.recommendation}`] : [] });
       return { ...base, caseNumber: c.number, caseAction: action, notifiedTo: n.to };
     }
     case 'recover': {
-      const open = ctx.store.findOpenCase(m.serialNumber, foldKey);
+      const open = await ctx.store.findOpenCase(m.serialNumber, foldKey);
       if (!open) return { ...base, caseAction: 'none', note: 'recovery with no open case' };
       const c: CaseRecord = { ...open, status: 'updated', updatedAt: at, history: [...open.history, { at, messageId: id, note: `recovery: ${m.eventName}: ${m.description}` }] };
-      ctx.store.updateCase(c);
+      await ctx.store.updateCase(c);
       ctx.emit({ type: 'case.updated', case: caseSummary(c) });
-      const n = notify(ctx, { kind: 'case-updated', serial: m.serialNumber, hostname: m.hostname, reason: `Service request ${c.number} updated (recovery)`, to: recipientsFor(ctx, m.serialNumber, m), message: m, caseNumber: c.number });
+      const n = await notify(ctx, { kind: 'case-updated', serial: m.serialNumber, hostname: m.hostname, reason: `Service request ${c.number} updated (recovery)`, to: await recipientsFor(ctx, m.serialNumber, m), message: m, caseNumber: c.number });
       return { ...base, caseNumber: c.number, caseAction: 'updated', notifiedTo: n.to };
     }
     default:
@@ -144,12 +145,12 @@ function applyRule(ctx: TxContext, id: number, m: CallHomeMessage, rule: Rule | 
 }
 
 /** Attaches a message's command output to the case with that SR number (S49); false when there is none. */
-export function attachToCase(ctx: TxContext, number: string, messageId: number, m: CallHomeMessage): boolean {
-  const open = ctx.store.getCaseByNumber(number);
+export async function attachToCase(ctx: TxContext, number: string, messageId: number, m: CallHomeMessage): Promise<boolean> {
+  const open = await ctx.store.getCaseByNumber(number);
   if (!open) return false;
   const at = ctx.now().toISOString();
   const c: CaseRecord = { ...open, status: open.status === 'closed' ? 'closed' : 'updated', updatedAt: at, history: [...open.history, { at, messageId, note: `output attached: ${m.attachments.map((a) => a.name).join(', ') || m.description}` }], attachments: [...open.attachments, ...m.attachments] };
-  ctx.store.updateCase(c);
+  await ctx.store.updateCase(c);
   ctx.emit({ type: 'case.updated', case: caseSummary(c) });
   return true;
 }

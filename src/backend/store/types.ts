@@ -1,4 +1,5 @@
 /** Records the back end keeps, independent of the database engine. */
+import type { MessageFormat } from '../../domain/callhome.js';
 import type { CallHomeMessage } from '../../domain/message.js';
 import type {
   BackendEvent,
@@ -10,7 +11,8 @@ import type {
   Transport,
 } from '../../events/protocol.js';
 
-export type MessageFormat = 'xml' | 'long-text' | 'short-text';
+/** The format a message arrived in: one definition, shared with the profiles that choose it. */
+export type { MessageFormat };
 
 /** How far a stored message got (spec §3.9 processing results). */
 export type MessageStatus = 'processed' | 'pending-registration' | 'stored-only' | 'not-entitled';
@@ -44,6 +46,9 @@ export type MessageDetail = MessageSummary & {
   readonly results: ProcessingResults;
   readonly raw: string;
 };
+
+/** One message in the history report. */
+export type HistoryRow = MessageSummary & { readonly status: MessageStatus; readonly results: ProcessingResults };
 
 export type MessageFilter = {
   readonly device?: string | undefined;
@@ -125,43 +130,87 @@ export type NewNotification = {
   readonly sentAt: string;
 };
 
+/** An event as processing emits it inside a transaction: its seq is allocated when the transaction writes it. */
+export type PendingEvent = { readonly input: BackendEventInput; readonly at: string };
+
+/** The queries, the same inside and outside a transaction. Every call is asynchronous. */
+export type StoreQueries = {
+  insertMessage(m: NewMessage, status: MessageStatus): Promise<MessageSummary | null>;
+  /** Stores many messages without processing (imports, benchmarks) in multi-row inserts; returns how many were new. */
+  importMessages(list: readonly { readonly message: NewMessage; readonly status: MessageStatus }[]): Promise<number>;
+  setMessageStatus(id: number, status: MessageStatus, results: ProcessingResults): Promise<void>;
+  getMessage(id: number): Promise<MessageDetail | null>;
+  listMessages(filter: MessageFilter): Promise<{ messages: MessageSummary[]; next: string | null }>;
+  /** Like listMessages, with each message's processing status and results (the history report's page). */
+  listHistory(filter: MessageFilter): Promise<{ rows: HistoryRow[]; next: string | null }>;
+  /** Deletes at most `batch` messages and `batch` events older than `cutoff` (oldest first); returns how many went. */
+  purgeBefore(cutoff: string, batch: number): Promise<{ messages: number; events: number }>;
+  messagesByStatus(serial: string, status: MessageStatus): Promise<MessageDetail[]>;
+  /** Descriptions of processed messages of a type and event name received since `since`, except `exceptId`. */
+  recentDescriptions(serial: string, type: string, eventName: string, since: string, exceptId: number): Promise<string[]>;
+  upsertDevice(m: CallHomeMessage, at: string): Promise<void>;
+  setDeviceInventory(serial: string, at: string, inventory: DeviceDetail['inventory']): Promise<void>;
+  setDeviceConfiguration(serial: string, at: string, configuration: string): Promise<void>;
+  setDeviceNotifyEmails(serial: string, emails: readonly string[]): Promise<boolean>;
+  getDevice(serial: string): Promise<DeviceDetail | null>;
+  /** The device known by this host name, if any (the lowest serial when several share it). */
+  findDeviceByHostname(hostname: string): Promise<Device | null>;
+  listDevices(): Promise<Device[]>;
+  getRegistration(serial: string): Promise<Registration | null>;
+  putRegistration(r: Registration): Promise<void>;
+  listRegistrations(): Promise<Registration[]>;
+  deleteRegistration(serial: string): Promise<boolean>;
+  putContract(c: Contract): Promise<void>;
+  getContract(serial: string): Promise<Contract | null>;
+  listContracts(): Promise<Contract[]>;
+  findOpenCase(serial: string, foldKey: string): Promise<CaseRecord | null>;
+  getCase(id: number): Promise<CaseRecord | null>;
+  getCaseByNumber(number: string): Promise<CaseRecord | null>;
+  insertCase(c: Omit<CaseRecord, 'id' | 'number'>): Promise<CaseRecord>;
+  updateCase(c: CaseRecord): Promise<void>;
+  listCases(): Promise<CaseSummary[]>;
+  insertNotification(n: NewNotification): Promise<NotificationRecord>;
+  setNotificationDelivery(id: number, delivered: boolean, error: string | null): Promise<void>;
+  listNotifications(limit: number): Promise<NotificationRecord[]>;
+  /** Committed events with `seq > seq`, oldest first, at most `limit`. */
+  eventsSince(seq: number, limit: number): Promise<BackendEvent[]>;
+  /** The newest committed seq (0 when none). */
+  lastSeq(): Promise<number>;
+  /** Deletes events of one type recorded before `before` (ISO time), e.g. expired refusals; returns how many. */
+  deleteEvents(type: BackendEvent['type'], before: string): Promise<number>;
+};
+
+/** What a transaction adds: savepoints, locks for work that must happen once, and sequenced events. */
+export type StoreTx = StoreQueries & {
+  /** Runs `fn` in a savepoint: when it throws, only its writes are undone, and the error is rethrown. */
+  savepoint<T>(fn: () => Promise<T>): Promise<T>;
+  /**
+   * Holds, until commit, a lock per serial (in sorted order, so two transactions never deadlock on them):
+   * the processing of one device's messages never runs in two replicas at once.
+   */
+  lockSerials(serials: readonly string[]): Promise<void>;
+  /** Takes a named lock until commit if nobody holds it; false when another transaction (or replica) does. */
+  tryLock(name: string): Promise<boolean>;
+  /**
+   * Writes events with the next seqs. The counter row it updates stays locked until commit, so seqs
+   * become visible in order and a rollback leaves no hole. Call once, last, per transaction.
+   */
+  appendEvents(events: readonly PendingEvent[]): Promise<BackendEvent[]>;
+};
+
 /**
- * The storage port. SQLite implements it synchronously (better-sqlite3); processing runs inside
+ * The storage port, asynchronous. Two implementations from one definition of the queries (queries.ts):
+ * SQLite (sqlite-store.ts, the embedded default) and PostgreSQL (pg-store.ts). Processing runs inside
  * `transaction`, so a batch of messages and everything they cause commit together.
  */
-export type Store = {
-  transaction<T>(fn: () => T): T;
-  insertMessage(m: NewMessage, status: MessageStatus): MessageSummary | null;
-  setMessageStatus(id: number, status: MessageStatus, results: ProcessingResults): void;
-  getMessage(id: number): MessageDetail | null;
-  listMessages(filter: MessageFilter): { messages: MessageSummary[]; next: string | null };
-  messagesByStatus(serial: string, status: MessageStatus): MessageDetail[];
-  /** Descriptions of processed messages of a type and event name received since `since`, except `exceptId`. */
-  recentDescriptions(serial: string, type: string, eventName: string, since: string, exceptId: number): string[];
-  upsertDevice(m: CallHomeMessage, at: string): void;
-  setDeviceInventory(serial: string, at: string, inventory: DeviceDetail['inventory']): void;
-  setDeviceConfiguration(serial: string, at: string, configuration: string): void;
-  setDeviceNotifyEmails(serial: string, emails: readonly string[]): boolean;
-  getDevice(serial: string): DeviceDetail | null;
-  listDevices(): Device[];
-  getRegistration(serial: string): Registration | null;
-  putRegistration(r: Registration): void;
-  listRegistrations(): Registration[];
-  deleteRegistration(serial: string): boolean;
-  putContract(c: Contract): void;
-  getContract(serial: string): Contract | null;
-  listContracts(): Contract[];
-  findOpenCase(serial: string, foldKey: string): CaseRecord | null;
-  getCase(id: number): CaseRecord | null;
-  getCaseByNumber(number: string): CaseRecord | null;
-  insertCase(c: Omit<CaseRecord, 'id' | 'number'>): CaseRecord;
-  updateCase(c: CaseRecord): void;
-  listCases(): CaseSummary[];
-  insertNotification(n: NewNotification): NotificationRecord;
-  setNotificationDelivery(id: number, delivered: boolean, error: string | null): void;
-  listNotifications(limit: number): NotificationRecord[];
-  insertEvent(e: BackendEventInput, at: string): BackendEvent;
-  eventsSince(seq: number, limit: number): BackendEvent[];
-  lastSeq(): number;
-  close(): void;
+export type Store = StoreQueries & {
+  readonly dialect: 'sqlite' | 'postgres';
+  transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
+  /**
+   * Calls `onCommit` when another process may have committed events (PostgreSQL NOTIFY on a dedicated
+   * connection, re-established when lost; `onCommit` also runs after a reconnect). A no-op for SQLite,
+   * which has one writer. Returns the stop function.
+   */
+  watchEvents(onCommit: () => void): Promise<() => Promise<void>>;
+  close(): Promise<void>;
 };

@@ -6,9 +6,9 @@ import type { BackendEvent } from '../../events/protocol.js';
  */
 export type EventSource = {
   /** Persisted events with `seq > seq`, oldest first, at most `limit`. */
-  since(seq: number, limit: number): BackendEvent[];
+  since(seq: number, limit: number): Promise<BackendEvent[]>;
   /** The newest persisted seq (0 when empty). */
-  lastSeq(): number;
+  lastSeq(): Promise<number>;
   /** Calls `listener` for every appended event, in seq order; returns the unsubscribe function. */
   subscribe(listener: (event: BackendEvent) => void): () => void;
 };

@@ -8,6 +8,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { BackendEvent } from '../../events/protocol.js';
 import type { AuthThrottle } from '../auth-throttle.js';
+import type { HostCheck } from '../host-check.js';
 import { authorizeUpgrade } from './auth.js';
 import type { EventSource } from './event-source.js';
 import { CLOSE_GOING_AWAY, StreamSession, type SessionStats } from './session.js';
@@ -30,6 +31,8 @@ export type EventStreamOptions = {
   readonly path?: string;
   /** Slows down addresses that keep presenting wrong tokens (shared with the REST API). */
   readonly throttle?: AuthThrottle;
+  /** Refuses upgrades whose Host or Origin is not a name the service answers to (DNS rebinding). */
+  readonly checkHost?: HostCheck;
 };
 
 /** A running event stream attached to an HTTP(S) server. */
@@ -86,17 +89,21 @@ export function attachEventStream(server: HttpServer | HttpsServer, log: EventSo
       return;
     }
     if (closed) return refuse(socket, 503, 'The event stream is shutting down; reconnect later.');
+    const misdirected = options.checkHost?.(request) ?? null;
+    if (misdirected !== null) return refuse(socket, 421, misdirected);
     const auth = authorizeUpgrade(request, url, options.token, options.throttle);
-    if (auth.kind === 'throttled') return refuse(socket, 429, `Too many wrong tokens from this address; retry in ${auth.retryAfterSeconds} s with the right token.`, auth.retryAfterSeconds);
+    if (auth.kind === 'throttled') {
+      // Answered late, like the API: guessing goes no faster than the lock-out.
+      const late = setTimeout(() => refuse(socket, 429, `Too many wrong tokens; this one is wrong too. Wrong tokens are slowed for ${auth.retryAfterSeconds} s; the right token is always accepted.`, auth.retryAfterSeconds), auth.delayMs);
+      socket.once('close', () => clearTimeout(late));
+      return;
+    }
     if (auth.kind !== 'ok') return refuse(socket, 401, 'Missing or wrong token: send `Authorization: Bearer TOKEN` or `?token=TOKEN`.');
     const since = parseSince(url.searchParams.get('since'));
     if (since === 'invalid') return refuse(socket, 400, 'since must be a non-negative integer event seq.');
     wss.handleUpgrade(request, socket, head, (ws) => {
-      const last = log.lastSeq();
-      // A since beyond the log's end comes from another database; hello tells the client, and it starts over.
-      const start = since === undefined ? last : Math.min(since, last);
       const remote = `${request.socket.remoteAddress ?? '?'}:${request.socket.remotePort ?? '?'}`;
-      const session = new StreamSession(nextId++, ws, remote, log, limits, start);
+      const session = new StreamSession(nextId++, ws, remote, log, limits, since);
       sessions.set(ws, session);
       ws.on('close', () => sessions.delete(ws));
       ws.on('error', () => ws.terminate());
@@ -132,9 +139,9 @@ function parseSince(raw: string | null): number | undefined | 'invalid' {
   return Number(raw);
 }
 
-const REASONS: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 404: 'Not Found', 429: 'Too Many Requests', 503: 'Service Unavailable' };
+const REASONS: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 404: 'Not Found', 421: 'Misdirected Request', 429: 'Too Many Requests', 503: 'Service Unavailable' };
 
-function refuse(socket: Duplex, status: 400 | 401 | 404 | 429 | 503, message: string, retryAfterSeconds?: number): void {
+function refuse(socket: Duplex, status: 400 | 401 | 404 | 421 | 429 | 503, message: string, retryAfterSeconds?: number): void {
   const body = JSON.stringify({ error: message });
   const auth = (status === 401 ? 'WWW-Authenticate: Bearer\r\n' : '') + (retryAfterSeconds !== undefined ? `Retry-After: ${retryAfterSeconds}\r\n` : '');
   socket.end(

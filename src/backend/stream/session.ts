@@ -37,8 +37,9 @@ const CLOSE_INTERNAL_ERROR = 1011;
 /**
  * One client of the event stream. Sends `hello`, then the persisted events after `since` page by page,
  * then live events. Gap- and duplicate-free because the log persists before it publishes: while backfilling,
- * published events are ignored (the next page read returns them); the switch to live happens synchronously
- * right after a page read comes back empty, so no event can fall between the two.
+ * published events are ignored (the next page read returns them); the switch to live happens right after a
+ * page read comes back empty and no newer event was published while it was read. A live event that does
+ * not follow the last one sent sends the session back to reading the log, so a gap is never passed on.
  */
 export class StreamSession {
   private mode: SessionMode = 'backfill';
@@ -49,6 +50,8 @@ export class StreamSession {
   private inflight = 0;
   private alive = true;
   private closeTimer: NodeJS.Timeout | undefined;
+  /** A newer event was published while a page was being read (so an empty page does not mean caught up). */
+  private missed = false;
 
   constructor(
     readonly id: number,
@@ -56,10 +59,11 @@ export class StreamSession {
     private readonly remote: string,
     private readonly log: EventSource,
     private readonly limits: SessionLimits,
-    since: number,
+    /** Resume after this seq; undefined = from now on. */
+    private readonly since: number | undefined,
   ) {
-    this.lastSent = since;
-    this.lastDelivered = since;
+    this.lastSent = since ?? 0;
+    this.lastDelivered = since ?? 0;
     ws.on('pong', () => {
       this.alive = true;
     });
@@ -71,14 +75,31 @@ export class StreamSession {
 
   /** Sends `hello` and the backfill, then goes live. */
   start(): void {
-    this.sendControl({ type: 'hello', lastSeq: this.log.lastSeq() });
-    void this.backfill();
+    void this.log.lastSeq().then(
+      (last) => {
+        // A since beyond the log's end comes from another database; hello tells the client, and it starts over.
+        const start = this.since === undefined ? last : Math.min(this.since, last);
+        this.lastSent = start;
+        this.lastDelivered = start;
+        this.sendControl({ type: 'hello', lastSeq: last });
+        return this.backfill();
+      },
+      (error: unknown) => this.close(CLOSE_INTERNAL_ERROR, `event log read failed: ${error instanceof Error ? error.message : String(error)}`.slice(0, 120)),
+    );
   }
 
   /** A published event, already serialized once for every client. */
   offer(event: BackendEvent, json: string): void {
     // While backfilling, the log read picks this event up; a closing session wants nothing.
-    if (this.mode !== 'live' || event.seq <= this.lastSent) return;
+    if (event.seq <= this.lastSent) return;
+    if (this.mode === 'backfill') this.missed = true;
+    if (this.mode !== 'live') return;
+    if (event.seq !== this.lastSent + 1) {
+      // Never pass a gap on: read what lies between from the log.
+      this.mode = 'backfill';
+      void this.backfill();
+      return;
+    }
     if (this.ws.bufferedAmount >= this.limits.maxBufferedBytes) {
       this.resync(`client fell behind: ${this.ws.bufferedAmount} bytes pending (limit ${this.limits.maxBufferedBytes})`);
       return;
@@ -130,8 +151,11 @@ export class StreamSession {
     try {
       for (;;) {
         if (this.mode !== 'backfill') return;
-        const page = this.log.since(this.lastSent, this.limits.pageSize);
+        this.missed = false;
+        const page = await this.log.since(this.lastSent, this.limits.pageSize);
+        if (this.mode !== 'backfill') return;
         if (page.length === 0) {
+          if (this.missed) continue;
           this.mode = 'live';
           return;
         }

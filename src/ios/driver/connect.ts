@@ -166,16 +166,28 @@ async function connectOnce(target: SshTarget, timeoutMs: number): Promise<SshCon
   }
 }
 
+/** The last connection failure, saying what was tried in all (a silent host costs every attempt). */
+function afterAttempts(error: DeviceError, attempts: number, timeoutMs: number, delays: readonly number[], startedAt: number): DeviceError {
+  const seconds = (ms: number): string => `${Number((ms / 1000).toFixed(1))} s`;
+  const waits = delays.length === 0 ? '' : `, ${delays.map(seconds).join(' and ')} apart`;
+  return new DeviceError(error.kind, `${error.message} (${attempts} attempts of up to ${seconds(timeoutMs)} each${waits}; ${seconds(performance.now() - startedAt)} in all)`);
+}
+
 /** Connects and authenticates, retrying with exponential back-off only while nothing was sent to the device. */
 export async function connectSsh(target: SshTarget, options: ConnectOptions): Promise<SshConnection> {
   const attempts = Math.max(1, options.attempts ?? 3);
+  const startedAt = performance.now();
+  const delays: number[] = [];
   let delay = options.backoffMs ?? 200;
   for (let attempt = 1; ; attempt++) {
     try {
       return await connectOnce(target, options.connectTimeoutMs);
     } catch (error) {
-      if (attempt >= attempts || !isRetryableConnectError(error)) throw error;
+      if (attempt >= attempts || !isRetryableConnectError(error)) {
+        throw attempt > 1 && error instanceof DeviceError ? afterAttempts(error, attempt, options.connectTimeoutMs, delays, startedAt) : error;
+      }
       await new Promise((resolve) => setTimeout(resolve, delay));
+      delays.push(delay);
       delay *= 2;
     }
   }

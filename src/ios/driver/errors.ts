@@ -1,8 +1,9 @@
 /** Typed failures of one device session; the fleet runner turns them into per-device results. */
 
-/** Error kinds of a fleet result (../shared/CLI.md, Fleet results). */
-export const DEVICE_ERROR_KINDS = ['auth', 'hostkey', 'timeout', 'unreachable', 'cli', 'verify', 'parse'] as const;
-export type DeviceErrorKind = (typeof DEVICE_ERROR_KINDS)[number];
+import type { DeviceErrorKind } from '../../domain/fleet.js';
+
+// The kinds are part of the shared model (src/domain imports nothing of ours); the driver raises them.
+export { DEVICE_ERROR_KINDS, type DeviceErrorKind } from '../../domain/fleet.js';
 
 /** A failure of one device: its kind decides the `error.kind` of the fleet result. */
 export class DeviceError extends Error {
@@ -15,6 +16,9 @@ export class DeviceError extends Error {
   }
 }
 
+/** Where a refused line stands in a change: line `index` of `total`, with `sentAfter` lines typed ahead after it. */
+export type LinePosition = { readonly index: number; readonly total: number; readonly sentAfter?: number };
+
 /** A `%` error line printed by IOS in reply to a command. */
 export class CliError extends DeviceError {
   override readonly name = 'CliError';
@@ -23,10 +27,12 @@ export class CliError extends DeviceError {
     readonly command: string,
     /** The `%` line, e.g. `% Invalid input detected at '^' marker.` */
     readonly errorLine: string,
-    /** Everything the device printed in reply. */
+    /** Everything the device printed in reply (the caret line included). */
     readonly output: string,
+    /** The line's place in a multi-line change. */
+    readonly position?: LinePosition,
   ) {
-    super('cli', `"${command}" was refused: ${errorLine}`);
+    super('cli', position ? `line ${position.index} of ${position.total} ("${command}") was refused: ${errorLine}` : `"${command}" was refused: ${errorLine}`);
   }
 }
 

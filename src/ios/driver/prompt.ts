@@ -31,6 +31,11 @@ export function readPrompt(line: string): { readonly hostname: string; readonly 
 // plus the range/format refusals IOS and the lab print (`% Bad ...`, `% Error ...`, `% Unknown command`).
 const ERROR_LINE = /^\s*%\s*(Invalid input|Incomplete command|Ambiguous command|Unknown command|Unrecognized|Bad |Error|Invalid)/i;
 
+/** True for a `%` error line. */
+export function isErrorLine(line: string): boolean {
+  return ERROR_LINE.test(line);
+}
+
 /** The first `%` error line of a command's output, or null. */
 export function findErrorLine(output: string): string | null {
   for (const line of output.split('\n')) if (ERROR_LINE.test(line)) return line.trim();

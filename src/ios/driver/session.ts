@@ -1,16 +1,27 @@
 /**
- * An interactive IOS CLI session over an ssh2 shell, driven as netmiko does: find the prompt,
- * `enable`, paging off, then every read waits for the prompt (or an expected pattern) with a timeout.
+ * An interactive IOS CLI session over an ssh2 shell: find the prompt, `enable`, paging off, then
+ * exchanges of one or more command lines.
+ *
+ * Pipelined mode (the default) writes several lines at once, as a paste would, keeping at most
+ * `windowBytes` unanswered on the wire (the device's terminal input buffer), and splits what comes
+ * back by prompt: IOS prints each next prompt followed by the echo of the next line, so
+ * `R1(config)#contact-email-addr x` both ends one line's reply and starts the next one, and every
+ * `%` error is attributed to the line whose reply holds it. Line-by-line mode writes one line and
+ * waits for its prompt, and is chosen for the rest of the process when a device shows that it
+ * cannot take typed-ahead input (it stalls on a partly echoed line or echoes something else).
+ *
+ * Reading is linear in the reply: text is split into lines as it arrives, only the last,
+ * unfinished line is matched against the prompt, and a reply is capped (`maxReplyChars`).
  */
 import type { ClientChannel } from 'ssh2';
 import { connectSsh, type ConnectOptions, type SshConnection, type SshTarget } from './connect.js';
 import { CliError, DeviceError } from './errors.js';
-import { ANY_PROMPT, cleanTerminalText, findErrorLine, hostPrompt, readPrompt, type PromptMode } from './prompt.js';
+import { ANY_PROMPT, cleanTerminalText, hostPrompt, isErrorLine, readPrompt, type PromptMode } from './prompt.js';
 import { Transcript } from './transcript.js';
 
 /** Options of one command. */
 export type SendOptions = {
-  /** Stop reading when the output matches this instead of the prompt (e.g. a confirmation question). */
+  /** Stop reading when the last line matches this instead of the prompt (e.g. a confirmation question). */
   readonly expect?: RegExp;
   /** Read timeout for this command; default the session's. */
   readonly timeoutMs?: number;
@@ -26,32 +37,114 @@ export type SessionOptions = ConnectOptions & {
   /** Secret for `enable` when the login lands in user EXEC. */
   readonly enableSecret?: string | undefined;
   readonly transcript?: Transcript;
+  /** One line per round trip, never typed ahead (`--line-by-line`). */
+  readonly lineByLine?: boolean | undefined;
+  /** Unanswered bytes the session keeps on the wire in pipelined mode; default 1024. */
+  readonly windowBytes?: number | undefined;
+  /** Longest reply to one exchange, characters; default 16 MiB. */
+  readonly maxReplyChars?: number | undefined;
 };
 
-type Waiter = {
-  readonly patterns: readonly RegExp[];
-  readonly resolve: (index: number) => void;
+/** The reply to one line of an exchange. */
+export type LineReply = {
+  readonly command: string;
+  /** What the device printed for it, without the echo and the prompt. */
+  readonly output: string;
+  /** Its first `%` error line, or null. */
+  readonly errorLine: string | null;
+  /** False when the line was never sent (an earlier line failed). */
+  readonly sent: boolean;
+};
+
+/** Default of SessionOptions.maxReplyChars. */
+export const DEFAULT_MAX_REPLY_CHARS = 16 * 1024 * 1024;
+/** Default of SessionOptions.windowBytes. */
+export const DEFAULT_WINDOW_BYTES = 1024;
+/** A prompt is never longer than this (a 63-character hostname and a sub-mode); longer tails are not matched. */
+const MAX_PROMPT_CHARS = 256;
+/** Quiet time after which a pipelined exchange stuck on a partly echoed line is taken for a device that drops typed-ahead input. */
+const STALL_MS = 1500;
+/** Text kept from output that arrives between exchanges, to name it in an error. */
+const STRAY_KEEP_CHARS = 200;
+
+/** Typed after read-only commands (see runPipelined); idempotent once paging is off. */
+const GUARD_LINE = 'terminal length 0';
+const SHOW_COMMAND = /^\s*show\s/i;
+/** Devices (host:port) that showed they cannot take pipelined input: later sessions go line by line. */
+const lineByLineTargets = new Set<string>();
+
+type Step = {
+  readonly command: string;
+  /** Secret lines are not echoed. */
+  readonly secret: boolean;
+  readonly lines: string[];
+  echoSeen: boolean;
+  errorLine: string | null;
+  sent: boolean;
+  done: boolean;
+};
+
+type Exchange = {
+  readonly steps: Step[];
+  /** Steps written so far. */
+  sent: number;
+  /** The step whose reply is being read. */
+  current: number;
+  /** After a `%` error: write no further line. */
+  stopped: boolean;
+  readonly stopOnError: boolean;
+  readonly expect: RegExp | undefined;
+  readonly timeoutMs: number;
+  /** Characters read in this exchange. */
+  chars: number;
+  expectMatched: boolean;
+  timer: NodeJS.Timeout | null;
+  stallTimer: NodeJS.Timeout | null;
+  /** Set once a line-by-line fall-back erased a partly echoed line. */
+  recovered: boolean;
+  readonly resolve: () => void;
   readonly reject: (error: Error) => void;
-  readonly timer: NodeJS.Timeout;
 };
 
-/** Largest reply read before giving up on a prompt. */
-const MAX_REPLY_CHARS = 32 * 1024 * 1024;
+function echoMatches(line: string, command: string): boolean {
+  return line.trimEnd().endsWith(command.trim());
+}
 
-/** The text after the last newline (a prompt has no newline after it). */
-function lastLine(text: string): string {
-  return text.slice(text.lastIndexOf('\n') + 1);
+/** Applies backspaces as a terminal shows them (`x\b \b` erases x). */
+function applyBackspaces(line: string): string {
+  if (!line.includes('\b')) return line;
+  const out: string[] = [];
+  for (const ch of line) {
+    if (ch === '\b') out.pop();
+    else out.push(ch);
+  }
+  return out.join('').replace(/ +$/, '');
 }
 
 /** One logged-in IOS CLI session in privileged EXEC. */
 export class IosSession {
-  private buffer = '';
-  private waiter: Waiter | null = null;
   private closedReason: string | null = null;
   private promptPattern: RegExp = ANY_PROMPT;
   private currentPrompt = '';
+  /** The unfinished last line received. */
+  private partial = '';
+  /** An escape sequence or CR cut at a chunk's end, cleaned with the next chunk. */
+  private carry = '';
+  private exchange: Exchange | null = null;
+  /** Bumped for every chunk, so a prompt is taken as final only when no more text came with it. */
+  private chunkSeq = 0;
+  /** Text received while no exchange was running. */
+  private stray = '';
+  private lastCommand = '';
+  /** Commands written ahead of the next exchange (paging off), in pipelined mode. */
+  private setup: string[] = [];
+  private pipelined: boolean;
+  private readonly windowBytes: number;
+  private readonly maxReplyChars: number;
   /** IOS hostname read from the first prompt. */
   hostname = '';
+  /** The raw `show version` text, once a task read it in this session. */
+  versionText: string | null = null;
 
   private constructor(
     private readonly target: SshTarget,
@@ -61,6 +154,9 @@ export class IosSession {
     /** Masked record of the dialogue. */
     readonly transcript: Transcript,
   ) {
+    this.pipelined = options.lineByLine !== true && !lineByLineTargets.has(targetKey(target));
+    this.windowBytes = Math.max(1, options.windowBytes ?? DEFAULT_WINDOW_BYTES);
+    this.maxReplyChars = options.maxReplyChars ?? DEFAULT_MAX_REPLY_CHARS;
     channel.on('data', (chunk: Buffer) => this.onData(chunk.toString('utf8')));
     channel.stderr.on('data', (chunk: Buffer) => this.onData(chunk.toString('utf8')));
     channel.on('close', () => this.onClosed('the device closed the session'));
@@ -107,63 +203,140 @@ export class IosSession {
     return readPrompt(this.currentPrompt)?.mode ?? null;
   }
 
+  /** True while lines are typed ahead (false with `--line-by-line` or after the device showed it cannot take it). */
+  get isPipelined(): boolean {
+    return this.pipelined;
+  }
+
   private async prepare(): Promise<void> {
     // Banner and MOTD come first; the first line that looks like a prompt ends them.
-    await this.waitFor([ANY_PROMPT], this.options.commandTimeoutMs, 'the first prompt');
-    this.takePrompt();
+    await this.run([], { what: 'the first prompt' });
     const seen = readPrompt(this.currentPrompt);
     if (!seen) throw new DeviceError('parse', `${this.target.name}: cannot read the prompt "${this.currentPrompt}"`);
     this.hostname = seen.hostname;
     this.promptPattern = hostPrompt(seen.hostname);
     if (seen.mode === 'user') await this.enable();
-    await this.send('terminal length 0');
-    await this.send('terminal width 511');
+    const setup = ['terminal length 0', 'terminal width 511'];
+    // Pipelined, paging goes off in the same write as the first commands of the task.
+    if (this.pipelined) this.setup = setup;
+    else for (const command of setup) await this.send(command);
   }
 
   private async enable(): Promise<void> {
     const secret = this.options.enableSecret;
+    const name = this.target.name;
     if (secret === undefined) {
-      throw new DeviceError('auth', `${this.target.name}: the login lands in user EXEC (${this.currentPrompt}) and no enable secret is set`);
+      throw new DeviceError('auth', `${name}: the login lands in user EXEC (${this.currentPrompt}) and no enable secret is set`);
     }
-    const reply = await this.send('enable', { expect: /[Pp]assword:\s*$/, allowErrors: true });
-    if (/[Pp]assword:\s*$/.test(reply)) await this.send(secret, { secret: true, allowErrors: true });
+    const asksPassword = /[Pp]assword:\s*$/;
+    const reply = await this.send('enable', { expect: asksPassword, allowErrors: true });
+    if (this.exchangeMatchedExpect) {
+      // A wrong secret gets `Password:` again (or `% Bad secrets` / `% Access denied` and the user prompt): refused at once.
+      const answer = await this.send(secret, { secret: true, allowErrors: true, expect: asksPassword });
+      if (this.exchangeMatchedExpect) {
+        throw new DeviceError('auth', `${name}: the enable secret was refused (the device asked for it again)`);
+      }
+      const refusal = /%\s*(Bad secrets|Access denied)[^\n]*/i.exec(answer);
+      if (refusal) throw new DeviceError('auth', `${name}: the enable secret was refused (${refusal[0].trim()})`);
+    } else if (reply !== '') {
+      throw new DeviceError('auth', `${name}: enable was refused (${reply.split('\n')[0] ?? ''})`);
+    }
     if (this.mode !== 'privileged') {
-      throw new DeviceError('auth', `${this.target.name}: the enable secret is not accepted (the prompt is still ${this.currentPrompt})`);
+      throw new DeviceError('auth', `${name}: the enable secret was not accepted (the prompt is still ${this.currentPrompt})`);
     }
   }
+
+  private exchangeMatchedExpect = false;
 
   /**
    * Sends one line and reads until the prompt (or `expect`). Returns the output without the echo and
    * the prompt. A `%` error line throws CliError naming the command, unless `allowErrors`.
    */
   async send(command: string, options: SendOptions = {}): Promise<string> {
-    if (this.closedReason) throw new DeviceError('unreachable', `${this.target.name}: ${this.closedReason} before "${command}"`);
-    this.buffer = '';
-    this.transcript.sent(`${command}\n`, options.secret === true);
-    this.channel.write(`${command}\n`);
-    const patterns = options.expect ? [options.expect, this.promptPattern] : [this.promptPattern];
-    const what = options.secret ? 'the enable secret' : `"${command}"`;
-    const matched = await this.waitFor(patterns, options.timeoutMs ?? this.options.commandTimeoutMs, `the reply to ${what}`);
-    const raw = this.buffer;
-    const promptMatched = patterns[matched] === this.promptPattern;
-    if (promptMatched) this.takePrompt();
-    const output = stripEcho(promptMatched ? raw.slice(0, raw.lastIndexOf('\n') + 1) : raw, options.secret ? '' : command).replace(/\n+$/, '');
-    if (!options.allowErrors) {
-      const errorLine = findErrorLine(output);
-      if (errorLine) throw new CliError(command, errorLine, output);
+    // A show command never asks a question, so the guard line may follow it (see runPipelined).
+    if (options.expect === undefined && options.secret !== true && SHOW_COMMAND.test(command)) {
+      const [output] = await this.runPipelined([command], { allowErrors: options.allowErrors === true, ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}) });
+      return output ?? '';
     }
-    return output;
+    const replies = await this.run([command], {
+      secret: options.secret === true,
+      ...(options.expect ? { expect: options.expect } : {}),
+      ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+    });
+    const reply = replies[replies.length - 1] as LineReply;
+    if (!options.allowErrors && reply.errorLine) throw new CliError(command, reply.errorLine, reply.output);
+    return reply.output;
   }
 
   /**
-   * Enters configuration mode, sends each command and returns to privileged EXEC. Stops at the first `%`
-   * error (after leaving configuration mode) and throws CliError; `applied` tells how far it got.
+   * Runs read-only commands in one exchange (typed ahead in pipelined mode) and returns each one's
+   * output, in order. A `%` error throws CliError for its command, unless `allowErrors`.
    */
-  async configure(commands: readonly string[], onApplied?: (command: string) => void): Promise<void> {
+  async runPipelined(commands: readonly string[], options: { readonly allowErrors?: boolean; readonly timeoutMs?: number } = {}): Promise<string[]> {
+    if (commands.length === 0) return [];
+    // A harmless last line: every real reply then ends at a prompt followed by its echo, so a
+    // prompt-like line inside an output can never end that output early. Line by line it would
+    // cost a round trip; there the end is confirmed by the quiet after the prompt instead.
+    const guard = this.pipelined ? [GUARD_LINE] : [];
+    const replies = (await this.run([...commands, ...guard], options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {})).slice(0, commands.length);
+    if (!options.allowErrors) {
+      const failed = replies.findIndex((r) => r.errorLine !== null);
+      if (failed >= 0) {
+        const reply = replies[failed] as LineReply;
+        throw new CliError(reply.command, reply.errorLine ?? '', reply.output, commands.length > 1 ? { index: failed + 1, total: commands.length } : undefined);
+      }
+    }
+    return replies.map((r) => r.output);
+  }
+
+  /**
+   * Enters configuration mode, sends the commands and returns to privileged EXEC. Pipelined, the lines
+   * go out in as few writes as the window allows; at the first `%` error no further line is written
+   * (lines already on the wire still run). Throws CliError naming the first refused line and its
+   * number; `onApplied` is called for every line the device took without an error.
+   *
+   * `thenRead`: read-only commands typed ahead after `end` in the same write (the read-back); their
+   * outputs are returned when every line was taken, else (or line by line) null and the caller reads.
+   */
+  async configure(commands: readonly string[], onApplied?: (command: string) => void, thenRead: readonly string[] = []): Promise<string[] | null> {
+    if (!this.pipelined) {
+      await this.configureLineByLine(commands, onApplied);
+      return null;
+    }
+    const reads = thenRead.length > 0 ? [...thenRead, GUARD_LINE] : [];
+    let replies: LineReply[];
+    try {
+      replies = await this.run(['configure terminal', ...commands, 'end', ...reads], { stopOnError: true });
+    } finally {
+      if (!this.closedReason && this.mode === 'config') await this.send('end', { allowErrors: true });
+    }
+    const enter = replies[0] as LineReply;
+    if (enter.errorLine) throw new CliError(enter.command, enter.errorLine, enter.output);
+    let failed: { reply: LineReply; index: number } | null = null;
+    for (let index = 0; index < commands.length; index++) {
+      const reply = replies[index + 1] as LineReply;
+      if (!reply.sent) break;
+      if (reply.errorLine) failed ??= { reply, index };
+      else onApplied?.(reply.command);
+    }
+    if (failed) {
+      const after = replies.slice(failed.index + 2, commands.length + 1).filter((r) => r.sent).length;
+      throw new CliError(failed.reply.command, failed.reply.errorLine ?? '', failed.reply.output, { index: failed.index + 1, total: commands.length, sentAfter: after });
+    }
+    const read = replies.slice(commands.length + 2, commands.length + 2 + thenRead.length);
+    return read.length === thenRead.length && read.every((r) => r.sent && r.errorLine === null) ? read.map((r) => r.output) : null;
+  }
+
+  private async configureLineByLine(commands: readonly string[], onApplied?: (command: string) => void): Promise<void> {
     await this.send('configure terminal');
     try {
-      for (const command of commands) {
-        await this.send(command);
+      for (const [index, command] of commands.entries()) {
+        try {
+          await this.send(command);
+        } catch (error) {
+          if (error instanceof CliError) throw new CliError(error.command, error.errorLine, error.output, { index: index + 1, total: commands.length, sentAfter: 0 });
+          throw error;
+        }
         onApplied?.(command);
       }
     } finally {
@@ -174,7 +347,7 @@ export class IosSession {
   /** Saves the running configuration, answering the `Destination filename [startup-config]?` question. */
   async save(): Promise<string> {
     const reply = await this.send('copy running-config startup-config', { expect: /\[startup-config\]\?\s*$/ });
-    if (/\[startup-config\]\?\s*$/.test(reply)) return this.send('');
+    if (this.exchangeMatchedExpect) return this.send('');
     return reply;
   }
 
@@ -184,79 +357,348 @@ export class IosSession {
     this.connection.close();
   }
 
-  private takePrompt(): void {
-    this.currentPrompt = lastLine(this.buffer).trim();
+  /** Runs one exchange: writes its lines (window permitting) and reads every reply. */
+  private run(
+    commands: readonly string[],
+    options: { readonly secret?: boolean; readonly expect?: RegExp; readonly timeoutMs?: number; readonly stopOnError?: boolean; readonly what?: string },
+  ): Promise<LineReply[]> {
+    const name = this.target.name;
+    if (this.closedReason) {
+      const what = commands[0] === undefined ? options.what ?? 'the first prompt' : describe(commands[0], options.secret === true);
+      return Promise.reject(new DeviceError('session-closed', `${name}: ${this.closedReason} before ${what}`));
+    }
+    if (this.exchange) return Promise.reject(new Error(`${name}: an exchange is already running`));
+    const stray = this.stray;
+    this.stray = '';
+    if (stray.trim() !== '') {
+      // More output after a reply's prompt: that prompt was a prompt-like line inside the output.
+      const error = new DeviceError(
+        'parse',
+        `${name}: the device printed more after the reply to "${this.lastCommand}" seemed to end ("${stray.trim().slice(0, 80)}"), so that reply may have been cut short; the session is closed`,
+      );
+      this.close('the session was closed out of step');
+      return Promise.reject(error);
+    }
+    const setup = this.setup;
+    this.setup = [];
+    const all = [...setup, ...commands];
+    const secret = options.secret === true;
+    const steps: Step[] = all.map((command, index) => ({
+      command,
+      secret: secret && index >= setup.length,
+      lines: [],
+      echoSeen: secret && index >= setup.length,
+      errorLine: null,
+      sent: false,
+      done: false,
+    }));
+    if (commands.length > 0) this.lastCommand = commands[commands.length - 1] ?? '';
+    return new Promise<LineReply[]>((resolve, reject) => {
+      const exchange: Exchange = {
+        steps,
+        sent: 0,
+        current: 0,
+        stopped: false,
+        stopOnError: options.stopOnError === true,
+        expect: options.expect,
+        timeoutMs: options.timeoutMs ?? this.options.commandTimeoutMs,
+        chars: 0,
+        expectMatched: false,
+        timer: null,
+        stallTimer: null,
+        recovered: false,
+        resolve: () => {
+          this.exchangeMatchedExpect = exchange.expectMatched;
+          const replies = steps.map((s) => ({
+            command: s.command,
+            output: joinOutput(s.lines),
+            errorLine: s.errorLine,
+            sent: s.sent,
+          }));
+          for (const [index, reply] of replies.entries()) {
+            if (index < setup.length && reply.errorLine) {
+              reject(new CliError(reply.command, reply.errorLine, reply.output));
+              return;
+            }
+          }
+          resolve(replies.slice(setup.length));
+        },
+        reject,
+      };
+      this.exchange = exchange;
+      this.armTimer(exchange);
+      if (steps.length === 0) {
+        // Waiting for the first prompt: whatever came already may hold it.
+        this.checkTail();
+        return;
+      }
+      this.writeMore(exchange);
+    });
   }
 
-  private onData(text: string): void {
-    this.transcript.received(text);
-    this.buffer += cleanTerminalText(text);
-    if (this.buffer.length > MAX_REPLY_CHARS) {
-      // A device that never prints its prompt must not grow memory until the timeout.
-      const waiter = this.waiter;
-      this.waiter = null;
-      this.buffer = '';
-      if (waiter) {
-        clearTimeout(waiter.timer);
-        waiter.reject(new DeviceError('parse', `${this.target.name}: the reply exceeds ${MAX_REPLY_CHARS} characters without a prompt`));
-      }
+  /** Writes the next lines the window allows (one at a time line by line). */
+  private writeMore(exchange: Exchange): void {
+    if (exchange.stopped || this.closedReason) return;
+    let outstanding = 0;
+    for (let i = exchange.current; i < exchange.sent; i++) if (!exchange.steps[i]?.done) outstanding += (exchange.steps[i]?.command.length ?? 0) + 1;
+    let text = '';
+    while (exchange.sent < exchange.steps.length) {
+      const step = exchange.steps[exchange.sent] as Step;
+      const size = step.command.length + 1;
+      const inFlight = exchange.sent - exchange.current;
+      if (inFlight > 0 && (!this.pipelined || outstanding + size > this.windowBytes)) break;
+      text += `${step.command}\n`;
+      this.transcript.sent(`${step.command}\n`, step.secret);
+      step.sent = true;
+      exchange.sent += 1;
+      outstanding += size;
+      // The reply to an expected question (Password:, [startup-config]?) must come before anything more is typed.
+      if (exchange.expect) break;
+    }
+    if (text !== '') this.channel.write(text);
+  }
+
+  private armTimer(exchange: Exchange): void {
+    if (exchange.timer) clearTimeout(exchange.timer);
+    exchange.timer = setTimeout(() => {
+      const step = exchange.steps[exchange.current];
+      const what = step ? `reply to ${describe(step.command, step.secret)}` : 'first prompt';
+      this.transcript.note(`timeout waiting for the ${what}`);
+      // The late reply would pass for the reply to the next command: this session is out of step for good.
+      this.fail(new DeviceError('timeout', `${this.target.name}: no ${what} within ${exchange.timeoutMs} ms`));
+      this.close(`the session was closed when the ${what} did not come within ${exchange.timeoutMs} ms`);
+    }, exchange.timeoutMs);
+  }
+
+  private fail(error: Error): void {
+    const exchange = this.exchange;
+    if (!exchange) return;
+    this.exchange = null;
+    if (exchange.timer) clearTimeout(exchange.timer);
+    if (exchange.stallTimer) clearTimeout(exchange.stallTimer);
+    exchange.reject(error);
+  }
+
+  private finish(exchange: Exchange, prompt: string): void {
+    if (this.exchange !== exchange) return;
+    this.exchange = null;
+    if (exchange.timer) clearTimeout(exchange.timer);
+    if (exchange.stallTimer) clearTimeout(exchange.stallTimer);
+    if (!exchange.expectMatched) this.currentPrompt = prompt.trim();
+    this.partial = '';
+    exchange.resolve();
+  }
+
+  private onData(raw: string): void {
+    this.transcript.received(raw);
+    this.chunkSeq += 1;
+    let text = this.carry + raw;
+    // A CR or an escape sequence cut at the chunk's end is cleaned together with the next chunk.
+    const cut = /(\r|\x1b(\[[0-9;?]*)?)$/.exec(text);
+    this.carry = cut ? cut[0] : '';
+    if (cut) text = text.slice(0, text.length - cut[0].length);
+    text = cleanTerminalText(text);
+    const exchange = this.exchange;
+    if (!exchange) {
+      // Nothing was asked: kept (briefly) to tell the next exchange that the session is out of step.
+      if (this.stray.length < STRAY_KEEP_CHARS) this.stray += text.slice(0, STRAY_KEEP_CHARS);
       return;
     }
-    this.check();
-  }
-
-  private check(): void {
-    const waiter = this.waiter;
-    if (!waiter) return;
-    const tail = lastLine(this.buffer);
-    for (let index = 0; index < waiter.patterns.length; index++) {
-      const pattern = waiter.patterns[index];
-      // Prompts must stand alone on the last line; other patterns may span the output.
-      const subject = pattern === this.promptPattern || pattern === ANY_PROMPT ? tail : this.buffer;
-      if (pattern?.test(subject)) {
-        this.waiter = null;
-        clearTimeout(waiter.timer);
-        waiter.resolve(index);
+    {
+      exchange.chars += text.length;
+      if (exchange.chars > this.maxReplyChars) {
+        const step = exchange.steps[exchange.current];
+        const what = step ? `the reply to ${describe(step.command, step.secret)}` : 'the text before the first prompt';
+        this.fail(new DeviceError('parse', `${this.target.name}: ${what} is longer than ${formatChars(this.maxReplyChars)}; callhome stopped reading it and closed the session`));
+        this.close('the session was closed after a reply over the size limit');
         return;
       }
     }
+    let start = 0;
+    for (let newline = text.indexOf('\n'); newline >= 0; newline = text.indexOf('\n', start)) {
+      const line = this.partial + text.slice(start, newline);
+      this.partial = '';
+      start = newline + 1;
+      this.onLine(line);
+    }
+    this.partial += text.slice(start);
+    this.checkTail();
+    const current = this.exchange;
+    if (current && current.sent - current.current > 1) this.armStall(current);
+  }
+
+  /** A whole line arrived. */
+  private onLine(rawLine: string): void {
+    const exchange = this.exchange;
+    if (!exchange) {
+      if (this.stray.length < STRAY_KEEP_CHARS) this.stray += `${rawLine}\n`;
+      return;
+    }
+    const line = applyBackspaces(rawLine);
+    const step = exchange.steps[exchange.current];
+    if (!step) return; // before the first prompt: banner lines
+    if (!step.echoSeen) {
+      step.echoSeen = true;
+      if (echoMatches(line, step.command)) return;
+      // No echo (or another one): the line is output.
+    }
+    const next = exchange.steps[exchange.current + 1];
+    if (next && exchange.current + 1 < exchange.sent) {
+      const prompt = this.promptBefore(line, next.command);
+      if (prompt !== null) {
+        // `R1(config)#next line`: the reply to this step ended and the next step's echo is here.
+        step.done = true;
+        exchange.current += 1;
+        next.echoSeen = true;
+        this.currentPrompt = prompt;
+        this.armTimer(exchange);
+        this.writeMore(exchange);
+        return;
+      }
+      const prefix = this.pipelined ? this.promptPrefix(line) : null;
+      const typed = prefix === null ? '' : line.slice(prefix.length);
+      if (prefix !== null && typed !== '' && next.command.startsWith(typed.slice(0, 4))) {
+        // A prompt followed by something other than what was typed: input was lost or mangled.
+        this.stopPipelining(`the device echoed "${line}" where "${next.command}" was typed ahead`);
+        this.fail(new CliError(next.command, `% the device echoed "${typed}" for this line`, line));
+        this.close('the session was closed after the device mangled typed-ahead input');
+        return;
+      }
+    }
+    step.lines.push(line);
+    if (step.errorLine === null && isErrorLine(line)) {
+      step.errorLine = line.trim();
+      if (exchange.stopOnError) exchange.stopped = true;
+    }
+  }
+
+  /** The prompt at the start of `line` when the rest of it is exactly `command`, else null. */
+  private promptBefore(line: string, command: string): string | null {
+    const trimmed = line.trimEnd();
+    const typed = command.trim();
+    if (!trimmed.endsWith(typed)) return null;
+    const prompt = trimmed.slice(0, trimmed.length - typed.length);
+    return prompt.length <= MAX_PROMPT_CHARS && this.promptPattern.test(prompt) ? prompt : null;
+  }
+
+  /** The prompt a line begins with, or null. */
+  private promptPrefix(line: string): string | null {
+    const match = /^[^\s>#]{1,96}?(\([\w-]+\))?[>#]/.exec(line);
+    return match && this.promptPattern.test(match[0]) ? match[0] : null;
+  }
+
+  /** Looks at the unfinished last line: a prompt there ends the reply being read. */
+  private checkTail(): void {
+    const exchange = this.exchange;
+    if (!exchange || this.partial.length > MAX_PROMPT_CHARS + 1024) return;
+    const tail = applyBackspaces(this.partial);
+    const last = exchange.current === exchange.sent - 1 || exchange.steps.length === 0;
+    if (!last) return;
+    if (exchange.expect?.test(tail)) {
+      exchange.expectMatched = true;
+      this.confirmEnd(exchange, tail);
+      return;
+    }
+    const pattern = exchange.steps.length === 0 ? ANY_PROMPT : this.promptPattern;
+    if (tail.length <= MAX_PROMPT_CHARS && pattern.test(tail)) this.confirmEnd(exchange, tail);
+  }
+
+  /**
+   * Takes a prompt at the end of the text as the end of the reply only if no more text came in the
+   * same read (a prompt-like line inside a large output is followed by more of it), then writes the
+   * next lines or ends the exchange.
+   */
+  private confirmEnd(exchange: Exchange, prompt: string): void {
+    const seq = this.chunkSeq;
+    setImmediate(() => {
+      if (this.exchange !== exchange || this.chunkSeq !== seq) return;
+      const step = exchange.steps[exchange.current];
+      if (step) step.done = true;
+      if (step && !exchange.expectMatched && exchange.sent < exchange.steps.length && !exchange.stopped && !this.closedReason) {
+        // The window held the rest back: the device is at its prompt, write more.
+        this.currentPrompt = prompt.trim();
+        this.partial = '';
+        exchange.current += 1;
+        this.armTimer(exchange);
+        this.writeMore(exchange);
+        return;
+      }
+      this.finish(exchange, prompt);
+    });
+  }
+
+  /** While lines are typed ahead, a device that stays quiet on a partly echoed line dropped input. */
+  private armStall(exchange: Exchange): void {
+    if (exchange.stallTimer) clearTimeout(exchange.stallTimer);
+    if (!this.pipelined) return;
+    exchange.stallTimer = setTimeout(() => {
+      if (this.exchange !== exchange) return;
+      const tail = applyBackspaces(this.partial);
+      const prompt = this.promptPrefix(tail);
+      const next = exchange.steps[exchange.current + 1];
+      if (prompt === null || !next || exchange.current + 1 >= exchange.sent) return;
+      const typed = tail.slice(prompt.length);
+      if (typed.length >= next.command.length || !next.command.startsWith(typed)) return;
+      // Nothing after the partly echoed line ran: erase it and go on line by line from there.
+      this.stopPipelining(`the device stopped at "${tail}" with ${exchange.sent - exchange.current - 1} line(s) typed ahead`);
+      const step = exchange.steps[exchange.current];
+      if (step) step.done = true;
+      exchange.current += 1;
+      for (let i = exchange.current; i < exchange.sent; i++) {
+        const unsent = exchange.steps[i];
+        if (unsent) unsent.sent = false;
+      }
+      exchange.sent = exchange.current;
+      exchange.recovered = true;
+      this.currentPrompt = prompt;
+      // The partly echoed line stays: the device's erase (backspaces) arrives next and applies to it.
+      next.echoSeen = false;
+      this.channel.write('\x15');
+      this.transcript.sent('^U\n');
+      this.armTimer(exchange);
+      this.writeMore(exchange);
+    }, Math.min(STALL_MS, Math.max(1, Math.floor(exchange.timeoutMs / 2))));
+  }
+
+  private stopPipelining(why: string): void {
+    if (!this.pipelined) return;
+    this.pipelined = false;
+    lineByLineTargets.add(targetKey(this.target));
+    this.transcript.note(`line by line from now on: ${why}`);
   }
 
   private onClosed(reason: string): void {
     if (this.closedReason) return;
     this.closedReason = reason;
-    const waiter = this.waiter;
-    if (waiter) {
-      this.waiter = null;
-      clearTimeout(waiter.timer);
-      waiter.reject(new DeviceError('unreachable', `${this.target.name}: ${reason} while waiting for a reply`));
+    const exchange = this.exchange;
+    if (exchange) {
+      const step = exchange.steps[exchange.current];
+      const what = step ? `the reply to ${describe(step.command, step.secret)}` : 'the first prompt';
+      this.fail(new DeviceError('session-closed', `${this.target.name}: ${reason} while callhome waited for ${what}`));
     }
-  }
-
-  private waitFor(patterns: readonly RegExp[], timeoutMs: number, what: string): Promise<number> {
-    return new Promise((resolve, reject) => {
-      if (this.closedReason) {
-        reject(new DeviceError('unreachable', `${this.target.name}: ${this.closedReason} while waiting for ${what}`));
-        return;
-      }
-      const timer = setTimeout(() => {
-        this.waiter = null;
-        this.transcript.note(`timeout waiting for ${what}`);
-        // The late reply would pass for the reply to the next command: this session is out of step for good.
-        this.close(`the session was closed when ${what} did not come within ${timeoutMs} ms`);
-        reject(new DeviceError('timeout', `${this.target.name}: no ${what} within ${timeoutMs} ms`));
-      }, timeoutMs);
-      this.waiter = { patterns, resolve, reject, timer };
-      this.check();
-    });
   }
 }
 
-function stripEcho(text: string, command: string): string {
-  const newline = text.indexOf('\n');
-  const first = newline < 0 ? text : text.slice(0, newline);
-  if (command === '' ? first.trim() === '' : first.trimEnd().endsWith(command.trim())) {
-    return newline < 0 ? '' : text.slice(newline + 1);
-  }
-  return text;
+/** The output lines as one text, without trailing empty lines. */
+function joinOutput(lines: string[]): string {
+  let end = lines.length;
+  while (end > 0 && lines[end - 1] === '') end--;
+  return (end === lines.length ? lines : lines.slice(0, end)).join('\n');
+}
+
+function targetKey(target: SshTarget): string {
+  return `${target.host}:${target.port}`;
+}
+
+function describe(command: string, secret: boolean): string {
+  return secret ? 'the enable secret' : `"${command}"`;
+}
+
+function formatChars(chars: number): string {
+  return chars >= 1024 * 1024 && chars % (1024 * 1024) === 0 ? `${chars / (1024 * 1024)} MiB` : `${chars} characters`;
+}
+
+/** For tests: forget which devices fell back to line by line. */
+export function resetLineByLineMemory(): void {
+  lineByLineTargets.clear();
 }

@@ -1,4 +1,4 @@
-/** `show call-home mail-server status` (ios-call-home.md §3.5.4, CLI.md `mail-status` data). */
+/** `show call-home mail-server status` (ios-call-home.md §3.5.4, docs/cli.md `mail-status` data). */
 import { err, ok, type Result } from '../../util/result.js';
 import { MAIL_SERVER_LINE } from '../layout/call-home.js';
 import { parseError, prepareLines, unparsed, withUnparsed, type ParseError, type Unparsed } from './text.js';

@@ -7,11 +7,11 @@
  * Rate limit: one slot per message per profile (not per transport); a dropped message counts as
  * Ratelimit-dropped once for each transport the profile uses. Throttled syslog alerts are not counted.
  */
-import type { AlertGroup, CallHomeConfig, MessageFormat, Periodic, Profile } from '../../domain/callhome.js';
+import type { AlertGroup, CallHomeConfig, MessageFormat, Periodic, Profile, TransportMethod } from '../../domain/callhome.js';
 import { CISCO_TAC_PROFILE, MAX_MESSAGE_SIZE } from '../../domain/callhome.js';
 import type { Attachment, Card } from '../../domain/message.js';
 import { severityFromSyslog } from '../../domain/severity.js';
-import { formatCallHomeTime, formatSyslogStamp, hexEpoch } from '../../format/timestamp.js';
+import { formatCallHomeTime, formatSyslogStamp, hexEpoch } from '../../callhome/timestamp.js';
 import { assertNever } from '../../util/assert-never.js';
 import type { CallHomeEngine, DeviceIdentity, EngineHost, LabEvent, MailServerStatus, SendOutcome } from '../types.js';
 import { alertGroupCommands, PRODUCT_ADVISORY_COMMANDS, REQUEST_COMMANDS, TEST_COMMANDS } from './commands.js';
@@ -32,7 +32,7 @@ import { contactReady, findProfile, hasDestination, manualAlertTargets, modeAllo
 import { sharedScheduler, type CancelTask, type Scheduler } from './scheduler.js';
 import { fitToLimit } from './size-limit.js';
 import { byPriority, probeMailServer, smtpSource } from './smtp-transport.js';
-import { StatsCounter, type Transport } from './stats.js';
+import { StatsCounter } from './stats.js';
 
 /** Options of an engine; tests inject a manual scheduler and short delays. */
 export type CallHomeEngineOptions = {
@@ -78,8 +78,8 @@ function profileTarget(profile: Profile): Target {
   };
 }
 
-function transportsOf(target: Target): Transport[] {
-  const out: Transport[] = [];
+function transportsOf(target: Target): TransportMethod[] {
+  const out: TransportMethod[] = [];
   if (target.emails.length > 0) out.push('email');
   if (target.urls.length > 0) out.push('http');
   return out;
@@ -176,7 +176,7 @@ export function createCallHomeEngine(host: EngineHost, options: CallHomeEngineOp
     });
     const message = target.mode === 'anonymous' ? anonymize(base) : applyDataPrivacy(base, config);
     const kind = job.content.kind;
-    const settle = (t: Transport, outcome: 'success' | 'failed'): void => stats.settle(kind, t, outcome, formatCallHomeTime(host.now()));
+    const settle = (t: TransportMethod, outcome: 'success' | 'failed'): void => stats.settle(kind, t, outcome, formatCallHomeTime(host.now()));
 
     if (target.urls.length > 0) {
       let allOk = true;

@@ -9,7 +9,7 @@
  */
 import type { MessageFormat } from '../../domain/callhome.js';
 import type { CallHomeMessage } from '../../domain/message.js';
-import { renderMessage } from '../../format/render.js';
+import { renderMessage } from '../../callhome/codec.js';
 
 /** Appended where data was cut. */
 export const TRUNCATION_MARK = '\n[truncated: message-size-limit]';

@@ -2,13 +2,10 @@
  * Counters behind `show call-home statistics` (ios-call-home.md §8, C84): one count per
  * message × transport, moved from In-Queue to Success or Failed; rate-limit drops count only there.
  */
-import type { MessageKind } from '../../domain/callhome.js';
+import type { MessageKind, TransportMethod } from '../../domain/callhome.js';
 import type { CallHomeStatistics, StatsCell, StatsRow, StatsSection, StatsTable } from '../../domain/statistics.js';
 import { STATS_SECTIONS } from '../../domain/statistics.js';
 import { assertNever } from '../../util/assert-never.js';
-
-/** Transport of one delivery. */
-export type Transport = 'email' | 'http';
 
 /** Rows the engine fills (the sample's eight plus crash and snapshot, which the sample lacks). */
 export const COUNTED_ROWS = ['config', 'crash', 'diagnostic', 'environment', 'inventory', 'snapshot', 'syslog', 'test', 'request', 'sendCli'] as const;
@@ -53,12 +50,12 @@ export class StatsCounter {
   }
 
   /** Adds `n` (may be negative) to one counter. */
-  add(section: StatsSection, kind: MessageKind, transport: Transport, n = 1): void {
+  add(section: StatsSection, kind: MessageKind, transport: TransportMethod, n = 1): void {
     this.cell(section, statsRow(kind))[transport] += n;
   }
 
   /** Moves one delivery out of In-Queue into Success or Failed. */
-  settle(kind: MessageKind, transport: Transport, outcome: 'success' | 'failed', at: string): void {
+  settle(kind: MessageKind, transport: TransportMethod, outcome: 'success' | 'failed', at: string): void {
     this.add('inQueue', kind, transport, -1);
     this.add(outcome, kind, transport);
     if (outcome === 'success') this.lastSentAt = at;

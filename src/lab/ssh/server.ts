@@ -11,9 +11,10 @@
  * the Call Home family are available in user EXEC; configuration needs `enable`.
  */
 import net from 'node:net';
+import { Duplex } from 'node:stream';
 import { timingSafeEqual, createHash } from 'node:crypto';
 import ssh2 from 'ssh2';
-import type { Connection, ParsedKey, ServerChannel } from 'ssh2';
+import type { AuthenticationType, Connection, ParsedKey, ServerChannel } from 'ssh2';
 import { newSessionState } from '../ios-cli/index.js';
 import type { LabDevice } from '../device.js';
 import type { SessionState } from '../types.js';
@@ -33,7 +34,21 @@ export type DeviceServerOptions = {
   readonly authorizedKeys?: readonly string[];
   /** Banner MOTD printed before the first prompt. */
   readonly banner?: string;
+  readonly login?: LoginRules;
 };
+
+/** How a device treats logins, as IOS does; every field defaults to the IOS default. */
+export type LoginRules = {
+  /** Pause before a failed password (or key) is answered; default 1 s. */
+  readonly failureDelayMs?: number;
+  /** Failed authentication attempts before the connection is closed (`ip ssh authentication-retries`, 3). */
+  readonly attempts?: number;
+  /** Time from TCP connect to a completed login (`ip ssh time-out`, 120 s). */
+  readonly timeoutMs?: number;
+};
+
+/** IOS defaults of LoginRules. */
+export const IOS_LOGIN_RULES: Required<LoginRules> = { failureDelayMs: 1000, attempts: 3, timeoutMs: 120_000 };
 
 export type DeviceServer = {
   readonly port: number;
@@ -83,10 +98,24 @@ export async function startDeviceServer(options: DeviceServerOptions): Promise<D
     return server;
   };
 
+  const rules = { ...IOS_LOGIN_RULES, ...options.login };
+
+  /** Sockets (as given to ssh2) whose connection logged in: the `ip ssh time-out` no longer applies. */
+  const loggedIn = new WeakSet<object>();
+
   const handleClient = (client: Connection): void => {
     open.add(client);
     client.on('close', () => open.delete(client));
     client.on('error', () => undefined);
+    let failures = 0;
+    /** A refused attempt: answered after the delay, and the connection closed after the last one allowed. */
+    const refuse = (reject: () => void): void => {
+      failures += 1;
+      setTimeout(() => {
+        if (failures >= rules.attempts) client.end();
+        else reject();
+      }, rules.failureDelayMs);
+    };
     let commands = 0;
     const commandDone = (): boolean => {
       commands += 1;
@@ -98,24 +127,30 @@ export async function startDeviceServer(options: DeviceServerOptions): Promise<D
       return true;
     };
     client.on('authentication', (ctx) => {
+      const methods: AuthenticationType[] = ['password', 'publickey'];
       try {
-        if (device.faults().refuseLogin) return ctx.reject([]);
+        // `none` asks which methods exist; a public key offered without a signature is a query too.
+        if (ctx.method === 'none') return ctx.reject(methods);
+        if (device.faults().refuseLogin) return refuse(() => ctx.reject([]));
         const userOk = timingSafeEqual(digest(ctx.username), userDigest);
         if (ctx.method === 'password') {
-          return userOk && timingSafeEqual(digest(ctx.password), passwordDigest) ? ctx.accept() : ctx.reject(['password', 'publickey']);
+          return userOk && timingSafeEqual(digest(ctx.password), passwordDigest) ? ctx.accept() : refuse(() => ctx.reject(methods));
         }
         if (ctx.method === 'publickey') {
           const match = authorized.find((k) => k.type === ctx.key.algo && k.getPublicSSH().equals(ctx.key.data));
-          if (!userOk || !match) return ctx.reject(['password', 'publickey']);
+          if (!userOk || !match) return ctx.signature ? refuse(() => ctx.reject(methods)) : ctx.reject(methods);
           if (!ctx.signature) return ctx.accept();
-          return match.verify(ctx.blob ?? Buffer.alloc(0), ctx.signature, ctx.hashAlgo) === true ? ctx.accept() : ctx.reject(['password', 'publickey']);
+          return match.verify(ctx.blob ?? Buffer.alloc(0), ctx.signature, ctx.hashAlgo) === true ? ctx.accept() : refuse(() => ctx.reject(methods));
         }
-        return ctx.reject(['password', 'publickey']);
+        return ctx.reject(methods);
       } catch {
-        return ctx.reject(['password', 'publickey']);
+        return refuse(() => ctx.reject(methods));
       }
     });
     client.on('ready', () => {
+      // ssh2 keeps the socket it was given; nothing else names the connection's transport.
+      const sock = (client as unknown as { _sock?: object })._sock;
+      if (sock) loggedIn.add(sock);
       client.on('session', (accept) => {
         const channelSession = accept();
         const state: SessionState = newSessionState();
@@ -155,6 +190,9 @@ export async function startDeviceServer(options: DeviceServerOptions): Promise<D
       },
       commandDone,
       delayMs: () => device.faults().slowMs ?? 0,
+      typeaheadChars: () => device.faults().typeaheadChars,
+      pauseInput: () => channel.pause(),
+      resumeInput: () => channel.resume(),
     });
     channel.on('data', (data: Buffer) => terminal.input(data.toString('utf8')));
     channel.on('close', () => terminal.stop());
@@ -183,7 +221,14 @@ export async function startDeviceServer(options: DeviceServerOptions): Promise<D
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => undefined);
-    sshServer(device.faults().changedHostKey === true).injectSocket(socket);
+    const rtt = device.faults().rttMs ?? 0;
+    const transport = rtt > 0 ? withLatency(socket, rtt) : socket;
+    // `ip ssh time-out`: a connection that has not logged in by then is closed, handshake or not.
+    const loginTimer = setTimeout(() => {
+      if (!loggedIn.has(transport)) socket.destroy();
+    }, rules.timeoutMs);
+    socket.on('close', () => clearTimeout(loginTimer));
+    sshServer(device.faults().changedHostKey === true).injectSocket(transport);
   });
   tcp.on('error', () => undefined);
 
@@ -225,6 +270,42 @@ export async function startDeviceServer(options: DeviceServerOptions): Promise<D
       reservedPorts.delete(port);
     },
   };
+}
+
+/**
+ * The socket as seen over a slow link: what the device writes reaches the client `rttMs` later (the
+ * whole round trip is put on the way back, so each request/response costs one RTT). Order is kept:
+ * timers of equal delay fire in the order they were set.
+ */
+function withLatency(socket: net.Socket, rttMs: number): net.Socket {
+  const link = new Duplex({
+    read() {
+      socket.resume();
+    },
+    write(chunk: Buffer, _encoding, done) {
+      setTimeout(() => {
+        if (!socket.destroyed) socket.write(chunk);
+      }, rttMs);
+      done();
+    },
+    final(done) {
+      setTimeout(() => socket.end(), rttMs);
+      done();
+    },
+    destroy(error, done) {
+      setTimeout(() => socket.destroy(), rttMs);
+      done(error);
+    },
+  });
+  socket.on('data', (data: Buffer) => {
+    if (!link.push(data)) socket.pause();
+  });
+  socket.on('end', () => link.push(null));
+  socket.on('close', () => link.destroy());
+  link.on('error', () => undefined);
+  Object.assign(link, { remoteAddress: socket.remoteAddress, remotePort: socket.remotePort, remoteFamily: socket.remoteFamily });
+  // ssh2 needs only the stream and the remote address of a socket.
+  return link as unknown as net.Socket;
 }
 
 /**

@@ -20,9 +20,18 @@ export type TerminalPort = {
   commandDone(): boolean;
   /** Delay before every response (slow fault), 0 for none. */
   delayMs(): number;
+  /** Characters held while a command runs; more typed-ahead input is lost (undefined: no limit). */
+  typeaheadChars?(): number | undefined;
+  /** Stop / restart reading input (flow control: the transport stops granting the client window). */
+  pauseInput?(): void;
+  resumeInput?(): void;
 };
 
 const MORE = ' --More-- ';
+/** Characters a terminal holds unread; beyond, it stops reading (the client's SSH window closes). */
+const INPUT_BUFFER_CHARS = 64 * 1024;
+/** Characters handled before the terminal lets other sessions run. */
+const YIELD_EVERY_CHARS = 512;
 const ERASE_MORE = `\r${' '.repeat(MORE.length)}\r`;
 
 type Pending = { readonly echo: boolean; submit(input: string): Promise<CliResult> };
@@ -43,6 +52,21 @@ export class IosTerminal {
   /** Lines still to show after a ` --More-- `, and how many fit on a page. */
   private paging: { lines: string[]; page: number } | null = null;
   private queue: string[] = [];
+  /** Next character of `queue` to handle. */
+  private head = 0;
+  private inputPaused = false;
+
+  /** Characters received and not yet handled. */
+  private get backlog(): number {
+    return this.queue.length - this.head;
+  }
+
+  private resumeIfRoom(): void {
+    if (this.inputPaused && this.backlog <= INPUT_BUFFER_CHARS / 2) {
+      this.inputPaused = false;
+      this.port.resumeInput?.();
+    }
+  }
   private busy = false;
   private closed = false;
   private lastWasCr = false;
@@ -66,7 +90,16 @@ export class IosTerminal {
   /** Feeds typed bytes. Never throws: a failing command prints an error and the prompt. */
   input(data: string): void {
     if (this.closed) return;
-    this.queue.push(...Array.from(data));
+    const chars = Array.from(data);
+    const limit = this.port.typeaheadChars?.();
+    // A full input buffer loses what is typed ahead (the first character always gets through).
+    const room = limit === undefined ? chars.length : Math.max(this.busy ? 0 : 1, limit - this.backlog);
+    for (let i = 0; i < chars.length && i < room; i++) this.queue.push(chars[i] as string);
+    // A flood is held back by flow control, not buffered without end.
+    if (this.backlog > INPUT_BUFFER_CHARS && !this.inputPaused) {
+      this.inputPaused = true;
+      this.port.pauseInput?.();
+    }
     if (!this.busy) void this.drain();
   }
 
@@ -74,13 +107,26 @@ export class IosTerminal {
   stop(): void {
     this.closed = true;
     this.queue = [];
+    this.head = 0;
   }
 
   private async drain(): Promise<void> {
     this.busy = true;
     try {
-      while (!this.closed && this.queue.length > 0) {
-        const ch = this.queue.shift() as string;
+      let handled = 0;
+      while (!this.closed && this.head < this.queue.length) {
+        const ch = this.queue[this.head] as string;
+        this.head += 1;
+        if (this.head === this.queue.length) {
+          this.queue = [];
+          this.head = 0;
+        }
+        // A flood of input must not hold the event loop that every other lab device shares.
+        if (++handled % YIELD_EVERY_CHARS === 0) {
+          this.flush();
+          this.resumeIfRoom();
+          await new Promise<void>((resolve) => setImmediate(resolve));
+        }
         try {
           await this.key(ch);
         } catch (error) {
@@ -93,6 +139,7 @@ export class IosTerminal {
     } finally {
       this.busy = false;
       this.flush();
+      this.resumeIfRoom();
     }
   }
 

@@ -21,7 +21,7 @@ describe('/events on the real back end', () => {
   });
 
   it('a client that disconnects and resumes while devices keep posting gets every event once, in order', async () => {
-    const start = backend.eventLog.lastSeq();
+    const start = await backend.eventLog.lastSeq();
     const total = 120;
     let posted = 0;
     // Devices keep posting, four at a time, through the disconnect and the resume.
@@ -40,8 +40,9 @@ describe('/events on the real back end', () => {
     expect(posted).toBeLessThan(total);
     const second = await record(wsUrl(`?since=${resumeAt}`), auth);
     await Promise.all(devices);
-    await waitFor(() => (second.seqs().at(-1) ?? 0) >= backend.eventLog.lastSeq(), 15_000, 'the resumed stream to catch up');
-    const stored = backend.eventLog.since(start, 10_000).map((e) => e.seq);
+    const end = await backend.eventLog.lastSeq();
+    await waitFor(() => (second.seqs().at(-1) ?? 0) >= end, 15_000, 'the resumed stream to catch up');
+    const stored = (await backend.eventLog.since(start, 10_000)).map((e) => e.seq);
     expect([...first.seqs(), ...second.seqs()]).toEqual(stored);
     // Every post produced at least its message.received event.
     const received = [...first.frames, ...second.frames].filter((f) => f.type === 'message.received');

@@ -13,11 +13,16 @@ export class MemoryEventLog implements EventSource {
     return event;
   }
 
-  since(seq: number, limit: number): BackendEvent[] {
-    return this.events.slice(seq, seq + limit);
+  since(seq: number, limit: number): Promise<BackendEvent[]> {
+    return Promise.resolve(this.events.slice(seq, seq + limit));
   }
 
-  lastSeq(): number {
+  lastSeq(): Promise<number> {
+    return Promise.resolve(this.events.length);
+  }
+
+  /** The newest seq, without waiting. */
+  get last(): number {
     return this.events.length;
   }
 

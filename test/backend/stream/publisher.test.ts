@@ -67,7 +67,7 @@ describe('attachEventStream', () => {
   });
 
   it('sends hello, the persisted events after since, then live events', async () => {
-    const base = log.lastSeq();
+    const base = log.last;
     for (let i = 0; i < 25; i++) log.append(rejectedEvent(i));
     const r = await connect(`?since=${base + 10}`);
     await waitFor(() => r.seqs().length === 15, 5_000, 'backfill');
@@ -80,7 +80,7 @@ describe('attachEventStream', () => {
 
   it('without since starts at the newest event', async () => {
     log.append(rejectedEvent(1));
-    const last = log.lastSeq();
+    const last = log.last;
     const r = await connect();
     await waitFor(() => r.frames.length === 1, 5_000, 'hello');
     log.append(rejectedEvent(2));
@@ -89,7 +89,7 @@ describe('attachEventStream', () => {
   });
 
   it('a client that disconnects mid-stream and resumes gets no gap and no duplicate while events keep arriving', async () => {
-    const start = log.lastSeq();
+    const start = log.last;
     const total = 3_000;
     let produced = 0;
     let producing = true;

@@ -54,13 +54,14 @@ describe('IosSession', () => {
     expect(session.hostname).toBe('R1');
     expect(session.prompt).toBe('R1#');
     expect(session.mode).toBe('privileged');
-    expect(device.received.slice(-4)).toEqual(['enable', 'cisco', 'terminal length 0', 'terminal width 511']);
     expect(await session.send('show clock')).toBe('*10:00:00.000 UTC Mon Nov 23 2026');
+    // Pipelined, paging goes off in the same write as the first command (a show command is followed by a guard line).
+    expect(device.received.slice(-6)).toEqual(['enable', 'cisco', 'terminal length 0', 'terminal width 511', 'show clock', 'terminal length 0']);
     session.close();
   });
 
-  it('follows sub-mode prompts and truncated long hostnames in configuration mode', async () => {
-    const session = await IosSession.open(target(longName), { ...timing, enableSecret: 'cisco' });
+  it('follows sub-mode prompts and truncated long hostnames in configuration mode (line by line)', async () => {
+    const session = await IosSession.open(target(longName), { ...timing, enableSecret: 'cisco', lineByLine: true });
     const seen: string[] = [];
     await session.configure(['call-home', 'contact-email-addr noc@example.com', 'profile noc', 'active', 'exit'], () => seen.push(session.prompt));
     expect(seen).toEqual([
@@ -74,14 +75,40 @@ describe('IosSession', () => {
     session.close();
   });
 
-  it('reports a % error with the command, stops there and leaves configuration mode', async () => {
+  it('pipelined: truncated long hostnames in sub-mode prompts split the replies, and the session ends in privileged EXEC', async () => {
+    const session = await IosSession.open(target(longName), { ...timing, enableSecret: 'cisco' });
+    const applied: string[] = [];
+    await session.configure(['call-home', 'contact-email-addr noc@example.com', 'profile noc', 'active', 'exit'], (c) => applied.push(c));
+    expect(applied).toEqual(['call-home', 'contact-email-addr noc@example.com', 'profile noc', 'active', 'exit']);
+    expect(session.prompt).toBe('CORE-ROUTER-BUILDING-7-FLOOR-3#');
+    session.close();
+  });
+
+  it('reports a % error with the command, stops there and leaves configuration mode (line by line)', async () => {
+    const session = await IosSession.open(target(device), { ...timing, enableSecret: 'cisco', lineByLine: true });
+    const applied: string[] = [];
+    const error = await rejection(session.configure(['call-home', 'bogus command', 'contact-email-addr x@y'], (c) => applied.push(c)));
+    expect(error).toBeInstanceOf(CliError);
+    expect((error as CliError).command).toBe('bogus command');
+    expect((error as CliError).errorLine).toBe("% Invalid input detected at '^' marker.");
+    expect((error as CliError).message).toContain('line 2 of 3 ("bogus command") was refused');
+    expect(applied).toEqual(['call-home']);
+    expect(device.received.at(-1)).toBe('end');
+    expect(session.mode).toBe('privileged');
+    session.close();
+  });
+
+  it('pipelined: a % error is attributed to its line; lines typed ahead after it are reported; the session leaves configuration mode', async () => {
     const session = await IosSession.open(target(device), { ...timing, enableSecret: 'cisco' });
     const applied: string[] = [];
     const error = await rejection(session.configure(['call-home', 'bogus command', 'contact-email-addr x@y'], (c) => applied.push(c)));
     expect(error).toBeInstanceOf(CliError);
     expect((error as CliError).command).toBe('bogus command');
     expect((error as CliError).errorLine).toBe("% Invalid input detected at '^' marker.");
-    expect(applied).toEqual(['call-home']);
+    expect((error as CliError).position).toEqual({ index: 2, total: 3, sentAfter: 1 });
+    expect((error as CliError).output).toContain('^');
+    // The line after the refused one was on the wire already and the device took it.
+    expect(applied).toEqual(['call-home', 'contact-email-addr x@y']);
     expect(device.received.at(-1)).toBe('end');
     expect(session.mode).toBe('privileged');
     const ambiguous = await rejection(session.send('sh'));
@@ -103,10 +130,12 @@ describe('IosSession', () => {
     expect((error as Error).message).toContain('authentication as "admin" failed');
   });
 
-  it('refuses a wrong enable secret as an auth failure', async () => {
-    const error = await rejection(IosSession.open(target(device), { ...timing, enableSecret: 'nope' }));
+  it('refuses a wrong enable secret as an auth failure at once', async () => {
+    const started = performance.now();
+    const error = await rejection(IosSession.open(target(device), { ...timing, commandTimeoutMs: 20_000, enableSecret: 'nope' }));
     expect(error).toMatchObject({ kind: 'auth' });
-    expect((error as Error).message).toContain('enable secret is not accepted');
+    expect((error as Error).message).toBe('r1: the enable secret was refused (% Access denied)');
+    expect(performance.now() - started).toBeLessThan(5000);
   });
 
   it('reports a closed port as unreachable after retrying with back-off', async () => {

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiClient, type ApiClient } from '../../../src/backend/client.js';
+import { createApiClient, type ApiClient } from '../../../src/client/api-client.js';
 import { startBackend, type Backend } from '../../../src/backend/server.js';
 import { ciscoTacProfile, DDCE_SERVICE_PATH } from '../../../src/domain/callhome.js';
 import { createCallHomeEngine } from '../../../src/lab/engine/engine.js';

@@ -1,0 +1,193 @@
+/**
+ * The parse pool (issue 14, "one machine, every core"): worker threads that turn bodies and mails into
+ * messages or typed refusals, so the main thread only does I/O, group commit and publish.
+ *
+ * - `workers` threads take the ordinary jobs; bodies over LARGE_JOB_BYTES go to a lane of their own
+ *   (one more thread), so a 3 MiB body never queues another device's small message behind it.
+ * - Threads start on the first job that needs them and are unref'd: an idle pool costs nothing.
+ * - Each job has a hard deadline (past the parser's own, which it checks as it reads): a thread that
+ *   overruns it is replaced and its job refused as too complex; a thread that dies is replaced and its
+ *   job fails (a 5xx / SMTP 451: the device retries).
+ * - Under tsx (tests, a checkout without a build) the thread loads parse-worker.ts through tsx; in the
+ *   esbuild bundle it loads the parse-worker.js chunk built beside the entry (scripts/build.ts).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { ParseRefusal } from '../../callhome/refusal.js';
+import { XML_LIMITS } from '../../callhome/xml-parse.js';
+import type { CallHomeMessage } from '../../domain/message.js';
+import type { Result } from '../../util/result.js';
+import type { MailContent } from './mail-content.js';
+import type { ParseAnswer, ParseJob } from './parse-jobs.js';
+
+/** Bodies from this size on take the large lane. */
+export const LARGE_JOB_BYTES = 256 * 1024;
+
+/** How long a thread may hold one job before it is replaced: the parser's deadline, then as much again. */
+const HARD_DEADLINE_MS = 2 * XML_LIMITS.deadlineMs + 1_000;
+
+/** Default thread count: one per core but the main thread's, at least one. */
+export function defaultParseWorkers(): number {
+  return Math.max(1, availableParallelism() - 1);
+}
+
+export type ParsePool = {
+  /** Parses in a worker; rejects only when the worker could not read the job at all (a broken mail). */
+  parse(job: ParseJob): Promise<ParseAnswer>;
+  /** One Call Home XML body. */
+  xml(body: string): Promise<Result<CallHomeMessage, ParseRefusal>>;
+  /** One mail's bytes, as received. */
+  mail(bytes: Uint8Array): Promise<Result<MailContent, ParseRefusal>>;
+  /** Threads started so far (both lanes). */
+  readonly started: number;
+  /** Ends every thread; later jobs are refused. */
+  close(): Promise<void>;
+};
+
+type Pending = { readonly job: ParseJob; resolve(a: ParseAnswer): void; reject(e: Error): void };
+type Slot = { worker: Worker | null; current: Pending | null; timer: NodeJS.Timeout | null };
+type Reply = { readonly ok: true; readonly answer: ParseAnswer } | { readonly ok: false; readonly error: string };
+
+/** The refusal a job gets when its thread had to be stopped or died under it. */
+function stopped(job: ParseJob, why: string): ParseAnswer {
+  const result = { ok: false as const, error: { kind: 'too-complex' as const, reason: `The message was refused: parsing it ${why}.` } };
+  return job.kind === 'xml' ? { kind: 'xml', result } : { kind: 'mail', result };
+}
+
+function sizeOf(job: ParseJob): number {
+  return job.kind === 'xml' ? job.body.length : job.mail.byteLength;
+}
+
+/** How to start a parse thread from wherever this module runs. */
+function spawn(): Worker {
+  const here = import.meta.filename;
+  if (!here.endsWith('.ts')) {
+    // Bundled: the worker chunk sits beside this chunk.
+    return new Worker(join(dirname(here), 'parse-worker.js'));
+  }
+  // From source: register tsx in the thread, then load the TypeScript entry.
+  const require = createRequire(here);
+  const pkgPath = require.resolve('tsx/package.json');
+  const pkg = JSON.parse(readFileSync(pkgPath, 'utf8')) as { exports: Record<string, { import: { default: string } }> };
+  const api = pkg.exports['./esm/api']?.import.default;
+  const entry = join(dirname(here), 'parse-worker.ts');
+  if (!api || !existsSync(entry)) throw new Error(`cannot start a parse worker: ${entry} or tsx's ESM API is missing`);
+  const tsx = pathToFileURL(join(dirname(pkgPath), api)).href;
+  return new Worker(`import(${JSON.stringify(tsx)}).then((t) => { t.register(); return import(${JSON.stringify(pathToFileURL(entry).href)}); })`, { eval: true });
+}
+
+/** Creates a pool of `workers` threads for ordinary jobs plus one for large ones. */
+export function createParsePool(options: { readonly workers?: number; readonly hardDeadlineMs?: number } = {}): ParsePool {
+  const count = Math.max(1, Math.floor(options.workers ?? defaultParseWorkers()));
+  const hardDeadlineMs = options.hardDeadlineMs ?? HARD_DEADLINE_MS;
+  const lanes = {
+    small: { slots: Array.from({ length: count }, (): Slot => ({ worker: null, current: null, timer: null })), queue: [] as Pending[] },
+    large: { slots: [{ worker: null, current: null, timer: null } as Slot], queue: [] as Pending[] },
+  };
+  let started = 0;
+  let closed = false;
+
+  const finish = (slot: Slot): Pending | null => {
+    const p = slot.current;
+    slot.current = null;
+    if (slot.timer) clearTimeout(slot.timer);
+    slot.timer = null;
+    return p;
+  };
+
+  /**
+   * Drops a thread; the next job starts a new one. Past its deadline the job is refused (the body is the
+   * cause); a thread that failed to start or died fails the job, so the sender gets a 5xx and retries.
+   */
+  const retire = (lane: keyof typeof lanes, slot: Slot, outcome: { overran: string } | { failed: Error }): void => {
+    const worker = slot.worker;
+    slot.worker = null;
+    if (worker) void worker.terminate();
+    const p = finish(slot);
+    if (p && 'overran' in outcome) p.resolve(stopped(p.job, outcome.overran));
+    else if (p && 'failed' in outcome) p.reject(outcome.failed);
+    pump(lane);
+  };
+
+  const ensureWorker = (lane: keyof typeof lanes, slot: Slot): Worker => {
+    if (slot.worker) return slot.worker;
+    const worker = spawn();
+    started++;
+    worker.unref();
+    worker.on('message', (reply: Reply) => {
+      if (slot.worker !== worker) return;
+      const p = finish(slot);
+      if (p) {
+        if (reply.ok) p.resolve(reply.answer);
+        else p.reject(new Error(reply.error));
+      }
+      pump(lane);
+    });
+    worker.on('error', (e) => {
+      if (slot.worker === worker) retire(lane, slot, { failed: new Error(`a parse worker failed: ${e.message}`) });
+    });
+    worker.on('exit', () => {
+      if (slot.worker === worker) retire(lane, slot, { failed: new Error('a parse worker exited') });
+    });
+    slot.worker = worker;
+    return worker;
+  };
+
+  const pump = (lane: keyof typeof lanes): void => {
+    const { slots, queue } = lanes[lane];
+    for (const slot of slots) {
+      if (closed || queue.length === 0) return;
+      if (slot.current) continue;
+      const p = queue.shift();
+      if (!p) return;
+      slot.current = p;
+      slot.timer = setTimeout(() => retire(lane, slot, { overran: `took longer than ${hardDeadlineMs} ms` }), hardDeadlineMs);
+      slot.timer.unref();
+      ensureWorker(lane, slot).postMessage(p.job);
+    }
+  };
+
+  const parse = (job: ParseJob): Promise<ParseAnswer> => {
+    if (closed) return Promise.resolve(stopped(job, 'was cut short: the back end is stopping'));
+    const lane = sizeOf(job) >= LARGE_JOB_BYTES ? 'large' : 'small';
+    return new Promise<ParseAnswer>((resolve, reject) => {
+      lanes[lane].queue.push({ job, resolve, reject });
+      pump(lane);
+    });
+  };
+
+  return {
+    parse,
+    async xml(body) {
+      const answer = await parse({ kind: 'xml', body });
+      if (answer.kind !== 'xml') throw new Error('a parse worker answered an XML job with a mail');
+      return answer.result;
+    },
+    async mail(bytes) {
+      const answer = await parse({ kind: 'mail', mail: bytes });
+      if (answer.kind !== 'mail') throw new Error('a parse worker answered a mail job with XML');
+      return answer.result;
+    },
+    get started() {
+      return started;
+    },
+    async close() {
+      closed = true;
+      const all = [...lanes.small.slots, ...lanes.large.slots];
+      for (const lane of Object.values(lanes)) for (const p of lane.queue.splice(0)) p.resolve(stopped(p.job, 'was cut short: the back end is stopping'));
+      await Promise.all(
+        all.map(async (slot) => {
+          const worker = slot.worker;
+          slot.worker = null;
+          const p = finish(slot);
+          if (p) p.resolve(stopped(p.job, 'was cut short: the back end is stopping'));
+          if (worker) await worker.terminate();
+        }),
+      );
+    },
+  };
+}

@@ -1,0 +1,549 @@
+/**
+ * The queries of the Store port, defined once with Kysely and run on SQLite or PostgreSQL. The few
+ * places where the dialects differ (case-insensitive LIKE, locks) are switched on `dialect` here.
+ */
+import { createHash } from 'node:crypto';
+import { sql, type Expression, type Kysely, type SqlBool, type Transaction } from 'kysely';
+import type { CallHomeMessage } from '../../domain/message.js';
+import { BackendEventSchema, RegistrationStateSchema, type BackendEvent, type CaseSummary, type MessageSummary, type Transport } from '../../events/protocol.js';
+import type { Database } from './schema.js';
+import type {
+  CaseRecord,
+  Contract,
+  Device,
+  DeviceDetail,
+  MessageDetail,
+  MessageFilter,
+  MessageFormat,
+  MessageStatus,
+  NewMessage,
+  ProcessingResults,
+  NotificationRecord,
+  Registration,
+  StoreQueries,
+  StoreTx,
+} from './types.js';
+
+export type Dialect = 'sqlite' | 'postgres';
+type Db = Kysely<Database> | Transaction<Database>;
+type Row = Record<string, unknown>;
+
+/** PostgreSQL refuses a statement with more bind parameters than this. */
+export const PG_MAX_PARAMS = 65_535;
+
+function s(row: Row, key: string): string {
+  const v = row[key];
+  return typeof v === 'string' ? v : v === null || v === undefined ? '' : String(v);
+}
+function ns(row: Row, key: string): string | null {
+  const v = row[key];
+  return v === null || v === undefined ? null : String(v);
+}
+function n(row: Row, key: string): number {
+  return Number(row[key] ?? 0);
+}
+function json<T>(row: Row, key: string, fallback: T): T {
+  const v = row[key];
+  if (typeof v !== 'string') return fallback;
+  // Written only by this module from typed values.
+  return JSON.parse(v) as T;
+}
+
+const SUMMARY_COLUMNS = ['id', 'message_id', 'serial', 'hostname', 'model', 'type', 'subtype', 'alert_group', 'severity', 'event_name', 'description', 'received_at', 'transport'] as const;
+
+function toSummary(row: Row): MessageSummary {
+  return {
+    id: n(row, 'id'),
+    messageId: s(row, 'message_id'),
+    serial: s(row, 'serial'),
+    hostname: s(row, 'hostname'),
+    model: s(row, 'model'),
+    type: s(row, 'type'),
+    subType: s(row, 'subtype'),
+    alertGroup: s(row, 'alert_group'),
+    severity: n(row, 'severity'),
+    eventName: s(row, 'event_name'),
+    description: s(row, 'description'),
+    receivedAt: s(row, 'received_at'),
+    transport: s(row, 'transport') as Transport,
+  };
+}
+
+function toDetail(row: Row): MessageDetail {
+  return {
+    ...toSummary(row),
+    format: s(row, 'format') as MessageFormat,
+    remote: ns(row, 'remote'),
+    status: s(row, 'status') as MessageStatus,
+    fields: json<CallHomeMessage>(row, 'fields', {} as CallHomeMessage),
+    attachments: json(row, 'attachments', []),
+    results: json(row, 'results', {}),
+    raw: s(row, 'raw'),
+  };
+}
+
+function toRegistration(row: Row): Registration {
+  return {
+    serial: s(row, 'serial'),
+    state: RegistrationStateSchema.parse(row['state']),
+    tokenHash: s(row, 'token_hash'),
+    failedAttempts: n(row, 'failed_attempts'),
+    contractNumber: ns(row, 'contract_number'),
+    createdAt: s(row, 'created_at'),
+    updatedAt: s(row, 'updated_at'),
+    confirmedAt: ns(row, 'confirmed_at'),
+    trialEndsAt: ns(row, 'trial_ends_at'),
+    lastReminderAt: ns(row, 'last_reminder_at'),
+  };
+}
+
+function toDevice(row: Row): Device {
+  const anonymous = n(row, 'anonymous') === 1;
+  return {
+    serial: s(row, 'serial'),
+    hostname: s(row, 'hostname'),
+    model: s(row, 'model'),
+    series: s(row, 'series'),
+    softwareVersion: s(row, 'software_version'),
+    contactEmail: s(row, 'contact_email'),
+    phoneNumber: s(row, 'phone_number'),
+    streetAddress: s(row, 'street_address'),
+    customerId: s(row, 'customer_id'),
+    siteId: s(row, 'site_id'),
+    contractId: s(row, 'contract_id'),
+    anonymous,
+    notifyEmails: json<string[]>(row, 'notify_emails', []),
+    firstSeenAt: s(row, 'first_seen_at'),
+    lastMessageAt: s(row, 'last_message_at'),
+    lastInventoryAt: ns(row, 'last_inventory_at'),
+    lastConfigurationAt: ns(row, 'last_configuration_at'),
+    registration: anonymous ? 'anonymous' : (RegistrationStateSchema.safeParse(row['state']).data ?? 'pending'),
+    trialEndsAt: ns(row, 'trial_ends_at'),
+    contractNumber: ns(row, 'contract_number'),
+  };
+}
+
+function toCase(row: Row): CaseRecord {
+  return {
+    id: n(row, 'id'),
+    number: s(row, 'number'),
+    serial: s(row, 'serial'),
+    hostname: s(row, 'hostname'),
+    status: s(row, 'status') as CaseSummary['status'],
+    priority: n(row, 'priority'),
+    title: s(row, 'title'),
+    openedAt: s(row, 'opened_at'),
+    updatedAt: s(row, 'updated_at'),
+    rule: s(row, 'rule'),
+    foldKey: s(row, 'fold_key'),
+    recommendation: s(row, 'recommendation'),
+    history: json(row, 'history', []),
+    attachments: json(row, 'attachments', []),
+  };
+}
+
+function caseSummary(c: CaseRecord): CaseSummary {
+  return { id: c.id, number: c.number, serial: c.serial, hostname: c.hostname, status: c.status, priority: c.priority, title: c.title, openedAt: c.openedAt, updatedAt: c.updatedAt };
+}
+
+function toNotification(row: Row): NotificationRecord {
+  return {
+    id: n(row, 'id'),
+    kind: s(row, 'kind'),
+    serial: ns(row, 'serial'),
+    to: json<string[]>(row, 'recipients', []),
+    subject: s(row, 'subject'),
+    body: s(row, 'body'),
+    sentAt: s(row, 'sent_at'),
+    delivered: n(row, 'delivered') === 1,
+    error: ns(row, 'error'),
+  };
+}
+
+function toContract(r: Row): Contract {
+  return { serial: s(r, 'serial'), contractNumber: s(r, 'contract_number'), contractType: s(r, 'contract_type'), company: s(r, 'company'), expiresAt: ns(r, 'expires_at') };
+}
+
+/** Opaque pagination cursor over (receivedAt, id), newest first. */
+export function encodeCursor(receivedAt: string, id: number): string {
+  return Buffer.from(`${receivedAt}|${id}`, 'utf8').toString('base64url');
+}
+
+/** Decodes a cursor; null when it is not one this server made. */
+export function decodeCursor(cursor: string): { receivedAt: string; id: number } | null {
+  const text = Buffer.from(cursor, 'base64url').toString('utf8');
+  const bar = text.lastIndexOf('|');
+  const id = Number(text.slice(bar + 1));
+  if (bar <= 0 || !Number.isInteger(id)) return null;
+  return { receivedAt: text.slice(0, bar), id };
+}
+
+/** Anonymous reporting strips identity: an `ANON…` pseudonym for the serial, or no hostname and no contact (ios-call-home.md §10.1). */
+export function isAnonymous(m: CallHomeMessage): boolean {
+  return /^ANON[0-9A-F]{12}$/.test(m.serialNumber) || (m.hostname === '' && m.contactEmail === '');
+}
+
+/** A 63-bit advisory-lock key for a name (PostgreSQL advisory locks take a bigint). */
+export function lockKey(name: string): string {
+  return (createHash('sha256').update(name).digest().readBigInt64BE(0) & 0x7fff_ffff_ffff_ffffn).toString();
+}
+
+/** A text term with more FTS matches than this is searched along the time index instead (SQLite). */
+const TEXT_PROBE = 2_000;
+
+/** The FTS5 query for a literal substring: one quoted phrase (trigram phrases match substrings). */
+function ftsPhrase(q: string): string {
+  return `"${q.replace(/"/g, '""')}"`;
+}
+
+/** Bind parameters per message row (19 columns): 1000 rows stay far inside PostgreSQL's 65,535. */
+const MESSAGE_ROWS_PER_INSERT = 1000;
+
+/** A new message as a `messages` row. */
+function messageRow(m: NewMessage, status: MessageStatus) {
+  const msg = m.message;
+  return {
+    received_at: m.receivedAt,
+    transport: m.transport,
+    remote: m.remote,
+    serial: msg.serialNumber,
+    hostname: msg.hostname,
+    model: msg.model,
+    type: msg.kind,
+    subtype: msg.subType,
+    alert_group: msg.kind,
+    severity: msg.severity,
+    event_name: msg.eventName,
+    description: msg.description,
+    message_id: msg.messageId,
+    format: m.format,
+    raw: m.raw,
+    fields: JSON.stringify({ ...msg, attachments: undefined }),
+    attachments: JSON.stringify(msg.attachments),
+    status,
+  };
+}
+
+/** Device columns a message may fill in; an empty value keeps what is stored. */
+const DEVICE_TEXT = ['hostname', 'model', 'series', 'software_version', 'contact_email', 'phone_number', 'street_address', 'customer_id', 'site_id', 'contract_id'] as const;
+
+/** The queries over `db` (the database or an open transaction). */
+export function createQueries(db: Db, dialect: Dialect): StoreQueries {
+  const like = dialect === 'postgres' ? 'ilike' : 'like';
+  const deviceRows = () =>
+    db
+      .selectFrom('devices as d')
+      .leftJoin('registrations as r', 'r.serial', 'd.serial')
+      .selectAll('d')
+      .select(['r.state', 'r.trial_ends_at', 'r.contract_number']);
+
+  const messages: Pick<StoreQueries, 'insertMessage' | 'importMessages' | 'setMessageStatus' | 'getMessage' | 'listMessages' | 'listHistory' | 'purgeBefore'> = {
+    async insertMessage(m, status) {
+      const row = await db.insertInto('messages').values(messageRow(m, status)).onConflict((oc) => oc.doNothing()).returning(SUMMARY_COLUMNS).executeTakeFirst();
+      return row ? toSummary(row) : null;
+    },
+    async importMessages(list) {
+      let stored = 0;
+      for (let i = 0; i < list.length; i += MESSAGE_ROWS_PER_INSERT) {
+        const chunk = list.slice(i, i + MESSAGE_ROWS_PER_INSERT).map((x) => messageRow(x.message, x.status));
+        const r = await db.insertInto('messages').values(chunk).onConflict((oc) => oc.doNothing()).executeTakeFirst();
+        stored += Number(r.numInsertedOrUpdatedRows ?? 0);
+      }
+      return stored;
+    },
+    async setMessageStatus(id, status, results) {
+      await db.updateTable('messages').set({ status, results: JSON.stringify(results) }).where('id', '=', id).execute();
+    },
+    async getMessage(id) {
+      const r = await db.selectFrom('messages').selectAll().where('id', '=', id).executeTakeFirst();
+      return r ? toDetail(r) : null;
+    },
+    async listMessages(f: MessageFilter) {
+      const found = await filtered(f, await textPlan(f.q)).select(SUMMARY_COLUMNS).execute();
+      const page = found.slice(0, f.limit).map(toSummary);
+      const last = page[page.length - 1];
+      return { messages: page, next: found.length > f.limit && last ? encodeCursor(last.receivedAt, last.id) : null };
+    },
+    async listHistory(f: MessageFilter) {
+      const found = await filtered(f, await textPlan(f.q)).select([...SUMMARY_COLUMNS, 'status', 'results']).execute();
+      const page = found.slice(0, f.limit).map((r) => ({ ...toSummary(r), status: s(r, 'status') as MessageStatus, results: json<ProcessingResults>(r, 'results', {}) }));
+      const last = page[page.length - 1];
+      return { rows: page, next: found.length > f.limit && last ? encodeCursor(last.receivedAt, last.id) : null };
+    },
+    async purgeBefore(cutoff, batch) {
+      // Oldest first, a small batch per statement: each one holds locks (and, on SQLite, the event loop) briefly.
+      const old = db.selectFrom('messages').select('id').where('received_at', '<', cutoff).orderBy('received_at').limit(batch);
+      const messages = await db.deleteFrom('messages').where('id', 'in', old).executeTakeFirst();
+      const oldEvents = db.selectFrom('events').select('seq').where('at', '<', cutoff).orderBy('seq').limit(batch);
+      const events = await db.deleteFrom('events').where('seq', 'in', oldEvents).executeTakeFirst();
+      return { messages: Number(messages.numDeletedRows), events: Number(events.numDeletedRows) };
+    },
+  };
+
+  /**
+   * How to search text (a case-insensitive substring of description, event name or host name). PostgreSQL:
+   * a pg_trgm index on the three, which its planner uses or not from its statistics. SQLite: an FTS5
+   * trigram table; its matches come unordered, so a term matching more than TEXT_PROBE rows is instead
+   * checked row by row along the time index (it then fills a page quickly), and a rarer one is looked up.
+   * Under 3 characters there is no trigram: row by row.
+   */
+  async function textPlan(q: string | undefined): Promise<'trigram' | 'scan'> {
+    if (q === undefined || q === '' || dialect !== 'sqlite' || [...q].length < 3) return 'scan';
+    const r = await sql<{ n: number }>`SELECT count(*) AS n FROM (SELECT rowid FROM messages_text WHERE messages_text MATCH ${ftsPhrase(q)} LIMIT ${TEXT_PROBE})`.execute(db);
+    return Number(r.rows[0]?.n ?? 0) >= TEXT_PROBE ? 'scan' : 'trigram';
+  }
+
+  function textMatch(q: string, plan: 'trigram' | 'scan'): Expression<SqlBool> {
+    if (plan === 'trigram') return sql<SqlBool>`id IN (SELECT rowid FROM messages_text WHERE messages_text MATCH ${ftsPhrase(q)})`;
+    const pattern = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    return sql<SqlBool>`(description || ' ' || event_name || ' ' || hostname) ${sql.raw(like)} ${pattern} ESCAPE '\\'`;
+  }
+
+  /** Messages matching a filter, newest first, one page (plus one row, to know whether there is a next). */
+  function filtered(f: MessageFilter, text: 'trigram' | 'scan') {
+    const cursor = f.cursor ? decodeCursor(f.cursor) : null;
+    return db
+      .selectFrom('messages')
+      .where((eb) => {
+        const where: Expression<SqlBool>[] = [];
+        if (f.device) where.push(eb.or([eb('serial', '=', f.device), eb('hostname', '=', f.device)]));
+        if (f.type) where.push(eb('type', '=', f.type));
+        if (f.severity !== undefined) where.push(eb('severity', '>=', f.severity));
+        if (f.since) where.push(eb('received_at', '>=', f.since));
+        if (f.until) where.push(eb('received_at', '<', f.until));
+        if (f.q) where.push(textMatch(f.q, text));
+        if (cursor) where.push(eb.or([eb('received_at', '<', cursor.receivedAt), eb.and([eb('received_at', '=', cursor.receivedAt), eb('id', '<', cursor.id)])]));
+        return eb.and(where);
+      })
+      .orderBy('received_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(f.limit + 1);
+  }
+
+  const rest: Omit<StoreQueries, keyof typeof messages> = {
+    async recentDescriptions(serial, type, eventName, since, exceptId) {
+      const rows = await db
+        .selectFrom('messages')
+        .select('description')
+        .where('serial', '=', serial)
+        .where('type', '=', type)
+        .where('event_name', '=', eventName)
+        .where('received_at', '>=', since)
+        .where('id', '<>', exceptId)
+        .where('status', '=', 'processed')
+        .orderBy('id', 'desc')
+        .limit(50)
+        .execute();
+      return rows.map((r) => r.description);
+    },
+    async messagesByStatus(serial, status) {
+      const rows = await db.selectFrom('messages').selectAll().where('serial', '=', serial).where('status', '=', status).orderBy('id').execute();
+      return rows.map(toDetail);
+    },
+    async upsertDevice(m, at) {
+      const values = {
+        serial: m.serialNumber,
+        hostname: m.hostname,
+        model: m.model,
+        series: m.series,
+        software_version: m.softwareVersion,
+        contact_email: m.contactEmail,
+        phone_number: m.phoneNumber,
+        street_address: m.streetAddress,
+        customer_id: m.customerId,
+        site_id: m.siteId,
+        contract_id: m.contractId,
+        anonymous: isAnonymous(m) ? 1 : 0,
+        first_seen_at: at,
+        last_message_at: at,
+      };
+      const keep = (col: (typeof DEVICE_TEXT)[number]) => sql<string>`CASE WHEN ${sql.ref(`excluded.${col}`)} <> '' THEN ${sql.ref(`excluded.${col}`)} ELSE ${sql.ref(`devices.${col}`)} END`;
+      await db
+        .insertInto('devices')
+        .values(values)
+        .onConflict((oc) =>
+          oc.column('serial').doUpdateSet({
+            ...Object.fromEntries(DEVICE_TEXT.map((c) => [c, keep(c)])),
+            anonymous: sql<number>`excluded.anonymous`,
+            last_message_at: sql<string>`CASE WHEN excluded.last_message_at > devices.last_message_at THEN excluded.last_message_at ELSE devices.last_message_at END`,
+          }),
+        )
+        .execute();
+    },
+    async setDeviceInventory(serial, at, inventory) {
+      await db.updateTable('devices').set({ last_inventory_at: at, inventory: JSON.stringify(inventory) }).where('serial', '=', serial).execute();
+    },
+    async setDeviceConfiguration(serial, at, configuration) {
+      await db.updateTable('devices').set({ last_configuration_at: at, configuration }).where('serial', '=', serial).execute();
+    },
+    async setDeviceNotifyEmails(serial, emails) {
+      const r = await db.updateTable('devices').set({ notify_emails: JSON.stringify(emails) }).where('serial', '=', serial).executeTakeFirst();
+      return r.numUpdatedRows > 0n;
+    },
+    async getDevice(serial) {
+      const r = await deviceRows().where('d.serial', '=', serial).executeTakeFirst();
+      if (!r) return null;
+      const detail: DeviceDetail = { ...toDevice(r), inventory: json(r, 'inventory', null), configuration: ns(r, 'configuration') };
+      return detail;
+    },
+    async findDeviceByHostname(hostname) {
+      const r = await deviceRows().where('d.hostname', '=', hostname).orderBy('d.serial').limit(1).executeTakeFirst();
+      return r ? toDevice(r) : null;
+    },
+    async listDevices() {
+      return (await deviceRows().orderBy('d.hostname').orderBy('d.serial').execute()).map(toDevice);
+    },
+    async getRegistration(serial) {
+      const r = await db.selectFrom('registrations').selectAll().where('serial', '=', serial).executeTakeFirst();
+      return r ? toRegistration(r) : null;
+    },
+    async putRegistration(r) {
+      const values = {
+        serial: r.serial,
+        state: r.state,
+        token_hash: r.tokenHash,
+        failed_attempts: r.failedAttempts,
+        contract_number: r.contractNumber,
+        created_at: r.createdAt,
+        updated_at: r.updatedAt,
+        confirmed_at: r.confirmedAt,
+        trial_ends_at: r.trialEndsAt,
+        last_reminder_at: r.lastReminderAt,
+      };
+      const { serial: _key, created_at: _created, ...changes } = values;
+      await db.insertInto('registrations').values(values).onConflict((oc) => oc.column('serial').doUpdateSet(changes)).execute();
+    },
+    async listRegistrations() {
+      return (await db.selectFrom('registrations').selectAll().orderBy('serial').execute()).map(toRegistration);
+    },
+    async deleteRegistration(serial) {
+      const r = await db.updateTable('registrations').set({ state: 'deleted', updated_at: new Date().toISOString() }).where('serial', '=', serial).where('state', '<>', 'deleted').executeTakeFirst();
+      return r.numUpdatedRows > 0n;
+    },
+    async putContract(c) {
+      const values = { serial: c.serial, contract_number: c.contractNumber, contract_type: c.contractType, company: c.company, expires_at: c.expiresAt };
+      const { serial: _key, ...changes } = values;
+      await db.insertInto('contracts').values(values).onConflict((oc) => oc.column('serial').doUpdateSet(changes)).execute();
+    },
+    async getContract(serial) {
+      const r = await db.selectFrom('contracts').selectAll().where('serial', '=', serial).executeTakeFirst();
+      return r ? toContract(r) : null;
+    },
+    async listContracts() {
+      return (await db.selectFrom('contracts').selectAll().orderBy('serial').execute()).map(toContract);
+    },
+    async findOpenCase(serial, foldKey) {
+      const r = await db.selectFrom('cases').selectAll().where('serial', '=', serial).where('fold_key', '=', foldKey).where('status', '<>', 'closed').orderBy('id', 'desc').limit(1).executeTakeFirst();
+      return r ? toCase(r) : null;
+    },
+    async getCase(id) {
+      const r = await db.selectFrom('cases').selectAll().where('id', '=', id).executeTakeFirst();
+      return r ? toCase(r) : null;
+    },
+    async getCaseByNumber(number) {
+      const r = await db.selectFrom('cases').selectAll().where('number', '=', number).executeTakeFirst();
+      return r ? toCase(r) : null;
+    },
+    async insertCase(c) {
+      const { id } = await db
+        .insertInto('cases')
+        .values({ serial: c.serial, hostname: c.hostname, status: c.status, priority: c.priority, title: c.title, rule: c.rule, fold_key: c.foldKey, opened_at: c.openedAt, updated_at: c.updatedAt, recommendation: c.recommendation, history: JSON.stringify(c.history), attachments: JSON.stringify(c.attachments) })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      // SR numbers look like TAC's nine-digit numbers; derived from the row id so they are unique.
+      const r = await db.updateTable('cases').set({ number: String(690_000_000 + Number(id)) }).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
+      return toCase(r);
+    },
+    async updateCase(c) {
+      await db
+        .updateTable('cases')
+        .set({ status: c.status, priority: c.priority, title: c.title, updated_at: c.updatedAt, recommendation: c.recommendation, history: JSON.stringify(c.history), attachments: JSON.stringify(c.attachments) })
+        .where('id', '=', c.id)
+        .execute();
+    },
+    async listCases() {
+      return (await db.selectFrom('cases').selectAll().orderBy('id', 'desc').execute()).map((r) => caseSummary(toCase(r)));
+    },
+    async insertNotification(nn) {
+      const r = await db
+        .insertInto('notifications')
+        .values({ kind: nn.kind, serial: nn.serial, recipients: JSON.stringify(nn.to), subject: nn.subject, body: nn.body, sent_at: nn.sentAt })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      return toNotification(r);
+    },
+    async setNotificationDelivery(id, delivered, error) {
+      await db.updateTable('notifications').set({ delivered: delivered ? 1 : 0, error }).where('id', '=', id).execute();
+    },
+    async listNotifications(limit) {
+      return (await db.selectFrom('notifications').selectAll().orderBy('id', 'desc').limit(limit).execute()).map(toNotification);
+    },
+    async eventsSince(seq, limit) {
+      const rows = await db.selectFrom('events').select('data').where('seq', '>', seq).orderBy('seq').limit(limit).execute();
+      return rows.map((r) => BackendEventSchema.parse(JSON.parse(r.data)));
+    },
+    async deleteEvents(type, before) {
+      const r = await db.deleteFrom('events').where('type', '=', type).where('at', '<', before).executeTakeFirst();
+      return Number(r.numDeletedRows);
+    },
+    async lastSeq() {
+      const r = await db.selectFrom('event_seq').select('last').where('id', '=', 1).executeTakeFirst();
+      return Number(r?.last ?? 0);
+    },
+  };
+  return { ...messages, ...rest };
+}
+
+/** The PostgreSQL channel a committed batch of events is announced on (payload: its last seq). */
+export const EVENTS_CHANNEL = 'callhome_events';
+
+/** Events per INSERT: four bind parameters each, far inside PostgreSQL's limit. */
+const EVENT_ROWS_PER_INSERT = 1000;
+
+/** The queries plus what only a transaction offers, over an open Kysely transaction. */
+export function createTxQueries(trx: Transaction<Database>, dialect: Dialect): StoreTx {
+  let savepoints = 0;
+  return {
+    ...createQueries(trx, dialect),
+    async savepoint(fn) {
+      const name = sql.raw(`sp${++savepoints}`);
+      await sql`SAVEPOINT ${name}`.execute(trx);
+      try {
+        const value = await fn();
+        await sql`RELEASE SAVEPOINT ${name}`.execute(trx);
+        return value;
+      } catch (error) {
+        await sql`ROLLBACK TO SAVEPOINT ${name}`.execute(trx);
+        await sql`RELEASE SAVEPOINT ${name}`.execute(trx);
+        throw error;
+      }
+    },
+    async lockSerials(serials) {
+      // SQLite: the transaction holds the only connection, so it is alone already.
+      if (dialect !== 'postgres' || serials.length === 0) return;
+      const keys = [...new Set(serials.map((x) => lockKey(`serial:${x}`)))].sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1));
+      // The sorted subquery feeds the aggregate row by row, so the locks are taken in key order.
+      await sql`SELECT count(pg_advisory_xact_lock(k)) FROM (SELECT k FROM unnest(${keys}::bigint[]) WITH ORDINALITY AS t(k, i) ORDER BY i OFFSET 0) AS ordered`.execute(trx);
+    },
+    async tryLock(name) {
+      if (dialect !== 'postgres') return true;
+      const r = await sql<{ ok: boolean }>`SELECT pg_try_advisory_xact_lock(${lockKey(`lock:${name}`)}::bigint) AS ok`.execute(trx);
+      return r.rows[0]?.ok === true;
+    },
+    async appendEvents(pending) {
+      if (pending.length === 0) return [];
+      // The counter row stays locked until commit: the next transaction's seqs wait for this one's fate.
+      const { last } = await trx.updateTable('event_seq').set((eb) => ({ last: eb('last', '+', pending.length) })).where('id', '=', 1).returning('last').executeTakeFirstOrThrow();
+      const first = Number(last) - pending.length + 1;
+      // The input is already typed; only reads from disk are validated.
+      const events = pending.map((p, i) => ({ ...p.input, seq: first + i, at: p.at }) as BackendEvent);
+      for (let i = 0; i < events.length; i += EVENT_ROWS_PER_INSERT) {
+        const chunk = events.slice(i, i + EVENT_ROWS_PER_INSERT);
+        await trx.insertInto('events').values(chunk.map((e) => ({ seq: e.seq, type: e.type, at: e.at, data: JSON.stringify(e) }))).execute();
+      }
+      // Delivered at commit, once per transaction; nothing is sent if it rolls back.
+      if (dialect === 'postgres') await sql`SELECT pg_notify(${EVENTS_CHANNEL}, ${String(last)})`.execute(trx);
+      return events;
+    },
+  };
+}

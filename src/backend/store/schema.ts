@@ -1,0 +1,127 @@
+/**
+ * The tables as Kysely sees them: one definition of the schema's shape for both dialects. Time
+ * stamps are ISO-8601 UTC text (so text order is time order on both); JSON columns are text.
+ * PostgreSQL returns BIGINT columns as strings, hence `number | string` for ids and seqs.
+ */
+import type { Generated } from 'kysely';
+
+type Id = number | string;
+
+export type MessagesTable = {
+  id: Generated<Id>;
+  received_at: string;
+  transport: string;
+  remote: string | null;
+  serial: string;
+  hostname: string;
+  model: string;
+  type: string;
+  subtype: string;
+  alert_group: string;
+  severity: number;
+  event_name: string;
+  description: string;
+  message_id: string;
+  format: string;
+  raw: string;
+  fields: string;
+  attachments: string;
+  status: string;
+  results: Generated<string>;
+};
+
+export type DevicesTable = {
+  serial: string;
+  hostname: string;
+  model: string;
+  series: string;
+  software_version: string;
+  contact_email: string;
+  phone_number: string;
+  street_address: string;
+  customer_id: string;
+  site_id: string;
+  contract_id: string;
+  anonymous: Generated<number>;
+  notify_emails: Generated<string>;
+  first_seen_at: string;
+  last_message_at: string;
+  last_inventory_at: string | null;
+  last_configuration_at: string | null;
+  inventory: string | null;
+  configuration: string | null;
+};
+
+export type RegistrationsTable = {
+  serial: string;
+  state: string;
+  token_hash: string;
+  failed_attempts: Generated<number>;
+  contract_number: string | null;
+  created_at: string;
+  updated_at: string;
+  confirmed_at: string | null;
+  trial_ends_at: string | null;
+  last_reminder_at: string | null;
+};
+
+export type ContractsTable = {
+  serial: string;
+  contract_number: string;
+  contract_type: string;
+  company: string;
+  expires_at: string | null;
+};
+
+export type CasesTable = {
+  id: Generated<Id>;
+  number: string | null;
+  serial: string;
+  hostname: string;
+  status: string;
+  priority: number;
+  title: string;
+  rule: string;
+  fold_key: string;
+  opened_at: string;
+  updated_at: string;
+  recommendation: string;
+  history: Generated<string>;
+  attachments: Generated<string>;
+};
+
+export type NotificationsTable = {
+  id: Generated<Id>;
+  kind: string;
+  serial: string | null;
+  recipients: string;
+  subject: string;
+  body: string;
+  sent_at: string;
+  delivered: Generated<number>;
+  error: string | null;
+};
+
+export type EventsTable = {
+  seq: Id;
+  type: string;
+  at: string;
+  data: string;
+};
+
+/** One row (id = 1): the last event seq handed out, updated inside the transaction that writes the events. */
+export type EventSeqTable = {
+  id: number;
+  last: Id;
+};
+
+export type Database = {
+  messages: MessagesTable;
+  devices: DevicesTable;
+  registrations: RegistrationsTable;
+  contracts: ContractsTable;
+  cases: CasesTable;
+  notifications: NotificationsTable;
+  events: EventsTable;
+  event_seq: EventSeqTable;
+};

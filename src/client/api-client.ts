@@ -1,0 +1,178 @@
+/**
+ * Typed client of the back end's REST API (contract 3), used by the CLI twins and the console.
+ * Responses are validated with zod at this edge; failures are AbortErrors that say what to do.
+ */
+import { z } from 'zod';
+import { AbortError } from '../errors.js';
+import { retryAfterSeconds, tokenMissing, tokenRefused, tokenThrottled } from '../events/token-problems.js';
+import { CaseSummarySchema, MessageSummarySchema, NotificationSummarySchema, RegistrationStateSchema } from '../events/protocol.js';
+
+export const DeviceSchema = z.object({
+  serial: z.string(),
+  hostname: z.string(),
+  model: z.string(),
+  series: z.string(),
+  softwareVersion: z.string(),
+  contactEmail: z.string(),
+  notifyEmails: z.array(z.string()),
+  registration: RegistrationStateSchema,
+  lastMessageAt: z.string(),
+  lastInventoryAt: z.string().nullable(),
+  lastConfigurationAt: z.string().nullable(),
+  trialEndsAt: z.string().nullable(),
+  contractNumber: z.string().nullable(),
+});
+export type ApiDevice = z.infer<typeof DeviceSchema>;
+
+export const RegistrationSchema = z.object({
+  serial: z.string(),
+  state: RegistrationStateSchema,
+  failedAttempts: z.number(),
+  contractNumber: z.string().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  confirmedAt: z.string().nullable(),
+  trialEndsAt: z.string().nullable(),
+  locked: z.boolean().optional(),
+});
+export type ApiRegistration = z.infer<typeof RegistrationSchema>;
+
+const AttachmentSchema = z.object({ name: z.string(), data: z.string() });
+
+export const MessageDetailSchema = MessageSummarySchema.extend({
+  format: z.string(),
+  remote: z.string().nullable(),
+  status: z.string(),
+  fields: z.record(z.string(), z.unknown()),
+  attachments: z.array(AttachmentSchema),
+  results: z.record(z.string(), z.unknown()),
+  raw: z.string(),
+});
+
+export const CaseDetailSchema = CaseSummarySchema.extend({
+  rule: z.string(),
+  recommendation: z.string(),
+  history: z.array(z.object({ at: z.string(), messageId: z.number().nullable(), note: z.string() })),
+  attachments: z.array(AttachmentSchema),
+});
+
+export const NotificationSchema = NotificationSummarySchema.extend({ body: z.string(), error: z.string().nullable() });
+
+export const ContractSchema = z.object({
+  serial: z.string(),
+  contractNumber: z.string(),
+  contractType: z.string(),
+  company: z.string(),
+  expiresAt: z.string().nullable(),
+});
+export type ApiContract = z.infer<typeof ContractSchema>;
+
+export const ReportSchema = z.object({
+  kind: z.string(),
+  columns: z.array(z.string()),
+  rows: z.array(z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()]))),
+});
+export type ApiReport = z.infer<typeof ReportSchema>;
+
+export type MessageQuery = {
+  device?: string | undefined;
+  type?: string | undefined;
+  severity?: string | number | undefined;
+  since?: string | undefined;
+  until?: string | undefined;
+  q?: string | undefined;
+  cursor?: string | undefined;
+  limit?: number | undefined;
+};
+
+/** An API error response that is not a transport failure. */
+export class ApiError extends AbortError {
+  constructor(
+    readonly status: number,
+    message: string,
+    tryMessage?: string,
+    /** The back end's own reason (its `reason` field), for callers that explain a refusal in their words. */
+    readonly reason: string = message,
+  ) {
+    super(message, tryMessage);
+  }
+}
+
+const ErrorBody = z.object({ error: z.string(), reason: z.string() });
+
+/** Creates the client for `{url, token}`. */
+export function createApiClient(connection: { readonly url: string; readonly token: string | undefined }) {
+  const base = connection.url.replace(/\/+$/, '');
+  const request = async <S extends z.ZodType>(schema: S, path: string, init: { method?: string; body?: unknown } = {}): Promise<z.infer<S>> => {
+    if (!connection.token && path !== '/health') throw tokenMissing(base);
+    let res: Response;
+    try {
+      res = await fetch(`${base}/api/v1${path}`, {
+        method: init.method ?? 'GET',
+        headers: { ...(connection.token ? { authorization: `Bearer ${connection.token}` } : {}), ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}) },
+        ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
+      });
+    } catch (e) {
+      throw new AbortError(`Cannot reach the back end at ${base}: ${e instanceof Error ? (e.cause instanceof Error ? e.cause.message : e.message) : String(e)}`, 'Start it with `callhome serve`, or point --backend (or CALLHOME_BACKEND) at it.');
+    }
+    const text = await res.text();
+    let body: unknown = null;
+    try {
+      body = text ? JSON.parse(text) : null;
+    } catch {
+      body = text;
+    }
+    if (!res.ok) {
+      const e = ErrorBody.safeParse(body);
+      const reason = e.success ? e.data.reason : `HTTP ${res.status}`;
+      const token = tokenError(res);
+      if (token !== null) throw token;
+      throw new ApiError(res.status, `${init.method ?? 'GET'} ${path} failed (${res.status}): ${reason}`, undefined, reason);
+    }
+    const parsed = schema.safeParse(body);
+    if (!parsed.success) throw new ApiError(res.status, `The back end at ${base} answered ${path} with an unexpected body: ${parsed.error.issues[0]?.message ?? ''}`, 'Check that --backend points at a callhome back end of the same version.');
+    return parsed.data;
+  };
+  const tokenError = (res: Response): ApiError | null => {
+    if (res.status !== 401 && res.status !== 429) return null;
+    const problem = res.status === 401 ? tokenRefused(base) : tokenThrottled(base, retryAfterSeconds(res.headers.get('retry-after')));
+    return new ApiError(res.status, problem.message, problem.tryMessage);
+  };
+  const csv = async (path: string): Promise<string> => {
+    if (!connection.token) throw tokenMissing(base);
+    const res = await fetch(`${base}/api/v1${path}`, { headers: connection.token ? { authorization: `Bearer ${connection.token}` } : {} }).catch((e: unknown) => {
+      throw new AbortError(`Cannot reach the back end at ${base}: ${e instanceof Error ? e.message : String(e)}`, 'Start it with `callhome serve`.');
+    });
+    if (!res.ok) throw tokenError(res) ?? new ApiError(res.status, `GET ${path} failed (${res.status})`);
+    return res.text();
+  };
+  const qs = (q: Record<string, string | number | undefined>): string => {
+    const p = new URLSearchParams();
+    for (const [k, v] of Object.entries(q)) if (v !== undefined && v !== '') p.set(k, String(v));
+    const s = p.toString();
+    return s ? `?${s}` : '';
+  };
+  const enc = encodeURIComponent;
+  return {
+    health: () => request(z.object({ ok: z.boolean() }), '/health'),
+    devices: () => request(z.object({ devices: z.array(DeviceSchema) }), '/devices'),
+    device: (serial: string) => request(DeviceSchema.extend({ inventory: z.unknown(), configuration: z.string().nullable() }), `/devices/${enc(serial)}`),
+    setNotifyEmails: (serial: string, notifyEmails: readonly string[]) => request(DeviceSchema, `/devices/${enc(serial)}/preferences`, { method: 'PUT', body: { notifyEmails } }),
+    messages: (q: MessageQuery = {}) => request(z.object({ messages: z.array(MessageSummarySchema), next: z.string().nullable() }), `/messages${qs({ ...q })}`),
+    message: (id: number) => request(MessageDetailSchema, `/messages/${id}`),
+    registrations: () => request(z.object({ registrations: z.array(RegistrationSchema) }), '/registrations'),
+    confirmRegistration: (serial: string, token: string) => request(z.object({ registration: RegistrationSchema }), `/registrations/${enc(serial)}/confirm`, { method: 'POST', body: { token } }),
+    deleteRegistration: (serial: string) => request(z.object({ ok: z.boolean() }), `/registrations/${enc(serial)}`, { method: 'DELETE' }),
+    contracts: () => request(z.object({ contracts: z.array(ContractSchema) }), '/contracts'),
+    importContracts: (contracts: readonly ApiContract[]) => request(z.object({ imported: z.number(), changed: z.number() }), '/contracts', { method: 'POST', body: { contracts } }),
+    cases: () => request(z.object({ cases: z.array(CaseSummarySchema) }), '/cases'),
+    case: (key: string) => request(CaseDetailSchema, `/cases/${enc(key)}`),
+    notifications: (limit?: number) => request(z.object({ notifications: z.array(NotificationSchema) }), `/notifications${qs({ limit })}`),
+    stats: () => request(z.record(z.string(), z.unknown()), '/stats'),
+    report: (kind: string) => request(ReportSchema, `/reports/${enc(kind)}`),
+    reportCsv: (kind: string) => csv(`/reports/${enc(kind)}?format=csv`),
+  };
+}
+
+/** The client type. */
+export type ApiClient = ReturnType<typeof createApiClient>;

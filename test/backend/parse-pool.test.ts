@@ -1,0 +1,80 @@
+/**
+ * The parse pool (issue 14): real worker threads started through tsx, answering what the codec answers
+ * in-thread; a large body has a lane of its own; a thread past its hard deadline is replaced.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { parseXml } from '../../src/callhome/codec.js';
+import { createParsePool, LARGE_JOB_BYTES, type ParsePool } from '../../src/backend/ingest/parse-pool.js';
+import { hugeShapes } from '../security/hostile-xml.js';
+import { SAMPLE_XML } from './helpers.js';
+
+let pool: ParsePool | null = null;
+afterEach(async () => {
+  await pool?.close();
+  pool = null;
+});
+
+const escaped = (): string => hugeShapes().find(([name]) => name === 'escaped show output in the attachment')?.[1] ?? '';
+
+describe('parse pool', () => {
+  it('parses in worker threads and answers exactly what the codec answers in-thread', async () => {
+    pool = createParsePool({ workers: 2 });
+    expect(pool.started).toBe(0);
+    const bodies = [SAMPLE_XML, SAMPLE_XML.replace('<?xml', '<!DOCTYPE x><?xml'), '<a>', SAMPLE_XML.replace('9S1NMSF22DW', '')];
+    const answers = await Promise.all(bodies.map((b) => pool?.xml(b)));
+    expect(answers).toEqual(bodies.map((b) => parseXml(b)));
+    expect(pool.started).toBeGreaterThanOrEqual(1);
+  });
+
+  it('reads a mail in a worker: the content, its format and the SR number of the subject', async () => {
+    pool = createParsePool({ workers: 1 });
+    const mail = `From: r1@example.com\r\nTo: ingest@example.com\r\nSubject: call home SR#612345678\r\nContent-Type: text/plain\r\n\r\nR1 2026-11-23 10:00:00 GMT+00:00 %SYS-2-X: fan failed major\r\n`;
+    const r = await pool.mail(new TextEncoder().encode(mail));
+    expect(r.ok && r.value.format).toBe('short-text');
+    expect(r.ok && r.value.serviceRequest).toBe('612345678');
+    expect(r.ok && r.value.format === 'short-text' && r.value.short).toEqual({ hostname: 'R1', eventTime: '2026-11-23 10:00:00 GMT+00:00', description: '%SYS-2-X: fan failed', severity: 5 });
+  });
+
+  it('answers small bodies while a 3 MiB body is being parsed (the large lane)', async () => {
+    pool = createParsePool({ workers: 1 });
+    const big = escaped();
+    expect(big.length).toBeGreaterThan(LARGE_JOB_BYTES);
+    await pool.xml(SAMPLE_XML); // the small lane's thread is up
+    const bigStart = performance.now();
+    let bigMs = 0;
+    const large = pool.xml(big).then((r) => {
+      bigMs = performance.now() - bigStart;
+      return r;
+    });
+    const smallMs: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const t = performance.now();
+      const r = await pool.xml(SAMPLE_XML);
+      smallMs.push(performance.now() - t);
+      expect(r.ok).toBe(true);
+    }
+    expect((await large).ok).toBe(true);
+    // Every small answer came back before the large one would have let it through a single queue.
+    expect(Math.max(...smallMs)).toBeLessThan(bigMs);
+  });
+
+  it('replaces a thread that overruns its hard deadline, refuses that job and serves the next one', async () => {
+    pool = createParsePool({ workers: 1, hardDeadlineMs: 1 });
+    const r = await pool.xml(escaped());
+    expect(r.ok ? 'ok' : r.error.kind).toBe('too-complex');
+    const startedAfterKill = pool.started;
+    await pool.close();
+    pool = createParsePool({ workers: 1 });
+    expect((await pool.xml(SAMPLE_XML)).ok).toBe(true);
+    expect(startedAfterKill).toBeGreaterThanOrEqual(1);
+  });
+
+  it('refuses jobs once closed instead of leaving them pending', async () => {
+    pool = createParsePool({ workers: 1 });
+    const pending = pool.xml(escaped());
+    await pool.close();
+    const r = await pending;
+    expect(r.ok ? 'ok' : r.error.kind).toBe('too-complex');
+    expect(((await pool.xml(SAMPLE_XML)) as { ok: boolean }).ok).toBe(false);
+  });
+});

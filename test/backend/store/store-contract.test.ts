@@ -1,0 +1,186 @@
+/**
+ * The store contract: the same tests through the public Store port on SQLite and on PostgreSQL
+ * (a throw-away cluster; the suite fails, never skips, when it cannot start one).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openStore } from '../../../src/backend/store/open-store.js';
+import type { NewMessage, Store } from '../../../src/backend/store/types.js';
+import type { BackendEventInput } from '../../../src/events/protocol.js';
+import { buildMessage } from '../build-message.js';
+import { DATABASE_KINDS, databases, type Databases } from './databases.js';
+
+const at = (minute: number): string => new Date(Date.UTC(2026, 10, 1, 10, minute)).toISOString();
+
+function newMessage(serial: string, minute: number, extra: Partial<Parameters<typeof buildMessage>[0]> = {}): NewMessage {
+  const message = buildMessage({ serialNumber: serial, hostname: `host-${serial}`, ...extra });
+  return { receivedAt: at(minute), transport: 'http', remote: '127.0.0.1', format: 'xml', raw: `<raw ${serial}/>`, message };
+}
+
+const rejected = (n: number): BackendEventInput => ({ type: 'message.rejected', transport: 'http', reason: `r${n}`, remote: null });
+
+describe.each(DATABASE_KINDS)('store contract on %s', (kind) => {
+  let dbs: Databases;
+  let store: Store;
+
+  beforeAll(async () => {
+    dbs = await databases(kind);
+    store = await openStore(await dbs.fresh());
+  }, 120_000);
+  afterAll(async () => {
+    await store?.close();
+    await dbs?.close();
+  });
+
+  it('stores a message once per (serial, messageId) and reads it back', async () => {
+    const m = newMessage('CON0001', 1, { kind: 'syslog', eventName: 'LINK-3-UPDOWN', description: 'Interface Gi1 down' });
+    const stored = await store.transaction((tx) => tx.insertMessage(m, 'pending-registration'));
+    expect(stored).toMatchObject({ serial: 'CON0001', hostname: 'host-CON0001', type: 'syslog', eventName: 'LINK-3-UPDOWN', receivedAt: at(1) });
+    expect(typeof stored?.id).toBe('number');
+    expect(await store.transaction((tx) => tx.insertMessage(m, 'pending-registration'))).toBeNull();
+    await store.setMessageStatus(stored?.id ?? 0, 'processed', { rules: ['r'], caseAction: 'none' });
+    const detail = await store.getMessage(stored?.id ?? 0);
+    expect(detail).toMatchObject({ status: 'processed', results: { rules: ['r'], caseAction: 'none' }, raw: '<raw CON0001/>', format: 'xml' });
+    expect(detail?.fields.messageId).toBe(m.message.messageId);
+    expect(await store.messagesByStatus('CON0001', 'processed')).toHaveLength(1);
+    expect(await store.getMessage(999_999)).toBeNull();
+  });
+
+  it('lists messages newest first with filters and a cursor that walks every page once', async () => {
+    for (let i = 0; i < 25; i++) {
+      await store.transaction((tx) => tx.insertMessage(newMessage(`LIST${i % 3}`, 10 + i, { kind: i % 2 ? 'syslog' : 'diagnostic', severity: i % 7, description: i === 7 ? 'Fan TRAY failure' : `event ${i}` }), 'processed'));
+    }
+    const seen: number[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await store.listMessages({ limit: 4, cursor, since: at(10) });
+      seen.push(...page.messages.map((m) => m.id));
+      cursor = page.next ?? undefined;
+    } while (cursor);
+    expect(seen).toHaveLength(25);
+    expect(new Set(seen).size).toBe(25);
+    expect([...seen].sort((a, b) => b - a)).toEqual(seen);
+    expect((await store.listMessages({ limit: 100, device: 'LIST1' })).messages).toHaveLength(8);
+    expect((await store.listMessages({ limit: 100, device: 'host-LIST1' })).messages).toHaveLength(8);
+    expect((await store.listMessages({ limit: 100, type: 'syslog', since: at(10) })).messages).toHaveLength(12);
+    expect((await store.listMessages({ limit: 100, severity: 6, since: at(10) })).messages.every((m) => m.severity >= 6)).toBe(true);
+    expect((await store.listMessages({ limit: 100, since: at(30), until: at(32) })).messages.map((m) => m.receivedAt)).toEqual([at(31), at(30)]);
+    // Text search ignores case on both databases, and % or _ in the text are literal.
+    expect((await store.listMessages({ limit: 100, q: 'fan tray' })).messages.map((m) => m.description)).toEqual(['Fan TRAY failure']);
+    expect((await store.listMessages({ limit: 100, q: '100%_' })).messages).toEqual([]);
+    expect((await store.listMessages({ limit: 100, device: 'NOPE', type: 'syslog', q: 'zzz' })).messages).toEqual([]);
+  });
+
+  it('keeps what a device said unless a message leaves it empty', async () => {
+    const first = buildMessage({ serialNumber: 'DEV0001', hostname: 'edge-1', contactEmail: 'a@example.com' });
+    await store.transaction((tx) => tx.upsertDevice(first, at(1)));
+    await store.transaction((tx) => tx.upsertDevice({ ...first, hostname: '', softwareVersion: '17.9.1' }, at(0)));
+    const d = await store.getDevice('DEV0001');
+    expect(d).toMatchObject({ hostname: 'edge-1', softwareVersion: '17.9.1', lastMessageAt: at(1), firstSeenAt: at(1), registration: 'pending', anonymous: false });
+    expect(await store.setDeviceNotifyEmails('DEV0001', ['x@example.com'])).toBe(true);
+    expect(await store.setDeviceNotifyEmails('NOPE', ['x@example.com'])).toBe(false);
+    await store.setDeviceInventory('DEV0001', at(2), { cards: [], attachments: [{ name: 'show version', data: 'v' }] });
+    await store.setDeviceConfiguration('DEV0001', at(3), 'hostname edge-1');
+    expect(await store.getDevice('DEV0001')).toMatchObject({ notifyEmails: ['x@example.com'], lastInventoryAt: at(2), configuration: 'hostname edge-1', inventory: { attachments: [{ name: 'show version' }] } });
+    expect((await store.findDeviceByHostname('edge-1'))?.serial).toBe('DEV0001');
+    expect(await store.findDeviceByHostname('nobody')).toBeNull();
+    expect((await store.listDevices()).some((x) => x.serial === 'DEV0001')).toBe(true);
+  });
+
+  it('registrations, contracts, cases and notifications round-trip', async () => {
+    const reg = { serial: 'REG0001', state: 'pending' as const, tokenHash: 'h', failedAttempts: 0, contractNumber: null, createdAt: at(1), updatedAt: at(1), confirmedAt: null, trialEndsAt: null, lastReminderAt: null };
+    await store.putRegistration(reg);
+    await store.putRegistration({ ...reg, state: 'trial', failedAttempts: 2, updatedAt: at(2), trialEndsAt: at(50) });
+    expect(await store.getRegistration('REG0001')).toEqual({ ...reg, state: 'trial', failedAttempts: 2, updatedAt: at(2), trialEndsAt: at(50) });
+    expect(await store.deleteRegistration('REG0001')).toBe(true);
+    expect(await store.deleteRegistration('REG0001')).toBe(false);
+    expect((await store.listRegistrations()).map((r) => r.state)).toContain('deleted');
+
+    await store.putContract({ serial: 'REG0001', contractNumber: '', contractType: 'direct', company: 'X', expiresAt: null });
+    await store.putContract({ serial: 'REG0001', contractNumber: 'C1', contractType: 'direct', company: 'X', expiresAt: at(99) });
+    expect(await store.getContract('REG0001')).toEqual({ serial: 'REG0001', contractNumber: 'C1', contractType: 'direct', company: 'X', expiresAt: at(99) });
+    expect(await store.listContracts()).toHaveLength(1);
+
+    const c = await store.transaction((tx) => tx.insertCase({ serial: 'REG0001', hostname: 'h', status: 'open', priority: 2, title: 't', rule: 'r', foldKey: 'fk', openedAt: at(1), updatedAt: at(1), recommendation: 'x', history: [{ at: at(1), messageId: 1, note: 'n' }], attachments: [] }));
+    expect(c.number).toBe(String(690_000_000 + c.id));
+    expect((await store.findOpenCase('REG0001', 'fk'))?.id).toBe(c.id);
+    await store.updateCase({ ...c, status: 'closed' });
+    expect(await store.findOpenCase('REG0001', 'fk')).toBeNull();
+    expect((await store.getCaseByNumber(c.number))?.history).toEqual([{ at: at(1), messageId: 1, note: 'n' }]);
+    expect((await store.getCase(c.id))?.status).toBe('closed');
+    expect((await store.listCases())[0]?.id).toBe(c.id);
+
+    const n = await store.insertNotification({ kind: 'test', serial: 'REG0001', to: ['a@example.com'], subject: 's', body: 'b', sentAt: at(1) });
+    expect(n).toMatchObject({ kind: 'test', to: ['a@example.com'], delivered: false, error: null });
+    await store.setNotificationDelivery(n.id, false, 'relay down');
+    expect((await store.listNotifications(1))[0]).toMatchObject({ id: n.id, delivered: false, error: 'relay down' });
+  });
+
+  it('imports in bulk, pages the history with status and results, and purges what is older than a cut-off in batches', async () => {
+    const list = Array.from({ length: 2_500 }, (_, i) => ({ message: newMessage(`BULK${i % 50}`, 0, { description: i % 2 ? 'say "hi" 50%' : 'xy', messageId: `BULK-${i}` }), status: 'processed' as const }));
+    const old = list.map((x, i) => ({ ...x, message: { ...x.message, receivedAt: new Date(Date.UTC(2025, 0, 1, 0, 0, i)).toISOString() } }));
+    expect(await store.importMessages(old)).toBe(2_500);
+    expect(await store.importMessages(old.slice(0, 10))).toBe(0);
+    const page = await store.listHistory({ limit: 3, device: 'BULK7' });
+    expect(page.rows).toHaveLength(3);
+    expect(page.rows[0]).toMatchObject({ serial: 'BULK7', status: 'processed', results: {} });
+    expect(page.next).not.toBeNull();
+    // Text search: a quote and a % are plain text; two characters work too.
+    expect((await store.listMessages({ limit: 5000, q: 'say "hi" 50%' })).messages).toHaveLength(1_250);
+    expect((await store.listMessages({ limit: 5000, q: 'XY' })).messages.length).toBeGreaterThanOrEqual(1_250);
+    let purged = 0;
+    for (;;) {
+      const r = await store.purgeBefore('2025-06-01T00:00:00.000Z', 1_000);
+      expect(r.messages).toBeLessThanOrEqual(1_000);
+      purged += r.messages;
+      if (r.messages === 0) break;
+    }
+    expect(purged).toBe(2_500);
+    expect((await store.listMessages({ limit: 10, device: 'BULK7' })).messages).toEqual([]);
+    expect((await store.listMessages({ limit: 10, q: 'say "hi"' })).messages).toEqual([]);
+  });
+
+  it('a failed transaction leaves nothing, not even a seq; a failed savepoint only its own writes', async () => {
+    const before = await store.lastSeq();
+    await expect(
+      store.transaction(async (tx) => {
+        await tx.insertMessage(newMessage('ROLL001', 1), 'processed');
+        await tx.appendEvents([{ input: rejected(1), at: at(1) }]);
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
+    expect(await store.lastSeq()).toBe(before);
+    expect((await store.listMessages({ limit: 10, device: 'ROLL001' })).messages).toEqual([]);
+
+    const kept = await store.transaction(async (tx) => {
+      await tx.insertMessage(newMessage('SAVE001', 1), 'processed');
+      await expect(tx.savepoint(async () => {
+        await tx.insertMessage(newMessage('SAVE002', 1), 'processed');
+        throw new Error('inner');
+      })).rejects.toThrow('inner');
+      return tx.appendEvents([{ input: rejected(2), at: at(2) }, { input: rejected(3), at: at(2) }]);
+    });
+    expect(kept.map((e) => e.seq)).toEqual([before + 1, before + 2]);
+    expect((await store.listMessages({ limit: 10, device: 'SAVE001' })).messages).toHaveLength(1);
+    expect((await store.listMessages({ limit: 10, device: 'SAVE002' })).messages).toEqual([]);
+  });
+
+  it('hands out event seqs with no gap under concurrent transactions, and reads them back in pages', async () => {
+    const before = await store.lastSeq();
+    const sizes = [3, 1, 1200, 2, 5, 1, 40];
+    const batches = await Promise.all(sizes.map((size, b) => store.transaction((tx) => tx.appendEvents(Array.from({ length: size }, (_, i) => ({ input: rejected(b * 10_000 + i), at: at(3) }))))));
+    const all = batches.flat().map((e) => e.seq).sort((a, b) => a - b);
+    const total = sizes.reduce((a, b) => a + b, 0);
+    expect(all).toEqual(Array.from({ length: total }, (_, i) => before + 1 + i));
+    for (const batch of batches) expect(batch.map((e) => e.seq)).toEqual(Array.from({ length: batch.length }, (_, i) => (batch[0]?.seq ?? 0) + i));
+    expect(await store.lastSeq()).toBe(before + total);
+    const read: number[] = [];
+    for (let from = before; ; ) {
+      const page = await store.eventsSince(from, 500);
+      if (page.length === 0) break;
+      read.push(...page.map((e) => e.seq));
+      from = page.at(-1)?.seq ?? from;
+    }
+    expect(read).toEqual(all);
+    expect((await store.eventsSince(before, 1))[0]).toMatchObject({ type: 'message.rejected', seq: before + 1 });
+  });
+});
