@@ -12,7 +12,8 @@ import { benchMessageId, benchTemplates, MESSAGE_ID_PLACEHOLDER, nowUs, percenti
 /** What the parent asks for. */
 export const LoadCommandSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('max'), url: z.string(), count: z.number().int().positive(), concurrency: z.number().int().positive() }),
-  z.object({ type: z.literal('steady'), url: z.string(), token: z.string(), rate: z.number().positive(), seconds: z.number().positive() }),
+  // withLarge: one ~3 MiB message (escaped show output) is posted half way through the phase.
+  z.object({ type: z.literal('steady'), url: z.string(), token: z.string(), rate: z.number().positive(), seconds: z.number().positive(), withLarge: z.boolean().optional() }),
   z.object({ type: z.literal('exit') }),
 ]);
 export type LoadCommand = z.infer<typeof LoadCommandSchema>;
@@ -31,17 +32,27 @@ export type PhaseReport = {
   readonly firstError: string | null;
   /** Device-to-WebSocket-client latency (steady phase only): event receipt − request send. */
   readonly events?: { readonly received: number; readonly p50Ms: number; readonly p99Ms: number; readonly maxMs: number };
+  /** The ~3 MiB message of a `withLarge` phase: its HTTP answer. */
+  readonly large?: { readonly bytes: number; readonly ok: boolean; readonly ms: number; readonly error: string | null };
 };
 
 const templates = benchTemplates();
 const agent = new Agent({ keepAlive: true, maxSockets: 256 });
 let counter = 0;
 
-function post(url: URL, phase: string): Promise<{ ok: boolean; ms: number; error?: string }> {
+/** A template whose attachment is ~3 MiB of escaped show output: the largest message a device sends. */
+function largeBody(): string {
+  const template = templates[0] ?? '';
+  const line = '&lt;189&gt;%LINK-3-UPDOWN: Interface GigabitEthernet0/1, changed state to down &amp; up\n';
+  const data = line.repeat(Math.floor((3_145_728 - template.length - 1024) / line.length));
+  return template.replace(/(<aml-block:Data[^>]*>)[\s\S]*?(<\/aml-block:Data>)/, `$1${data}$2`);
+}
+
+function post(url: URL, phase: string, template?: string): Promise<{ ok: boolean; ms: number; error?: string }> {
   counter += 1;
   const t = counter % templates.length;
   const sentAtUs = nowUs();
-  const body = (templates[t] ?? '').replace(MESSAGE_ID_PLACEHOLDER, benchMessageId(phase, counter, t, sentAtUs));
+  const body = (template ?? templates[t] ?? '').replace(MESSAGE_ID_PLACEHOLDER, benchMessageId(phase, counter, t, sentAtUs));
   const start = performance.now();
   return new Promise((resolve) => {
     const req = request(
@@ -129,18 +140,23 @@ async function watchEvents(url: string, token: string): Promise<{ latenciesMs: n
 }
 
 /** Open loop: requests leave on schedule (`rate` per second) whatever the responses do. */
-async function steady(urls: readonly URL[], token: string, rate: number, seconds: number): Promise<PhaseReport> {
+async function steady(urls: readonly URL[], token: string, rate: number, seconds: number, withLarge = false): Promise<PhaseReport> {
   // The client watches the first replica; it must get every replica's events.
   const watcher = await watchEvents(urls[0]?.href ?? '', token);
   const total = Math.round(rate * seconds);
   const pending: Promise<{ ok: boolean; ms: number; error?: string }>[] = [];
+  const large = withLarge ? largeBody() : null;
+  let largeReply: Promise<{ ok: boolean; ms: number; error?: string }> | null = null;
   const start = performance.now();
   while (pending.length < total) {
     const due = Math.min(total, Math.floor(((performance.now() - start) / 1000) * rate));
     while (pending.length < due) pending.push(post(roundRobin(urls), 'STD'));
+    // The large message is not a 'STD' one: the stream's latencies stay those of the steady messages.
+    if (large && !largeReply && pending.length >= total / 2) largeReply = post(roundRobin(urls), 'BIG', large);
     await new Promise((resolve) => setTimeout(resolve, 1));
   }
   const results = await Promise.all(pending);
+  const largeResult = largeReply ? await largeReply : null;
   const seconds_ = (performance.now() - start) / 1000;
   const okCount = results.filter((r) => r.ok).length;
   // Every acknowledged message is published after its commit; wait (bounded) for the stragglers.
@@ -151,6 +167,7 @@ async function steady(urls: readonly URL[], token: string, rate: number, seconds
   return {
     ...report('steady', results, seconds_),
     events: { received: sorted.length, p50Ms: percentile(sorted, 50), p99Ms: percentile(sorted, 99), maxMs: sorted.at(-1) ?? Number.NaN },
+    ...(largeResult ? { large: { bytes: large?.length ?? 0, ok: largeResult.ok, ms: largeResult.ms, error: largeResult.error ?? null } } : {}),
   };
 }
 
@@ -164,7 +181,7 @@ process.on('message', (raw: unknown) => {
       void maxRate(urlList(command.url), command.count, command.concurrency).then(send);
       return;
     case 'steady':
-      void steady(urlList(command.url), command.token, command.rate, command.seconds).then(send);
+      void steady(urlList(command.url), command.token, command.rate, command.seconds, command.withLarge ?? false).then(send);
       return;
     case 'exit':
       agent.destroy();

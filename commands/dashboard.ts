@@ -3,6 +3,7 @@ import { withBackendOptions } from '../src/cli/options.js';
 import { dashboardModel } from '../src/console/dashboard-model.js';
 import { openConsoleRuntime } from '../src/console/adapters/runtime.js';
 import { AbortError } from '../src/errors.js';
+import { tokenMissing } from '../src/events/token-problems.js';
 import { loadSettings, resolveBackendConnection } from '../src/settings.js';
 
 export type DashboardOptions = { readonly backend?: string | undefined; readonly token?: string | undefined; readonly inventory?: string | undefined; readonly knownHosts?: string | undefined };
@@ -12,7 +13,7 @@ export async function runDashboard(opts: DashboardOptions): Promise<void> {
   if (process.stdout.isTTY !== true) throw new AbortError('The dashboard needs a terminal (stdout is not a TTY).', 'Use `callhome events --ndjson` or `callhome reports` for scripts.');
   const settings = loadSettings();
   const { url, token } = resolveBackendConnection(opts, settings);
-  if (!token) throw new AbortError(`No API token for the back end at ${url}.`, 'Pass --token or set $CALLHOME_TOKEN.');
+  if (!token) throw tokenMissing(url);
   const runtime = openConsoleRuntime({ settings, backend: { url, token }, inventoryFile: opts.inventory, knownHostsFile: opts.knownHosts, screen: 'mail' });
   const { createWall } = await import('../views/dashboard/wall.js');
   const wall = createWall();

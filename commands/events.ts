@@ -4,13 +4,16 @@ import { AbortError } from '../src/errors.js';
 import type { StreamState } from '../src/events/client.js';
 import { EVENT_TYPES, formatEventLine } from '../src/events/format.js';
 import { tailEvents } from '../src/events/tail.js';
+import { tokenMissing } from '../src/events/token-problems.js';
+import { terminalSafe } from '../src/util/terminal-text.js';
 import { resolveBackendConnection, type BackendConnection } from '../src/settings.js';
 
 export type EventsOptions = {
   backend?: string | undefined;
   token?: string | undefined;
   ndjson: boolean;
-  since?: number | undefined;
+  /** An event seq (a whole number); a string as typed on the command line. */
+  since?: number | string | undefined;
   follow: boolean;
   type?: string[] | undefined;
 };
@@ -27,20 +30,22 @@ export type EventsDeps = {
 /** Prints back-end events, one per line: NDJSON with `seq` and `type`, or a readable line. */
 export async function runEvents(opts: EventsOptions, deps: EventsDeps): Promise<void> {
   const { url, token } = deps.connection ?? resolveBackendConnection(opts);
-  if (!token) throw new AbortError(`No API token for the back end at ${url}.`, 'Pass --token or set $CALLHOME_TOKEN.');
-  if (opts.since !== undefined && (!Number.isInteger(opts.since) || opts.since < 0)) {
-    throw new AbortError(`--since ${opts.since} is not an event seq.`, 'Give a non-negative integer, such as the last seq you printed.');
+  if (!token) throw tokenMissing(url);
+  const since = opts.since === undefined ? undefined : typeof opts.since === 'number' ? opts.since : /^\s*\d+\s*$/.test(opts.since) ? Number(opts.since) : Number.NaN;
+  if (since !== undefined && (!Number.isInteger(since) || since < 0)) {
+    throw new AbortError(`--since ${JSON.stringify(String(opts.since))} is not an event seq.`, 'Give a whole number of 0 or more, such as the last seq printed (0 replays every stored event).');
   }
   const types = new Set<string>(opts.type ?? []);
   const { delivered } = await tailEvents({
     url,
     token,
-    since: opts.since,
+    since,
     follow: opts.follow,
     ...(deps.signal ? { signal: deps.signal } : {}),
     onEvent: (event) => {
       if (types.size > 0 && !types.has(event.type)) return;
-      deps.stdout(opts.ndjson ? `${JSON.stringify(event)}\n` : `${formatEventLine(event)}\n`);
+      // Readable lines escape control characters from devices; --ndjson keeps the data as it came.
+      deps.stdout(opts.ndjson ? `${JSON.stringify(event)}\n` : `${terminalSafe(formatEventLine(event))}\n`);
     },
     onWarning: (message) => deps.stderr(`Warning: ${message}\n`),
     onState: (state) => {
@@ -63,7 +68,7 @@ export const eventsCommand: CommandModule<object, EventsOptions> = {
   builder: (y: Argv) =>
     withBackendOptions(y)
       .option('ndjson', { type: 'boolean', default: false, describe: 'Print one JSON event per line (each with seq and type)' })
-      .option('since', { type: 'number', describe: 'Start after this event seq (default: live only; 0 with --no-follow)' })
+      .option('since', { type: 'string', describe: 'Start after this event seq (default: live only; 0 with --no-follow)' })
       .option('follow', { type: 'boolean', default: true, describe: 'Keep streaming live events; --no-follow stops at the newest stored event' })
       .option('type', { type: 'string', array: true, choices: EVENT_TYPES, describe: 'Only these event types' })
       .example('$0 events --ndjson --since 0 --no-follow', 'Print every stored event as NDJSON and exit')

@@ -1,12 +1,15 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { withBackendOptions, withOutputOptions } from '../src/cli/options.js';
 import { clientFor, defaultOutput, printJson, textTable, timeStyleFor, type OutputDeps } from '../src/client/output.js';
+import { pageSizeFrom, parseMessageType, parseSeverityFlag, parseTimeFlag } from '../src/client/query-flags.js';
 import { messageColumns } from '../src/console/columns.js';
+import { MESSAGE_KINDS } from '../src/domain/callhome.js';
 import type { MessageSummary } from '../src/events/protocol.js';
 
 export type MessagesOptions = {
   backend?: string | undefined;
   token?: string | undefined;
+  tokenFile?: string | undefined;
   json: boolean;
   device?: string | undefined;
   type?: string | undefined;
@@ -15,12 +18,26 @@ export type MessagesOptions = {
   until?: string | undefined;
   q?: string | undefined;
   cursor?: string | undefined;
-  limit: number;
+  /** Messages per page. */
+  max?: string | number | undefined;
+  /** Deprecated spelling of --max (kept for one release). */
+  limit?: string | number | undefined;
 };
 
 /** Lists stored messages, newest first (`{"messages": [...], "next": cursor}` with --json). */
 export async function runMessages(opts: MessagesOptions, deps: OutputDeps = defaultOutput): Promise<void> {
-  const page = await clientFor(opts, deps).messages({ device: opts.device, type: opts.type, severity: opts.severity, since: opts.since, until: opts.until, q: opts.q, cursor: opts.cursor, limit: opts.limit });
+  // Every flag is checked before the back end is asked: a bad one is a usage error that says what is accepted.
+  const query = {
+    device: opts.device,
+    type: opts.type === undefined ? undefined : parseMessageType(opts.type),
+    severity: opts.severity === undefined ? undefined : parseSeverityFlag(opts.severity),
+    since: opts.since === undefined ? undefined : parseTimeFlag(opts.since, '--since'),
+    until: opts.until === undefined ? undefined : parseTimeFlag(opts.until, '--until'),
+    q: opts.q,
+    cursor: opts.cursor,
+    limit: pageSizeFrom(opts, 100, 1000, deps.stderr ?? ((t) => process.stderr.write(t))),
+  };
+  const page = await clientFor(opts, deps).messages(query);
   if (opts.json) return printJson(deps, page);
   const ctx = { timeStyle: timeStyleFor(deps), now: Date.now() };
   // The messages screen's columns, with the id (what `callhome messages --json` and the API call it) and the serial.
@@ -36,12 +53,13 @@ export const messagesCommand: CommandModule<object, MessagesOptions> = {
   builder: (y: Argv) =>
     withBackendOptions(withOutputOptions(y))
       .option('device', { type: 'string', describe: 'Serial number or hostname' })
-      .option('type', { type: 'string', describe: 'Message type (inventory, syslog, ...)' })
-      .option('severity', { type: 'string', describe: 'Minimum severity, 0-9 or a keyword' })
-      .option('since', { type: 'string', describe: 'Received at or after (ISO time)' })
-      .option('until', { type: 'string', describe: 'Received before (ISO time)' })
+      .option('type', { type: 'string', describe: `Message type: ${MESSAGE_KINDS.join(', ')}` })
+      .option('severity', { type: 'string', describe: 'Minimum severity, 0-9 or a keyword (major = 5 and above)' })
+      .option('since', { type: 'string', describe: 'Received at or after: ISO 8601 date or time, or an age (30m, 2h, 7d)' })
+      .option('until', { type: 'string', describe: 'Received before: ISO 8601 date or time, or an age (30m, 2h, 7d)' })
       .option('q', { type: 'string', describe: 'Text in the description, event name or hostname' })
       .option('cursor', { type: 'string', describe: 'Continue from a previous page' })
-      .option('limit', { type: 'number', default: 100, describe: 'Messages per page (1-1000)' }) as unknown as Argv<MessagesOptions>,
+      .option('max', { type: 'string', describe: 'Messages per page, 1-1000 (default 100)' })
+      .option('limit', { type: 'string', deprecated: 'use --max', describe: 'Old spelling of --max (removed in the next release)' }) as unknown as Argv<MessagesOptions>,
   handler: (argv: ArgumentsCamelCase<MessagesOptions>) => runMessages(argv),
 };

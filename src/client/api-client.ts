@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { AbortError } from '../errors.js';
+import { retryAfterSeconds, tokenMissing, tokenRefused, tokenThrottled } from '../events/token-problems.js';
 import { CaseSummarySchema, MessageSummarySchema, NotificationSummarySchema, RegistrationStateSchema } from '../events/protocol.js';
 
 export const DeviceSchema = z.object({
@@ -103,6 +104,7 @@ const ErrorBody = z.object({ error: z.string(), reason: z.string() });
 export function createApiClient(connection: { readonly url: string; readonly token: string | undefined }) {
   const base = connection.url.replace(/\/+$/, '');
   const request = async <S extends z.ZodType>(schema: S, path: string, init: { method?: string; body?: unknown } = {}): Promise<z.infer<S>> => {
+    if (!connection.token && path !== '/health') throw tokenMissing(base);
     let res: Response;
     try {
       res = await fetch(`${base}/api/v1${path}`, {
@@ -123,18 +125,25 @@ export function createApiClient(connection: { readonly url: string; readonly tok
     if (!res.ok) {
       const e = ErrorBody.safeParse(body);
       const reason = e.success ? e.data.reason : `HTTP ${res.status}`;
-      if (res.status === 401) throw new ApiError(401, `The back end at ${base} refused the token: ${reason}`, 'Pass --token or set CALLHOME_TOKEN to the token `callhome serve` printed.');
+      const token = tokenError(res);
+      if (token !== null) throw token;
       throw new ApiError(res.status, `${init.method ?? 'GET'} ${path} failed (${res.status}): ${reason}`, undefined, reason);
     }
     const parsed = schema.safeParse(body);
     if (!parsed.success) throw new ApiError(res.status, `The back end at ${base} answered ${path} with an unexpected body: ${parsed.error.issues[0]?.message ?? ''}`, 'Check that --backend points at a callhome back end of the same version.');
     return parsed.data;
   };
+  const tokenError = (res: Response): ApiError | null => {
+    if (res.status !== 401 && res.status !== 429) return null;
+    const problem = res.status === 401 ? tokenRefused(base) : tokenThrottled(base, retryAfterSeconds(res.headers.get('retry-after')));
+    return new ApiError(res.status, problem.message, problem.tryMessage);
+  };
   const csv = async (path: string): Promise<string> => {
+    if (!connection.token) throw tokenMissing(base);
     const res = await fetch(`${base}/api/v1${path}`, { headers: connection.token ? { authorization: `Bearer ${connection.token}` } : {} }).catch((e: unknown) => {
       throw new AbortError(`Cannot reach the back end at ${base}: ${e instanceof Error ? e.message : String(e)}`, 'Start it with `callhome serve`.');
     });
-    if (!res.ok) throw new ApiError(res.status, `GET ${path} failed (${res.status})`, res.status === 401 ? 'Pass --token or set CALLHOME_TOKEN.' : undefined);
+    if (!res.ok) throw tokenError(res) ?? new ApiError(res.status, `GET ${path} failed (${res.status})`);
     return res.text();
   };
   const qs = (q: Record<string, string | number | undefined>): string => {

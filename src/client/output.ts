@@ -14,7 +14,7 @@ export function textTable<T>(columns: readonly TextColumn<T>[], rows: readonly T
 }
 
 /** Where command output goes; tests pass their own. */
-export type OutputDeps = { readonly stdout: (text: string) => void; readonly client?: ApiClient; readonly timeStyle?: 'utc' | 'local' };
+export type OutputDeps = { readonly stdout: (text: string) => void; readonly stderr?: (text: string) => void; readonly client?: ApiClient; readonly timeStyle?: 'utc' | 'local' };
 
 /** How this user reads timestamps (the `timeZone` setting), unless the caller says. */
 export function timeStyleFor(deps: OutputDeps): 'utc' | 'local' {

@@ -26,7 +26,13 @@ function alarmFor(state: ConsoleState): WallAlarm | null {
   const url = state.backendUrl ?? '(no back end)';
   switch (state.connection.kind) {
     case 'unauthorized':
-      return { title: 'TOKEN REFUSED', lines: [`The back end at ${url} refused the API token.`, 'Set CALLHOME_TOKEN to the token `callhome serve` printed, then restart the dashboard.'] };
+      return {
+        title: 'TOKEN REFUSED',
+        lines: [
+          `The back end at ${url} refused the token${state.connection.retryAfterSeconds !== null ? `; wrong tokens are slowed down, try again in ${state.connection.retryAfterSeconds} s` : ''}.`,
+          'Set $CALLHOME_TOKEN, or give --token-file FILE, to the token `callhome serve` printed, then restart the dashboard.',
+        ],
+      };
     case 'backing-off':
       return { title: 'BACK END LOST', lines: [`No connection to ${url}.`, `Reconnecting (attempt ${state.connection.attempt}, in ${Math.ceil(state.connection.retryInMs / 1000)} s).`] };
     case 'closed':

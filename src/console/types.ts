@@ -21,7 +21,7 @@ export type ConnectionState =
   | { readonly kind: 'connecting' }
   | { readonly kind: 'open' }
   | { readonly kind: 'backing-off'; readonly attempt: number; readonly retryInMs: number }
-  | { readonly kind: 'unauthorized' }
+  | { readonly kind: 'unauthorized'; readonly retryAfterSeconds: number | null }
   | { readonly kind: 'closed' };
 
 /** Message filter: every field optional; severity is a minimum unless `severityExact`; type matches as a prefix. */

@@ -3,6 +3,7 @@
  * last seq it delivered after any disconnect, backs off with jitter, and treats silence as a dead link.
  * The console store and `callhome events` both sit on it.
  */
+import { retryAfterSeconds, tokenRefused, tokenThrottled } from './token-problems.js';
 import WebSocket from 'ws';
 import type { ZodError } from 'zod';
 import { BackendEventSchema, ControlFrameSchema, StreamFrameSchema, type BackendEvent } from './protocol.js';
@@ -13,7 +14,8 @@ export type StreamState =
   | { readonly type: 'open'; readonly serverLastSeq: number }
   | { readonly type: 'backing-off'; readonly attempt: number; readonly retryInMs: number; readonly reason: string }
   | { readonly type: 'closed' }
-  | { readonly type: 'unauthorized'; readonly message: string };
+  /** The token was refused (401), or refused and slowed down (429, `retryAfterSeconds` set); `message` is the one wording of token-problems.ts. */
+  | { readonly type: 'unauthorized'; readonly message: string; readonly retryAfterSeconds: number | null };
 
 /** A frame that failed validation: reported, never thrown. */
 export type InvalidFrame = { readonly raw: string; readonly error: string };
@@ -156,10 +158,13 @@ export function connectEventStream(options: EventStreamClientOptions): EventStre
       });
       response.on('end', () => {
         const message = serverError(body) ?? `HTTP ${status}`;
-        if (status === 401 || status === 403) {
+        if (status === 401 || status === 403 || status === 429) {
           unauthorized = true;
           stopped = true;
-          setState({ type: 'unauthorized', message });
+          // Our own wording, not the server's (which may suggest forms this client does not use).
+          const wait = status === 429 ? retryAfterSeconds(response.headers['retry-after']) : null;
+          const problem = status === 429 ? tokenThrottled(options.url, wait) : tokenRefused(options.url);
+          setState({ type: 'unauthorized', message: `${problem.message} ${problem.tryMessage ?? ''}`.trim(), retryAfterSeconds: wait });
         } else {
           failure = `server refused the stream: ${message}`;
         }

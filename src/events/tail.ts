@@ -3,6 +3,7 @@
  * live events until the signal aborts. Fails with an AbortError when the back end refuses the token or
  * cannot be reached at all; once connected, a following tail rides out disconnects and resumes.
  */
+import { tokenRefused, tokenThrottled } from './token-problems.js';
 import { AbortError } from '../errors.js';
 import { assertNever } from '../util/assert-never.js';
 import { connectEventStream, type StreamState } from './client.js';
@@ -65,7 +66,7 @@ export function tailEvents(options: TailOptions): Promise<{ delivered: number; l
       onState: (state) => {
         switch (state.type) {
           case 'unauthorized':
-            finish(new AbortError(`The back end at ${options.url} refused the event stream: ${state.message}`, 'Pass the right token with --token or $CALLHOME_TOKEN.'));
+            finish(state.retryAfterSeconds !== null ? tokenThrottled(options.url, state.retryAfterSeconds) : tokenRefused(options.url));
             return;
           case 'backing-off':
             if (!everOpen) {

@@ -14,6 +14,7 @@ import { parseShowCallHomeStatistics } from '../ios/parsers/show-call-home-stati
 import { watchDeliveries, type DeliveryWatcher } from './delivery-watcher.js';
 import type { Fleet } from './open-fleet.js';
 import { pushPlanner } from './push-planner.js';
+import { execTask } from './show-task.js';
 
 /** How often the device's counters are read while waiting. */
 const POLL_MS = 1000;
@@ -40,8 +41,10 @@ export function verifyProfile(desired: DesiredConfig): string | null {
   return null;
 }
 
+const STATISTICS = 'show call-home statistics';
+
 async function failedTests(session: IosSession): Promise<number | null> {
-  const parsed = parseShowCallHomeStatistics(await session.send('show call-home statistics'));
+  const parsed = parseShowCallHomeStatistics(await session.send(STATISTICS));
   if (!parsed.ok) return null;
   return parsed.value.sections.failed.test?.total ?? 0;
 }
@@ -66,7 +69,8 @@ export function verifyTask(options: VerifyTaskOptions): DeviceTask<VerifyData> {
     let changed = false;
     const empty = { configured: false, sent: false, received: false, latencyMs: null, messageId: null } as const;
 
-    // 1. Configuration.
+    // 1. Configuration (the counters of step 2 are read in the same write as the configuration).
+    session.prefetch([STATISTICS]);
     const push = await pushTask(options.desired, options.planner, { dryRun: !options.fix, save: false, prune: false })(session, host, context);
     commands.push(...(push.commands ?? []));
     if (push.error !== undefined) return finish({ ...empty, brokenAt: 'config' }, `configuration: ${push.error.message}`);
@@ -82,12 +86,9 @@ export function verifyTask(options: VerifyTaskOptions): DeviceTask<VerifyData> {
     const started = Date.now();
     const test = `call-home test "${nonce}" profile ${profile}`;
     commands.push(test);
-    try {
-      await session.send(test);
-    } catch (error) {
-      if (!(error instanceof DeviceError)) throw error;
-      return finish({ ...empty, configured: true, brokenAt: 'config' }, `the device refused the test: ${error.message}`);
-    }
+    // Any `%` reply (`% Profile x does not exist`, …) means no test left the device.
+    const reply = await execTask(test)(session, host, context);
+    if (reply.error !== undefined) return finish({ ...empty, configured: true, brokenAt: 'config' }, `the device refused the test: ${reply.error.message}`);
 
     // 3. Receipt. Between short waits, the device's failed counter tells a delivery failure early.
     const match = (m: { description: string; serial: string }): boolean => m.description.includes(nonce) && (serial === null || m.serial === serial);

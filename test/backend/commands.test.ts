@@ -12,6 +12,9 @@ import { runNotifications } from '../../commands/notifications.js';
 import { runRegistration } from '../../commands/registration.js';
 import { runRegistrations } from '../../commands/registrations.js';
 import { runReports } from '../../commands/reports.js';
+import { runEvents } from '../../commands/events.js';
+import { createApiClient } from '../../src/client/api-client.js';
+import type { AbortError } from '../../src/errors.js';
 import { renderXml } from '../../src/callhome/codec.js';
 import { buildMessage } from './build-message.js';
 import { postXml, startTestBackend, TOKEN, type TestBackend } from './helpers.js';
@@ -87,6 +90,80 @@ describe('scripted twins', () => {
     await expect(runDevices({ backend: b.url, token: 'wrong', json: true }, { stdout: () => undefined })).rejects.toMatchObject({ message: expect.stringContaining('refused the token') as unknown as string, tryMessage: expect.stringContaining('CALLHOME_TOKEN') as unknown as string });
     await expect(runDevices({ backend: 'http://127.0.0.1:1', token: TOKEN, json: true }, { stdout: () => undefined })).rejects.toMatchObject({ tryMessage: expect.stringContaining('callhome serve') as unknown as string });
   });
+});
+
+describe('query command flags and token problems', () => {
+  const fails = (p: Promise<unknown>) => p.then(() => { throw new Error('expected a failure'); }, (e: unknown) => e as AbortError);
+
+  it('refuses a time that is not one, a misspelt type, a non-numeric page size and a URL without a scheme, saying what is accepted', async () => {
+    const since = await fails(runMessages({ ...conn(), json: true, since: 'yesterday' }, { stdout: () => undefined }));
+    expect(since.message).toBe('--since "yesterday" is not a time.');
+    expect(since.tryMessage).toMatch(/ISO 8601 .*30m, 2h, 7d/);
+    const type = await fails(runMessages({ ...conn(), json: true, type: 'sylog' }, { stdout: () => undefined }));
+    expect(type.message).toContain('did you mean syslog?');
+    expect(type.tryMessage).toContain('inventory');
+    const size = await fails(runMessages({ ...conn(), json: true, max: 'abc' }, { stdout: () => undefined }));
+    expect(size.message).toBe('--max "abc" is not a page size.');
+    expect(size.tryMessage).toBe('Give a whole number from 1 to 1000.');
+    expect((await fails(runNotifications({ ...conn(), json: true, max: '0' }, { stdout: () => undefined }))).message).toContain('is not a page size');
+    const url = await fails(runMessages({ backend: '127.0.0.1:8080', token: TOKEN, json: true }, { stdout: () => undefined }));
+    expect(url.message).toContain('is not an http:// or https:// URL');
+    expect(url.tryMessage).toContain('http://127.0.0.1:8080');
+    const seq = await fails(runEvents({ ndjson: true, follow: false, since: 'yesterday' }, { stdout: () => undefined, stderr: () => undefined, connection: { url: b.url, token: TOKEN } }));
+    expect(seq.message).toBe('--since "yesterday" is not an event seq.');
+  });
+
+  it('accepts ages and dates, --max, and --limit as a deprecated spelling', async () => {
+    const recent = JSON.parse(await capture((d) => runMessages({ ...conn(), json: true, since: '2h' }, d))) as { messages: unknown[] };
+    expect(recent.messages).toHaveLength(2);
+    const future = JSON.parse(await capture((d) => runMessages({ ...conn(), json: true, since: '2999-01-01' }, d))) as { messages: unknown[] };
+    expect(future.messages).toHaveLength(0);
+    const one = JSON.parse(await capture((d) => runMessages({ ...conn(), json: true, max: '1' }, d))) as { messages: unknown[]; next: string | null };
+    expect(one.messages).toHaveLength(1);
+    expect(one.next).not.toBeNull();
+    let warned = '';
+    let out = '';
+    await runMessages({ ...conn(), json: true, limit: '1' }, { stdout: (t) => (out += t), stderr: (t) => (warned += t) });
+    expect((JSON.parse(out) as { messages: unknown[] }).messages).toHaveLength(1);
+    expect(warned).toMatch(/--limit is deprecated .* use --max/);
+  });
+
+  it('says missing, refused and throttled tokens the same way on every command, with the wait, never ?token=', async () => {
+    const missing = await fails(runMessages({ backend: b.url, json: true }, { stdout: () => undefined, client: createApiClient({ url: b.url, token: undefined }) }));
+    expect(missing.message).toBe(`No API token for the back end at ${b.url}.`);
+    const missingEvents = await fails(runEvents({ ndjson: true, follow: false }, { stdout: () => undefined, stderr: () => undefined, connection: { url: b.url, token: undefined } }));
+    expect(missingEvents.message).toBe(missing.message);
+    expect(missingEvents.tryMessage).toBe(missing.tryMessage);
+    const throttled = await startTestBackend({ authThrottle: { freeFailures: 1, baseDelayMs: 50, maxDelayMs: 100 } });
+    try {
+      const refused = await fails(runDevices({ backend: throttled.url, token: 'wrong', json: true }, { stdout: () => undefined }));
+      expect(refused.message).toBe(`The back end at ${throttled.url} refused the token.`);
+      const refusedStream = await fails(runEvents({ ndjson: true, follow: false }, { stdout: () => undefined, stderr: () => undefined, connection: { url: throttled.url, token: 'wrong' } }));
+      expect(refusedStream.message).toMatch(new RegExp(`^The back end at ${throttled.url.replace(/[.]/g, '\\.')} refused the token`));
+      const slowed = await fails(runNotifications({ backend: throttled.url, token: 'wrong', json: true }, { stdout: () => undefined }));
+      expect(slowed.message).toMatch(/refused the token; wrong tokens are slowed down, try again in \d+ s\./);
+      for (const e of [missing, refused, refusedStream, slowed]) {
+        expect(e.tryMessage).toContain('$CALLHOME_TOKEN');
+        expect(e.tryMessage).toContain('--token-file');
+        expect(`${e.message} ${e.tryMessage ?? ''}`).not.toContain('?token=');
+      }
+      // The right token is still accepted at once.
+      expect(JSON.parse(await capture((d) => runDevices({ backend: throttled.url, token: TOKEN, json: true }, d)))).toEqual({ devices: [] });
+    } finally {
+      await throttled.stop();
+    }
+  });
+
+  it('exits 1 with the usage error through the executable, and never sends limit=NaN', async () => {
+    const child = spawn(process.execPath, ['bin/callhome.js', 'messages', '--backend', b.url, '--max', 'abc'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CALLHOME_TOKEN: TOKEN } });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    expect(code).toBe(1);
+    expect(stderr).toContain('--max "abc" is not a page size.');
+    expect(stderr).not.toContain('NaN');
+    expect(stderr).not.toMatch(/\n\s+at /);
+  }, 60_000);
 });
 
 describe('callhome serve', () => {

@@ -70,7 +70,7 @@ describe('dashboard model', () => {
 
   it('shows a refused token and a lost back end large, with the URL', () => {
     const base = { ...state(), backendUrl: 'http://127.0.0.1:8080' };
-    const refused = dashboardModel({ ...base, connection: { kind: 'unauthorized' } }, NOW);
+    const refused = dashboardModel({ ...base, connection: { kind: 'unauthorized', retryAfterSeconds: null } }, NOW);
     expect(refused.alarm?.title).toBe('TOKEN REFUSED');
     const text = drawText(refused, 80, 24);
     expect(text).toContain('T O K E N   R E F U S E D');

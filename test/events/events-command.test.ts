@@ -76,7 +76,7 @@ describe('callhome events', () => {
     const c = capture();
     const wrong = runEvents(base, { ...c.deps, connection: { url: backend.url, token: 'wrong' } });
     await expect(wrong).rejects.toBeInstanceOf(AbortError);
-    await expect(runEvents(base, { ...c.deps, connection: { url: backend.url, token: 'wrong' } })).rejects.toThrow(/refused the event stream/);
+    await expect(runEvents(base, { ...c.deps, connection: { url: backend.url, token: 'wrong' } })).rejects.toThrow(/refused the token/);
     await expect(runEvents(base, { ...c.deps, connection: { url: 'http://127.0.0.1:1', token: TOKEN } })).rejects.toThrow(/Cannot reach the back end/);
     await expect(runEvents(base, { ...c.deps, connection: { url: backend.url, token: undefined } })).rejects.toThrow(/No API token/);
   });
@@ -99,6 +99,6 @@ describe('callhome events', () => {
     expect(lines[0]?.seq).toBe(before + 1);
     expect(lines.every((l) => typeof l.seq === 'number' && typeof l.type === 'string')).toBe(true);
     expect(failed.code).toBe(1);
-    expect(failed.stderr).toMatch(/refused the event stream[\s\S]*--token/);
+    expect(failed.stderr).toMatch(/refused the token[\s\S]*--token-file/);
   });
 });

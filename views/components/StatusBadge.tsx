@@ -15,7 +15,7 @@ export function connectionLabel(state: ConnectionState): { text: string; color: 
     case 'backing-off':
       return { text: `reconnecting (attempt ${state.attempt}, ${Math.ceil(state.retryInMs / 1000)}s)`, color: 'yellow' };
     case 'unauthorized':
-      return { text: 'unauthorized: check --token', color: 'red' };
+      return { text: state.retryAfterSeconds !== null ? `token refused (wrong tokens slowed, retry in ${state.retryAfterSeconds} s): set $CALLHOME_TOKEN or --token-file` : 'token refused: set $CALLHOME_TOKEN or --token-file', color: 'red' };
     case 'closed':
       return { text: 'closed', color: 'red' };
     default:

@@ -10,7 +10,7 @@ import type { FleetResult } from '../../domain/fleet.js';
 import { openFleet } from '../../fleet/open-fleet.js';
 import { pushTask } from '../../fleet/push.js';
 import type { DeviceTask } from '../../fleet/runner.js';
-import { showTask } from '../../fleet/show-task.js';
+import { execTask, showTask } from '../../fleet/show-task.js';
 import { parseShowCallHomeMailServerStatus } from '../../ios/parsers/show-call-home-mail-server-status.js';
 import { parseShowCallHomeDetail } from '../../ios/parsers/show-call-home.js';
 import { parseShowCallHomeStatistics } from '../../ios/parsers/show-call-home-statistics.js';
@@ -81,10 +81,8 @@ export function openFleetPort(options: FleetPortOptions): { port: FleetPort; hos
     send: (names, what, onResult) =>
       run(
         names,
-        async (session, host) => {
-          const command = 'test' in what ? `call-home test "console test" profile ${testProfile(host.name)}` : `call-home send alert-group ${what.alertGroup}`;
-          return { commands: [command], data: { output: await session.send(command) } };
-        },
+        // The same task as `callhome send`: a `%` reply is a device-error, never ok.
+        (session, host, context) => execTask('test' in what ? `call-home test "console test" profile ${testProfile(host.name)}` : `call-home send alert-group ${what.alertGroup}`)(session, host, context),
         onResult,
       ),
     ...(desired !== undefined

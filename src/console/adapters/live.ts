@@ -38,7 +38,7 @@ export function toConnectionState(state: StreamState): ConnectionState {
     case 'closed':
       return { kind: 'closed' };
     case 'unauthorized':
-      return { kind: 'unauthorized' };
+      return { kind: 'unauthorized', retryAfterSeconds: state.retryAfterSeconds };
     default:
       return assertNever(state, 'stream state');
   }
