@@ -176,7 +176,7 @@ function mapHost(fleet: readonly FleetHost[], name: string, f: (h: FleetHost) =>
 }
 
 /** Result kinds that mean the host is down: no session (or it was lost); the other kinds came from a device that answered. */
-const DOWN_KINDS: ReadonlySet<string> = new Set<DeviceErrorKind>(['auth', 'hostkey', 'timeout', 'unreachable', 'session-closed']);
+const DOWN_KINDS: ReadonlySet<DeviceErrorKind> = new Set<DeviceErrorKind>(['auth', 'hostkey', 'timeout', 'unreachable', 'session-closed']);
 
 /** Records one host's result in its run; the run is done when every host has one. */
 function countResult(runs: ConsoleState['runs'], op: FleetOp, host: string, failed: boolean): ConsoleState['runs'] {
