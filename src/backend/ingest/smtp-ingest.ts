@@ -44,7 +44,7 @@ type StoredMail = { message: CallHomeMessage; format: MessageFormat; raw: string
  * Completes a mail's content with what the store knows: short text carries only the hostname, so it is
  * tied to a device already known by that name; the subject's `SR#n` attaches it to that case (S49).
  */
-async function attribute(service: BackendService, content: MailContent): Promise<Result<StoredMail, Refusal>> {
+export async function attribute(service: BackendService, content: MailContent): Promise<Result<StoredMail, Refusal>> {
   const sr = content.serviceRequest;
   const withSr = (m: CallHomeMessage): CallHomeMessage => (sr && !m.serviceRequest ? { ...m, serviceRequest: sr } : m);
   if (content.format !== 'short-text') return ok({ message: withSr(content.message), format: content.format, raw: content.raw });
