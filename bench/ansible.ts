@@ -127,6 +127,10 @@ async function main(): Promise<void> {
     const ourLoad = loadAverageText();
     const our = await measureOurPush({ devices: ours, concurrency: 50, save: true });
     console.log(`  ${(our.wallMs / 1000).toFixed(1)} s · ${our.devicesPerSecond.toFixed(1)} devices/s · ${our.ok} ok, ${our.failed} failed`);
+    console.log(`ours, --line-by-line: ${ours} lab devices…`);
+    const ourLineLoad = loadAverageText();
+    const ourLines = await measureOurPush({ devices: ours, concurrency: 50, save: true, lineByLine: true });
+    console.log(`  ${(ourLines.wallMs / 1000).toFixed(1)} s · ${ourLines.devicesPerSecond.toFixed(1)} devices/s · ${ourLines.ok} ok, ${ourLines.failed} failed`);
 
     // Ansible's best only counts when every device really holds the configuration afterwards.
     const best = runs.reduce<AnsibleMeasurement | undefined>((b, m) => (b === undefined || m.devicesPerSecond > b.devicesPerSecond ? m : b), undefined);
@@ -144,6 +148,14 @@ async function main(): Promise<void> {
         goal: { text: `≥ ${GOAL_RATIO}× Ansible's devices/s`, met: ratio >= GOAL_RATIO && allVerified },
       });
       figures.push({ id: 'ansible.ours.ok', label: `devices pushed and verified by callhome push`, value: our.ok, unit: 'devices', goal: { text: `all ${ours}`, met: our.ok === ours } });
+      figures.push({
+        id: 'ansible.oursLineByLine.devicesPerSecond',
+        label: `callhome push --line-by-line + verify, ${ours} devices, concurrency 50`,
+        value: ourLines.devicesPerSecond,
+        unit: 'devices/s',
+        baseline: { label: `Ansible best, forks ${best.forks}, ${best.devices} devices`, value: best.devicesPerSecond },
+        ratio: ourLines.devicesPerSecond / best.devicesPerSecond,
+      });
     }
     writeBenchSection({
       bench: 'ansible',
@@ -153,7 +165,7 @@ async function main(): Promise<void> {
       notes: [
         ...notes,
         ...runs.map((m) => `load average when the forks ${m.forks} run started: ${m.loadAverage}`),
-        `load average when our push started: ${ourLoad}; the runs are minutes apart, so a load that changes in between moves the ratio`,
+        `load average when our push started: ${ourLoad} (pipelined), ${ourLineLoad} (--line-by-line); the runs are minutes apart, so a load that changes in between moves the ratio`,
         'Ansible: cisco.ios.ios_config with src = the lines our planner chose for the CLI.md desired configuration (indented running-config form) and save_when: modified; network_cli over paramiko, enable with ansible_become; each run on a fresh lab in its own process; the wall time includes ansible-playbook start-up, as a user sees it.',
         'Ansible checks host keys: HOME points into the bench workspace, whose ~/.ssh/known_hosts is the one the lab wrote; unknown keys are refused (host_key_auto_add off), none are recorded.',
         'Ours: measureOurPush (bench/push.ts), push + read-back verification + --save (write memory), like ios_config with save_when: modified.',

@@ -192,12 +192,12 @@ async function pushOnLab(lab: LabProcess, desired: string, concurrency: number, 
  * with verification (concurrency 50 by default; `save` adds write memory, as Ansible's save_when does),
  * stops the lab and returns the figures.
  */
-export async function measureOurPush(options: { devices: number; concurrency?: number; save?: boolean }): Promise<PushMeasurement> {
+export async function measureOurPush(options: { devices: number; concurrency?: number; save?: boolean; lineByLine?: boolean }): Promise<PushMeasurement> {
   const { dir, desired } = benchDir();
   try {
     const lab = await startLabProcess(options.devices, dir);
     try {
-      const run = await pushOnLab(lab, desired, options.concurrency ?? 50, options.save ?? false);
+      const run = await pushOnLab(lab, desired, options.concurrency ?? 50, options.save ?? false, options.lineByLine ?? false);
       return { devicesPerSecond: run.devicesPerSecond, wallMs: run.wallMs, ok: run.ok, failed: run.failed, p50Ms: run.p50Ms, p99Ms: run.p99Ms };
     } finally {
       await lab.stop();

@@ -17,7 +17,7 @@ import { summary } from './processing/notify.js';
 import { ingestMessage, processPending, type IngestOutcome } from './processing/processor.js';
 import { confirmRegistration, reevaluate, trialMaintenance, trialSerials, type ConfirmFailure } from './processing/registration.js';
 import type { Rule } from './processing/rules.js';
-import type { Contract, NewMessage, NotificationRecord, Registration, Store } from './store/types.js';
+import type { Contract, DeviceDetail, NewMessage, NotificationRecord, Registration, Store } from './store/types.js';
 
 export type ServiceOptions = {
   readonly store: Store;
@@ -46,6 +46,11 @@ export type BackendService = {
   refusalStats(): RefusalStats;
   confirm(serial: string, token: string): Promise<Result<Registration, ConfirmFailure>>;
   deleteRegistration(serial: string): Promise<boolean>;
+  /**
+   * Applies the identity a flagged message claimed (host name, contact…) to its confirmed device: the
+   * rule of issue 11 is that only an API-token holder, acting for the device's company, changes it.
+   */
+  acceptIdentity(serial: string, messageId: number): Promise<DeviceDetail | null>;
   importContracts(contracts: readonly Contract[]): Promise<{ imported: number; changed: number }>;
   /** Trial reminders and expiry, expiry of refusal events, then the retention purge; with several replicas, one of them runs it at a time (the others skip). */
   maintenance(): Promise<void>;
@@ -181,6 +186,14 @@ export function createBackendService(options: ServiceOptions): BackendService {
         const r = await confirmRegistration(ctx, serial, token);
         if (r.ok) await processPending(ctx, serial);
         return r;
+      });
+    },
+    acceptIdentity(serial, messageId) {
+      return transact([serial], async (ctx) => {
+        const claim = await ctx.store.getMessage(messageId);
+        if (!claim || claim.serial !== serial || !claim.flags.includes('identity-claim')) return null;
+        await ctx.store.upsertDevice({ ...claim.fields, serialNumber: serial }, claim.receivedAt);
+        return ctx.store.getDevice(serial);
       });
     },
     deleteRegistration(serial) {

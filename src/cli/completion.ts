@@ -25,6 +25,9 @@ export function completeLimit(inventoryFile: string, current: string): string[] 
 
 type Done = (completions: string[]) => void;
 
+/** Options whose value is a path: no suggestion, so the shell completes file names. */
+const PATH_OPTIONS = new Set(['--inventory', '-i', '--known-hosts', '--config', '-c', '--log-dir', '--retry-file', '--file', '-f', '--token-file', '--db', '--state-dir', '--inventory-out', '--known-hosts-out', '--rules']);
+
 /** yargs' custom completion (its four-argument form, so the default completion stays available). */
 export function completeCommandLine(current: string, argv: Arguments, defaultCompletion: () => void, done: Done): void {
   const words = process.argv.slice(process.argv.indexOf('--get-yargs-completions') + 1);
@@ -32,6 +35,10 @@ export function completeCommandLine(current: string, argv: Arguments, defaultCom
   const inventory = argv['inventory'];
   if ((previous === '--limit' || previous === '-l') && typeof inventory === 'string') {
     done(completeLimit(inventory, current));
+    return;
+  }
+  if (previous !== undefined && PATH_OPTIONS.has(previous)) {
+    done([]);
     return;
   }
   defaultCompletion();

@@ -131,6 +131,9 @@ function applyEvents(state: ConsoleState, events: readonly BackendEvent[], limit
       case 'case.updated':
         s = { ...s, cases: upsertById(s.cases, e.case, limits.cases) };
         break;
+      case 'device.identity-claimed':
+        // Shown by the API's device detail; the console keeps no per-device claims.
+        break;
       case 'listener.status':
         s = { ...s, listeners: { ...s.listeners, [e.listener]: { state: e.state, port: e.port, error: e.error } } };
         break;

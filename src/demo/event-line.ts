@@ -15,6 +15,8 @@ export function eventLine(e: BackendEvent): string {
       return `#${e.seq} registration ${e.hostname} (${e.serial}) ${e.from ?? 'new'} → ${e.to}`;
     case 'notification.sent':
       return `#${e.seq} notification ${e.notification.kind} to ${e.notification.to.join(', ')}: ${e.notification.subject}`;
+    case 'device.identity-claimed':
+      return `#${e.seq} identity claim on ${e.serial} (${e.fields.join(', ')}), not applied`;
     case 'case.opened':
     case 'case.updated':
       return `#${e.seq} ${e.type === 'case.opened' ? 'case opened' : 'case updated'} ${e.case.number} ${e.case.hostname}: ${e.case.title}`;

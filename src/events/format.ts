@@ -24,6 +24,8 @@ function describeEvent(event: BackendEvent): string {
       const n = event.notification;
       return `${n.kind} to ${n.to.join(', ') || 'nobody'}${n.delivered ? '' : ' (not delivered)'}: ${n.subject}`;
     }
+    case 'device.identity-claimed':
+      return `${event.serial}: message ${event.messageId} claims another ${event.fields.join(', ')} (not applied; see the device's identityClaim)`;
     case 'case.opened':
     case 'case.updated': {
       const c = event.case;

@@ -76,6 +76,8 @@ export const BackendEventSchema = z.discriminatedUnion('type', [
     trialEndsAt: z.string().nullable(),
   }),
   z.object({ ...base, type: z.literal('notification.sent'), notification: NotificationSummarySchema }),
+  // A message named a confirmed device but claimed other identity fields; they were not applied (issue 11).
+  z.object({ ...base, type: z.literal('device.identity-claimed'), serial: z.string(), messageId: z.number().int(), fields: z.array(z.string()) }),
   z.object({ ...base, type: z.literal('case.opened'), case: CaseSummarySchema }),
   z.object({ ...base, type: z.literal('case.updated'), case: CaseSummarySchema }),
   z.object({

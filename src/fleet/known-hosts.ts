@@ -51,10 +51,24 @@ export function fingerprintOf(blob: Buffer): string {
   }
 }
 
+/** Compiled wildcard patterns: a fleet run checks every host against every entry. */
+const wildcards = new Map<string, RegExp>();
+
 /** An OpenSSH wildcard pattern (`*`, `?`; everything else literal) as a whole-name, case-insensitive regex. */
 function wildcard(pattern: string): RegExp {
-  const body = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-  return new RegExp(`^${body}$`, 'i');
+  let regex = wildcards.get(pattern);
+  if (!regex) {
+    const body = pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+    regex = new RegExp(`^${body}$`, 'i');
+    wildcards.set(pattern, regex);
+  }
+  return regex;
+}
+
+/** True when one pattern (without its `!`) covers `name`; a pattern without wildcards is compared as text. */
+function patternMatches(pattern: string, name: string): boolean {
+  if (!pattern.includes('*') && !pattern.includes('?')) return pattern.length === name.length && pattern.toLowerCase() === name.toLowerCase();
+  return wildcard(pattern).test(name);
 }
 
 /** True when an entry's host field covers `name` (`host` or `[host]:port`), as OpenSSH's match_hostname. */
@@ -67,7 +81,7 @@ export function hostFieldMatches(patterns: string, name: string): boolean {
   let matched = false;
   for (const pattern of patterns.split(',')) {
     const negated = pattern.startsWith('!');
-    if (wildcard(negated ? pattern.slice(1) : pattern).test(name)) {
+    if (patternMatches(negated ? pattern.slice(1) : pattern, name)) {
       // A negated match excludes the host from this entry, whatever else matched.
       if (negated) return false;
       matched = true;

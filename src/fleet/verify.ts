@@ -41,8 +41,10 @@ export function verifyProfile(desired: DesiredConfig): string | null {
   return null;
 }
 
+const STATISTICS = 'show call-home statistics';
+
 async function failedTests(session: IosSession): Promise<number | null> {
-  const parsed = parseShowCallHomeStatistics(await session.send('show call-home statistics'));
+  const parsed = parseShowCallHomeStatistics(await session.send(STATISTICS));
   if (!parsed.ok) return null;
   return parsed.value.sections.failed.test?.total ?? 0;
 }
@@ -67,7 +69,8 @@ export function verifyTask(options: VerifyTaskOptions): DeviceTask<VerifyData> {
     let changed = false;
     const empty = { configured: false, sent: false, received: false, latencyMs: null, messageId: null } as const;
 
-    // 1. Configuration.
+    // 1. Configuration (the counters of step 2 are read in the same write as the configuration).
+    session.prefetch([STATISTICS]);
     const push = await pushTask(options.desired, options.planner, { dryRun: !options.fix, save: false, prune: false })(session, host, context);
     commands.push(...(push.commands ?? []));
     if (push.error !== undefined) return finish({ ...empty, brokenAt: 'config' }, `configuration: ${push.error.message}`);

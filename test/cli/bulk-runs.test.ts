@@ -111,14 +111,16 @@ describe('callhome completion', () => {
   it('prints a bash script, and a zsh one under zsh', async () => {
     expect(await run(['completion'], { SHELL: '/bin/bash' })).toContain('complete -o bashdefault -o default -F _callhome_yargs_completions callhome');
     expect(await run(['completion'], { SHELL: '/bin/zsh' })).toContain('compdef _callhome_yargs_completions callhome');
-  }, 120_000);
+  }, 240_000);
 
   it('completes subcommands, flags, and host and group names from the inventory after --limit', async () => {
     expect((await run(['--get-yargs-completions', 'callhome', ''])).split('\n')).toEqual(expect.arrayContaining(['push', 'exec', 'verify', 'completion']));
     expect((await run(['--get-yargs-completions', 'callhome', 'exec', '--'])).split('\n')).toEqual(expect.arrayContaining(['--limit', '--output', '--retry-file']));
+    // A path option gets no suggestion, so the shell completes file names.
+    expect((await run(['--get-yargs-completions', 'callhome', 'exec', 'x', '--inventory', ''])).trim()).toBe('');
     const hosts = (await run(['--get-yargs-completions', 'callhome', 'exec', 'show clock', '--inventory', inventory, '--limit', ''])).trim().split('\n');
     expect(hosts).toEqual(expect.arrayContaining(['r1', 'r2', 'r3', 'r4', 'r5', 'r6', 'lab']));
     expect(hosts.every((h) => h === 'all' || h === 'lab' || /^r\d$/.test(h))).toBe(true);
     expect((await run(['--get-yargs-completions', 'callhome', 'exec', 'x', '-i', inventory, '-l', 'r1,!R'])).trim().split('\n')).toEqual(['r1,!r1', 'r1,!r2', 'r1,!r3', 'r1,!r4', 'r1,!r5', 'r1,!r6']);
-  }, 120_000);
+  }, 240_000);
 });

@@ -7,7 +7,9 @@ import { assertNever } from '../../util/assert-never.js';
 import type { AuthOutcome } from '../auth-throttle.js';
 import type { ByteBudget } from '../limits.js';
 import { readBody, type BodyRead } from '../read-body.js';
+import { identityDifferences } from '../processing/processor.js';
 import type { BackendService } from '../service.js';
+import type { DeviceDetail } from '../store/types.js';
 import { decodeCursor } from '../store/queries.js';
 import { toCsv } from './csv.js';
 import { buildReport, REPORT_KINDS, streamHistory, type ReportKind } from './reports.js';
@@ -85,6 +87,25 @@ function parseQuery<S extends z.ZodType>(schema: S, url: URL): { ok: true; value
 
 const ConfirmBody = z.object({ token: z.string().min(1) });
 
+const AcceptIdentityBody = z.object({ messageId: z.number().int().positive() });
+
+/**
+ * What the newest flagged message claims about a confirmed device that its record does not hold
+ * (issue 11: shown, not applied), or null. Looks at the device's last 20 messages.
+ */
+async function identityClaim(store: BackendService['store'], d: DeviceDetail) {
+  const recent = await store.listMessages({ device: d.serial, limit: 20 });
+  for (const summary of recent.messages) {
+    if (summary.serial !== d.serial) continue;
+    const m = await store.getMessage(summary.id);
+    if (!m?.flags.includes('identity-claim')) continue;
+    const fields = identityDifferences(d, m.fields);
+    if (fields.length === 0) return null;
+    return { messageId: m.id, receivedAt: m.receivedAt, remote: m.remote, fields: Object.fromEntries(fields.map((f) => [f, { current: d[f], claimed: m.fields[f] }])) };
+  }
+  return null;
+}
+
 /** Device notification preferences (S57): extra recipients for the device's notifications. */
 const PreferencesBody = z.object({ notifyEmails: z.array(z.email()).max(50) });
 
@@ -100,7 +121,18 @@ export function apiRoutes(service: BackendService): readonly ApiRoute[] {
       auth: true,
       handle: async ([serial = '']) => {
         const d = await store.getDevice(serial);
-        return d ? json(200, d) : notFound(`Device ${serial}`);
+        return d ? json(200, { ...d, identityClaim: await identityClaim(store, d) }) : notFound(`Device ${serial}`);
+      },
+    },
+    {
+      method: 'POST',
+      pattern: /^\/devices\/([^/]+)\/identity$/,
+      auth: true,
+      handle: async ([serial = ''], _u, body) => {
+        const b = AcceptIdentityBody.safeParse(body);
+        if (!b.success) return json(400, { error: 'bad-body', reason: 'Send {"messageId": <id of the message whose identity to accept, from identityClaim>}.' });
+        const d = await service.acceptIdentity(serial, b.data.messageId);
+        return d ? json(200, d) : json(404, { error: 'not-found', reason: `Message ${b.data.messageId} is not an identity claim for device ${serial}.` });
       },
     },
     {

@@ -8,8 +8,9 @@ import type { Logger } from 'pino';
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
 import type { CallHomeMessage } from '../../domain/message.js';
 import { MAX_MESSAGE_SIZE, type MessageFormat } from '../../domain/callhome.js';
-import { err, ok, type Result } from '../../util/result.js';
+import { ok, type Result } from '../../util/result.js';
 import type { ByteBudget, ResolvedLimits } from '../limits.js';
+import type { MessageFlag } from '../store/types.js';
 import type { BackendService } from '../service.js';
 import { capStream } from './capped-stream.js';
 import { readMailContent, type MailContent } from './mail-content.js';
@@ -38,27 +39,29 @@ export async function readMail(service: BackendService, mail: ParsedMail): Promi
   return content.ok ? attribute(service, content.value) : content;
 }
 
-type StoredMail = { message: CallHomeMessage; format: MessageFormat; raw: string };
+type StoredMail = { message: CallHomeMessage; format: MessageFormat; raw: string; flags?: readonly MessageFlag[] };
 
 /**
- * Completes a mail's content with what the store knows: short text carries only the hostname, so it is
- * tied to a device already known by that name; the subject's `SR#n` attaches it to that case (S49).
+ * Completes a mail's content with what the store knows. Short text carries only the host name, which
+ * anyone can write: it is tied to a device only when exactly one device has that name; otherwise it is
+ * stored against no device and flagged (issue 11). The subject's `SR#n` names a case (S49).
  */
 export async function attribute(service: BackendService, content: MailContent): Promise<Result<StoredMail, Refusal>> {
   const sr = content.serviceRequest;
   const withSr = (m: CallHomeMessage): CallHomeMessage => (sr && !m.serviceRequest ? { ...m, serviceRequest: sr } : m);
   if (content.format !== 'short-text') return ok({ message: withSr(content.message), format: content.format, raw: content.raw });
   const { short, raw } = content;
-  const device = await service.store.findDeviceByHostname(short.hostname);
-  if (!device) return err({ kind: 'no-serial', reason: `The short-text message from "${short.hostname}" carries no serial number and no known device has that hostname.` });
+  const devices = await service.store.devicesByHostname(short.hostname, 2);
+  const device = devices.length === 1 ? devices[0] : undefined;
   const kind = /%[A-Z0-9_]+-\d-/.test(short.description) ? 'syslog' : 'diagnostic';
   return ok({
     format: 'short-text',
     raw,
+    ...(device ? {} : { flags: ['unattributed'] as const }),
     message: withSr({
-      messageId: '', groupId: '', kind, subType: '', severity: short.severity, eventName: '', eventTime: short.eventTime, description: short.description, to: '', brand: '', series: device.series,
-      hostname: short.hostname, contactName: '', contactEmail: device.contactEmail, phoneNumber: '', streetAddress: '', customerId: '', siteId: '', contractId: '', deviceId: '', ccoId: '', idToken: '',
-      model: device.model, hardwareVersion: '', serialNumber: device.serial, partNumber: '', softwareVersion: device.softwareVersion, systemObjectId: '', systemDescription: '', builderName: '', builderVersion: '', profileName: '', cards: [], attachments: [],
+      messageId: '', groupId: '', kind, subType: '', severity: short.severity, eventName: '', eventTime: short.eventTime, description: short.description, to: '', brand: '', series: device?.series ?? '',
+      hostname: short.hostname, contactName: '', contactEmail: device?.contactEmail ?? '', phoneNumber: '', streetAddress: '', customerId: '', siteId: '', contractId: '', deviceId: '', ccoId: '', idToken: '',
+      model: device?.model ?? '', hardwareVersion: '', serialNumber: device?.serial ?? '', partNumber: '', softwareVersion: device?.softwareVersion ?? '', systemObjectId: '', systemDescription: '', builderName: '', builderVersion: '', profileName: '', cards: [], attachments: [],
     }),
   });
 }
@@ -159,7 +162,7 @@ export function createSmtpIngest(service: BackendService, options: SmtpIngestOpt
           const content = await parsers.mail(bytes);
           const r = content.ok ? await attribute(service, content.value) : content;
           if (!r.ok) return refuse(r.error, 554);
-          await service.ingest({ receivedAt: new Date().toISOString(), transport: 'email', remote, format: r.value.format, raw: r.value.raw, message: r.value.message });
+          await service.ingest({ receivedAt: new Date().toISOString(), transport: 'email', remote, format: r.value.format, raw: r.value.raw, message: r.value.message, ...(r.value.flags ? { flags: r.value.flags } : {}) });
           callback();
         })
         .catch((e: unknown) => {

@@ -31,13 +31,14 @@ export function oneLine(s: string): string {
 }
 
 /**
- * Recipients (S57): the message's contact address, then the device's notification list. The contact
- * comes from an unauthenticated device message, so only a value that is exactly one address is used
- * (a list or a line break in it must not add recipients or headers).
+ * Recipients (S57): the device's contact address, then its notification list. The contact comes from
+ * device messages, so only a value that is exactly one address is used (a list or a line break in it
+ * must not add recipients or headers). The message's own contact counts only when the device has no
+ * record yet: a message naming a confirmed device cannot redirect its notifications (issue 11).
  */
 export async function recipientsFor(ctx: TxContext, serial: string, m?: CallHomeMessage): Promise<string[]> {
   const device = await ctx.store.getDevice(serial);
-  const all = [m?.contactEmail ?? '', device?.contactEmail ?? '', ...(device?.notifyEmails ?? [])].map((a) => a.trim()).filter(isSingleAddress);
+  const all = [device ? '' : (m?.contactEmail ?? ''), device?.contactEmail ?? '', ...(device?.notifyEmails ?? [])].map((a) => a.trim()).filter(isSingleAddress);
   return [...new Set(all)];
 }
 

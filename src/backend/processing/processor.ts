@@ -6,7 +6,7 @@ import type { CallHomeMessage } from '../../domain/message.js';
 import type { MessageSummary, RegistrationState } from '../../events/protocol.js';
 import { assertNever } from '../../util/assert-never.js';
 import { isAnonymous } from '../store/queries.js';
-import type { CaseRecord, MessageStatus, NewMessage, ProcessingResults } from '../store/types.js';
+import type { CaseRecord, Device, MessageFlag, MessageStatus, NewMessage, ProcessingResults } from '../store/types.js';
 import type { TxContext } from './context.js';
 import { notify, recipientsFor } from './notify.js';
 import { reevaluate, startPending } from './registration.js';
@@ -17,28 +17,62 @@ export type IngestOutcome =
   | { readonly kind: 'stored'; readonly message: MessageSummary }
   | { readonly kind: 'duplicate'; readonly serial: string; readonly messageId: string };
 
-/** Stores one message and processes it as its device's registration allows. */
+/** Registration states in which a device's identity is settled: a message no longer changes it. */
+const CONFIRMED: ReadonlySet<RegistrationState> = new Set(['registered', 'trial', 'expired']);
+
+/** The fields that say who a device is and who hears about it: a message only claims them (issue 11). */
+export const IDENTITY_FIELDS = ['hostname', 'contactEmail', 'phoneNumber', 'streetAddress', 'customerId', 'siteId', 'contractId'] as const;
+export type IdentityField = (typeof IDENTITY_FIELDS)[number];
+
+/** The identity fields where the message claims something else than the device record holds. */
+export function identityDifferences(device: Pick<Device, IdentityField>, m: Pick<CallHomeMessage, IdentityField>): IdentityField[] {
+  return IDENTITY_FIELDS.filter((f) => m[f] !== '' && m[f] !== device[f]);
+}
+
+/**
+ * Stores one message and processes it as its device's registration allows. Serials and message IDs
+ * are the sender's choice, so (issue 11): a resend is a duplicate only with the same ID and content;
+ * a message naming a confirmed device does not change its identity (the claim is flagged and shown);
+ * a case is attached to only by its own device.
+ */
 export async function ingestMessage(txCtx: TxContext, input: NewMessage): Promise<IngestOutcome> {
   const ctx: TxContext = { ...txCtx, source: input.remote };
   const m = input.message;
-  const anonymous = isAnonymous(m);
-  const stored = await ctx.store.insertMessage(input, anonymous ? 'stored-only' : 'pending-registration');
+  const flags = new Set<MessageFlag>(input.flags ?? []);
+  const unattributed = flags.has('unattributed');
+  const anonymous = !unattributed && isAnonymous(m);
+  const stored = await ctx.store.insertMessage(input, anonymous || unattributed ? 'stored-only' : 'pending-registration');
   if (!stored) return { kind: 'duplicate', serial: m.serialNumber, messageId: m.messageId };
-  await ctx.store.upsertDevice(m, input.receivedAt);
+  if (await ctx.store.messageIdTaken(m.serialNumber, m.messageId, stored.id)) flags.add('message-id-reused');
+  if (unattributed) {
+    await ctx.store.flagMessage(stored.id, [...flags]);
+    ctx.emit({ type: 'message.received', message: stored });
+    return { kind: 'stored', message: stored };
+  }
+
+  const device = await ctx.store.getDevice(m.serialNumber);
+  const reg = await ctx.store.getRegistration(m.serialNumber);
+  const settled = device !== null && reg !== null && CONFIRMED.has(reg.state);
+  const claimed = settled ? identityDifferences(device, m) : [];
+  // A confirmed device keeps its identity; only what a message may change (software, model, last seen) is taken.
+  const kept = settled ? { ...m, ...Object.fromEntries(IDENTITY_FIELDS.map((f) => [f, device[f]])) } : m;
+  await ctx.store.upsertDevice(kept, input.receivedAt);
+  if (claimed.length > 0) flags.add('identity-claim');
+  if (flags.size > 0) await ctx.store.flagMessage(stored.id, [...flags]);
   ctx.emit({ type: 'message.received', message: stored });
+  if (claimed.length > 0) ctx.emit({ type: 'device.identity-claimed', serial: m.serialNumber, messageId: stored.id, fields: claimed });
   if (anonymous) return { kind: 'stored', message: stored };
 
-  // S49: output sent to a service request is attached to that case, whatever else happens.
-  if (m.serviceRequest) await attachToCase(ctx, m.serviceRequest, stored.id, m);
+  // S49: output sent to a service request is attached to that case, if it comes from the case's device.
+  if (m.serviceRequest && (await attachToCase(ctx, m.serviceRequest, stored.id, m, claimed.length === 0)) === 'not-owned') await ctx.store.flagMessage(stored.id, ['case-not-owned']);
 
-  const reg = await ctx.store.getRegistration(m.serialNumber);
   if (!reg || reg.state === 'deleted') {
     await startPending(ctx, m, reg);
     return { kind: 'stored', message: stored };
   }
   if (reg.state === 'pending') return { kind: 'stored', message: stored };
   const current = await reevaluate(ctx, m.serialNumber);
-  await processStored(ctx, stored.id, m, current?.state ?? reg.state);
+  await processStored(ctx, stored.id, kept, current?.state ?? reg.state);
   return { kind: 'stored', message: stored };
 }
 
@@ -144,15 +178,17 @@ async function applyRule(ctx: TxContext, id: number, m: CallHomeMessage, rule: R
   }
 }
 
-/** Attaches a message's command output to the case with that SR number (S49); false when there is none. */
-export async function attachToCase(ctx: TxContext, number: string, messageId: number, m: CallHomeMessage): Promise<boolean> {
+/** Attaches a message's command output to the case with that SR number (S49), if that case is the sending device's. */
+export async function attachToCase(ctx: TxContext, number: string, messageId: number, m: CallHomeMessage, sameIdentity = true): Promise<'attached' | 'no-case' | 'not-owned'> {
   const open = await ctx.store.getCaseByNumber(number);
-  if (!open) return false;
+  if (!open) return 'no-case';
+  // Only the device that owns the case adds to it: the same serial, not claiming another identity.
+  if (open.serial !== m.serialNumber || !sameIdentity) return 'not-owned';
   const at = ctx.now().toISOString();
   const c: CaseRecord = { ...open, status: open.status === 'closed' ? 'closed' : 'updated', updatedAt: at, history: [...open.history, { at, messageId, note: `output attached: ${m.attachments.map((a) => a.name).join(', ') || m.description}` }], attachments: [...open.attachments, ...m.attachments] };
   await ctx.store.updateCase(c);
   ctx.emit({ type: 'case.updated', case: caseSummary(c) });
-  return true;
+  return 'attached';
 }
 
 function caseSummary(c: CaseRecord) {

@@ -133,6 +133,15 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
     INSERT INTO messages_text(messages_text, rowid, description, event_name, hostname) VALUES ('delete', old.id, old.description, old.event_name, old.hostname);
   END;
   `,
+  // Issue 11: a resend is a duplicate only with the same message ID and the same content (its SHA-256);
+  // a different body under a known ID is stored, with a flag. Flags mark what a message claims but does not prove.
+  `
+  ALTER TABLE messages ADD COLUMN content_hash TEXT NOT NULL DEFAULT '';
+  ALTER TABLE messages ADD COLUMN flags TEXT NOT NULL DEFAULT '[]';
+  DROP INDEX messages_serial_msgid;
+  CREATE UNIQUE INDEX messages_serial_msgid_hash ON messages(serial, message_id, content_hash) WHERE message_id <> '';
+  CREATE INDEX messages_serial_msgid ON messages(serial, message_id);
+  `,
 ];
 
 /** Each entry moves the PostgreSQL schema from version i to i + 1. */
@@ -251,6 +260,15 @@ export const PG_MIGRATIONS: readonly string[] = [
   CREATE INDEX events_at ON events(at);
   CREATE EXTENSION IF NOT EXISTS pg_trgm;
   CREATE INDEX messages_text ON messages USING gin ((description || ' ' || event_name || ' ' || hostname) gin_trgm_ops);
+  `,
+  // Issue 11: a resend is a duplicate only with the same message ID and the same content (its SHA-256);
+  // a different body under a known ID is stored, with a flag. Flags mark what a message claims but does not prove.
+  `
+  ALTER TABLE messages ADD COLUMN content_hash TEXT NOT NULL DEFAULT '';
+  ALTER TABLE messages ADD COLUMN flags TEXT NOT NULL DEFAULT '[]';
+  DROP INDEX messages_serial_msgid;
+  CREATE UNIQUE INDEX messages_serial_msgid_hash ON messages(serial, message_id, content_hash) WHERE message_id <> '';
+  CREATE INDEX messages_serial_msgid ON messages(serial, message_id);
   `,
 ];
 

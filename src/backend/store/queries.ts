@@ -8,6 +8,7 @@ import type { CallHomeMessage } from '../../domain/message.js';
 import { BackendEventSchema, RegistrationStateSchema, type BackendEvent, type CaseSummary, type MessageSummary, type Transport } from '../../events/protocol.js';
 import type { Database } from './schema.js';
 import type {
+  MessageFlag,
   CaseRecord,
   Contract,
   Device,
@@ -79,6 +80,7 @@ function toDetail(row: Row): MessageDetail {
     attachments: json(row, 'attachments', []),
     results: json(row, 'results', {}),
     raw: s(row, 'raw'),
+    flags: json<MessageFlag[]>(row, 'flags', []),
   };
 }
 
@@ -218,6 +220,8 @@ function messageRow(m: NewMessage, status: MessageStatus) {
     message_id: msg.messageId,
     format: m.format,
     raw: m.raw,
+    // With serial and message ID, what makes a resend a duplicate (issue 11).
+    content_hash: createHash('sha256').update(m.raw).digest('hex'),
     fields: JSON.stringify({ ...msg, attachments: undefined }),
     attachments: JSON.stringify(msg.attachments),
     status,
@@ -237,7 +241,7 @@ export function createQueries(db: Db, dialect: Dialect): StoreQueries {
       .selectAll('d')
       .select(['r.state', 'r.trial_ends_at', 'r.contract_number']);
 
-  const messages: Pick<StoreQueries, 'insertMessage' | 'importMessages' | 'setMessageStatus' | 'getMessage' | 'listMessages' | 'listHistory' | 'purgeBefore'> = {
+  const messages: Pick<StoreQueries, 'insertMessage' | 'flagMessage' | 'messageIdTaken' | 'importMessages' | 'setMessageStatus' | 'getMessage' | 'listMessages' | 'listHistory' | 'purgeBefore'> = {
     async insertMessage(m, status) {
       const row = await db.insertInto('messages').values(messageRow(m, status)).onConflict((oc) => oc.doNothing()).returning(SUMMARY_COLUMNS).executeTakeFirst();
       return row ? toSummary(row) : null;
@@ -250,6 +254,16 @@ export function createQueries(db: Db, dialect: Dialect): StoreQueries {
         stored += Number(r.numInsertedOrUpdatedRows ?? 0);
       }
       return stored;
+    },
+    async flagMessage(id, flags) {
+      const r = await db.selectFrom('messages').select('flags').where('id', '=', id).executeTakeFirst();
+      const now = new Set<MessageFlag>([...json<MessageFlag[]>(r ?? {}, 'flags', []), ...flags]);
+      await db.updateTable('messages').set({ flags: JSON.stringify([...now]) }).where('id', '=', id).execute();
+    },
+    async messageIdTaken(serial, messageId, exceptId) {
+      if (messageId === '') return false;
+      const r = await db.selectFrom('messages').select('id').where('serial', '=', serial).where('message_id', '=', messageId).where('id', '<>', exceptId).limit(1).executeTakeFirst();
+      return r !== undefined;
     },
     async setMessageStatus(id, status, results) {
       await db.updateTable('messages').set({ status, results: JSON.stringify(results) }).where('id', '=', id).execute();
@@ -385,6 +399,9 @@ export function createQueries(db: Db, dialect: Dialect): StoreQueries {
       if (!r) return null;
       const detail: DeviceDetail = { ...toDevice(r), inventory: json(r, 'inventory', null), configuration: ns(r, 'configuration') };
       return detail;
+    },
+    async devicesByHostname(hostname, limit) {
+      return (await deviceRows().where('d.hostname', '=', hostname).orderBy('d.serial').limit(limit).execute()).map(toDevice);
     },
     async findDeviceByHostname(hostname) {
       const r = await deviceRows().where('d.hostname', '=', hostname).orderBy('d.serial').limit(1).executeTakeFirst();

@@ -28,6 +28,10 @@ export type MessagesTable = {
   attachments: string;
   status: string;
   results: Generated<string>;
+  /** SHA-256 (hex) of the raw body: with serial and message_id, what makes a resend a duplicate. */
+  content_hash: Generated<string>;
+  /** JSON list of {@link MessageFlag}s. */
+  flags: Generated<string>;
 };
 
 export type DevicesTable = {

@@ -27,7 +27,17 @@ export type ProcessingResults = {
   readonly note?: string;
 };
 
+/**
+ * What a stored message claims but does not prove (issue 11): `message-id-reused` — its ID was seen
+ * before from this serial with other content; `identity-claim` — it names a confirmed device but
+ * another host name / contact (not applied); `case-not-owned` — it names a case (SR#) of another
+ * device (not attached); `unattributed` — short text whose host name matches no single device.
+ */
+export type MessageFlag = 'message-id-reused' | 'identity-claim' | 'case-not-owned' | 'unattributed';
+
 export type NewMessage = {
+  /** Flags known at ingest (`unattributed` short text): such a message is stored only, against no device. */
+  readonly flags?: readonly MessageFlag[];
   readonly receivedAt: string;
   readonly transport: Transport;
   readonly remote: string | null;
@@ -45,6 +55,7 @@ export type MessageDetail = MessageSummary & {
   readonly attachments: readonly { readonly name: string; readonly data: string }[];
   readonly results: ProcessingResults;
   readonly raw: string;
+  readonly flags: readonly MessageFlag[];
 };
 
 /** One message in the history report. */
@@ -139,6 +150,10 @@ export type StoreQueries = {
   /** Stores many messages without processing (imports, benchmarks) in multi-row inserts; returns how many were new. */
   importMessages(list: readonly { readonly message: NewMessage; readonly status: MessageStatus }[]): Promise<number>;
   setMessageStatus(id: number, status: MessageStatus, results: ProcessingResults): Promise<void>;
+  /** Adds flags to a stored message. */
+  flagMessage(id: number, flags: readonly MessageFlag[]): Promise<void>;
+  /** True when another stored message (not `exceptId`) of this serial carries this message ID. */
+  messageIdTaken(serial: string, messageId: string, exceptId: number): Promise<boolean>;
   getMessage(id: number): Promise<MessageDetail | null>;
   listMessages(filter: MessageFilter): Promise<{ messages: MessageSummary[]; next: string | null }>;
   /** Like listMessages, with each message's processing status and results (the history report's page). */
@@ -153,6 +168,8 @@ export type StoreQueries = {
   setDeviceConfiguration(serial: string, at: string, configuration: string): Promise<void>;
   setDeviceNotifyEmails(serial: string, emails: readonly string[]): Promise<boolean>;
   getDevice(serial: string): Promise<DeviceDetail | null>;
+  /** Up to `limit` devices known by this host name, by serial (short-text attribution needs exactly one). */
+  devicesByHostname(hostname: string, limit: number): Promise<Device[]>;
   /** The device known by this host name, if any (the lowest serial when several share it). */
   findDeviceByHostname(hostname: string): Promise<Device | null>;
   listDevices(): Promise<Device[]>;

@@ -100,8 +100,8 @@ type Exchange = {
   expectMatched: boolean;
   timer: NodeJS.Timeout | null;
   stallTimer: NodeJS.Timeout | null;
-  /** Set once a line-by-line fall-back erased a partly echoed line. */
-  recovered: boolean;
+  /** A Ctrl-U was sent to learn whether typed-ahead input was lost (see armStall). */
+  probing: boolean;
   readonly resolve: () => void;
   readonly reject: (error: Error) => void;
 };
@@ -145,6 +145,9 @@ export class IosSession {
   hostname = '';
   /** The raw `show version` text, once a task read it in this session. */
   versionText: string | null = null;
+  /** Show commands to type ahead with the next pipelined read (see prefetch). */
+  private toPrefetch: string[] = [];
+  private readonly prefetched = new Map<string, LineReply>();
 
   private constructor(
     private readonly target: SshTarget,
@@ -253,6 +256,13 @@ export class IosSession {
    * the prompt. A `%` error line throws CliError naming the command, unless `allowErrors`.
    */
   async send(command: string, options: SendOptions = {}): Promise<string> {
+    const early = this.prefetched.get(command);
+    if (early) {
+      this.prefetched.delete(command);
+      if (!options.allowErrors && early.errorLine) throw new CliError(command, early.errorLine, early.output);
+      return early.output;
+    }
+    if (!SHOW_COMMAND.test(command)) this.prefetched.clear();
     // A show command never asks a question, so the guard line may follow it (see runPipelined).
     if (options.expect === undefined && options.secret !== true && SHOW_COMMAND.test(command)) {
       const [output] = await this.runPipelined([command], { allowErrors: options.allowErrors === true, ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}) });
@@ -272,13 +282,26 @@ export class IosSession {
    * Runs read-only commands in one exchange (typed ahead in pipelined mode) and returns each one's
    * output, in order. A `%` error throws CliError for its command, unless `allowErrors`.
    */
+  /**
+   * Show commands a task will need later: typed ahead with the next pipelined read, their replies then
+   * answer the next send() of the same command (until a configuration change or a non-show command).
+   * Line by line this does nothing (it would not save a round trip).
+   */
+  prefetch(commands: readonly string[]): void {
+    if (this.pipelined) this.toPrefetch.push(...commands.filter((c) => SHOW_COMMAND.test(c)));
+  }
+
   async runPipelined(commands: readonly string[], options: { readonly allowErrors?: boolean; readonly timeoutMs?: number } = {}): Promise<string[]> {
     if (commands.length === 0) return [];
+    const extra = this.pipelined ? this.toPrefetch.filter((c) => !commands.includes(c)) : [];
+    this.toPrefetch = [];
     // A harmless last line: every real reply then ends at a prompt followed by its echo, so a
     // prompt-like line inside an output can never end that output early. Line by line it would
     // cost a round trip; there the end is confirmed by the quiet after the prompt instead.
     const guard = this.pipelined ? [GUARD_LINE] : [];
-    const replies = (await this.run([...commands, ...guard], options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {})).slice(0, commands.length);
+    const all = await this.run([...commands, ...extra, ...guard], options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {});
+    for (const reply of all.slice(commands.length, commands.length + extra.length)) this.prefetched.set(reply.command, reply);
+    const replies = all.slice(0, commands.length);
     if (!options.allowErrors) {
       const failed = replies.findIndex((r) => r.errorLine !== null);
       if (failed >= 0) {
@@ -299,6 +322,8 @@ export class IosSession {
    * outputs are returned when every line was taken, else (or line by line) null and the caller reads.
    */
   async configure(commands: readonly string[], onApplied?: (command: string) => void, thenRead: readonly string[] = []): Promise<string[] | null> {
+    // What was read before the change may not hold after it.
+    this.prefetched.clear();
     if (!this.pipelined) {
       await this.configureLineByLine(commands, onApplied);
       return null;
@@ -406,7 +431,7 @@ export class IosSession {
         expectMatched: false,
         timer: null,
         stallTimer: null,
-        recovered: false,
+        probing: false,
         resolve: () => {
           this.exchangeMatchedExpect = exchange.expectMatched;
           const replies = steps.map((s) => ({
@@ -549,6 +574,7 @@ export class IosSession {
         // `R1(config)#next line`: the reply to this step ended and the next step's echo is here.
         step.done = true;
         exchange.current += 1;
+        exchange.probing = false;
         next.echoSeen = true;
         this.currentPrompt = prompt;
         this.armTimer(exchange);
@@ -592,6 +618,10 @@ export class IosSession {
     const exchange = this.exchange;
     if (!exchange || this.partial.length > MAX_PROMPT_CHARS + 1024) return;
     const tail = applyBackspaces(this.partial);
+    if (exchange.probing && this.partial.includes('\b') && tail.length <= MAX_PROMPT_CHARS && this.promptPattern.test(tail)) {
+      this.onErased(exchange, tail);
+      return;
+    }
     const last = exchange.current === exchange.sent - 1 || exchange.steps.length === 0;
     if (!last) return;
     if (exchange.expect?.test(tail)) {
@@ -627,37 +657,51 @@ export class IosSession {
     });
   }
 
-  /** While lines are typed ahead, a device that stays quiet on a partly echoed line dropped input. */
+  /**
+   * While lines are typed ahead, a device that stays quiet on a partly echoed line may have lost input,
+   * or may only be slow. Ctrl-U tells them apart without running anything twice: it reaches the device
+   * after everything typed ahead, so it erases a partial line (echoing backspaces) only when nothing
+   * more was queued there, that is when the rest was lost (see onErased). A slow device gets it on an
+   * empty line and goes on.
+   */
   private armStall(exchange: Exchange): void {
     if (exchange.stallTimer) clearTimeout(exchange.stallTimer);
-    if (!this.pipelined) return;
+    if (!this.pipelined || exchange.probing) return;
     exchange.stallTimer = setTimeout(() => {
-      if (this.exchange !== exchange) return;
-      const tail = applyBackspaces(this.partial);
+      if (this.exchange !== exchange || this.partial.includes('\b')) return;
+      const tail = this.partial;
       const prompt = this.promptPrefix(tail);
       const next = exchange.steps[exchange.current + 1];
       if (prompt === null || !next || exchange.current + 1 >= exchange.sent) return;
       const typed = tail.slice(prompt.length);
-      if (typed.length >= next.command.length || !next.command.startsWith(typed)) return;
-      // Nothing after the partly echoed line ran: erase it and go on line by line from there.
-      this.stopPipelining(`the device stopped at "${tail}" with ${exchange.sent - exchange.current - 1} line(s) typed ahead`);
-      const step = exchange.steps[exchange.current];
-      if (step) step.done = true;
-      exchange.current += 1;
-      for (let i = exchange.current; i < exchange.sent; i++) {
-        const unsent = exchange.steps[i];
-        if (unsent) unsent.sent = false;
-      }
-      exchange.sent = exchange.current;
-      exchange.recovered = true;
-      this.currentPrompt = prompt;
-      // The partly echoed line stays: the device's erase (backspaces) arrives next and applies to it.
-      next.echoSeen = false;
+      if (typed === '' || typed.length >= next.command.length || !next.command.startsWith(typed)) return;
+      exchange.probing = true;
+      this.transcript.note(`the device stopped at "${tail}" with lines typed ahead: erasing the line to see whether input was lost`);
       this.channel.write('\x15');
       this.transcript.sent('^U\n');
-      this.armTimer(exchange);
-      this.writeMore(exchange);
     }, Math.min(STALL_MS, Math.max(1, Math.floor(exchange.timeoutMs / 2))));
+  }
+
+  /** After a Ctrl-U probe: the partial line came back erased, so the lines after it were lost; go on line by line from it. */
+  private onErased(exchange: Exchange, prompt: string): void {
+    const next = exchange.steps[exchange.current + 1];
+    if (!next) return;
+    this.stopPipelining(`the device lost input typed ahead (it stopped at a partly echoed "${next.command}")`);
+    exchange.probing = false;
+    const step = exchange.steps[exchange.current];
+    if (step) step.done = true;
+    exchange.current += 1;
+    // The device ran none of the lines from the partly echoed one on: they are sent again, one at a time.
+    for (let i = exchange.current; i < exchange.sent; i++) {
+      const unsent = exchange.steps[i];
+      if (unsent) unsent.sent = false;
+    }
+    exchange.sent = exchange.current;
+    this.currentPrompt = prompt;
+    // The erased line stays in `partial`: the echo of the line sent again continues it.
+    next.echoSeen = false;
+    this.armTimer(exchange);
+    this.writeMore(exchange);
   }
 
   private stopPipelining(why: string): void {

@@ -131,7 +131,8 @@ export async function startDeviceServer(options: DeviceServerOptions): Promise<D
       try {
         // `none` asks which methods exist; a public key offered without a signature is a query too.
         if (ctx.method === 'none') return ctx.reject(methods);
-        if (device.faults().refuseLogin) return refuse(() => ctx.reject([]));
+        // The fault refuses at once (a test of the refusal, not of the IOS delay).
+        if (device.faults().refuseLogin) return ctx.reject([]);
         const userOk = timingSafeEqual(digest(ctx.username), userDigest);
         if (ctx.method === 'password') {
           return userOk && timingSafeEqual(digest(ctx.password), passwordDigest) ? ctx.accept() : refuse(() => ctx.reject(methods));

@@ -31,7 +31,7 @@ const MORE = ' --More-- ';
 /** Characters a terminal holds unread; beyond, it stops reading (the client's SSH window closes). */
 const INPUT_BUFFER_CHARS = 64 * 1024;
 /** Characters handled before the terminal lets other sessions run. */
-const YIELD_EVERY_CHARS = 512;
+const YIELD_EVERY_CHARS = 4096;
 const ERASE_MORE = `\r${' '.repeat(MORE.length)}\r`;
 
 type Pending = { readonly echo: boolean; submit(input: string): Promise<CliResult> };
