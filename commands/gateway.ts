@@ -7,13 +7,14 @@ import pino from 'pino';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { withBackendOptions } from '../src/cli/options.js';
 import { AbortError } from '../src/errors.js';
-import { credentialsStore, readCredentials } from '../src/gateway/credentials.js';
+import { readTokenFile } from '../src/settings.js';
+import { credentialsStore, readCredentials, writeCredentials } from '../src/gateway/credentials.js';
 import { startGateway } from '../src/gateway/gateway.js';
 import { send, type HttpTarget } from '../src/gateway/http-post.js';
 import { GATEWAY_AUTH_HEADER, GATEWAY_PING_PATH, gatewayAuth } from '../src/gateway/protocol.js';
 import { openQueue, type QueueEntry } from '../src/gateway/queue.js';
 
-export const GATEWAY_ACTIONS = ['run', 'test-connection', 'held', 'send', 'drop'] as const;
+export const GATEWAY_ACTIONS = ['run', 'register', 'test-connection', 'list', 'reset-password', 'delete', 'held', 'send', 'drop'] as const;
 export type GatewayAction = (typeof GATEWAY_ACTIONS)[number];
 
 export type GatewayCommandOptions = {
@@ -85,8 +86,75 @@ function selected(opts: GatewayCommandOptions, held: readonly QueueEntry[]): num
   return entryIds(opts);
 }
 
+/** The administrator's API token: --token-file, $CALLHOME_TOKEN or --token. */
+function adminToken(opts: GatewayCommandOptions, env: NodeJS.ProcessEnv): string {
+  const token = (opts.tokenFile ? readTokenFile(opts.tokenFile) : undefined) || env['CALLHOME_TOKEN'] || opts.token;
+  if (!token) throw new AbortError(`callhome gateway ${opts.action} needs the service's API token (administrators only).`, 'Give --token-file FILE or set $CALLHOME_TOKEN.');
+  return token;
+}
+
+/** One admin API call; the answer's JSON, or an AbortError with the service's reason. */
+async function adminCall(opts: GatewayCommandOptions, env: NodeJS.ProcessEnv, method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<unknown> {
+  const target = gatewayTarget(opts, env);
+  const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+  let answer;
+  try {
+    answer = await send({ ...target, timeoutMs: 15_000 }, method, `/api/v1${path}`, { authorization: `Bearer ${adminToken(opts, env)}`, ...(payload ? { 'content-type': 'application/json' } : {}) }, payload);
+  } catch (e) {
+    throw new AbortError(`The service at ${target.backend.origin} cannot be reached: ${e instanceof Error ? e.message : String(e)}`, 'Check --backend and --proxy.');
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(answer.body);
+  } catch {
+    parsed = answer.body;
+  }
+  if (answer.status >= 300) {
+    const reason = typeof parsed === 'object' && parsed !== null && 'reason' in parsed ? String((parsed as { reason: unknown }).reason) : answer.body.slice(0, 300);
+    throw new AbortError(`The service refused: HTTP ${answer.status}: ${reason}`, answer.status === 401 ? 'Check the API token.' : undefined);
+  }
+  return parsed;
+}
+
+type Issued = { id: string; name: string; password: string; registeredAt: string };
+
 export async function runGateway(opts: GatewayCommandOptions, deps: GatewayDeps): Promise<void> {
   switch (opts.action) {
+    case 'register': {
+      if (!opts.name) throw new AbortError('callhome gateway register needs --name.', 'Name the gateway after its site, e.g. --name branch-17.');
+      const existing = readCredentials(opts.queueDir);
+      if (existing) throw new AbortError(`${opts.queueDir} already holds gateway ${existing.id} (${existing.name}).`, 'Use another --queue-dir, or reset-password to get a new password for this one.');
+      const issued = (await adminCall(opts, deps.env, 'POST', '/gateways', { name: opts.name })) as Issued;
+      writeCredentials(opts.queueDir, issued);
+      if (opts.json) deps.stdout(`${JSON.stringify({ id: issued.id, name: issued.name, registeredAt: issued.registeredAt })}\n`);
+      else deps.stdout(`Gateway ${issued.name} registered as ${issued.id} at ${issued.registeredAt}; its password is in ${opts.queueDir}/credentials.json (mode 0600).\n`);
+      return;
+    }
+    case 'reset-password': {
+      const mine = readCredentials(opts.queueDir);
+      const id = opts.ids?.[0] !== undefined ? String(opts.ids[0]) : mine?.id;
+      if (!id) throw new AbortError('callhome gateway reset-password needs the gateway ID (or --queue-dir of a registered gateway).');
+      const issued = (await adminCall(opts, deps.env, 'POST', `/gateways/${encodeURIComponent(id)}/reset-password`)) as Issued;
+      // The new password goes where that gateway reads it; never to the terminal.
+      const stored = mine?.id === id;
+      if (stored) writeCredentials(opts.queueDir, issued);
+      if (opts.json) deps.stdout(`${JSON.stringify({ id, reset: true, stored })}\n`);
+      else deps.stdout(stored ? `Password of gateway ${id} reset; the new one is in ${opts.queueDir}/credentials.json.\n` : `Password of gateway ${id} reset. Run this command with that gateway's --queue-dir to store the new one there.\n`);
+      return;
+    }
+    case 'list': {
+      const r = (await adminCall(opts, deps.env, 'GET', '/gateways')) as { gateways: { id: string; name: string; registeredAt: string; lastSeenAt: string | null; passwordRotatesAt: string; passwordExpired: boolean }[] };
+      if (opts.json) return deps.stdout(`${JSON.stringify(r)}\n`);
+      deps.stdout(r.gateways.length === 0 ? 'No gateways registered.\n' : r.gateways.map((g) => `${g.id}  ${g.name.padEnd(20)}  registered ${g.registeredAt}  last seen ${g.lastSeenAt ?? 'never'}${g.passwordExpired ? '  PASSWORD EXPIRED' : ''}\n`).join(''));
+      return;
+    }
+    case 'delete': {
+      const id = opts.ids?.[0];
+      if (id === undefined) throw new AbortError('callhome gateway delete needs the gateway ID.', 'List them with `callhome gateway list`.');
+      await adminCall(opts, deps.env, 'DELETE', `/gateways/${encodeURIComponent(String(id))}`);
+      deps.stdout(opts.json ? `${JSON.stringify({ deleted: String(id) })}\n` : `Gateway ${String(id)} deleted.\n`);
+      return;
+    }
     case 'test-connection': {
       const target = gatewayTarget(opts, deps.env);
       const c = readCredentials(opts.queueDir);
@@ -168,8 +236,8 @@ export const gatewayCommand: CommandModule<object, GatewayCommandOptions> = {
   describe: 'Run a Transport Gateway (store-and-forward to the service) or manage its queue',
   builder: (y: Argv) =>
     withBackendOptions(y)
-      .positional('action', { choices: GATEWAY_ACTIONS, default: 'run' as const, describe: 'run (default), test-connection, held (list what waits for manual action), send IDS|all, drop IDS|all' })
-      .positional('ids', { type: 'string', array: true, describe: 'Queue IDs for send / drop, or "all"' })
+      .positional('action', { choices: GATEWAY_ACTIONS, default: 'run' as const, describe: 'run (default), register (--name), test-connection, list, reset-password [ID], delete ID (admin, API token), held (what waits for manual action), send IDS|all, drop IDS|all' })
+      .positional('ids', { type: 'string', array: true, describe: 'Queue IDs for send / drop (or "all"); the gateway ID for reset-password / delete' })
       .option('name', { type: 'string', describe: 'Gateway name (for registration)' })
       .option('http-port', { type: 'number', default: 8088, describe: 'Port devices post Call Home XML to (0 = free port)' })
       .option('smtp-port', { type: 'number', describe: 'Port devices mail Call Home messages to (default: no SMTP intake)' })

@@ -44,7 +44,7 @@ function tunnel(proxy: URL, host: string, port: number, timeoutMs: number): Prom
 }
 
 /** Sends `method path` with `body`; resolves with the answer, rejects on a network failure. */
-export async function send(target: HttpTarget, method: 'GET' | 'POST', path: string, headers: OutgoingHttpHeaders, body?: Buffer): Promise<PostResult> {
+export async function send(target: HttpTarget, method: 'GET' | 'POST' | 'DELETE', path: string, headers: OutgoingHttpHeaders, body?: Buffer): Promise<PostResult> {
   const url = new URL(path, target.backend);
   const secure = url.protocol === 'https:';
   const port = Number(url.port || (secure ? 443 : 80));

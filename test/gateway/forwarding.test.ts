@@ -11,7 +11,7 @@ import { startBackend, type Backend } from '../../src/backend/server.js';
 import { createApiClient } from '../../src/client/api-client.js';
 import { startLab, type Lab } from '../../src/lab/devices.js';
 import { TOKEN } from '../backend/helpers.js';
-import { aimAtGateway, freePort, killGateways, queueRows, spawnGateway, waitFor } from './helpers.js';
+import { aimAtGateway, registerGateway, freePort, killGateways, queueRows, spawnGateway, waitFor } from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'callhome-gateway-fwd-'));
 const db = join(dir, 'service.db');
@@ -43,7 +43,10 @@ describe('callhome gateway: store and forward', () => {
   it('queues 100 messages (HTTP and mail) while the service is down, survives SIGKILL twice, and delivers each exactly once', { timeout: 240_000 }, async () => {
     const [servicePort, httpPort, smtpPort] = [await freePort(), await freePort(), await freePort()];
     const args = ['--backend', `http://127.0.0.1:${servicePort}`, '--queue-dir', queueDir, '--http-port', String(httpPort), '--smtp-port', String(smtpPort), '--retry-max', '1'];
-    // Given a gateway whose service is not running
+    // Given a gateway registered with the service, and the service then stopped
+    backend = await startBackend({ dbPath: db, httpPort: servicePort, smtpPort: null, token: TOKEN, parseWorkers: 1 });
+    await registerGateway(`http://127.0.0.1:${servicePort}`, queueDir, 'branch-1');
+    await backend.close();
     let gateway = await spawnGateway(args);
     // …and ten lab devices, five posting over HTTP and five mailing, all through the gateway
     lab = await startLab({ devices: 10, stateDir: join(dir, 'lab'), smtpPort });

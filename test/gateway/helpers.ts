@@ -7,6 +7,8 @@ import Database from 'better-sqlite3';
 import { DDCE_SERVICE_PATH, newUserProfile } from '../../src/domain/callhome.js';
 import type { LabDevice } from '../../src/lab/device.js';
 import { queueFile } from '../../src/gateway/queue.js';
+import { runGateway, type GatewayCommandOptions } from '../../commands/gateway.js';
+import { TOKEN } from '../backend/helpers.js';
 
 /** A port free right now (bound to 0, then released). */
 export function freePort(): Promise<number> {
@@ -108,4 +110,16 @@ export async function waitFor(what: string, check: () => boolean | Promise<boole
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/** `callhome gateway <action>` in this process, with the test token; resolves with what it printed. */
+export async function gatewayCli(action: GatewayCommandOptions['action'], o: Partial<GatewayCommandOptions> & { backend: string; queueDir: string }): Promise<string> {
+  let out = '';
+  await runGateway({ action, httpPort: 0, host: '127.0.0.1', retryMax: 60, json: true, ...o }, { stdout: (t) => (out += t), stderr: () => undefined, env: { CALLHOME_TOKEN: TOKEN }, until: () => Promise.resolve() });
+  return out;
+}
+
+/** Registers a gateway whose queue (and credentials) live in `queueDir`. */
+export async function registerGateway(backend: string, queueDir: string, name: string): Promise<{ id: string }> {
+  return JSON.parse(await gatewayCli('register', { backend, queueDir, name })) as { id: string };
 }
