@@ -9,12 +9,12 @@ import { withBackendOptions } from '../src/cli/options.js';
 import { AbortError } from '../src/errors.js';
 import { readTokenFile } from '../src/settings.js';
 import { credentialsStore, readCredentials, writeCredentials } from '../src/gateway/credentials.js';
-import { startGateway } from '../src/gateway/gateway.js';
+import { sendFlag, startGateway } from '../src/gateway/gateway.js';
 import { send, type HttpTarget } from '../src/gateway/http-post.js';
 import { GATEWAY_AUTH_HEADER, GATEWAY_PING_PATH, gatewayAuth } from '../src/gateway/protocol.js';
 import { openQueue, type QueueEntry } from '../src/gateway/queue.js';
 
-export const GATEWAY_ACTIONS = ['run', 'register', 'test-connection', 'list', 'reset-password', 'delete', 'held', 'send', 'drop'] as const;
+export const GATEWAY_ACTIONS = ['run', 'register', 'test-connection', 'list', 'reset-password', 'delete', 'held', 'send', 'drop', 'send-flag'] as const;
 export type GatewayAction = (typeof GATEWAY_ACTIONS)[number];
 
 export type GatewayCommandOptions = {
@@ -32,6 +32,7 @@ export type GatewayCommandOptions = {
   caFile?: string | undefined;
   /** Longest pause between forwarding attempts while the service is unreachable, seconds. */
   retryMax: number;
+  maxStoreMib?: number | undefined;
   json: boolean;
 };
 
@@ -169,6 +170,21 @@ export async function runGateway(opts: GatewayCommandOptions, deps: GatewayDeps)
       else deps.stdout(`Connection to ${target.backend.origin} OK${c ? ` (gateway ${c.id})` : ''}.\n`);
       return;
     }
+    case 'send-flag': {
+      const value = opts.ids?.[0] === undefined ? undefined : String(opts.ids[0]);
+      const queue = openQueue(opts.queueDir);
+      try {
+        if (value !== undefined) {
+          if (value !== 'yes' && value !== 'no') throw new AbortError(`The Send flag is yes or no (got "${value}").`);
+          queue.setSetting('send', value);
+        }
+        const flag = sendFlag(queue) ? 'yes' : 'no';
+        deps.stdout(opts.json ? `${JSON.stringify({ send: flag })}\n` : `Send flag: ${flag}${flag === 'no' ? ' (new messages are held for `callhome gateway send`)' : ''}.\n`);
+      } finally {
+        queue.close();
+      }
+      return;
+    }
     case 'held':
     case 'send':
     case 'drop': {
@@ -209,6 +225,7 @@ async function runForwarding(opts: GatewayCommandOptions, deps: GatewayDeps): Pr
       credentials: () => credentials.get(),
       onNewPassword: (p) => credentials.rotate(p),
       logger,
+      ...(opts.maxStoreMib !== undefined ? { maxStoreBytes: opts.maxStoreMib * 1024 * 1024 } : {}),
       minBackoffMs: Math.min(1_000, opts.retryMax * 1000),
       maxBackoffMs: opts.retryMax * 1000,
     });
@@ -236,7 +253,7 @@ export const gatewayCommand: CommandModule<object, GatewayCommandOptions> = {
   describe: 'Run a Transport Gateway (store-and-forward to the service) or manage its queue',
   builder: (y: Argv) =>
     withBackendOptions(y)
-      .positional('action', { choices: GATEWAY_ACTIONS, default: 'run' as const, describe: 'run (default), register (--name), test-connection, list, reset-password [ID], delete ID (admin, API token), held (what waits for manual action), send IDS|all, drop IDS|all' })
+      .positional('action', { choices: GATEWAY_ACTIONS, default: 'run' as const, describe: 'run (default), register (--name), test-connection, list, reset-password [ID], delete ID (admin, API token), held (what waits for manual action), send IDS|all, drop IDS|all, send-flag [yes|no]' })
       .positional('ids', { type: 'string', array: true, describe: 'Queue IDs for send / drop (or "all"); the gateway ID for reset-password / delete' })
       .option('name', { type: 'string', describe: 'Gateway name (for registration)' })
       .option('http-port', { type: 'number', default: 8088, describe: 'Port devices post Call Home XML to (0 = free port)' })
@@ -246,6 +263,7 @@ export const gatewayCommand: CommandModule<object, GatewayCommandOptions> = {
       .option('proxy', { type: 'string', describe: 'HTTP proxy to reach the service, http://[user:password@]host:port' })
       .option('ca-file', { type: 'string', describe: "PEM CA certificate(s) to trust for the service's HTTPS" })
       .option('retry-max', { type: 'number', default: 60, describe: 'Longest pause in seconds between forwarding attempts while the service is unreachable (back-off doubles from 1 s)' })
+      .option('max-store-mib', { type: 'number', describe: 'Largest queue in MiB; when full, devices get HTTP 503 / SMTP 452 and retry (default: no limit)' })
       .option('json', { type: 'boolean', default: false, describe: 'JSON output (run: one {"event":"ready"} line)' })
       .check((a) => (typeof a['retryMax'] === 'number' && a['retryMax'] > 0) || '--retry-max must be a positive number of seconds') as unknown as Argv<GatewayCommandOptions>,
   handler: (argv: ArgumentsCamelCase<GatewayCommandOptions>) => runGateway(argv, { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t), env: process.env, until: untilSignal }),

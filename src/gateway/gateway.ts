@@ -21,6 +21,15 @@ import { sniffMail, sniffXml, type Sniffed } from './sniff.js';
 /** MIME and base64 overhead on top of the 3 MiB Call Home message limit (as the service's SMTP listener). */
 const SMTP_SIZE_LIMIT = Math.ceil(MAX_MESSAGE_SIZE * 1.4) + 64 * 1024;
 const ACCEPTED_TYPES = ['application/soap+xml', 'application/xml', 'text/xml'];
+const HOLD_AFTER_MS = 3 * 3600_000;
+const PURGE_AFTER_MS = 2 * 24 * 3600_000;
+export const HELD_BY_FLAG = 'Send flag is No: waiting for `callhome gateway send`';
+export const HELD_BY_AGE = 'not forwarded within 3 hours: waiting for `callhome gateway send` or `drop`';
+
+/** The Send flag (S85), kept in the queue file so `callhome gateway send-flag` reaches a running gateway. Default yes. */
+export function sendFlag(queue: Queue): boolean {
+  return queue.setting('send') !== 'no';
+}
 
 export type GatewayOptions = {
   readonly queueDir: string;
@@ -35,6 +44,14 @@ export type GatewayOptions = {
   readonly onNewPassword?: (password: string) => void;
   readonly onEvent?: (e: GatewayEvent) => void;
   readonly logger?: Logger;
+  /** Largest queue in bytes; over it intake answers 503 / SMTP 452 (default: no limit). */
+  readonly maxStoreBytes?: number;
+  /** Store rules (S85): queued longer than this waits for manual action (default 3 hours). */
+  readonly holdAfterMs?: number;
+  /** Anything older than this is deleted (default 2 days). */
+  readonly purgeAfterMs?: number;
+  /** How often the store rules run (default 60 s). */
+  readonly rulesEveryMs?: number;
   /** Forwarding back-off bounds (tests shorten them). */
   readonly minBackoffMs?: number;
   readonly maxBackoffMs?: number;
@@ -93,11 +110,31 @@ export async function startGateway(o: GatewayOptions): Promise<Gateway> {
       emit({ type: 'intake.refused', source, reason: sniffed.error.reason });
       return sniffed;
     }
+    if (o.maxStoreBytes !== undefined && queue.counts().bytes + body.length > o.maxStoreBytes) {
+      const reason = `The gateway store is full (${o.maxStoreBytes} bytes); retry later.`;
+      emit({ type: 'intake.refused', source, reason });
+      return { ok: false, error: { kind: 'busy', reason } };
+    }
     const id = queue.add({ kind, body, source, ...sniffed.value });
     emit({ type: 'queued', id, source, ...sniffed.value });
-    forwarder.wake();
+    // Send flag No (S85): stored, but it waits for `callhome gateway send`.
+    if (!sendFlag(queue)) {
+      queue.setState([id], 'held', HELD_BY_FLAG);
+      emit({ type: 'held', ids: [id], reason: HELD_BY_FLAG });
+    } else forwarder.wake();
     return { ok: true, value: id };
   };
+
+  const applyRules = (): void => {
+    const now = Date.now();
+    const purged = queue.purgeOlderThan(new Date(now - (o.purgeAfterMs ?? PURGE_AFTER_MS)).toISOString());
+    if (purged.length > 0) emit({ type: 'purged', ids: purged.map((e) => e.id) });
+    const held = queue.holdOlderThan(new Date(now - (o.holdAfterMs ?? HOLD_AFTER_MS)).toISOString(), HELD_BY_AGE);
+    if (held.length > 0) emit({ type: 'held', ids: held.map((e) => e.id), reason: HELD_BY_AGE });
+  };
+  applyRules();
+  const rules = setInterval(applyRules, o.rulesEveryMs ?? 60_000);
+  rules.unref();
 
   const budget = new ByteBudget(256 * 1024 * 1024);
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -137,7 +174,7 @@ export async function startGateway(o: GatewayOptions): Promise<Gateway> {
       stream.once('end', () => {
         if (stream.sizeExceeded || size > SMTP_SIZE_LIMIT) return callback(Object.assign(new Error(`The mail is larger than ${SMTP_SIZE_LIMIT} bytes.`), { responseCode: 552 }));
         accept('mail', Buffer.concat(chunks), 'email')
-          .then((r) => callback(r.ok ? null : Object.assign(new Error(r.error.reason), { responseCode: 554 })))
+          .then((r) => callback(r.ok ? null : Object.assign(new Error(r.error.reason), { responseCode: r.error.kind === 'busy' ? 452 : 554 })))
           .catch((e: unknown) => callback(Object.assign(new Error(`Temporary failure queueing the message: ${e instanceof Error ? e.message : String(e)}`), { responseCode: 451 })));
       });
     },
@@ -167,6 +204,7 @@ export async function startGateway(o: GatewayOptions): Promise<Gateway> {
     accept,
     close() {
       closing ??= (async () => {
+        clearInterval(rules);
         await Promise.all([
           new Promise<void>((resolve) => {
             if (!http.listening) return resolve();
