@@ -12,6 +12,7 @@ import { credentialsStore, readCredentials, writeCredentials } from '../src/gate
 import { sendFlag, startGateway } from '../src/gateway/gateway.js';
 import { send, type HttpTarget } from '../src/gateway/http-post.js';
 import { GATEWAY_AUTH_HEADER, GATEWAY_PING_PATH, gatewayAuth } from '../src/gateway/protocol.js';
+import { parseMailboxUrl, type MailboxAddress } from '../src/gateway/mailbox.js';
 import { openQueue, type QueueEntry } from '../src/gateway/queue.js';
 
 export const GATEWAY_ACTIONS = ['run', 'register', 'test-connection', 'list', 'reset-password', 'delete', 'held', 'send', 'drop', 'send-flag'] as const;
@@ -33,6 +34,8 @@ export type GatewayCommandOptions = {
   /** Longest pause between forwarding attempts while the service is unreachable, seconds. */
   retryMax: number;
   maxStoreMib?: number | undefined;
+  mailbox?: string | undefined;
+  mailboxPasswordFile?: string | undefined;
   json: boolean;
 };
 
@@ -210,8 +213,23 @@ export async function runGateway(opts: GatewayCommandOptions, deps: GatewayDeps)
   }
 }
 
+/** The mailbox to poll, from --mailbox and its password (--mailbox-password-file or $CALLHOME_MAILBOX_PASSWORD). */
+function mailboxOption(opts: GatewayCommandOptions, env: NodeJS.ProcessEnv): { address: MailboxAddress; password: string } | undefined {
+  if (!opts.mailbox) return undefined;
+  let address: MailboxAddress;
+  try {
+    address = parseMailboxUrl(opts.mailbox);
+  } catch (e) {
+    throw new AbortError(e instanceof Error ? e.message : String(e));
+  }
+  const password = (opts.mailboxPasswordFile ? readTokenFile(opts.mailboxPasswordFile) : undefined) || env['CALLHOME_MAILBOX_PASSWORD'];
+  if (!password) throw new AbortError('--mailbox needs the account password.', 'Give --mailbox-password-file FILE or set $CALLHOME_MAILBOX_PASSWORD.');
+  return { address, password };
+}
+
 async function runForwarding(opts: GatewayCommandOptions, deps: GatewayDeps): Promise<void> {
   const target = gatewayTarget(opts, deps.env);
+  const mailbox = mailboxOption(opts, deps.env);
   const logger = pino({ level: deps.env['CALLHOME_LOG_LEVEL'] ?? 'info' }, pino.destination(2));
   const credentials = credentialsStore(opts.queueDir);
   let gateway;
@@ -226,6 +244,7 @@ async function runForwarding(opts: GatewayCommandOptions, deps: GatewayDeps): Pr
       onNewPassword: (p) => credentials.rotate(p),
       logger,
       ...(opts.maxStoreMib !== undefined ? { maxStoreBytes: opts.maxStoreMib * 1024 * 1024 } : {}),
+      ...(mailbox ? { mailbox } : {}),
       minBackoffMs: Math.min(1_000, opts.retryMax * 1000),
       maxBackoffMs: opts.retryMax * 1000,
     });
@@ -234,7 +253,7 @@ async function runForwarding(opts: GatewayCommandOptions, deps: GatewayDeps): Pr
     throw new AbortError(`The gateway cannot start: ${e instanceof Error ? e.message : String(e)}`, code === 'EADDRINUSE' ? 'Another process holds the port; pick another with --http-port / --smtp-port (0 picks a free one).' : 'Check --queue-dir and the ports.');
   }
   const counts = gateway.queue.counts();
-  if (opts.json) deps.stdout(`${JSON.stringify({ event: 'ready', http: gateway.httpPort, smtp: gateway.smtpPort, queued: counts.queued, held: counts.held })}\n`);
+  if (opts.json) deps.stdout(`${JSON.stringify({ event: 'ready', http: gateway.httpPort, smtp: gateway.smtpPort, mailbox: mailbox ? `${mailbox.address.user}@${mailbox.address.host}:${mailbox.address.port}/${mailbox.address.folder}` : null, queued: counts.queued, held: counts.held })}\n`);
   else deps.stdout(`callhome gateway forwarding to ${target.backend.origin}${target.proxy ? ` through ${target.proxy.host}` : ''}: HTTP on ${gateway.httpPort ?? '-'}, SMTP on ${gateway.smtpPort ?? '-'}; queue ${opts.queueDir} (${counts.queued} queued, ${counts.held} held)\n`);
   await deps.until();
   await gateway.close();
@@ -263,6 +282,8 @@ export const gatewayCommand: CommandModule<object, GatewayCommandOptions> = {
       .option('proxy', { type: 'string', describe: 'HTTP proxy to reach the service, http://[user:password@]host:port' })
       .option('ca-file', { type: 'string', describe: "PEM CA certificate(s) to trust for the service's HTTPS" })
       .option('retry-max', { type: 'number', default: 60, describe: 'Longest pause in seconds between forwarding attempts while the service is unreachable (back-off doubles from 1 s)' })
+      .option('mailbox', { type: 'string', describe: 'Mailbox devices mail to, polled every 3 s: imap://user@host:port/INBOX (imaps:// for TLS)' })
+      .option('mailbox-password-file', { type: 'string', describe: 'File whose first line is the mailbox password (or $CALLHOME_MAILBOX_PASSWORD)' })
       .option('max-store-mib', { type: 'number', describe: 'Largest queue in MiB; when full, devices get HTTP 503 / SMTP 452 and retry (default: no limit)' })
       .option('json', { type: 'boolean', default: false, describe: 'JSON output (run: one {"event":"ready"} line)' })
       .check((a) => (typeof a['retryMax'] === 'number' && a['retryMax'] > 0) || '--retry-max must be a positive number of seconds') as unknown as Argv<GatewayCommandOptions>,

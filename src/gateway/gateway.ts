@@ -15,6 +15,7 @@ import type { Result } from '../util/result.js';
 import type { GatewayEvent } from './events.js';
 import { startForwarder, type Credentials, type Forwarder } from './forward.js';
 import type { HttpTarget } from './http-post.js';
+import { startMailboxPoller, type MailboxOptions, type MailboxPoller } from './mailbox.js';
 import { openQueue, type IntakeKind, type Queue } from './queue.js';
 import { sniffMail, sniffXml, type Sniffed } from './sniff.js';
 
@@ -52,6 +53,8 @@ export type GatewayOptions = {
   readonly purgeAfterMs?: number;
   /** How often the store rules run (default 60 s). */
   readonly rulesEveryMs?: number;
+  /** A mailbox to poll over IMAP (S84); its intervals default to 3 s and 60 s. */
+  readonly mailbox?: Omit<MailboxOptions, 'accept' | 'onEvent'>;
   /** Forwarding back-off bounds (tests shorten them). */
   readonly minBackoffMs?: number;
   readonly maxBackoffMs?: number;
@@ -62,6 +65,7 @@ export type Gateway = {
   readonly smtpPort: number | null;
   readonly queue: Queue;
   readonly forwarder: Forwarder;
+  readonly mailbox: MailboxPoller | null;
   /** Queues one message already read (the mailbox poller); throws when it is not Call Home. */
   accept(kind: IntakeKind, body: Buffer, source: string): Promise<Result<number, Refusal>>;
   close(): Promise<void>;
@@ -195,16 +199,19 @@ export async function startGateway(o: GatewayOptions): Promise<Gateway> {
     queue.close();
     throw e;
   }
+  const mailbox = o.mailbox ? startMailboxPoller({ ...o.mailbox, accept: (body) => accept('mail', body, 'mailbox'), onEvent: emit }) : null;
   let closing: Promise<void> | null = null;
   return {
     httpPort,
     smtpPort,
     queue,
     forwarder,
+    mailbox,
     accept,
     close() {
       closing ??= (async () => {
         clearInterval(rules);
+        await mailbox?.stop();
         await Promise.all([
           new Promise<void>((resolve) => {
             if (!http.listening) return resolve();
