@@ -89,8 +89,20 @@ function report(phase: PhaseReport['phase'], results: { ok: boolean; ms: number;
   };
 }
 
+/** `url` of a command: one back end, or several replicas separated by commas (posts go round-robin). */
+function urlList(url: string): URL[] {
+  return url.split(',').map((u) => new URL(u));
+}
+
+let turn = 0;
+function roundRobin(urls: readonly URL[]): URL {
+  const url = urls[turn++ % urls.length];
+  if (!url) throw new Error('bench: no back-end URL');
+  return url;
+}
+
 /** Closed loop: `concurrency` requests always in flight until `count` are done. */
-async function maxRate(url: URL, count: number, concurrency: number): Promise<PhaseReport> {
+async function maxRate(urls: readonly URL[], count: number, concurrency: number): Promise<PhaseReport> {
   const results: { ok: boolean; ms: number; error?: string }[] = [];
   let next = 0;
   const start = performance.now();
@@ -98,7 +110,7 @@ async function maxRate(url: URL, count: number, concurrency: number): Promise<Ph
     Array.from({ length: concurrency }, async () => {
       while (next < count) {
         next += 1;
-        results.push(await post(url, 'MAX'));
+        results.push(await post(roundRobin(urls), 'MAX'));
       }
     }),
   );
@@ -128,8 +140,9 @@ async function watchEvents(url: string, token: string): Promise<{ latenciesMs: n
 }
 
 /** Open loop: requests leave on schedule (`rate` per second) whatever the responses do. */
-async function steady(url: URL, token: string, rate: number, seconds: number, withLarge = false): Promise<PhaseReport> {
-  const watcher = await watchEvents(url.href, token);
+async function steady(urls: readonly URL[], token: string, rate: number, seconds: number, withLarge = false): Promise<PhaseReport> {
+  // The client watches the first replica; it must get every replica's events.
+  const watcher = await watchEvents(urls[0]?.href ?? '', token);
   const total = Math.round(rate * seconds);
   const pending: Promise<{ ok: boolean; ms: number; error?: string }>[] = [];
   const large = withLarge ? largeBody() : null;
@@ -137,9 +150,9 @@ async function steady(url: URL, token: string, rate: number, seconds: number, wi
   const start = performance.now();
   while (pending.length < total) {
     const due = Math.min(total, Math.floor(((performance.now() - start) / 1000) * rate));
-    while (pending.length < due) pending.push(post(url, 'STD'));
+    while (pending.length < due) pending.push(post(roundRobin(urls), 'STD'));
     // The large message is not a 'STD' one: the stream's latencies stay those of the steady messages.
-    if (large && !largeReply && pending.length >= total / 2) largeReply = post(url, 'BIG', large);
+    if (large && !largeReply && pending.length >= total / 2) largeReply = post(roundRobin(urls), 'BIG', large);
     await new Promise((resolve) => setTimeout(resolve, 1));
   }
   const results = await Promise.all(pending);
@@ -165,10 +178,10 @@ process.on('message', (raw: unknown) => {
   };
   switch (command.type) {
     case 'max':
-      void maxRate(new URL(command.url), command.count, command.concurrency).then(send);
+      void maxRate(urlList(command.url), command.count, command.concurrency).then(send);
       return;
     case 'steady':
-      void steady(new URL(command.url), command.token, command.rate, command.seconds, command.withLarge ?? false).then(send);
+      void steady(urlList(command.url), command.token, command.rate, command.seconds, command.withLarge ?? false).then(send);
       return;
     case 'exit':
       agent.destroy();

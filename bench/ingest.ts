@@ -19,12 +19,13 @@ import { parseXml } from '../src/callhome/codec.js';
 import { defaultRulesFile, loadRules } from '../src/backend/processing/rules.js';
 import { defaultParseWorkers } from '../src/backend/ingest/parse-pool.js';
 import { startBackend } from '../src/backend/server.js';
+import { describeDb } from '../src/backend/store/open-store.js';
 import { createBackendService } from '../src/backend/service.js';
 import { openSqliteStore } from '../src/backend/store/sqlite-store.js';
 import type { LoadCommand, PhaseReport } from './ingest-load.js';
 import { benchMessageId, benchTemplates, MESSAGE_ID_PLACEHOLDER } from './ingest-message.js';
 import { writeBenchSection, type BenchFigure } from './report.js';
-import { isMain, loadAverageText, machineNotes } from './support.js';
+import { isMain, loadAverageText, machineNotes, numberArg } from './support.js';
 
 const MAX_COUNT = Number(process.env['BENCH_MAX'] ?? 4000);
 const RATE = Number(process.env['BENCH_RATE'] ?? 1000);
@@ -100,7 +101,8 @@ function command(): string {
     const value = process.env[name];
     return value === undefined ? [] : [`${name}=${value}`];
   });
-  return [...overrides, 'npm run bench:ingest'].join(' ');
+  const pg = PG_URL ? [`-- --db ${describeDb(PG_URL)} --replicas ${REPLICAS}`] : [];
+  return [...overrides, 'npm run bench:ingest', ...pg].join(' ');
 }
 
 /** Figures of one steady phase: achieved rate, HTTP latency and device → WebSocket client latency. */
@@ -122,6 +124,34 @@ function steadyFigures(key: string, target: number, report: PhaseReport, eventGo
     },
     { id: `ingest.${key}.eventMaxMs`, label: `steady ${target} msg/s: device → WebSocket client max`, value: events?.maxMs ?? NaN, unit: 'ms' },
   ];
+}
+
+/** `--db postgres://…`: the same max and steady phases against `--replicas` back ends sharing that database. */
+const PG_URL = (() => {
+  const i = process.argv.indexOf('--db');
+  return i >= 0 ? process.argv[i + 1] : undefined;
+})();
+const REPLICAS = numberArg('replicas', 1);
+
+async function postgresPhases(child: ChildProcess, token: string, sqliteMax: number): Promise<{ figures: BenchFigure[]; phases: PhaseReport[] }> {
+  const backends = [];
+  try {
+    for (let r = 0; r < REPLICAS; r++) backends.push(await startBackend({ dbPath: PG_URL ?? '', httpPort: 0, smtpPort: null, token }));
+    const urls = backends.map((b) => b.url).join(',');
+    const label = `PostgreSQL, ${REPLICAS} replica${REPLICAS > 1 ? 's' : ''}`;
+    process.stdout.write(`${label}: max rate, then steady ${RATE} msg/s…\n`);
+    await phase(child, { type: 'max', url: urls, count: 500, concurrency: CONCURRENCY });
+    const max = await phase(child, { type: 'max', url: urls, count: MAX_COUNT, concurrency: CONCURRENCY });
+    const steady = await phase(child, { type: 'steady', url: urls, token, rate: RATE, seconds: SECONDS });
+    const figures: BenchFigure[] = [
+      { id: `ingest.pg${REPLICAS}.maxRate`, label: `${label}: max rate, ${CONCURRENCY} connections round-robin`, value: max.rate, unit: 'msg/s', baseline: { label: 'SQLite max rate, same run', value: sqliteMax }, ratio: max.rate / sqliteMax },
+      { id: `ingest.pg${REPLICAS}.max.httpP99Ms`, label: `${label}: max rate, HTTP p99`, value: max.p99Ms, unit: 'ms' },
+      { id: `ingest.pg${REPLICAS}.steady.eventP99Ms`, label: `${label}: steady ${RATE} msg/s, device → WebSocket client of replica 1 p99 (${steady.events?.received ?? 0} of ${steady.ok} events)`, value: steady.events?.p99Ms ?? Number.NaN, unit: 'ms' },
+    ];
+    return { figures, phases: [max, steady] };
+  } finally {
+    for (const b of backends) await b.close();
+  }
 }
 
 /** The steady phase again with one ~3 MiB message half way: how far it moves the stream's p99. */
@@ -166,7 +196,6 @@ async function main(): Promise<void> {
       // and the latency is the stream's own, not the back end's backlog.
       const sustainable = max.rate < RATE ? Math.max(10, Math.floor(max.rate / 2)) : null;
       const light = sustainable === null ? null : await phase(child, { type: 'steady', url: backend.url, token, rate: sustainable, seconds: SECONDS });
-      child.send({ type: 'exit' } satisfies LoadCommand);
 
       const ratio = max.rate / base.rate;
       const baselineRef = { label: `parse + batched insert of ${BASELINE_COUNT} messages, no server`, value: base.rate };
@@ -179,7 +208,10 @@ async function main(): Promise<void> {
         ...largeFigures(RATE, steady, withLarge),
         ...(light && sustainable !== null ? steadyFigures('light', sustainable, light, false) : []),
       ];
-      const failures = [max, steady, withLarge, ...(light ? [light] : [])].filter((p) => p.failed > 0).map((p) => `${p.phase}: ${p.failed} posts failed (${p.firstError ?? ''})`);
+      const pgPhases = PG_URL ? await postgresPhases(child, token, max.rate) : null;
+      child.send({ type: 'exit' } satisfies LoadCommand);
+      if (pgPhases) figures.push(...pgPhases.figures);
+      const failures = [max, steady, withLarge, ...(light ? [light] : []), ...(pgPhases?.phases ?? [])].filter((p) => p.failed > 0).map((p) => `${p.phase}: ${p.failed} posts failed (${p.firstError ?? ''})`);
       writeBenchSection({
         bench: 'ingest',
         title: 'Ingest: 10 KB Call Home XML over HTTP into SQLite, events on the WebSocket stream',

@@ -1,9 +1,11 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { withBackendOptions, withOutputOptions } from '../src/cli/options.js';
-import { clientFor, defaultOutput, printJson, textTable, type OutputDeps } from '../src/client/output.js';
+import { clientFor, defaultOutput, printJson, textTable, timeStyleFor, type OutputDeps } from '../src/client/output.js';
 import type { CaseSummary } from '../src/events/protocol.js';
+import { formatTime } from '../src/console/time-style.js';
+import { terminalSafe, terminalSafeLines } from '../src/util/terminal-text.js';
 
-export type CasesOptions = { backend?: string | undefined; token?: string | undefined; json: boolean; number?: string | undefined };
+export type CasesOptions = { backend?: string | undefined; token?: string | undefined; tokenFile?: string | undefined; json: boolean; number?: string | undefined };
 
 /** Lists cases, or shows one with its history and attached output. */
 export async function runCases(opts: CasesOptions, deps: OutputDeps = defaultOutput): Promise<void> {
@@ -11,22 +13,25 @@ export async function runCases(opts: CasesOptions, deps: OutputDeps = defaultOut
   if (opts.number) {
     const c = await client.case(opts.number);
     if (opts.json) return printJson(deps, c);
-    deps.stdout(`Case ${c.number} (${c.status}, P${c.priority}) ${c.title}\nDevice: ${c.hostname} ${c.serial}\nRecommendation: ${c.recommendation}\n`);
-    for (const h of c.history) deps.stdout(`  ${h.at}  ${h.note}\n`);
-    deps.stdout(`Attachments: ${c.attachments.map((a) => a.name).join(', ') || 'none'}\n`);
+    const style = timeStyleFor(deps);
+    // Device text is escaped for the terminal; --json keeps it as it came.
+    deps.stdout(terminalSafeLines(`Case ${c.number} (${c.status}, P${c.priority}) ${c.title}\nDevice: ${c.hostname} ${c.serial}\nRecommendation: ${c.recommendation}\n`));
+    for (const h of c.history) deps.stdout(`  ${formatTime(h.at, style)}  ${terminalSafe(h.note)}\n`);
+    deps.stdout(`Attachments: ${terminalSafe(c.attachments.map((a) => a.name).join(', ')) || 'none'}\n`);
     return;
   }
   const { cases } = await client.cases();
   if (opts.json) return printJson(deps, { cases });
+  const style = timeStyleFor(deps);
   deps.stdout(
     textTable<CaseSummary>(
       [
         { header: 'Number', cell: (c) => c.number },
         { header: 'Status', cell: (c) => c.status },
-        { header: 'P', cell: (c) => c.priority },
+        { header: 'Priority', cell: (c) => `P${c.priority}` },
         { header: 'Hostname', cell: (c) => c.hostname },
         { header: 'Title', cell: (c) => c.title },
-        { header: 'Updated', cell: (c) => c.updatedAt },
+        { header: 'Updated', cell: (c) => formatTime(c.updatedAt, style) },
       ],
       cases,
       'No cases.',

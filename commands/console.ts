@@ -3,6 +3,7 @@ import { withBackendOptions } from '../src/cli/options.js';
 import { openConsoleRuntime } from '../src/console/adapters/runtime.js';
 import { runConsoleUi } from '../views/tui.js';
 import { AbortError } from '../src/errors.js';
+import { tokenMissing } from '../src/events/token-problems.js';
 import { loadDesiredConfig } from '../src/fleet/desired.js';
 import { loadSettings, resolveBackendConnection, type Settings } from '../src/settings.js';
 
@@ -36,6 +37,11 @@ export async function runConsole(opts: ConsoleOptions, deps: ConsoleDeps = {}): 
     acceptNewHostKeys: opts.acceptNewHostKeys,
     backend: connection.token ? { url: connection.url, token: connection.token } : undefined,
   });
+  if (!connection.token) {
+    // The console still runs the fleet screens; the status line says why the back-end screens stay empty.
+    const missing = tokenMissing(connection.url);
+    runtime.store.dispatch({ type: 'ui/notice', notice: { level: 'error', text: `${missing.message} ${missing.tryMessage ?? ''}`, at: Date.now() } });
+  }
   try {
     await runConsoleUi(runtime);
   } finally {

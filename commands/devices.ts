@@ -1,7 +1,8 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { withBackendOptions, withOutputOptions } from '../src/cli/options.js';
-import { clientFor, defaultOutput, printJson, textTable, type OutputDeps } from '../src/client/output.js';
+import { clientFor, defaultOutput, printJson, textTable, timeStyleFor, type OutputDeps } from '../src/client/output.js';
 import type { ApiDevice } from '../src/client/api-client.js';
+import { formatTime } from '../src/console/time-style.js';
 
 export type DevicesOptions = { backend?: string | undefined; token?: string | undefined; json: boolean };
 
@@ -9,6 +10,7 @@ export type DevicesOptions = { backend?: string | undefined; token?: string | un
 export async function runDevices(opts: DevicesOptions, deps: OutputDeps = defaultOutput): Promise<void> {
   const { devices } = await clientFor(opts, deps).devices();
   if (opts.json) return printJson(deps, { devices });
+  const style = timeStyleFor(deps);
   deps.stdout(
     textTable<ApiDevice>(
       [
@@ -17,7 +19,7 @@ export async function runDevices(opts: DevicesOptions, deps: OutputDeps = defaul
         { header: 'Model', cell: (d) => d.model },
         { header: 'Registration', cell: (d) => d.registration },
         { header: 'Contract', cell: (d) => d.contractNumber ?? (d.trialEndsAt ? `trial until ${d.trialEndsAt.slice(0, 10)}` : '') },
-        { header: 'Last message', cell: (d) => d.lastMessageAt },
+        { header: 'Last message', cell: (d) => formatTime(d.lastMessageAt, style) },
       ],
       devices,
       'No devices have called home yet.',

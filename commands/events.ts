@@ -5,6 +5,7 @@ import type { StreamState } from '../src/events/client.js';
 import { EVENT_TYPES, formatEventLine } from '../src/events/format.js';
 import { tailEvents } from '../src/events/tail.js';
 import { tokenMissing } from '../src/events/token-problems.js';
+import { terminalSafe } from '../src/util/terminal-text.js';
 import { resolveBackendConnection, type BackendConnection } from '../src/settings.js';
 
 export type EventsOptions = {
@@ -43,7 +44,8 @@ export async function runEvents(opts: EventsOptions, deps: EventsDeps): Promise<
     ...(deps.signal ? { signal: deps.signal } : {}),
     onEvent: (event) => {
       if (types.size > 0 && !types.has(event.type)) return;
-      deps.stdout(opts.ndjson ? `${JSON.stringify(event)}\n` : `${formatEventLine(event)}\n`);
+      // Readable lines escape control characters from devices; --ndjson keeps the data as it came.
+      deps.stdout(opts.ndjson ? `${JSON.stringify(event)}\n` : `${terminalSafe(formatEventLine(event))}\n`);
     },
     onWarning: (message) => deps.stderr(`Warning: ${message}\n`),
     onState: (state) => {

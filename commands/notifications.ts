@@ -1,7 +1,8 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { withBackendOptions, withOutputOptions } from '../src/cli/options.js';
 import { pageSizeFrom } from '../src/client/query-flags.js';
-import { clientFor, defaultOutput, printJson, textTable, type OutputDeps } from '../src/client/output.js';
+import { clientFor, defaultOutput, printJson, textTable, timeStyleFor, type OutputDeps } from '../src/client/output.js';
+import { formatTime } from '../src/console/time-style.js';
 
 export type NotificationsOptions = {
   backend?: string | undefined;
@@ -19,11 +20,12 @@ export async function runNotifications(opts: NotificationsOptions, deps: OutputD
   const max = pageSizeFrom(opts, 200, 1000, deps.stderr ?? ((t) => process.stderr.write(t)));
   const { notifications } = await clientFor(opts, deps).notifications(max);
   if (opts.json) return printJson(deps, { notifications });
+  const style = timeStyleFor(deps);
   deps.stdout(
     textTable(
       [
         { header: 'Id', cell: (n: (typeof notifications)[number]) => n.id },
-        { header: 'Sent', cell: (n) => n.sentAt },
+        { header: 'Sent', cell: (n) => formatTime(n.sentAt, style) },
         { header: 'Kind', cell: (n) => n.kind },
         { header: 'To', cell: (n) => n.to.join(', ') },
         { header: 'Subject', cell: (n) => n.subject },

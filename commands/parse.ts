@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { CommandModule } from 'yargs';
 import { AbortError, ExitCode } from '../src/errors.js';
-import { describeParseError, findShowParser, parseRunningConfigCallHome, PARSEABLE_COMMANDS } from '../src/ios/parsers/index.js';
+import { describeParseError, findShowParser, parseRunningConfigOutput, PARSEABLE_COMMANDS } from '../src/ios/parsers/index.js';
 
 /** Flags of `callhome parse`. */
 export type ParseFlags = { readonly command: string; readonly file?: string; readonly json?: boolean; readonly serial?: string };
@@ -43,7 +43,7 @@ export async function runParse(opts: ParseFlags, deps: ParseDeps = {}): Promise<
   }
   const parse =
     parser.command === 'show running-config' && opts.serial !== undefined
-      ? (o: string) => parseRunningConfigCallHome(o, { serial: opts.serial })
+      ? (o: string) => parseRunningConfigOutput(o, { serial: opts.serial })
       : parser.parse;
   const result = parse(text);
   if (!result.ok) {

@@ -6,9 +6,9 @@ import { showTask } from '../src/fleet/show-task.js';
 import { parseShowCallHomeProfile } from '../src/ios/parsers/show-call-home-profile.js';
 import { profilesView } from '../src/output/fleet-views.js';
 
-/** Reads `show call-home profile all` from every device (data: `{profiles: Profile[]}`). */
+/** Reads `show call-home profile all` from every device (data: `{profiles: Profile[], unparsed?}`). */
 export function runFleetProfiles(opts: FleetFlags, deps: FleetDeps = {}): Promise<FleetRunReport<{ readonly profiles: readonly Profile[] }>> {
-  return runFleetCommand(opts, showTask('show call-home profile all', parseShowCallHomeProfile, (profiles) => ({ profiles })), deps, profilesView);
+  return runFleetCommand(opts, showTask('show call-home profile all', parseShowCallHomeProfile), deps, profilesView);
 }
 
 /** `callhome profiles`. */

@@ -1,7 +1,8 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { withBackendOptions, withOutputOptions } from '../src/cli/options.js';
-import { clientFor, defaultOutput, printJson, textTable, type OutputDeps } from '../src/client/output.js';
+import { clientFor, defaultOutput, printJson, textTable, timeStyleFor, type OutputDeps } from '../src/client/output.js';
 import type { ApiRegistration } from '../src/client/api-client.js';
+import { formatTime } from '../src/console/time-style.js';
 
 export type RegistrationsOptions = { backend?: string | undefined; token?: string | undefined; json: boolean };
 
@@ -9,15 +10,16 @@ export type RegistrationsOptions = { backend?: string | undefined; token?: strin
 export async function runRegistrations(opts: RegistrationsOptions, deps: OutputDeps = defaultOutput): Promise<void> {
   const { registrations } = await clientFor(opts, deps).registrations();
   if (opts.json) return printJson(deps, { registrations });
+  const style = timeStyleFor(deps);
   deps.stdout(
     textTable<ApiRegistration>(
       [
         { header: 'Serial', cell: (r) => r.serial },
         { header: 'State', cell: (r) => (r.locked ? `${r.state} (locked)` : r.state) },
         { header: 'Contract', cell: (r) => r.contractNumber },
-        { header: 'Trial ends', cell: (r) => r.trialEndsAt },
+        { header: 'Trial ends', cell: (r) => (r.trialEndsAt === null ? '' : formatTime(r.trialEndsAt, style)) },
         { header: 'Failed tokens', cell: (r) => r.failedAttempts },
-        { header: 'Updated', cell: (r) => r.updatedAt },
+        { header: 'Updated', cell: (r) => formatTime(r.updatedAt, style) },
       ],
       registrations,
       'No registrations yet.',

@@ -170,7 +170,7 @@ function ConsoleFrame(props: { readonly now: () => number; readonly banner: read
           </Text>
         ))}
       </Box>
-      {state.prompt.kind === 'help' ? <HelpOverlay screen={state.screen} /> : <Screen state={state} height={Math.max(5, rows - 8 - props.banner.length)} now={now} />}
+      {state.prompt.kind === 'help' ? <HelpOverlay screen={state.screen} /> : <Screen state={state} height={Math.max(5, rows - 8 - props.banner.length - (state.notice !== null ? 2 : 0))} now={now} />}
       <PromptLine prompt={state.prompt} state={state} />
       <ProgressLine runs={state.runs} />
       {props.banner.map((line) => (
@@ -178,11 +178,17 @@ function ConsoleFrame(props: { readonly now: () => number; readonly banner: read
           {line}
         </Text>
       ))}
+      {state.notice !== null ? (
+        // A notice (a result, an error) gets its own line and wraps: it is read in full, never cut.
+        <Text wrap="wrap" color={state.notice.level === 'error' ? 'red' : 'green'}>
+          {terminalSafe(state.notice.text.replace(/\s+/g, ' '))}
+        </Text>
+      ) : null}
       <Text wrap="truncate-end">
         <ConnectionBadge state={state.connection} />
         <Text dimColor>{`  seq ${state.lastSeq}  ${state.received} received  `}</Text>
         {filter !== '' ? <Text color="cyan">{`filter ${filter}  `}</Text> : null}
-        {state.notice !== null ? <Text color={state.notice.level === 'error' ? 'red' : 'green'}>{terminalSafe(state.notice.text.replace(/\s+/g, ' '))}</Text> : <Text dimColor>? keys · q quit</Text>}
+        <Text dimColor>? keys · q quit</Text>
       </Text>
     </Box>
     </LayoutContext.Provider>

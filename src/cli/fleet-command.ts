@@ -9,6 +9,7 @@ import { AbortError } from '../errors.js';
 import { openFleet, type Fleet } from '../fleet/open-fleet.js';
 import type { DeviceTask } from '../fleet/runner.js';
 import { parseShard, type Shard } from '../fleet/shard.js';
+import { unparsedWarning } from '../fleet/show-task.js';
 import { outputMode, printFleetRun, type FleetRunReport, type FleetView, type OutputMode } from '../output/fleet-output.js';
 import { loadSettings, type Settings } from '../settings.js';
 import { fleetFlagProblem } from './options.js';
@@ -121,6 +122,9 @@ export async function printRun<D>(fleet: Fleet, events: AsyncIterable<FleetEvent
     retryFile,
   });
   if (retryFile !== undefined) writeRetryFile(retryFile, report.results.filter((r) => !r.ok).map((r) => r.host));
+  // Once per run: what the parsers could not read is kept in --json, not lost (issue 12).
+  const warning = unparsedWarning(report.results);
+  if (warning) (deps.stderr ?? process.stderr).write(warning);
   return report;
 }
 

@@ -10,6 +10,7 @@ import type {
   RegistrationState,
 } from '../events/protocol.js';
 import type { TimeStyle } from './time-style.js';
+import type { ContractResult } from '../domain/fleet.js';
 
 /** Screens, in number-key order (1 = fleet). */
 export const SCREENS = ['fleet', 'messages', 'mail', 'registration', 'statistics', 'cases', 'verify'] as const;
@@ -111,15 +112,8 @@ export type DeviceRow = {
 /** Fleet operations the console runs over SSH. */
 export type FleetOp = 'push' | 'send' | 'stats' | 'mail-status' | 'profiles' | 'verify';
 
-/** One host's fleet result (docs/cli.md "Fleet results"). */
-export type FleetHostResult = {
-  readonly host: string;
-  readonly ok: boolean;
-  readonly changed: boolean;
-  readonly commands: readonly string[];
-  readonly data: unknown;
-  readonly error: { readonly kind: string; readonly message: string } | null;
-};
+/** One host's fleet result: the contract shape of docs/cli.md "Fleet results". */
+export type FleetHostResult = ContractResult;
 
 /** Per-host state of the fleet screen. */
 export type FleetHost = {

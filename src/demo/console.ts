@@ -42,7 +42,8 @@ function fleetKnown(runtime: ConsoleRuntime): boolean {
 
 /** Does what `r` does on the fleet screen, and waits for it. */
 async function readFleet(runtime: ConsoleRuntime, timeoutMs: number): Promise<void> {
-  runtime.intents.refresh();
+  // Quiet: the runtime already started this read when it opened on the fleet screen.
+  runtime.intents.refresh(true);
   await new Promise<void>((resolve) => {
     const finish = (): void => {
       clearInterval(poll);

@@ -3,6 +3,7 @@ import type { ExecData } from '../domain/fleet.js';
 import { DeviceError } from '../ios/driver/errors.js';
 import { describeParseError, type ParseError } from '../ios/parsers/text.js';
 import type { Result } from '../util/result.js';
+import type { FleetResult } from '../domain/fleet.js';
 import type { DeviceTask } from './runner.js';
 
 // An IOS error reply starts with `%` (`% Invalid input …`, `% Profile x does not exist`, `%Error opening …`);
@@ -37,4 +38,22 @@ export function showTask<T, D>(command: string, parse: (output: string) => Resul
     if (!parsed.ok) return { commands: [command], error: new DeviceError('parse', `${session.hostname || 'device'}: ${describeParseError(parsed.error)}`) };
     return { commands: [command], data: shape ? shape(parsed.value) : parsed.value };
   };
+}
+
+/** Lines a parsed result did not understand (`unparsed` of the show parsers), counted per device. */
+function unparsedCount(data: unknown): number {
+  if (typeof data !== 'object' || data === null || !('unparsed' in data)) return 0;
+  const list = (data as { unparsed?: unknown }).unparsed;
+  return Array.isArray(list) ? list.length : 0;
+}
+
+/**
+ * The one warning of a run whose devices printed lines the parsers did not read (they are in
+ * each device's `data.unparsed` with --json), or undefined when every line was read.
+ */
+export function unparsedWarning(results: readonly Pick<FleetResult<unknown>, 'data'>[]): string | undefined {
+  const counts = results.map((r) => unparsedCount(r.data)).filter((n) => n > 0);
+  if (counts.length === 0) return undefined;
+  const lines = counts.reduce((a, b) => a + b, 0);
+  return `warning: ${counts.length} device(s) printed ${lines} line(s) callhome did not understand; they are listed under "unparsed" in --json output.\n`;
 }

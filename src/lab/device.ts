@@ -36,6 +36,8 @@ export type DeviceFaults = {
   readonly changedHostKey?: boolean;
   /** Close the listening socket (connections are refused). */
   readonly unreachable?: boolean;
+  /** Lines appended to a command's output, by the command as typed: a release printing a field we do not know. */
+  readonly extraOutput?: Readonly<Record<string, string>>;
 };
 
 /** The interpreter a device runs its sessions with. */
@@ -76,6 +78,20 @@ export function privilegeOf(session: SessionState): number {
   return session.mode.kind === 'user' ? 1 : 15;
 }
 
+/** The CLI with the `extraOutput` fault applied to plain output. */
+function withExtraOutput(cli: LabCli, extra: () => DeviceFaults['extraOutput']): LabCli {
+  return {
+    ...cli,
+    prompt: (session) => cli.prompt(session),
+    help: (line, session) => cli.help(line, session),
+    async execute(line, session) {
+      const result = await cli.execute(line, session);
+      const more = extra()?.[line.trim()];
+      return more !== undefined && result.kind === 'output' ? { ...result, output: result.output + more } : result;
+    },
+  };
+}
+
 /** One simulated device. */
 export class LabDevice implements CliDevice {
   readonly identity: DeviceIdentity;
@@ -96,7 +112,7 @@ export class LabDevice implements CliDevice {
     this.currentFaults = options.faults ?? {};
     this.enableDigest = digest(options.enableSecret);
     this.bootTime = this.now();
-    this.cli = (options.cli ?? createCli)(this);
+    this.cli = withExtraOutput((options.cli ?? createCli)(this), () => this.currentFaults.extraOutput);
     this.engine = createCallHomeEngine(
       {
         identity: this.identity,

@@ -87,7 +87,7 @@ describe('callhome demo: the state it shows is the state it is in', () => {
     expect(demo.pushResults.map((r) => r.ok)).toEqual(Array(DEVICES).fill(true));
     for (const h of fleet.fleet) {
       expect(h.reachable, h.name).toBe(true);
-      expect(h.results.profiles?.ok, h.name).toBe(true);
+      expect(h.results.profiles?.ok, `${h.name}: ${JSON.stringify(h.results.profiles?.error)}`).toBe(true);
       expect(h.drift, h.name).toEqual([]);
     }
     // Every verify ends received: HTTP for the first half, e-mail through the back end's SMTP for the rest.

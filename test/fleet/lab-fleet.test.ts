@@ -25,6 +25,8 @@ beforeAll(async () => {
   lab = await startLab({
     devices: 6,
     stateDir: join(dir, 'state'),
+    // The assertions are classic IOS factory defaults (test/fleet/trains.test.ts runs the commands on a mixed lab).
+    software: '15.2(4)M11',
     faults: { r3: { refuseLogin: true }, r4: { changedHostKey: true }, r5: { slowMs: 3000 }, r6: { unreachable: true } },
   });
   await lab.writeInventory(inventory);

@@ -22,7 +22,8 @@ let lab: Lab;
 beforeAll(async () => {
   // The desired configuration of docs/cli.md, as it stands.
   copyFileSync(join(import.meta.dirname, '../fixtures/desired/cli-md-example.yaml'), desired);
-  lab = await startLab({ devices: 5, stateDir: join(dir, 'state') });
+  // Classic IOS factory defaults are what these assertions expect (test/fleet/trains.test.ts covers IOS XE).
+  lab = await startLab({ devices: 5, stateDir: join(dir, 'state'), software: '15.2(4)M11' });
   await lab.writeInventory(inventory);
   await lab.writeKnownHosts(knownHosts);
 });

@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { parseRunningConfigCallHome } from '../../src/ios/parsers/running-config-call-home.js';
 import { CTRL_Z, newSessionState, promptFor, type CliResult } from '../../src/lab/ios-cli/index.js';
 import type { CliMode } from '../../src/lab/types.js';
-import { Harness, IDENTITY } from '../lab/ios-cli/harness.js';
+import { Harness, IDENTITY, XE_IDENTITY } from '../lab/ios-cli/harness.js';
 import { cliStep, MODE_ENTRY, stepLine, type CliStep } from './cli-lines.js';
 import { runs, scaledTimeout, withinBudget, withinBudgetAsync } from './support.js';
 
@@ -66,7 +66,8 @@ async function enterMode(h: Harness, mode: CliMode['kind']): Promise<void> {
 
 /** Runs a sequence of steps from a mode, checking each line's result and the session state; a closed session logs in again. */
 async function runSession(mode: CliMode['kind'], steps: readonly CliStep[]): Promise<Harness> {
-  const h = new Harness();
+  // The diagnostic-signature submode exists on IOS XE only.
+  const h = new Harness(mode === 'diagnostic-signature' ? XE_IDENTITY : undefined);
   await enterMode(h, mode);
   for (const step of steps) {
     const line = stepLine(step, h.session.mode);

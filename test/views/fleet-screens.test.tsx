@@ -28,7 +28,7 @@ describe('console fleet screens on a lab fleet', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'callhome-console-fleet-'));
     backend = await startBackend({ dbPath: join(dir, 'db.sqlite'), httpPort: 0, smtpPort: 0, token: TOKEN });
-    lab = await startLab({ devices: 2, port: 0, stateDir: join(dir, 'lab'), smtpPort: backend.smtpPort ?? 25 });
+    lab = await startLab({ devices: 2, port: 0, stateDir: join(dir, 'lab'), smtpPort: backend.smtpPort ?? 25, software: '15.2(4)M11' });
     await lab.writeInventory(join(dir, 'inventory.yaml'));
     await lab.writeKnownHosts(join(dir, 'known_hosts'));
     runtime = openConsoleRuntime({
@@ -59,7 +59,8 @@ describe('console fleet screens on a lab fleet', () => {
   it('has the fleet read on the first frames, without pressing r, with totals', async () => {
     // From the first frame the hosts are being read, not waiting for r.
     expect(ui.lastFrame()).toMatch(/r1\s+\S+\s+(profiles…|up)/);
-    await has(/r1 .*up\s+off.*cmds/);
+    // IOS XE lab devices ship with `service call-home` and CiscoTAC-1 on (factory default).
+    await has(/r1 .*up\s+on .*CiscoTA.*cmds/);
     await has('2 hosts: 2 up · 0 down · 2 drifted · 0 failed');
     await has('sorted by host');
   });
@@ -95,7 +96,8 @@ describe('console fleet screens on a lab fleet', () => {
 
   it('refreshes profiles and drift, selects all, previews and pushes with confirmation', async () => {
     await press('r');
-    await has(/r1 .*up\s+off.*cmds/);
+    // IOS XE lab devices ship with `service call-home` and CiscoTAC-1 on (factory default).
+    await has(/r1 .*up\s+on .*CiscoTA.*cmds/);
     await press('a');
     await has('2 selected of 2');
     await press('p');

@@ -2,6 +2,7 @@ import { Box, Text } from 'ink';
 import type { ReactNode } from 'react';
 import { mailRows, type MailRow } from '../../src/console/selectors.js';
 import type { ConsoleState } from '../../src/console/types.js';
+import { terminalSafe } from '../../src/util/terminal-text.js';
 import { StatusBadge } from '../components/StatusBadge.js';
 import { Table } from '../components/Table.js';
 import type { ColumnSpec } from '../../src/console/columns.js';
@@ -36,7 +37,7 @@ export function MailServerScreen(props: { readonly state: ConsoleState; readonly
               {' '}
               {smtp.state}
               {smtp.port !== null ? ` on port ${smtp.port}` : ''}
-              {smtp.error !== null ? ` — ${smtp.error}` : ''}
+              {smtp.error !== null ? ` — ${terminalSafe(smtp.error)}` : ''}
             </Text>
           </>
         )}

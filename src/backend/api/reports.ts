@@ -41,6 +41,8 @@ export async function streamHistory(store: StoreQueries, format: 'json' | 'csv',
     if (rows.length > 0) await sink.write(format === 'csv' ? toCsv(HISTORY_COLUMNS, rows, false) : `${written > 0 ? ',' : ''}${rows.map((r) => JSON.stringify(r)).join(',')}`);
     written += rows.length;
     cursor = page.next ?? undefined;
+    // SQLite answers synchronously, so without this the whole export would run in one turn of the event loop.
+    await new Promise((resolve) => setImmediate(resolve));
     if (written >= cap) next = page.next;
   } while (cursor && written < cap && !sink.closed);
   if (format === 'json') await sink.write(`]${next ? `,"next":${JSON.stringify(next)}` : ''}}`);

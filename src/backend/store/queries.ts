@@ -327,7 +327,9 @@ export function createQueries(db: Db, dialect: Dialect): StoreQueries {
         if (f.since) where.push(eb('received_at', '>=', f.since));
         if (f.until) where.push(eb('received_at', '<', f.until));
         if (f.q) where.push(textMatch(f.q, text));
-        if (cursor) where.push(eb.or([eb('received_at', '<', cursor.receivedAt), eb.and([eb('received_at', '=', cursor.receivedAt), eb('id', '<', cursor.id)])]));
+        // A row-value comparison, so both databases read the (received_at, id) index from the cursor on
+      // instead of from the top (which made a full export quadratic).
+      if (cursor) where.push(sql<SqlBool>`(received_at, id) < (${cursor.receivedAt}, ${cursor.id})`);
         return eb.and(where);
       })
       .orderBy('received_at', 'desc')

@@ -13,9 +13,9 @@ import {
   type Subscription,
 } from '../../domain/callhome.js';
 import { isSeverityKeyword, type SeverityKeyword } from '../../domain/severity.js';
-import { err, ok, type Result } from '../../util/result.js';
 import { isAlertGroup, isWeekday, parseHhmm } from '../config/domain-words.js';
-import { integer, isSeparator, keyValue, parseError, setValue, words, type Line, type ParseError } from './text.js';
+import { EMPTY_ROW } from '../layout/call-home.js';
+import { integer, isSeparator, keyValue, setValue, unparsed, words, type Line, type Unparsed } from './text.js';
 
 type Table = 'none' | 'groups' | 'patterns';
 
@@ -96,16 +96,13 @@ function blankProfile(name: string): Mutable {
 }
 
 /**
- * Parses the lines of one profile block; the first line is `Profile Name: <name>`.
- * Unknown lines (fields of newer releases) are ignored.
+ * Parses the lines of one profile block (either train); the first line is `Profile Name: <name>`
+ * (splitProfileBlocks guarantees it). Lines it does not understand go to `skipped`.
  */
-export function parseProfileBlock(command: string, lines: readonly Line[]): Result<Profile, ParseError> {
+export function parseProfileBlock(lines: readonly Line[], skipped: Unparsed[]): Profile {
   const first = lines[0];
   const head = first ? keyValue(first.trimmed) : undefined;
-  if (!first || head?.key !== 'profile name' || head.value === '') {
-    return err(parseError(command, first, 'expected `Profile Name: <name>`'));
-  }
-  const profile = blankProfile(head.value);
+  const profile = blankProfile(head?.value ?? '');
   const subscriptions: Partial<Record<AlertGroup, Subscription>> = {};
   const patterns: { pattern: string; severity: SeverityKeyword }[] = [];
   let table: Table = 'none';
@@ -139,17 +136,19 @@ export function parseProfileBlock(command: string, lines: readonly Line[]): Resu
       table = 'none';
       continue;
     }
-    if (kv && table === 'none') continue; // a `key: value` field of a newer release
+    // `N/A                       N/A`: IOS XE's row of an empty table.
+    if (table !== 'none' && words(t).every((w) => w === EMPTY_ROW)) continue;
     if (table === 'groups') {
       // `configuration          normal`
       const [word, sev, ...rest] = words(t);
       const severity = showSeverity(sev ?? '');
-      if (!word || !severity || rest.length > 0) {
-        return err(parseError(command, line, 'expected `<alert-group> <severity>` in the Alert-group table'));
+      const group = alertGroup(word ?? '');
+      if (!group || !severity || rest.length > 0) {
+        skipped.push(unparsed(line));
+        continue;
       }
-      const group = alertGroup(word);
       if (group === 'syslog') patterns.push({ pattern: '.*', severity });
-      else if (group) subscriptions[group] = { severity };
+      else subscriptions[group] = { severity };
       continue;
     }
     if (table === 'patterns') {
@@ -157,18 +156,20 @@ export function parseProfileBlock(command: string, lines: readonly Line[]): Resu
       const parts = words(t);
       const severity = showSeverity(parts[parts.length - 1] ?? '');
       if (parts.length < 2 || !severity) {
-        return err(parseError(command, line, 'expected `<pattern> <severity>` in the Syslog-Pattern table'));
+        skipped.push(unparsed(line));
+        continue;
       }
       patterns.push({ pattern: parts.slice(0, -1).join(' '), severity });
       continue;
     }
-    // Anything else outside a table: a line of a newer release; ignore it.
+    // A field of a newer release, or anything else outside a table.
+    skipped.push(unparsed(line));
   }
   const firstPattern = patterns[0];
   if (firstPattern) subscriptions.syslog = { severity: firstPattern.severity };
   profile.subscriptions = subscriptions;
   profile.syslogPatterns = patterns;
-  return ok(profile);
+  return profile;
 }
 
 /** Applies one `key: value` field of a profile block; false when the key is not a profile field. */
@@ -185,7 +186,7 @@ function applyField(profile: Mutable, key: string, value: string): boolean {
       profile.mode = /anonymous/i.test(value) ? 'anonymous' : 'full';
       return true;
     case 'reporting data':
-      // `Reporting Data: Smart Call Home, Smart Licensing` (later releases)
+      // `Reporting Data: Smart Call Home, Smart Licensing` (IOS XE)
       profile.reportSmartCallHome = /call home/i.test(value);
       profile.reportSmartLicensing = /licensing/i.test(value);
       return true;
@@ -216,6 +217,9 @@ function applyField(profile: Mutable, key: string, value: string): boolean {
       return true;
     case 'http address(es)':
       profile.httpUrls = addressList(value);
+      return true;
+    case 'other address(es)':
+      // `Other address(es): default` (IOS XE): addresses of the transports not in use, not listed.
       return true;
     default:
       return false;

@@ -8,7 +8,7 @@ import { trainOfVersion, type CallHomeConfig, type Train } from '../../domain/ca
 import { assertNever } from '../../util/assert-never.js';
 import { err, ok, type Result } from '../../util/result.js';
 import { CallHomeConfigBuilder, configWords, type ConfigContext } from '../config/index.js';
-import { parseError, type ParseError } from './text.js';
+import { parseError, unparsed, withUnparsed, type ParseError, type Unparsed } from './text.js';
 
 const COMMAND = 'show running-config';
 
@@ -40,10 +40,15 @@ const IOS_ERROR = /^%\s*(?:Invalid input|Incomplete command|Ambiguous command|Un
 // `R1#show running-config | section call-home` (echo) or `R1#` (trailing prompt)
 const PROMPT = /^[\w.\-/:()]{1,80}[#>] ?(?:sh(?:ow)?\b.*)?$/;
 
-/** Parses the Call Home part of a running configuration. */
-export function parseRunningConfigCallHome(output: string, options: RunningConfigOptions = {}): Result<CallHomeConfig, ParseError> {
-  const builder = new CallHomeConfigBuilder(options.serial ?? '', undefined, options.train ?? runningConfigTrain(output));
+/** `show running-config` read for Call Home: the configuration, the train it was read as, and the lines not understood. */
+export type RunningConfigCallHome = { readonly config: CallHomeConfig; readonly train: Train; readonly unparsed?: readonly Unparsed[] };
+
+/** Parses the Call Home part of a running configuration (whole, or `| section call-home`). */
+export function parseRunningConfig(output: string, options: RunningConfigOptions = {}): Result<RunningConfigCallHome, ParseError> {
+  const train = options.train ?? runningConfigTrain(output);
+  const builder = new CallHomeConfigBuilder(options.serial ?? '', undefined, train);
   const stack: { indent: number; context: ConfigContext }[] = [];
+  const skipped: Unparsed[] = [];
   let sawLine = false;
   const raw = output.split('\n');
   for (let i = 0; i < raw.length; i += 1) {
@@ -70,14 +75,24 @@ export function parseRunningConfigCallHome(output: string, options: RunningConfi
         stack.push({ indent, context: outcome.context });
         break;
       case 'error':
-        return err(parseError(COMMAND, line, outcome.message));
-      case 'applied':
+        skipped.push(unparsed(line));
+        break;
       case 'ignored':
+        // Outside call-home a line is someone else's configuration; inside, a command we do not know.
+        if (context.kind !== 'global') skipped.push(unparsed(line));
+        break;
+      case 'applied':
         break;
       default:
         assertNever(outcome, 'configuration outcome');
     }
   }
   if (!sawLine && !options.allowEmpty) return err(parseError(COMMAND, undefined, 'the output is empty'));
-  return ok(builder.result());
+  return ok(withUnparsed({ config: builder.result(), train }, skipped));
+}
+
+/** The Call Home configuration of a running configuration (what push and verify compare). */
+export function parseRunningConfigCallHome(output: string, options: RunningConfigOptions = {}): Result<CallHomeConfig, ParseError> {
+  const parsed = parseRunningConfig(output, options);
+  return parsed.ok ? ok(parsed.value.config) : parsed;
 }

@@ -1,23 +1,25 @@
-/** `show call-home profile all` and `show call-home profile <name>` (ios-call-home.md §3.5.5–3.5.6). */
+/** `show call-home profile all` and `show call-home profile <name>` (ios-call-home.md §3.5.5–3.5.6), either train. */
 import type { Profile } from '../../domain/callhome.js';
 import { err, ok, type Result } from '../../util/result.js';
 import { parseProfileBlock, splitProfileBlocks } from './profile-block.js';
-import { parseError, prepareLines, type ParseError } from './text.js';
+import { parseError, prepareLines, unparsed, withUnparsed, type ParseError, type Unparsed } from './text.js';
 
 const COMMAND = 'show call-home profile';
 
+/** `show call-home profile all|NAME` as data. */
+export type ShowCallHomeProfile = { readonly profiles: readonly Profile[]; readonly unparsed?: readonly Unparsed[] };
+
 /** Parses one or all profile blocks into Profiles close to the device's configuration model. */
-export function parseShowCallHomeProfile(output: string): Result<Profile[], ParseError> {
+export function parseShowCallHomeProfile(output: string): Result<ShowCallHomeProfile, ParseError> {
   const prepared = prepareLines(COMMAND, output);
   if (!prepared.ok) return prepared;
   const { before, blocks } = splitProfileBlocks(prepared.value);
-  const stray = before[0];
-  if (stray) return err(parseError(COMMAND, stray, 'expected `Profile Name: <name>` before any profile field'));
-  const profiles: Profile[] = [];
-  for (const block of blocks) {
-    const parsed = parseProfileBlock(COMMAND, block);
-    if (!parsed.ok) return parsed;
-    profiles.push(parsed.value);
+  const first = before[0];
+  if (blocks.length === 0) {
+    // `% Profile nope does not exist` is the device saying no, not an empty list.
+    return err(parseError(COMMAND, first, 'expected `Profile Name: <name>`'));
   }
-  return ok(profiles);
+  const skipped: Unparsed[] = before.map(unparsed);
+  const profiles = blocks.map((block) => parseProfileBlock(block, skipped));
+  return ok(withUnparsed({ profiles }, skipped));
 }

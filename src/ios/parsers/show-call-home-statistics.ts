@@ -11,7 +11,7 @@ import {
   type StatsSection,
 } from '../../domain/statistics.js';
 import { err, ok, type Result } from '../../util/result.js';
-import { integer, isSeparator, parseError, prepareLines, setValue, words, type Line, type ParseError } from './text.js';
+import { integer, isSeparator, parseError, prepareLines, setValue, unparsed, words, type Line, withUnparsed, type ParseError, type Unparsed } from './text.js';
 
 const COMMAND = 'show call-home statistics';
 
@@ -47,8 +47,11 @@ function cell(nums: readonly string[]): StatsCell | undefined {
   return { total, email, http };
 }
 
-/** Parses the counters and the last-sent time. */
-export function parseShowCallHomeStatistics(output: string): Result<CallHomeStatistics, ParseError> {
+/** `show call-home statistics` as data: the counters, and the lines not understood. */
+export type ShowCallHomeStatistics = CallHomeStatistics & { readonly unparsed?: readonly Unparsed[] };
+
+/** Parses the counters and the last-sent time (either train's layout). */
+export function parseShowCallHomeStatistics(output: string): Result<ShowCallHomeStatistics, ParseError> {
   const prepared = prepareLines(COMMAND, output);
   if (!prepared.ok) return prepared;
   const tables: Tables = { success: {}, inQueue: {}, failed: {}, ratelimitDropped: {} };
@@ -58,20 +61,19 @@ export function parseShowCallHomeStatistics(output: string): Result<CallHomeStat
   // A row whose numbers continue on the next lines (`Send-CLI 0` / `0` / `0` in the 004 copy).
   let pending: { row: StatsRow | 'total'; nums: string[]; line: Line } | undefined;
 
-  const store = (row: StatsRow | 'total', nums: readonly string[], line: Line): ParseError | undefined => {
-    if (!section) return parseError(COMMAND, line, 'a counter row appears before any `Total …` section');
+  const skipped: Unparsed[] = [];
+  // A row that cannot be stored (no section yet, not three counters) is kept as unparsed.
+  const store = (row: StatsRow | 'total', nums: readonly string[], line: Line): undefined => {
     const c = cell(nums);
-    if (!c) return parseError(COMMAND, line, 'expected three counters: Total, Email, HTTP');
-    tables[section][row === 'total' ? 'total' : row] = c;
+    if (!section || !c || nums.length !== 3) skipped.push(unparsed(line));
+    else tables[section][row === 'total' ? 'total' : row] = c;
     return undefined;
   };
 
   // The 003 copy ends with `Send-CLI      0`: a zero total means zero e-mail and zero HTTP;
   // any other short row is an error.
-  const flushShort = (p: { row: StatsRow | 'total'; nums: string[]; line: Line }): ParseError | undefined =>
-    p.nums.length === 1 && p.nums[0] === '0'
-      ? store(p.row, ['0', '0', '0'], p.line)
-      : parseError(COMMAND, p.line, 'expected three counters: Total, Email, HTTP');
+  const flushShort = (p: { row: StatsRow | 'total'; nums: string[]; line: Line }): undefined =>
+    p.nums.length === 1 && p.nums[0] === '0' ? store(p.row, ['0', '0', '0'], p.line) : store(p.row, p.nums, p.line);
 
   for (const line of prepared.value) {
     const t = line.trimmed;
@@ -107,7 +109,10 @@ export function parseShowCallHomeStatistics(output: string): Result<CallHomeStat
     // `Total Success      3          3          0` / `Total Ratelimit` (numbers on `-dropped`)
     if (first === 'total' && parts.length >= 2) {
       const label = SECTION_LABELS[(parts[1] ?? '').toLowerCase()];
-      if (!label) return err(parseError(COMMAND, line, 'unknown statistics section'));
+      if (!label) {
+        skipped.push(unparsed(line));
+        continue;
+      }
       section = label;
       if (parts.length === 2) continue;
       const failure = store('total', parts.slice(2), line);
@@ -133,9 +138,8 @@ export function parseShowCallHomeStatistics(output: string): Result<CallHomeStat
       if (failure) return err(failure);
       continue;
     }
-    // A row label of a newer release followed by three counters: ignore it; anything else is an error.
-    if (parts.length >= 4 && parts.slice(-3).every((n) => integer(n) !== undefined)) continue;
-    return err(parseError(COMMAND, line, 'expected a statistics row `<type> <total> <email> <http>`'));
+    // A row label of a newer release (IOS XE's `Nonce`), or anything else.
+    skipped.push(unparsed(line));
   }
   if (pending) {
     const failure = flushShort(pending);
@@ -144,5 +148,5 @@ export function parseShowCallHomeStatistics(output: string): Result<CallHomeStat
   if (!seenHeader && STATS_SECTIONS.every((s) => Object.keys(tables[s]).length === 0)) {
     return err(parseError(COMMAND, prepared.value[0], 'no statistics table'));
   }
-  return ok({ sections: tables, lastSent });
+  return ok(withUnparsed({ sections: tables, lastSent }, skipped));
 }

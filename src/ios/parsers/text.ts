@@ -14,6 +14,22 @@ export type ParseError = {
   readonly message: string;
 };
 
+/** A line of output a parser did not understand: its 1-based number and its text. */
+export type Unparsed = { readonly line: number; readonly text: string };
+
+/**
+ * Adds the lines not understood to a parse result, in line order. The key is present only when
+ * there is something in it, so output that parses cleanly has the shape it always had.
+ */
+export function withUnparsed<T extends object>(value: T, skipped: readonly Unparsed[]): T & { readonly unparsed?: readonly Unparsed[] } {
+  return skipped.length === 0 ? value : { ...value, unparsed: [...skipped].sort((a, b) => a.line - b.line) };
+}
+
+/** The Unparsed entry of a line. */
+export function unparsed(line: Line): Unparsed {
+  return { line: line.no, text: line.trimmed };
+}
+
 /** One non-blank line of output with its 1-based number in the original text. */
 export type Line = { readonly no: number; readonly text: string; readonly trimmed: string };
 

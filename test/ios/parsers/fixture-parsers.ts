@@ -8,6 +8,13 @@ import {
   parseShowCallHomeMailServerStatus,
   parseShowCallHomeProfile,
   parseShowCallHomeStatistics,
+  parseShowCallHomeDiagnosticSignature,
+  parseShowCallHomeDiagnosticSignatureView,
+  parseShowCallHomeEvents,
+  parseShowCallHomeSmartLicensing,
+  parseShowCallHomeSmartLicensingStatistics,
+  parseShowCallHomeVersion,
+  parseShowVersion,
   type ParseError,
 } from '../../../src/ios/parsers/index.js';
 import type { Train } from '../../../src/domain/callhome.js';
@@ -30,5 +37,12 @@ export const PARSERS: Readonly<Record<string, (text: string, train?: Train) => R
   'show-call-home-mail-server-status': parseShowCallHomeMailServerStatus,
   'show-call-home-profile': parseShowCallHomeProfile,
   'show-call-home-statistics': parseShowCallHomeStatistics,
-  'show-running-config': (text, train) => parseRunningConfigCallHome(text, { serial: FIXTURE_SERIAL, train }),
+  'show-running-config': (text, train) => parseRunningConfigCallHome(text, { serial: FIXTURE_SERIAL, ...(train ? { train } : {}) }),
+  'show-call-home-version': parseShowCallHomeVersion,
+  'show-call-home-events': parseShowCallHomeEvents,
+  'show-call-home-smart-licensing': parseShowCallHomeSmartLicensing,
+  'show-call-home-smart-licensing-statistics': parseShowCallHomeSmartLicensingStatistics,
+  'show-call-home-diagnostic-signature': parseShowCallHomeDiagnosticSignature,
+  'show-call-home-diagnostic-signature-statistics': (text) => parseShowCallHomeDiagnosticSignatureView('statistics', text),
+  'show-version': parseShowVersion,
 };

@@ -79,9 +79,9 @@ describe('parsers read what the lab prints', () => {
   });
 
   it('show call-home profile all and one profile', async () => {
-    const all = value(parseShowCallHomeProfile(await h.out('show call-home profile all')));
+    const all = value(parseShowCallHomeProfile(await h.out('show call-home profile all'))).profiles;
     expect(all.map(shown).sort((a, b) => a.name.localeCompare(b.name))).toEqual(config.profiles.map(shown).sort((a, b) => a.name.localeCompare(b.name)));
-    const one = value(parseShowCallHomeProfile(await h.out('show call-home profile noc-http')));
+    const one = value(parseShowCallHomeProfile(await h.out('show call-home profile noc-http'))).profiles;
     expect(one.map((p) => p.name)).toEqual(['noc-http']);
   });
 

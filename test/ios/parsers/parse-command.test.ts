@@ -40,11 +40,17 @@ describe('callhome parse (bin)', () => {
     expect(JSON.parse(result.stdout)).toEqual({ servers: [{ address: '10.0.0.1', priority: 1, available: true }] });
   });
 
-  it('exits 1 with the failing line and nothing on stdout', async () => {
-    const result = await runWithStdin(['parse', 'show call-home statistics', '--json'], 'Message Types Total Email HTTP\nTotal Success 1 x 0\n');
+  it('exits 1 with the failing line and nothing on stdout when the text is not that command\'s output', async () => {
+    const result = await runWithStdin(['parse', 'show call-home statistics', '--json'], "R1#show call-home statistics\n% Invalid input detected at '^' marker.\n");
     expect(result.code).toBe(1);
     expect(result.stdout).toBe('');
-    expect(result.stderr).toContain('line 2: "Total Success 1 x 0"');
+    expect(result.stderr).toContain(`line 2: "% Invalid input detected at '^' marker."`);
+  });
+
+  it('returns what it read and lists the line it did not understand (issue 12: one bad line no longer loses the device)', async () => {
+    const result = await runWithStdin(['parse', 'show call-home statistics', '--json'], 'Message Types Total Email HTTP\nTotal Success 1 x 0\n');
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ unparsed: [{ line: 2, text: 'Total Success 1 x 0' }] });
   });
 });
 
@@ -60,7 +66,7 @@ describe('runParse and findShowParser', () => {
   });
 
   it('refuses an unknown command and a missing file with what to do next', async () => {
-    await expect(runParse({ command: 'show version' }, { readStdin: () => Promise.resolve('') })).rejects.toBeInstanceOf(AbortError);
+    await expect(runParse({ command: 'show clock' }, { readStdin: () => Promise.resolve('') })).rejects.toBeInstanceOf(AbortError);
     await expect(runParse({ command: 'show call-home', file: '/nonexistent/x.txt' })).rejects.toThrow(/Cannot read \/nonexistent\/x\.txt \(ENOENT\)/);
   });
 

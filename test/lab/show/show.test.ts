@@ -149,9 +149,9 @@ Syslog-Pattern Severity
     const parsed = parseShowCallHomeProfile(out);
     expect(parsed.ok).toBe(true);
     if (parsed.ok) {
-      expect(parsed.value.map((p) => p.name)).toEqual(['campus-noc', 'CiscoTAC-1']);
-      expect(parsed.value[1]?.subscriptions.inventory?.periodic).toEqual({ kind: 'monthly', date: 14, hh: 10, mm: 57 });
-      expect(parsed.value[0]?.syslogPatterns).toEqual([{ pattern: '.*CALL_LOOP.*', severity: 'debugging' }]);
+      expect(parsed.value.profiles.map((p) => p.name)).toEqual(['campus-noc', 'CiscoTAC-1']);
+      expect(parsed.value.profiles[1]?.subscriptions.inventory?.periodic).toEqual({ kind: 'monthly', date: 14, hh: 10, mm: 57 });
+      expect(parsed.value.profiles[0]?.syslogPatterns).toEqual([{ pattern: '.*CALL_LOOP.*', severity: 'debugging' }]);
     }
   });
 
