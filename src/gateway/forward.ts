@@ -34,6 +34,9 @@ export type Forwarder = {
   stop(): Promise<void>;
 };
 
+/** Statuses by which the service refuses the message itself (ingest/refusal.ts). */
+const MESSAGE_REFUSALS = new Set([400, 413, 415, 422]);
+
 /** What one attempt's answer means for the entry. */
 type Verdict = { kind: 'forwarded'; duplicate: boolean } | { kind: 'refused'; reason: string } | { kind: 'retry'; reason: string; auth?: boolean };
 
@@ -55,8 +58,9 @@ function verdict(status: number, body: string): Verdict {
     // keep the status alone
   }
   if (status === 401 || status === 403) return { kind: 'retry', reason, auth: true };
-  // The service judged the message itself (malformed, not Call Home, too large): resending cannot help.
-  if (status >= 400 && status < 500 && status !== 408 && status !== 429) return { kind: 'refused', reason };
+  // The service judged the message itself (malformed, too large, wrong type, not Call Home): resending cannot
+  // help. Anything else (404 of a wrong URL, 407 of a proxy, 429, 5xx) is the path's fault: keep and retry.
+  if (MESSAGE_REFUSALS.has(status)) return { kind: 'refused', reason };
   return { kind: 'retry', reason };
 }
 

@@ -6,7 +6,7 @@
 import { request as httpRequest, type IncomingHttpHeaders, type IncomingMessage, type OutgoingHttpHeaders } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { connect as tlsConnect } from 'node:tls';
-import type { Socket } from 'node:net';
+import { isIP, type Socket } from 'node:net';
 
 export type PostResult = { readonly status: number; readonly headers: IncomingHttpHeaders; readonly body: string };
 
@@ -59,8 +59,9 @@ export async function send(target: HttpTarget, method: 'GET' | 'POST' | 'DELETE'
       res.once('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
       res.once('error', reject);
     };
+    // Without an agent, Node uses createConnection (the TLS socket over the tunnel) for this one request.
     const req = secure
-      ? httpsRequest({ host: url.hostname, port, path: url.pathname + url.search, method, headers: allHeaders, timeout, ...(target.ca ? { ca: target.ca } : {}), ...(socket ? { agent: false, createConnection: () => tlsConnect({ socket: socket!, servername: url.hostname, ...(target.ca ? { ca: target.ca } : {}) }) } : {}) }, onResponse)
+      ? httpsRequest({ host: url.hostname, port, path: url.pathname + url.search, method, headers: allHeaders, timeout, ...(target.ca ? { ca: target.ca } : {}), ...(socket ? { createConnection: () => tlsConnect({ socket: socket!, ...(isIP(url.hostname) ? {} : { servername: url.hostname }), ...(target.ca ? { ca: target.ca } : {}) }) } : {}) }, onResponse)
       : target.proxy
         ? httpRequest({ host: target.proxy.hostname, port: Number(target.proxy.port || 80), path: url.href, method, headers: { ...allHeaders, ...proxyAuth(target.proxy) }, timeout }, onResponse)
         : httpRequest({ host: url.hostname, port, path: url.pathname + url.search, method, headers: allHeaders, timeout }, onResponse);
