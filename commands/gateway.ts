@@ -11,7 +11,7 @@ import { readTokenFile } from '../src/settings.js';
 import { credentialsStore, readCredentials, writeCredentials } from '../src/gateway/credentials.js';
 import { sendFlag, startGateway } from '../src/gateway/gateway.js';
 import { send, type HttpTarget } from '../src/gateway/http-post.js';
-import { GATEWAY_AUTH_HEADER, GATEWAY_PING_PATH, gatewayAuth } from '../src/gateway/protocol.js';
+import { GATEWAY_AUTH_HEADER, GATEWAY_PING_PATH, gatewayAuth } from '../src/backend/gateway/protocol.js';
 import { parseMailboxUrl, type MailboxAddress } from '../src/gateway/mailbox.js';
 import { openQueue, type QueueEntry } from '../src/gateway/queue.js';
 

@@ -4,7 +4,7 @@
  * harmless). A failure pauses all forwarding with exponential back-off; the entry stays queued.
  */
 import type { OutgoingHttpHeaders } from 'node:http';
-import { GATEWAY_AUTH_HEADER, GATEWAY_FORWARD_PATH, GATEWAY_NEW_PASSWORD_HEADER, GATEWAY_SOURCE_HEADER, gatewayAuth, MAIL_CONTENT_TYPE } from './protocol.js';
+import { GATEWAY_AUTH_HEADER, GATEWAY_FORWARD_PATH, GATEWAY_NEW_PASSWORD_HEADER, GATEWAY_SOURCE_HEADER, gatewayAuth, MAIL_CONTENT_TYPE } from '../backend/gateway/protocol.js';
 import { send, type HttpTarget } from './http-post.js';
 import type { Queue, QueueEntry } from './queue.js';
 import type { GatewayEvent } from './events.js';

@@ -15,7 +15,7 @@ import { createApiClient } from '../../src/client/api-client.js';
 import { credentialsFile, credentialsStore, readCredentials } from '../../src/gateway/credentials.js';
 import { startGateway, type Gateway } from '../../src/gateway/gateway.js';
 import { send } from '../../src/gateway/http-post.js';
-import { GATEWAY_AUTH_HEADER, GATEWAY_FORWARD_PATH, GATEWAY_PING_PATH } from '../../src/gateway/protocol.js';
+import { GATEWAY_AUTH_HEADER, GATEWAY_FORWARD_PATH, GATEWAY_PING_PATH } from '../../src/backend/gateway/protocol.js';
 import { sampleWith, TOKEN } from '../backend/helpers.js';
 import { gatewayCli, registerGateway, waitFor } from './helpers.js';
 

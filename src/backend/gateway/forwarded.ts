@@ -7,7 +7,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { MAX_MESSAGE_SIZE } from '../../domain/callhome.js';
 import type { Transport } from '../../events/protocol.js';
-import { MAIL_CONTENT_TYPE } from '../../gateway/protocol.js';
+import { MAIL_CONTENT_TYPE } from './protocol.js';
 import { refusalStatus } from '../ingest/refusal.js';
 import type { ParsePool } from '../ingest/parse-pool.js';
 import { attribute } from '../ingest/smtp-ingest.js';

@@ -1,7 +1,7 @@
 /** `/gateway/v1/*`: what a Transport Gateway calls on the service (forwarding and a connection test). */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Transport } from '../../events/protocol.js';
-import { GATEWAY_AUTH_HEADER, GATEWAY_FORWARD_PATH, GATEWAY_NEW_PASSWORD_HEADER, GATEWAY_PING_PATH } from '../../gateway/protocol.js';
+import { GATEWAY_AUTH_HEADER, GATEWAY_FORWARD_PATH, GATEWAY_NEW_PASSWORD_HEADER, GATEWAY_PING_PATH } from './protocol.js';
 import type { ParsePool } from '../ingest/parse-pool.js';
 import type { ByteBudget } from '../limits.js';
 import type { BackendService } from '../service.js';
