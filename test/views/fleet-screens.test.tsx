@@ -28,7 +28,7 @@ describe('console fleet screens on a lab fleet', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'callhome-console-fleet-'));
     backend = await startBackend({ dbPath: join(dir, 'db.sqlite'), httpPort: 0, smtpPort: 0, token: TOKEN });
-    lab = await startLab({ devices: 2, port: 0, stateDir: join(dir, 'lab'), smtpPort: backend.smtpPort ?? 25, software: '15.2(4)M11' });
+    lab = await startLab({ devices: 2, port: 0, stateDir: join(dir, 'lab'), smtpPort: backend.smtpPort ?? 25 });
     await lab.writeInventory(join(dir, 'inventory.yaml'));
     await lab.writeKnownHosts(join(dir, 'known_hosts'));
     runtime = openConsoleRuntime({
