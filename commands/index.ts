@@ -36,6 +36,7 @@ export const commandLoaders: Readonly<Record<string, () => Promise<AnyCommandMod
   'verify': async () => (await import('./verify.js')).verifyCommand,
   'dashboard': async () => (await import('./dashboard.js')).dashboardCommand,
   'demo': async () => (await import('./demo.js')).demoCommand,
+  'gateway': async () => (await import('./gateway.js')).gatewayCommand,
 };
 
 /** Loads every subcommand module (for help and completion). */

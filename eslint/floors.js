@@ -46,6 +46,11 @@ export const LAYERS = {
     may: ['domain', 'util', 'errors', 'events', 'codec'],
     why: 'the service knows nothing of the lab, the fleet side, the console or its clients',
   },
+  gateway: {
+    paths: ['src/gateway'],
+    may: ['domain', 'util', 'errors', 'codec', 'backend'],
+    why: 'the Transport Gateway sits in front of the service: it reuses its ingest pieces and protocol, never the reverse',
+  },
   client: {
     // The REST client and the query commands' tables.
     paths: ['src/client'],
@@ -92,7 +97,7 @@ export const LAYERS = {
   },
   commands: {
     paths: ['commands'],
-    may: ['domain', 'util', 'errors', 'events', 'settings', 'codec', 'ios', 'lab', 'backend', 'client', 'fleet', 'output', 'cli', 'consoleCore', 'consoleAdapters', 'views', 'demo'],
+    may: ['domain', 'util', 'errors', 'events', 'settings', 'codec', 'ios', 'lab', 'backend', 'client', 'fleet', 'output', 'cli', 'consoleCore', 'consoleAdapters', 'views', 'demo', 'gateway'],
     why: 'thin yargs modules: anything below them, never the executable',
   },
   bin: { paths: ['bin'], may: ['commands', 'errors', 'util', 'settings', 'cli', 'output'], why: 'the executable' },

@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import { generate } from 'selfsigned';
 import { DDCE_SERVICE_PATH } from '../domain/callhome.js';
 import { createApiHandler } from './api/router.js';
+import { createGatewayHandler, GATEWAY_PREFIX } from './gateway/routes.js';
 import { tokenChecker } from './api/auth.js';
 import { createAuthThrottle, type AuthThrottleOptions } from './auth-throttle.js';
 import type { EventLog } from './event-log.js';
@@ -112,6 +113,7 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
   const api = createApiHandler(service, tokenChecker(options.token, throttle), budget);
   const tls = options.https === 'self-signed' ? await selfSignedPair(host) : options.https;
   const scheme = tls ? 'https' : 'http';
+  const gateways = createGatewayHandler(service, scheme, budget, parsers);
 
   const route = (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     let url: URL;
@@ -123,6 +125,7 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
       return Promise.resolve();
     }
     if (url.pathname === DDCE_SERVICE_PATH) return handleIngest(service, scheme, req, res, budget, parsers);
+    if (url.pathname.startsWith(GATEWAY_PREFIX)) return gateways(req, res, url.pathname);
     if (!url.pathname.startsWith('/api/v1/')) return Promise.resolve(notFound(res, url.pathname));
     const misdirected = checkHost(req);
     if (misdirected !== null) {

@@ -11,6 +11,7 @@ import { identityDifferences } from '../processing/processor.js';
 import type { BackendService } from '../service.js';
 import type { DeviceDetail } from '../store/types.js';
 import { decodeCursor } from '../store/queries.js';
+import { gatewayApiRoutes } from '../gateway/api-routes.js';
 import { toCsv } from './csv.js';
 import { buildReport, REPORT_KINDS, streamHistory, type ReportKind } from './reports.js';
 
@@ -237,6 +238,7 @@ export function apiRoutes(service: BackendService): readonly ApiRoute[] {
         return format === 'csv' ? { status: 200, body: null, csv: toCsv(report.columns, report.rows) } : json(200, report);
       },
     },
+    ...gatewayApiRoutes(service),
   ];
 }
 

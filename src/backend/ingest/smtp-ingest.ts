@@ -46,7 +46,7 @@ type StoredMail = { message: CallHomeMessage; format: MessageFormat; raw: string
  * anyone can write: it is tied to a device only when exactly one device has that name; otherwise it is
  * stored against no device and flagged (issue 11). The subject's `SR#n` names a case (S49).
  */
-async function attribute(service: BackendService, content: MailContent): Promise<Result<StoredMail, Refusal>> {
+export async function attribute(service: BackendService, content: MailContent): Promise<Result<StoredMail, Refusal>> {
   const sr = content.serviceRequest;
   const withSr = (m: CallHomeMessage): CallHomeMessage => (sr && !m.serviceRequest ? { ...m, serviceRequest: sr } : m);
   if (content.format !== 'short-text') return ok({ message: withSr(content.message), format: content.format, raw: content.raw });

@@ -142,6 +142,20 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   CREATE UNIQUE INDEX messages_serial_msgid_hash ON messages(serial, message_id, content_hash) WHERE message_id <> '';
   CREATE INDEX messages_serial_msgid ON messages(serial, message_id);
   `,
+  // Issue 17: the Transport Gateway registry (S81–S83); passwords as scrypt hashes only.
+  `
+  CREATE TABLE gateways (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    password_hash TEXT NOT NULL,
+    password_set_at TEXT NOT NULL,
+    previous_hash TEXT,
+    previous_valid_until TEXT,
+    registered_at TEXT NOT NULL,
+    registered_by TEXT NOT NULL,
+    last_seen_at TEXT
+  );
+  `,
 ];
 
 /** Each entry moves the PostgreSQL schema from version i to i + 1. */
@@ -269,6 +283,20 @@ export const PG_MIGRATIONS: readonly string[] = [
   DROP INDEX messages_serial_msgid;
   CREATE UNIQUE INDEX messages_serial_msgid_hash ON messages(serial, message_id, content_hash) WHERE message_id <> '';
   CREATE INDEX messages_serial_msgid ON messages(serial, message_id);
+  `,
+  // Issue 17: the Transport Gateway registry (S81–S83); passwords as scrypt hashes only.
+  `
+  CREATE TABLE gateways (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    password_hash TEXT NOT NULL,
+    password_set_at TEXT NOT NULL,
+    previous_hash TEXT,
+    previous_valid_until TEXT,
+    registered_at TEXT NOT NULL,
+    registered_by TEXT NOT NULL,
+    last_seen_at TEXT
+  );
   `,
 ];
 

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { sql, type Expression, type Kysely, type SqlBool, type Transaction } from 'kysely';
 import type { CallHomeMessage } from '../../domain/message.js';
 import { BackendEventSchema, RegistrationStateSchema, type BackendEvent, type CaseSummary, type MessageSummary, type Transport } from '../../events/protocol.js';
+import { createGatewayQueries, type GatewayQueries } from '../gateway/registry-queries.js';
 import type { Database } from './schema.js';
 import type {
   MessageFlag,
@@ -336,7 +337,7 @@ export function createQueries(db: Db, dialect: Dialect): StoreQueries {
       .limit(f.limit + 1);
   }
 
-  const rest: Omit<StoreQueries, keyof typeof messages> = {
+  const rest: Omit<StoreQueries, keyof typeof messages | keyof GatewayQueries> = {
     async recentDescriptions(serial, type, eventName, since, exceptId) {
       const rows = await db
         .selectFrom('messages')
@@ -510,7 +511,7 @@ export function createQueries(db: Db, dialect: Dialect): StoreQueries {
       return Number(r?.last ?? 0);
     },
   };
-  return { ...messages, ...rest };
+  return { ...messages, ...rest, ...createGatewayQueries(db) };
 }
 
 /** The PostgreSQL channel a committed batch of events is announced on (payload: its last seq). */

@@ -4,6 +4,7 @@
  * PostgreSQL returns BIGINT columns as strings, hence `number | string` for ids and seqs.
  */
 import type { Generated } from 'kysely';
+import type { GatewaysTable } from '../gateway/registry-queries.js';
 
 type Id = number | string;
 
@@ -128,4 +129,5 @@ export type Database = {
   notifications: NotificationsTable;
   events: EventsTable;
   event_seq: EventSeqTable;
+  gateways: GatewaysTable;
 };

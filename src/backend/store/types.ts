@@ -12,6 +12,8 @@ import type {
 } from '../../events/protocol.js';
 
 /** The format a message arrived in: one definition, shared with the profiles that choose it. */
+import type { GatewayQueries } from '../gateway/registry-queries.js';
+
 export type { MessageFormat };
 
 /** How far a stored message got (spec §3.9 processing results). */
@@ -145,7 +147,7 @@ export type NewNotification = {
 export type PendingEvent = { readonly input: BackendEventInput; readonly at: string };
 
 /** The queries, the same inside and outside a transaction. Every call is asynchronous. */
-export type StoreQueries = {
+export type StoreQueries = GatewayQueries & {
   insertMessage(m: NewMessage, status: MessageStatus): Promise<MessageSummary | null>;
   /** Stores many messages without processing (imports, benchmarks) in multi-row inserts; returns how many were new. */
   importMessages(list: readonly { readonly message: NewMessage; readonly status: MessageStatus }[]): Promise<number>;

@@ -1,0 +1,229 @@
+/**
+ * `startGateway`: the Transport Gateway (S81–S88) in one process. Devices post Call Home XML to the
+ * same DDCEService path as the service, or mail it over SMTP; each message is fsynced into the queue
+ * before it is acknowledged, then forwarded to the service (forward.ts).
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Server } from 'node:net';
+import type { Logger } from 'pino';
+import { SMTPServer, type SMTPServerDataStream } from 'smtp-server';
+import { DDCE_SERVICE_PATH, MAX_MESSAGE_SIZE } from '../domain/callhome.js';
+import { refusalStatus, type Refusal } from '../backend/ingest/refusal.js';
+import { ByteBudget } from '../backend/limits.js';
+import { readBody } from '../backend/read-body.js';
+import type { Result } from '../util/result.js';
+import type { GatewayEvent } from './events.js';
+import { startForwarder, type Credentials, type Forwarder } from './forward.js';
+import type { HttpTarget } from './http-post.js';
+import { startMailboxPoller, type MailboxOptions, type MailboxPoller } from './mailbox.js';
+import { openQueue, type IntakeKind, type Queue } from './queue.js';
+import { sniffMail, sniffXml, type Sniffed } from './sniff.js';
+
+/** MIME and base64 overhead on top of the 3 MiB Call Home message limit (as the service's SMTP listener). */
+const SMTP_SIZE_LIMIT = Math.ceil(MAX_MESSAGE_SIZE * 1.4) + 64 * 1024;
+const ACCEPTED_TYPES = ['application/soap+xml', 'application/xml', 'text/xml'];
+const HOLD_AFTER_MS = 3 * 3600_000;
+const PURGE_AFTER_MS = 2 * 24 * 3600_000;
+export const HELD_BY_FLAG = 'Send flag is No: waiting for `callhome gateway send`';
+export const HELD_BY_AGE = 'not forwarded within 3 hours: waiting for `callhome gateway send` or `drop`';
+
+/** The Send flag (S85), kept in the queue file so `callhome gateway send-flag` reaches a running gateway. Default yes. */
+export function sendFlag(queue: Queue): boolean {
+  return queue.setting('send') !== 'no';
+}
+
+export type GatewayOptions = {
+  readonly queueDir: string;
+  readonly target: HttpTarget;
+  /** 0 = a free port; null = no HTTP intake. */
+  readonly httpPort?: number | null;
+  /** 0 = a free port; null = no SMTP intake (the default). */
+  readonly smtpPort?: number | null;
+  /** Default 127.0.0.1. */
+  readonly host?: string;
+  readonly credentials?: () => Credentials | undefined;
+  readonly onNewPassword?: (password: string) => void;
+  readonly onEvent?: (e: GatewayEvent) => void;
+  readonly logger?: Logger;
+  /** Largest queue in bytes; over it intake answers 503 / SMTP 452 (default: no limit). */
+  readonly maxStoreBytes?: number;
+  /** Store rules (S85): queued longer than this waits for manual action (default 3 hours). */
+  readonly holdAfterMs?: number;
+  /** Anything older than this is deleted (default 2 days). */
+  readonly purgeAfterMs?: number;
+  /** How often the store rules run (default 60 s). */
+  readonly rulesEveryMs?: number;
+  /** A mailbox to poll over IMAP (S84); its intervals default to 3 s and 60 s. */
+  readonly mailbox?: Omit<MailboxOptions, 'accept' | 'onEvent'>;
+  /** Forwarding back-off bounds (tests shorten them). */
+  readonly minBackoffMs?: number;
+  readonly maxBackoffMs?: number;
+};
+
+export type Gateway = {
+  readonly httpPort: number | null;
+  readonly smtpPort: number | null;
+  readonly queue: Queue;
+  readonly forwarder: Forwarder;
+  readonly mailbox: MailboxPoller | null;
+  /** Queues one message already read (the mailbox poller); throws when it is not Call Home. */
+  accept(kind: IntakeKind, body: Buffer, source: string): Promise<Result<number, Refusal>>;
+  close(): Promise<void>;
+};
+
+function reply(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      const a = server.address();
+      resolve(typeof a === 'object' && a ? a.port : port);
+    });
+  });
+}
+
+export async function startGateway(o: GatewayOptions): Promise<Gateway> {
+  const host = o.host ?? '127.0.0.1';
+  const emit = (e: GatewayEvent): void => {
+    o.logger?.info({ event: e }, e.type);
+    o.onEvent?.(e);
+  };
+  const queue = openQueue(o.queueDir);
+  const forwarder = startForwarder({
+    queue,
+    target: o.target,
+    credentials: o.credentials ?? (() => undefined),
+    onNewPassword: (p) => {
+      o.onNewPassword?.(p);
+      emit({ type: 'password.rotated' });
+    },
+    onEvent: emit,
+    ...(o.minBackoffMs !== undefined ? { minBackoffMs: o.minBackoffMs } : {}),
+    ...(o.maxBackoffMs !== undefined ? { maxBackoffMs: o.maxBackoffMs } : {}),
+  });
+
+  const accept = async (kind: IntakeKind, body: Buffer, source: string): Promise<Result<number, Refusal>> => {
+    const sniffed: Result<Sniffed, Refusal> = kind === 'xml' ? sniffXml(body.toString('utf8')) : await sniffMail(body);
+    if (!sniffed.ok) {
+      emit({ type: 'intake.refused', source, reason: sniffed.error.reason });
+      return sniffed;
+    }
+    if (o.maxStoreBytes !== undefined && queue.counts().bytes + body.length > o.maxStoreBytes) {
+      const reason = `The gateway store is full (${o.maxStoreBytes} bytes); retry later.`;
+      emit({ type: 'intake.refused', source, reason });
+      return { ok: false, error: { kind: 'busy', reason } };
+    }
+    const id = queue.add({ kind, body, source, ...sniffed.value });
+    emit({ type: 'queued', id, source, ...sniffed.value });
+    // Send flag No (S85): stored, but it waits for `callhome gateway send`.
+    if (!sendFlag(queue)) {
+      queue.setState([id], 'held', HELD_BY_FLAG);
+      emit({ type: 'held', ids: [id], reason: HELD_BY_FLAG });
+    } else forwarder.wake();
+    return { ok: true, value: id };
+  };
+
+  const applyRules = (): void => {
+    const now = Date.now();
+    const purged = queue.purgeOlderThan(new Date(now - (o.purgeAfterMs ?? PURGE_AFTER_MS)).toISOString());
+    if (purged.length > 0) emit({ type: 'purged', ids: purged.map((e) => e.id) });
+    const held = queue.holdOlderThan(new Date(now - (o.holdAfterMs ?? HOLD_AFTER_MS)).toISOString(), HELD_BY_AGE);
+    if (held.length > 0) emit({ type: 'held', ids: held.map((e) => e.id), reason: HELD_BY_AGE });
+  };
+  applyRules();
+  const rules = setInterval(applyRules, o.rulesEveryMs ?? 60_000);
+  rules.unref();
+
+  const budget = new ByteBudget(256 * 1024 * 1024);
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (path !== DDCE_SERVICE_PATH) return reply(res, 404, { error: 'not-found', reason: `Devices post to ${DDCE_SERVICE_PATH}.` });
+    if (req.method !== 'POST') return reply(res, 405, { error: 'method', reason: 'Devices POST Call Home XML here.' });
+    const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+    if (!ACCEPTED_TYPES.includes(type)) return reply(res, 415, { error: 'content-type', reason: `Send ${ACCEPTED_TYPES.join(', ')}.` });
+    const read = await readBody(req, res, MAX_MESSAGE_SIZE, budget);
+    if (read.kind !== 'ok') return reply(res, read.kind === 'busy' ? 503 : 413, { error: read.kind, reason: read.kind === 'busy' ? 'The gateway holds too many unfinished requests; retry later.' : `Larger than ${MAX_MESSAGE_SIZE} bytes.` });
+    const r = await accept('xml', read.body, 'http');
+    if (!r.ok) return reply(res, refusalStatus(r.error.kind), { error: r.error.kind, reason: r.error.reason });
+    reply(res, 200, { ok: true, queued: r.value });
+  };
+  const http = createServer((req, res) => {
+    handle(req, res).catch((e: unknown) => {
+      o.logger?.error({ err: e }, 'gateway intake failed');
+      // Not queued: a 5xx makes the device retry.
+      if (!res.headersSent) reply(res, 500, { error: 'internal', reason: 'The gateway could not queue the message; retry later.' });
+      else res.destroy();
+    });
+  });
+
+  const smtp = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['AUTH', 'STARTTLS'],
+    size: SMTP_SIZE_LIMIT,
+    banner: 'callhome Transport Gateway',
+    logger: false,
+    onData(stream: SMTPServerDataStream, _session, callback) {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      stream.on('data', (c: Buffer) => {
+        size += c.length;
+        if (size <= SMTP_SIZE_LIMIT) chunks.push(c);
+      });
+      stream.once('end', () => {
+        if (stream.sizeExceeded || size > SMTP_SIZE_LIMIT) return callback(Object.assign(new Error(`The mail is larger than ${SMTP_SIZE_LIMIT} bytes.`), { responseCode: 552 }));
+        accept('mail', Buffer.concat(chunks), 'email')
+          .then((r) => callback(r.ok ? null : Object.assign(new Error(r.error.reason), { responseCode: r.error.kind === 'busy' ? 452 : 554 })))
+          .catch((e: unknown) => callback(Object.assign(new Error(`Temporary failure queueing the message: ${e instanceof Error ? e.message : String(e)}`), { responseCode: 451 })));
+      });
+    },
+  });
+  smtp.on('error', () => {
+    // Per-connection errors are the client's; the listener keeps running.
+  });
+
+  let httpPort: number | null = null;
+  let smtpPort: number | null = null;
+  try {
+    if (o.httpPort !== null) httpPort = await listen(http, o.httpPort ?? 0, host);
+    if (o.smtpPort !== undefined && o.smtpPort !== null) smtpPort = await listen(smtp.server, o.smtpPort, host);
+  } catch (e) {
+    http.close();
+    smtp.close(() => undefined);
+    await forwarder.stop();
+    queue.close();
+    throw e;
+  }
+  const mailbox = o.mailbox ? startMailboxPoller({ ...o.mailbox, accept: (body) => accept('mail', body, 'mailbox'), onEvent: emit }) : null;
+  let closing: Promise<void> | null = null;
+  return {
+    httpPort,
+    smtpPort,
+    queue,
+    forwarder,
+    mailbox,
+    accept,
+    close() {
+      closing ??= (async () => {
+        clearInterval(rules);
+        await mailbox?.stop();
+        await Promise.all([
+          new Promise<void>((resolve) => {
+            if (!http.listening) return resolve();
+            http.close(() => resolve());
+            http.closeIdleConnections();
+          }),
+          new Promise<void>((resolve) => (smtpPort === null ? resolve() : smtp.close(() => resolve()))),
+        ]);
+        await forwarder.stop();
+        queue.close();
+      })();
+      return closing;
+    },
+  };
+}
