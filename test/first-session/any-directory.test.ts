@@ -19,6 +19,8 @@ describe('callhome started outside the checkout', () => {
   it.skipIf(spawnSync('script', ['--version']).status !== 0)('draws the console through tsx (no bundle) and quits on q', async () => {
     const env: NodeJS.ProcessEnv = { ...process.env, CALLHOME_BUNDLE: '0', CALLHOME_CONFIG_DIR: join(elsewhere, 'settings') };
     delete env['CALLHOME_TOKEN'];
+    // A person's terminal, not a CI job: Ink draws only the last frame when CI is set.
+    delete env['CI'];
     const command = `stty cols 100 rows 30; exec node ${shellWord(join(root, 'bin/callhome.js'))} console`;
     const child = spawn('script', ['-qfec', command, '/dev/null'], { cwd: elsewhere, env, stdio: ['pipe', 'pipe', 'pipe'] });
     let output = '';

@@ -53,7 +53,7 @@ async function portFree(port: number): Promise<boolean> {
 /** The session's environment: a fresh HOME and settings, `callhome` from the npm prefix `npm link` filled. */
 function sessionEnv(prefix: string): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const name of Object.keys(env)) if (name.startsWith('CALLHOME_') || name.startsWith('VITEST') || name === 'NODE_OPTIONS') delete env[name];
+  for (const name of Object.keys(env)) if (name.startsWith('CALLHOME_') || name.startsWith('VITEST') || name === 'NODE_OPTIONS' || name === 'CI') delete env[name]; // a person's terminal: Ink draws only the last frame under CI
   const home = join(work, 'home');
   mkdirSync(home, { recursive: true });
   return {
