@@ -4,20 +4,18 @@
  * rotated one keeps working; an administrator's reset reaches the running gateway.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBackend, type Backend } from '../../src/backend/server.js';
 import { authenticateGateway, PASSWORD_EXPIRE_MS, PASSWORD_ROTATE_MS, ROTATION_GRACE_MS } from '../../src/backend/gateway/registry.js';
-import { DDCE_SERVICE_PATH } from '../../src/domain/callhome.js';
 import { createApiClient } from '../../src/client/api-client.js';
 import { credentialsFile, credentialsStore, readCredentials } from '../../src/gateway/credentials.js';
 import { startGateway, type Gateway } from '../../src/gateway/gateway.js';
 import { send } from '../../src/gateway/http-post.js';
 import { GATEWAY_AUTH_HEADER, GATEWAY_FORWARD_PATH, GATEWAY_PING_PATH } from '../../src/backend/gateway/protocol.js';
 import { sampleWith, TOKEN } from '../backend/helpers.js';
-import { gatewayCli, registerGateway, waitFor } from './helpers.js';
+import { gatewayCli, postToGateway as post, registerGateway, waitFor } from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'callhome-gateway-auth-'));
 const queueDir = join(dir, 'queue');
@@ -44,17 +42,6 @@ async function agePassword(ms: number): Promise<void> {
   const g = await backend.service.store.getGateway(gatewayId);
   if (!g) throw new Error('gateway gone');
   await backend.service.store.setGatewayPassword(gatewayId, g.passwordHash, new Date(Date.now() - ms).toISOString(), null);
-}
-
-function post(port: number, xml: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path: DDCE_SERVICE_PATH, method: 'POST', headers: { 'content-type': 'application/xml' } }, (res) => {
-      res.resume();
-      res.once('end', () => resolve(res.statusCode ?? 0));
-    });
-    req.once('error', reject);
-    req.end(xml);
-  });
 }
 
 async function storedIds(): Promise<string[]> {

@@ -1,5 +1,6 @@
 /** Shared pieces of the gateway tests: free ports, `callhome gateway` in a child process, lab devices aimed at it. */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { request } from 'node:http';
 import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -122,4 +123,16 @@ export async function gatewayCli(action: GatewayCommandOptions['action'], o: Par
 /** Registers a gateway whose queue (and credentials) live in `queueDir`. */
 export async function registerGateway(backend: string, queueDir: string, name: string): Promise<{ id: string }> {
   return JSON.parse(await gatewayCli('register', { backend, queueDir, name })) as { id: string };
+}
+
+/** Posts one message to a gateway's device path, as a device does; resolves with the HTTP status. */
+export function postToGateway(port: number, xml: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path: DDCE_SERVICE_PATH, method: 'POST', headers: { 'content-type': 'application/xml' } }, (res) => {
+      res.resume();
+      res.once('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.once('error', reject);
+    req.end(xml);
+  });
 }

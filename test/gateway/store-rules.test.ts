@@ -3,17 +3,15 @@
  * within 3 hours are held, older than 2 days purged; a full store refuses new messages (devices retry).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startBackend, type Backend } from '../../src/backend/server.js';
 import { createApiClient } from '../../src/client/api-client.js';
-import { DDCE_SERVICE_PATH } from '../../src/domain/callhome.js';
 import { credentialsStore } from '../../src/gateway/credentials.js';
 import { HELD_BY_AGE, HELD_BY_FLAG, startGateway, type Gateway } from '../../src/gateway/gateway.js';
 import { sampleWith, TOKEN } from '../backend/helpers.js';
-import { freePort, gatewayCli, registerGateway, waitFor } from './helpers.js';
+import { freePort, gatewayCli, postToGateway as post, registerGateway, waitFor } from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'callhome-gateway-rules-'));
 const open: (Gateway | Backend)[] = [];
@@ -22,17 +20,6 @@ afterAll(async () => {
   for (const x of open.reverse()) await x.close();
   rmSync(dir, { recursive: true, force: true });
 });
-
-function post(port: number, xml: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path: DDCE_SERVICE_PATH, method: 'POST', headers: { 'content-type': 'application/xml' } }, (res) => {
-      res.resume();
-      res.once('end', () => resolve(res.statusCode ?? 0));
-    });
-    req.once('error', reject);
-    req.end(xml);
-  });
-}
 
 describe('gateway store rules', () => {
   it('holds new messages while the Send flag is No; `gateway send all` forwards them', { timeout: 60_000 }, async () => {
