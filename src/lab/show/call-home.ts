@@ -174,7 +174,3 @@ export function renderMailServerStatus(statuses: readonly (MailServerStatus & { 
   return lines(train === 'xe' ? ['', ...rows.map((r) => `${bodyIndent('xe')}${r}`)] : rows);
 }
 
-/** `show call-home mail-server status` in one piece (the lab's CLI prints the wait line first, then this). */
-export function renderShowMailServerStatus(statuses: readonly (MailServerStatus & { readonly secure?: 'tls' })[], train: Train = 'classic'): string {
-  return `${MAIL_SERVER_WAIT_LINE}\n${renderMailServerStatus(statuses, train)}`;
-}
