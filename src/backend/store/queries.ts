@@ -4,6 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { sql, type Expression, type Kysely, type SqlBool, type Transaction } from 'kysely';
+import { readConfigurationColumn, readInventoryColumn } from '../../domain/device-records.js';
 import type { CallHomeMessage } from '../../domain/message.js';
 import { BackendEventSchema, RegistrationStateSchema, type BackendEvent, type CaseSummary, type MessageSummary, type Transport } from '../../events/protocol.js';
 import { createGatewayQueries, type GatewayQueries } from '../gateway/registry-queries.js';
@@ -405,7 +406,7 @@ export function createQueries(db: Db, dialect: Dialect, scope: Scope = null): St
       await db.updateTable('devices').set({ last_inventory_at: at, inventory: JSON.stringify(inventory) }).where('serial', '=', serial).execute();
     },
     async setDeviceConfiguration(serial, at, configuration) {
-      await db.updateTable('devices').set({ last_configuration_at: at, configuration }).where('serial', '=', serial).execute();
+      await db.updateTable('devices').set({ last_configuration_at: at, configuration: JSON.stringify(configuration) }).where('serial', '=', serial).execute();
     },
     async setDeviceNotifyEmails(serial, emails) {
       const r = await db.updateTable('devices').set({ notify_emails: JSON.stringify(emails) }).where('serial', '=', serial).executeTakeFirst();
@@ -414,7 +415,7 @@ export function createQueries(db: Db, dialect: Dialect, scope: Scope = null): St
     async getDevice(serial) {
       const r = await deviceRows().where('d.serial', '=', serial).executeTakeFirst();
       if (!r) return null;
-      const detail: DeviceDetail = { ...toDevice(r), inventory: json(r, 'inventory', null), configuration: ns(r, 'configuration') };
+      const detail: DeviceDetail = { ...toDevice(r), inventory: readInventoryColumn(json(r, 'inventory', null)), configuration: readConfigurationColumn(ns(r, 'configuration')) };
       return detail;
     },
     async devicesByHostname(hostname, limit) {

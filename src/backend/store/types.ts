@@ -1,5 +1,6 @@
 /** Records the back end keeps, independent of the database engine. */
 import type { MessageFormat } from '../../domain/callhome.js';
+import type { ConfigurationRecord, InventoryRecord } from '../../domain/device-records.js';
 import type { CallHomeMessage } from '../../domain/message.js';
 import type {
   BackendEvent,
@@ -17,8 +18,12 @@ import type { AuditEntry, Company, Membership, NewAuditEntry, TokenRecord, UserR
 
 export type { MessageFormat };
 
-/** How far a stored message got (spec §3.9 processing results). */
-export type MessageStatus = 'processed' | 'pending-registration' | 'stored-only' | 'not-entitled';
+/**
+ * How far a stored message got (spec §3.9 processing results). processing: `unsupported` — not XML
+ * (long / short text) or a sub-type the service does not support (S4, S5); `missing-data` — a field
+ * processing needs is missing (S33); `mapping-error` — its command output could not be mapped (S34).
+ */
+export type MessageStatus = 'processed' | 'pending-registration' | 'stored-only' | 'not-entitled' | 'unsupported' | 'missing-data' | 'mapping-error';
 
 /** What processing produced for one message. */
 export type ProcessingResults = {
@@ -28,6 +33,10 @@ export type ProcessingResults = {
   readonly caseAction?: 'created' | 'updated' | 'none';
   readonly notifiedTo?: readonly string[];
   readonly note?: string;
+  // processing: what was missing (S33) or could not be mapped (S34), and the reply to a request (S48).
+  readonly missing?: readonly string[];
+  readonly mappingErrors?: readonly string[];
+  readonly reply?: { readonly request: string; readonly to: readonly string[]; readonly items: number };
 };
 
 /**
@@ -122,9 +131,10 @@ export type Device = {
   readonly company: string | null;
 };
 
+/** A device with what its latest full inventory and configuration messages mapped to (S36, S37). */
 export type DeviceDetail = Device & {
-  readonly inventory: { readonly cards: CallHomeMessage['cards']; readonly attachments: CallHomeMessage['attachments'] } | null;
-  readonly configuration: string | null;
+  readonly inventory: InventoryRecord | null;
+  readonly configuration: ConfigurationRecord | null;
 };
 
 export type CaseRecord = CaseSummary & {
@@ -208,8 +218,8 @@ export type StoreQueries = GatewayQueries & AccountsQueries & {
   /** Descriptions of processed messages of a type and event name received since `since`, except `exceptId`. */
   recentDescriptions(serial: string, type: string, eventName: string, since: string, exceptId: number): Promise<string[]>;
   upsertDevice(m: CallHomeMessage, at: string): Promise<void>;
-  setDeviceInventory(serial: string, at: string, inventory: DeviceDetail['inventory']): Promise<void>;
-  setDeviceConfiguration(serial: string, at: string, configuration: string): Promise<void>;
+  setDeviceInventory(serial: string, at: string, inventory: InventoryRecord): Promise<void>;
+  setDeviceConfiguration(serial: string, at: string, configuration: ConfigurationRecord): Promise<void>;
   setDeviceNotifyEmails(serial: string, emails: readonly string[]): Promise<boolean>;
   getDevice(serial: string): Promise<DeviceDetail | null>;
   /** Up to `limit` devices known by this host name, by serial (short-text attribution needs exactly one). */
