@@ -72,7 +72,8 @@ export const advisoryTable = (): Advisory[] => table('advisories.yaml', 'advisor
 
 /** True when `version` is one of `patterns`: exact, or a prefix ending in `*`. */
 export function versionMatches(version: string, patterns: readonly string[]): boolean {
-  const v = version.trim().toLowerCase();
+  // `17.03.04a` (IOS XE's padded form) is 17.3.4a.
+  const v = version.trim().toLowerCase().replace(/\.0+(?=\d)/g, '.');
   return v !== '' && patterns.some((p) => (p.endsWith('*') ? v.startsWith(p.slice(0, -1).toLowerCase()) : v === p.toLowerCase()));
 }
 
