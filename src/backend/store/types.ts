@@ -14,6 +14,7 @@ import type {
 
 /** The format a message arrived in: one definition, shared with the profiles that choose it. */
 import type { GatewayQueries } from '../gateway/registry-queries.js';
+import type { AuditEntry, Company, Membership, NewAuditEntry, TokenRecord, UserRecord } from '../accounts/model.js';
 
 export type { MessageFormat };
 
@@ -126,6 +127,8 @@ export type Device = {
   readonly registration: RegistrationState;
   readonly trialEndsAt: string | null;
   readonly contractNumber: string | null;
+  /** accounts: the owning company (confirmed for, else the contract's); null: none yet (SCH administrators only). */
+  readonly company: string | null;
 };
 
 /** A device with what its latest full inventory and configuration messages mapped to (S36, S37). */
@@ -156,8 +159,47 @@ export type NewNotification = {
 /** An event as processing emits it inside a transaction: its seq is allocated when the transaction writes it. */
 export type PendingEvent = { readonly input: BackendEventInput; readonly at: string };
 
+// accounts: companies, users, roles, tokens, audit, device companies (issue 15; src/backend/store/accounts-queries.ts).
+/** Companies a query may see: null = all (SCH administrator, processing); a list = only those. */
+export type Scope = readonly string[] | null;
+export type AccountsQueries = {
+  putCompany(c: Company): Promise<void>;
+  getCompany(id: string): Promise<Company | null>;
+  /** Companies by id (only those in `scope`). */
+  listCompanies(scope: Scope): Promise<Company[]>;
+  /** Inserts or replaces a directory user (the simulated CCO profile). */
+  putUser(u: UserRecord): Promise<void>;
+  getUser(id: string): Promise<UserRecord | null>;
+  /** Users with a role in a company of `scope` (all users when null), by id. */
+  listUsers(scope: Scope): Promise<UserRecord[]>;
+  acceptAgreement(userId: string, version: string, at: string): Promise<void>;
+  setMembership(m: Membership): Promise<void>;
+  deleteMembership(userId: string, companyId: string): Promise<boolean>;
+  membershipsOf(userId: string): Promise<Membership[]>;
+  /** Memberships in the companies of `scope` (all when null). */
+  listMemberships(scope: Scope): Promise<Membership[]>;
+  insertToken(t: TokenRecord): Promise<void>;
+  tokenByHash(hash: string): Promise<TokenRecord | null>;
+  getToken(id: string): Promise<TokenRecord | null>;
+  /** Tokens of one user, or of every user when null; newest first. */
+  listTokens(userId: string | null): Promise<TokenRecord[]>;
+  revokeToken(id: string, at: string): Promise<boolean>;
+  /** Revokes every live token of a user; returns their ids. */
+  revokeTokensOf(userId: string, at: string): Promise<string[]>;
+  touchToken(id: string, at: string): Promise<void>;
+  appendAudit(e: NewAuditEntry): Promise<AuditEntry>;
+  /** Audit entries of `scope` (with no company: SCH administrators only), newest first, before id `before`. */
+  listAudit(scope: Scope, limit: number, before?: number): Promise<AuditEntry[]>;
+  /** Sets the company a device is confirmed for (null: back to its contract's). */
+  setDeviceCompany(serial: string, company: string | null): Promise<void>;
+  /** Each serial's company (confirmed for, else its contract's); serials without one are absent. */
+  companiesOfSerials(serials: readonly string[]): Promise<Map<string, string>>;
+  /** True when a contract in the company lists one of these contract numbers (S28: Administrator needs one). */
+  companyHasContract(companyId: string, contractNumbers: readonly string[]): Promise<boolean>;
+};
+
 /** The queries, the same inside and outside a transaction. Every call is asynchronous. */
-export type StoreQueries = GatewayQueries & {
+export type StoreQueries = GatewayQueries & AccountsQueries & {
   insertMessage(m: NewMessage, status: MessageStatus): Promise<MessageSummary | null>;
   /** Stores many messages without processing (imports, benchmarks) in multi-row inserts; returns how many were new. */
   importMessages(list: readonly { readonly message: NewMessage; readonly status: MessageStatus }[]): Promise<number>;
@@ -234,6 +276,11 @@ export type StoreTx = StoreQueries & {
  */
 export type Store = StoreQueries & {
   readonly dialect: 'sqlite' | 'postgres';
+  /**
+   * accounts: the same queries, reading only what belongs to the companies of `scope` (devices, messages,
+   * registrations, contracts, cases, notifications; in SQL). The API hands each request such a view.
+   */
+  scoped(scope: Scope): StoreQueries;
   transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
   /**
    * Calls `onCommit` when another process may have committed events (PostgreSQL NOTIFY on a dedicated
