@@ -368,10 +368,25 @@ describe('S48 call-home request replies', () => {
   it('config-sanity: best-practice findings for the running configuration, to the contact when the CCO ID is not a user', async () => {
     await cli('call-home request config-sanity profile SCH ccoid jdoe');
     const text = await reply('config-sanity');
-    expect(text).toContain('CCO ID jdoe is not a registered Smart Call Home user: the reply goes to the device contact.');
+    expect(text).toContain("CCO ID jdoe is not a registered Smart Call Home user of this device's company: the reply goes to the device contact.");
     expect(text).toContain('Checked: show running-config all.');
     expect(text).toContain('[medium] password-encryption');
     expect(text).not.toContain('vty-telnet'); // the lab's vty lines take SSH only
+  });
+
+  it("with the CCO ID of a registered user of the device's company, the reply goes to that user", async () => {
+    // Given a directory user of the company whose contract covers the device, who has accepted the agreement
+    await api(b.url, '/contracts', { method: 'POST', body: { contracts: [{ serial: SERIAL, contractNumber: 'C-PROC-1', company: 'proc-co' }] } });
+    const directory = { companies: [{ id: 'proc-co', name: 'Processing Co' }], users: [{ id: 'asmith', name: 'A. Smith', email: 'asmith@example.com', password: 'correct-horse-1', companies: { 'proc-co': 'user' } }] };
+    expect((await api(b.url, '/directory', { method: 'POST', body: directory })).status).toBe(200);
+    const login = await api<{ token: string }>(b.url, '/login', { method: 'POST', body: { user: 'asmith', password: 'correct-horse-1' }, token: null });
+    const version = (await api<{ version: string }>(b.url, '/agreement', { token: login.body.token })).body.version;
+    expect((await api(b.url, '/agreement', { method: 'POST', body: { version }, token: login.body.token })).status).toBe(200);
+    // When the device asks with that CCO ID
+    await cli('call-home request bugs-list profile SCH ccoid asmith');
+    const d = await one((m) => m.type === 'request');
+    expect(d.results.reply).toEqual({ request: 'bugs-list', to: ['asmith@example.com'], items: 1 });
+    await expect.poll(() => relay.mails.some((m) => m.to === 'asmith@example.com' && m.text.includes('Request: bugs-list'))).toBe(true);
   });
 
   it('bugs-list: known bugs for the running version and the features in use', async () => {
