@@ -54,6 +54,23 @@ export const NotificationSummarySchema = z.object({
 });
 export type NotificationSummary = z.infer<typeof NotificationSummarySchema>;
 
+// gateway: what a Transport Gateway reports about itself (S66, S94, S96); `company` scopes its events.
+export const GatewaySummarySchema = z.object({ id: z.string(), name: z.string(), company: z.string().nullable() });
+export type GatewaySummary = z.infer<typeof GatewaySummarySchema>;
+const count = z.number().int().nonnegative();
+/** A gateway's own report (POST /gateway/v1/status): its queue, forwarding and mailbox as it sees them. */
+export const GatewayStatusSchema = z.object({
+  reportedAt: z.string(),
+  queue: z.object({ queued: count, held: count, refused: count, bytes: count, maxBytes: count.nullable(), full: z.boolean() }),
+  sendFlag: z.boolean(),
+  /** `failing` since the first failed attempt of the current outage, with the last error. */
+  forwarding: z.object({ state: z.enum(['ok', 'failing']), since: z.string().nullable(), lastError: z.string().nullable() }),
+  mailbox: z.object({ address: z.string(), state: z.enum(['connecting', 'connected', 'failed', 'stopped']), lastPoll: z.string().nullable(), lastError: z.string().nullable() }).nullable(),
+  /** What happened since the previous report the service accepted. */
+  activity: z.object({ queued: count, forwarded: count, refused: count, held: count, purged: count, refusedAtIntake: count }),
+});
+export type GatewayStatus = z.infer<typeof GatewayStatusSchema>;
+
 const base = { seq: z.number().int().positive(), at: z.string() };
 
 /** One event of the stream; `type` is the discriminant. */
@@ -88,6 +105,10 @@ export const BackendEventSchema = z.discriminatedUnion('type', [
     port: z.number().int().nullable(),
     error: z.string().nullable(),
   }),
+  // gateway: registered, deleted, and a change in what a gateway reports (queue depth, forwarding, store full, mailbox).
+  z.object({ ...base, type: z.literal('gateway.registered'), company: z.string().nullable(), gateway: GatewaySummarySchema, registeredBy: z.string() }),
+  z.object({ ...base, type: z.literal('gateway.deleted'), company: z.string().nullable(), gateway: GatewaySummarySchema }),
+  z.object({ ...base, type: z.literal('gateway.status'), company: z.string().nullable(), gateway: GatewaySummarySchema, status: GatewayStatusSchema }),
 ]);
 export type BackendEvent = z.infer<typeof BackendEventSchema>;
 export type BackendEventType = BackendEvent['type'];

@@ -3,8 +3,9 @@ import { z } from 'zod';
 import type { ApiRoute } from '../api/router.js';
 import type { BackendService } from '../service.js';
 import { publicGateway, registerGateway, resetGatewayPassword } from './registry.js';
+import { gatewaySummary } from './status.js';
 
-const Registration = z.strictObject({ name: z.string().trim().min(1).max(64) });
+const Registration = z.strictObject({ name: z.string().trim().min(1).max(64), company: z.string().trim().min(1).max(128).optional() });
 
 export function gatewayApiRoutes(service: BackendService): ApiRoute[] {
   const { store } = service;
@@ -15,9 +16,11 @@ export function gatewayApiRoutes(service: BackendService): ApiRoute[] {
       auth: true,
       handle: async (_p, _url, body) => {
         const r = Registration.safeParse(body);
-        if (!r.success) return { status: 400, body: { error: 'bad-request', reason: 'Give {"name": "..."} (1 to 64 characters).' } };
-        // The API token is the only administrator there is (no user accounts): it registers.
-        return { status: 201, body: await registerGateway(store, r.data.name, 'api-token') };
+        if (!r.success) return { status: 400, body: { error: 'bad-request', reason: 'Give {"name": "..."} (1 to 64 characters) and optionally {"company": "..."}.' } };
+        // The API token is the only administrator there is (no user accounts): it registers, naming the company.
+        const issued = await registerGateway(store, r.data.name, 'api-token', r.data.company ?? null);
+        await service.log.append({ type: 'gateway.registered', company: issued.company, gateway: gatewaySummary(issued), registeredBy: 'api-token' });
+        return { status: 201, body: issued };
       },
     },
     { method: 'GET', pattern: /^\/gateways$/, auth: true, handle: async () => ({ status: 200, body: { gateways: (await store.listGateways()).map((g) => publicGateway(g)) } }) },
@@ -25,7 +28,12 @@ export function gatewayApiRoutes(service: BackendService): ApiRoute[] {
       method: 'DELETE',
       pattern: /^\/gateways\/([^/]+)$/,
       auth: true,
-      handle: async ([id]) => ((await store.deleteGateway(id ?? '')) ? { status: 200, body: { deleted: id } } : { status: 404, body: { error: 'not-found', reason: `Gateway ${id ?? ''} does not exist.` } }),
+      handle: async ([id]) => {
+        const g = await store.getGateway(id ?? '');
+        if (!g || !(await store.deleteGateway(g.id))) return { status: 404, body: { error: 'not-found', reason: `Gateway ${id ?? ''} does not exist.` } };
+        await service.log.append({ type: 'gateway.deleted', company: g.company, gateway: gatewaySummary(g) });
+        return { status: 200, body: { deleted: g.id } };
+      },
     },
     {
       method: 'POST',

@@ -156,6 +156,12 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
     last_seen_at TEXT
   );
   `,
+  // gateway: the company a gateway belongs to (event scoping, S66) and its last status report (S96).
+  `
+  ALTER TABLE gateways ADD COLUMN company TEXT;
+  ALTER TABLE gateways ADD COLUMN status TEXT;
+  ALTER TABLE gateways ADD COLUMN status_published_at TEXT;
+  `,
 ];
 
 /** Each entry moves the PostgreSQL schema from version i to i + 1. */
@@ -297,6 +303,12 @@ export const PG_MIGRATIONS: readonly string[] = [
     registered_by TEXT NOT NULL,
     last_seen_at TEXT
   );
+  `,
+  // gateway: the company a gateway belongs to (event scoping, S66) and its last status report (S96).
+  `
+  ALTER TABLE gateways ADD COLUMN company TEXT;
+  ALTER TABLE gateways ADD COLUMN status TEXT;
+  ALTER TABLE gateways ADD COLUMN status_published_at TEXT;
   `,
 ];
 
