@@ -4,6 +4,8 @@
  * requests already in flight with it are not refused.
  */
 import type { Kysely, Transaction } from 'kysely';
+import { companyInScope } from '../store/accounts-queries.js';
+import type { Scope } from '../store/types.js';
 import type { Database } from '../store/schema.js';
 
 export type GatewaysTable = {
@@ -71,32 +73,36 @@ const record = (r: Row): GatewayRecord => ({
   statusPublishedAt: r.status_published_at,
 });
 
-export function createGatewayQueries(db: Kysely<Database> | Transaction<Database>): GatewayQueries {
+/** The queries; with a `scope` (a caller's companies) every read, update and delete sees only those companies' gateways. */
+export function createGatewayQueries(db: Kysely<Database> | Transaction<Database>, scope: Scope = null): GatewayQueries {
+  const mine = companyInScope(scope, 'company');
   return {
     async insertGateway(g) {
       await db.insertInto('gateways').values({ id: g.id, name: g.name, password_hash: g.passwordHash, password_set_at: g.passwordSetAt, previous_hash: null, previous_valid_until: null, registered_at: g.registeredAt, registered_by: g.registeredBy, last_seen_at: null, company: g.company, status: null, status_published_at: null }).execute();
     },
     async getGateway(id) {
-      const r = await db.selectFrom('gateways').selectAll().where('id', '=', id).executeTakeFirst();
+      const r = await db.selectFrom('gateways').selectAll().where('id', '=', id).$if(mine !== null, (q) => q.where(mine!)).executeTakeFirst();
       return r ? record(r) : undefined;
     },
     async listGateways() {
-      return (await db.selectFrom('gateways').selectAll().orderBy('registered_at').execute()).map(record);
+      return (await db.selectFrom('gateways').selectAll().$if(mine !== null, (q) => q.where(mine!)).orderBy('registered_at').execute()).map(record);
     },
     async setGatewayPassword(id, hash, setAt, previous, ifHash) {
-      let q = db.updateTable('gateways').set({ password_hash: hash, password_set_at: setAt, previous_hash: previous?.hash ?? null, previous_valid_until: previous?.validUntil ?? null }).where('id', '=', id);
+      let q = db.updateTable('gateways').set({ password_hash: hash, password_set_at: setAt, previous_hash: previous?.hash ?? null, previous_valid_until: previous?.validUntil ?? null })
+        .where('id', '=', id)
+        .$if(mine !== null, (q) => q.where(mine!));
       if (ifHash !== undefined) q = q.where('password_hash', '=', ifHash);
       const r = await q.executeTakeFirst();
       return Number(r.numUpdatedRows) > 0;
     },
     async gatewaySeen(id, at) {
-      await db.updateTable('gateways').set({ last_seen_at: at }).where('id', '=', id).execute();
+      await db.updateTable('gateways').set({ last_seen_at: at }).where('id', '=', id).$if(mine !== null, (q) => q.where(mine!)).execute();
     },
     async setGatewayStatus(id, status, publishedAt) {
-      await db.updateTable('gateways').set(publishedAt ? { status, status_published_at: publishedAt } : { status }).where('id', '=', id).execute();
+      await db.updateTable('gateways').set(publishedAt ? { status, status_published_at: publishedAt } : { status }).where('id', '=', id).$if(mine !== null, (q) => q.where(mine!)).execute();
     },
     async deleteGateway(id) {
-      const r = await db.deleteFrom('gateways').where('id', '=', id).executeTakeFirst();
+      const r = await db.deleteFrom('gateways').where('id', '=', id).$if(mine !== null, (q) => q.where(mine!)).executeTakeFirst();
       return Number(r.numDeletedRows) > 0;
     },
   };

@@ -7,8 +7,11 @@
  */
 import { randomBytes, randomUUID, scrypt, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
-import type { Store } from '../store/types.js';
+import type { GatewayQueries } from './registry-queries.js';
 import type { GatewayRecord } from './registry-queries.js';
+
+/** The store, or one confined to a caller's companies. */
+type Store = GatewayQueries;
 
 const scryptAsync = promisify(scrypt) as (password: string, salt: Buffer, keylen: number) => Promise<Buffer>;
 

@@ -33,6 +33,6 @@ export async function recordGatewayStatus(service: BackendService, g: GatewayRec
   const stale = g.statusPublishedAt === null || now.getTime() - Date.parse(g.statusPublishedAt) >= STATUS_REFRESH_MS;
   const publish = previous === null || stale || watched(previous) !== watched(status);
   await service.store.setGatewayStatus(g.id, JSON.stringify(status), publish ? now.toISOString() : null);
-  if (publish) await service.log.append({ type: 'gateway.status', company: g.company, gateway: gatewaySummary(g), status });
+  if (publish) await service.log.append({ type: 'gateway.status', gateway: gatewaySummary(g), status });
   return publish;
 }
