@@ -3,8 +3,9 @@
  * Responses are validated with zod at this edge; failures are AbortErrors that say what to do.
  */
 import { z } from 'zod';
+import { ACTIONS, requirementText, type Action } from '../domain/permissions.js';
 import { AbortError } from '../errors.js';
-import { retryAfterSeconds, tokenMissing, tokenRefused, tokenThrottled } from '../events/token-problems.js';
+import { retryAfterSeconds, sessionRefused, tokenMissing, tokenRefused, tokenThrottled } from '../events/token-problems.js';
 import { CaseSummarySchema, MessageSummarySchema, NotificationSummarySchema, RegistrationStateSchema } from '../events/protocol.js';
 
 export const DeviceSchema = z.object({
@@ -85,6 +86,57 @@ export type MessageQuery = {
   limit?: number | undefined;
 };
 
+// accounts-cli: the people of the service (issue 15): users, companies, personal tokens, preferences, audit.
+export const MembershipSchema = z.object({ company: z.string(), role: z.string() });
+
+export const UserSchema = z.object({
+  id: z.string(),
+  name: z.string().nullable().default(null),
+  email: z.string().nullable().default(null),
+  status: z.string(),
+  companies: z.array(MembershipSchema),
+  schAdmin: z.boolean().default(false),
+});
+export type ApiUser = z.infer<typeof UserSchema>;
+
+export const CompanySchema = z.object({ id: z.string(), name: z.string(), devices: z.number().optional(), users: z.number().optional() });
+export type ApiCompany = z.infer<typeof CompanySchema>;
+
+export const TokenInfoSchema = z.object({
+  id: z.string(),
+  user: z.string(),
+  createdAt: z.string(),
+  expiresAt: z.string().nullable(),
+  lastUsedAt: z.string().nullable().default(null),
+  revokedAt: z.string().nullable().default(null),
+  current: z.boolean().default(false),
+});
+export type ApiTokenInfo = z.infer<typeof TokenInfoSchema>;
+
+export const LoginSchema = z.object({ token: z.string().min(1), tokenId: z.string().nullable().default(null), expiresAt: z.string().nullable(), user: UserSchema });
+
+export const PreferencesSchema = z.object({
+  serial: z.string(),
+  notifications: z.boolean(),
+  serviceRequests: z.boolean(),
+  srContact: z.string().nullable(),
+  notifyEmails: z.array(z.string()),
+});
+export type ApiPreferences = z.infer<typeof PreferencesSchema>;
+export type PreferencesChange = Partial<Omit<ApiPreferences, 'serial'>>;
+
+export const AuditEntrySchema = z.object({
+  id: z.number().int(),
+  at: z.string(),
+  actor: z.string(),
+  action: z.string(),
+  target: z.string().nullable(),
+  company: z.string().nullable(),
+  remote: z.string().nullable(),
+  detail: z.string().nullable().default(null),
+});
+export type ApiAuditEntry = z.infer<typeof AuditEntrySchema>;
+
 /** An API error response that is not a transport failure. */
 export class ApiError extends AbortError {
   constructor(
@@ -100,16 +152,22 @@ export class ApiError extends AbortError {
 
 const ErrorBody = z.object({ error: z.string(), reason: z.string() });
 
-/** Creates the client for `{url, token}`. */
-export function createApiClient(connection: { readonly url: string; readonly token: string | undefined }) {
+/** A 403 explained: what was refused, the back end's reason, and which role the action needs. */
+function forbidden(action: Action | undefined, reason: string): ApiError {
+  if (action === undefined) return new ApiError(403, `Refused (403): ${reason}`, 'Your role does not allow this; ask an Administrator of the company, or log in as one (callhome login USER).', reason);
+  return new ApiError(403, `Refused (403): ${ACTIONS[action].what} needs ${requirementText(action)}. The back end said: ${reason}`, 'Ask an Administrator of the company to do it or to give you the role, or log in as one (callhome login USER).', reason);
+}
+
+/** Creates the client for `{url, token}` (`tokenSource: 'session'` when the token is the one `callhome login` stored). */
+export function createApiClient(connection: { readonly url: string; readonly token: string | undefined; readonly tokenSource?: string | undefined }) {
   const base = connection.url.replace(/\/+$/, '');
-  const request = async <S extends z.ZodType>(schema: S, path: string, init: { method?: string; body?: unknown } = {}): Promise<z.infer<S>> => {
-    if (!connection.token && path !== '/health') throw tokenMissing(base);
+  const request = async <S extends z.ZodType>(schema: S, path: string, init: { method?: string; body?: unknown; anonymous?: boolean; action?: Action } = {}): Promise<z.infer<S>> => {
+    if (!connection.token && path !== '/health' && init.anonymous !== true) throw tokenMissing(base);
     let res: Response;
     try {
       res = await fetch(`${base}/api/v1${path}`, {
         method: init.method ?? 'GET',
-        headers: { ...(connection.token ? { authorization: `Bearer ${connection.token}` } : {}), ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}) },
+        headers: { ...(connection.token && init.anonymous !== true ? { authorization: `Bearer ${connection.token}` } : {}), ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}) },
         ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
       });
     } catch (e) {
@@ -125,8 +183,9 @@ export function createApiClient(connection: { readonly url: string; readonly tok
     if (!res.ok) {
       const e = ErrorBody.safeParse(body);
       const reason = e.success ? e.data.reason : `HTTP ${res.status}`;
-      const token = tokenError(res);
+      const token = init.anonymous === true ? null : tokenError(res);
       if (token !== null) throw token;
+      if (res.status === 403) throw forbidden(init.action, reason);
       throw new ApiError(res.status, `${init.method ?? 'GET'} ${path} failed (${res.status}): ${reason}`, undefined, reason);
     }
     const parsed = schema.safeParse(body);
@@ -135,7 +194,7 @@ export function createApiClient(connection: { readonly url: string; readonly tok
   };
   const tokenError = (res: Response): ApiError | null => {
     if (res.status !== 401 && res.status !== 429) return null;
-    const problem = res.status === 401 ? tokenRefused(base) : tokenThrottled(base, retryAfterSeconds(res.headers.get('retry-after')));
+    const problem = res.status === 401 ? (connection.tokenSource === 'session' ? sessionRefused(base) : tokenRefused(base)) : tokenThrottled(base, retryAfterSeconds(res.headers.get('retry-after')));
     return new ApiError(res.status, problem.message, problem.tryMessage);
   };
   const csv = async (path: string): Promise<string> => {
@@ -171,6 +230,20 @@ export function createApiClient(connection: { readonly url: string; readonly tok
     stats: () => request(z.record(z.string(), z.unknown()), '/stats'),
     report: (kind: string) => request(ReportSchema, `/reports/${enc(kind)}`),
     reportCsv: (kind: string) => csv(`/reports/${enc(kind)}?format=csv`),
+    // accounts-cli: login, users, companies, tokens, preferences, audit (issue 15).
+    login: (user: string, password: string) => request(LoginSchema, '/login', { method: 'POST', body: { user, password }, anonymous: true }),
+    logout: () => request(z.object({ ok: z.boolean() }), '/logout', { method: 'POST' }),
+    me: () => request(z.object({ user: UserSchema }), '/me'),
+    users: () => request(z.object({ users: z.array(UserSchema) }), '/users', { action: 'users.list' }),
+    addUser: (user: { id: string; company: string; role: string; name?: string | undefined; email?: string | undefined }) => request(z.object({ user: UserSchema }), '/users', { method: 'POST', body: user, action: 'users.add' }),
+    deleteUser: (id: string, company?: string) => request(z.object({ ok: z.boolean() }), `/users/${enc(id)}${qs({ company })}`, { method: 'DELETE', action: 'users.delete' }),
+    setRole: (id: string, company: string, role: string) => request(z.object({ user: UserSchema }), `/users/${enc(id)}/roles`, { method: 'PUT', body: { company, role }, action: 'users.role' }),
+    companies: () => request(z.object({ companies: z.array(CompanySchema) }), '/companies', { action: 'companies.list' }),
+    tokens: () => request(z.object({ tokens: z.array(TokenInfoSchema) }), '/tokens', { action: 'tokens.list' }),
+    revokeToken: (id: string) => request(z.object({ ok: z.boolean() }), `/tokens/${enc(id)}`, { method: 'DELETE', action: 'tokens.revoke-other' }),
+    preferences: (serial: string) => request(PreferencesSchema, `/devices/${enc(serial)}/preferences`, { action: 'preferences.read' }),
+    setPreferences: (serial: string, change: PreferencesChange) => request(PreferencesSchema, `/devices/${enc(serial)}/preferences`, { method: 'PUT', body: change, action: 'preferences.set' }),
+    audit: (q: { since?: string | undefined; limit?: number | undefined } = {}) => request(z.object({ entries: z.array(AuditEntrySchema) }), `/audit${qs(q)}`, { action: 'audit.read' }),
   };
 }
 
