@@ -6,21 +6,24 @@ import { defaultOutput, printJson, textTable, timeStyleFor } from '../src/client
 import { formatTime } from '../src/console/time-style.js';
 import { AbortError } from '../src/errors.js';
 
-export type AuditOptions = BackendFlags & { since?: string | undefined; max?: string | number | undefined; ndjson?: boolean | undefined };
+export type AuditOptions = BackendFlags & { before?: string | number | undefined; max?: string | number | undefined; ndjson?: boolean | undefined };
 
-/** The audit log (Administrators: their companies; the SCH administrator: all), oldest first. */
+/** The audit log (Administrators: their companies; the SCH administrator: all), newest first. */
 export async function runAudit(opts: AuditOptions, deps: AccountsDeps = defaultOutput): Promise<void> {
   const max = opts.max === undefined ? undefined : Number(opts.max);
   if (max !== undefined && (!Number.isInteger(max) || max < 1 || max > 1000)) throw new AbortError(`--max ${String(opts.max)} is not a whole number from 1 to 1000.`, 'Give e.g. --max 100.');
-  const { entries } = await accountsClient(opts, deps).audit({ since: opts.since, limit: max });
+  const before = opts.before === undefined ? undefined : Number(opts.before);
+  if (before !== undefined && (!Number.isInteger(before) || before < 1)) throw new AbortError(`--before ${String(opts.before)} is not an audit entry ID.`, 'Give the ID of the oldest entry you have, to read older ones.');
+  const { entries } = await accountsClient(opts, deps).audit({ before, limit: max });
   if (opts.ndjson) return entries.forEach((e) => deps.stdout(`${JSON.stringify(e)}\n`));
   if (opts.json) return printJson(deps, { entries });
   const style = timeStyleFor(deps);
   const columns = [
+    { header: 'Id', cell: (e: ApiAuditEntry) => e.id },
     { header: 'When', cell: (e: ApiAuditEntry) => formatTime(e.at, style) },
     { header: 'Who', cell: (e: ApiAuditEntry) => e.actor },
     { header: 'Action', cell: (e: ApiAuditEntry) => e.action },
-    { header: 'Target', cell: (e: ApiAuditEntry) => e.target ?? '' },
+    { header: 'Target', cell: (e: ApiAuditEntry) => e.target },
     { header: 'Company', cell: (e: ApiAuditEntry) => e.company ?? '' },
     { header: 'From', cell: (e: ApiAuditEntry) => e.remote ?? '' },
   ];
@@ -33,7 +36,7 @@ export const auditCommand: CommandModule<object, AuditOptions> = {
   describe: 'Read the audit log: who did what, when, from where (Administrators)',
   builder: (y: Argv) =>
     withBackendOptions(withOutputOptions(y))
-      .option('since', { type: 'string', describe: 'Only entries at or after this ISO 8601 time' })
-      .option('max', { type: 'string', describe: 'At most this many entries: 1-1000' }) as unknown as Argv<AuditOptions>,
+      .option('before', { type: 'string', describe: 'Only entries older than this entry ID (to page back)' })
+      .option('max', { type: 'string', describe: 'At most this many entries, newest first: 1-1000 (default 200)' }) as unknown as Argv<AuditOptions>,
   handler: (argv: ArgumentsCamelCase<AuditOptions>) => runAudit(argv),
 };

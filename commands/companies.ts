@@ -11,7 +11,7 @@ export async function runCompanies(opts: BackendFlags, deps: AccountsDeps = defa
   const columns = [
     { header: 'Company', cell: (c: ApiCompany) => c.id },
     { header: 'Name', cell: (c: ApiCompany) => c.name },
-    { header: 'Devices', cell: (c: ApiCompany) => c.devices ?? '' },
+    { header: 'Administrators', cell: (c: ApiCompany) => c.administrators.join(', ') },
     { header: 'Users', cell: (c: ApiCompany) => c.users ?? '' },
   ];
   deps.stdout(textTable(columns, companies, 'No companies you belong to.'));

@@ -5,9 +5,9 @@ import type { ApiTokenInfo } from '../src/client/api-client.js';
 import { defaultOutput, printJson, textTable, timeStyleFor } from '../src/client/output.js';
 import { formatTime } from '../src/console/time-style.js';
 
-export type TokensOptions = BackendFlags & { action: 'list' | 'revoke'; id?: string | undefined };
+export type TokensOptions = BackendFlags & { action: 'list' | 'revoke'; id?: string | undefined; user?: string | undefined };
 
-/** `tokens list | revoke ID`: your personal tokens (Administrators: those of their companies' users). */
+/** `tokens list | revoke ID`: your personal tokens (the SCH administrator: anyone's, `--user` to narrow). */
 export async function runTokens(opts: TokensOptions, deps: AccountsDeps = defaultOutput): Promise<void> {
   const api = accountsClient(opts, deps);
   if (opts.action === 'revoke') {
@@ -15,16 +15,18 @@ export async function runTokens(opts: TokensOptions, deps: AccountsDeps = defaul
     const r = await api.revokeToken(id);
     return opts.json ? printJson(deps, r) : deps.stdout(`Token ${id} revoked: requests and open streams using it are refused from now on.\n`);
   }
-  const { tokens } = await api.tokens();
+  const { tokens } = await api.tokens(opts.user);
   if (opts.json) return printJson(deps, { tokens });
   const style = timeStyleFor(deps);
   const columns = [
-    { header: 'Token', cell: (t: ApiTokenInfo) => `${t.id}${t.current ? ' (this one)' : ''}` },
+    { header: 'Token', cell: (t: ApiTokenInfo) => t.id },
     { header: 'User', cell: (t: ApiTokenInfo) => t.user },
+    { header: 'Label', cell: (t: ApiTokenInfo) => t.label },
+    { header: 'State', cell: (t: ApiTokenInfo) => t.state },
     { header: 'Created', cell: (t: ApiTokenInfo) => formatTime(t.createdAt, style) },
     { header: 'Expires', cell: (t: ApiTokenInfo) => formatTime(t.expiresAt, style) },
     { header: 'Last used', cell: (t: ApiTokenInfo) => formatTime(t.lastUsedAt, style) },
-    { header: 'Revoked', cell: (t: ApiTokenInfo) => formatTime(t.revokedAt, style) },
+    { header: 'From', cell: (t: ApiTokenInfo) => t.createdFrom ?? '' },
   ];
   deps.stdout(textTable(columns, tokens, 'No tokens.'));
 }
@@ -37,6 +39,7 @@ export const tokensCommand: CommandModule<object, TokensOptions> = {
     withBackendOptions(y)
       .positional('action', { choices: ['list', 'revoke'] as const, default: 'list', describe: 'list | revoke ID' })
       .positional('id', { type: 'string', describe: 'Token ID (from the list)' })
+      .option('user', { type: 'string', describe: "list: another user's tokens (SCH administrator)" })
       .option('json', { type: 'boolean', default: false, describe: 'Print one JSON document' }) as unknown as Argv<TokensOptions>,
   handler: (argv: ArgumentsCamelCase<TokensOptions>) => runTokens(argv),
 };

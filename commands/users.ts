@@ -10,8 +10,6 @@ export type UsersOptions = BackendFlags & {
   id?: string | undefined;
   role?: string | undefined;
   company?: string | undefined;
-  name?: string | undefined;
-  email?: string | undefined;
 };
 
 /** `users list | add ID | delete ID | role ID ROLE`. */
@@ -32,16 +30,18 @@ export async function runUsers(opts: UsersOptions, deps: AccountsDeps = defaultO
   const id = required(opts.id, 'the user ID', `callhome users ${opts.action} jdoe${opts.action === 'role' ? ' administrator' : ''} --company Acme`);
   if (opts.action === 'add') {
     const company = required(opts.company, '--company', `callhome users add ${id} --company Acme --role user`);
-    const { user } = await api.addUser({ id, company, role: parseRole(opts.role ?? 'user'), name: opts.name, email: opts.email });
-    return opts.json ? printJson(deps, { user }) : deps.stdout(`Added ${user.id}: ${rolesText(user)}; status ${user.status}.\n`);
+    const user = await api.addUser(id, company, parseRole(opts.role ?? 'user'));
+    const pending = user.status === 'pending-legal-agreement' ? ' They accept the legal agreement at their first `callhome login`.' : '';
+    return opts.json ? printJson(deps, { user }) : deps.stdout(`Added ${user.id} (${user.name ?? '?'}): ${rolesText(user)}; status ${user.status}.${pending}\n`);
   }
   if (opts.action === 'delete') {
-    const r = await api.deleteUser(id, opts.company);
-    return opts.json ? printJson(deps, r) : deps.stdout(`Deleted ${id}${opts.company ? ` from ${opts.company}` : ''}.\n`);
+    const company = required(opts.company, '--company', `callhome users delete ${id} --company Acme`);
+    const r = await api.deleteUser(id, company);
+    return opts.json ? printJson(deps, r) : deps.stdout(`Deleted ${id} from ${company}.\n`);
   }
   const role = parseRole(required(opts.role, 'the role', `callhome users role ${id} administrator --company Acme`));
   const company = required(opts.company, '--company', `callhome users role ${id} ${role} --company Acme`);
-  const { user } = await api.setRole(id, company, role);
+  const user = await api.setRole(id, company, role);
   return opts.json ? printJson(deps, { user }) : deps.stdout(`${user.id} is now ${roleLabel(role)} of ${company} (${rolesText(user)}).\n`);
 }
 
@@ -51,13 +51,11 @@ export const usersCommand: CommandModule<object, UsersOptions> = {
   describe: 'List the users of your companies; add, delete or change the role of one (Administrators)',
   builder: (y: Argv) =>
     withBackendOptions(y)
-      .positional('action', { choices: ['list', 'add', 'delete', 'role'] as const, default: 'list', describe: 'list | add ID | delete ID | role ID ROLE' })
+      .positional('action', { choices: ['list', 'add', 'delete', 'role'] as const, default: 'list', describe: 'list | add ID --company C | delete ID --company C | role ID ROLE --company C' })
       .positional('id', { type: 'string', describe: 'User ID (CCO-ID style)' })
       .positional('role', { type: 'string', describe: 'administrator or user' })
-      .option('company', { type: 'string', describe: 'Company the membership is in (add, role; delete: only that company)' })
+      .option('company', { type: 'string', describe: 'Company ID of the registration (add, delete, role)' })
       .option('role', { type: 'string', describe: 'add: administrator or user (default user)' })
-      .option('name', { type: 'string', describe: 'add: the person\'s name' })
-      .option('email', { type: 'string', describe: 'add: the person\'s e-mail address' })
       .option('json', { type: 'boolean', default: false, describe: 'Print one JSON document' })
       .example('$0 users add jdoe --company Acme --role user', 'Register a colleague of Acme as User') as unknown as Argv<UsersOptions>,
   handler: (argv: ArgumentsCamelCase<UsersOptions>) => runUsers(argv),

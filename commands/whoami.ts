@@ -9,7 +9,8 @@ const SOURCES: Record<string, string> = { session: 'your stored login', env: '$C
 export async function runWhoami(opts: BackendFlags, deps: AccountsDeps = defaultOutput): Promise<void> {
   const r = await whoami(opts, deps);
   if (opts.json) return printJson(deps, r);
-  deps.stdout(`${r.user.id}${r.user.name ? ` (${r.user.name})` : ''} at ${r.backend}: ${rolesText(r.user)} (token from ${SOURCES[r.tokenSource ?? ''] ?? 'the caller'}).\n`);
+  const pending = r.me.status === 'pending-legal-agreement' ? ' The legal agreement is not accepted yet: `callhome login --accept-agreement`.' : '';
+  deps.stdout(`${r.me.user}${r.me.name ? ` (${r.me.name})` : ''} at ${r.backend}: ${rolesText(r.me)} (token from ${SOURCES[r.tokenSource ?? ''] ?? 'the caller'}).${pending}\n`);
 }
 
 /** `callhome whoami`. */

@@ -8,7 +8,7 @@ import { COMPANY_ROLES } from '../domain/permissions.js';
 import { AbortError } from '../errors.js';
 import { configDir, loadSettings, readTokenFile, resolveBackendConnection, resolveBackendUrl } from '../settings.js';
 import { describeMemberships, readSession, removeSession, saveSession, type StoredSession } from '../session.js';
-import { ApiError, createApiClient, type ApiClient, type ApiPreferences, type ApiUser, type PreferencesChange } from './api-client.js';
+import { ApiError, createApiClient, type ApiClient, type ApiMe, type ApiPreferences, type ApiUser, type PreferencesChange } from './api-client.js';
 import type { OutputDeps } from './output.js';
 
 /** The flags every command here takes to reach the back end. */
@@ -20,6 +20,8 @@ export type AccountsDeps = OutputDeps & {
   readonly stdin?: NodeJS.ReadableStream & { readonly isTTY?: boolean };
   /** Asks for the password on a terminal without echo (commands pass the fleet's promptSecret). */
   readonly askPassword?: (question: string) => Promise<string>;
+  /** Asks a yes/no question on a terminal (the legal agreement); absent: never asks. */
+  readonly confirm?: (question: string) => Promise<boolean>;
 };
 
 const envOf = (deps: AccountsDeps): NodeJS.ProcessEnv => deps.env ?? process.env;
@@ -54,7 +56,7 @@ async function firstLine(input: NodeJS.ReadableStream): Promise<string> {
 
 // ---------------------------------------------------------------- login / logout / whoami
 
-export type LoginOptions = BackendFlags & { user?: string | undefined; passwordFile?: string | undefined };
+export type LoginOptions = BackendFlags & { user?: string | undefined; passwordFile?: string | undefined; acceptAgreement?: boolean | undefined };
 
 /**
  * The password, never from a flag value (it would show in `ps`): `--password-file FILE` (first line),
@@ -79,9 +81,21 @@ async function loginPassword(opts: LoginOptions, user: string, deps: AccountsDep
 }
 
 /** What a login gave: who, until when, and the file holding the token (the token itself is never returned for printing). */
-export type LoginResult = { readonly backend: string; readonly user: ApiUser; readonly tokenId: string | null; readonly expiresAt: string | null; readonly tokenFile: string };
+export type LoginResult = {
+  readonly backend: string;
+  readonly user: ApiUser;
+  readonly tokenId: string | null;
+  readonly expiresAt: string | null;
+  readonly tokenFile: string;
+  /** The legal agreement (S29): accepted now or before, or still pending (then nothing but the agreement answers). */
+  readonly legalAgreement: { readonly version: string; readonly accepted: boolean; readonly text?: string | undefined };
+};
 
-/** Exchanges the password for a personal token and stores it (a 0600 file under the config directory, never the settings). */
+/**
+ * Exchanges the password for a personal token and stores it (a 0600 file under the config directory, never
+ * the settings). A previous login to the same back end is revoked (best effort). When the legal agreement is
+ * not accepted yet, it is shown and accepted with --accept-agreement or a "yes" on the terminal.
+ */
 export async function login(opts: LoginOptions, deps: AccountsDeps): Promise<LoginResult> {
   const env = envOf(deps);
   const url = resolveBackendUrl(opts, loadSettings(), env);
@@ -89,28 +103,42 @@ export async function login(opts: LoginOptions, deps: AccountsDeps): Promise<Log
   if (user === '') throw new AbortError('No user to log in as.', 'Name the user: callhome login USER (or set $CALLHOME_USER).');
   const password = await loginPassword(opts, user, deps);
   if (password === '') throw new AbortError(`No password for ${user}.`, 'Type it at the prompt, pipe it in, set $CALLHOME_LOGIN_PASSWORD or give --password-file FILE.');
-  const api = deps.client ?? createApiClient({ url, token: undefined });
   let answer: Awaited<ReturnType<ApiClient['login']>>;
   try {
-    answer = await api.login(user, password);
+    answer = await (deps.client ?? createApiClient({ url, token: undefined })).login(user, password, 'callhome login');
   } catch (e) {
     if (e instanceof ApiError && (e.status === 401 || e.status === 403 || e.status === 429)) {
-      throw new AbortError(`The back end at ${url} refused the login of ${user}: ${e.reason}`, e.status === 429 ? 'Wait, then try again: repeated wrong passwords are slowed down.' : 'Check the user ID and the password.');
+      throw new AbortError(`The back end at ${url} refused the login of ${user}.`, e.status === 429 ? 'Wait, then try again: repeated wrong passwords are slowed down.' : 'Check the user ID and the password.');
     }
     throw e;
   }
+  const dir = configDir(env);
+  const previous = readSession(dir, url);
+  if (previous !== null) await revokeStored(url, previous.tokenFile).catch(() => undefined);
   const session: StoredSession = {
     backend: url,
     user: answer.user.id,
     name: answer.user.name,
-    companies: answer.user.companies,
+    companies: answer.user.companies.map((m) => ({ company: m.company, role: m.role })),
     schAdmin: answer.user.schAdmin,
     tokenId: answer.tokenId,
     expiresAt: answer.expiresAt,
     loggedInAt: new Date().toISOString(),
   };
-  const tokenFile = saveSession(configDir(env), session, answer.token);
-  return { backend: url, user: answer.user, tokenId: answer.tokenId, expiresAt: answer.expiresAt, tokenFile };
+  const tokenFile = saveSession(dir, session, answer.token);
+  const base = { backend: url, user: answer.user, tokenId: answer.tokenId, expiresAt: answer.expiresAt, tokenFile };
+  if (answer.legalAgreement.accepted) return { ...base, legalAgreement: answer.legalAgreement };
+  const api = createApiClient({ url, token: answer.token, tokenSource: 'session' });
+  const agreement = await api.agreement();
+  const accept = opts.acceptAgreement === true || (deps.confirm !== undefined && (await deps.confirm(`${agreement.text}\n\nAccept the legal agreement version ${agreement.version}? [y/N] `)));
+  if (!accept) return { ...base, legalAgreement: { version: agreement.version, accepted: false, text: agreement.text } };
+  await api.acceptAgreement(agreement.version);
+  return { ...base, user: { ...answer.user, status: 'active' }, legalAgreement: { version: agreement.version, accepted: true } };
+}
+
+/** Revokes the token in a session's file at its back end. */
+async function revokeStored(url: string, tokenFile: string): Promise<void> {
+  await createApiClient({ url, token: readTokenFile(tokenFile), tokenSource: 'session' }).logout();
 }
 
 export type LogoutOptions = Pick<BackendFlags, 'backend'>;
@@ -131,8 +159,8 @@ export async function logout(opts: LogoutOptions, deps: AccountsDeps): Promise<L
   }
   let revokeProblem: unknown = null;
   try {
-    const token = readTokenFile(stored.tokenFile);
-    await (deps.client ?? createApiClient({ url, token, tokenSource: 'session' })).logout();
+    if (deps.client) await deps.client.logout();
+    else await revokeStored(url, stored.tokenFile);
   } catch (e) {
     // A token the back end no longer takes is as good as revoked.
     if (!(e instanceof ApiError && e.status === 401)) revokeProblem = e;
@@ -149,10 +177,10 @@ export async function logout(opts: LogoutOptions, deps: AccountsDeps): Promise<L
 }
 
 /** Who the back end takes the caller for, and where the token came from. */
-export async function whoami(opts: BackendFlags, deps: AccountsDeps): Promise<{ backend: string; user: ApiUser; tokenSource: string | null }> {
+export async function whoami(opts: BackendFlags, deps: AccountsDeps): Promise<{ backend: string; me: ApiMe; tokenSource: string | null }> {
   const connection = resolveBackendConnection(opts, loadSettings(), envOf(deps));
-  const { user } = await (deps.client ?? createApiClient(connection)).me();
-  return { backend: connection.url, user, tokenSource: connection.tokenSource ?? null };
+  const me = await (deps.client ?? createApiClient(connection)).me();
+  return { backend: connection.url, me, tokenSource: connection.tokenSource ?? null };
 }
 
 /** A required positional or flag, or an error with an example. */

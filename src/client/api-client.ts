@@ -94,26 +94,48 @@ export const UserSchema = z.object({
   name: z.string().nullable().default(null),
   email: z.string().nullable().default(null),
   status: z.string(),
-  companies: z.array(MembershipSchema),
+  companies: z.array(MembershipSchema.extend({ addedBy: z.string().optional(), addedAt: z.string().optional() })),
   schAdmin: z.boolean().default(false),
 });
 export type ApiUser = z.infer<typeof UserSchema>;
 
-export const CompanySchema = z.object({ id: z.string(), name: z.string(), devices: z.number().optional(), users: z.number().optional() });
+/** GET /me: the caller as the back end resolved the token (the bootstrap token is an SCH administrator). */
+export const MeSchema = z.object({
+  user: z.string(),
+  name: z.string().nullable().default(null),
+  schAdmin: z.boolean(),
+  token: z.string().nullable().default(null),
+  status: z.string(),
+  legalAgreement: z.object({ version: z.string(), accepted: z.string().nullable() }),
+  companies: z.array(MembershipSchema),
+});
+export type ApiMe = z.infer<typeof MeSchema>;
+
+export const CompanySchema = z.object({ id: z.string(), name: z.string(), createdAt: z.string().optional(), administrators: z.array(z.string()).default([]), users: z.number().optional() });
 export type ApiCompany = z.infer<typeof CompanySchema>;
 
 export const TokenInfoSchema = z.object({
   id: z.string(),
   user: z.string(),
+  label: z.string().default(''),
   createdAt: z.string(),
   expiresAt: z.string().nullable(),
   lastUsedAt: z.string().nullable().default(null),
   revokedAt: z.string().nullable().default(null),
-  current: z.boolean().default(false),
+  createdFrom: z.string().nullable().default(null),
+  state: z.string().default('active'),
 });
 export type ApiTokenInfo = z.infer<typeof TokenInfoSchema>;
 
-export const LoginSchema = z.object({ token: z.string().min(1), tokenId: z.string().nullable().default(null), expiresAt: z.string().nullable(), user: UserSchema });
+export const LegalAgreementSchema = z.object({ version: z.string(), text: z.string(), accepted: z.boolean() });
+
+export const LoginSchema = z.object({
+  token: z.string().min(1),
+  tokenId: z.string().nullable().default(null),
+  expiresAt: z.string().nullable(),
+  user: UserSchema,
+  legalAgreement: z.object({ version: z.string(), accepted: z.boolean() }).default({ version: '', accepted: true }),
+});
 
 export const PreferencesSchema = z.object({
   serial: z.string(),
@@ -130,10 +152,10 @@ export const AuditEntrySchema = z.object({
   at: z.string(),
   actor: z.string(),
   action: z.string(),
-  target: z.string().nullable(),
+  target: z.string(),
   company: z.string().nullable(),
   remote: z.string().nullable(),
-  detail: z.string().nullable().default(null),
+  detail: z.record(z.string(), z.unknown()).default({}),
 });
 export type ApiAuditEntry = z.infer<typeof AuditEntrySchema>;
 
@@ -231,19 +253,24 @@ export function createApiClient(connection: { readonly url: string; readonly tok
     report: (kind: string) => request(ReportSchema, `/reports/${enc(kind)}`),
     reportCsv: (kind: string) => csv(`/reports/${enc(kind)}?format=csv`),
     // accounts-cli: login, users, companies, tokens, preferences, audit (issue 15).
-    login: (user: string, password: string) => request(LoginSchema, '/login', { method: 'POST', body: { user, password }, anonymous: true }),
-    logout: () => request(z.object({ ok: z.boolean() }), '/logout', { method: 'POST' }),
-    me: () => request(z.object({ user: UserSchema }), '/me'),
+    login: (user: string, password: string, label?: string) => request(LoginSchema, '/login', { method: 'POST', body: { user, password, ...(label !== undefined ? { label } : {}) }, anonymous: true }),
+    /** Revokes the token of this client (log out). */
+    logout: () => request(z.object({ revoked: z.string() }), '/tokens/current', { method: 'DELETE' }),
+    me: () => request(MeSchema, '/me'),
+    agreement: () => request(LegalAgreementSchema, '/agreement'),
+    acceptAgreement: (version: string) => request(z.object({ accepted: z.string() }), '/agreement', { method: 'POST', body: { version } }),
     users: () => request(z.object({ users: z.array(UserSchema) }), '/users', { action: 'users.list' }),
-    addUser: (user: { id: string; company: string; role: string; name?: string | undefined; email?: string | undefined }) => request(z.object({ user: UserSchema }), '/users', { method: 'POST', body: user, action: 'users.add' }),
-    deleteUser: (id: string, company?: string) => request(z.object({ ok: z.boolean() }), `/users/${enc(id)}${qs({ company })}`, { method: 'DELETE', action: 'users.delete' }),
-    setRole: (id: string, company: string, role: string) => request(z.object({ user: UserSchema }), `/users/${enc(id)}/roles`, { method: 'PUT', body: { company, role }, action: 'users.role' }),
+    addUser: (user: string, company: string, role: string) => request(UserSchema, '/users', { method: 'POST', body: { user, company, role }, action: 'users.add' }),
+    deleteUser: (user: string, company: string) => request(z.object({ deleted: z.object({ user: z.string(), company: z.string() }) }), `/users/${enc(user)}/companies/${enc(company)}`, { method: 'DELETE', action: 'users.delete' }),
+    setRole: (user: string, company: string, role: string) => request(UserSchema, `/users/${enc(user)}/companies/${enc(company)}`, { method: 'PUT', body: { role }, action: 'users.role' }),
+    /** The simulated back office's companies and CCO users (S24; SCH administrators). */
+    importDirectory: (directory: unknown) => request(z.object({ companies: z.number(), users: z.number(), memberships: z.number() }), '/directory', { method: 'POST', body: directory, action: 'directory.import' }),
     companies: () => request(z.object({ companies: z.array(CompanySchema) }), '/companies', { action: 'companies.list' }),
-    tokens: () => request(z.object({ tokens: z.array(TokenInfoSchema) }), '/tokens', { action: 'tokens.list' }),
-    revokeToken: (id: string) => request(z.object({ ok: z.boolean() }), `/tokens/${enc(id)}`, { method: 'DELETE', action: 'tokens.revoke-other' }),
+    tokens: (user?: string) => request(z.object({ tokens: z.array(TokenInfoSchema) }), `/tokens${qs({ user })}`, { action: 'tokens.list' }),
+    revokeToken: (id: string) => request(z.object({ revoked: z.string() }), `/tokens/${enc(id)}`, { method: 'DELETE', action: 'tokens.revoke' }),
     preferences: (serial: string) => request(PreferencesSchema, `/devices/${enc(serial)}/preferences`, { action: 'preferences.read' }),
     setPreferences: (serial: string, change: PreferencesChange) => request(PreferencesSchema, `/devices/${enc(serial)}/preferences`, { method: 'PUT', body: change, action: 'preferences.set' }),
-    audit: (q: { since?: string | undefined; limit?: number | undefined } = {}) => request(z.object({ entries: z.array(AuditEntrySchema) }), `/audit${qs(q)}`, { action: 'audit.read' }),
+    audit: (q: { before?: number | undefined; limit?: number | undefined } = {}) => request(z.object({ entries: z.array(AuditEntrySchema) }), `/audit${qs(q)}`, { action: 'audit.read' }),
   };
 }
 
