@@ -14,7 +14,7 @@ function preferencesText(p: ApiPreferences): string {
       `  notifications     ${p.notifications ? 'on' : 'off'}`,
       `  service requests  ${p.serviceRequests ? 'on' : 'off'}`,
       `  SR contact        ${p.srContact ?? '(none)'}`,
-      `  extra e-mails     ${p.notifyEmails.length > 0 ? p.notifyEmails.join(', ') : '(none)'}`,
+      `  extra e-mails     ${p.emails.length > 0 ? p.emails.join(', ') : '(none)'}`,
       '',
     ].join('\n'),
   );

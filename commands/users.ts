@@ -4,15 +4,16 @@ import { accountsClient, parseRole, required, rolesText, type AccountsDeps, type
 import type { ApiUser } from '../src/client/api-client.js';
 import { defaultOutput, printJson, textTable } from '../src/client/output.js';
 import { roleLabel } from '../src/session.js';
+import { readDirectoryFile } from '../src/backend/accounts/directory-file.js';
 
 export type UsersOptions = BackendFlags & {
-  action: 'list' | 'add' | 'delete' | 'role';
+  action: 'list' | 'add' | 'delete' | 'role' | 'import';
   id?: string | undefined;
   role?: string | undefined;
   company?: string | undefined;
 };
 
-/** `users list | add ID | delete ID | role ID ROLE`. */
+/** `users list | add ID | delete ID | role ID ROLE | import FILE` (the back-office directory, SCH administrators). */
 export async function runUsers(opts: UsersOptions, deps: AccountsDeps = defaultOutput): Promise<void> {
   const api = accountsClient(opts, deps);
   if (opts.action === 'list') {
@@ -26,6 +27,11 @@ export async function runUsers(opts: UsersOptions, deps: AccountsDeps = defaultO
       { header: 'Roles', cell: (u: ApiUser) => rolesText(u) },
     ];
     return deps.stdout(textTable(columns, users, 'No users you may see.'));
+  }
+  if (opts.action === 'import') {
+    const file = required(opts.id, 'the directory file', 'callhome users import examples/directory.yaml');
+    const r = await api.importDirectory(readDirectoryFile(file));
+    return opts.json ? printJson(deps, r) : deps.stdout(`Imported ${r.companies} companies, ${r.users} users and ${r.memberships} registrations from ${file}.\n`);
   }
   const id = required(opts.id, 'the user ID', `callhome users ${opts.action} jdoe${opts.action === 'role' ? ' administrator' : ''} --company Acme`);
   if (opts.action === 'add') {
@@ -51,8 +57,8 @@ export const usersCommand: CommandModule<object, UsersOptions> = {
   describe: 'List the users of your companies; add, delete or change the role of one (Administrators)',
   builder: (y: Argv) =>
     withBackendOptions(y)
-      .positional('action', { choices: ['list', 'add', 'delete', 'role'] as const, default: 'list', describe: 'list | add ID --company C | delete ID --company C | role ID ROLE --company C' })
-      .positional('id', { type: 'string', describe: 'User ID (CCO-ID style)' })
+      .positional('action', { choices: ['list', 'add', 'delete', 'role', 'import'] as const, default: 'list', describe: 'list | add ID --company C | delete ID --company C | role ID ROLE --company C | import FILE' })
+      .positional('id', { type: 'string', describe: 'User ID (CCO-ID style); import: the directory file (YAML or CSV)' })
       .positional('role', { type: 'string', describe: 'administrator or user' })
       .option('company', { type: 'string', describe: 'Company ID of the registration (add, delete, role)' })
       .option('role', { type: 'string', describe: 'add: administrator or user (default user)' })

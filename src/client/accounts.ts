@@ -230,13 +230,13 @@ export function preferencesChange(f: PreferenceFlags, current: ApiPreferences | 
   const serviceRequests = onOff(f.serviceRequests, '--service-requests');
   if (serviceRequests !== undefined) change.serviceRequests = serviceRequests;
   if (f.srContact !== undefined) change.srContact = ['', 'none', '-'].includes(f.srContact.trim().toLowerCase()) ? null : f.srContact.trim();
-  if (f.emails !== undefined) change.notifyEmails = ['', 'none'].includes(f.emails.trim()) ? [] : emailList([f.emails], '--emails');
+  if (f.emails !== undefined) change.emails = ['', 'none'].includes(f.emails.trim()) ? [] : emailList([f.emails], '--emails');
   if (editsEmailList(f)) {
-    const start = change.notifyEmails ?? current?.notifyEmails ?? [];
+    const start = change.emails ?? current?.emails ?? [];
     const remove = new Set(emailList(f.removeEmail ?? [], '--remove-email').map((e) => e.toLowerCase()));
     const kept = start.filter((e) => !remove.has(e.toLowerCase()));
     for (const e of emailList(f.addEmail ?? [], '--add-email')) if (!kept.some((k) => k.toLowerCase() === e.toLowerCase())) kept.push(e);
-    change.notifyEmails = kept;
+    change.emails = kept;
   }
   if (Object.keys(change).length === 0) throw new AbortError('Nothing to change.', 'Give --notifications, --service-requests, --sr-contact, --emails, --add-email or --remove-email.');
   return change;

@@ -142,15 +142,20 @@ export const LoginSchema = z.object({
   legalAgreement: z.object({ version: z.string(), accepted: z.boolean() }).default({ version: '', accepted: true }),
 });
 
+/** GET /devices/SERIAL/preferences (S58, S61, S68); `emails` are the extra notification addresses. */
 export const PreferencesSchema = z.object({
   serial: z.string(),
   notifications: z.boolean(),
   serviceRequests: z.boolean(),
   srContact: z.string().nullable(),
-  notifyEmails: z.array(z.string()),
+  registrant: z.string().nullable().default(null),
+  removeHostname: z.boolean().default(false),
+  replyTo: z.string().nullable().default(null),
+  emails: z.array(z.string()),
+  updatedAt: z.string().nullable().default(null),
 });
 export type ApiPreferences = z.infer<typeof PreferencesSchema>;
-export type PreferencesChange = Partial<Omit<ApiPreferences, 'serial'>>;
+export type PreferencesChange = Partial<Pick<ApiPreferences, 'notifications' | 'serviceRequests' | 'srContact' | 'emails'>>;
 
 export const AuditEntrySchema = z.object({
   id: z.number().int(),
@@ -274,7 +279,7 @@ export function createApiClient(connection: { readonly url: string; readonly tok
     tokens: (user?: string) => request(z.object({ tokens: z.array(TokenInfoSchema) }), `/tokens${qs({ user })}`, { action: 'tokens.list' }),
     revokeToken: (id: string) => request(z.object({ revoked: z.string() }), `/tokens/${enc(id)}`, { method: 'DELETE', action: 'tokens.revoke' }),
     preferences: (serial: string) => request(PreferencesSchema, `/devices/${enc(serial)}/preferences`, { action: 'preferences.read' }),
-    setPreferences: (serial: string, change: PreferencesChange) => request(PreferencesSchema, `/devices/${enc(serial)}/preferences`, { method: 'PUT', body: change, action: 'preferences.set' }),
+    setPreferences: async (serial: string, change: PreferencesChange) => (await request(z.object({ preferences: PreferencesSchema }), `/devices/${enc(serial)}/preferences`, { method: 'PUT', body: change, action: 'preferences.set' })).preferences,
     audit: (q: { before?: number | undefined; limit?: number | undefined } = {}) => request(z.object({ entries: z.array(AuditEntrySchema) }), `/audit${qs(q)}`, { action: 'audit.read' }),
   };
 }

@@ -9,7 +9,7 @@ import { matchesFilter } from './filter.js';
 import { appendOlder, emptyWindow, prependLive, replacePage } from './message-window.js';
 import type { TimeStyle } from './time-style.js';
 import type { ConsoleAction, ConsoleState, DeviceRow, FleetHost, FleetOp, ScreenName } from './types.js';
-import { AUDIT_KEEP, EMPTY_ADMIN, showsAdmin } from './admin.js';
+import { AUDIT_KEEP, EMPTY_ADMIN, showsAdmin, withAuditEntry } from './admin.js';
 
 /** Limits of the in-memory buffers. */
 export type ConsoleLimits = { readonly messages: number; readonly cases: number; readonly notifications: number };
@@ -139,7 +139,8 @@ function applyEvents(state: ConsoleState, events: readonly BackendEvent[], limit
         // Shown by the API's device detail; the console keeps no per-device claims.
         break;
       case 'audit':
-        // Read with `callhome audit`; the console's Admin screen (accounts-cli) may show it.
+        // The Admin screen's audit tab is live; the stream sends audit entries to administrators only.
+        s = { ...s, admin: withAuditEntry(s.admin, e.entry) };
         break;
       case 'listener.status':
         s = { ...s, listeners: { ...s.listeners, [e.listener]: { state: e.state, port: e.port, error: e.error } } };
