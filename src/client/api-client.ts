@@ -7,7 +7,7 @@ import { ACTIONS, requirementText, type Action } from '../domain/permissions.js'
 import { AbortError } from '../errors.js';
 import { retryAfterSeconds, sessionRefused, tokenMissing, tokenRefused, tokenThrottled } from '../events/token-problems.js';
 import { ConfigurationRecordSchema, InventoryRecordSchema } from '../domain/device-records.js';
-import { CaseSummarySchema, MessageSummarySchema, NotificationSummarySchema, RegistrationStateSchema } from '../events/protocol.js';
+import { CaseSummarySchema, GatewayStatusSchema, GatewaySummarySchema, MessageSummarySchema, NotificationSummarySchema, RegistrationStateSchema } from '../events/protocol.js';
 
 export const DeviceSchema = z.object({
   serial: z.string(),
@@ -63,6 +63,10 @@ export const CaseDetailSchema = CaseSummarySchema.extend({
 });
 
 export const NotificationSchema = NotificationSummarySchema.extend({ body: z.string(), error: z.string().nullable() });
+
+// gateway: GET /gateways (S66) with each gateway's last status report (S96).
+export const GatewaySchema = GatewaySummarySchema.extend({ registeredAt: z.string(), registeredBy: z.string(), lastSeenAt: z.string().nullable(), passwordRotatesAt: z.string(), passwordExpired: z.boolean(), status: GatewayStatusSchema.nullable() });
+export type ApiGateway = z.infer<typeof GatewaySchema>;
 
 export const ContractSchema = z.object({
   serial: z.string(),
@@ -268,6 +272,7 @@ export function createApiClient(connection: { readonly url: string; readonly tok
     stats: () => request(z.record(z.string(), z.unknown()), '/stats'),
     report: (kind: string) => request(ReportSchema, `/reports/${enc(kind)}`),
     reportCsv: (kind: string) => csv(`/reports/${enc(kind)}?format=csv`),
+    gateways: () => request(z.object({ gateways: z.array(GatewaySchema) }), '/gateways'),
     // accounts-cli: login, users, companies, tokens, preferences, audit (issue 15).
     login: (user: string, password: string, label?: string) => request(LoginSchema, '/login', { method: 'POST', body: { user, password, ...(label !== undefined ? { label } : {}) }, anonymous: true }),
     /** Revokes the token of this client (log out). */

@@ -50,18 +50,19 @@ export function toDeviceRow(d: ApiDevice): DeviceRow {
   return { serial: d.serial, hostname: d.hostname, model: d.model, registration: d.registration, trialEndsAt: d.trialEndsAt, lastMessageAt: d.lastMessageAt };
 }
 
-/** Loads devices, cases, notifications and the newest message page into the store. */
+/** Loads devices, cases, notifications, gateways and the newest message page into the store. */
 export async function loadSnapshot(store: ConsoleStore, api: ConsoleApi): Promise<void> {
   // Who is logged in (status line, Admin screen); a back end without accounts leaves it empty.
   const me = api.me?.().then(
     (m) => store.dispatch({ type: 'api/session', session: toSessionView(m) }),
     () => undefined,
   );
-  const [devices, cases, notifications] = await Promise.all([api.devices(), api.cases(), api.notifications(200)]);
+  const [devices, cases, notifications, gateways] = await Promise.all([api.devices(), api.cases(), api.notifications(200), api.gateways()]);
   await me;
   store.dispatch({ type: 'api/devices', devices: devices.devices.map(toDeviceRow) });
   store.dispatch({ type: 'api/cases', cases: cases.cases });
   store.dispatch({ type: 'api/notifications', notifications: notifications.notifications });
+  store.dispatch({ type: 'api/gateways', gateways: gateways.gateways.map(({ id, name, company, status }) => ({ id, name, company, status })) });
   await loadNewestMessages(store, api);
 }
 
