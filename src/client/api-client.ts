@@ -188,10 +188,15 @@ export class ApiError extends AbortError {
 
 const ErrorBody = z.object({ error: z.string(), reason: z.string() });
 
-/** A 403 explained: what was refused, the back end's reason, and which role the action needs. */
-function forbidden(action: Action | undefined, reason: string): ApiError {
-  if (action === undefined) return new ApiError(403, `Refused (403): ${reason}`, 'Your role does not allow this; ask an Administrator of the company, or log in as one (callhome login USER).', reason);
-  return new ApiError(403, `Refused (403): ${ACTIONS[action].what} needs ${requirementText(action)}. The back end said: ${reason}`, 'Ask an Administrator of the company to do it or to give you the role, or log in as one (callhome login USER).', reason);
+/**
+ * A 403 explained. A role refusal (`forbidden`) names the role the action needs; the legal agreement says how
+ * to accept it; any other refusal (the spec's rules: self-registration, no contract, …) is the back end's reason.
+ */
+function forbidden(action: Action | undefined, error: string, reason: string): ApiError {
+  if (error === 'legal-agreement') return new ApiError(403, `Refused (403): ${reason}`, 'Accept it with `callhome login USER --accept-agreement` (a terminal asks).', reason);
+  if (error !== 'forbidden') return new ApiError(403, `Refused (403): ${reason}`, undefined, reason);
+  const needs = action === undefined ? 'Your role does not allow this.' : `${ACTIONS[action].what.charAt(0).toUpperCase()}${ACTIONS[action].what.slice(1)} needs ${requirementText(action)}.`;
+  return new ApiError(403, `Refused (403): ${needs} The back end said: ${reason}`, 'Ask an Administrator of the company to do it or to give you the role, or log in as one (callhome login USER).', reason);
 }
 
 /** Creates the client for `{url, token}` (`tokenSource: 'session'` when the token is the one `callhome login` stored). */
@@ -219,9 +224,10 @@ export function createApiClient(connection: { readonly url: string; readonly tok
     if (!res.ok) {
       const e = ErrorBody.safeParse(body);
       const reason = e.success ? e.data.reason : `HTTP ${res.status}`;
+      const kind = e.success ? e.data.error : '';
       const token = init.anonymous === true ? null : tokenError(res);
       if (token !== null) throw token;
-      if (res.status === 403) throw forbidden(init.action, reason);
+      if (res.status === 403) throw forbidden(init.action, kind, reason);
       throw new ApiError(res.status, `${init.method ?? 'GET'} ${path} failed (${res.status}): ${reason}`, undefined, reason);
     }
     const parsed = schema.safeParse(body);

@@ -84,7 +84,7 @@ export function createAdminIntents(store: ConsoleStore, api: ConsoleApi | undefi
       const { done } = describeAction(p.action);
       void run(p.action)
         .then(() => notice('info', done))
-        .catch((e: unknown) => notice('error', `Refused: ${describeError(e).replace(/^Error: /, '')}`))
+        .catch((e: unknown) => notice('error', describeError(e).replace(/^Error: /, '')))
         .then(() => loadSession())
         .then(() => loadAdmin())
         .catch(() => undefined);
