@@ -218,6 +218,12 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
     SELECT d.serial AS serial, COALESCE(d.company, NULLIF(c.company, '')) AS company
     FROM devices d LEFT JOIN contracts c ON c.serial = d.serial;
   `,
+  // gateway: the company a gateway belongs to (event scoping, S66) and its last status report (S96).
+  `
+  ALTER TABLE gateways ADD COLUMN company TEXT;
+  ALTER TABLE gateways ADD COLUMN status TEXT;
+  ALTER TABLE gateways ADD COLUMN status_published_at TEXT;
+  `,
 ];
 
 /** Each entry moves the PostgreSQL schema from version i to i + 1. */
@@ -421,6 +427,12 @@ export const PG_MIGRATIONS: readonly string[] = [
   CREATE VIEW device_companies AS
     SELECT d.serial AS serial, COALESCE(d.company, NULLIF(c.company, '')) AS company
     FROM devices d LEFT JOIN contracts c ON c.serial = d.serial;
+  `,
+  // gateway: the company a gateway belongs to (event scoping, S66) and its last status report (S96).
+  `
+  ALTER TABLE gateways ADD COLUMN company TEXT;
+  ALTER TABLE gateways ADD COLUMN status TEXT;
+  ALTER TABLE gateways ADD COLUMN status_published_at TEXT;
   `,
   // scale: type and severity together (issue 14). With the type index alone, a type + severity filter that
   // matches few rows read every row of that type from the table to check its severity (EXPLAIN ANALYZE at
