@@ -130,7 +130,13 @@ function applyEvents(state: ConsoleState, events: readonly BackendEvent[], limit
         break;
       case 'case.opened':
       case 'case.updated':
+      case 'case.closed':
         s = { ...s, cases: upsertById(s.cases, e.case, limits.cases) };
+        break;
+      case 'message.processed':
+      case 'mailserver.status':
+      case 'gateway.status':
+        // Shown by the history's results, the mail-server screen's own polling and the gateway rows; nothing to keep here.
         break;
       case 'device.identity-claimed':
         // Shown by the API's device detail; the console keeps no per-device claims.

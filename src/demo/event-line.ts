@@ -19,7 +19,14 @@ export function eventLine(e: BackendEvent): string {
       return `#${e.seq} identity claim on ${e.serial} (${e.fields.join(', ')}), not applied`;
     case 'case.opened':
     case 'case.updated':
-      return `#${e.seq} ${e.type === 'case.opened' ? 'case opened' : 'case updated'} ${e.case.number} ${e.case.hostname}: ${e.case.title}`;
+    case 'case.closed':
+      return `#${e.seq} case ${e.type.slice(5)} ${e.case.number} ${e.case.hostname}: ${e.case.title}`;
+    case 'message.processed':
+      return `#${e.seq} processed message ${e.id} (${e.serial}) ${e.status}${e.caseNumber ? ` case ${e.caseNumber} ${e.caseAction}` : ''}`;
+    case 'mailserver.status':
+      return `#${e.seq} mail server ${e.server} ${e.state}${e.detail ? `: ${e.detail}` : ''}`;
+    case 'gateway.status':
+      return `#${e.seq} gateway ${e.name} ${e.state}`;
     case 'listener.status':
       return `#${e.seq} listener ${e.listener} ${e.state}${e.port !== null ? ` on ${e.port}` : ''}${e.error !== null ? `: ${e.error}` : ''}`;
     default:

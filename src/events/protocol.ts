@@ -35,7 +35,7 @@ export const CaseSummarySchema = z.object({
   number: z.string(),
   serial: z.string(),
   hostname: z.string(),
-  status: z.enum(['open', 'updated', 'closed']),
+  status: z.enum(['open', 'updated', 'resolved', 'closed']),
   priority: z.number().int(),
   title: z.string(),
   openedAt: z.string(),
@@ -80,6 +80,22 @@ export const BackendEventSchema = z.discriminatedUnion('type', [
   z.object({ ...base, type: z.literal('device.identity-claimed'), serial: z.string(), messageId: z.number().int(), fields: z.array(z.string()) }),
   z.object({ ...base, type: z.literal('case.opened'), case: CaseSummarySchema }),
   z.object({ ...base, type: z.literal('case.updated'), case: CaseSummarySchema }),
+  // sr-notify (S94): the SR lifecycle's last step, processing results, and mail-server / gateway status.
+  z.object({ ...base, type: z.literal('case.closed'), case: CaseSummarySchema }),
+  z.object({
+    ...base,
+    type: z.literal('message.processed'),
+    id: z.number().int(),
+    serial: z.string(),
+    status: z.enum(['processed', 'pending-registration', 'stored-only', 'not-entitled']),
+    caseNumber: z.string().nullable(),
+    caseAction: z.enum(['created', 'updated', 'none']),
+    srFailure: z.string().nullable(),
+    notifiedTo: z.array(z.string()),
+  }),
+  // The back end's notification relay (server 'relay'), or a gateway's mailbox (server 'gateway-mailbox').
+  z.object({ ...base, type: z.literal('mailserver.status'), server: z.enum(['relay', 'gateway-mailbox']), gatewayId: z.string().nullable(), state: z.enum(['up', 'down']), detail: z.string() }),
+  z.object({ ...base, type: z.literal('gateway.status'), gatewayId: z.string(), name: z.string(), state: z.enum(['registered', 'connected', 'password-rotated', 'password-reset', 'deleted']), lastSeenAt: z.string().nullable() }),
   z.object({
     ...base,
     type: z.literal('listener.status'),

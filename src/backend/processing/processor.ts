@@ -8,7 +8,9 @@ import { assertNever } from '../../util/assert-never.js';
 import { isAnonymous } from '../store/queries.js';
 import type { CaseRecord, Device, MessageFlag, MessageStatus, NewMessage, ProcessingResults } from '../store/types.js';
 import type { TxContext } from './context.js';
-import { notify, recipientsFor } from './notify.js';
+import { analysisMail, caseSummary, openOrFold, recover, srRefused } from '../cases/service-requests.js';
+import { rememberReplyTo } from '../notifications/recipients.js';
+import { send, sentTo } from '../notifications/send.js';
 import { reevaluate, startPending } from './registration.js';
 import { matchRule, type Rule } from './rules.js';
 
@@ -57,6 +59,8 @@ export async function ingestMessage(txCtx: TxContext, input: NewMessage): Promis
   // A confirmed device keeps its identity; only what a message may change (software, model, last seen) is taken.
   const kept = settled ? { ...m, ...Object.fromEntries(IDENTITY_FIELDS.map((f) => [f, device[f]])) } : m;
   await ctx.store.upsertDevice(kept, input.receivedAt);
+  // S57: the reply-to of a mail from a device not yet confirmed is where its notifications go.
+  if (!settled && m.replyTo) await rememberReplyTo(ctx, m.serialNumber, m.replyTo);
   if (claimed.length > 0) flags.add('identity-claim');
   if (flags.size > 0) await ctx.store.flagMessage(stored.id, [...flags]);
   ctx.emit({ type: 'message.received', message: stored });
@@ -87,27 +91,35 @@ export async function processPending(ctx: TxContext, serial: string): Promise<nu
 
 /** Type-specific processing of one stored message for a confirmed device. */
 export async function processStored(ctx: TxContext, id: number, m: CallHomeMessage, state: RegistrationState): Promise<void> {
-  const done = (status: MessageStatus, results: ProcessingResults): Promise<void> => ctx.store.setMessageStatus(id, status, results);
+  const done = async (status: MessageStatus, results: ProcessingResults): Promise<void> => {
+    await ctx.store.setMessageStatus(id, status, results);
+    // S94: one message.processed per processed message, with what it caused.
+    ctx.emit({ type: 'message.processed', id, serial: m.serialNumber, status, caseNumber: results.caseNumber ?? null, caseAction: results.caseAction ?? 'none', srFailure: results.srFailure ?? null, notifiedTo: [...(results.notifiedTo ?? [])] });
+  };
   const at = ctx.now().toISOString();
   switch (m.kind) {
     case 'inventory':
       await ctx.store.setDeviceInventory(m.serialNumber, at, { cards: m.cards, attachments: m.attachments });
-      return done('processed', { note: 'inventory record updated' });
+      return done('processed', { note: 'inventory record updated', notifiedTo: sentTo(await send(ctx, 'inventory-updated', { serial: m.serialNumber, message: m, reason: 'Updated inventory report available' })) });
     case 'configuration': {
       const config = m.attachments.find((a) => /running-config/.test(a.name)) ?? m.attachments[0];
       await ctx.store.setDeviceConfiguration(m.serialNumber, at, config?.data ?? '');
-      return done('processed', { note: 'configuration record updated' });
+      return done('processed', { note: 'configuration record updated', notifiedTo: sentTo(await send(ctx, 'configuration-updated', { serial: m.serialNumber, message: m, reason: 'Updated configuration report available' })) });
     }
     case 'test': {
-      const n = await notify(ctx, { kind: 'test', serial: m.serialNumber, hostname: m.hostname, reason: 'Test message received', to: await recipientsFor(ctx, m.serialNumber, m), message: m });
-      return done('processed', { notifiedTo: n.to });
+      return done('processed', { notifiedTo: sentTo(await send(ctx, 'test', { serial: m.serialNumber, message: m, reason: 'Test message received' })) });
     }
     case 'diagnostic':
     case 'environment':
     case 'syslog':
     case 'crash':
     case 'snapshot':
-      if (state === 'expired') return done('not-entitled', { note: 'device not entitled: only inventory and configuration are processed' });
+      if (state === 'expired') {
+        // S53 / N21: a failure that would have opened an SR is told to the customer.
+        const rule = matchRule(ctx.rules, m);
+        const notifiedTo = rule?.outcome === 'case' && !(await ctx.store.findOpenCase(m.serialNumber, rule.fold ?? rule.name)) ? await srRefused(ctx, m, 'not-entitled', null, rule) : [];
+        return done('not-entitled', { note: 'device not entitled: only inventory and configuration are processed', ...(notifiedTo.length > 0 ? { srFailure: 'not-entitled', notifiedTo } : {}) });
+      }
       if (m.kind === 'syslog' && (await isRepeatedSyslog(ctx, id, m))) return done('processed', { rules: [], caseAction: 'none', note: `identical syslog message within ${SYSLOG_DEDUP_SECONDS} s: collapsed` });
       return done('processed', await applyRule(ctx, id, m, matchRule(ctx.rules, m)));
     case 'request':
@@ -136,43 +148,15 @@ async function isRepeatedSyslog(ctx: TxContext, id: number, m: CallHomeMessage):
 async function applyRule(ctx: TxContext, id: number, m: CallHomeMessage, rule: Rule | null): Promise<ProcessingResults> {
   if (!rule) return { rules: [], caseAction: 'none' };
   const base = { rules: [rule.name], recommendations: rule.recommendation ? [rule.recommendation] : [] };
-  const at = ctx.now().toISOString();
-  const foldKey = rule.fold ?? rule.name;
   switch (rule.outcome) {
     case 'none':
       return { ...base, caseAction: 'none' };
-    case 'notify': {
-      const n = await notify(ctx, { kind: m.kind, serial: m.serialNumber, hostname: m.hostname, reason: `${m.kind} alert: ${m.eventName}`, to: await recipientsFor(ctx, m.serialNumber, m), message: m, extra: rule.recommendation ? [`Recommendation: ${rule.recommendation}`] : [] });
-      return { ...base, caseAction: 'none', notifiedTo: n.to };
-    }
-    case 'case': {
-      const open = await ctx.store.findOpenCase(m.serialNumber, foldKey);
-      const entry = { at, messageId: id, note: `${m.eventName}: ${m.description}` };
-      let c: CaseRecord;
-      let action: 'created' | 'updated';
-      if (open) {
-        // S47: a repeat failure folds into the open case.
-        c = { ...open, status: 'updated', updatedAt: at, history: [...open.history, entry], attachments: [...open.attachments, ...m.attachments] };
-        await ctx.store.updateCase(c);
-        ctx.emit({ type: 'case.updated', case: caseSummary(c) });
-        action = 'updated';
-      } else {
-        c = await ctx.store.insertCase({ serial: m.serialNumber, hostname: m.hostname, status: 'open', priority: rule.priority, title: `${m.eventName} on ${m.hostname || m.serialNumber}`, rule: rule.name, foldKey, openedAt: at, updatedAt: at, recommendation: rule.recommendation, history: [entry], attachments: m.attachments });
-        ctx.emit({ type: 'case.opened', case: caseSummary(c) });
-        action = 'created';
-      }
-      const n = await notify(ctx, { kind: `case-${action}`, serial: m.serialNumber, hostname: m.hostname, reason: `Service request ${c.number} ${action}`, to: await recipientsFor(ctx, m.serialNumber, m), message: m, caseNumber: c.number, extra: rule.recommendation ? [`Recommendation: ${rule.recommendation}`] : [] });
-      return { ...base, caseNumber: c.number, caseAction: action, notifiedTo: n.to };
-    }
-    case 'recover': {
-      const open = await ctx.store.findOpenCase(m.serialNumber, foldKey);
-      if (!open) return { ...base, caseAction: 'none', note: 'recovery with no open case' };
-      const c: CaseRecord = { ...open, status: 'updated', updatedAt: at, history: [...open.history, { at, messageId: id, note: `recovery: ${m.eventName}: ${m.description}` }] };
-      await ctx.store.updateCase(c);
-      ctx.emit({ type: 'case.updated', case: caseSummary(c) });
-      const n = await notify(ctx, { kind: 'case-updated', serial: m.serialNumber, hostname: m.hostname, reason: `Service request ${c.number} updated (recovery)`, to: await recipientsFor(ctx, m.serialNumber, m), message: m, caseNumber: c.number });
-      return { ...base, caseNumber: c.number, caseAction: 'updated', notifiedTo: n.to };
-    }
+    case 'notify':
+      return { ...base, caseAction: 'none', notifiedTo: await analysisMail(ctx, m, rule) };
+    case 'case':
+      return openOrFold(ctx, id, m, rule, base);
+    case 'recover':
+      return recover(ctx, id, m, rule, base);
     default:
       return assertNever(rule.outcome, 'rule outcome');
   }
@@ -189,8 +173,4 @@ export async function attachToCase(ctx: TxContext, number: string, messageId: nu
   await ctx.store.updateCase(c);
   ctx.emit({ type: 'case.updated', case: caseSummary(c) });
   return 'attached';
-}
-
-function caseSummary(c: CaseRecord) {
-  return { id: c.id, number: c.number, serial: c.serial, hostname: c.hostname, status: c.status, priority: c.priority, title: c.title, openedAt: c.openedAt, updatedAt: c.updatedAt };
 }

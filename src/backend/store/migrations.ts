@@ -156,6 +156,19 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
     last_seen_at TEXT
   );
   `,
+  // sr-notify: device preferences (S58, S61, S68, SR contact); independent of the other helpers' entries.
+  `
+  CREATE TABLE IF NOT EXISTS device_preferences (
+    serial TEXT PRIMARY KEY,
+    notifications INTEGER NOT NULL DEFAULT 1,
+    service_requests INTEGER NOT NULL DEFAULT 1,
+    sr_contact TEXT,
+    registrant TEXT,
+    remove_hostname INTEGER NOT NULL DEFAULT 0,
+    reply_to TEXT,
+    updated_at TEXT NOT NULL
+  );
+  `,
 ];
 
 /** Each entry moves the PostgreSQL schema from version i to i + 1. */
@@ -296,6 +309,19 @@ export const PG_MIGRATIONS: readonly string[] = [
     registered_at TEXT NOT NULL,
     registered_by TEXT NOT NULL,
     last_seen_at TEXT
+  );
+  `,
+  // sr-notify: device preferences (S58, S61, S68, SR contact); independent of the other helpers' entries.
+  `
+  CREATE TABLE IF NOT EXISTS device_preferences (
+    serial TEXT PRIMARY KEY,
+    notifications INTEGER NOT NULL DEFAULT 1,
+    service_requests INTEGER NOT NULL DEFAULT 1,
+    sr_contact TEXT,
+    registrant TEXT,
+    remove_hostname INTEGER NOT NULL DEFAULT 0,
+    reply_to TEXT,
+    updated_at TEXT NOT NULL
   );
   `,
 ];

@@ -7,6 +7,8 @@ import { sql, type Expression, type Kysely, type SqlBool, type Transaction } fro
 import type { CallHomeMessage } from '../../domain/message.js';
 import { BackendEventSchema, RegistrationStateSchema, type BackendEvent, type CaseSummary, type MessageSummary, type Transport } from '../../events/protocol.js';
 import { createGatewayQueries, type GatewayQueries } from '../gateway/registry-queries.js';
+// sr-notify
+import { createPreferencesQueries, type PreferencesQueries } from './preferences-queries.js';
 import type { Database } from './schema.js';
 import type {
   MessageFlag,
@@ -337,7 +339,7 @@ export function createQueries(db: Db, dialect: Dialect): StoreQueries {
       .limit(f.limit + 1);
   }
 
-  const rest: Omit<StoreQueries, keyof typeof messages | keyof GatewayQueries> = {
+  const rest: Omit<StoreQueries, keyof typeof messages | keyof GatewayQueries | keyof PreferencesQueries> = {
     async recentDescriptions(serial, type, eventName, since, exceptId) {
       const rows = await db
         .selectFrom('messages')
@@ -511,7 +513,7 @@ export function createQueries(db: Db, dialect: Dialect): StoreQueries {
       return Number(r?.last ?? 0);
     },
   };
-  return { ...messages, ...rest, ...createGatewayQueries(db) };
+  return { ...messages, ...rest, ...createGatewayQueries(db), ...createPreferencesQueries(db) };
 }
 
 /** The PostgreSQL channel a committed batch of events is announced on (payload: its last seq). */

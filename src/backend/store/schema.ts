@@ -5,6 +5,8 @@
  */
 import type { Generated } from 'kysely';
 import type { GatewaysTable } from '../gateway/registry-queries.js';
+// sr-notify: device preferences
+import type { DevicePreferencesTable } from './preferences-queries.js';
 
 type Id = number | string;
 
@@ -130,4 +132,6 @@ export type Database = {
   events: EventsTable;
   event_seq: EventSeqTable;
   gateways: GatewaysTable;
+  // sr-notify
+  device_preferences: DevicePreferencesTable;
 };

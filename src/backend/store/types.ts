@@ -13,6 +13,8 @@ import type {
 
 /** The format a message arrived in: one definition, shared with the profiles that choose it. */
 import type { GatewayQueries } from '../gateway/registry-queries.js';
+// sr-notify: device preferences
+import type { PreferencesQueries } from './preferences-queries.js';
 
 export type { MessageFormat };
 
@@ -27,6 +29,8 @@ export type ProcessingResults = {
   readonly caseAction?: 'created' | 'updated' | 'none';
   readonly notifiedTo?: readonly string[];
   readonly note?: string;
+  /** sr-notify: why a service request the rules wanted was not created (S53). */
+  readonly srFailure?: import('../cases/sr-contact.js').SrRefusal;
 };
 
 /**
@@ -147,7 +151,7 @@ export type NewNotification = {
 export type PendingEvent = { readonly input: BackendEventInput; readonly at: string };
 
 /** The queries, the same inside and outside a transaction. Every call is asynchronous. */
-export type StoreQueries = GatewayQueries & {
+export type StoreQueries = GatewayQueries & PreferencesQueries & {
   insertMessage(m: NewMessage, status: MessageStatus): Promise<MessageSummary | null>;
   /** Stores many messages without processing (imports, benchmarks) in multi-row inserts; returns how many were new. */
   importMessages(list: readonly { readonly message: NewMessage; readonly status: MessageStatus }[]): Promise<number>;
