@@ -11,7 +11,7 @@ import { send, sentTo } from '../notifications/send.js';
 import type { TxContext } from '../processing/context.js';
 import { isSingleAddress } from '../processing/notify.js';
 import type { Rule } from '../processing/rules.js';
-import type { CaseRecord, ProcessingResults } from '../store/types.js';
+import type { CaseRecord, ProcessingResults, StoreQueries } from '../store/types.js';
 import { CONTACT_CONTRACT_WARNING_DAYS, SR_REFUSAL_TEXT, type SrContactStanding, type SrRefusal } from './sr-contact.js';
 
 const DAY_MS = 86_400_000;
@@ -134,7 +134,7 @@ export type CaseChange =
 export type CaseChangeFailure = { readonly kind: 'not-found' | 'closed'; readonly message: string };
 
 /** Finds a case by its SR number or its id. */
-export async function findCase(ctx: Pick<TxContext, 'store'>, key: string): Promise<CaseRecord | null> {
+export async function findCase(ctx: { readonly store: StoreQueries }, key: string): Promise<CaseRecord | null> {
   return /^\d{1,6}$/.test(key) ? ctx.store.getCase(Number(key)) : ctx.store.getCaseByNumber(key);
 }
 

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { ApiRoute } from '../api/router.js';
 import type { BackendService } from '../service.js';
 import { publicGateway, registerGateway, resetGatewayPassword } from './registry.js';
+import { gatewayStatus } from '../stream/topics.js';
 
 const Registration = z.strictObject({ name: z.string().trim().min(1).max(64) });
 
@@ -17,7 +18,9 @@ export function gatewayApiRoutes(service: BackendService): ApiRoute[] {
         const r = Registration.safeParse(body);
         if (!r.success) return { status: 400, body: { error: 'bad-request', reason: 'Give {"name": "..."} (1 to 64 characters).' } };
         // The API token is the only administrator there is (no user accounts): it registers.
-        return { status: 201, body: await registerGateway(store, r.data.name, 'api-token') };
+        const issued = await registerGateway(store, r.data.name, 'api-token');
+        await gatewayStatus(service.log, { id: issued.id, name: issued.name, lastSeenAt: null }, 'registered');
+        return { status: 201, body: issued };
       },
     },
     { method: 'GET', pattern: /^\/gateways$/, auth: true, handle: async () => ({ status: 200, body: { gateways: (await store.listGateways()).map((g) => publicGateway(g)) } }) },
@@ -25,7 +28,12 @@ export function gatewayApiRoutes(service: BackendService): ApiRoute[] {
       method: 'DELETE',
       pattern: /^\/gateways\/([^/]+)$/,
       auth: true,
-      handle: async ([id]) => ((await store.deleteGateway(id ?? '')) ? { status: 200, body: { deleted: id } } : { status: 404, body: { error: 'not-found', reason: `Gateway ${id ?? ''} does not exist.` } }),
+      handle: async ([id]) => {
+        const g = await store.getGateway(id ?? '');
+        if (!g || !(await store.deleteGateway(g.id))) return { status: 404, body: { error: 'not-found', reason: `Gateway ${id ?? ''} does not exist.` } };
+        await gatewayStatus(service.log, g, 'deleted');
+        return { status: 200, body: { deleted: id } };
+      },
     },
     {
       method: 'POST',
@@ -33,6 +41,7 @@ export function gatewayApiRoutes(service: BackendService): ApiRoute[] {
       auth: true,
       handle: async ([id]) => {
         const issued = await resetGatewayPassword(store, id ?? '');
+        if (issued) await gatewayStatus(service.log, { id: issued.id, name: issued.name, lastSeenAt: null }, 'password-reset');
         return issued ? { status: 200, body: issued } : { status: 404, body: { error: 'not-found', reason: `Gateway ${id ?? ''} does not exist.` } };
       },
     },

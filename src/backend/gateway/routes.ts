@@ -7,6 +7,7 @@ import type { ByteBudget } from '../limits.js';
 import type { BackendService } from '../service.js';
 import { handleForwarded, type GatewayReply } from './forwarded.js';
 import { authenticateGateway } from './registry.js';
+import { gatewayCalled } from '../stream/topics.js';
 
 /** Path prefix the server hands to this handler. */
 export const GATEWAY_PREFIX = '/gateway/v1/';
@@ -25,6 +26,8 @@ export function createGatewayHandler(service: BackendService, scheme: Transport,
     const auth = await authenticateGateway(service.store, typeof header === 'string' ? header : undefined);
     if (!auth.ok) return write(res, { status: 401, body: { error: 'gateway-auth', reason: auth.reason }, headers: { connection: 'close' } });
     const rotated: Record<string, string> = auth.newPassword ? { [GATEWAY_NEW_PASSWORD_HEADER]: auth.newPassword } : {};
+    // sr-notify (S94): gateway.status when it connects after a quiet spell or its password rotates.
+    await gatewayCalled(service.log, auth.gateway, auth.newPassword !== undefined);
     if (path === GATEWAY_PING_PATH) return write(res, { status: 200, body: { ok: true, gateway: auth.gateway.id, name: auth.gateway.name }, headers: rotated });
     const r = await handleForwarded(service, scheme, req, res, budget, parsers);
     write(res, { ...r, headers: { ...r.headers, ...rotated } });
