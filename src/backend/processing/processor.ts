@@ -117,8 +117,9 @@ export async function processStored(ctx: TxContext, id: number, m: CallHomeMessa
       if (state === 'expired') {
         // S53 / N21: a failure that would have opened an SR is told to the customer.
         const rule = matchRule(ctx.rules, m);
-        const notifiedTo = rule?.outcome === 'case' && !(await ctx.store.findOpenCase(m.serialNumber, rule.fold ?? rule.name)) ? await srRefused(ctx, m, 'not-entitled', null, rule) : [];
-        return done('not-entitled', { note: 'device not entitled: only inventory and configuration are processed', ...(notifiedTo.length > 0 ? { srFailure: 'not-entitled', notifiedTo } : {}) });
+        const refused = rule?.outcome === 'case' && !(await ctx.store.findOpenCase(m.serialNumber, rule.fold ?? rule.name));
+        const note = 'device not entitled: only inventory and configuration are processed';
+        return done('not-entitled', refused ? { note, srFailure: 'not-entitled', notifiedTo: await srRefused(ctx, m, 'not-entitled', null, rule) } : { note });
       }
       if (m.kind === 'syslog' && (await isRepeatedSyslog(ctx, id, m))) return done('processed', { rules: [], caseAction: 'none', note: `identical syslog message within ${SYSLOG_DEDUP_SECONDS} s: collapsed` });
       return done('processed', await applyRule(ctx, id, m, matchRule(ctx.rules, m)));
