@@ -31,6 +31,8 @@ export type Sent = { readonly record: NotificationRecord; readonly support: Noti
 async function recipients(ctx: TxContext, kind: NotificationKind, input: SendInput): Promise<{ to: string[]; trusted: string[] }> {
   const entry = NOTIFICATION_KINDS[kind];
   const given = (input.to ?? []).filter(isSingleAddress);
+  // A request reply may go to the contact a message named: within the mail limits like any such address.
+  if (kind === 'request-reply') return { to: given, trusted: [] };
   if (entry.audience === 'given') return { to: given, trusted: given };
   if (entry.audience === 'none' || input.serial === null) return { to: given, trusted: given };
   const { contact, list } = await deviceAddresses(ctx, input.serial, input.message);
