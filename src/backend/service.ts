@@ -25,6 +25,7 @@ import { createSrTracker, type SrTracker } from './cases/tracker.js';
 import { setPreferences, type PreferencesPatch, type PreferencesFailure, type PreferencesView } from './notifications/preferences.js';
 import { supportAlert } from './notifications/send.js';
 import type { CaseRecord } from './store/types.js';
+import { createAccounts, type Accounts, type AccountsOptions } from './accounts/accounts.js';
 
 export type ServiceOptions = {
   readonly store: Store;
@@ -45,18 +46,23 @@ export type ServiceOptions = {
   readonly supportEmail?: string | undefined;
   /** Who may be an SR contact (the user directory); without it a device preference's address is taken at its word. */
   readonly srContacts?: SrContactDirectory | undefined;
+  /** accounts: bootstrap token, token life, legal agreement (accounts/accounts.ts). */
+  readonly accounts?: AccountsOptions;
 };
 
 export type BackendService = {
   readonly store: Store;
   readonly log: BackendEventLog;
+  /** accounts: users, companies, roles, tokens, audit (issue 15). */
+  readonly accounts: Accounts;
   /** Resolves once the message (and all it caused) is committed. */
   ingest(input: NewMessage): Promise<IngestOutcome>;
   /** Counts a refused request; records it as a `message.rejected` event while under the rate, else in a summary. */
   reject(transport: Transport, kind: RefusalKind, remote: string | null): void;
   /** Refusals counted since start (for /stats). */
   refusalStats(): RefusalStats;
-  confirm(serial: string, token: string): Promise<Result<Registration, ConfirmFailure>>;
+  /** Confirms with the token; on success the device is registered to `company` (accounts, S27) in the same transaction. */
+  confirm(serial: string, token: string, company?: string | null): Promise<Result<Registration, ConfirmFailure>>;
   deleteRegistration(serial: string): Promise<boolean>;
   /**
    * Applies the identity a flagged message claimed (host name, contact…) to its confirmed device: the
@@ -201,6 +207,7 @@ export function createBackendService(options: ServiceOptions): BackendService {
   return {
     store,
     log,
+    accounts: createAccounts(store, (events) => log.published(events), { now: options.now, ...options.accounts }),
     purge,
     async ingest(input) {
       const outcome = await committer.submit({ kind: 'message', input });
@@ -211,9 +218,11 @@ export function createBackendService(options: ServiceOptions): BackendService {
       for (const e of refusals.refused(transport, kind, remote)) record(e);
     },
     refusalStats: () => refusals.stats(),
-    confirm(serial, token) {
+    confirm(serial, token, company = null) {
       return transact([serial], async (ctx) => {
         const r = await confirmRegistration(ctx, serial, token);
+        // Before the events are written, so they (and the processing's) carry the device's company.
+        if (r.ok && company !== null) await ctx.store.setDeviceCompany(serial, company);
         if (r.ok) await processPending(ctx, serial);
         return r;
       });

@@ -27,6 +27,8 @@ export function eventLine(e: BackendEvent): string {
       return `#${e.seq} mail server ${e.server} ${e.state}${e.detail ? `: ${e.detail}` : ''}`;
     case 'gateway.status':
       return `#${e.seq} gateway ${e.name} ${e.state}`;
+    case 'audit':
+      return `#${e.seq} audit ${e.entry.actor} ${e.entry.action} ${e.entry.target}`;
     case 'listener.status':
       return `#${e.seq} listener ${e.listener} ${e.state}${e.port !== null ? ` on ${e.port}` : ''}${e.error !== null ? `: ${e.error}` : ''}`;
     default:

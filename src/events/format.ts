@@ -38,6 +38,8 @@ function describeEvent(event: BackendEvent): string {
       return `${event.server}${event.gatewayId ? ` ${event.gatewayId}` : ''} ${event.state}${event.detail ? `: ${event.detail}` : ''}`;
     case 'gateway.status':
       return `${event.name} (${event.gatewayId}) ${event.state}${event.lastSeenAt ? `, last seen ${event.lastSeenAt}` : ''}`;
+    case 'audit':
+      return `${event.entry.actor} ${event.entry.action} ${event.entry.target}${event.entry.company ? ` (${event.entry.company})` : ''}${event.entry.remote ? ` from ${event.entry.remote}` : ''}`;
     case 'listener.status':
       return `${event.listener} ${event.state}${event.port === null ? '' : ` on port ${event.port}`}${event.error ? `: ${event.error}` : ''}`;
     default:

@@ -54,7 +54,23 @@ export const NotificationSummarySchema = z.object({
 });
 export type NotificationSummary = z.infer<typeof NotificationSummarySchema>;
 
-const base = { seq: z.number().int().positive(), at: z.string() };
+/**
+ * `company`: the company of the device the event is about, stamped when it is written (accounts, issue 15);
+ * the stream shows an event only to that company's users (and SCH administrators). Absent: no device.
+ */
+const base = { seq: z.number().int().positive(), at: z.string(), company: z.string().nullable().optional() };
+
+/** One line of the audit log (S93): who did what to which object, when, from where. */
+export const AuditEntrySchema = z.object({
+  id: z.number().int(),
+  at: z.string(),
+  actor: z.string(),
+  action: z.string(),
+  target: z.string(),
+  company: z.string().nullable(),
+  remote: z.string().nullable(),
+  detail: z.record(z.string(), z.unknown()),
+});
 
 /** One event of the stream; `type` is the discriminant. */
 export const BackendEventSchema = z.discriminatedUnion('type', [
@@ -87,7 +103,7 @@ export const BackendEventSchema = z.discriminatedUnion('type', [
     type: z.literal('message.processed'),
     id: z.number().int(),
     serial: z.string(),
-    status: z.enum(['processed', 'pending-registration', 'stored-only', 'not-entitled']),
+    status: z.string(),
     caseNumber: z.string().nullable(),
     caseAction: z.enum(['created', 'updated', 'none']),
     srFailure: z.string().nullable(),
@@ -96,6 +112,8 @@ export const BackendEventSchema = z.discriminatedUnion('type', [
   // The back end's notification relay (server 'relay'), or a gateway's mailbox (server 'gateway-mailbox').
   z.object({ ...base, type: z.literal('mailserver.status'), server: z.enum(['relay', 'gateway-mailbox']), gatewayId: z.string().nullable(), state: z.enum(['up', 'down']), detail: z.string() }),
   z.object({ ...base, type: z.literal('gateway.status'), gatewayId: z.string(), name: z.string(), state: z.enum(['registered', 'connected', 'password-rotated', 'password-reset', 'deleted']), lastSeenAt: z.string().nullable() }),
+  // accounts: an audit log entry (S93), shown to the Administrators of its company and SCH administrators.
+  z.object({ ...base, type: z.literal('audit'), entry: AuditEntrySchema }),
   z.object({
     ...base,
     type: z.literal('listener.status'),
@@ -111,7 +129,7 @@ export type BackendEventType = BackendEvent['type'];
 /** An event before the store gives it its `seq` and time. */
 export type BackendEventInput = BackendEvent extends infer E
   ? E extends BackendEvent
-    ? Omit<E, 'seq' | 'at'>
+    ? Omit<E, 'seq' | 'at' | 'company'>
     : never
   : never;
 

@@ -84,9 +84,8 @@ export async function analysisMail(ctx: TxContext, m: CallHomeMessage, rule: Rul
  * A `case` rule matched: fold into the open case with the same key (S47, S52), or create one if §3.6
  * allows (S50), else mail why not (S53). The message's CLI output is attached (S51).
  */
-export async function openOrFold(ctx: TxContext, id: number, m: CallHomeMessage, rule: Rule, base: ProcessingResults): Promise<ProcessingResults> {
+export async function openOrFold(ctx: TxContext, id: number, m: CallHomeMessage, rule: Rule, foldKey: string, base: ProcessingResults): Promise<ProcessingResults> {
   const at = ctx.now().toISOString();
-  const foldKey = rule.fold ?? rule.name;
   const entry = { at, messageId: id, note: `${m.eventName}: ${m.description}` };
   const extra = rule.recommendation ? [`Recommendation: ${rule.recommendation}`] : [];
   const open = await ctx.store.findOpenCase(m.serialNumber, foldKey);
@@ -115,8 +114,8 @@ export async function openOrFold(ctx: TxContext, id: number, m: CallHomeMessage,
 }
 
 /** A `recover` rule matched: the open case with the same key is updated (S52). */
-export async function recover(ctx: TxContext, id: number, m: CallHomeMessage, rule: Rule, base: ProcessingResults): Promise<ProcessingResults> {
-  const open = await ctx.store.findOpenCase(m.serialNumber, rule.fold ?? rule.name);
+export async function recover(ctx: TxContext, id: number, m: CallHomeMessage, foldKey: string, base: ProcessingResults): Promise<ProcessingResults> {
+  const open = await ctx.store.findOpenCase(m.serialNumber, foldKey);
   if (!open) return { ...base, caseAction: 'none', note: 'recovery with no open case' };
   const at = ctx.now().toISOString();
   const c: CaseRecord = { ...open, status: 'updated', updatedAt: at, history: [...open.history, { at, messageId: id, note: `recovery: ${m.eventName}: ${m.description}` }] };

@@ -23,6 +23,8 @@ export type SendInput = {
   readonly to?: readonly string[];
   /** The SR contact's address for `device+sr` and `sr-contact` (the directory's, else the preference). */
   readonly srContact?: string | null;
+  /** False when the caller sends its own SCH Support alert (the catalogue's copy would double it). */
+  readonly supportCopy?: boolean;
 };
 
 /** What happened: the record, or why nothing was recorded. */
@@ -47,12 +49,12 @@ export async function send(ctx: TxContext, kind: NotificationKind, input: SendIn
   const entry = NOTIFICATION_KINDS[kind];
   if (entry.class === 'optional' && input.serial !== null && !(await ctx.store.getPreferences(input.serial)).notifications) {
     // S58: the customer's mail is off; SCH Support still hears about failures.
-    if (entry.support) await supportCopy(ctx, kind, input);
+    if (entry.support && input.supportCopy !== false) await supportCopy(ctx, kind, input);
     return { record: null, skipped: 'notifications-off' };
   }
   const { to, trusted } = await recipients(ctx, kind, input);
   const record = await notify(ctx, { kind, serial: input.serial, reason: input.reason, hostname: input.hostname ?? input.message?.hostname ?? '', to, trusted, message: input.message, caseNumber: input.caseNumber, extra: input.extra ?? [] });
-  const support = entry.support ? await supportCopy(ctx, kind, input) : null;
+  const support = entry.support && input.supportCopy !== false ? await supportCopy(ctx, kind, input) : null;
   return { record, support };
 }
 

@@ -1,27 +1,11 @@
 /**
  * One function per catalogue trigger whose cause lives elsewhere (§5.4): the code that detects the cause
- * calls it. Triggers raised inside this module's own flows are in cases/service-requests.ts (N10, N12,
- * N18, N20, N21), processing/processor.ts (N2–N6) and stream/topics.ts (N24, audit only). Registration
- * (N1, N11, N13, N14, N22) goes through processing/registration.ts with the same catalogue kinds.
+ * calls it. The others are raised where their cause is: cases/service-requests.ts (N10, N12, N18, N20,
+ * N21), processing/processor.ts (N4–N6), processing/processing-notices.ts (N2, N3, N7, N8, N19, N27),
+ * processing/registration.ts (N1, N11, N13, N14, N22) and stream/topics.ts (N24, audit only).
  */
-import type { CallHomeMessage } from '../../domain/message.js';
 import type { TxContext } from '../processing/context.js';
 import { send, type Sent } from './send.js';
-
-/** N1: a message from an unregistered device started its registration; the token and confirm link go to its reply-to / contact. */
-export function pendingRegistration(ctx: TxContext, m: CallHomeMessage, confirmLines: readonly string[]): Promise<Sent> {
-  return send(ctx, 'pending-registration', { serial: m.serialNumber, message: m, reason: 'Pending Registration', extra: confirmLines });
-}
-
-/** N7: the message is not one the service analyses (long / short text, Delta, an unsupported type). */
-export function unsupportedMessage(ctx: TxContext, m: CallHomeMessage, why: string): Promise<Sent> {
-  return send(ctx, 'unsupported-message', { serial: m.serialNumber, message: m, reason: `Unsupported message received: ${why}`, extra: ['The message is stored; it is not analysed.'] });
-}
-
-/** N8 (+ SCH Support): the message lacks data the service needs (S33). */
-export function missingInformation(ctx: TxContext, m: CallHomeMessage, missing: readonly string[]): Promise<Sent> {
-  return send(ctx, 'missing-information', { serial: m.serialNumber, message: m, reason: `Message missing information: ${missing.join(', ')}`, extra: ['The message is stored; processing stopped for it. SCH Support has been told.'] });
-}
 
 /** N9: messages arrive from a device no supported contract covers (the S16 refusal, with its reason code). */
 export function notCovered(ctx: TxContext, serial: string, reasonCode: string, explanation: string): Promise<Sent> {
@@ -43,11 +27,6 @@ export function userDeleted(ctx: TxContext, u: { readonly email: string; readonl
   return send(ctx, 'user-deleted', { serial: null, to: [u.email], reason: `Your user registration ${u.userId} for ${u.company} was deleted by ${by}` });
 }
 
-/** N19 (+ SCH Support): parsing or mapping the message failed (S34); the message is kept without results. */
-export function processingFailed(ctx: TxContext, m: CallHomeMessage, what: string): Promise<Sent> {
-  return send(ctx, 'processing-failed', { serial: m.serialNumber, message: m, reason: `Message processing failed: ${what}`, extra: ['The message is stored without results; processing continues with the next one. SCH Support has been told.'] });
-}
-
 /** N23: a contract was added to the user's profile, so they can now confirm the device's registration. */
 export function contractAdded(ctx: TxContext, to: string, serial: string, contractNumber: string): Promise<Sent> {
   return send(ctx, 'contract-added', { serial, to: [to], reason: `Contract ${contractNumber} was added to your profile; you can now confirm the registration of ${serial}` });
@@ -63,7 +42,3 @@ export function gatewayStoreFull(ctx: TxContext, to: string, gateway: { readonly
   return send(ctx, 'gateway-store-full', { serial: null, to: [to], reason: `Transport Gateway ${gateway.name} (${gateway.id}): mail store full`, extra: [detail] });
 }
 
-/** N27: the reply to a `call-home request` (S48), to the ccoid user's address or the device contact. */
-export function requestReply(ctx: TxContext, m: CallHomeMessage, to: string, request: string, lines: readonly string[]): Promise<Sent> {
-  return send(ctx, 'request-reply', { serial: m.serialNumber, message: m, to: [to], reason: `Reply to your Call Home request: ${request}`, extra: lines });
-}

@@ -143,8 +143,9 @@ describe('the SR tracker lifecycle (S52, S55): open, updated, resolved, closed, 
     expect(closed.body.status).toBe('closed');
     const notesOfCase = closed.body.history.map((h) => h.note);
     expect(notesOfCase).toHaveLength(5);
-    expect(notesOfCase[3]).toMatch(/^resolved, priority P2 -> P3: fan tray replaced$/);
-    expect(notesOfCase[4]).toBe('closed: customer confirmed');
+    // The history says who did it: here the bootstrap token's user.
+    expect(notesOfCase[3]).toMatch(/^resolved, priority P2 -> P3 by bootstrap token \(serve --token\): fan tray replaced$/);
+    expect(notesOfCase[4]).toMatch(/^closed by .+: customer confirmed$/);
     expect(rig.b.events.some((e) => e.type === 'case.closed' && e.case.number === number)).toBe(true);
 
     // A closed case takes no more changes; a new failure opens a new case.
