@@ -310,25 +310,27 @@ export function apiRoutes(service: BackendService): readonly ApiRoute[] {
         return c ? json(200, c) : notFound(`Case ${key}`);
       },
     },
-    {
-      method: 'POST',
-      pattern: /^\/cases\/([^/]+)\/(update|close)$/,
-      permission: 'admin',
-      returns: 'company',
-      handle: async ([key = '', action = ''], _u, body, ctx) => {
-        const b = action === 'close' ? CaseCloseBody.safeParse(body) : CaseUpdateBody.safeParse(body);
-        if (!b.success) return badBody(b.error, action === 'close' ? 'Send {"note": "why it is closed"}.' : 'Send {"note": "what changed", "status": "resolved"|"open", "priority": 1-4} (note required).');
-        // The scoped store: a case of a device outside the caller's companies does not exist for them.
-        const found = await findCase(ctx, key);
-        if (!found) return notFound(`Case ${key}`);
-        const by = ctx.caller.name || ctx.caller.userId;
-        const r = await service.changeCase(key, action === 'close' ? { action: 'close', note: b.data.note, by } : { action: 'update', ...(b.data as z.infer<typeof CaseUpdateBody>), by });
-        if (!r.ok) return r.error.kind === 'not-found' ? notFound(`Case ${key}`) : json(409, { error: 'case-closed', reason: r.error.message });
-        const device = await ctx.store.getDevice(found.serial);
-        await accounts.audit(origin(ctx), 'case.changed', found.number, device?.company ?? null, { status: r.value.status });
-        return json(200, r.value);
-      },
-    },
+    ...(['update', 'close'] as const).map(
+      (action): ApiRoute => ({
+        method: 'POST',
+        pattern: action === 'close' ? /^\/cases\/([^/]+)\/close$/ : /^\/cases\/([^/]+)\/update$/,
+        permission: 'admin',
+        returns: 'company',
+        handle: async ([key = ''], _u, body, ctx) => {
+          const b = action === 'close' ? CaseCloseBody.safeParse(body) : CaseUpdateBody.safeParse(body);
+          if (!b.success) return badBody(b.error, action === 'close' ? 'Send {"note": "why it is closed"}.' : 'Send {"note": "what changed", "status": "resolved"|"open", "priority": 1-4} (note required).');
+          // The scoped store: a case of a device outside the caller's companies does not exist for them.
+          const found = await findCase(ctx, key);
+          if (!found) return notFound(`Case ${key}`);
+          const by = ctx.caller.name || ctx.caller.userId;
+          const r = await service.changeCase(key, action === 'close' ? { action: 'close', note: b.data.note, by } : { action: 'update', ...(b.data as z.infer<typeof CaseUpdateBody>), by });
+          if (!r.ok) return r.error.kind === 'not-found' ? notFound(`Case ${key}`) : json(409, { error: 'case-closed', reason: r.error.message });
+          const device = await ctx.store.getDevice(found.serial);
+          await accounts.audit(origin(ctx), 'case.changed', found.number, device?.company ?? null, { action, status: r.value.status });
+          return json(200, r.value);
+        },
+      }),
+    ),
     { method: 'GET', pattern: /^\/sr-tracker$/, permission: 'read', returns: 'service', handle: () => Promise.resolve(json(200, { available: service.srTracker.available(), reason: service.srTracker.reason() })) },
     {
       method: 'PUT',
