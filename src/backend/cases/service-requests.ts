@@ -12,7 +12,7 @@ import type { TxContext } from '../processing/context.js';
 import { isSingleAddress } from '../processing/notify.js';
 import type { Rule } from '../processing/rules.js';
 import type { CaseRecord, ProcessingResults, StoreQueries } from '../store/types.js';
-import { CONTACT_CONTRACT_WARNING_DAYS, SR_REFUSAL_TEXT, type SrContactStanding, type SrRefusal } from './sr-contact.js';
+import { accountsSrContacts, CONTACT_CONTRACT_WARNING_DAYS, SR_REFUSAL_TEXT, type SrContactStanding, type SrRefusal } from './sr-contact.js';
 
 const DAY_MS = 86_400_000;
 
@@ -27,7 +27,9 @@ export type SrDecision = { readonly ok: true; readonly contact: SrContactStandin
 export async function srDecision(ctx: TxContext, serial: string): Promise<SrDecision> {
   const prefs = await ctx.store.getPreferences(serial);
   const device = await ctx.store.getDevice(serial);
-  const contactId = prefs.srContact ?? prefs.registrant ?? (ctx.srContacts ? null : device?.contactEmail || null);
+  const chosen = prefs.srContact ?? prefs.registrant;
+  // Until someone is chosen, the device's contact stands in — unless the operator configured a strict directory.
+  const contactId = chosen ?? (ctx.srContacts ? null : device?.contactEmail || null);
   const refuse = (refusal: SrRefusal): SrDecision => ({ ok: false, refusal, contact: contactId && isSingleAddress(contactId) ? contactId : null });
   if (!prefs.serviceRequests) return refuse('preference-off');
   const reg = await ctx.store.getRegistration(serial);
@@ -37,8 +39,8 @@ export async function srDecision(ctx: TxContext, serial: string): Promise<SrDeci
   if (reg.state === 'registered' && contract?.expiresAt && Date.parse(contract.expiresAt) < now) return refuse('not-entitled');
   if (!contactId) return refuse('no-contact');
   let contact: SrContactStanding | null;
-  if (ctx.srContacts) contact = await ctx.srContacts(contactId, serial);
-  else contact = isSingleAddress(contactId) ? { email: contactId, admin: true, caseManagement: true, contractExpiresAt: null } : null;
+  if (chosen === null && !ctx.srContacts) contact = isSingleAddress(contactId) ? { email: contactId, admin: true, caseManagement: true, contractExpiresAt: null } : null;
+  else contact = await (ctx.srContacts ?? accountsSrContacts)(contactId, serial, ctx.store);
   if (!contact) return refuse('no-contact');
   if (!contact.admin) return { ok: false, refusal: 'contact-lost-permission', contact: contact.email };
   if (!contact.caseManagement) return { ok: false, refusal: 'no-permission', contact: contact.email };

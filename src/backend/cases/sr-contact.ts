@@ -2,9 +2,9 @@
  * The SR contact of a device (§3.6 condition 4): an Administrator of the device's company, with Case
  * Management permissions (query, create and update SRs) and a valid contract in their CCO profile.
  * Who a person is and what they may do lives in the user directory (accounts); the service asks it
- * through this port. Without a directory (no accounts configured) a contact is taken at its word:
- * any single e-mail address set in the device preferences is a valid SR contact.
+ * through this port — by default {@link accountsSrContacts}, over the accounts tables.
  */
+import type { StoreQueries } from '../store/types.js';
 
 /** What the directory knows about one SR contact. */
 export type SrContactStanding = {
@@ -18,8 +18,24 @@ export type SrContactStanding = {
   readonly contractExpiresAt: string | null;
 };
 
-/** Looks a contact up for a device; null when the directory does not know the person. */
-export type SrContactDirectory = (contact: string, serial: string) => Promise<SrContactStanding | null>;
+/** Looks a contact (user ID or e-mail address) up for a device; null when the directory does not know the person. */
+export type SrContactDirectory = (contact: string, serial: string, store: StoreQueries) => Promise<SrContactStanding | null>;
+
+/**
+ * The accounts directory: the user with that ID (else that e-mail address); an Administrator when they
+ * hold that role in the device's company; their profile contract valid until the latest expiry among the
+ * contracts rows carrying its numbers (none known: no expiry).
+ */
+export const accountsSrContacts: SrContactDirectory = async (contact, serial, store) => {
+  const user = (await store.getUser(contact)) ?? (await store.listUsers(null)).find((u) => u.email.toLowerCase() === contact.toLowerCase()) ?? null;
+  if (!user) return null;
+  const company = (await store.getDevice(serial))?.company ?? null;
+  const admin = user.schAdmin || (company !== null && (await store.membershipsOf(user.id)).some((m) => m.companyId === company && m.role === 'administrator'));
+  const numbers = new Set(user.profileContracts);
+  const ends = (await store.listContracts()).filter((c) => numbers.has(c.contractNumber)).map((c) => c.expiresAt);
+  const contractExpiresAt = ends.length === 0 || ends.includes(null) ? null : ends.reduce<string | null>((a, b) => (a === null || (b !== null && b > a) ? b : a), null);
+  return { email: user.email, admin, caseManagement: user.caseManagement, contractExpiresAt };
+};
 
 /** Days before the end of the SR contact's contract from which each new SR warns them (N18). */
 export const CONTACT_CONTRACT_WARNING_DAYS = 30;

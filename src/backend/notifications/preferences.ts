@@ -5,7 +5,7 @@
  */
 import { err, ok, type Result } from '../../util/result.js';
 import type { TxContext } from '../processing/context.js';
-import { isSingleAddress } from '../processing/notify.js';
+import { accountsSrContacts } from '../cases/sr-contact.js';
 import type { StoreQueries } from '../store/types.js';
 
 export type PreferencesView = {
@@ -46,13 +46,10 @@ export async function setPreferences(ctx: TxContext, serial: string, patch: Pref
   if (!(await ctx.store.getDevice(serial))) return err({ kind: 'not-found', message: `Device ${serial} does not exist.` });
   const contact = patch.srContact?.trim();
   if (contact) {
-    if (ctx.srContacts) {
-      const standing = await ctx.srContacts(contact, serial);
-      if (!standing) return err({ kind: 'bad-sr-contact', message: `${contact} is not a known user; the SR contact is an administrator of the device's company.` });
-      if (!standing.admin || !standing.caseManagement) return err({ kind: 'bad-sr-contact', message: `${contact} cannot be the SR contact: only an administrator of the device's company with Case Management permissions can.` });
-    } else if (!isSingleAddress(contact)) {
-      return err({ kind: 'bad-sr-contact', message: `The SR contact "${contact}" must be one e-mail address.` });
-    }
+    // The drop-down of S68: only an administrator of the device's company with Case Management permissions.
+    const standing = await (ctx.srContacts ?? accountsSrContacts)(contact, serial, ctx.store);
+    if (!standing) return err({ kind: 'bad-sr-contact', message: `${contact} is not a known user; the SR contact is an administrator of the device's company (callhome users).` });
+    if (!standing.admin || !standing.caseManagement) return err({ kind: 'bad-sr-contact', message: `${contact} cannot be the SR contact: only an administrator of the device's company with Case Management permissions can.` });
   }
   await ctx.store.putPreferences({
     ...current,

@@ -173,3 +173,33 @@ describe('the SR tracker lifecycle (S52, S55): open, updated, resolved, closed, 
     expect((await api(rig.b.url, `/cases/${any}/update`, { method: 'POST', body: { note: 'x', status: 'closed' } })).status).toBe(400);
   });
 });
+
+describe('the SR contact from the accounts directory (no fixture directory)', () => {
+  let own: Rig;
+  beforeAll(async () => {
+    own = await startRig();
+    const directory = {
+      companies: [{ id: 'acme', name: 'Acme' }],
+      users: [
+        { id: 'alice', name: 'Alice', email: 'alice@acme.example', contracts: ['C-300'], companies: { acme: 'administrator' } },
+        { id: 'bob', name: 'Bob', email: 'bob@acme.example', companies: { acme: 'user' } },
+        { id: 'carol', name: 'Carol', email: 'carol@acme.example', caseManagement: false, companies: { acme: 'administrator' } },
+      ],
+    };
+    expect((await api(own.b.url, '/directory', { method: 'POST', body: directory })).status).toBe(200);
+    await api(own.b.url, '/contracts', { method: 'POST', body: { contracts: [{ serial: 'ACCT0001', contractNumber: 'C-300', company: 'acme' }] } });
+    await register(own.b, 'ACCT0001');
+  });
+  afterAll(async () => own.stop());
+
+  it('takes only an administrator of the device\'s company with Case Management as SR contact, and opens SRs for them', async () => {
+    const set = (srContact: string) => api(own.b.url, '/devices/ACCT0001/preferences', { method: 'PUT', body: { srContact } });
+    expect((await set('bob')).status).toBe(422);
+    expect((await set('carol')).status).toBe(422);
+    expect((await set('nobody')).status).toBe(422);
+    expect((await set('alice')).status).toBe(200);
+    const m = await send(own.b, tempFailure('ACCT0001'));
+    expect(m.results.caseAction).toBe('created');
+    expect((await notes(own.b)).find((n) => n.serial === 'ACCT0001' && n.kind === 'case-created')?.to).toContain('alice@acme.example');
+  });
+});
