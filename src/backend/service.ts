@@ -107,7 +107,7 @@ export function createBackendService(options: ServiceOptions): BackendService {
   const relaySeen = async (state: 'up' | 'down', detail: string): Promise<void> => {
     if (state === relayState) return;
     relayState = state;
-    await log.append({ type: 'mailserver.status', server: 'relay', gatewayId: null, state, detail: detail.slice(0, 200) });
+    await log.append({ type: 'mailserver.status', server: 'relay', state, detail: detail.slice(0, 200) });
   };
   const inFlight = new Set<Promise<void>>();
   const refusals = createRefusalCounter(options.refusals);

@@ -410,6 +410,7 @@ async function confirmingCompany(service: BackendService, ctx: RequestContext, s
   if (profile !== null) return { ok: true, value: profile };
   const mine = [...caller.roles.keys()];
   if (mine.length > 1) return { ok: false, reason: `You belong to ${mine.join(', ')}: say which company the device is for with {"company": "…"}.` };
+  if (mine.length === 0 && !caller.schAdmin) return { ok: false, reason: 'The device has no contract naming its company, and neither your CCO profile nor a registration names yours: ask an Administrator of your company to add you first.' };
   return { ok: true, value: mine[0] ?? null };
 }
 

@@ -85,7 +85,7 @@ export async function ingestMessage(txCtx: TxContext, received: NewMessage): Pro
   }
   if (reg.state === 'pending') return { kind: 'stored', message: stored };
   const current = await reevaluate(ctx, m.serialNumber);
-  await processStored(ctx, stored.id, kept, current?.state ?? reg.state, input.format);
+  await processStored(ctx, stored.id, kept, current?.state ?? reg.state, input.format, m);
   return { kind: 'stored', message: stored };
 }
 
@@ -126,9 +126,10 @@ function isDelta(m: CallHomeMessage): boolean {
 /**
  * Type-specific processing of one stored message for a confirmed device (§3.2 steps 2–10): the format
  * and sub-type checks (S4, S5), the per-state rules (S19, S20), the required-data check (S33), then
- * mapping (S36, S37, failures S34), rules, request replies (S48).
+ * mapping (S36, S37, failures S34), rules, request replies (S48). `m` is the message as processed (a
+ * confirmed device's identity fields are the record's); `received` is what the device sent.
  */
-export async function processStored(ctx: TxContext, id: number, m: CallHomeMessage, state: RegistrationState, format: MessageFormat = 'xml'): Promise<void> {
+export async function processStored(ctx: TxContext, id: number, m: CallHomeMessage, state: RegistrationState, format: MessageFormat = 'xml', received: CallHomeMessage = m): Promise<void> {
   const done = async (status: MessageStatus, results: ProcessingResults): Promise<void> => {
     await ctx.store.setMessageStatus(id, status, results);
     // S94: one message.processed per processed message, with what it caused.
@@ -154,7 +155,8 @@ export async function processStored(ctx: TxContext, id: number, m: CallHomeMessa
     const refused = rule?.outcome === 'case' && !(await ctx.store.findOpenCase(m.serialNumber, foldKeyOf(rule, m)));
     return done('not-entitled', refused ? { note: allowed.note, srFailure: 'not-entitled', notifiedTo: await srRefused(ctx, m, 'not-entitled', null, rule) } : { note: allowed.note });
   }
-  const missing = missingData(m);
+  // What the message itself carried (a confirmed device's record fills in identity fields it left empty).
+  const missing = missingData(received);
   if (missing.length > 0) {
     // S33: halt; the customer and SCH Support hear of it.
     const n = await raiseTrigger(ctx, 'N8', m, { lines: ['Missing:', ...missing.map((f) => `- ${f}`), 'No customer action is needed: SCH Support has been notified.'] });

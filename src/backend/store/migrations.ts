@@ -218,6 +218,12 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
     SELECT d.serial AS serial, COALESCE(d.company, NULLIF(c.company, '')) AS company
     FROM devices d LEFT JOIN contracts c ON c.serial = d.serial;
   `,
+  // gateway: the company a gateway belongs to (event scoping, S66) and its last status report (S96).
+  `
+  ALTER TABLE gateways ADD COLUMN company TEXT;
+  ALTER TABLE gateways ADD COLUMN status TEXT;
+  ALTER TABLE gateways ADD COLUMN status_published_at TEXT;
+  `,
   // sr-notify: device preferences (S58, S61, S68, SR contact); independent of the other helpers' entries.
   `
   CREATE TABLE IF NOT EXISTS device_preferences (
@@ -434,6 +440,12 @@ export const PG_MIGRATIONS: readonly string[] = [
   CREATE VIEW device_companies AS
     SELECT d.serial AS serial, COALESCE(d.company, NULLIF(c.company, '')) AS company
     FROM devices d LEFT JOIN contracts c ON c.serial = d.serial;
+  `,
+  // gateway: the company a gateway belongs to (event scoping, S66) and its last status report (S96).
+  `
+  ALTER TABLE gateways ADD COLUMN company TEXT;
+  ALTER TABLE gateways ADD COLUMN status TEXT;
+  ALTER TABLE gateways ADD COLUMN status_published_at TEXT;
   `,
   // sr-notify: device preferences (S58, S61, S68, SR contact); independent of the other helpers' entries.
   `

@@ -528,7 +528,7 @@ export function createQueries(db: Db, dialect: Dialect, scope: Scope = null): St
       return Number(r?.last ?? 0);
     },
   };
-  return { ...messages, ...rest, ...createGatewayQueries(db), ...createAccountsQueries(db), ...createPreferencesQueries(db) };
+  return { ...messages, ...rest, ...createGatewayQueries(db, scope), ...createAccountsQueries(db), ...createPreferencesQueries(db) };
 }
 
 /** The PostgreSQL channel a committed batch of events is announced on (payload: its last seq). */

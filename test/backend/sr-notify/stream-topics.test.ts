@@ -1,12 +1,12 @@
 /**
  * The S94 stream topics over a real WebSocket client (ws) on a real back end: message processed,
  * notification sent, SR change (case.opened / updated / closed), mail-server status (the notification
- * relay going up and down) and gateway status. Every frame is validated against the protocol, and the
+ * relay going up and down) and gateway status (the gateway's own events, with its mailbox state). Every frame is validated against the protocol, and the
  * client's seqs stay gap-free throughout.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BackendEvent } from '../../../src/events/protocol.js';
-import { GATEWAY_AUTH_HEADER, GATEWAY_PING_PATH, gatewayAuth } from '../../../src/backend/gateway/protocol.js';
+import { GATEWAY_AUTH_HEADER, GATEWAY_STATUS_PATH, gatewayAuth } from '../../../src/backend/gateway/protocol.js';
 import { api, TOKEN } from '../helpers.js';
 import { record, waitFor, type Recorder } from '../stream/helpers.js';
 import { register, send, startRig, tempFailure, type Rig } from './helpers.js';
@@ -52,18 +52,24 @@ describe('S94 stream topics', () => {
     expect(ofType('case.closed').find((e) => e.case.number === number)?.case.status).toBe('closed');
   });
 
-  it('gateway.status when a gateway is registered, first connects, and is deleted', async () => {
+  it('gateway status: registered, a status report with its mailbox state, deleted', async () => {
     const reg = await api<{ id: string; password: string }>(rig.b.url, '/gateways', { method: 'POST', body: { name: 'edge-tg' } });
     expect(reg.status).toBe(201);
-    await until('registered', () => ofType('gateway.status').some((e) => e.gatewayId === reg.body.id && e.state === 'registered'));
-    const ping = await fetch(`${rig.b.url}${GATEWAY_PING_PATH}`, { headers: { [GATEWAY_AUTH_HEADER]: gatewayAuth(reg.body.id, reg.body.password) } });
-    expect(ping.status).toBe(200);
-    await until('connected', () => ofType('gateway.status').some((e) => e.gatewayId === reg.body.id && e.state === 'connected'));
-    // A second request right after is not announced again.
-    await fetch(`${rig.b.url}${GATEWAY_PING_PATH}`, { headers: { [GATEWAY_AUTH_HEADER]: gatewayAuth(reg.body.id, reg.body.password) } });
+    await until('gateway.registered', () => ofType('gateway.registered').some((e) => e.gateway.id === reg.body.id));
+    const report = {
+      reportedAt: new Date().toISOString(),
+      queue: { queued: 0, held: 0, refused: 0, bytes: 0, maxBytes: null, full: false },
+      sendFlag: true,
+      forwarding: { state: 'ok', since: null, lastError: null },
+      mailbox: { address: 'imap://127.0.0.1:1143/INBOX', state: 'failed', lastPoll: null, lastError: 'connection refused' },
+      activity: { queued: 0, forwarded: 0, refused: 0, held: 0, purged: 0, refusedAtIntake: 0 },
+    };
+    const posted = await fetch(`${rig.b.url}${GATEWAY_STATUS_PATH}`, { method: 'POST', headers: { 'content-type': 'application/json', [GATEWAY_AUTH_HEADER]: gatewayAuth(reg.body.id, reg.body.password) }, body: JSON.stringify(report) });
+    expect(posted.status).toBe(200);
+    await until('gateway.status', () => ofType('gateway.status').some((e) => e.gateway.id === reg.body.id));
+    expect(ofType('gateway.status').find((e) => e.gateway.id === reg.body.id)?.status.mailbox).toMatchObject({ state: 'failed', lastError: 'connection refused' });
     expect((await api(rig.b.url, `/gateways/${reg.body.id}`, { method: 'DELETE' })).status).toBe(200);
-    await until('deleted', () => ofType('gateway.status').some((e) => e.gatewayId === reg.body.id && e.state === 'deleted'));
-    expect(ofType('gateway.status').filter((e) => e.gatewayId === reg.body.id).map((e) => e.state)).toEqual(['registered', 'connected', 'deleted']);
+    await until('gateway.deleted', () => ofType('gateway.deleted').some((e) => e.gateway.id === reg.body.id));
   });
 
   it('mailserver.status: the relay is up after a delivery, down (with the error) when it stops answering', async () => {
