@@ -4,7 +4,12 @@
  * advisory table, empty states, and every report exported to CSV, JSON, Excel and PDF — the files read
  * back with exceljs and pdf.js.
  */
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runMessages } from '../../commands/messages.js';
+import { runReports, type ReportsOptions } from '../../commands/reports.js';
 import { renderXml } from '../../src/callhome/codec.js';
 import type { Card, CallHomeMessage } from '../../src/domain/message.js';
 import { renderShowVersion } from '../../src/lab/show/system.js';
@@ -259,5 +264,59 @@ describe('exports (S76)', () => {
     expect(rows).toContainEqual(['Software', '', 'featureSet', 'CAT9K_IOSXE']);
     const pdf = (await readPdf((await download(`/reports/device/${CORE.serial}?format=pdf`)).data)).pages.flat();
     expect(pdf).toContain('Contact\tSR contact\tcompany\tAcme Corp');
+  });
+});
+
+describe('callhome reports and messages (CLI)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'callhome-reports-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const run = async (o: Partial<ReportsOptions> & { kind: string }): Promise<{ out: string; err: string }> => {
+    let out = '';
+    let err = '';
+    await runReports({ backend: b.url, token: TOKEN, json: false, csv: false, ...o }, { stdout: (t) => (out += t), stderr: (t) => (err += t), timeStyle: 'utc' });
+    return { out, err };
+  };
+
+  it('saves each format to --output, the format taken from --format or the file name', async () => {
+    const xlsx = join(dir, 'history.xlsx');
+    const { err } = await run({ kind: 'history', output: xlsx, company: 'Globex' });
+    expect(err).toMatch(/^Wrote .*history\.xlsx \(xlsx, \d+ bytes\)\.\n$/);
+    const rows = [...(await readXlsx(readFileSync(xlsx))).values()][0] ?? [];
+    expect(rows.slice(1).map((r) => r[0])).toEqual([EDGE.serial, EDGE.serial]);
+    const pdf = join(dir, 'alerts.out');
+    await run({ kind: 'alerts', output: pdf, format: 'pdf', type: 'eol' });
+    expect((await readPdf(readFileSync(pdf))).pages.flat().some((l) => l.startsWith('eol\tEOL-ISR-G2'))).toBe(true);
+    const details = join(dir, 'core.pdf');
+    await run({ kind: 'device', deviceSerial: CORE.serial, output: details });
+    expect((await readPdf(readFileSync(details))).info['Title']).toBe(`Device Details ${CORE.serial}`);
+    expect(existsSync(`${details}.partial`)).toBe(false);
+  });
+
+  it('prints tables with the headings, the empty state, JSON and CSV; searches with the flags', async () => {
+    const table = (await run({ kind: 'device', cardSerial: 'ehwi' })).out;
+    expect(table).toMatch(/│ Host name +│ Serial number/);
+    expect(table).toContain('edge-rtr-02');
+    expect(table).not.toContain('core-sw-01');
+    expect((await run({ kind: 'device', hostname: 'nothing' })).out).toBe('No data was found.\n');
+    expect(JSON.parse((await run({ kind: 'alerts', json: true, device: 'edge' })).out)).toMatchObject({ kind: 'alerts', criteria: { device: 'edge' } });
+    expect((await run({ kind: 'history', csv: true, serial: 'RPT4' })).out.split('\r\n')[1]).toMatch(new RegExp(`^${QUIET.serial},CSR1000V,lab-csr-04,`));
+    const text = (await run({ kind: 'device', deviceSerial: CORE.serial })).out;
+    expect(text).toContain('Hardware modules');
+    expect(text).toContain('C9300-NM-8X');
+    expect(text).toContain('technologies: OSPF, BGP');
+  });
+
+  it('refuses flags a report does not take, unknown formats and binary formats without a file, before asking the back end', async () => {
+    await expect(runReports({ backend: 'http://127.0.0.1:1', token: TOKEN, json: false, csv: false, kind: 'network', hostname: 'x' }, { stdout: () => undefined })).rejects.toThrow('The network report does not take --hostname.');
+    await expect(runReports({ backend: 'http://127.0.0.1:1', token: TOKEN, json: false, csv: false, kind: 'history', format: 'docx' }, { stdout: () => undefined })).rejects.toThrow(/is not a report format/);
+    await expect(runReports({ backend: 'http://127.0.0.1:1', token: TOKEN, json: false, csv: false, kind: 'history', format: 'pdf' }, { stdout: () => undefined })).rejects.toThrow('--format pdf writes a file.');
+    await expect(runReports({ backend: 'http://127.0.0.1:1', token: TOKEN, json: false, csv: false, kind: 'alerts', type: 'cve' }, { stdout: () => undefined })).rejects.toThrow(/not an advisory type/);
+    await expect(run({ kind: 'device', deviceSerial: PENDING.serial })).rejects.toThrow(/No data was found\. .*not registered/);
+  });
+
+  it('callhome messages --company --hostname --serial', async () => {
+    let out = '';
+    await runMessages({ backend: b.url, token: TOKEN, json: true, company: 'Globex', serial: 'rpt2' }, { stdout: (t) => (out += t) });
+    expect(new Set((JSON.parse(out) as { messages: { serial: string }[] }).messages.map((m) => m.serial))).toEqual(new Set([EDGE.serial]));
   });
 });
