@@ -102,6 +102,8 @@ function finished(out: Writable): Promise<void> {
 
 /** Characters XML 1.0 (so xlsx) cannot carry: C0 controls but tab / LF / CR, U+FFFE/U+FFFF, unpaired surrogates. */
 const NOT_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+/** Rows turned into sheet XML between two turns of the event loop. */
+const XLSX_SLICE = 100;
 /** Excel's limit for the text of one cell. */
 const XLSX_CELL_CHARS = 32_767;
 
@@ -118,17 +120,24 @@ async function writeXlsx(table: ReportTable, sink: Sink, now: Date): Promise<num
   const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: false, useSharedStrings: false });
   wb.creator = 'callhome';
   wb.created = now;
-  const zip = (wb as unknown as { zip?: { readableLength?: number } }).zip;
-  const held = (): number => zip?.readableLength ?? 0;
   const sheet = wb.addWorksheet(sheetName(table.title));
   sheet.columns = table.columns.map((c) => ({ header: c.header, key: c.key, width: Math.round(12 * (c.width ?? 1)) }));
+  // exceljs writes the sheet's XML into the zip's deflate stream without heeding its back-pressure, so
+  // what waits there (and in the zip's output) is measured directly: exceljs 4 internals, read defensively
+  // (test/backend/export-formats-stream.test.ts fails if they change and reads run ahead of a slow reader).
+  const zip = (wb as unknown as { zip?: { readableLength?: number } }).zip;
+  const sheetStream = (sheet as unknown as { stream?: { pipes?: { writableLength?: number }[] } }).stream;
+  const held = (): number => (zip?.readableLength ?? 0) + (sheetStream?.pipes ?? []).reduce((sum, p) => sum + (p.writableLength ?? 0), 0);
   let written = 0;
   for await (const page of table.pages()) {
     if (sink.closed) break;
-    for (const r of page) sheet.addRow(table.columns.map((c) => xlsxCell(r[c.key] ?? null))).commit();
+    // Rows are turned into XML synchronously: a slice at a time, the event loop given back in between.
+    for (let i = 0; i < page.length; i += XLSX_SLICE) {
+      for (const r of page.slice(i, i + XLSX_SLICE)) sheet.addRow(table.columns.map((c) => xlsxCell(r[c.key] ?? null))).commit();
+      await breathe();
+    }
     written += page.length;
     await settle(out, sink, held);
-    await breathe();
   }
   if (written === 0) sheet.addRow([table.empty]).commit();
   sheet.commit();
