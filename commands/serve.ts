@@ -31,6 +31,8 @@ export type ServeOptions = {
   parseWorkers?: number | undefined;
   /** Days of messages and events kept; older ones are purged hourly in small batches. */
   retentionDays?: number | undefined;
+  /** Hours a personal token from `callhome login` lives (default 168). */
+  tokenTtlHours?: number | undefined;
 };
 
 export type ServeDeps = {
@@ -52,6 +54,13 @@ function parseRelay(relay: string): { host: string; port: number } {
 function positive(name: string, v: number | undefined): number | undefined {
   if (v === undefined) return undefined;
   if (!Number.isInteger(v) || v < 1) throw new AbortError(`--${name} must be a whole number of at least 1 (got ${String(v)}).`);
+  return v;
+}
+
+/** A whole number of at least 0 from a flag, or undefined when the flag is not given. */
+function wholeNumber(name: string, v: number | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  if (!Number.isInteger(v) || v < 0) throw new AbortError(`--${name} must be a whole number of at least 0 (got ${String(v)}).`);
   return v;
 }
 
@@ -96,8 +105,9 @@ export function serveOptions(opts: ServeOptions, env: NodeJS.ProcessEnv): { opti
       ...(opts.relay ? { relay: parseRelay(opts.relay) } : {}),
       ...(opts.rules ? { rulesFile: opts.rules } : {}),
       ...(opts.serverName?.length ? { serverNames: opts.serverName } : {}),
-      ...(positive('parse-workers', opts.parseWorkers) !== undefined ? { parseWorkers: opts.parseWorkers } : {}),
+      ...(wholeNumber('parse-workers', opts.parseWorkers) !== undefined ? { parseWorkers: opts.parseWorkers } : {}),
       ...(opts.retentionDays !== undefined ? { retentionDays: opts.retentionDays } : {}),
+      ...(positive('token-ttl-hours', opts.tokenTtlHours) !== undefined ? { tokenTtlMs: (opts.tokenTtlHours ?? 0) * 3_600_000 } : {}),
       limits,
     },
   };
@@ -141,7 +151,8 @@ export const serveCommand: CommandModule<object, ServeOptions> = {
       .option('smtp-port', { type: 'number', describe: 'SMTP port for e-mailed messages (0 = free port; default: no SMTP)' })
       .option('db', { type: 'string', default: 'callhome.db', describe: 'SQLite database file, or postgres://user@host:port/db (password from PGPASSWORD or ~/.pgpass); replicas may share one PostgreSQL' })
       .option('token-file', { type: 'string', describe: 'File whose first line is the API token (preferred; or $CALLHOME_TOKEN)' })
-      .option('token', { type: 'string', describe: 'API token on the command line (visible in ps; prefer --token-file or $CALLHOME_TOKEN). Without any, one is generated and printed to stderr' })
+      .option('token', { type: 'string', describe: 'Bootstrap API token (an SCH administrator) on the command line (visible in ps; prefer --token-file or $CALLHOME_TOKEN). Without any, one is generated and printed to stderr' })
+      .option('token-ttl-hours', { type: 'number', describe: 'Hours a personal token from `callhome login` lives (default 168)' })
       .option('json', { type: 'boolean', default: false, describe: 'Print {"event":"ready",...} on one line when listening' })
       .option('https-cert', { type: 'string', describe: 'PEM certificate for HTTPS' })
       .option('https-key', { type: 'string', describe: 'PEM private key for HTTPS' })
@@ -152,10 +163,10 @@ export const serveCommand: CommandModule<object, ServeOptions> = {
       .option('retention-days', { type: 'number', describe: 'Days of messages and events kept (default 92, three months); older ones are purged hourly in small batches' })
       .option('server-name', { type: 'string', array: true, describe: 'Host name the API and /events answer to (repeat; the listen address, IP literals and localhost always work)' })
       .option('max-connections', { type: 'number', describe: 'Concurrent HTTP(S) connections in total (default 1024)' })
-      .option('max-connections-per-address', { type: 'number', describe: 'Concurrent HTTP(S) connections from one address (default 256)' })
+      .option('max-connections-per-address', { type: 'number', describe: 'Concurrent HTTP(S) connections from one address, such as devices behind one NAT or gateway (default 512)' })
       .option('max-smtp-connections', { type: 'number', describe: 'Concurrent SMTP connections (default 256; one more gets 421)' })
       .option('max-pending-mib', { type: 'number', describe: 'MiB of request bodies and mails held before they are answered, all together (default 256; over it: 503 / SMTP 451)' })
-      .option('parse-workers', { type: 'number', describe: 'Worker threads that parse incoming messages (default: cores − 1, at least 1; bodies over 256 KiB get one more)' })
+      .option('parse-workers', { type: 'number', describe: 'Worker threads that parse incoming messages (default: cores − 1; 0, the default on up to 2 cores, parses bodies up to 32 KiB on the main thread; larger bodies and mails get one more thread)' })
       .option('smtp-data-timeout', { type: 'number', describe: 'Seconds one SMTP DATA may take in total (default 300; then 421)' })
       .conflicts('https-self-signed', ['https-cert', 'https-key'])
       .conflicts('token', 'token-file') as unknown as Argv<ServeOptions>,

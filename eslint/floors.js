@@ -20,7 +20,7 @@ export const LAYERS = {
     may: ['util'],
     why: 'the shared model every part speaks: imports nothing of ours but the leaf helpers',
   },
-  settings: { paths: ['src/settings'], may: ['errors', 'util'], why: 'user settings' },
+  settings: { paths: ['src/settings', 'src/session'], may: ['errors', 'util'], why: 'user settings and the stored login session (a 0600 token file, never in settings)' },
   events: {
     paths: ['src/events'],
     may: ['domain', 'util', 'errors'],
@@ -48,8 +48,8 @@ export const LAYERS = {
   },
   gateway: {
     paths: ['src/gateway'],
-    may: ['domain', 'util', 'errors', 'codec', 'backend'],
-    why: 'the Transport Gateway sits in front of the service: it reuses its ingest pieces and protocol, never the reverse',
+    may: ['domain', 'util', 'errors', 'events', 'codec', 'backend'],
+    why: 'the Transport Gateway sits in front of the service: it reuses its ingest pieces and protocol (its status reports are part of the event protocol), never the reverse',
   },
   client: {
     // The REST client and the query commands' tables.

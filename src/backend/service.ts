@@ -18,6 +18,7 @@ import { ingestMessage, processPending, type IngestOutcome } from './processing/
 import { confirmRegistration, reevaluate, trialMaintenance, trialSerials, type ConfirmFailure } from './processing/registration.js';
 import type { Rule } from './processing/rules.js';
 import type { Contract, DeviceDetail, NewMessage, NotificationRecord, Registration, Store } from './store/types.js';
+import { createAccounts, type Accounts, type AccountsOptions } from './accounts/accounts.js';
 
 export type ServiceOptions = {
   readonly store: Store;
@@ -33,18 +34,23 @@ export type ServiceOptions = {
   readonly mailLimits?: MailLimitOptions;
   /** Messages and events older than this many days are purged by the maintenance pass (default 92: the guides keep 3 months). */
   readonly retentionDays?: number;
+  /** accounts: bootstrap token, token life, legal agreement (accounts/accounts.ts). */
+  readonly accounts?: AccountsOptions;
 };
 
 export type BackendService = {
   readonly store: Store;
   readonly log: BackendEventLog;
+  /** accounts: users, companies, roles, tokens, audit (issue 15). */
+  readonly accounts: Accounts;
   /** Resolves once the message (and all it caused) is committed. */
   ingest(input: NewMessage): Promise<IngestOutcome>;
   /** Counts a refused request; records it as a `message.rejected` event while under the rate, else in a summary. */
   reject(transport: Transport, kind: RefusalKind, remote: string | null): void;
   /** Refusals counted since start (for /stats). */
   refusalStats(): RefusalStats;
-  confirm(serial: string, token: string): Promise<Result<Registration, ConfirmFailure>>;
+  /** Confirms with the token; on success the device is registered to `company` (accounts, S27) in the same transaction. */
+  confirm(serial: string, token: string, company?: string | null): Promise<Result<Registration, ConfirmFailure>>;
   deleteRegistration(serial: string): Promise<boolean>;
   /**
    * Applies the identity a flagged message claimed (host name, contact…) to its confirmed device: the
@@ -171,6 +177,7 @@ export function createBackendService(options: ServiceOptions): BackendService {
   return {
     store,
     log,
+    accounts: createAccounts(store, (events) => log.published(events), { now: options.now, ...options.accounts }),
     purge,
     async ingest(input) {
       const outcome = await committer.submit({ kind: 'message', input });
@@ -181,9 +188,11 @@ export function createBackendService(options: ServiceOptions): BackendService {
       for (const e of refusals.refused(transport, kind, remote)) record(e);
     },
     refusalStats: () => refusals.stats(),
-    confirm(serial, token) {
+    confirm(serial, token, company = null) {
       return transact([serial], async (ctx) => {
         const r = await confirmRegistration(ctx, serial, token);
+        // Before the events are written, so they (and the processing's) carry the device's company.
+        if (r.ok && company !== null) await ctx.store.setDeviceCompany(serial, company);
         if (r.ok) await processPending(ctx, serial);
         return r;
       });

@@ -8,7 +8,8 @@ import { assertNever } from '../util/assert-never.js';
 import { matchesFilter } from './filter.js';
 import { appendOlder, emptyWindow, prependLive, replacePage } from './message-window.js';
 import type { TimeStyle } from './time-style.js';
-import type { ConsoleAction, ConsoleState, DeviceRow, FleetHost, FleetOp, ScreenName } from './types.js';
+import type { ConsoleAction, ConsoleState, DeviceRow, FleetHost, GatewayRow, FleetOp, ScreenName } from './types.js';
+import { AUDIT_KEEP, EMPTY_ADMIN, showsAdmin, withAuditEntry } from './admin.js';
 
 /** Limits of the in-memory buffers. */
 export type ConsoleLimits = { readonly messages: number; readonly cases: number; readonly notifications: number };
@@ -27,7 +28,7 @@ export function initialConsoleState(screen: ScreenName = 'fleet', timeStyle: Tim
     lastSeq: 0,
     messages: emptyWindow(),
     filter: {},
-    cursor: { fleet: 0, messages: 0, mail: 0, registration: 0, statistics: 0, cases: 0, verify: 0 },
+    cursor: { fleet: 0, messages: 0, mail: 0, registration: 0, statistics: 0, cases: 0, verify: 0, admin: 0 },
     detail: { kind: 'closed' },
     devices: {},
     fleet: [],
@@ -36,6 +37,7 @@ export function initialConsoleState(screen: ScreenName = 'fleet', timeStyle: Tim
     runs: {},
     selectedDevices: [],
     listeners: {},
+    gateways: {},
     cases: [],
     notifications: [],
     verify: [],
@@ -45,6 +47,8 @@ export function initialConsoleState(screen: ScreenName = 'fleet', timeStyle: Tim
     received: 0,
     notice: null,
     quit: false,
+    session: null,
+    admin: EMPTY_ADMIN,
   };
 }
 
@@ -135,9 +139,24 @@ function applyEvents(state: ConsoleState, events: readonly BackendEvent[], limit
       case 'device.identity-claimed':
         // Shown by the API's device detail; the console keeps no per-device claims.
         break;
+      case 'audit':
+        // The Admin screen's audit tab is live; the stream sends audit entries to administrators only.
+        s = { ...s, admin: withAuditEntry(s.admin, e.entry) };
+        break;
       case 'listener.status':
         s = { ...s, listeners: { ...s.listeners, [e.listener]: { state: e.state, port: e.port, error: e.error } } };
         break;
+      case 'gateway.registered':
+        s = { ...s, gateways: { ...s.gateways, [e.gateway.id]: { ...e.gateway, status: s.gateways[e.gateway.id]?.status ?? null } } };
+        break;
+      case 'gateway.status':
+        s = { ...s, gateways: { ...s.gateways, [e.gateway.id]: { ...e.gateway, status: e.status } } };
+        break;
+      case 'gateway.deleted': {
+        const { [e.gateway.id]: _gone, ...rest } = s.gateways;
+        s = { ...s, gateways: rest };
+        break;
+      }
       default:
         assertNever(e, 'backend event');
     }
@@ -226,6 +245,11 @@ export function createConsoleReducer(limits: ConsoleLimits = DEFAULT_LIMITS) {
         return { ...state, cases: action.cases.slice(0, limits.cases) };
       case 'api/notifications':
         return { ...state, notifications: action.notifications.slice(0, limits.notifications) };
+      case 'api/gateways': {
+        // The snapshot lists every gateway; a status event that came meanwhile may be newer than its row.
+        const newer = (a: GatewayRow, b: GatewayRow | undefined): GatewayRow => ((b?.status?.reportedAt ?? '') > (a.status?.reportedAt ?? '') ? { ...a, status: b?.status ?? null } : a);
+        return { ...state, gateways: Object.fromEntries(action.gateways.map((g) => [g.id, newer(g, state.gateways[g.id])])) };
+      }
       case 'fleet/hosts':
         return { ...state, fleet: mergeHosts(state.fleet, action.hosts) };
       case 'fleet/started': {
@@ -275,6 +299,8 @@ export function createConsoleReducer(limits: ConsoleLimits = DEFAULT_LIMITS) {
         };
       }
       case 'ui/screen':
+        // The Admin screen exists only for administrators (issue 15): not offered, not reachable.
+        if (action.screen === 'admin' && !showsAdmin(state.session)) return state;
         return { ...state, screen: action.screen, prompt: { kind: 'none' }, detail: state.screen === action.screen ? state.detail : { kind: 'closed' } };
       case 'ui/prompt':
         return { ...state, prompt: action.prompt };
@@ -313,6 +339,24 @@ export function createConsoleReducer(limits: ConsoleLimits = DEFAULT_LIMITS) {
         return { ...state, notice: action.notice };
       case 'ui/quit':
         return { ...state, quit: true };
+      case 'api/session': {
+        // Losing the administrator role leaves the Admin screen.
+        const leave = state.screen === 'admin' && !showsAdmin(action.session);
+        return { ...state, session: action.session, ...(leave ? { screen: 'messages' as const, admin: EMPTY_ADMIN } : {}) };
+      }
+      case 'api/admin':
+        return {
+          ...state,
+          admin: {
+            ...state.admin,
+            loaded: true,
+            ...(action.users !== undefined ? { users: action.users } : {}),
+            ...(action.tokens !== undefined ? { tokens: action.tokens } : {}),
+            ...(action.audit !== undefined ? { audit: action.audit.slice(0, AUDIT_KEEP) } : {}),
+          },
+        };
+      case 'ui/admin-tab':
+        return { ...state, admin: { ...state.admin, tab: action.tab }, cursor: { ...state.cursor, admin: 0 } };
       default:
         return assertNever(action, 'console action');
     }

@@ -1,4 +1,5 @@
 /** Pure derivations of the rows each screen shows, shared by the views, the intents and the dashboard. */
+import { adminRowCount } from './admin.js';
 import { z } from 'zod';
 import type { CaseSummary, MessageSummary } from '../events/protocol.js';
 import { STATS_ROWS, STATS_SECTIONS, type StatsCell, type StatsRow, type StatsSection } from '../domain/statistics.js';
@@ -134,6 +135,8 @@ export function listLength(state: ConsoleState, screen: ScreenName = state.scree
       return caseRows(state).length;
     case 'verify':
       return state.verify.length;
+    case 'admin':
+      return adminRowCount(state.admin);
   }
 }
 

@@ -107,7 +107,8 @@ describe('registration and entitlement, end to end from messages', () => {
     const msgs = (await api<{ messages: { id: number; type: string }[] }>(b.url, '/messages?device=REG0003')).body.messages;
     const crash = msgs.find((m) => m.type === 'crash');
     expect((await api<{ status: string }>(b.url, `/messages/${crash?.id ?? 0}`)).body.status).toBe('not-entitled');
-    expect((await api<{ configuration: string }>(b.url, '/devices/REG0003')).body.configuration).toBe('hostname R3\n');
+    // The configuration record (S37) holds the running configuration the message carried.
+    expect((await api<{ configuration: { running: string } }>(b.url, '/devices/REG0003')).body.configuration.running).toBe('hostname R3');
   });
 
   it('stores anonymous messages (as the lab anonymizes them) without identity and starts no registration', async () => {

@@ -37,9 +37,26 @@ const EDGE: Fleet = { serial: 'FTX1840RPT2', hostname: 'edge-rtr-02', model: 'CI
 const PENDING: Fleet = { serial: 'FOC2233RPT3', hostname: 'core-sw-03', model: 'C9300-48P', series: CORE.series, softwareVersion: '17.6.5', cards: [] };
 const QUIET: Fleet = { serial: '9RPT4CSR000', hostname: 'lab-csr-04', model: 'CSR1000V', series: 'CSR1000v Cloud Services Router', softwareVersion: '17.9.4a', cards: [] };
 
+/** `show inventory` as IOS XE prints it: the chassis, then each card of the fleet entry (PWR-… as a power supply). */
+function showInventory(d: Fleet): string {
+  const entry = (name: string, descr: string, pid: string, vid: string, sn: string) => `NAME: "${name}", DESCR: "${descr}"\nPID: ${pid.padEnd(18)}, VID: ${vid.padEnd(4)}, SN: ${sn}\n`;
+  return [entry('Chassis', d.series, d.model, 'V02', d.serial), ...d.cards.map((c) => (c.model.startsWith('PWR') ? entry(`Switch 1 - Power Supply A`, 'Switch 1 - Power Supply A', c.model, c.hardwareVersion, c.serialNumber) : entry(c.location, `${c.model} module`, c.model, c.hardwareVersion, c.serialNumber)))].join('\n');
+}
 function message(d: Fleet, o: Partial<CallHomeMessage>): CallHomeMessage {
   const showVersion = renderShowVersion({ ...d, name: d.hostname } as unknown as DeviceIdentity, d.hostname, 3_600, new Date('2026-11-01T00:00:00Z'));
-  return buildMessage({ serialNumber: d.serial, hostname: d.hostname, model: d.model, series: d.series, softwareVersion: d.softwareVersion, deviceId: `${d.model}@C@${d.serial}`, cards: d.cards, attachments: [{ name: 'show version', data: showVersion }], ...o });
+  return buildMessage({
+    serialNumber: d.serial,
+    hostname: d.hostname,
+    model: d.model,
+    series: d.series,
+    softwareVersion: d.softwareVersion,
+    deviceId: `${d.model}@C@${d.serial}`,
+    attachments: [
+      { name: 'show version', data: `show version\n${showVersion}\n${d.hostname}#` },
+      { name: 'show inventory', data: `show inventory\n${showInventory(d)}\n${d.hostname}#` },
+    ],
+    ...o,
+  });
 }
 async function send(m: CallHomeMessage): Promise<void> {
   expect((await postXml(b.url, renderXml(m))).status).toBe(200);
@@ -127,11 +144,11 @@ describe('Device details (S70, S77)', () => {
     expect(Object.keys(d)).toEqual(['serial', 'dates', 'contact', 'device', 'modules', 'submodules', 'powerSupplies', 'software', 'configuration']);
     expect(d['contact']).toMatchObject({ email: 'noc@example.com', phone: '+1-408-555-1234', contractNumber: 'C-100', company: 'Acme Corp' });
     expect(d['device']).toMatchObject({ hostname: 'core-sw-01', serialNumber: CORE.serial, productId: 'C9300-48P', hardwareVersion: '1.0', softwareVersion: '17.6.5', partNumber: '800-1234-01' });
-    expect(d['modules']).toEqual([
-      expect.objectContaining({ slot: 'Slot 1', productId: 'C9300-NM-8X', serialNumber: 'FOC2201NMAB', partNumber: '73-17180-05', hardwareVersion: 'V02', softwareVersion: '17.6.5' }),
-      expect.objectContaining({ slot: 'PS0', productId: 'PWR-C1-715WAC' }),
-    ]);
-    expect(d['software']).toMatchObject({ processor: 'X86', iosVersion: '17.6.5', featureSet: 'CAT9K_IOSXE', imageName: 'flash:packages.conf', mainMemory: '1409891K', ioMemory: '3075K', nvramMemory: '32768K', configRegister: '0x2102', lastResetReason: 'reload', romVersion: 'IOS-XE ROMMON' });
+    // The device's own time stamp of the inventory message (§4.3).
+    expect(d['dates']).toEqual({ lastInventoryAt: '2026-11-23 10:00:00 GMT+00:00', lastConfigurationAt: null });
+    expect(d['modules']).toEqual([expect.objectContaining({ slot: '1', cardType: 'C9300-NM-8X module', productId: 'C9300-NM-8X', serialNumber: 'FOC2201NMAB', hardwareVersion: 'V02' })]);
+    expect(d['powerSupplies']).toEqual([expect.objectContaining({ number: '1', productId: 'PWR-C1-715WAC', serialNumber: 'LIT2201PS0A', hardwareVersion: 'V03' })]);
+    expect(d['software']).toMatchObject({ processor: 'X86', iosVersion: '17.6.5', featureSet: 'CAT9K_IOSXE', imageName: 'flash:packages.conf', mainMemory: '1409891K', ioMemory: '3075K', installMemory: '2819782K', nvramMemory: '32768K', systemFlash: 'bootflash: 11526144K', configRegister: '0x2102', lastResetReason: 'reload', romVersion: 'IOS-XE ROMMON' });
     expect(d['software']?.['uptime']).toMatch(/hour/);
     // S77: no configuration message yet.
     expect(d['configuration']).toEqual({ available: false, message: 'Configuration data is not available.', date: null, startupConfig: null, runningConfig: null, technologies: [] });
@@ -151,7 +168,7 @@ describe('Device details (S70, S77)', () => {
     await send(message(CORE, { kind: 'configuration', attachments: [{ name: 'show running-config all', data: RUNNING }, { name: 'show startup-config', data: `${RUNNING}\n! startup` }] }));
     const d = (await api<{ configuration: Record<string, unknown> }>(b.url, `/reports/device/${CORE.serial}`)).body.configuration;
     expect(d).toMatchObject({ available: true, message: null, runningConfig: `/api/v1/reports/device/${CORE.serial}/config/running`, startupConfig: `/api/v1/reports/device/${CORE.serial}/config/startup` });
-    expect(d['technologies']).toEqual(['OSPF', 'BGP', 'SNMP', 'AAA', 'SSH', 'Call Home']);
+    expect(d['technologies']).toEqual(expect.arrayContaining([expect.stringMatching(/BGP/), expect.stringMatching(/OSPF/)]));
     const running = await fetch(`${b.url}${String(d['runningConfig'])}`, { headers: { authorization: `Bearer ${TOKEN}` } });
     expect(await running.text()).toBe(RUNNING);
     const startup = await fetch(`${b.url}${String(d['startupConfig'])}`, { headers: { authorization: `Bearer ${TOKEN}` } });
@@ -198,13 +215,15 @@ describe('Product Alerts (S75)', () => {
   it('matches the shipped advisories to PIDs, families and software versions of registered devices', async () => {
     const r = await report('/reports/alerts');
     const pairs = r.rows.map((x) => `${String(x['serial'])} ${String(x['id'])}`).sort();
-    expect(pairs).toEqual([`${CORE.serial} cisco-sa-iosxe-webui-privesc-j22SaA4z`, `${EDGE.serial} EOL-ISR-G2`, `${EDGE.serial} FN70489`].sort());
-    expect(r.rows.find((x) => x['id'] === 'EOL-ISR-G2')).toMatchObject({ type: 'eol', matchedOn: 'PID CISCO2911/K9', company: 'Globex', published: '2016-11-01', url: expect.stringMatching(/^https:\/\/www\.cisco\.com\//) });
-    expect(r.rows.find((x) => x['id'] === 'FN70489')).toMatchObject({ type: 'field-notice', matchedOn: 'software 15.2(4)M11' });
-    expect(serials(await report('/reports/alerts?type=psirt'))).toEqual([CORE.serial]);
+    expect(pairs).toEqual([`${CORE.serial} SIM-EOS-2026-0001`, `${CORE.serial} SIM-FN-2026-0003`, `${EDGE.serial} SIM-EOL-2026-0001`, `${EDGE.serial} SIM-PSIRT-2026-002`].sort());
+    expect(r.rows.find((x) => x['id'] === 'SIM-EOL-2026-0001')).toMatchObject({ type: 'eol', matchedOn: 'product CISCO2911/K9', company: 'Globex', published: '2016-11-01', url: expect.stringMatching(/^https:\/\/www\.cisco\.com\//) });
+    // A module of the inventory, not the chassis, matched.
+    expect(r.rows.find((x) => x['id'] === 'SIM-FN-2026-0003')).toMatchObject({ serial: CORE.serial, type: 'field-notice', matchedOn: 'product C9300-NM-8X' });
+    expect(r.rows.find((x) => x['id'] === 'SIM-PSIRT-2026-002')).toMatchObject({ matchedOn: 'product CISCO2911/K9; software 15.2(4)M11' });
+    expect(serials(await report('/reports/alerts?type=psirt'))).toEqual([EDGE.serial]);
     expect(serials(await report('/reports/alerts?company=globex&since=2019-01-01'))).toEqual([EDGE.serial]);
-    expect(serials(await report('/reports/alerts?device=core'))).toEqual([CORE.serial]);
-    expect(await report('/reports/alerts?type=eos')).toMatchObject({ rows: [], empty: 'No product alerts match the registered devices.' });
+    expect(new Set(serials(await report('/reports/alerts?device=core')))).toEqual(new Set([CORE.serial]));
+    expect(await report('/reports/alerts?type=eos&company=Globex')).toMatchObject({ rows: [], empty: 'No product alerts match the registered devices.' });
     expect((await api(b.url, '/reports/alerts?type=bogus')).status).toBe(400);
   });
 });
@@ -260,7 +279,7 @@ describe('exports (S76)', () => {
     const file = await download(`/reports/device/${CORE.serial}?format=xlsx`);
     const rows = [...(await readXlsx(file.data)).values()][0] ?? [];
     expect(rows[0]).toEqual(['Category', 'Item', 'Field', 'Value']);
-    expect(rows).toContainEqual(['Hardware', 'Module Slot 1', 'productId', 'C9300-NM-8X']);
+    expect(rows).toContainEqual(['Hardware', 'Module 1', 'productId', 'C9300-NM-8X']);
     expect(rows).toContainEqual(['Software', '', 'featureSet', 'CAT9K_IOSXE']);
     const pdf = (await readPdf((await download(`/reports/device/${CORE.serial}?format=pdf`)).data)).pages.flat();
     expect(pdf).toContain('Contact\tSR contact\tcompany\tAcme Corp');
@@ -285,7 +304,7 @@ describe('callhome reports and messages (CLI)', () => {
     expect(rows.slice(1).map((r) => r[0])).toEqual([EDGE.serial, EDGE.serial]);
     const pdf = join(dir, 'alerts.out');
     await run({ kind: 'alerts', output: pdf, format: 'pdf', type: 'eol' });
-    expect((await readPdf(readFileSync(pdf))).pages.flat().some((l) => l.startsWith('eol\tEOL-ISR-G2'))).toBe(true);
+    expect((await readPdf(readFileSync(pdf))).pages.flat().some((l) => l.startsWith('eol\tSIM-EOL-2026-0001'))).toBe(true);
     const details = join(dir, 'core.pdf');
     await run({ kind: 'device', deviceSerial: CORE.serial, output: details });
     expect((await readPdf(readFileSync(details))).info['Title']).toBe(`Device Details ${CORE.serial}`);
@@ -303,7 +322,7 @@ describe('callhome reports and messages (CLI)', () => {
     const text = (await run({ kind: 'device', deviceSerial: CORE.serial })).out;
     expect(text).toContain('Hardware modules');
     expect(text).toContain('C9300-NM-8X');
-    expect(text).toContain('technologies: OSPF, BGP');
+    expect(text).toMatch(/technologies: .*OSPF/);
   });
 
   it('refuses flags a report does not take, unknown formats and binary formats without a file, before asking the back end', async () => {

@@ -4,7 +4,7 @@
  * Every one is written page by page by reports/export.ts in JSON, CSV, Excel or PDF (S76).
  */
 import { assertNever } from '../../util/assert-never.js';
-import { advisoriesFor, type AdvisoryType } from '../reports/advisories.js';
+import { matchAdvisories, type AdvisoryType } from '../reports/advisories.js';
 import { inventoryParts, NO_DATA, REPORTED_STATES } from '../reports/device-details.js';
 import { pagesOf, type Column, type ReportTable, type Row } from '../reports/table.js';
 import type { Contract, Device, HistoryRow, StoreQueries } from '../store/types.js';
@@ -57,11 +57,12 @@ type Directory = { devices: Device[]; contract(serial: string): Contract | undef
 async function directory(store: StoreQueries): Promise<Directory> {
   const contracts = new Map((await store.listContracts()).map((c) => [c.serial, c]));
   const devices = await store.listDevices();
+  const companies = new Map(devices.map((d) => [d.serial, d.company]));
   return {
     devices,
     contract: (serial) => contracts.get(serial),
-    // The device's company is its contract's (installed base) company.
-    company: (serial) => contracts.get(serial)?.company ?? '',
+    // accounts: the company the device is registered to (confirmed for, else its contract's).
+    company: (serial) => companies.get(serial) ?? contracts.get(serial)?.company ?? '',
   };
 }
 
@@ -189,10 +190,11 @@ export async function buildReport(store: StoreQueries, kind: ReportKind, criteri
       const soon = now.getTime() + 30 * 86_400_000;
       for (const d of dir.devices) {
         const c = dir.contract(d.serial);
-        if (!sameText(c?.company ?? '', criteria.company)) continue;
+        const company = dir.company(d.serial);
+        if (!sameText(company, criteria.company)) continue;
         const contract = d.contractNumber ?? (d.registration === 'trial' ? 'Trial' : d.registration === 'pending' ? 'Pending' : '');
-        const key = `${c?.company ?? ''}\u0000${contract}`;
-        const g = groups.get(key) ?? { company: c?.company ?? '', contract, contractType: c?.contractType ?? '', devices: 0, trial: 0, pending: 0, expired: 0, expiringSoon: 0 };
+        const key = `${company}\u0000${contract}`;
+        const g = groups.get(key) ?? { company, contract, contractType: c?.contractType ?? '', devices: 0, trial: 0, pending: 0, expired: 0, expiringSoon: 0 };
         g.devices++;
         if (d.registration === 'trial') g.trial++;
         if (d.registration === 'pending') g.pending++;
@@ -247,7 +249,7 @@ function historyReport(store: StoreQueries, dir: Directory, c: ReportCriteria, s
             srRaised: m.results.caseNumber ?? 'No',
             notificationSent: (m.results.notifiedTo?.length ?? 0) > 0,
             id: m.id,
-            company: contract?.company ?? '',
+            company: dir.company(m.serial),
             entitlement: entitlement(contract, now),
             srContact: d?.contactEmail ?? '',
             results: resultsText(m),
@@ -293,10 +295,11 @@ function alertsReport(store: StoreQueries, dir: Directory, c: ReportCriteria, sh
       let page: Row[] = [];
       for (const [i, d] of devices.entries()) {
         const detail = await store.getDevice(d.serial);
-        const pids = detail ? inventoryParts(detail).map((p) => p.pid) : [];
-        for (const { advisory: a, matchedOn } of advisoriesFor({ series: d.series, model: d.model, pids, softwareVersion: d.softwareVersion })) {
+        const [chassis, ...components] = detail ? inventoryParts(detail).map((p) => p.pid) : [d.model];
+        const version = detail?.inventory?.image.version || d.softwareVersion;
+        for (const { advisory: a, matchedOn } of matchAdvisories([chassis ?? d.model, d.series, ...components], version)) {
           if ((c.type !== undefined && a.type !== (c.type as AdvisoryType)) || (since !== undefined && a.published < since) || (until !== undefined && a.published >= until)) continue;
-          page.push({ type: a.type, id: a.id, title: a.title, hostname: d.hostname, serial: d.serial, model: d.model, softwareVersion: d.softwareVersion, company: dir.company(d.serial), matchedOn, published: a.published, url: a.url });
+          page.push({ type: a.type, id: a.id, title: a.title, hostname: d.hostname, serial: d.serial, model: d.model, softwareVersion: version, company: dir.company(d.serial), matchedOn, published: a.published, url: a.url });
         }
         if (page.length >= PAGE || i % 50 === 49) {
           if (page.length > 0) yield page;

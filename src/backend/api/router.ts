@@ -4,14 +4,16 @@ import { z } from 'zod';
 import { MESSAGE_KINDS } from '../../domain/callhome.js';
 import { isSeverityKeyword, severityLevel } from '../../domain/severity.js';
 import { assertNever } from '../../util/assert-never.js';
-import type { AuthOutcome } from '../auth-throttle.js';
+import type { Authenticated, AuthOutcome } from '../auth-throttle.js';
+import { companiesFor, refusedBecause, type Caller, type Permission } from '../accounts/model.js';
 import type { ByteBudget } from '../limits.js';
 import { readBody, type BodyRead } from '../read-body.js';
 import { identityDifferences } from '../processing/processor.js';
 import type { BackendService } from '../service.js';
-import type { DeviceDetail } from '../store/types.js';
+import type { DeviceDetail, Scope, StoreQueries } from '../store/types.js';
 import { decodeCursor } from '../store/queries.js';
 import { gatewayApiRoutes } from '../gateway/api-routes.js';
+import { accountRoutes } from '../accounts/routes.js';
 import { ADVISORY_TYPES } from '../reports/advisories.js';
 import { configurationText, deviceDetails, detailRows } from '../reports/device-details.js';
 import { CONTENT_TYPES, EXPORT_FORMATS, writeReport, type ExportFormat, type Sink } from '../reports/export.js';
@@ -24,11 +26,39 @@ type StreamedReply = { contentType: string; fileName?: string; write(sink: Sink)
 
 /** API request bodies larger than this are refused with 413 (a contracts import is the largest). */
 const API_BODY_LIMIT = 16 * 1024 * 1024;
-/** One REST route: method, path pattern under /api/v1 (groups are path parameters), whether it needs the token. */
-export type ApiRoute = { method: string; pattern: RegExp; auth: boolean; handle: (p: string[], url: URL, body: unknown) => Promise<Reply> };
+/**
+ * What a handler gets besides the path and body (accounts, issue 15): the caller (an anonymous one on
+ * `public` routes), the store already confined to the companies the route's permission gives the caller
+ * (SQL-side), that scope, and the client address (for the audit log).
+ */
+export type RequestContext = {
+  readonly caller: Caller;
+  readonly store: StoreQueries;
+  readonly scope: Scope;
+  readonly remote: string | null;
+  /** Counts a wrong password (login) against the address, like a wrong token: 401, or 429 once throttled. */
+  wrongCredentials(): Promise<Reply>;
+};
 
-const json = (status: number, body: unknown): Reply => ({ status, body });
-const notFound = (what: string): Reply => json(404, { error: 'not-found', reason: `${what} does not exist.` });
+/** What a route returns: company data (confined to the caller's companies), the caller's own, or service facts. */
+export type RouteScope = 'company' | 'caller' | 'service';
+
+/**
+ * One REST route: method, path pattern under /api/v1 (groups are path parameters), the permission the
+ * router checks before the handler runs (model.ts: public, self, read, confirm, admin, sch-admin), and
+ * what the answer holds. The router is the one place roles are enforced; handlers read through `ctx.store`.
+ */
+export type ApiRoute = {
+  method: string;
+  pattern: RegExp;
+  permission: Permission;
+  returns: RouteScope;
+  handle: (p: string[], url: URL, body: unknown, ctx: RequestContext) => Promise<Reply>;
+};
+export type { Reply };
+
+export const json = (status: number, body: unknown): Reply => ({ status, body });
+export const notFound = (what: string): Reply => json(404, { error: 'not-found', reason: `${what} does not exist.` });
 
 /**
  * A time filter: an ISO 8601 date or date-time (`2026-11-01`, `2026-11-01T10:00:00Z`), normalised to the
@@ -116,7 +146,7 @@ function streamed(format: ExportFormat, name: string, write: (sink: Sink) => Pro
 }
 
 /** A 400 naming each bad parameter, or the parsed query. */
-function parseQuery<S extends z.ZodType>(schema: S, url: URL): { ok: true; value: z.output<S> } | { ok: false; reply: Reply } {
+export function parseQuery<S extends z.ZodType>(schema: S, url: URL): { ok: true; value: z.output<S> } | { ok: false; reply: Reply } {
   const params = new Map<string, string>();
   for (const [k, v] of url.searchParams) {
     if (params.has(k)) return { ok: false, reply: json(400, { error: 'bad-query', reason: `${k.slice(0, 40)}: given more than once` }) };
@@ -128,7 +158,7 @@ function parseQuery<S extends z.ZodType>(schema: S, url: URL): { ok: true; value
   return { ok: false, reply: json(400, { error: 'bad-query', reason }) };
 }
 
-const ConfirmBody = z.object({ token: z.string().min(1) });
+const ConfirmBody = z.object({ token: z.string().min(1), company: z.string().min(1).max(64).optional() });
 
 const AcceptIdentityBody = z.object({ messageId: z.number().int().positive() });
 
@@ -136,7 +166,7 @@ const AcceptIdentityBody = z.object({ messageId: z.number().int().positive() });
  * What the newest flagged message claims about a confirmed device that its record does not hold
  * (issue 11: shown, not applied), or null. Looks at the device's last 20 messages.
  */
-async function identityClaim(store: BackendService['store'], d: DeviceDetail) {
+async function identityClaim(store: StoreQueries, d: DeviceDetail) {
   const recent = await store.listMessages({ device: d.serial, limit: 20 });
   for (const summary of recent.messages) {
     if (summary.serial !== d.serial) continue;
@@ -152,17 +182,19 @@ async function identityClaim(store: BackendService['store'], d: DeviceDetail) {
 /** Device notification preferences (S57): extra recipients for the device's notifications. */
 const PreferencesBody = z.object({ notifyEmails: z.array(z.email()).max(50) });
 
-/** The route table; exported so tests can hold every route to the token rule, including new ones. */
+/** The route table; exported so tests can hold every route to its permission and scope, including new ones. */
 export function apiRoutes(service: BackendService): readonly ApiRoute[] {
-  const { store } = service;
+  const { accounts } = service;
+  const origin = (ctx: RequestContext) => ({ caller: ctx.caller, remote: ctx.remote });
   return [
-    { method: 'GET', pattern: /^\/health$/, auth: false, handle: () => Promise.resolve(json(200, { ok: true })) },
-    { method: 'GET', pattern: /^\/devices$/, auth: true, handle: async () => json(200, { devices: await store.listDevices() }) },
+    { method: 'GET', pattern: /^\/health$/, permission: 'public', returns: 'service', handle: () => Promise.resolve(json(200, { ok: true })) },
+    { method: 'GET', pattern: /^\/devices$/, permission: 'read', returns: 'company', handle: async (_p, _u, _b, { store }) => json(200, { devices: await store.listDevices() }) },
     {
       method: 'GET',
       pattern: /^\/devices\/([^/]+)$/,
-      auth: true,
-      handle: async ([serial = '']) => {
+      permission: 'read',
+      returns: 'company',
+      handle: async ([serial = ''], _u, _b, { store }) => {
         const d = await store.getDevice(serial);
         return d ? json(200, { ...d, identityClaim: await identityClaim(store, d) }) : notFound(`Device ${serial}`);
       },
@@ -170,29 +202,38 @@ export function apiRoutes(service: BackendService): readonly ApiRoute[] {
     {
       method: 'POST',
       pattern: /^\/devices\/([^/]+)\/identity$/,
-      auth: true,
-      handle: async ([serial = ''], _u, body) => {
+      permission: 'admin',
+      returns: 'company',
+      handle: async ([serial = ''], _u, body, ctx) => {
         const b = AcceptIdentityBody.safeParse(body);
         if (!b.success) return json(400, { error: 'bad-body', reason: 'Send {"messageId": <id of the message whose identity to accept, from identityClaim>}.' });
-        const d = await service.acceptIdentity(serial, b.data.messageId);
-        return d ? json(200, d) : json(404, { error: 'not-found', reason: `Message ${b.data.messageId} is not an identity claim for device ${serial}.` });
+        const device = await ctx.store.getDevice(serial);
+        const d = device ? await service.acceptIdentity(serial, b.data.messageId) : null;
+        if (!d) return json(404, { error: 'not-found', reason: `Message ${b.data.messageId} is not an identity claim for device ${serial}.` });
+        await accounts.audit(origin(ctx), 'device.identity-accepted', serial, device?.company ?? null, { messageId: b.data.messageId });
+        return json(200, d);
       },
     },
     {
       method: 'PUT',
       pattern: /^\/devices\/([^/]+)\/preferences$/,
-      auth: true,
-      handle: async ([serial = ''], _u, body) => {
+      permission: 'admin',
+      returns: 'company',
+      handle: async ([serial = ''], _u, body, ctx) => {
         const b = PreferencesBody.safeParse(body);
         if (!b.success) return json(400, { error: 'bad-body', reason: 'Send {"notifyEmails": ["noc@example.com", ...]}.' });
-        return (await store.setDeviceNotifyEmails(serial, b.data.notifyEmails)) ? json(200, await store.getDevice(serial)) : notFound(`Device ${serial}`);
+        const device = await ctx.store.getDevice(serial);
+        if (!device || !(await ctx.store.setDeviceNotifyEmails(serial, b.data.notifyEmails))) return notFound(`Device ${serial}`);
+        await accounts.audit(origin(ctx), 'preferences.changed', serial, device.company, { notifyEmails: b.data.notifyEmails.length });
+        return json(200, await ctx.store.getDevice(serial));
       },
     },
     {
       method: 'GET',
       pattern: /^\/messages$/,
-      auth: true,
-      handle: async (_p, url) => {
+      permission: 'read',
+      returns: 'company',
+      handle: async (_p, url, _b, { store }) => {
         const q = parseQuery(MessagesQuery, url);
         if (!q.ok) return q.reply;
         if (q.value.cursor !== undefined && decodeCursor(q.value.cursor) === null) return json(400, { error: 'bad-cursor', reason: 'The cursor is not one this server issued; start again without --cursor.' });
@@ -204,24 +245,30 @@ export function apiRoutes(service: BackendService): readonly ApiRoute[] {
     {
       method: 'GET',
       pattern: /^\/messages\/(\d+)$/,
-      auth: true,
-      handle: async ([id = '']) => {
+      permission: 'read',
+      returns: 'company',
+      handle: async ([id = ''], _u, _b, { store }) => {
         const m = await store.getMessage(Number(id));
         return m ? json(200, m) : notFound(`Message ${id}`);
       },
     },
-    { method: 'GET', pattern: /^\/registrations$/, auth: true, handle: async () => json(200, { registrations: (await store.listRegistrations()).map(({ tokenHash: _hash, ...r }) => ({ ...r, locked: r.failedAttempts >= 10 })) }) },
+    { method: 'GET', pattern: /^\/registrations$/, permission: 'read', returns: 'company', handle: async (_p, _u, _b, { store }) => json(200, { registrations: (await store.listRegistrations()).map(({ tokenHash: _hash, ...r }) => ({ ...r, locked: r.failedAttempts >= 10 })) }) },
     {
       method: 'POST',
       pattern: /^\/registrations\/([^/]+)\/confirm$/,
-      auth: true,
-      handle: async ([serial = ''], _u, body) => {
+      // The token (mailed to the device's contact) proves the device; the confirming user gets its company (S27).
+      permission: 'confirm',
+      returns: 'company',
+      handle: async ([serial = ''], _u, body, ctx) => {
         const b = ConfirmBody.safeParse(body);
-        if (!b.success) return json(400, { error: 'bad-body', reason: 'Send {"token": "<token from the Pending Registration e-mail>"}.' });
-        const r = await service.confirm(serial, b.data.token);
+        if (!b.success) return json(400, { error: 'bad-body', reason: 'Send {"token": "<token from the Pending Registration e-mail>"} (and "company" when you belong to several).' });
+        const company = await confirmingCompany(service, ctx, serial, b.data.company);
+        if (!company.ok) return json(403, { error: 'forbidden', reason: company.reason });
+        const r = await service.confirm(serial, b.data.token, company.value);
         if (r.ok) {
+          await accounts.confirmedBy({ caller: ctx.caller, remote: ctx.remote }, serial, company.value);
           const { tokenHash: _hash, ...reg } = r.value;
-          return json(200, { registration: reg });
+          return json(200, { registration: { ...reg, company: company.value } });
         }
         const status = r.error.kind === 'unknown' ? 404 : r.error.kind === 'locked' ? 423 : r.error.kind === 'not-pending' ? 409 : 403;
         return json(status, { error: r.error.kind, reason: r.error.message });
@@ -230,26 +277,38 @@ export function apiRoutes(service: BackendService): readonly ApiRoute[] {
     {
       method: 'DELETE',
       pattern: /^\/registrations\/([^/]+)$/,
-      auth: true,
-      handle: async ([serial = '']) => ((await service.deleteRegistration(serial)) ? json(200, { ok: true }) : notFound(`Registration ${serial}`)),
+      permission: 'admin',
+      returns: 'company',
+      handle: async ([serial = ''], _u, _b, ctx) => {
+        const device = await ctx.store.getDevice(serial);
+        if (!device || !(await ctx.store.getRegistration(serial)) || !(await service.deleteRegistration(serial))) return notFound(`Registration ${serial}`);
+        await accounts.audit(origin(ctx), 'registration.deleted', serial, device.company);
+        return json(200, { ok: true });
+      },
     },
-    { method: 'GET', pattern: /^\/contracts$/, auth: true, handle: async () => json(200, { contracts: await store.listContracts() }) },
+    { method: 'GET', pattern: /^\/contracts$/, permission: 'read', returns: 'company', handle: async (_p, _u, _b, { store }) => json(200, { contracts: await store.listContracts() }) },
     {
       method: 'POST',
       pattern: /^\/contracts$/,
-      auth: true,
-      handle: async (_p, _u, body) => {
+      // The simulated back office (S24): contracts and installed base are Cisco's data, not a customer's.
+      permission: 'sch-admin',
+      returns: 'service',
+      handle: async (_p, _u, body, ctx) => {
         const parsed = ContractsBody.safeParse(body);
         if (!parsed.success) return json(400, { error: 'bad-body', reason: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') });
-        return json(200, await service.importContracts(parsed.data.contracts));
+        const result = await service.importContracts(parsed.data.contracts);
+        await accounts.ensureCompanies(parsed.data.contracts.map((c) => c.company));
+        await accounts.audit(origin(ctx), 'contracts.imported', 'contracts', null, result);
+        return json(200, result);
       },
     },
-    { method: 'GET', pattern: /^\/cases$/, auth: true, handle: async () => json(200, { cases: await store.listCases() }) },
+    { method: 'GET', pattern: /^\/cases$/, permission: 'read', returns: 'company', handle: async (_p, _u, _b, { store }) => json(200, { cases: await store.listCases() }) },
     {
       method: 'GET',
       pattern: /^\/cases\/([^/]+)$/,
-      auth: true,
-      handle: async ([key = '']) => {
+      permission: 'read',
+      returns: 'company',
+      handle: async ([key = ''], _u, _b, { store }) => {
         const c = /^\d{1,6}$/.test(key) ? await store.getCase(Number(key)) : await store.getCaseByNumber(key);
         return c ? json(200, c) : notFound(`Case ${key}`);
       },
@@ -257,18 +316,20 @@ export function apiRoutes(service: BackendService): readonly ApiRoute[] {
     {
       method: 'GET',
       pattern: /^\/notifications$/,
-      auth: true,
-      handle: async (_p, url) => {
+      permission: 'read',
+      returns: 'company',
+      handle: async (_p, url, _b, { store }) => {
         const q = parseQuery(NotificationsQuery, url);
         return q.ok ? json(200, { notifications: await store.listNotifications(q.value.limit) }) : q.reply;
       },
     },
-    { method: 'GET', pattern: /^\/stats$/, auth: true, handle: async () => json(200, await stats(service)) },
+    { method: 'GET', pattern: /^\/stats$/, permission: 'read', returns: 'company', handle: async (_p, _u, _b, ctx) => json(200, await stats(service, ctx)) },
     {
       method: 'GET',
       pattern: /^\/reports\/([a-z]+)$/,
-      auth: true,
-      handle: async ([kind = ''], url) => {
+      permission: 'read',
+      returns: 'company',
+      handle: async ([kind = ''], url, _b, { store }) => {
         if (!(REPORT_KINDS as readonly string[]).includes(kind)) return json(404, { error: 'not-found', reason: `Report "${kind}" does not exist; use ${REPORT_KINDS.join(', ')}.` });
         const q = parseQuery(ReportQuery, url);
         if (!q.ok) return q.reply;
@@ -281,12 +342,12 @@ export function apiRoutes(service: BackendService): readonly ApiRoute[] {
     {
       method: 'GET',
       pattern: /^\/reports\/device\/([^/]+)$/,
-      auth: true,
-      handle: async ([serial = ''], url) => {
+      permission: 'read',
+      returns: 'company',
+      handle: async ([serial = ''], url, _b, { store }) => {
         const q = parseQuery(DetailsQuery, url);
         if (!q.ok) return q.reply;
-        const company = (await store.getContract(serial))?.company ?? '';
-        const details = await deviceDetails(store, serial, company);
+        const details = await deviceDetails(store, serial);
         // S77: "No data was found" when the device is not registered or has sent no inventory.
         if ('kind' in details) return json(404, { error: details.kind === 'unknown' ? 'not-found' : 'no-data', reason: details.reason });
         if (q.value.format === 'json') return json(200, details);
@@ -297,54 +358,86 @@ export function apiRoutes(service: BackendService): readonly ApiRoute[] {
     {
       method: 'GET',
       pattern: /^\/reports\/device\/([^/]+)\/config\/(running|startup)$/,
-      auth: true,
-      handle: async ([serial = '', which = '']) => {
+      permission: 'read',
+      returns: 'company',
+      handle: async ([serial = '', which = ''], _u, _b, { store }) => {
         const text = await configurationText(store, serial, which === 'startup' ? 'startup' : 'running');
         // S77: "configuration data is not available" when no configuration message has been received.
         return text === null ? json(404, { error: 'no-data', reason: `Configuration data is not available for ${serial} (${which}).` }) : { status: 200, body: null, text };
       },
     },
     ...gatewayApiRoutes(service),
+    ...accountRoutes(service),
   ];
 }
 
-/** Builds the API request handler over the service; `check` validates the bearer token (and throttles wrong ones). */
-export function createApiHandler(service: BackendService, check: (req: IncomingMessage) => AuthOutcome, budget: ByteBudget) {
+/**
+ * The company a confirmed device is registered to (S27): its contract's, else the one the caller names,
+ * else the company of the caller's CCO profile, else the caller's only company; null when there is none
+ * (the bootstrap token: the device is then seen by SCH administrators only).
+ */
+async function confirmingCompany(service: BackendService, ctx: RequestContext, serial: string, named: string | undefined): Promise<{ ok: true; value: string | null } | { ok: false; reason: string }> {
+  const { caller } = ctx;
+  const contract = (await service.store.getContract(serial))?.company ?? '';
+  if (contract !== '') return { ok: true, value: contract };
+  if (named !== undefined) {
+    if (!caller.schAdmin && !caller.roles.has(named) && (await ctx.store.getUser(caller.userId))?.profileCompany !== named) return { ok: false, reason: `You cannot register a device to ${named}: you are not registered to that company.` };
+    return { ok: true, value: named };
+  }
+  const profile = (await ctx.store.getUser(caller.userId))?.profileCompany ?? null;
+  if (profile !== null) return { ok: true, value: profile };
+  const mine = [...caller.roles.keys()];
+  if (mine.length > 1) return { ok: false, reason: `You belong to ${mine.join(', ')}: say which company the device is for with {"company": "…"}.` };
+  if (mine.length === 0 && !caller.schAdmin) return { ok: false, reason: 'The device has no contract naming its company, and neither your CCO profile nor a registration names yours: ask an Administrator of your company to add you first.' };
+  return { ok: true, value: mine[0] ?? null };
+}
+
+/** How the API knows its callers: the bearer token's caller (throttled), and the count of a wrong password. */
+export type ApiAuth = {
+  check(req: IncomingMessage): Promise<Authenticated<Caller>>;
+  failed(req: IncomingMessage): Exclude<AuthOutcome, { kind: 'ok' | 'missing' }>;
+};
+
+/** The caller of `public` routes. */
+const ANONYMOUS: Caller = { userId: 'anonymous', name: 'anonymous', schAdmin: false, tokenId: null, roles: new Map(), agreementPending: false };
+
+/**
+ * Builds the API request handler over the service. The one enforcement point: the route's permission is
+ * checked against the caller before its handler runs, and the handler reads through a store confined to
+ * the companies that permission gives the caller.
+ */
+export function createApiHandler(service: BackendService, auth: ApiAuth, budget: ByteBudget) {
   const routes = apiRoutes(service);
   return async (req: IncomingMessage, res: ServerResponse, path: string, url: URL): Promise<void> => {
     const matching = routes.filter((r) => r.pattern.test(path));
     const route = matching.find((r) => r.method === req.method);
     let reply: Reply;
-    const auth: AuthOutcome = route?.auth ? check(req) : { kind: 'ok' };
+    const who: Authenticated<Caller> = route && route.permission !== 'public' ? await auth.check(req) : { kind: 'ok', who: ANONYMOUS };
     if (!route) {
       reply = matching.length ? json(405, { error: 'method', reason: `${req.method ?? ''} is not allowed on ${path}.` }) : notFound(`The API path ${path}`);
-    } else if (auth.kind !== 'ok') {
+    } else if (who.kind !== 'ok') {
       // A wrong token past the free attempts is answered late: guessing goes no faster than the lock-out.
-      if (auth.kind === 'throttled') await new Promise((resolve) => setTimeout(resolve, auth.delayMs));
-      reply = refusal(auth);
+      if (who.kind === 'throttled') await new Promise((resolve) => setTimeout(resolve, who.delayMs));
+      reply = refusal(who);
     } else {
-      let body: unknown = null;
-      if (req.method === 'POST' || req.method === 'PUT') {
-        // A declared length over the limit is refused before one byte of the body is read.
-        const read: BodyRead = Number(req.headers['content-length'] ?? 0) > API_BODY_LIMIT ? { kind: 'too-large' } : await readBody(req, res, API_BODY_LIMIT, budget);
-        if (read.kind === 'too-large') reply = { ...json(413, { error: 'too-large', reason: 'API request bodies are limited to 16 MiB.' }), close: true };
-        else if (read.kind === 'busy') reply = { ...json(503, { error: 'busy', reason: 'The back end holds too many unfinished requests; retry later.' }), close: true, retryAfter: 5 };
-        else {
-          try {
-            body = read.body.length > 0 ? JSON.parse(read.body.toString('utf8')) : {};
-          } catch {
-            body = undefined;
-          }
-        }
+      const caller = who.who;
+      const forbidden = refusedBecause(caller, route.permission);
+      if (forbidden !== null) reply = json(403, { error: caller.agreementPending ? 'legal-agreement' : 'forbidden', reason: forbidden });
+      else {
+        const scope = companiesFor(caller, route.permission);
+        const ctx: RequestContext = {
+          caller,
+          scope,
+          store: scope === null ? service.store : service.store.scoped(scope),
+          remote: req.socket.remoteAddress ?? null,
+          async wrongCredentials() {
+            const outcome = auth.failed(req);
+            if (outcome.kind === 'throttled') await new Promise((resolve) => setTimeout(resolve, outcome.delayMs));
+            return outcome.kind === 'throttled' ? refusal(outcome) : json(401, { error: 'unauthorized', reason: 'Wrong user id or password.' });
+          },
+        };
+        reply = await runRoute(route, req, res, path, url, budget, ctx);
       }
-      let params: string[] | null = null;
-      try {
-        params = (route.pattern.exec(path) ?? []).slice(1).map((p) => decodeURIComponent(p));
-      } catch {
-        reply ??= json(400, { error: 'bad-path', reason: `The path ${path} has a malformed %-escape.` });
-      }
-      if (params) reply ??= await route.handle(params, url, body);
-      reply ??= json(400, { error: 'bad-path', reason: `The path ${path} cannot be read.` });
     }
     if (reply.stream) {
       res.writeHead(reply.status, { 'content-type': reply.stream.contentType, ...(reply.stream.fileName ? { 'content-disposition': `attachment; filename="${reply.stream.fileName}"` } : {}) });
@@ -380,12 +473,35 @@ export function createApiHandler(service: BackendService, check: (req: IncomingM
   };
 }
 
+/** Reads the body and the path parameters, then runs the handler. */
+async function runRoute(route: ApiRoute, req: IncomingMessage, res: ServerResponse, path: string, url: URL, budget: ByteBudget, ctx: RequestContext): Promise<Reply> {
+  let body: unknown = null;
+  if (req.method === 'POST' || req.method === 'PUT') {
+    // A declared length over the limit is refused before one byte of the body is read.
+    const read: BodyRead = Number(req.headers['content-length'] ?? 0) > API_BODY_LIMIT ? { kind: 'too-large' } : await readBody(req, res, API_BODY_LIMIT, budget);
+    if (read.kind === 'too-large') return { ...json(413, { error: 'too-large', reason: 'API request bodies are limited to 16 MiB.' }), close: true };
+    if (read.kind === 'busy') return { ...json(503, { error: 'busy', reason: 'The back end holds too many unfinished requests; retry later.' }), close: true, retryAfter: 5 };
+    try {
+      body = read.body.length > 0 ? JSON.parse(read.body.toString('utf8')) : {};
+    } catch {
+      body = undefined;
+    }
+  }
+  let params: string[];
+  try {
+    params = (route.pattern.exec(path) ?? []).slice(1).map((p) => decodeURIComponent(p));
+  } catch {
+    return json(400, { error: 'bad-path', reason: `The path ${path} has a malformed %-escape.` });
+  }
+  return route.handle(params, url, body, ctx);
+}
+
 /** The answer to a request whose token is not accepted. */
 function refusal(auth: Exclude<AuthOutcome, { kind: 'ok' }>): Reply {
   switch (auth.kind) {
     case 'missing':
     case 'wrong':
-      return json(401, { error: 'unauthorized', reason: 'Send Authorization: Bearer <token> (the token `callhome serve` was started with).' });
+      return json(401, { error: 'unauthorized', reason: 'Send Authorization: Bearer <token>: a personal token from `callhome login` (POST /api/v1/login), or the bootstrap token `callhome serve` was started with. An expired or revoked token is refused.' });
     case 'throttled':
       return {
         ...json(429, { error: 'too-many-attempts', reason: `Too many wrong tokens; this one is wrong too. Wrong tokens are slowed for ${auth.retryAfterSeconds} s; the right token is always accepted.` }),
@@ -408,8 +524,7 @@ const ContractsBody = z.object({
   ),
 });
 
-async function stats(service: BackendService) {
-  const { store } = service;
+async function stats(service: BackendService, { store, caller }: RequestContext) {
   const devices = await store.listDevices();
   const byRegistration: Record<string, number> = {};
   for (const d of devices) byRegistration[d.registration] = (byRegistration[d.registration] ?? 0) + 1;
@@ -419,7 +534,8 @@ async function stats(service: BackendService) {
     byRegistration,
     cases: { total: cases.length, open: cases.filter((c) => c.status !== 'closed').length },
     lastSeq: await store.lastSeq(),
-    refusals: service.refusalStats(),
+    // Refusals are about senders on the internet, not a company's data: SCH administrators only.
+    ...(caller.schAdmin ? { refusals: service.refusalStats() } : {}),
   };
 }
 

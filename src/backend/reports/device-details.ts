@@ -4,6 +4,7 @@
  * and configuration; and the empty states of S77.
  */
 import type { CallHomeMessage } from '../../domain/message.js';
+import type { Component, InventoryRecord } from '../../domain/device-records.js';
 import type { DeviceDetail, StoreQueries } from '../store/types.js';
 
 /** "Complete" registrations (§4.3): the device report shows these devices only. */
@@ -86,22 +87,26 @@ function grab(text: string, re: RegExp): string {
   return re.exec(text)?.[1]?.trim() ?? '';
 }
 
-/** Software fields read from `show version` (IOS and IOS XE print these lines the same way; the back end has its own few patterns, it does not use the fleet side's parsers). */
-function softwareFrom(showVersion: string | undefined, fallbackVersion: string): DeviceDetails['software'] {
+const kb = (n: number | null): string => (n === null ? '' : `${n}K`);
+
+/**
+ * Software fields: image, version and memory from the inventory record (processing/inventory.ts); the
+ * lines it does not keep (processor, ROM, restart, uptime, register) read from the same `show version`.
+ */
+function softwareFrom(inv: InventoryRecord, showVersion: string | undefined, featureSet: string): DeviceDetails['software'] {
   const text = showVersion ?? '';
   return {
     processor: grab(text, /^cisco \S+ \(([^)]+)\)/im),
     processorRevision: grab(text, /processor \(revision ([^)]+)\)/i),
-    imageName: grab(text, /^System image file is "([^"]+)"/im),
-    // `Cisco IOS Software [Cupertino], … , Version 17.9.4a, RELEASE SOFTWARE` (IOS XE prints it too, unpadded).
-    iosVersion: grab(text, /^Cisco IOS Software\b.*?,\s*Version\s+([^\s,]+)/im) || fallbackVersion,
-    featureSet: grab(text, /^Cisco IOS(?: XE)? Software(?: \[[^\]]*\])?, [^(]*\(([^)]+)\)/im),
+    imageName: inv.image.file,
+    iosVersion: inv.image.version,
+    featureSet: featureSet || grab(text, /^Cisco IOS(?: XE)? Software(?: \[[^\]]*\])?, [^(]*\(([^)]+)\)/im),
     romVersion: grab(text, /^ROM: (.+)$/im),
-    mainMemory: grab(text, /with (\d+K)(?:\/\d+K)? bytes of memory/i),
-    ioMemory: grab(text, /with \d+K\/(\d+K) bytes of memory/i),
-    installMemory: grab(text, /^(\d+K) bytes of (?:physical memory|installed memory)/im),
-    nvramMemory: grab(text, /^(\d+K) bytes of non-volatile configuration memory/im),
-    systemFlash: grab(text, /^(\d+K bytes of .*(?:flash|disk).*?)\.?$/im),
+    mainMemory: kb(inv.memory.processorKb),
+    ioMemory: kb(inv.memory.ioKb),
+    installMemory: kb(inv.memory.physicalKb),
+    nvramMemory: kb(inv.memory.nvramKb),
+    systemFlash: inv.memory.storage.map((f) => `${f.name} ${f.kb}K`).join(', '),
     lastRestarted: grab(text, /^System restarted at (.+)$/im),
     lastResetReason: grab(text, /^Last reload reason: (.+)$/im),
     uptime: grab(text, /^\S+ uptime is (.+)$/im),
@@ -110,83 +115,56 @@ function softwareFrom(showVersion: string | undefined, fallbackVersion: string):
   };
 }
 
-/** Feature names the running configuration turns on (the §4.3 technologies list): its top-level keywords. */
-export function technologiesOf(config: string): string[] {
-  const known: [RegExp, string][] = [
-    [/^router (ospf|ospfv3)\b/m, 'OSPF'],
-    [/^router bgp\b/m, 'BGP'],
-    [/^router eigrp\b/m, 'EIGRP'],
-    [/^router isis\b/m, 'IS-IS'],
-    [/^crypto (isakmp|ikev2|ipsec)\b/m, 'IPsec VPN'],
-    [/^crypto pki\b/m, 'PKI'],
-    [/^ip nat\b/m, 'NAT'],
-    [/^ip access-list\b|^access-list\b/m, 'Access lists'],
-    [/^snmp-server\b/m, 'SNMP'],
-    [/^ntp server\b/m, 'NTP'],
-    [/^logging host\b/m, 'Syslog'],
-    [/^aaa new-model\b/m, 'AAA'],
-    [/^ip ssh\b|^line vty[\s\S]*?transport input ssh/m, 'SSH'],
-    [/^ip http (secure-)?server\b/m, 'HTTP server'],
-    [/^call-home\b/m, 'Call Home'],
-    [/^spanning-tree\b/m, 'Spanning tree'],
-    [/^vlan \d/m, 'VLANs'],
-    [/^interface Tunnel/m, 'Tunnels'],
-    [/^policy-map\b/m, 'QoS'],
-    [/^(ip )?multicast-routing\b/m, 'Multicast'],
-    [/^standby \d|^ standby \d/m, 'HSRP'],
-    [/^ vrrp \d/m, 'VRRP'],
-    [/^vrf definition\b|^ip vrf\b/m, 'VRF'],
-    [/^mpls\b/m, 'MPLS'],
-  ];
-  return known.filter(([re]) => re.test(config)).map(([, name]) => name);
-}
-
 /** Every product ID and serial in a device's inventory (chassis first): what Product Alerts and the card search match. */
 export function inventoryParts(d: Pick<DeviceDetail, 'model' | 'serial' | 'inventory'>): { pid: string; serial: string }[] {
-  const parts = [{ pid: d.model, serial: d.serial }];
-  for (const c of d.inventory?.cards ?? []) parts.push({ pid: c.model, serial: c.serialNumber });
+  const inv = d.inventory;
+  const parts = [{ pid: inv?.chassis.model || d.model, serial: d.serial }];
+  for (const c of inv ? [...inv.modules, ...inv.subModules, ...inv.powerSupplies, ...inv.fans] : []) parts.push({ pid: c.model, serial: c.serialNumber });
   return parts.filter((p) => p.pid !== '' || p.serial !== '');
 }
 
-/** The details of one device, or why there are none. `company` is the device's company (S69). */
-export async function deviceDetails(store: StoreQueries, serial: string, company: string): Promise<DeviceDetails | NoDetails> {
+/** The details of one device, or why there are none (S77). */
+export async function deviceDetails(store: StoreQueries, serial: string): Promise<DeviceDetails | NoDetails> {
   const d = await store.getDevice(serial);
   if (!d) return { kind: 'unknown', reason: `Device ${serial} does not exist.` };
   if (!REPORTED_STATES.has(d.registration)) return { kind: 'no-data', reason: `${NO_DATA} Device ${serial} is not registered (its registration is ${d.registration}).` };
-  if (d.lastInventoryAt === null || d.inventory === null) return { kind: 'no-data', reason: `${NO_DATA} Device ${serial} has sent no inventory message.` };
-  const inventory = await latest(store, serial, 'inventory');
-  const fields: Partial<CallHomeMessage> = inventory?.fields ?? {};
-  const attachments = d.inventory.attachments.length > 0 ? d.inventory.attachments : inventory?.attachments;
+  const inv = d.inventory;
+  if (d.lastInventoryAt === null || inv === null) return { kind: 'no-data', reason: `${NO_DATA} Device ${serial} has sent no inventory message.` };
+  // The record keeps what processing maps; the contact name and the rest of `show version` come from the message itself.
+  const message = await latest(store, serial, 'inventory');
+  const fields: Partial<CallHomeMessage> = message?.fields ?? {};
   const config = d.configuration;
-  const startup = config === null ? undefined : await startupConfig(store, serial);
   const base = `/api/v1/reports/device/${encodeURIComponent(serial)}/config`;
+  const component = (c: Component) => ({ productId: c.model, serialNumber: c.serialNumber, partNumber: '', partRevision: '', hardwareVersion: c.hardwareVersion });
   return {
     serial,
-    dates: { lastInventoryAt: d.lastInventoryAt, lastConfigurationAt: d.lastConfigurationAt },
-    contact: { name: fields.contactName ?? '', phone: d.phoneNumber, email: d.contactEmail, contractNumber: d.contractNumber ?? '', company },
-    device: { hostname: d.hostname, serialNumber: d.serial, productId: d.model, hardwareVersion: fields.hardwareVersion ?? '', softwareVersion: d.softwareVersion, partNumber: fields.partNumber ?? '', partRevision: '' },
-    modules: d.inventory.cards.map((c) => ({ slot: c.location, ports: '', cardType: '', productId: c.model, serialNumber: c.serialNumber, partNumber: c.partNumber, partRevision: '', hardwareVersion: c.hardwareVersion, firmwareVersion: '', softwareVersion: c.softwareVersion, status: '' })),
-    submodules: [],
-    powerSupplies: [],
-    software: softwareFrom(attachment(attachments, 'show version'), d.softwareVersion),
+    // §4.3: the creation time of the message on the device, else when the service received it.
+    dates: { lastInventoryAt: inv.eventTime || d.lastInventoryAt, lastConfigurationAt: config?.eventTime || d.lastConfigurationAt },
+    contact: { name: fields.contactName ?? '', phone: d.phoneNumber, email: d.contactEmail, contractNumber: d.contractNumber ?? '', company: d.company ?? '' },
+    device: { hostname: d.hostname, serialNumber: d.serial, productId: inv.chassis.model || d.model, hardwareVersion: inv.chassis.hardwareVersion, softwareVersion: inv.image.version || d.softwareVersion, partNumber: inv.chassis.partNumber, partRevision: '' },
+    modules: inv.modules.map((c) => ({ slot: c.slot, ports: '', cardType: c.description, ...component(c), firmwareVersion: '', softwareVersion: '', status: c.state })),
+    submodules: inv.subModules.map((c) => ({ module: c.slot.split('/')[0] ?? '', submodule: c.name, ...component(c), operationalStatus: c.state })),
+    powerSupplies: inv.powerSupplies.map((c) => ({ number: c.slot || c.name, manufacturer: '', ...component(c) })),
+    software: softwareFrom(inv, attachment(message?.attachments, 'show version'), config?.featureSet ?? ''),
     configuration:
-      config === null || d.lastConfigurationAt === null
+      config === null || config.running === null
         ? { available: false, message: NO_CONFIGURATION, date: null, startupConfig: null, runningConfig: null, technologies: [] }
-        : { available: true, message: null, date: d.lastConfigurationAt, startupConfig: startup === undefined ? null : `${base}/startup`, runningConfig: `${base}/running`, technologies: technologiesOf(config) },
+        : {
+            available: true,
+            message: null,
+            date: config.eventTime || d.lastConfigurationAt,
+            startupConfig: config.startup === null ? null : `${base}/startup`,
+            runningConfig: `${base}/running`,
+            technologies: config.technologies.map((t) => (t.subTechnology ? `${t.technology}: ${t.subTechnology}` : t.technology)),
+          },
   };
-}
-
-/** The startup configuration of the latest configuration message (`show startup-config`), if it carried one. */
-async function startupConfig(store: StoreQueries, serial: string): Promise<string | undefined> {
-  const m = await latest(store, serial, 'configuration');
-  return m?.attachments.find((a) => /startup-config/i.test(a.name))?.data;
 }
 
 /** The running or startup configuration text behind the details links, or null (S77: not available). */
 export async function configurationText(store: StoreQueries, serial: string, which: 'running' | 'startup'): Promise<string | null> {
   const d = await store.getDevice(serial);
-  if (!d || !REPORTED_STATES.has(d.registration) || d.configuration === null) return null;
-  return which === 'running' ? d.configuration : ((await startupConfig(store, serial)) ?? null);
+  if (!d || !REPORTED_STATES.has(d.registration)) return null;
+  return (which === 'running' ? d.configuration?.running : d.configuration?.startup) ?? null;
 }
 
 /** The details as one table (category, item, field, value) for CSV, Excel and PDF. */

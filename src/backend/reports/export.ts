@@ -190,7 +190,8 @@ async function writePdf(table: ReportTable, sink: Sink, now: Date): Promise<numb
     doc.font(font).fontSize(size);
     let x = left;
     values.forEach((text, i) => {
-      const w = (widths[i] ?? 0) - 3;
+      // A clear gap between columns, so a reader (pdf.js, a screen reader) keeps the cells apart.
+      const w = (widths[i] ?? 0) - 8;
       doc.text(fit(doc, text, w), x, y, { lineBreak: false });
       x += widths[i] ?? 0;
     });

@@ -7,6 +7,7 @@ import { assertNever } from '../../util/assert-never.js';
 import { ALERT_GROUPS } from '../../domain/callhome.js';
 import micromatch from 'micromatch';
 import { loadNewestMessages, loadOlderMessages } from './api-loaders.js';
+import { createAdminIntents } from './admin-intents.js';
 import { parseFilter } from '../filter.js';
 import { toDeviceRow } from './live.js';
 import { caseRows, listLength, pendingToken, plural, registrationRows, selectedFleetHost, selectedMessage, statsHosts } from '../selectors.js';
@@ -33,11 +34,28 @@ async function confirmOne(api: ConsoleApi, serial: string, token: string): Promi
 }
 
 const PAGE = 10;
+/**
+ * How long an error notice (a refusal) stays against later info notices: a running job's progress
+ * must not replace it before it can be read. The info waits, and the newest one is shown after.
+ */
+export const ERROR_NOTICE_HOLD_MS = 5_000;
 
 /** Creates the intent handlers over a store and the optional API and fleet. */
-export function createIntents(store: ConsoleStore, deps: { readonly api?: ConsoleApi | undefined; readonly fleet?: FleetPort | undefined; readonly now?: () => number }) {
+export function createIntents(store: ConsoleStore, deps: { readonly api?: ConsoleApi | undefined; readonly fleet?: FleetPort | undefined; readonly now?: () => number; readonly noticeHoldMs?: number }) {
   const now = deps.now ?? Date.now;
-  const notice = (level: 'info' | 'error', text: string): void => store.dispatch({ type: 'ui/notice', notice: { level, text, at: now() } });
+  const holdMs = deps.noticeHoldMs ?? ERROR_NOTICE_HOLD_MS;
+  let deferredInfo: ReturnType<typeof setTimeout> | undefined;
+  const notice = (level: 'info' | 'error', text: string): void => {
+    clearTimeout(deferredInfo);
+    const shown = store.getState().notice;
+    const wait = shown?.level === 'error' && level === 'info' ? shown.at + holdMs - now() : 0;
+    if (wait <= 0) {
+      store.dispatch({ type: 'ui/notice', notice: { level, text, at: now() } });
+      return;
+    }
+    deferredInfo = setTimeout(() => store.dispatch({ type: 'ui/notice', notice: { level, text, at: now() } }), wait);
+    deferredInfo.unref();
+  };
   const guard = (what: string, p: Promise<unknown>): void => {
     p.catch((e: unknown) => notice('error', `${what} failed: ${describeError(e)}`));
   };
@@ -92,9 +110,12 @@ export function createIntents(store: ConsoleStore, deps: { readonly api?: Consol
   };
 
   let tokensFetched = false;
+  const admin = createAdminIntents(store, deps.api, notice);
   const intents = {
+    ...admin,
     screen(screen: ScreenName): void {
       store.dispatch({ type: 'ui/screen', screen });
+      if (screen === 'admin' && store.getState().screen === 'admin') void admin.loadAdmin();
     },
     quit(): void {
       store.dispatch({ type: 'ui/quit' });
@@ -138,6 +159,8 @@ export function createIntents(store: ConsoleStore, deps: { readonly api?: Consol
           return intents.confirmPush();
         case 'confirm-registrations':
           return intents.confirmSelectedRegistrations();
+        case 'confirm-admin':
+          return intents.confirmAdmin();
         case 'help':
         case 'none':
           store.dispatch({ type: 'ui/prompt', prompt: { kind: 'none' } });
@@ -277,6 +300,9 @@ export function createIntents(store: ConsoleStore, deps: { readonly api?: Consol
         }
         case 'verify':
           return intents.verify();
+        case 'admin':
+          void admin.loadSession().then(() => admin.loadAdmin());
+          return;
       }
     },
     toggleHost(): void {
@@ -406,6 +432,7 @@ export function createIntents(store: ConsoleStore, deps: { readonly api?: Consol
       });
     },
     dismissNotice(): void {
+      clearTimeout(deferredInfo);
       store.dispatch({ type: 'ui/notice', notice: null });
     },
     /** Carries out a key binding's command (`key` is the key that was pressed). */
@@ -455,6 +482,10 @@ export function createIntents(store: ConsoleStore, deps: { readonly api?: Consol
           return intents.reverseSort();
         case 'toggle-device':
           return intents.toggleDevice();
+        case 'admin-tab':
+          return intents.adminTab(command.tab);
+        case 'admin-action':
+          return intents.beginAdminAction(command.key);
         default:
           return assertNever(command, 'console command');
       }

@@ -70,6 +70,22 @@ describe.each(DATABASE_KINDS)('store contract on %s', (kind) => {
     expect((await store.listMessages({ limit: 100, device: 'NOPE', type: 'syslog', q: 'zzz' })).messages).toEqual([]);
   });
 
+  it('reports: filters on a set of serials (the History report), with a cursor, and nothing for an empty set', async () => {
+    for (let i = 0; i < 12; i++) await store.transaction((tx) => tx.insertMessage(newMessage(`SET${i % 3}`, 200 + i, { kind: i % 4 ? 'syslog' : 'diagnostic' }), 'processed'));
+    const serials = ['SET0', 'SET2'];
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await store.listHistory({ limit: 5, cursor, serials, type: 'syslog' });
+      seen.push(...page.rows.map((m) => m.serial));
+      cursor = page.next ?? undefined;
+    } while (cursor);
+    // SET0 and SET2 each sent four messages, one of them a diagnostic.
+    expect(seen.sort()).toEqual(['SET0', 'SET0', 'SET0', 'SET2', 'SET2', 'SET2']);
+    expect((await store.listMessages({ limit: 100, serials: [] })).messages).toEqual([]);
+    expect((await store.listMessages({ limit: 100, serials: ["SET1' OR '1'='1"] })).messages).toEqual([]);
+  });
+
   it('keeps what a device said unless a message leaves it empty', async () => {
     const first = buildMessage({ serialNumber: 'DEV0001', hostname: 'edge-1', contactEmail: 'a@example.com' });
     await store.transaction((tx) => tx.upsertDevice(first, at(1)));
@@ -78,9 +94,14 @@ describe.each(DATABASE_KINDS)('store contract on %s', (kind) => {
     expect(d).toMatchObject({ hostname: 'edge-1', softwareVersion: '17.9.1', lastMessageAt: at(1), firstSeenAt: at(1), registration: 'pending', anonymous: false });
     expect(await store.setDeviceNotifyEmails('DEV0001', ['x@example.com'])).toBe(true);
     expect(await store.setDeviceNotifyEmails('NOPE', ['x@example.com'])).toBe(false);
-    await store.setDeviceInventory('DEV0001', at(2), { cards: [], attachments: [{ name: 'show version', data: 'v' }] });
-    await store.setDeviceConfiguration('DEV0001', at(3), 'hostname edge-1');
-    expect(await store.getDevice('DEV0001')).toMatchObject({ notifyEmails: ['x@example.com'], lastInventoryAt: at(2), configuration: 'hostname edge-1', inventory: { attachments: [{ name: 'show version' }] } });
+    // The inventory and configuration records (S36, S37) round-trip as they were mapped.
+    const image = { version: '17.9.1', file: 'bootflash:x.bin', software: 'X86_64_LINUX_IOSD-UNIVERSALK9-M' };
+    const psu = { name: 'Power Supply Module 0', description: 'AC', model: 'PWR-4430-AC', hardwareVersion: 'V03', serialNumber: 'PS1', slot: '0', state: '' };
+    const inventory = { messageId: 'M1', eventTime: 't', mappedAt: at(2), chassis: { model: 'CSR1000V', serialNumber: 'DEV0001', hardwareVersion: 'V00', partNumber: '', description: '', series: '' }, modules: [], subModules: [], powerSupplies: [psu], fans: [], memory: { processorKb: 1, ioKb: null, nvramKb: null, physicalKb: null, storage: [] }, image, sources: ['show version'] };
+    const configuration = { messageId: 'M2', eventTime: 't', mappedAt: at(3), running: 'hostname edge-1', startup: null, image, featureSet: 'UNIVERSALK9', technologies: [{ technology: 'Routing', subTechnology: 'OSPF' }], sources: [] };
+    await store.setDeviceInventory('DEV0001', at(2), inventory);
+    await store.setDeviceConfiguration('DEV0001', at(3), configuration);
+    expect(await store.getDevice('DEV0001')).toMatchObject({ notifyEmails: ['x@example.com'], lastInventoryAt: at(2), configuration, inventory });
     expect((await store.findDeviceByHostname('edge-1'))?.serial).toBe('DEV0001');
     expect(await store.findDeviceByHostname('nobody')).toBeNull();
     expect((await store.listDevices()).some((x) => x.serial === 'DEV0001')).toBe(true);
