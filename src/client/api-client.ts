@@ -12,7 +12,7 @@ import { ACTIONS, requirementText, type Action } from '../domain/permissions.js'
 import { AbortError } from '../errors.js';
 import { retryAfterSeconds, sessionRefused, tokenMissing, tokenRefused, tokenThrottled } from '../events/token-problems.js';
 import { ConfigurationRecordSchema, InventoryRecordSchema } from '../domain/device-records.js';
-import { CaseSummarySchema, GatewayStatusSchema, GatewaySummarySchema, MessageSummarySchema, NotificationSummarySchema, RegistrationStateSchema } from '../events/protocol.js';
+import { AuditEntrySchema, CaseSummarySchema, GatewayStatusSchema, GatewaySummarySchema, MessageSummarySchema, NotificationSummarySchema, RegistrationStateSchema } from '../events/protocol.js';
 
 export const DeviceSchema = z.object({
   serial: z.string(),
@@ -193,16 +193,6 @@ export const PreferencesSchema = z.object({
 export type ApiPreferences = z.infer<typeof PreferencesSchema>;
 export type PreferencesChange = Partial<Pick<ApiPreferences, 'notifications' | 'serviceRequests' | 'srContact' | 'emails'>>;
 
-export const AuditEntrySchema = z.object({
-  id: z.number().int(),
-  at: z.string(),
-  actor: z.string(),
-  action: z.string(),
-  target: z.string(),
-  company: z.string().nullable(),
-  remote: z.string().nullable(),
-  detail: z.record(z.string(), z.unknown()).default({}),
-});
 export type ApiAuditEntry = z.infer<typeof AuditEntrySchema>;
 
 /** An API error response that is not a transport failure. */
