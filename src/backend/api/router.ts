@@ -357,10 +357,11 @@ export function apiRoutes(service: BackendService): readonly ApiRoute[] {
     },
     {
       method: 'GET',
-      pattern: /^\/reports\/device\/([^/]+)\/config\/(running|startup)$/,
+      pattern: /^\/reports\/device\/([^/]+)\/config\/([a-z]+)$/,
       permission: 'read',
       returns: 'company',
       handle: async ([serial = '', which = ''], _u, _b, { store }) => {
+        if (which !== 'running' && which !== 'startup') return notFound(`The configuration "${which}" (use running or startup)`);
         const text = await configurationText(store, serial, which === 'startup' ? 'startup' : 'running');
         // S77: "configuration data is not available" when no configuration message has been received.
         return text === null ? json(404, { error: 'no-data', reason: `Configuration data is not available for ${serial} (${which}).` }) : { status: 200, body: null, text };
