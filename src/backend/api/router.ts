@@ -442,13 +442,10 @@ export function createApiHandler(service: BackendService, auth: ApiAuth, budget:
     }
     if (reply.stream) {
       res.writeHead(reply.status, { 'content-type': reply.stream.contentType, ...(reply.stream.fileName ? { 'content-disposition': `attachment; filename="${reply.stream.fileName}"` } : {}) });
-      try {
-        await reply.stream.write(socketSink(res));
-        res.end();
-      } catch {
-        // The status line is gone already: cutting the connection is how the reader learns the file is incomplete.
-        res.destroy();
-      }
+      // A failure from here on is logged by the server and cuts the connection (the status line is gone):
+      // that is how the reader learns the file is incomplete.
+      await reply.stream.write(socketSink(res));
+      res.end();
       return;
     }
     if (reply.text !== undefined) {
