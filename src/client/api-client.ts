@@ -320,6 +320,9 @@ export function createApiClient(connection: { readonly url: string; readonly tok
     importContracts: (contracts: readonly ApiContract[]) => request(z.object({ imported: z.number(), changed: z.number() }), '/contracts', { method: 'POST', body: { contracts } }),
     cases: () => request(z.object({ cases: z.array(CaseSummarySchema) }), '/cases'),
     case: (key: string) => request(CaseDetailSchema, `/cases/${enc(key)}`),
+    // sr-notify: the SR lifecycle (S55).
+    updateCase: (key: string, change: { readonly note: string; readonly status?: 'resolved' | 'open' | undefined; readonly priority?: number | undefined }) => request(CaseDetailSchema, `/cases/${enc(key)}/update`, { method: 'POST', body: change }),
+    closeCase: (key: string, note: string) => request(CaseDetailSchema, `/cases/${enc(key)}/close`, { method: 'POST', body: { note } }),
     notifications: (limit?: number) => request(z.object({ notifications: z.array(NotificationSchema) }), `/notifications${qs({ limit })}`),
     stats: () => request(z.record(z.string(), z.unknown()), '/stats'),
     report: (kind: string, q: ReportQuery = {}) => request(ReportSchema, `/reports/${enc(kind)}${qs(q)}`),

@@ -96,8 +96,3 @@ export function matchAdvisories(names: readonly string[], version: string, table
   }
   return matches;
 }
-
-/** The advisories (PSIRT, field notice, EoL/EoS) that apply to a product set and software version (S48 replies). */
-export function advisoriesFor(names: readonly string[], version: string): Advisory[] {
-  return matchAdvisories(names, version).map((m) => m.advisory);
-}

@@ -8,6 +8,8 @@ import { readConfigurationColumn, readInventoryColumn } from '../../domain/devic
 import type { CallHomeMessage } from '../../domain/message.js';
 import { BackendEventSchema, RegistrationStateSchema, type BackendEvent, type CaseSummary, type MessageSummary, type Transport } from '../../events/protocol.js';
 import { createGatewayQueries, type GatewayQueries } from '../gateway/registry-queries.js';
+// sr-notify
+import { createPreferencesQueries, type PreferencesQueries } from './preferences-queries.js';
 import { eventSerial, withCompany } from '../accounts/audience.js';
 import { companyInScope, createAccountsQueries, serialInScope } from './accounts-queries.js';
 import type { Database } from './schema.js';
@@ -354,7 +356,7 @@ export function createQueries(db: Db, dialect: Dialect, scope: Scope = null): St
       .limit(f.limit + 1);
   }
 
-  const rest: Omit<StoreQueries, keyof typeof messages | keyof GatewayQueries | keyof AccountsQueries> = {
+  const rest: Omit<StoreQueries, keyof typeof messages | keyof GatewayQueries | keyof AccountsQueries | keyof PreferencesQueries> = {
     async recentDescriptions(serial, type, eventName, since, exceptId) {
       const rows = await db
         .selectFrom('messages')
@@ -528,7 +530,7 @@ export function createQueries(db: Db, dialect: Dialect, scope: Scope = null): St
       return Number(r?.last ?? 0);
     },
   };
-  return { ...messages, ...rest, ...createGatewayQueries(db, scope), ...createAccountsQueries(db) };
+  return { ...messages, ...rest, ...createGatewayQueries(db, scope), ...createAccountsQueries(db), ...createPreferencesQueries(db) };
 }
 
 /** The PostgreSQL channel a committed batch of events is announced on (payload: its last seq). */
