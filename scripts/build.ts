@@ -19,9 +19,11 @@ export const BUILD_STAMP_FILE = 'build-stamp.json';
  * Left to Node at run time: native addons (better-sqlite3; ssh2, whose native crypto binding and
  * poly1305 wasm glue locate files by __dirname; its optional cpu-features), blessed / blessed-contrib
  * (they require widgets by computed names), pino (its transports and thread-stream resolve worker
- * files at run time) and pg (optional pg-native).
+ * files at run time) and pg (optional pg-native); reports: pdfkit (loads its standard fonts through its
+ * own package imports) and exceljs (its dependencies call the deprecated Buffer(), which Node warns about
+ * only outside node_modules).
  */
-export const EXTERNAL_PACKAGES: readonly string[] = ['better-sqlite3', 'ssh2', 'cpu-features', 'blessed', 'blessed-contrib', 'pino', 'pg', 'pg-native'];
+export const EXTERNAL_PACKAGES: readonly string[] = ['better-sqlite3', 'ssh2', 'cpu-features', 'blessed', 'blessed-contrib', 'pino', 'pg', 'pg-native', 'pdfkit', 'exceljs'];
 
 /** Bundled CJS dependencies call require() for Node built-ins, which an ESM module lacks. */
 const CJS_SHIM = "import { createRequire as __callhomeCreateRequire } from 'node:module'; const require = __callhomeCreateRequire(import.meta.url);";

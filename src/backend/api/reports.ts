@@ -5,7 +5,7 @@
  */
 import { assertNever } from '../../util/assert-never.js';
 import { matchAdvisories, type AdvisoryType } from '../reports/advisories.js';
-import { inventoryParts, NO_DATA, REPORTED_STATES } from '../reports/device-details.js';
+import { inventoryParts, NO_DATA, REPORTED_STATES, srContactOf } from '../reports/device-details.js';
 import { pagesOf, type Column, type ReportTable, type Row } from '../reports/table.js';
 import type { Contract, Device, HistoryRow, StoreQueries } from '../store/types.js';
 
@@ -220,6 +220,13 @@ function historyReport(store: StoreQueries, dir: Directory, c: ReportCriteria, s
   const since = c.since !== undefined && c.since > windowStart ? c.since : windowStart;
   const serials = selectSerials(dir, c);
   let next: string | null = null;
+  // One preferences read per device, not per message.
+  const contacts = new Map<string, Promise<string>>();
+  const srContact = (d: Device): Promise<string> => {
+    let found = contacts.get(d.serial);
+    if (!found) contacts.set(d.serial, (found = srContactOf(store, d)));
+    return found;
+  };
   return {
     kind: 'history',
     title: 'Call Home History Report',
@@ -233,10 +240,11 @@ function historyReport(store: StoreQueries, dir: Directory, c: ReportCriteria, s
       let written = 0;
       do {
         const page = await store.listHistory({ since, until: c.until, type: c.type, serials, limit: Math.min(PAGE, HISTORY_ROW_CAP - written), cursor });
-        const rows = page.rows.map((m): Row => {
+        const rows: Row[] = [];
+        for (const m of page.rows) {
           const d = bySerial.get(m.serial);
           const contract = dir.contract(m.serial);
-          return {
+          rows.push({
             serial: m.serial,
             model: m.model,
             hostname: m.hostname,
@@ -251,11 +259,11 @@ function historyReport(store: StoreQueries, dir: Directory, c: ReportCriteria, s
             id: m.id,
             company: dir.company(m.serial),
             entitlement: entitlement(contract, now),
-            srContact: d?.contactEmail ?? '',
+            srContact: d ? await srContact(d) : '',
             results: resultsText(m),
             link: `/api/v1/messages/${m.id}`,
-          };
-        });
+          });
+        }
         written += rows.length;
         cursor = page.next ?? undefined;
         if (written >= HISTORY_ROW_CAP) next = page.next;

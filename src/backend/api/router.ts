@@ -446,10 +446,11 @@ export function apiRoutes(service: BackendService): readonly ApiRoute[] {
     },
     {
       method: 'GET',
-      pattern: /^\/reports\/device\/([^/]+)\/config\/(running|startup)$/,
+      pattern: /^\/reports\/device\/([^/]+)\/config\/([a-z]+)$/,
       permission: 'read',
       returns: 'company',
       handle: async ([serial = '', which = ''], _u, _b, { store }) => {
+        if (which !== 'running' && which !== 'startup') return notFound(`The configuration "${which}" (use running or startup)`);
         const text = await configurationText(store, serial, which === 'startup' ? 'startup' : 'running');
         // S77: "configuration data is not available" when no configuration message has been received.
         return text === null ? json(404, { error: 'no-data', reason: `Configuration data is not available for ${serial} (${which}).` }) : { status: 200, body: null, text };
@@ -530,13 +531,10 @@ export function createApiHandler(service: BackendService, auth: ApiAuth, budget:
     }
     if (reply.stream) {
       res.writeHead(reply.status, { 'content-type': reply.stream.contentType, ...(reply.stream.fileName ? { 'content-disposition': `attachment; filename="${reply.stream.fileName}"` } : {}) });
-      try {
-        await reply.stream.write(socketSink(res));
-        res.end();
-      } catch {
-        // The status line is gone already: cutting the connection is how the reader learns the file is incomplete.
-        res.destroy();
-      }
+      // A failure from here on is logged by the server and cuts the connection (the status line is gone):
+      // that is how the reader learns the file is incomplete.
+      await reply.stream.write(socketSink(res));
+      res.end();
       return;
     }
     if (reply.text !== undefined) {

@@ -5,7 +5,7 @@
  */
 import type { CallHomeMessage } from '../../domain/message.js';
 import type { Component, InventoryRecord } from '../../domain/device-records.js';
-import type { DeviceDetail, StoreQueries } from '../store/types.js';
+import type { Device, DeviceDetail, StoreQueries } from '../store/types.js';
 
 /** "Complete" registrations (§4.3): the device report shows these devices only. */
 export const REPORTED_STATES: ReadonlySet<string> = new Set(['registered', 'trial', 'expired']);
@@ -69,6 +69,15 @@ export type DeviceDetails = {
 
 /** Why a device has no details (S77): unknown, not registered ('Complete'), or no inventory yet. */
 export type NoDetails = { kind: 'unknown' | 'no-data'; reason: string };
+
+/**
+ * The device's SR contact (§3.6, S68): the one its preferences name, else its registrant, else the
+ * device's contact (as sr-notify decides it when opening an SR).
+ */
+export async function srContactOf(store: StoreQueries, d: Pick<Device, 'serial' | 'contactEmail'>): Promise<string> {
+  const prefs = await store.getPreferences(d.serial);
+  return prefs.srContact ?? prefs.registrant ?? d.contactEmail;
+}
 
 /** The latest stored message of a type from this device (its fields and attachments), or null. */
 async function latest(store: StoreQueries, serial: string, type: string) {
@@ -140,7 +149,7 @@ export async function deviceDetails(store: StoreQueries, serial: string): Promis
     serial,
     // §4.3: the creation time of the message on the device, else when the service received it.
     dates: { lastInventoryAt: inv.eventTime || d.lastInventoryAt, lastConfigurationAt: config?.eventTime || d.lastConfigurationAt },
-    contact: { name: fields.contactName ?? '', phone: d.phoneNumber, email: d.contactEmail, contractNumber: d.contractNumber ?? '', company: d.company ?? '' },
+    contact: { name: fields.contactName ?? '', phone: d.phoneNumber, email: await srContactOf(store, d), contractNumber: d.contractNumber ?? '', company: d.company ?? '' },
     device: { hostname: d.hostname, serialNumber: d.serial, productId: inv.chassis.model || d.model, hardwareVersion: inv.chassis.hardwareVersion, softwareVersion: inv.image.version || d.softwareVersion, partNumber: inv.chassis.partNumber, partRevision: '' },
     modules: inv.modules.map((c) => ({ slot: c.slot, ports: '', cardType: c.description, ...component(c), firmwareVersion: '', softwareVersion: '', status: c.state })),
     submodules: inv.subModules.map((c) => ({ module: c.slot.split('/')[0] ?? '', submodule: c.name, ...component(c), operationalStatus: c.state })),

@@ -204,10 +204,11 @@ async function writePdf(table: ReportTable, sink: Sink, now: Date): Promise<numb
       PDF.headFont,
     );
     doc
-      .moveTo(left, y - 1.5)
-      .lineTo(left + usable, y - 1.5)
+      .moveTo(left, y - 1)
+      .lineTo(left + usable, y - 1)
       .lineWidth(0.4)
       .stroke();
+    y += 2;
   };
   const footer = (): void => {
     doc.font('Helvetica').fontSize(PDF.font);
