@@ -224,6 +224,19 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   ALTER TABLE gateways ADD COLUMN status TEXT;
   ALTER TABLE gateways ADD COLUMN status_published_at TEXT;
   `,
+  // sr-notify: device preferences (S58, S61, S68, SR contact); independent of the other helpers' entries.
+  `
+  CREATE TABLE IF NOT EXISTS device_preferences (
+    serial TEXT PRIMARY KEY,
+    notifications INTEGER NOT NULL DEFAULT 1,
+    service_requests INTEGER NOT NULL DEFAULT 1,
+    sr_contact TEXT,
+    registrant TEXT,
+    remove_hostname INTEGER NOT NULL DEFAULT 0,
+    reply_to TEXT,
+    updated_at TEXT NOT NULL
+  );
+  `,
 ];
 
 /** Each entry moves the PostgreSQL schema from version i to i + 1. */
@@ -442,6 +455,19 @@ export const PG_MIGRATIONS: readonly string[] = [
   `
   CREATE INDEX messages_type_severity ON messages(type, severity, received_at DESC, id DESC);
   CREATE STATISTICS messages_type_severity_stats (mcv) ON type, severity FROM messages;
+  `,
+  // sr-notify: device preferences (S58, S61, S68, SR contact); independent of the other helpers' entries.
+  `
+  CREATE TABLE IF NOT EXISTS device_preferences (
+    serial TEXT PRIMARY KEY,
+    notifications INTEGER NOT NULL DEFAULT 1,
+    service_requests INTEGER NOT NULL DEFAULT 1,
+    sr_contact TEXT,
+    registrant TEXT,
+    remove_hostname INTEGER NOT NULL DEFAULT 0,
+    reply_to TEXT,
+    updated_at TEXT NOT NULL
+  );
   `,
 ];
 
