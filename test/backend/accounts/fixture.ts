@@ -7,6 +7,7 @@
 import { SMTPServer } from 'smtp-server';
 import { renderXml } from '../../../src/callhome/codec.js';
 import type { BackendOptions } from '../../../src/backend/server.js';
+import { GATEWAY_AUTH_HEADER, GATEWAY_STATUS_PATH, gatewayAuth } from '../../../src/backend/gateway/protocol.js';
 import { buildMessage } from '../build-message.js';
 import { api, postXml, startTestBackend, type TestBackend } from '../helpers.js';
 
@@ -43,6 +44,13 @@ export async function send(b: TestBackend, o: Parameters<typeof buildMessage>[0]
 }
 
 const device = (c: CompanyName | 'orphan', serial: string) => ({ serialNumber: serial, hostname: `${c}-r1`, contactEmail: `noc@${c}.example`, customerId: `${c}-customer` });
+
+/** A gateway's status report, as a running gateway posts it (gateway.status event). */
+async function reportGatewayStatus(b: TestBackend, gw: { id: string; password: string }): Promise<void> {
+  const status = { reportedAt: new Date().toISOString(), queue: { queued: 1, held: 0, refused: 0, bytes: 100, maxBytes: null, full: false }, sendFlag: true, forwarding: { state: 'ok', since: null, lastError: null }, mailbox: null, activity: { queued: 1, forwarded: 0, refused: 0, held: 0, purged: 0, refusedAtIntake: 0 } };
+  const r = await fetch(`${b.url}${GATEWAY_STATUS_PATH}`, { method: 'POST', headers: { 'content-type': 'application/json', [GATEWAY_AUTH_HEADER]: gatewayAuth(gw.id, gw.password) }, body: JSON.stringify(status) });
+  if (r.status !== 200) throw new Error(`gateway status answered ${r.status}: ${await r.text()}`);
+}
 
 /** Builds the world: directory, contracts, devices, confirmations, cases, an identity claim, a refusal. */
 export async function buildWorld(extra: Partial<BackendOptions> = {}): Promise<World> {
@@ -100,6 +108,11 @@ export async function buildWorld(extra: Partial<BackendOptions> = {}): Promise<W
     await send(b, { ...device(c, serialOf(c)), hostname: `${c}-claimed`, kind: 'syslog', description: `${c} claims a name` });
     // An Administrator action: another user registered to the company.
     await ok('/users', { method: 'POST', body: { user: `newbie.${c}`, company: c, role: 'user' }, token: tokens.get(admin) }, 201);
+    // gateway: the company's Transport Gateway registers, reports its status; a spare one is deleted (issue 17).
+    const gw = (await ok('/gateways', { method: 'POST', body: { name: `${c}-gateway` }, token: tokens.get(admin) }, 201)) as { id: string; password: string };
+    await reportGatewayStatus(b, gw);
+    const spare = (await ok('/gateways', { method: 'POST', body: { name: `${c}-spare-gateway` }, token: tokens.get(admin) }, 201)) as { id: string };
+    await ok(`/gateways/${spare.id}`, { method: 'DELETE', token: tokens.get(admin) });
     const messages = (await ok('/messages', { token: tokens.get(admin) })) as { messages: { id: number }[] };
     const cases = (await ok('/cases', { token: tokens.get(admin) })) as { cases: { number: string }[] };
     objects[c] = { messageId: messages.messages[0]?.id ?? 0, caseNumber: cases.cases[0]?.number ?? '' };
