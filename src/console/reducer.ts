@@ -134,7 +134,12 @@ function applyEvents(state: ConsoleState, events: readonly BackendEvent[], limit
         break;
       case 'case.opened':
       case 'case.updated':
+      case 'case.closed':
         s = { ...s, cases: upsertById(s.cases, e.case, limits.cases) };
+        break;
+      case 'message.processed':
+      case 'mailserver.status':
+        // Shown by the history's results and the mail-server screen's own polling; nothing to keep here.
         break;
       case 'device.identity-claimed':
         // Shown by the API's device detail; the console keeps no per-device claims.

@@ -34,7 +34,9 @@ export function readMailContent(mail: ParsedMail): Result<MailContent, ParseRefu
   const format = sniffFormat(raw);
   if (format !== 'short-text') {
     const r = format === 'xml' ? parseXml(raw) : parseLongText(raw);
-    return r.ok ? ok({ format, message: r.value, ...extra }) : r;
+    // sr-notify (S57): the mail's Reply-To is where the device wants notifications to go.
+    const replyTo = mail.replyTo?.value[0]?.address;
+    return r.ok ? ok({ format, message: replyTo ? { ...r.value, replyTo } : r.value, ...extra }) : r;
   }
   const short = parseShortText(raw);
   if (!short) return err({ kind: 'not-call-home', reason: 'The mail holds no Call Home message (not XML, long text or short text).' });

@@ -8,6 +8,8 @@ import { readConfigurationColumn, readInventoryColumn } from '../../domain/devic
 import type { CallHomeMessage } from '../../domain/message.js';
 import { BackendEventSchema, RegistrationStateSchema, type BackendEvent, type CaseSummary, type MessageSummary, type Transport } from '../../events/protocol.js';
 import { createGatewayQueries, type GatewayQueries } from '../gateway/registry-queries.js';
+// sr-notify
+import { createPreferencesQueries, type PreferencesQueries } from './preferences-queries.js';
 import { eventSerial, withCompany } from '../accounts/audience.js';
 import { companyInScope, createAccountsQueries, serialInScope } from './accounts-queries.js';
 import type { Database } from './schema.js';
@@ -342,6 +344,8 @@ export function createQueries(db: Db, dialect: Dialect, scope: Scope = null): St
         if (f.since) where.push(eb('received_at', '>=', f.since));
         if (f.until) where.push(eb('received_at', '<', f.until));
         if (f.q) where.push(textMatch(f.q, text));
+        // reports: one bind parameter whatever the number of serials.
+        if (f.serials) where.push(dialect === 'postgres' ? sql<SqlBool>`serial = ANY(${[...f.serials]}::text[])` : sql<SqlBool>`serial IN (SELECT value FROM json_each(${JSON.stringify(f.serials)}))`);
         // A row-value comparison, so both databases read the (received_at, id) index from the cursor on
       // instead of from the top (which made a full export quadratic).
       if (cursor) where.push(sql<SqlBool>`(received_at, id) < (${cursor.receivedAt}, ${cursor.id})`);
@@ -352,7 +356,7 @@ export function createQueries(db: Db, dialect: Dialect, scope: Scope = null): St
       .limit(f.limit + 1);
   }
 
-  const rest: Omit<StoreQueries, keyof typeof messages | keyof GatewayQueries | keyof AccountsQueries> = {
+  const rest: Omit<StoreQueries, keyof typeof messages | keyof GatewayQueries | keyof AccountsQueries | keyof PreferencesQueries> = {
     async recentDescriptions(serial, type, eventName, since, exceptId) {
       const rows = await db
         .selectFrom('messages')
@@ -526,7 +530,7 @@ export function createQueries(db: Db, dialect: Dialect, scope: Scope = null): St
       return Number(r?.last ?? 0);
     },
   };
-  return { ...messages, ...rest, ...createGatewayQueries(db, scope), ...createAccountsQueries(db) };
+  return { ...messages, ...rest, ...createGatewayQueries(db, scope), ...createAccountsQueries(db), ...createPreferencesQueries(db) };
 }
 
 /** The PostgreSQL channel a committed batch of events is announced on (payload: its last seq). */

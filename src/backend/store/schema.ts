@@ -5,6 +5,8 @@
  */
 import type { Generated } from 'kysely';
 import type { GatewaysTable } from '../gateway/registry-queries.js';
+// sr-notify: device preferences
+import type { DevicePreferencesTable } from './preferences-queries.js';
 
 type Id = number | string;
 
@@ -163,6 +165,8 @@ export type Database = {
   events: EventsTable;
   event_seq: EventSeqTable;
   gateways: GatewaysTable;
+  // sr-notify
+  device_preferences: DevicePreferencesTable;
   // accounts:
   companies: CompaniesTable;
   users: UsersTable;

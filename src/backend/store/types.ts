@@ -14,6 +14,9 @@ import type {
 
 /** The format a message arrived in: one definition, shared with the profiles that choose it. */
 import type { GatewayQueries } from '../gateway/registry-queries.js';
+// sr-notify: device preferences
+import type { PreferencesQueries } from './preferences-queries.js';
+import type { SrRefusal } from '../cases/sr-contact.js';
 import type { AuditEntry, Company, Membership, NewAuditEntry, TokenRecord, UserRecord } from '../accounts/model.js';
 
 export type { MessageFormat };
@@ -33,6 +36,8 @@ export type ProcessingResults = {
   readonly caseAction?: 'created' | 'updated' | 'none';
   readonly notifiedTo?: readonly string[];
   readonly note?: string;
+  /** sr-notify: why a service request the rules wanted was not created (S53). */
+  readonly srFailure?: SrRefusal;
   // processing: what was missing (S33) or could not be mapped (S34), and the reply to a request (S48).
   readonly missing?: readonly string[];
   readonly mappingErrors?: readonly string[];
@@ -80,6 +85,8 @@ export type MessageFilter = {
   readonly since?: string | undefined;
   readonly until?: string | undefined;
   readonly q?: string | undefined;
+  /** reports: only messages of these serials (the devices a company / partial host name / partial serial search found). */
+  readonly serials?: readonly string[] | undefined;
   readonly cursor?: string | undefined;
   readonly limit: number;
 };
@@ -199,7 +206,7 @@ export type AccountsQueries = {
 };
 
 /** The queries, the same inside and outside a transaction. Every call is asynchronous. */
-export type StoreQueries = GatewayQueries & AccountsQueries & {
+export type StoreQueries = GatewayQueries & AccountsQueries & PreferencesQueries & {
   insertMessage(m: NewMessage, status: MessageStatus): Promise<MessageSummary | null>;
   /** Stores many messages without processing (imports, benchmarks) in multi-row inserts; returns how many were new. */
   importMessages(list: readonly { readonly message: NewMessage; readonly status: MessageStatus }[]): Promise<number>;
