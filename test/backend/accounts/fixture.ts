@@ -48,6 +48,13 @@ export async function send(b: TestBackend, o: Parameters<typeof buildMessage>[0]
 
 const device = (c: CompanyName | 'orphan', serial: string) => ({ serialNumber: serial, hostname: `${c}-r1`, contactEmail: `noc@${c}.example`, customerId: `${c}-customer` });
 
+/** A gateway's status report, as a running gateway posts it (gateway.status event). */
+async function reportGatewayStatus(b: TestBackend, gw: { id: string; password: string }): Promise<void> {
+  const status: GatewayStatus = { reportedAt: new Date().toISOString(), queue: { queued: 1, held: 0, refused: 0, bytes: 100, maxBytes: null, full: false }, sendFlag: true, forwarding: { state: 'ok', since: null, lastError: null }, mailbox: null, activity: { queued: 1, forwarded: 0, refused: 0, held: 0, purged: 0, refusedAtIntake: 0 } };
+  const r = await fetch(`${b.url}${GATEWAY_STATUS_PATH}`, { method: 'POST', headers: { 'content-type': 'application/json', [GATEWAY_AUTH_HEADER]: gatewayAuth(gw.id, gw.password) }, body: JSON.stringify(status) });
+  if (r.status !== 200) throw new Error(`gateway status answered ${r.status}: ${await r.text()}`);
+}
+
 /** Builds the world: directory, contracts, devices, confirmations, cases, an identity claim, a refusal. */
 export async function buildWorld(extra: Partial<BackendOptions> = {}): Promise<World> {
   const relay = new SMTPServer({ authOptional: true, disabledCommands: ['AUTH', 'STARTTLS'], logger: false, onData: (s, _x, cb) => s.on('end', () => cb()).resume() });
@@ -105,16 +112,7 @@ export async function buildWorld(extra: Partial<BackendOptions> = {}): Promise<W
     await send(b, { ...device(c, serialOf(c)), hostname: `${c}-claimed`, kind: 'syslog', description: `${c} claims a name` });
     // Transport Gateways of the company: one registered, reporting its status, one registered and deleted.
     const gw = (await ok('/gateways', { method: 'POST', body: { name: `${c}-tg` }, token: tokens.get(admin) }, 201)) as { id: string; password: string };
-    const status: GatewayStatus = {
-      reportedAt: new Date().toISOString(),
-      queue: { queued: 0, held: 0, refused: 0, bytes: 0, maxBytes: null, full: false },
-      sendFlag: true,
-      forwarding: { state: 'ok', since: null, lastError: null },
-      mailbox: null,
-      activity: { queued: 0, forwarded: 0, refused: 0, held: 0, purged: 0, refusedAtIntake: 0 },
-    };
-    const reported = await fetch(`${b.url}${GATEWAY_STATUS_PATH}`, { method: 'POST', headers: { 'content-type': 'application/json', [GATEWAY_AUTH_HEADER]: gatewayAuth(gw.id, gw.password) }, body: JSON.stringify(status) });
-    if (reported.status !== 200) throw new Error(`gateway status: ${reported.status} ${await reported.text()}`);
+    await reportGatewayStatus(b, gw);
     const gone = (await ok('/gateways', { method: 'POST', body: { name: `${c}-tg-old` }, token: tokens.get(admin) }, 201)) as { id: string };
     await ok(`/gateways/${gone.id}`, { method: 'DELETE', token: tokens.get(admin) });
     gateways[c] = gw.id;
