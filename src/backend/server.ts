@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import { generate } from 'selfsigned';
 import { DDCE_SERVICE_PATH } from '../domain/callhome.js';
 import { createApiHandler } from './api/router.js';
+import { CONFIRM_PAGE_PATH, serveConfirmPage } from './entitlement/confirm-page.js';
 import { createGatewayHandler, GATEWAY_PREFIX } from './gateway/routes.js';
 import { tokenChecker } from './api/auth.js';
 import { createAuthThrottle, type AuthThrottleOptions } from './auth-throttle.js';
@@ -59,6 +60,13 @@ export type BackendOptions = {
   limits?: ResourceLimits;
   /** Parse worker threads for ingest (default: cores − 1, at least 1; ingest/parse-pool.ts). */
   parseWorkers?: number;
+  // entitlement
+  /** Period of the entitlement pass (expiry, warnings, trial reminders), which also runs at start-up (default one day). */
+  entitlementIntervalMs?: number;
+  /** SCH Support's addresses for internal alerts (token lock-outs, add-contract requests). */
+  supportEmails?: readonly string[];
+  /** The clock of processing and the entitlement pass (tests of expiry). */
+  now?: () => Date;
 };
 
 export type Backend = {
@@ -102,7 +110,7 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
   const logger = options.logger;
   const rules = loadRules(options.rulesFile ?? defaultRulesFile());
   const store = await openStore(options.dbPath, { onError: (e) => logger?.warn({ err: e }, 'database connection lost') });
-  const service = createBackendService({ store, rules, portalUrl: '', relay: options.relay, logger, ...(options.retentionDays !== undefined ? { retentionDays: options.retentionDays } : {}), ...(options.refusals ? { refusals: options.refusals } : {}), ...(options.mailLimits ? { mailLimits: options.mailLimits } : {}) });
+  const service = createBackendService({ store, rules, portalUrl: '', relay: options.relay, logger, ...(options.retentionDays !== undefined ? { retentionDays: options.retentionDays } : {}), ...(options.refusals ? { refusals: options.refusals } : {}), ...(options.mailLimits ? { mailLimits: options.mailLimits } : {}), ...(options.supportEmails ? { supportEmails: options.supportEmails } : {}), ...(options.now ? { now: options.now } : {}) });
   const throttle = createAuthThrottle(options.authThrottle);
   const limits = resolveLimits(options.limits);
   const checkHost = hostChecker(host, options.serverNames);
@@ -125,6 +133,7 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
       return Promise.resolve();
     }
     if (url.pathname === DDCE_SERVICE_PATH) return handleIngest(service, scheme, req, res, budget, parsers);
+    if (url.pathname === CONFIRM_PAGE_PATH && req.method === 'GET' && checkHost(req) === null) return Promise.resolve(serveConfirmPage(url, res));
     if (url.pathname.startsWith(GATEWAY_PREFIX)) return gateways(req, res, url.pathname);
     if (!url.pathname.startsWith('/api/v1/')) return Promise.resolve(notFound(res, url.pathname));
     const misdirected = checkHost(req);
@@ -188,6 +197,14 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
     service.maintenance().catch((e: unknown) => logger?.error({ err: e }, 'maintenance failed'));
   }, options.maintenanceIntervalMs ?? 3_600_000);
   maintenance.unref();
+  // entitlement: the pass runs at start-up, then daily; on several replicas the per-serial locks make each effect happen once.
+  let passing: Promise<unknown> = Promise.resolve();
+  const entitlementPass = (): void => {
+    passing = service.entitlementPass().catch((e: unknown) => logger?.error({ err: e }, 'entitlement pass failed'));
+  };
+  entitlementPass();
+  const entitlementTimer = setInterval(entitlementPass, options.entitlementIntervalMs ?? 86_400_000);
+  entitlementTimer.unref();
 
   let closing: Promise<void> | null = null;
   return {
@@ -199,6 +216,8 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
     close() {
       closing ??= (async () => {
         clearInterval(maintenance);
+        clearInterval(entitlementTimer);
+        await passing;
         for (const [listener, port] of [[scheme, httpPort], ['smtp', smtpPort]] as const) {
           try {
             if (port !== null) await service.log.append({ type: 'listener.status', listener, state: 'stopped', port, error: null });

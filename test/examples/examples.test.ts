@@ -76,7 +76,9 @@ describe('examples/', () => {
   });
 
   it("contracts.yaml: the lab's R1-R5, R5 in the installed base without cover", () => {
-    const contracts = readContractsFile(example('contracts.yaml'));
+    const file = readContractsFile(example('contracts.yaml'));
+    if (file.kind !== 'rows') throw new Error('contracts.yaml is one row per serial');
+    const contracts = file.rows;
     expect(contracts.map((c) => c.serial)).toEqual([1, 2, 3, 4, 5].map((i) => labIdentity(i).serial));
     expect(contracts.map((c) => c.contractNumber)).toEqual(['C123456', 'C123456', 'C123457', 'C123457', '']);
     expect(contracts[0]).toMatchObject({ contractType: 'SNTC', company: 'ExampleCorp', expiresAt: '2027-12-31T00:00:00.000Z' });

@@ -12,6 +12,7 @@ import type { BackendService } from '../service.js';
 import type { DeviceDetail } from '../store/types.js';
 import { decodeCursor } from '../store/queries.js';
 import { gatewayApiRoutes } from '../gateway/api-routes.js';
+import { contractRoutes, registrationRoutes } from '../entitlement/api-routes.js';
 import { toCsv } from './csv.js';
 import { buildReport, REPORT_KINDS, streamHistory, type ReportKind } from './reports.js';
 
@@ -85,8 +86,6 @@ function parseQuery<S extends z.ZodType>(schema: S, url: URL): { ok: true; value
   const reason = q.error.issues.map((i) => (i.code === 'unrecognized_keys' ? `unknown parameter ${i.keys.map((k) => k.slice(0, 40)).join(', ')}` : `${i.path.join('.')}: ${i.message}`)).join('; ');
   return { ok: false, reply: json(400, { error: 'bad-query', reason }) };
 }
-
-const ConfirmBody = z.object({ token: z.string().min(1) });
 
 const AcceptIdentityBody = z.object({ messageId: z.number().int().positive() });
 
@@ -166,40 +165,14 @@ export function apiRoutes(service: BackendService): readonly ApiRoute[] {
         return m ? json(200, m) : notFound(`Message ${id}`);
       },
     },
-    { method: 'GET', pattern: /^\/registrations$/, auth: true, handle: async () => json(200, { registrations: (await store.listRegistrations()).map(({ tokenHash: _hash, ...r }) => ({ ...r, locked: r.failedAttempts >= 10 })) }) },
-    {
-      method: 'POST',
-      pattern: /^\/registrations\/([^/]+)\/confirm$/,
-      auth: true,
-      handle: async ([serial = ''], _u, body) => {
-        const b = ConfirmBody.safeParse(body);
-        if (!b.success) return json(400, { error: 'bad-body', reason: 'Send {"token": "<token from the Pending Registration e-mail>"}.' });
-        const r = await service.confirm(serial, b.data.token);
-        if (r.ok) {
-          const { tokenHash: _hash, ...reg } = r.value;
-          return json(200, { registration: reg });
-        }
-        const status = r.error.kind === 'unknown' ? 404 : r.error.kind === 'locked' ? 423 : r.error.kind === 'not-pending' ? 409 : 403;
-        return json(status, { error: r.error.kind, reason: r.error.message });
-      },
-    },
+    ...registrationRoutes(service),
     {
       method: 'DELETE',
       pattern: /^\/registrations\/([^/]+)$/,
       auth: true,
       handle: async ([serial = '']) => ((await service.deleteRegistration(serial)) ? json(200, { ok: true }) : notFound(`Registration ${serial}`)),
     },
-    { method: 'GET', pattern: /^\/contracts$/, auth: true, handle: async () => json(200, { contracts: await store.listContracts() }) },
-    {
-      method: 'POST',
-      pattern: /^\/contracts$/,
-      auth: true,
-      handle: async (_p, _u, body) => {
-        const parsed = ContractsBody.safeParse(body);
-        if (!parsed.success) return json(400, { error: 'bad-body', reason: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') });
-        return json(200, await service.importContracts(parsed.data.contracts));
-      },
-    },
+    ...contractRoutes(service),
     { method: 'GET', pattern: /^\/cases$/, auth: true, handle: async () => json(200, { cases: await store.listCases() }) },
     {
       method: 'GET',
@@ -319,18 +292,6 @@ function refusal(auth: Exclude<AuthOutcome, { kind: 'ok' }>): Reply {
       return assertNever(auth, 'auth outcome');
   }
 }
-
-const ContractsBody = z.object({
-  contracts: z.array(
-    z.object({
-      serial: z.string().min(1),
-      contractNumber: z.string().default(''),
-      contractType: z.string().default('direct'),
-      company: z.string().default(''),
-      expiresAt: z.string().nullable().default(null),
-    }),
-  ),
-});
 
 async function stats(service: BackendService) {
   const { store } = service;

@@ -31,10 +31,12 @@ export function readMailContent(mail: ParsedMail): Result<MailContent, ParseRefu
   const raw = payloadOf(mail);
   const sr = /SR#?\s*(\d{5,})/i.exec(mail.subject ?? '')?.[1];
   const extra = sr ? { raw, serviceRequest: sr } : { raw };
+  // entitlement (S10): the Pending Registration mail goes to the sender's reply-to address.
+  const replyTo = mail.replyTo?.value[0]?.address;
   const format = sniffFormat(raw);
   if (format !== 'short-text') {
     const r = format === 'xml' ? parseXml(raw) : parseLongText(raw);
-    return r.ok ? ok({ format, message: r.value, ...extra }) : r;
+    return r.ok ? ok({ format, message: replyTo ? { ...r.value, replyTo } : r.value, ...extra }) : r;
   }
   const short = parseShortText(raw);
   if (!short) return err({ kind: 'not-call-home', reason: 'The mail holds no Call Home message (not XML, long text or short text).' });

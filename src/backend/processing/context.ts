@@ -13,6 +13,8 @@ export type ProcessingContext = {
   readonly relay: boolean;
   /** Limits on mail to addresses taken from device messages (absent: no limits). */
   readonly mailLimiter?: MailLimiter | undefined;
+  /** SCH Support's addresses for internal alerts (entitlement: token lock-outs, add-contract requests). */
+  readonly supportEmails?: readonly string[] | undefined;
 };
 
 /** Effects gathered while a transaction runs: events are written at its end, deliveries start after commit. */

@@ -11,6 +11,7 @@ import type { TxContext } from './context.js';
 import { notify, recipientsFor } from './notify.js';
 import { reevaluate, startPending } from './registration.js';
 import { matchRule, type Rule } from './rules.js';
+import { notProcessedNote, processingAllowed, workFor } from '../entitlement/processing-rules.js';
 
 /** What happened to one ingested message. */
 export type IngestOutcome =
@@ -89,6 +90,7 @@ export async function processPending(ctx: TxContext, serial: string): Promise<nu
 export async function processStored(ctx: TxContext, id: number, m: CallHomeMessage, state: RegistrationState): Promise<void> {
   const done = (status: MessageStatus, results: ProcessingResults): Promise<void> => ctx.store.setMessageStatus(id, status, results);
   const at = ctx.now().toISOString();
+  if (!processingAllowed(state, workFor(m.kind))) return done('not-entitled', { note: notProcessedNote(state) });
   switch (m.kind) {
     case 'inventory':
       await ctx.store.setDeviceInventory(m.serialNumber, at, { cards: m.cards, attachments: m.attachments });
@@ -107,7 +109,6 @@ export async function processStored(ctx: TxContext, id: number, m: CallHomeMessa
     case 'syslog':
     case 'crash':
     case 'snapshot':
-      if (state === 'expired') return done('not-entitled', { note: 'device not entitled: only inventory and configuration are processed' });
       if (m.kind === 'syslog' && (await isRepeatedSyslog(ctx, id, m))) return done('processed', { rules: [], caseAction: 'none', note: `identical syslog message within ${SYSLOG_DEDUP_SECONDS} s: collapsed` });
       return done('processed', await applyRule(ctx, id, m, matchRule(ctx.rules, m)));
     case 'request':

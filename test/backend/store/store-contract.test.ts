@@ -87,7 +87,7 @@ describe.each(DATABASE_KINDS)('store contract on %s', (kind) => {
   });
 
   it('registrations, contracts, cases and notifications round-trip', async () => {
-    const reg = { serial: 'REG0001', state: 'pending' as const, tokenHash: 'h', failedAttempts: 0, contractNumber: null, createdAt: at(1), updatedAt: at(1), confirmedAt: null, trialEndsAt: null, lastReminderAt: null };
+    const reg = { serial: 'REG0001', state: 'pending' as const, tokenHash: 'h', failedAttempts: 0, contractNumber: null, createdAt: at(1), updatedAt: at(1), confirmedAt: null, trialEndsAt: null, lastReminderAt: null, coverage: null, coverageEndsAt: null, registeredBy: null, warnedDays: null, refusal: null };
     await store.putRegistration(reg);
     await store.putRegistration({ ...reg, state: 'trial', failedAttempts: 2, updatedAt: at(2), trialEndsAt: at(50) });
     expect(await store.getRegistration('REG0001')).toEqual({ ...reg, state: 'trial', failedAttempts: 2, updatedAt: at(2), trialEndsAt: at(50) });
