@@ -36,7 +36,7 @@ export async function readFirstLine(input: NodeJS.ReadableStream): Promise<strin
 
 /** One line saying what a registration is now. */
 function describeRegistration(r: ApiRegistration): string {
-  const detail = r.state === 'trial' ? ` (trial under contract ${r.contractNumber ?? '?'} until ${r.trialEndsAt ?? '?'})` : r.contractNumber ? ` (contract ${r.contractNumber}${r.endsAt ? `, ends ${r.endsAt}` : ''})` : '';
+  const detail = r.state === 'trial' ? ` (trial until ${r.trialEndsAt ?? '?'})` : r.contractNumber ? ` (contract ${r.contractNumber})` : '';
   return `${r.serial} is ${r.state}${detail}.`;
 }
 
