@@ -1,16 +1,20 @@
 /**
  * `npm run bench:xml` (issue 14): XML parsers on the real message shapes, CPU time per parse (the machine
  * is shared, so wall time would measure the neighbours). Candidates run on Node 20 with entities off:
- * - the codec's parseXml (saxes 6 + namespace stacks + the Call Home reading): what ingest runs;
- * - saxes 6 alone (tokenizing, no tree): the floor under the codec;
- * - fast-xml-parser 5 as the old codec ran it (XMLValidator, then preserveOrder with the Data stop node),
- *   and without the validator (which leaves a malformed body unnoticed, so not usable alone).
+ * - the codec's parseXml (@rgrove/parse-xml 4 + namespace stacks + the Call Home reading): what ingest runs;
+ * - @rgrove/parse-xml 4 alone: the floor under the codec;
+ * - saxes 6 (the codec before), with only text handlers, and with the six handlers a namespace-aware
+ *   reader with caps registers (opentagstart, attribute, opentag, closetag, doctype, error): V8 then
+ *   reads the parser's fields several times slower, which was most of the old codec's cost;
+ * - fast-xml-parser 5 as the codec before saxes ran it (XMLValidator, then preserveOrder with the Data
+ *   stop node), and without the validator (which leaves a malformed body unnoticed, so not usable alone).
  * Each row also says whether the parser expands an entity a DOCTYPE defines and whether CDATA survives.
  * Shapes: the bench's 10 KB syslog message, the guide's sample, 3 MiB attachments (escaped, CDATA), and
  * three hostile 3 MiB shapes (the codec refuses two of them at a cap; the others read them in full).
  */
 import { readFileSync } from 'node:fs';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { parseXml as parseDocument } from '@rgrove/parse-xml';
 import { SaxesParser } from 'saxes';
 import { parseXml } from '../src/callhome/codec.js';
 import { hugeShapes } from '../test/security/hostile-xml.js';
@@ -25,12 +29,22 @@ const fxpOptions = { preserveOrder: true, ignoreAttributes: false, attributeName
 const fxpOld = new XMLParser({ ...fxpOptions, stopNodes: ['*.aml-block:Data', '*.Data'] });
 const fxpPlain = new XMLParser(fxpOptions);
 
-/** saxes alone: every text and CDATA piece concatenated (so the checks can see them). */
-function saxesOnly(body: string): string {
+/** saxes alone: every text and CDATA piece concatenated (so the checks can see them); `reader` adds the other handlers the old codec had. */
+function saxes(body: string, reader: boolean): string {
   const p = new SaxesParser({ xmlns: false, position: false });
   let out = '';
   p.on('text', (t) => (out += t));
   p.on('cdata', (t) => (out += t));
+  if (reader) {
+    let elements = 0;
+    p.on('opentagstart', () => elements++);
+    p.on('attribute', () => elements++);
+    p.on('opentag', () => elements++);
+    p.on('closetag', () => elements--);
+    p.on('doctype', () => {
+      throw new Error('doctype');
+    });
+  }
   p.on('error', (e) => {
     throw e;
   });
@@ -39,10 +53,12 @@ function saxesOnly(body: string): string {
 }
 
 const CANDIDATES: readonly Candidate[] = [
-  { name: 'codec parseXml (saxes 6, chosen)', parse: (b) => parseXml(b), text: (r) => JSON.stringify(r) },
-  { name: 'saxes 6 tokenizing only', parse: saxesOnly, text: String },
-  { name: 'fast-xml-parser 5: validate + parse (old codec, without its tree walk)', parse: (b) => (XMLValidator.validate(b) === true ? fxpOld.parse(b) : 'invalid'), text: (r) => JSON.stringify(r) },
-  { name: 'fast-xml-parser 5: parse only (no validation)', parse: (b) => fxpPlain.parse(b), text: (r) => JSON.stringify(r) },
+  { name: 'codec parseXml (@rgrove/parse-xml 4, chosen)', parse: (b) => parseXml(b), text: (r) => JSON.stringify(r) },
+  { name: '@rgrove/parse-xml 4 alone', parse: (b) => parseDocument(b), text: (r) => JSON.stringify(r) },
+  { name: 'saxes 6, text handlers only', parse: (b) => saxes(b, false), text: String },
+  { name: 'saxes 6, with the six handlers of a reader (the codec before)', parse: (b) => saxes(b, true), text: String },
+  { name: 'fast-xml-parser 5: validate + parse (the codec before saxes, without its tree walk)', parse: (b) => (XMLValidator.validate(b) === true ? fxpOld.parse(b) : 'invalid'), text: (r) => JSON.stringify(r) },
+  { name: 'fast-xml-parser 5: parse only (no validation: a malformed body passes)', parse: (b) => fxpPlain.parse(b), text: (r) => JSON.stringify(r) },
 ];
 
 function shapes(): [string, string][] {

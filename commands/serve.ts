@@ -55,6 +55,13 @@ function positive(name: string, v: number | undefined): number | undefined {
   return v;
 }
 
+/** A whole number of at least 0 from a flag, or undefined when the flag is not given. */
+function wholeNumber(name: string, v: number | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  if (!Number.isInteger(v) || v < 0) throw new AbortError(`--${name} must be a whole number of at least 0 (got ${String(v)}).`);
+  return v;
+}
+
 /**
  * Builds the back-end options from the flags. The token comes from --token-file, $CALLHOME_TOKEN or
  * --token (argv is visible to every local user in `ps`; prefer the first two), else one is generated.
@@ -96,7 +103,7 @@ export function serveOptions(opts: ServeOptions, env: NodeJS.ProcessEnv): { opti
       ...(opts.relay ? { relay: parseRelay(opts.relay) } : {}),
       ...(opts.rules ? { rulesFile: opts.rules } : {}),
       ...(opts.serverName?.length ? { serverNames: opts.serverName } : {}),
-      ...(positive('parse-workers', opts.parseWorkers) !== undefined ? { parseWorkers: opts.parseWorkers } : {}),
+      ...(wholeNumber('parse-workers', opts.parseWorkers) !== undefined ? { parseWorkers: opts.parseWorkers } : {}),
       ...(opts.retentionDays !== undefined ? { retentionDays: opts.retentionDays } : {}),
       limits,
     },
@@ -152,10 +159,10 @@ export const serveCommand: CommandModule<object, ServeOptions> = {
       .option('retention-days', { type: 'number', describe: 'Days of messages and events kept (default 92, three months); older ones are purged hourly in small batches' })
       .option('server-name', { type: 'string', array: true, describe: 'Host name the API and /events answer to (repeat; the listen address, IP literals and localhost always work)' })
       .option('max-connections', { type: 'number', describe: 'Concurrent HTTP(S) connections in total (default 1024)' })
-      .option('max-connections-per-address', { type: 'number', describe: 'Concurrent HTTP(S) connections from one address (default 256)' })
+      .option('max-connections-per-address', { type: 'number', describe: 'Concurrent HTTP(S) connections from one address, such as devices behind one NAT or gateway (default 512)' })
       .option('max-smtp-connections', { type: 'number', describe: 'Concurrent SMTP connections (default 256; one more gets 421)' })
       .option('max-pending-mib', { type: 'number', describe: 'MiB of request bodies and mails held before they are answered, all together (default 256; over it: 503 / SMTP 451)' })
-      .option('parse-workers', { type: 'number', describe: 'Worker threads that parse incoming messages (default: cores − 1, at least 1; bodies over 256 KiB get one more)' })
+      .option('parse-workers', { type: 'number', describe: 'Worker threads that parse incoming messages (default: cores − 1; 0, the default on up to 2 cores, parses bodies up to 32 KiB on the main thread; larger bodies and mails get one more thread)' })
       .option('smtp-data-timeout', { type: 'number', describe: 'Seconds one SMTP DATA may take in total (default 300; then 421)' })
       .conflicts('https-self-signed', ['https-cert', 'https-key'])
       .conflicts('token', 'token-file') as unknown as Argv<ServeOptions>,

@@ -136,9 +136,31 @@ export function authorize(throttle: AuthThrottle | undefined, address: string, p
     throttle?.succeeded(address);
     return { kind: 'ok' };
   }
+  return failedAttempt(throttle, address, maxAnswerDelayMs);
+}
+
+/** A wrong token (or password) from `address`: counted, and `throttled` once over the free attempts. */
+export function failedAttempt(throttle: AuthThrottle | undefined, address: string, maxAnswerDelayMs = DEFAULT_MAX_ANSWER_DELAY_MS): Exclude<AuthOutcome, { kind: 'ok' | 'missing' }> {
   const verdict: FailureVerdict = throttle?.failed(address) ?? { kind: 'open' };
   if (verdict.kind === 'slowed') return { kind: 'throttled', retryAfterSeconds: verdict.retryAfterSeconds, delayMs: Math.min(maxAnswerDelayMs, verdict.delayMs) };
   return { kind: 'wrong' };
+}
+
+/** The outcome of {@link authenticate}: who presented the token, or why not. */
+export type Authenticated<T> = { readonly kind: 'ok'; readonly who: T } | Exclude<AuthOutcome, { kind: 'ok' }>;
+
+/**
+ * {@link authorize} for credentials looked up asynchronously (personal tokens in the database, issue 15):
+ * the same counting and slowing of wrong ones; the right one always passes and resets its address.
+ */
+export async function authenticate<T>(throttle: AuthThrottle | undefined, address: string, presented: string | undefined, find: (token: string) => Promise<T | null>, maxAnswerDelayMs = DEFAULT_MAX_ANSWER_DELAY_MS): Promise<Authenticated<T>> {
+  if (presented === undefined || presented === '') return { kind: 'missing' };
+  const who = await find(presented);
+  if (who !== null) {
+    throttle?.succeeded(address);
+    return { kind: 'ok', who };
+  }
+  return failedAttempt(throttle, address, maxAnswerDelayMs);
 }
 
 /** The address a request is throttled by: the peer's IP (the back end is not meant to sit behind a proxy). */

@@ -11,7 +11,11 @@ import type { Logger } from 'pino';
 export type ResourceLimits = {
   /** Concurrent HTTP(S) connections (device posts, API, /events) in total (default 1,024). */
   readonly maxHttpConnections?: number;
-  /** Concurrent HTTP(S) connections from one client address (default 256). */
+  /**
+   * Concurrent HTTP(S) connections from one client address (default 512, half the total): devices behind
+   * one NAT or a Call Home gateway share an address, and a site coming back after an outage posts at once;
+   * half keeps the other half of the service for every other address (the API, the console, other sites).
+   */
   readonly maxHttpConnectionsPerAddress?: number;
   /** Concurrent SMTP connections (default 256); one more is answered 421. */
   readonly maxSmtpConnections?: number;
@@ -26,7 +30,7 @@ export type ResolvedLimits = { readonly [K in keyof ResourceLimits]-?: number };
 export function resolveLimits(l: ResourceLimits = {}): ResolvedLimits {
   return {
     maxHttpConnections: l.maxHttpConnections ?? 1024,
-    maxHttpConnectionsPerAddress: l.maxHttpConnectionsPerAddress ?? 256,
+    maxHttpConnectionsPerAddress: l.maxHttpConnectionsPerAddress ?? 512,
     maxSmtpConnections: l.maxSmtpConnections ?? 256,
     maxPendingBytes: l.maxPendingBytes ?? 256 * 1024 * 1024,
     smtpDataTimeoutMs: l.smtpDataTimeoutMs ?? 300_000,

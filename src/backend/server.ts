@@ -11,7 +11,7 @@ import { DDCE_SERVICE_PATH } from '../domain/callhome.js';
 import { createApiHandler } from './api/router.js';
 import { CONFIRM_PAGE_PATH, serveConfirmPage } from './entitlement/confirm-page.js';
 import { createGatewayHandler, GATEWAY_PREFIX } from './gateway/routes.js';
-import { tokenChecker } from './api/auth.js';
+import { callerChecker } from './api/auth.js';
 import { createAuthThrottle, type AuthThrottleOptions } from './auth-throttle.js';
 import type { EventLog } from './event-log.js';
 import { hostChecker } from './host-check.js';
@@ -38,7 +38,10 @@ export type BackendOptions = {
   smtpPort?: number | null;
   /** Default 127.0.0.1. */
   host?: string;
+  /** The bootstrap token: an SCH administrator (issue 15), so scripts and a fresh installation work. */
   token: string;
+  /** Life of personal tokens issued by log-in (default 7 days). */
+  tokenTtlMs?: number;
   https?: { cert: string; key: string } | 'self-signed';
   /** Outgoing notification SMTP relay; without it notifications are recorded only. */
   relay?: { host: string; port: number };
@@ -110,7 +113,8 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
   const logger = options.logger;
   const rules = loadRules(options.rulesFile ?? defaultRulesFile());
   const store = await openStore(options.dbPath, { onError: (e) => logger?.warn({ err: e }, 'database connection lost') });
-  const service = createBackendService({ store, rules, portalUrl: '', relay: options.relay, logger, ...(options.retentionDays !== undefined ? { retentionDays: options.retentionDays } : {}), ...(options.refusals ? { refusals: options.refusals } : {}), ...(options.mailLimits ? { mailLimits: options.mailLimits } : {}), ...(options.supportEmails ? { supportEmails: options.supportEmails } : {}), ...(options.now ? { now: options.now } : {}) });
+  const accounts = { bootstrapToken: options.token, ...(options.tokenTtlMs !== undefined ? { tokenTtlMs: options.tokenTtlMs } : {}) };
+  const service = createBackendService({ store, rules, portalUrl: '', relay: options.relay, logger, accounts, ...(options.retentionDays !== undefined ? { retentionDays: options.retentionDays } : {}), ...(options.refusals ? { refusals: options.refusals } : {}), ...(options.mailLimits ? { mailLimits: options.mailLimits } : {}), ...(options.supportEmails ? { supportEmails: options.supportEmails } : {}), ...(options.now ? { now: options.now } : {}) });
   const throttle = createAuthThrottle(options.authThrottle);
   const limits = resolveLimits(options.limits);
   const checkHost = hostChecker(host, options.serverNames);
@@ -118,7 +122,7 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
   const parsers = createParsePool(options.parseWorkers === undefined ? {} : { workers: options.parseWorkers });
   // The first thread loads while the listeners open: the first device's message must not wait for it.
   parsers.warm();
-  const api = createApiHandler(service, tokenChecker(options.token, throttle), budget);
+  const api = createApiHandler(service, callerChecker(service.accounts, throttle), budget);
   const tls = options.https === 'self-signed' ? await selfSignedPair(host) : options.https;
   const scheme = tls ? 'https' : 'http';
   const gateways = createGatewayHandler(service, scheme, budget, parsers);
@@ -168,7 +172,7 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
   capConnectionsPerAddress(http, limits.maxHttpConnectionsPerAddress, logger);
   http.on('connection', (socket: Socket) => socket.setNoDelay(true));
 
-  const stream = attachEventStream(http, service.log, { token: options.token, throttle, checkHost });
+  const stream = attachEventStream(http, service.log, { accounts: service.accounts, throttle, checkHost });
   let smtp: SmtpIngest | null = null;
   let httpPort = 0;
   let smtpPort: number | null = null;

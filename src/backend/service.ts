@@ -15,10 +15,11 @@ import { createRefusalCounter, type RefusalOptions, type RefusalStats, type Reje
 import { beginTx, type ProcessingContext, type TxContext } from './processing/context.js';
 import { summary } from './processing/notify.js';
 import { ingestMessage, processPending, type IngestOutcome } from './processing/processor.js';
-import { confirmedSerials, confirmRegistration, confirmSelected, contractsAdded, editContract, maintainRegistration, reevaluate, type ConfirmFailure, type ConfirmOptions } from './processing/registration.js';
+import { confirmedSerials, confirmRegistration, confirmSelected, contractsAdded, editContract, maintainRegistration, reevaluate, type ConfirmFailure, type ConfirmOptions, type Confirmed } from './processing/registration.js';
 import type { BackOffice } from './entitlement/model.js';
 import type { Rule } from './processing/rules.js';
 import type { Contract, DeviceDetail, NewMessage, NotificationRecord, Registration, Store } from './store/types.js';
+import { createAccounts, type Accounts, type AccountsOptions } from './accounts/accounts.js';
 
 export type ServiceOptions = {
   readonly store: Store;
@@ -36,21 +37,28 @@ export type ServiceOptions = {
   readonly retentionDays?: number;
   /** SCH Support's addresses for internal alerts (token lock-outs, add-contract requests). */
   readonly supportEmails?: readonly string[];
+  /** accounts: bootstrap token, token life, legal agreement (accounts/accounts.ts). */
+  readonly accounts?: AccountsOptions;
 };
 
 export type BackendService = {
   readonly store: Store;
   readonly log: BackendEventLog;
+  /** accounts: users, companies, roles, tokens, audit (issue 15). */
+  readonly accounts: Accounts;
   /** Resolves once the message (and all it caused) is committed. */
   ingest(input: NewMessage): Promise<IngestOutcome>;
   /** Counts a refused request; records it as a `message.rejected` event while under the rate, else in a summary. */
   reject(transport: Transport, kind: RefusalKind, remote: string | null): void;
   /** Refusals counted since start (for /stats). */
   refusalStats(): RefusalStats;
-  /** Confirms a pending registration with its token (S11) and processes what it sent meanwhile (S18). */
-  confirm(serial: string, token: string, options: ConfirmOptions): Promise<Result<Registration, ConfirmFailure>>;
+  /**
+   * Confirms a pending registration with its token (S11) and processes what it sent meanwhile (S18); the device
+   * goes to the company of the contract it registered under, else `options.company` (accounts, S27), in the same transaction.
+   */
+  confirm(serial: string, token: string, options: ConfirmOptions): Promise<Result<Confirmed, ConfirmFailure>>;
   /** Confirms pending devices picked from the list, without tokens (S12); one result per serial. */
-  confirmSelected(serials: readonly string[], options: ConfirmOptions): Promise<{ serial: string; result: Result<Registration, ConfirmFailure> }[]>;
+  confirmSelected(serials: readonly string[], options: ConfirmOptions): Promise<{ serial: string; result: Result<Confirmed, ConfirmFailure> }[]>;
   /** Moves a registration to another contract within the coverage rules (S22). */
   editContract(serial: string, contract: string, options: ConfirmOptions): Promise<Result<Registration, ConfirmFailure>>;
   /** Lifts a user's token lock-out (S17: SCH Support does it); false when the user was not counted. */
@@ -205,6 +213,7 @@ export function createBackendService(options: ServiceOptions): BackendService {
   return {
     store,
     log,
+    accounts: createAccounts(store, (events) => log.published(events), { now: options.now, ...options.accounts }),
     purge,
     async ingest(input) {
       const outcome = await committer.submit({ kind: 'message', input });
@@ -218,18 +227,21 @@ export function createBackendService(options: ServiceOptions): BackendService {
     confirm(serial, token, o) {
       return transact([serial], async (ctx) => {
         const r = await confirmRegistration(ctx, serial, token, o);
+        // Before the events are written, so they (and the processing's) carry the device's company.
+        if (r.ok && r.value.company !== null) await ctx.store.setDeviceCompany(serial, r.value.company);
         if (r.ok) await processPending(ctx, serial);
         return r;
       });
     },
     async confirmSelected(serials, o) {
-      const out: { serial: string; result: Result<Registration, ConfirmFailure> }[] = [];
+      const out: { serial: string; result: Result<Confirmed, ConfirmFailure> }[] = [];
       // One transaction per device: one refusal or failure does not undo the others.
       for (const serial of [...new Set(serials)]) {
         out.push({
           serial,
           result: await transact([serial], async (ctx) => {
             const r = await confirmSelected(ctx, serial, o);
+            if (r.ok && r.value.company !== null) await ctx.store.setDeviceCompany(serial, r.value.company);
             if (r.ok) await processPending(ctx, serial);
             return r;
           }),
@@ -251,7 +263,24 @@ export function createBackendService(options: ServiceOptions): BackendService {
       await transact([], async (ctx) => {
         for (const c of data.contracts) await ctx.store.putServiceContract(c);
         for (const e of data.installedBase) await ctx.store.putInstalledBase(e);
-        for (const p of data.profiles) await ctx.store.putProfile(p);
+        // CCO profiles are the directory users' profile fields (accounts keeps the users); a new one is a user without a password.
+        for (const p of data.profiles) {
+          const u = await ctx.store.getUser(p.ccoId);
+          const at = ctx.now().toISOString();
+          await ctx.store.putUser({
+            id: p.ccoId,
+            name: u?.name ?? p.ccoId,
+            email: p.email || (u?.email ?? ''),
+            passwordHash: u?.passwordHash ?? null,
+            schAdmin: u?.schAdmin ?? false,
+            caseManagement: p.caseManagement,
+            profileCompany: p.company || null,
+            profileContracts: p.contracts,
+            agreementVersion: u?.agreementVersion ?? null,
+            agreementAcceptedAt: u?.agreementAcceptedAt ?? null,
+            createdAt: u?.createdAt ?? at,
+          });
+        }
         await contractsAdded(ctx);
       });
       // Registrations resting on an imported contract (trial or same-family ones name no serial in it).
@@ -268,6 +297,8 @@ export function createBackendService(options: ServiceOptions): BackendService {
           for (const serial of chunk) await maintainRegistration(ctx, serial);
         });
       }
+      // N23 for profiles changed by a directory import since (accounts' `users import` does not call us).
+      await transact([], (ctx) => contractsAdded(ctx));
       return { checked: serials.length };
     },
     acceptIdentity(serial, messageId) {

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { AbortError } from '../errors.js';
 import { retryAfterSeconds, tokenMissing, tokenRefused, tokenThrottled } from '../events/token-problems.js';
+import { ConfigurationRecordSchema, InventoryRecordSchema } from '../domain/device-records.js';
 import { CaseSummarySchema, MessageSummarySchema, NotificationSummarySchema, RegistrationStateSchema } from '../events/protocol.js';
 
 export const DeviceSchema = z.object({
@@ -26,6 +27,10 @@ export const DeviceSchema = z.object({
   registrationRefusal: z.string().nullable().default(null),
 });
 export type ApiDevice = z.infer<typeof DeviceSchema>;
+
+/** `GET /devices/SERIAL`: the device with its inventory and configuration records (S36, S37). */
+export const DeviceDetailSchema = DeviceSchema.extend({ inventory: InventoryRecordSchema.nullable(), configuration: ConfigurationRecordSchema.nullable(), identityClaim: z.unknown().optional() });
+export type ApiDeviceDetail = z.infer<typeof DeviceDetailSchema>;
 
 export const RegistrationSchema = z.object({
   serial: z.string(),
@@ -170,7 +175,7 @@ export function createApiClient(connection: { readonly url: string; readonly tok
   return {
     health: () => request(z.object({ ok: z.boolean() }), '/health'),
     devices: () => request(z.object({ devices: z.array(DeviceSchema) }), '/devices'),
-    device: (serial: string) => request(DeviceSchema.extend({ inventory: z.unknown(), configuration: z.string().nullable() }), `/devices/${enc(serial)}`),
+    device: (serial: string) => request(DeviceDetailSchema, `/devices/${enc(serial)}`),
     setNotifyEmails: (serial: string, notifyEmails: readonly string[]) => request(DeviceSchema, `/devices/${enc(serial)}/preferences`, { method: 'PUT', body: { notifyEmails } }),
     messages: (q: MessageQuery = {}) => request(z.object({ messages: z.array(MessageSummarySchema), next: z.string().nullable() }), `/messages${qs({ ...q })}`),
     message: (id: number) => request(MessageDetailSchema, `/messages/${id}`),

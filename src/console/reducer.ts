@@ -135,6 +135,9 @@ function applyEvents(state: ConsoleState, events: readonly BackendEvent[], limit
       case 'device.identity-claimed':
         // Shown by the API's device detail; the console keeps no per-device claims.
         break;
+      case 'audit':
+        // Read with `callhome audit`; the console's Admin screen (accounts-cli) may show it.
+        break;
       case 'listener.status':
         s = { ...s, listeners: { ...s.listeners, [e.listener]: { state: e.state, port: e.port, error: e.error } } };
         break;

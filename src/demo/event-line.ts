@@ -20,6 +20,8 @@ export function eventLine(e: BackendEvent): string {
     case 'case.opened':
     case 'case.updated':
       return `#${e.seq} ${e.type === 'case.opened' ? 'case opened' : 'case updated'} ${e.case.number} ${e.case.hostname}: ${e.case.title}`;
+    case 'audit':
+      return `#${e.seq} audit ${e.entry.actor} ${e.entry.action} ${e.entry.target}`;
     case 'listener.status':
       return `#${e.seq} listener ${e.listener} ${e.state}${e.port !== null ? ` on ${e.port}` : ''}${e.error !== null ? `: ${e.error}` : ''}`;
     default:

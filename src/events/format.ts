@@ -31,6 +31,8 @@ function describeEvent(event: BackendEvent): string {
       const c = event.case;
       return `${c.number} ${c.status} P${c.priority} ${c.hostname || '?'} (${c.serial}): ${c.title}`;
     }
+    case 'audit':
+      return `${event.entry.actor} ${event.entry.action} ${event.entry.target}${event.entry.company ? ` (${event.entry.company})` : ''}${event.entry.remote ? ` from ${event.entry.remote}` : ''}`;
     case 'listener.status':
       return `${event.listener} ${event.state}${event.port === null ? '' : ` on port ${event.port}`}${event.error ? `: ${event.error}` : ''}`;
     default:

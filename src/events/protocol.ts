@@ -54,7 +54,23 @@ export const NotificationSummarySchema = z.object({
 });
 export type NotificationSummary = z.infer<typeof NotificationSummarySchema>;
 
-const base = { seq: z.number().int().positive(), at: z.string() };
+/**
+ * `company`: the company of the device the event is about, stamped when it is written (accounts, issue 15);
+ * the stream shows an event only to that company's users (and SCH administrators). Absent: no device.
+ */
+const base = { seq: z.number().int().positive(), at: z.string(), company: z.string().nullable().optional() };
+
+/** One line of the audit log (S93): who did what to which object, when, from where. */
+export const AuditEntrySchema = z.object({
+  id: z.number().int(),
+  at: z.string(),
+  actor: z.string(),
+  action: z.string(),
+  target: z.string(),
+  company: z.string().nullable(),
+  remote: z.string().nullable(),
+  detail: z.record(z.string(), z.unknown()),
+});
 
 /** One event of the stream; `type` is the discriminant. */
 export const BackendEventSchema = z.discriminatedUnion('type', [
@@ -80,6 +96,8 @@ export const BackendEventSchema = z.discriminatedUnion('type', [
   z.object({ ...base, type: z.literal('device.identity-claimed'), serial: z.string(), messageId: z.number().int(), fields: z.array(z.string()) }),
   z.object({ ...base, type: z.literal('case.opened'), case: CaseSummarySchema }),
   z.object({ ...base, type: z.literal('case.updated'), case: CaseSummarySchema }),
+  // accounts: an audit log entry (S93), shown to the Administrators of its company and SCH administrators.
+  z.object({ ...base, type: z.literal('audit'), entry: AuditEntrySchema }),
   z.object({
     ...base,
     type: z.literal('listener.status'),
@@ -95,7 +113,7 @@ export type BackendEventType = BackendEvent['type'];
 /** An event before the store gives it its `seq` and time. */
 export type BackendEventInput = BackendEvent extends infer E
   ? E extends BackendEvent
-    ? Omit<E, 'seq' | 'at'>
+    ? Omit<E, 'seq' | 'at' | 'company'>
     : never
   : never;
 

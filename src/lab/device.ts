@@ -84,8 +84,8 @@ function withExtraOutput(cli: LabCli, extra: () => DeviceFaults['extraOutput']):
     ...cli,
     prompt: (session) => cli.prompt(session),
     help: (line, session) => cli.help(line, session),
-    async execute(line, session) {
-      const result = await cli.execute(line, session);
+    async execute(line, session, progress) {
+      const result = await cli.execute(line, session, progress);
       const more = extra()?.[line.trim()];
       return more !== undefined && result.kind === 'output' ? { ...result, output: result.output + more } : result;
     },
@@ -177,6 +177,7 @@ export class LabDevice implements CliDevice {
       uptimeSeconds: Math.max(0, Math.floor((now.getTime() - this.bootTime.getTime()) / 1000)),
       logLines: [...this.logBuffer],
       probeMailServers: () => this.engine.probeMailServers(),
+      lastTriggered: (profile, group) => this.engine.lastTriggered(profile, group),
     };
   }
 

@@ -96,6 +96,8 @@ export interface CallHomeEngine {
   reportingEnabled(mode: 'anonymous' | 'full'): SendOutcome;
   /** Counters for `show call-home statistics` (C60). */
   statistics(): CallHomeStatistics;
+  /** When the subscription of `profile` to `group` last fired (alert or periodic), in Call Home time; undefined if never. */
+  lastTriggered(profile: string, group: AlertGroup): string | undefined;
   /** Probes every configured mail server over SMTP (C58). */
   probeMailServers(): Promise<readonly MailServerStatus[]>;
   /** The running configuration changed: reschedule periodic messages. */

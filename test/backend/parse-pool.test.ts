@@ -4,7 +4,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseXml } from '../../src/callhome/codec.js';
-import { createParsePool, LARGE_JOB_BYTES, type ParsePool } from '../../src/backend/ingest/parse-pool.js';
+import { createParsePool, defaultParseWorkers, INLINE_XML_BYTES, LARGE_JOB_BYTES, type ParsePool } from '../../src/backend/ingest/parse-pool.js';
 import { hugeShapes } from '../security/hostile-xml.js';
 import { SAMPLE_XML } from './helpers.js';
 
@@ -24,6 +24,20 @@ describe('parse pool', () => {
     const answers = await Promise.all(bodies.map((b) => pool?.xml(b)));
     expect(answers).toEqual(bodies.map((b) => parseXml(b)));
     expect(pool.started).toBeGreaterThanOrEqual(1);
+  });
+
+  it('with 0 workers parses small XML bodies inline and sends larger ones to its one thread', async () => {
+    pool = createParsePool({ workers: 0 });
+    expect(await pool.xml(SAMPLE_XML)).toEqual(parseXml(SAMPLE_XML));
+    expect(pool.started).toBe(0);
+    const larger = SAMPLE_XML.replace(/(<aml-block:Data[^>]*>)[\s\S]*?(<\/aml-block:Data>)/, `$1${'show logging line\n'.repeat(INLINE_XML_BYTES / 16)}$2`);
+    expect(larger.length).toBeGreaterThan(INLINE_XML_BYTES);
+    expect(await pool.xml(larger)).toEqual(parseXml(larger));
+    expect(pool.started).toBe(1);
+  });
+
+  it('defaults to inline parsing on up to two cores and to one thread per other core beyond', () => {
+    expect([1, 2, 3, 8].map((cores) => defaultParseWorkers(cores))).toEqual([0, 0, 2, 7]);
   });
 
   it('warm() starts a thread before any job, and the first job runs on it', async () => {

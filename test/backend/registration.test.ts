@@ -79,14 +79,14 @@ describe('registration and entitlement, end to end from messages', () => {
     expect(blocked.body.reason).toMatch(/blocked from confirming registrations after 10 invalid tokens\. Contact SCH Support/);
     expect((await device('REG0002')).registration).toBe('pending');
     const notes = (await api<{ notifications: Notification[] }>(b.url, '/notifications')).body.notifications;
-    expect(notes.find((n) => n.kind === 'support-token-lockout')?.body).toMatch(/User operator entered 10 invalid registration tokens/);
-    expect((await api<{ lockouts: { user: string; failed: number; lockedAt: string | null }[] }>(b.url, '/registrations/lockouts')).body.lockouts).toEqual([expect.objectContaining({ user: 'operator', failed: 10 })]);
+    expect(notes.find((n) => n.kind === 'support-token-lockout')?.body).toMatch(/User bootstrap entered 10 invalid registration tokens/);
+    expect((await api<{ lockouts: { user: string; failed: number; lockedAt: string | null }[] }>(b.url, '/registrations/lockouts')).body.lockouts).toEqual([expect.objectContaining({ user: 'bootstrap', failed: 10 })]);
     // Issue 11 still holds: guesses by someone else never lock the owner out — the lock is per user.
     const other = await b.service.confirm('REG0002', 'WRONGTOKEN', { actor: { user: 'mallory', support: false } });
     expect(other.ok).toBe(false);
     expect(await b.service.store.getLockout('mallory')).toMatchObject({ failed: 1, lockedAt: null });
     // Support unblocks; the right token confirms.
-    expect((await api(b.url, '/registrations/lockouts/operator', { method: 'DELETE' })).status).toBe(200);
+    expect((await api(b.url, '/registrations/lockouts/bootstrap', { method: 'DELETE' })).status).toBe(200);
     const right = await confirm('REG0002', good);
     expect(right.status).toBe(200);
     expect((await device('REG0002')).registration).toBe('trial');
@@ -120,7 +120,8 @@ describe('registration and entitlement, end to end from messages', () => {
     const msgs = (await api<{ messages: { id: number; type: string }[] }>(b.url, '/messages?device=REG0003')).body.messages;
     const crash = msgs.find((m) => m.type === 'crash');
     expect((await api<{ status: string }>(b.url, `/messages/${crash?.id ?? 0}`)).body.status).toBe('not-entitled');
-    expect((await api<{ configuration: string }>(b.url, '/devices/REG0003')).body.configuration).toBe('hostname R3\n');
+    // The configuration record (S37) holds the running configuration the message carried.
+    expect((await api<{ configuration: { running: string } }>(b.url, '/devices/REG0003')).body.configuration.running).toBe('hostname R3');
   });
 
   it('stores anonymous messages (as the lab anonymizes them) without identity and starts no registration', async () => {

@@ -45,14 +45,14 @@ function samplePath(pattern: RegExp): string {
 }
 
 describe('a token on every API route', () => {
-  it('takes the routes from the router table, and only /health is open', () => {
+  it('takes the routes from the router table, and only /health and /login are open', () => {
     const routes = apiRoutes(b.service);
     expect(routes.length).toBeGreaterThanOrEqual(15);
-    expect(routes.filter((r) => !r.auth).map((r) => r.pattern.source)).toEqual(['^\\/health$']);
+    expect(routes.filter((r) => r.permission === 'public').map((r) => r.pattern.source)).toEqual(['^\\/health$', '^\\/login$']);
   });
 
   it('refuses a missing token, a wrong token and a token in the query string on every protected route', async () => {
-    const protectedRoutes = apiRoutes(b.service).filter((r) => r.auth);
+    const protectedRoutes = apiRoutes(b.service).filter((r) => r.permission !== 'public');
     for (const route of protectedRoutes) {
       const path = samplePath(route.pattern);
       const body = route.method === 'GET' || route.method === 'DELETE' ? undefined : '{}';

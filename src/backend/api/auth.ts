@@ -1,9 +1,11 @@
-/** Bearer-token check for the REST API, in constant time, slowed down after repeated wrong tokens. */
-import { createHash, timingSafeEqual } from 'node:crypto';
+/**
+ * Bearer-token checks for the REST API (issue 15): the presented token is a personal token (looked up by
+ * its SHA-256) or the bootstrap token (compared in constant time); wrong ones are slowed down.
+ */
 import type { IncomingMessage } from 'node:http';
-import { authorize, clientAddress, type AuthOutcome, type AuthThrottle } from '../auth-throttle.js';
-
-const digest = (s: string): Buffer => createHash('sha256').update(s, 'utf8').digest();
+import type { Accounts } from '../accounts/accounts.js';
+import { authenticate, clientAddress, failedAttempt, type AuthThrottle } from '../auth-throttle.js';
+import type { ApiAuth } from './router.js';
 
 /** The token in `Authorization: Bearer T`; the API takes no token in the query string (it would land in logs). */
 export function bearerToken(req: IncomingMessage): string | undefined {
@@ -11,12 +13,10 @@ export function bearerToken(req: IncomingMessage): string | undefined {
   return m?.[1]?.trim();
 }
 
-/**
- * Makes a checker for one token; comparing digests keeps the time independent of the input.
- * With a throttle, an address that keeps sending wrong tokens gets `throttled` for a while.
- */
-export function tokenChecker(token: string, throttle?: AuthThrottle): (req: IncomingMessage) => AuthOutcome {
-  const expected = digest(token);
-  const matches = (presented: string): boolean => timingSafeEqual(digest(presented), expected);
-  return (req) => authorize(throttle, clientAddress(req.socket), bearerToken(req), matches);
+/** The API's caller check over the accounts, throttled per address (wrong passwords count too). */
+export function callerChecker(accounts: Accounts, throttle?: AuthThrottle): ApiAuth {
+  return {
+    check: (req) => authenticate(throttle, clientAddress(req.socket), bearerToken(req), (t) => accounts.authenticate(t)),
+    failed: (req) => failedAttempt(throttle, clientAddress(req.socket)),
+  };
 }

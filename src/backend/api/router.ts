@@ -4,14 +4,16 @@ import { z } from 'zod';
 import { MESSAGE_KINDS } from '../../domain/callhome.js';
 import { isSeverityKeyword, severityLevel } from '../../domain/severity.js';
 import { assertNever } from '../../util/assert-never.js';
-import type { AuthOutcome } from '../auth-throttle.js';
+import type { Authenticated, AuthOutcome } from '../auth-throttle.js';
+import { companiesFor, refusedBecause, type Caller, type Permission } from '../accounts/model.js';
 import type { ByteBudget } from '../limits.js';
 import { readBody, type BodyRead } from '../read-body.js';
 import { identityDifferences } from '../processing/processor.js';
 import type { BackendService } from '../service.js';
-import type { DeviceDetail } from '../store/types.js';
+import type { DeviceDetail, Scope, StoreQueries } from '../store/types.js';
 import { decodeCursor } from '../store/queries.js';
 import { gatewayApiRoutes } from '../gateway/api-routes.js';
+import { accountRoutes } from '../accounts/routes.js';
 import { contractRoutes, registrationRoutes } from '../entitlement/api-routes.js';
 import { toCsv } from './csv.js';
 import { buildReport, REPORT_KINDS, streamHistory, type ReportKind } from './reports.js';
@@ -23,11 +25,39 @@ type Sink = { write(text: string): Promise<void>; readonly closed: boolean };
 
 /** API request bodies larger than this are refused with 413 (a contracts import is the largest). */
 const API_BODY_LIMIT = 16 * 1024 * 1024;
-/** One REST route: method, path pattern under /api/v1 (groups are path parameters), whether it needs the token. */
-export type ApiRoute = { method: string; pattern: RegExp; auth: boolean; handle: (p: string[], url: URL, body: unknown) => Promise<Reply> };
+/**
+ * What a handler gets besides the path and body (accounts, issue 15): the caller (an anonymous one on
+ * `public` routes), the store already confined to the companies the route's permission gives the caller
+ * (SQL-side), that scope, and the client address (for the audit log).
+ */
+export type RequestContext = {
+  readonly caller: Caller;
+  readonly store: StoreQueries;
+  readonly scope: Scope;
+  readonly remote: string | null;
+  /** Counts a wrong password (login) against the address, like a wrong token: 401, or 429 once throttled. */
+  wrongCredentials(): Promise<Reply>;
+};
 
-const json = (status: number, body: unknown): Reply => ({ status, body });
-const notFound = (what: string): Reply => json(404, { error: 'not-found', reason: `${what} does not exist.` });
+/** What a route returns: company data (confined to the caller's companies), the caller's own, or service facts. */
+export type RouteScope = 'company' | 'caller' | 'service';
+
+/**
+ * One REST route: method, path pattern under /api/v1 (groups are path parameters), the permission the
+ * router checks before the handler runs (model.ts: public, self, read, confirm, admin, sch-admin), and
+ * what the answer holds. The router is the one place roles are enforced; handlers read through `ctx.store`.
+ */
+export type ApiRoute = {
+  method: string;
+  pattern: RegExp;
+  permission: Permission;
+  returns: RouteScope;
+  handle: (p: string[], url: URL, body: unknown, ctx: RequestContext) => Promise<Reply>;
+};
+export type { Reply };
+
+export const json = (status: number, body: unknown): Reply => ({ status, body });
+export const notFound = (what: string): Reply => json(404, { error: 'not-found', reason: `${what} does not exist.` });
 
 /**
  * A time filter: an ISO 8601 date or date-time (`2026-11-01`, `2026-11-01T10:00:00Z`), normalised to the
@@ -75,7 +105,7 @@ const NotificationsQuery = z.strictObject({ limit: z.coerce.number().int().min(1
 const ReportQuery = z.strictObject({ format: z.enum(['json', 'csv']).default('json'), cursor: z.string().min(1).max(512).optional() });
 
 /** A 400 naming each bad parameter, or the parsed query. */
-function parseQuery<S extends z.ZodType>(schema: S, url: URL): { ok: true; value: z.output<S> } | { ok: false; reply: Reply } {
+export function parseQuery<S extends z.ZodType>(schema: S, url: URL): { ok: true; value: z.output<S> } | { ok: false; reply: Reply } {
   const params = new Map<string, string>();
   for (const [k, v] of url.searchParams) {
     if (params.has(k)) return { ok: false, reply: json(400, { error: 'bad-query', reason: `${k.slice(0, 40)}: given more than once` }) };
@@ -93,7 +123,7 @@ const AcceptIdentityBody = z.object({ messageId: z.number().int().positive() });
  * What the newest flagged message claims about a confirmed device that its record does not hold
  * (issue 11: shown, not applied), or null. Looks at the device's last 20 messages.
  */
-async function identityClaim(store: BackendService['store'], d: DeviceDetail) {
+async function identityClaim(store: StoreQueries, d: DeviceDetail) {
   const recent = await store.listMessages({ device: d.serial, limit: 20 });
   for (const summary of recent.messages) {
     if (summary.serial !== d.serial) continue;
@@ -109,17 +139,19 @@ async function identityClaim(store: BackendService['store'], d: DeviceDetail) {
 /** Device notification preferences (S57): extra recipients for the device's notifications. */
 const PreferencesBody = z.object({ notifyEmails: z.array(z.email()).max(50) });
 
-/** The route table; exported so tests can hold every route to the token rule, including new ones. */
+/** The route table; exported so tests can hold every route to its permission and scope, including new ones. */
 export function apiRoutes(service: BackendService): readonly ApiRoute[] {
-  const { store } = service;
+  const { accounts } = service;
+  const origin = (ctx: RequestContext) => ({ caller: ctx.caller, remote: ctx.remote });
   return [
-    { method: 'GET', pattern: /^\/health$/, auth: false, handle: () => Promise.resolve(json(200, { ok: true })) },
-    { method: 'GET', pattern: /^\/devices$/, auth: true, handle: async () => json(200, { devices: await store.listDevices() }) },
+    { method: 'GET', pattern: /^\/health$/, permission: 'public', returns: 'service', handle: () => Promise.resolve(json(200, { ok: true })) },
+    { method: 'GET', pattern: /^\/devices$/, permission: 'read', returns: 'company', handle: async (_p, _u, _b, { store }) => json(200, { devices: await store.listDevices() }) },
     {
       method: 'GET',
       pattern: /^\/devices\/([^/]+)$/,
-      auth: true,
-      handle: async ([serial = '']) => {
+      permission: 'read',
+      returns: 'company',
+      handle: async ([serial = ''], _u, _b, { store }) => {
         const d = await store.getDevice(serial);
         return d ? json(200, { ...d, identityClaim: await identityClaim(store, d) }) : notFound(`Device ${serial}`);
       },
@@ -127,29 +159,38 @@ export function apiRoutes(service: BackendService): readonly ApiRoute[] {
     {
       method: 'POST',
       pattern: /^\/devices\/([^/]+)\/identity$/,
-      auth: true,
-      handle: async ([serial = ''], _u, body) => {
+      permission: 'admin',
+      returns: 'company',
+      handle: async ([serial = ''], _u, body, ctx) => {
         const b = AcceptIdentityBody.safeParse(body);
         if (!b.success) return json(400, { error: 'bad-body', reason: 'Send {"messageId": <id of the message whose identity to accept, from identityClaim>}.' });
-        const d = await service.acceptIdentity(serial, b.data.messageId);
-        return d ? json(200, d) : json(404, { error: 'not-found', reason: `Message ${b.data.messageId} is not an identity claim for device ${serial}.` });
+        const device = await ctx.store.getDevice(serial);
+        const d = device ? await service.acceptIdentity(serial, b.data.messageId) : null;
+        if (!d) return json(404, { error: 'not-found', reason: `Message ${b.data.messageId} is not an identity claim for device ${serial}.` });
+        await accounts.audit(origin(ctx), 'device.identity-accepted', serial, device?.company ?? null, { messageId: b.data.messageId });
+        return json(200, d);
       },
     },
     {
       method: 'PUT',
       pattern: /^\/devices\/([^/]+)\/preferences$/,
-      auth: true,
-      handle: async ([serial = ''], _u, body) => {
+      permission: 'admin',
+      returns: 'company',
+      handle: async ([serial = ''], _u, body, ctx) => {
         const b = PreferencesBody.safeParse(body);
         if (!b.success) return json(400, { error: 'bad-body', reason: 'Send {"notifyEmails": ["noc@example.com", ...]}.' });
-        return (await store.setDeviceNotifyEmails(serial, b.data.notifyEmails)) ? json(200, await store.getDevice(serial)) : notFound(`Device ${serial}`);
+        const device = await ctx.store.getDevice(serial);
+        if (!device || !(await ctx.store.setDeviceNotifyEmails(serial, b.data.notifyEmails))) return notFound(`Device ${serial}`);
+        await accounts.audit(origin(ctx), 'preferences.changed', serial, device.company, { notifyEmails: b.data.notifyEmails.length });
+        return json(200, await ctx.store.getDevice(serial));
       },
     },
     {
       method: 'GET',
       pattern: /^\/messages$/,
-      auth: true,
-      handle: async (_p, url) => {
+      permission: 'read',
+      returns: 'company',
+      handle: async (_p, url, _b, { store }) => {
         const q = parseQuery(MessagesQuery, url);
         if (!q.ok) return q.reply;
         if (q.value.cursor !== undefined && decodeCursor(q.value.cursor) === null) return json(400, { error: 'bad-cursor', reason: 'The cursor is not one this server issued; start again without --cursor.' });
@@ -159,8 +200,9 @@ export function apiRoutes(service: BackendService): readonly ApiRoute[] {
     {
       method: 'GET',
       pattern: /^\/messages\/(\d+)$/,
-      auth: true,
-      handle: async ([id = '']) => {
+      permission: 'read',
+      returns: 'company',
+      handle: async ([id = ''], _u, _b, { store }) => {
         const m = await store.getMessage(Number(id));
         return m ? json(200, m) : notFound(`Message ${id}`);
       },
@@ -169,16 +211,23 @@ export function apiRoutes(service: BackendService): readonly ApiRoute[] {
     {
       method: 'DELETE',
       pattern: /^\/registrations\/([^/]+)$/,
-      auth: true,
-      handle: async ([serial = '']) => ((await service.deleteRegistration(serial)) ? json(200, { ok: true }) : notFound(`Registration ${serial}`)),
+      permission: 'admin',
+      returns: 'company',
+      handle: async ([serial = ''], _u, _b, ctx) => {
+        const device = await ctx.store.getDevice(serial);
+        if (!device || !(await ctx.store.getRegistration(serial)) || !(await service.deleteRegistration(serial))) return notFound(`Registration ${serial}`);
+        await accounts.audit(origin(ctx), 'registration.deleted', serial, device.company);
+        return json(200, { ok: true });
+      },
     },
     ...contractRoutes(service),
-    { method: 'GET', pattern: /^\/cases$/, auth: true, handle: async () => json(200, { cases: await store.listCases() }) },
+    { method: 'GET', pattern: /^\/cases$/, permission: 'read', returns: 'company', handle: async (_p, _u, _b, { store }) => json(200, { cases: await store.listCases() }) },
     {
       method: 'GET',
       pattern: /^\/cases\/([^/]+)$/,
-      auth: true,
-      handle: async ([key = '']) => {
+      permission: 'read',
+      returns: 'company',
+      handle: async ([key = ''], _u, _b, { store }) => {
         const c = /^\d{1,6}$/.test(key) ? await store.getCase(Number(key)) : await store.getCaseByNumber(key);
         return c ? json(200, c) : notFound(`Case ${key}`);
       },
@@ -186,18 +235,20 @@ export function apiRoutes(service: BackendService): readonly ApiRoute[] {
     {
       method: 'GET',
       pattern: /^\/notifications$/,
-      auth: true,
-      handle: async (_p, url) => {
+      permission: 'read',
+      returns: 'company',
+      handle: async (_p, url, _b, { store }) => {
         const q = parseQuery(NotificationsQuery, url);
         return q.ok ? json(200, { notifications: await store.listNotifications(q.value.limit) }) : q.reply;
       },
     },
-    { method: 'GET', pattern: /^\/stats$/, auth: true, handle: async () => json(200, await stats(service)) },
+    { method: 'GET', pattern: /^\/stats$/, permission: 'read', returns: 'company', handle: async (_p, _u, _b, ctx) => json(200, await stats(service, ctx)) },
     {
       method: 'GET',
       pattern: /^\/reports\/([a-z]+)$/,
-      auth: true,
-      handle: async ([kind = ''], url) => {
+      permission: 'read',
+      returns: 'company',
+      handle: async ([kind = ''], url, _b, { store }) => {
         if (!(REPORT_KINDS as readonly string[]).includes(kind)) return json(404, { error: 'not-found', reason: `Report "${kind}" does not exist; use ${REPORT_KINDS.join(', ')}.` });
         const q = parseQuery(ReportQuery, url);
         if (!q.ok) return q.reply;
@@ -212,46 +263,56 @@ export function apiRoutes(service: BackendService): readonly ApiRoute[] {
       },
     },
     ...gatewayApiRoutes(service),
+    ...accountRoutes(service),
   ];
 }
 
-/** Builds the API request handler over the service; `check` validates the bearer token (and throttles wrong ones). */
-export function createApiHandler(service: BackendService, check: (req: IncomingMessage) => AuthOutcome, budget: ByteBudget) {
+/** How the API knows its callers: the bearer token's caller (throttled), and the count of a wrong password. */
+export type ApiAuth = {
+  check(req: IncomingMessage): Promise<Authenticated<Caller>>;
+  failed(req: IncomingMessage): Exclude<AuthOutcome, { kind: 'ok' | 'missing' }>;
+};
+
+/** The caller of `public` routes. */
+const ANONYMOUS: Caller = { userId: 'anonymous', name: 'anonymous', schAdmin: false, tokenId: null, roles: new Map(), agreementPending: false };
+
+/**
+ * Builds the API request handler over the service. The one enforcement point: the route's permission is
+ * checked against the caller before its handler runs, and the handler reads through a store confined to
+ * the companies that permission gives the caller.
+ */
+export function createApiHandler(service: BackendService, auth: ApiAuth, budget: ByteBudget) {
   const routes = apiRoutes(service);
   return async (req: IncomingMessage, res: ServerResponse, path: string, url: URL): Promise<void> => {
     const matching = routes.filter((r) => r.pattern.test(path));
     const route = matching.find((r) => r.method === req.method);
     let reply: Reply;
-    const auth: AuthOutcome = route?.auth ? check(req) : { kind: 'ok' };
+    const who: Authenticated<Caller> = route && route.permission !== 'public' ? await auth.check(req) : { kind: 'ok', who: ANONYMOUS };
     if (!route) {
       reply = matching.length ? json(405, { error: 'method', reason: `${req.method ?? ''} is not allowed on ${path}.` }) : notFound(`The API path ${path}`);
-    } else if (auth.kind !== 'ok') {
+    } else if (who.kind !== 'ok') {
       // A wrong token past the free attempts is answered late: guessing goes no faster than the lock-out.
-      if (auth.kind === 'throttled') await new Promise((resolve) => setTimeout(resolve, auth.delayMs));
-      reply = refusal(auth);
+      if (who.kind === 'throttled') await new Promise((resolve) => setTimeout(resolve, who.delayMs));
+      reply = refusal(who);
     } else {
-      let body: unknown = null;
-      if (req.method === 'POST' || req.method === 'PUT') {
-        // A declared length over the limit is refused before one byte of the body is read.
-        const read: BodyRead = Number(req.headers['content-length'] ?? 0) > API_BODY_LIMIT ? { kind: 'too-large' } : await readBody(req, res, API_BODY_LIMIT, budget);
-        if (read.kind === 'too-large') reply = { ...json(413, { error: 'too-large', reason: 'API request bodies are limited to 16 MiB.' }), close: true };
-        else if (read.kind === 'busy') reply = { ...json(503, { error: 'busy', reason: 'The back end holds too many unfinished requests; retry later.' }), close: true, retryAfter: 5 };
-        else {
-          try {
-            body = read.body.length > 0 ? JSON.parse(read.body.toString('utf8')) : {};
-          } catch {
-            body = undefined;
-          }
-        }
+      const caller = who.who;
+      const forbidden = refusedBecause(caller, route.permission);
+      if (forbidden !== null) reply = json(403, { error: caller.agreementPending ? 'legal-agreement' : 'forbidden', reason: forbidden });
+      else {
+        const scope = companiesFor(caller, route.permission);
+        const ctx: RequestContext = {
+          caller,
+          scope,
+          store: scope === null ? service.store : service.store.scoped(scope),
+          remote: req.socket.remoteAddress ?? null,
+          async wrongCredentials() {
+            const outcome = auth.failed(req);
+            if (outcome.kind === 'throttled') await new Promise((resolve) => setTimeout(resolve, outcome.delayMs));
+            return outcome.kind === 'throttled' ? refusal(outcome) : json(401, { error: 'unauthorized', reason: 'Wrong user id or password.' });
+          },
+        };
+        reply = await runRoute(route, req, res, path, url, budget, ctx);
       }
-      let params: string[] | null = null;
-      try {
-        params = (route.pattern.exec(path) ?? []).slice(1).map((p) => decodeURIComponent(p));
-      } catch {
-        reply ??= json(400, { error: 'bad-path', reason: `The path ${path} has a malformed %-escape.` });
-      }
-      if (params) reply ??= await route.handle(params, url, body);
-      reply ??= json(400, { error: 'bad-path', reason: `The path ${path} cannot be read.` });
     }
     if (reply.stream) {
       res.writeHead(reply.status, { 'content-type': reply.stream.contentType });
@@ -277,12 +338,35 @@ export function createApiHandler(service: BackendService, check: (req: IncomingM
   };
 }
 
+/** Reads the body and the path parameters, then runs the handler. */
+async function runRoute(route: ApiRoute, req: IncomingMessage, res: ServerResponse, path: string, url: URL, budget: ByteBudget, ctx: RequestContext): Promise<Reply> {
+  let body: unknown = null;
+  if (req.method === 'POST' || req.method === 'PUT') {
+    // A declared length over the limit is refused before one byte of the body is read.
+    const read: BodyRead = Number(req.headers['content-length'] ?? 0) > API_BODY_LIMIT ? { kind: 'too-large' } : await readBody(req, res, API_BODY_LIMIT, budget);
+    if (read.kind === 'too-large') return { ...json(413, { error: 'too-large', reason: 'API request bodies are limited to 16 MiB.' }), close: true };
+    if (read.kind === 'busy') return { ...json(503, { error: 'busy', reason: 'The back end holds too many unfinished requests; retry later.' }), close: true, retryAfter: 5 };
+    try {
+      body = read.body.length > 0 ? JSON.parse(read.body.toString('utf8')) : {};
+    } catch {
+      body = undefined;
+    }
+  }
+  let params: string[];
+  try {
+    params = (route.pattern.exec(path) ?? []).slice(1).map((p) => decodeURIComponent(p));
+  } catch {
+    return json(400, { error: 'bad-path', reason: `The path ${path} has a malformed %-escape.` });
+  }
+  return route.handle(params, url, body, ctx);
+}
+
 /** The answer to a request whose token is not accepted. */
 function refusal(auth: Exclude<AuthOutcome, { kind: 'ok' }>): Reply {
   switch (auth.kind) {
     case 'missing':
     case 'wrong':
-      return json(401, { error: 'unauthorized', reason: 'Send Authorization: Bearer <token> (the token `callhome serve` was started with).' });
+      return json(401, { error: 'unauthorized', reason: 'Send Authorization: Bearer <token>: a personal token from `callhome login` (POST /api/v1/login), or the bootstrap token `callhome serve` was started with. An expired or revoked token is refused.' });
     case 'throttled':
       return {
         ...json(429, { error: 'too-many-attempts', reason: `Too many wrong tokens; this one is wrong too. Wrong tokens are slowed for ${auth.retryAfterSeconds} s; the right token is always accepted.` }),
@@ -293,8 +377,7 @@ function refusal(auth: Exclude<AuthOutcome, { kind: 'ok' }>): Reply {
   }
 }
 
-async function stats(service: BackendService) {
-  const { store } = service;
+async function stats(service: BackendService, { store, caller }: RequestContext) {
   const devices = await store.listDevices();
   const byRegistration: Record<string, number> = {};
   for (const d of devices) byRegistration[d.registration] = (byRegistration[d.registration] ?? 0) + 1;
@@ -304,7 +387,8 @@ async function stats(service: BackendService) {
     byRegistration,
     cases: { total: cases.length, open: cases.filter((c) => c.status !== 'closed').length },
     lastSeq: await store.lastSeq(),
-    refusals: service.refusalStats(),
+    // Refusals are about senders on the internet, not a company's data: SCH administrators only.
+    ...(caller.schAdmin ? { refusals: service.refusalStats() } : {}),
   };
 }
 

@@ -5,6 +5,7 @@
  * and CCO profiles (contracts in the profile, company, case-management permission).
  */
 import { z } from 'zod';
+import { USER_ID_PATTERN } from '../accounts/model.js';
 
 /** Contract types (§2.4): only Cisco Branded Direct and CBR are supported; Partner Branded and others are "future". */
 export const CONTRACT_TYPES = ['direct', 'cbr', 'partner-branded', 'other'] as const;
@@ -116,7 +117,7 @@ export const InstalledBaseSchema = z.object({
   warranty: z.object({ expires: Day, company: Text.default('') }).nullish(),
 });
 export const ProfileSchema = z.object({
-  ccoId: Text.min(1, 'ccoId is required'),
+  ccoId: Text.regex(USER_ID_PATTERN, 'a CCO id is 3–64 letters, digits, dot, dash, underscore or @'),
   company: Text.default(''),
   contracts: TextList.default([]),
   caseManagement: z.boolean().default(true),

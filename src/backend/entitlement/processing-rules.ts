@@ -60,5 +60,5 @@ export function workFor(kind: MessageKind): ProcessingWork {
 
 /** Why a message was stored but not processed, for its processing results. */
 export function notProcessedNote(state: RegistrationState): string {
-  return state === 'expired' ? 'device not entitled (registration expired): only inventory and configuration are processed' : `device ${state}: stored, not processed`;
+  return state === 'expired' ? 'device not entitled: only inventory and configuration are processed' : `device ${state}: stored, not processed`;
 }

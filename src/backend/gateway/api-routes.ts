@@ -12,25 +12,29 @@ export function gatewayApiRoutes(service: BackendService): ApiRoute[] {
     {
       method: 'POST',
       pattern: /^\/gateways$/,
-      auth: true,
+      permission: 'sch-admin',
+      returns: 'service',
       handle: async (_p, _url, body) => {
         const r = Registration.safeParse(body);
         if (!r.success) return { status: 400, body: { error: 'bad-request', reason: 'Give {"name": "..."} (1 to 64 characters).' } };
-        // The API token is the only administrator there is (no user accounts): it registers.
+        // accounts: gateways have no company yet, so only an SCH administrator administers them.
         return { status: 201, body: await registerGateway(store, r.data.name, 'api-token') };
       },
     },
-    { method: 'GET', pattern: /^\/gateways$/, auth: true, handle: async () => ({ status: 200, body: { gateways: (await store.listGateways()).map((g) => publicGateway(g)) } }) },
+    { method: 'GET', pattern: /^\/gateways$/, permission: 'sch-admin',
+      returns: 'service', handle: async () => ({ status: 200, body: { gateways: (await store.listGateways()).map((g) => publicGateway(g)) } }) },
     {
       method: 'DELETE',
       pattern: /^\/gateways\/([^/]+)$/,
-      auth: true,
+      permission: 'sch-admin',
+      returns: 'service',
       handle: async ([id]) => ((await store.deleteGateway(id ?? '')) ? { status: 200, body: { deleted: id } } : { status: 404, body: { error: 'not-found', reason: `Gateway ${id ?? ''} does not exist.` } }),
     },
     {
       method: 'POST',
       pattern: /^\/gateways\/([^/]+)\/reset-password$/,
-      auth: true,
+      permission: 'sch-admin',
+      returns: 'service',
       handle: async ([id]) => {
         const issued = await resetGatewayPassword(store, id ?? '');
         return issued ? { status: 200, body: issued } : { status: 404, body: { error: 'not-found', reason: `Gateway ${id ?? ''} does not exist.` } };

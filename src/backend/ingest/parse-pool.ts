@@ -4,6 +4,10 @@
  *
  * - `workers` threads take the ordinary jobs; bodies over LARGE_JOB_BYTES go to a lane of their own
  *   (one more thread), so a 3 MiB body never queues another device's small message behind it.
+ * - `workers: 0` parses XML bodies up to INLINE_XML_BYTES on the calling thread (at most a few ms each,
+ *   hostile shapes included) and sends every other job to the large lane's thread. On two cores this
+ *   is the default: the hop to a thread (copying the body there and the message back, waking it) costs
+ *   more than the parse, and the one spare core is better left to the operating system and the database.
  * - Threads start on the first job that needs them and are unref'd: an idle pool costs nothing. A
  *   server calls warm() as it starts, so the first device's message does not wait for a thread to
  *   load (about 1.5 s under tsx: longer than a device's HTTP timeout may be).
@@ -24,17 +28,26 @@ import { XML_LIMITS } from '../../callhome/xml-parse.js';
 import type { CallHomeMessage } from '../../domain/message.js';
 import type { Result } from '../../util/result.js';
 import type { MailContent } from './mail-content.js';
-import type { ParseAnswer, ParseJob } from './parse-jobs.js';
+import { runParseJob, type ParseAnswer, type ParseJob } from './parse-jobs.js';
 
 /** Bodies from this size on take the large lane. */
 export const LARGE_JOB_BYTES = 256 * 1024;
 
+/**
+ * With `workers: 0`, XML bodies up to this size are parsed on the calling thread: the slowest 32 KiB
+ * shape (tens of thousands of empty elements) costs about 16 ms of CPU there, a 10 KB message about 0.1 ms.
+ */
+export const INLINE_XML_BYTES = 32 * 1024;
+
 /** How long a thread may hold one job before it is replaced: the parser's deadline, then as much again. */
 const HARD_DEADLINE_MS = 2 * XML_LIMITS.deadlineMs + 1_000;
 
-/** Default thread count: one per core but the main thread's, at least one. */
-export function defaultParseWorkers(): number {
-  return Math.max(1, availableParallelism() - 1);
+/**
+ * Default thread count: on up to two cores none (small bodies are parsed inline, see the module
+ * comment; `npm run bench:ingest` measures both), else one per core but the main thread's.
+ */
+export function defaultParseWorkers(cores = availableParallelism()): number {
+  return cores <= 2 ? 0 : cores - 1;
 }
 
 export type ParsePool = {
@@ -84,9 +97,10 @@ function spawn(): Worker {
   return new Worker(`import(${JSON.stringify(tsx)}).then((t) => { t.register(); return import(${JSON.stringify(pathToFileURL(entry).href)}); })`, { eval: true });
 }
 
-/** Creates a pool of `workers` threads for ordinary jobs plus one for large ones. */
+/** Creates a pool of `workers` threads for ordinary jobs (0: inline) plus one for large ones. */
 export function createParsePool(options: { readonly workers?: number; readonly hardDeadlineMs?: number } = {}): ParsePool {
-  const count = Math.max(1, Math.floor(options.workers ?? defaultParseWorkers()));
+  const inline = Math.floor(options.workers ?? defaultParseWorkers()) <= 0;
+  const count = inline ? 0 : Math.floor(options.workers ?? defaultParseWorkers());
   const hardDeadlineMs = options.hardDeadlineMs ?? HARD_DEADLINE_MS;
   const lanes = {
     small: { slots: Array.from({ length: count }, (): Slot => ({ worker: null, current: null, timer: null })), queue: [] as Pending[] },
@@ -157,7 +171,8 @@ export function createParsePool(options: { readonly workers?: number; readonly h
 
   const parse = (job: ParseJob): Promise<ParseAnswer> => {
     if (closed) return Promise.resolve(stopped(job, 'was cut short: the back end is stopping'));
-    const lane = sizeOf(job) >= LARGE_JOB_BYTES ? 'large' : 'small';
+    if (inline && job.kind === 'xml' && job.body.length <= INLINE_XML_BYTES) return runParseJob(job);
+    const lane = inline || sizeOf(job) >= LARGE_JOB_BYTES ? 'large' : 'small';
     return new Promise<ParseAnswer>((resolve, reject) => {
       lanes[lane].queue.push({ job, resolve, reject });
       pump(lane);
@@ -179,6 +194,7 @@ export function createParsePool(options: { readonly workers?: number; readonly h
     warm() {
       const slot = lanes.small.slots[0];
       if (!closed && slot) ensureWorker('small', slot);
+      else if (!closed && inline && lanes.large.slots[0]) ensureWorker('large', lanes.large.slots[0]);
     },
     get started() {
       return started;

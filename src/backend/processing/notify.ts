@@ -53,6 +53,14 @@ export function subjectFor(kind: string, caseNumber?: string): string {
     test: 'Test message received',
     'case-created': 'Service request opened',
     'case-updated': 'Service request updated',
+    // processing (processing-notices.ts): N2, N3, N7, N8, N19, N27 and the S62 support alert.
+    'inventory-updated': 'Updated inventory report available',
+    'configuration-updated': 'Updated configuration report available',
+    'unsupported-message': 'Unsupported Call Home message received',
+    'missing-information': 'Call Home message missing information',
+    'message-failed': 'Call Home message failed',
+    'request-reply': 'Response to your call-home request',
+    'support-alert': 'SCH Support alert',
   };
   const text = known[kind] ?? (/^[a-z-]{1,20}$/.test(kind) ? `${kind} alert` : 'Notification');
   return `[SCH] ${text}${caseNumber && /^\d{1,12}$/.test(caseNumber) ? ` ${caseNumber}` : ''}`;

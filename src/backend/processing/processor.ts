@@ -2,15 +2,21 @@
  * Message processing (spec §3.2–§3.6): store, registration check, type-specific handling, rules,
  * cases and notifications. Runs inside the caller's transaction; effects are published after commit.
  */
+import type { MessageFormat } from '../../domain/callhome.js';
 import type { CallHomeMessage } from '../../domain/message.js';
 import type { MessageSummary, RegistrationState } from '../../events/protocol.js';
 import { assertNever } from '../../util/assert-never.js';
+import type { Result } from '../../util/result.js';
 import { isAnonymous } from '../store/queries.js';
 import type { CaseRecord, Device, MessageFlag, MessageStatus, NewMessage, ProcessingResults } from '../store/types.js';
 import type { TxContext } from './context.js';
+import { mapConfiguration } from './configuration.js';
+import { eventTimeMs, mapInventory } from './inventory.js';
 import { notify, recipientsFor } from './notify.js';
+import { raiseTrigger, supportAlert } from './processing-notices.js';
 import { reevaluate, startPending } from './registration.js';
-import { matchRule, type Rule } from './rules.js';
+import { answerRequest, requestKindOf, REQUEST_KINDS } from './requests.js';
+import { foldKeyOf, matchRule, type Rule } from './rules.js';
 import { notProcessedNote, processingAllowed, workFor } from '../entitlement/processing-rules.js';
 
 /** What happened to one ingested message. */
@@ -36,8 +42,10 @@ export function identityDifferences(device: Pick<Device, IdentityField>, m: Pick
  * a message naming a confirmed device does not change its identity (the claim is flagged and shown);
  * a case is attached to only by its own device.
  */
-export async function ingestMessage(txCtx: TxContext, input: NewMessage): Promise<IngestOutcome> {
-  const ctx: TxContext = { ...txCtx, source: input.remote };
+export async function ingestMessage(txCtx: TxContext, received: NewMessage): Promise<IngestOutcome> {
+  const ctx: TxContext = { ...txCtx, source: received.remote };
+  // Short text names no alert group (S4): it is recorded as the log line it is, never as a diagnostic.
+  const input: NewMessage = received.format === 'short-text' && received.message.kind !== 'syslog' ? { ...received, message: { ...received.message, kind: 'syslog' } } : received;
   const m = input.message;
   const flags = new Set<MessageFlag>(input.flags ?? []);
   const unattributed = flags.has('unattributed');
@@ -73,7 +81,7 @@ export async function ingestMessage(txCtx: TxContext, input: NewMessage): Promis
   }
   if (reg.state === 'pending') return { kind: 'stored', message: stored };
   const current = await reevaluate(ctx, m.serialNumber);
-  await processStored(ctx, stored.id, kept, current?.state ?? reg.state);
+  await processStored(ctx, stored.id, kept, current?.state ?? reg.state, input.format);
   return { kind: 'stored', message: stored };
 }
 
@@ -82,24 +90,68 @@ export async function processPending(ctx: TxContext, serial: string): Promise<nu
   const reg = await ctx.store.getRegistration(serial);
   if (!reg) return 0;
   const pending = await ctx.store.messagesByStatus(serial, 'pending-registration');
-  for (const p of pending) await processStored({ ...ctx, source: p.remote }, p.id, { ...p.fields, attachments: p.attachments }, reg.state);
+  for (const p of pending) await processStored({ ...ctx, source: p.remote }, p.id, { ...p.fields, attachments: p.attachments }, reg.state, p.format);
   return pending.length;
 }
 
-/** Type-specific processing of one stored message for a confirmed device. */
-export async function processStored(ctx: TxContext, id: number, m: CallHomeMessage, state: RegistrationState): Promise<void> {
+/**
+ * Per-state processing rules (S19, S20): whether a confirmed device's message of this kind is processed
+ * in this registration state. The one place processStored asks; the entitlement rules plug in here.
+ */
+export function processedInState(state: RegistrationState, m: Pick<CallHomeMessage, 'kind'>): { readonly process: true } | { readonly process: false; readonly note: string } {
+  // entitlement: the per-state rules of S19/S20 live in entitlement/processing-rules.ts.
+  return processingAllowed(state, workFor(m.kind)) ? { process: true } : { process: false, note: notProcessedNote(state) };
+}
+
+/** The header fields processing needs, per message kind (S33). The device does not send without a contact e-mail (§1.5). */
+export function missingData(m: CallHomeMessage): string[] {
+  const missing: string[] = [];
+  if (m.messageId.trim() === '') missing.push('message ID (aml-session:MessageId)');
+  if (m.eventTime.trim() === '') missing.push('event time (ch:EventTime)');
+  if (m.contactEmail.trim() === '') missing.push('contact e-mail (ch:ContactEmail)');
+  if ((m.kind === 'inventory' || m.kind === 'configuration') && m.model.trim() === '') missing.push('chassis model (rme:Model)');
+  if (m.kind === 'request' && requestKindOf(m) === 'output-analysis' && m.attachments.length === 0) missing.push('the command output to analyse');
+  return missing;
+}
+
+/** Sub-types the service processes (S5): inventory and configuration Full only; Delta is stored. */
+function isDelta(m: CallHomeMessage): boolean {
+  return (m.kind === 'inventory' || m.kind === 'configuration') && m.subType.trim().toLowerCase() === 'delta';
+}
+
+/**
+ * Type-specific processing of one stored message for a confirmed device (§3.2 steps 2–10): the format
+ * and sub-type checks (S4, S5), the per-state rules (S19, S20), the required-data check (S33), then
+ * mapping (S36, S37, failures S34), rules, request replies (S48).
+ */
+export async function processStored(ctx: TxContext, id: number, m: CallHomeMessage, state: RegistrationState, format: MessageFormat = 'xml'): Promise<void> {
   const done = (status: MessageStatus, results: ProcessingResults): Promise<void> => ctx.store.setMessageStatus(id, status, results);
   const at = ctx.now().toISOString();
-  if (!processingAllowed(state, workFor(m.kind))) return done('not-entitled', { note: notProcessedNote(state) });
+  // Command output sent to a case (S49) is attached at ingest, whatever its format (IOS mails it as long text).
+  if (m.kind === 'send-cli') return done('processed', { note: m.serviceRequest ? `attached to case ${m.serviceRequest}` : 'stored' });
+  if (format !== 'xml') {
+    const n = await raiseTrigger(ctx, 'N7', m, { lines: [`Format: ${format}. Smart Call Home analyses XML messages only: the message is stored but not analysed. Set "message-format xml" on the destination profile.`] });
+    return done('unsupported', { rules: [], caseAction: 'none', notifiedTo: n.to, note: `${format} message: stored, not analysed (only XML is supported)` });
+  }
+  if (isDelta(m)) return done('stored-only', { rules: [], caseAction: 'none', note: `${m.kind} delta: stored; only full ${m.kind} messages update the device record` });
+  const requestKind = m.kind === 'request' ? requestKindOf(m) : null;
+  if (m.kind === 'request' && requestKind === null) {
+    const n = await raiseTrigger(ctx, 'N7', m, { lines: [`Request "${m.subType || m.description}" is not one the service answers (${REQUEST_KINDS.join(', ')}).`] });
+    return done('unsupported', { rules: [], caseAction: 'none', notifiedTo: n.to, note: 'unsupported request type' });
+  }
+  const allowed = processedInState(state, m);
+  if (!allowed.process) return done('not-entitled', { note: allowed.note });
+  const missing = missingData(m);
+  if (missing.length > 0) {
+    // S33: halt; the customer and SCH Support hear of it.
+    const n = await raiseTrigger(ctx, 'N8', m, { lines: ['Missing:', ...missing.map((f) => `- ${f}`), 'No customer action is needed: SCH Support has been notified.'] });
+    await supportAlert(ctx, m, id, 'message missing information', missing.map((f) => `Missing: ${f}`));
+    return done('missing-data', { rules: [], caseAction: 'none', notifiedTo: n.to, missing, note: 'processing halted: required data missing' });
+  }
   switch (m.kind) {
     case 'inventory':
-      await ctx.store.setDeviceInventory(m.serialNumber, at, { cards: m.cards, attachments: m.attachments });
-      return done('processed', { note: 'inventory record updated' });
-    case 'configuration': {
-      const config = m.attachments.find((a) => /running-config/.test(a.name)) ?? m.attachments[0];
-      await ctx.store.setDeviceConfiguration(m.serialNumber, at, config?.data ?? '');
-      return done('processed', { note: 'configuration record updated' });
-    }
+    case 'configuration':
+      return done(...(await mapDeviceRecord(ctx, id, m, at)));
     case 'test': {
       const n = await notify(ctx, { kind: 'test', serial: m.serialNumber, hostname: m.hostname, reason: 'Test message received', to: await recipientsFor(ctx, m.serialNumber, m), message: m });
       return done('processed', { notifiedTo: n.to });
@@ -112,11 +164,44 @@ export async function processStored(ctx: TxContext, id: number, m: CallHomeMessa
       if (m.kind === 'syslog' && (await isRepeatedSyslog(ctx, id, m))) return done('processed', { rules: [], caseAction: 'none', note: `identical syslog message within ${SYSLOG_DEDUP_SECONDS} s: collapsed` });
       return done('processed', await applyRule(ctx, id, m, matchRule(ctx.rules, m)));
     case 'request':
-    case 'send-cli':
-      return done('processed', { note: m.serviceRequest ? `attached to case ${m.serviceRequest}` : 'stored' });
+      return done('processed', await answerRequest(ctx, m, requestKind ?? 'registration-info'));
     default:
       return assertNever(m.kind, 'message kind');
   }
+}
+
+/**
+ * Inventory / configuration mapping (S36, S37): the record replaces the device's when the message is not
+ * older (device time) than the one it was mapped from — latest wins. A mapping failure (S34) keeps the
+ * message without results, leaves the record as it was, and tells the customer and SCH Support.
+ */
+async function mapDeviceRecord(ctx: TxContext, id: number, m: CallHomeMessage, at: string): Promise<[MessageStatus, ProcessingResults]> {
+  const inventory = m.kind === 'inventory';
+  const mapped = inventory
+    ? withSave(mapInventory(m, at), (r) => ctx.store.setDeviceInventory(m.serialNumber, at, r))
+    : withSave(mapConfiguration(m, at), (r) => ctx.store.setDeviceConfiguration(m.serialNumber, at, r));
+  if (!mapped.ok) {
+    const what = inventory ? 'Inventory Call Home message failed' : 'Configuration message failed';
+    const effect = inventory ? 'The Device report may be stale or unavailable.' : 'The configuration details in the Device report are missing or stale.';
+    const n = await raiseTrigger(ctx, 'N19', m, { reason: what, lines: ['Could not map:', ...mapped.problems.map((e) => `- ${e}`), `No customer action is needed: SCH Support has been notified. ${effect} The History report shows the message without results.`] });
+    await supportAlert(ctx, m, id, `${m.kind} mapping failed`, mapped.problems);
+    return ['mapping-error', { caseAction: 'none', notifiedTo: n.to, mappingErrors: mapped.problems }];
+  }
+  const device = await ctx.store.getDevice(m.serialNumber);
+  const current = inventory ? device?.inventory : device?.configuration;
+  const newer = eventTimeMs(m.eventTime);
+  const held = current ? eventTimeMs(current.eventTime) : null;
+  if (newer !== null && held !== null && newer < held) return ['processed', { caseAction: 'none', note: `older than the ${m.kind} on record (${current?.eventTime ?? ''}): not applied` }];
+  await mapped.save();
+  const n = await raiseTrigger(ctx, inventory ? 'N2' : 'N3', m, { lines: [] });
+  return ['processed', { caseAction: 'none', notifiedTo: n.to, note: `${m.kind} record updated` }];
+}
+
+/** A mapping result with the write that applies it, or its problems. */
+type Mapped = { readonly ok: true; save(): Promise<void> } | { readonly ok: false; readonly problems: readonly string[] };
+
+function withSave<T>(r: Result<T, string[]>, save: (value: T) => Promise<void>): Mapped {
+  return r.ok ? { ok: true, save: () => save(r.value) } : { ok: false, problems: r.error };
 }
 
 /** Identical syslog events inside this window are stored but not acted on again (S47). */
@@ -138,7 +223,7 @@ async function applyRule(ctx: TxContext, id: number, m: CallHomeMessage, rule: R
   if (!rule) return { rules: [], caseAction: 'none' };
   const base = { rules: [rule.name], recommendations: rule.recommendation ? [rule.recommendation] : [] };
   const at = ctx.now().toISOString();
-  const foldKey = rule.fold ?? rule.name;
+  const foldKey = foldKeyOf(rule, m);
   switch (rule.outcome) {
     case 'none':
       return { ...base, caseAction: 'none' };

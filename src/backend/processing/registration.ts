@@ -8,7 +8,7 @@ import type { CallHomeMessage } from '../../domain/message.js';
 import type { RegistrationState } from '../../events/protocol.js';
 import { err, ok, type Result } from '../../util/result.js';
 import { decide, endsAt, recheck, type ContractWithFamilies, type Entitled, type Standing } from '../entitlement/engine.js';
-import { activeAt, daysLeft, DAY_MS, EXPIRY_WARNING_DAYS, supportedContract, TRIAL_DAYS, TRIAL_REMINDER_DAYS, type ActingProfile, type Actor, type Refusal } from '../entitlement/model.js';
+import { activeAt, daysLeft, DAY_MS, EXPIRY_WARNING_DAYS, supportedContract, TRIAL_DAYS, TRIAL_REMINDER_DAYS, type ActingProfile, type Actor, type Profile, type Refusal } from '../entitlement/model.js';
 import type { Registration, StoreQueries } from '../store/types.js';
 import type { TxContext } from './context.js';
 import { isSingleAddress, notify, recipientsFor } from './notify.js';
@@ -103,16 +103,28 @@ export type ConfirmFailure =
   | { readonly kind: 'bad-token'; readonly message: string; readonly attemptsLeft: number }
   | { readonly kind: 'refused'; readonly code: Refusal['code']; readonly message: string };
 
-/** Who confirms, for which CCO profile (Support may name one), with which contract (null: the engine picks). */
-export type ConfirmOptions = { readonly actor: Actor; readonly profile?: string | null; readonly contract?: string | null };
+/**
+ * Who confirms, for which CCO profile (an SCH administrator may name one), with which contract (null: the
+ * engine picks), and the company the device goes to when the decision names none (accounts, S27).
+ */
+export type ConfirmOptions = { readonly actor: Actor; readonly profile?: string | null; readonly contract?: string | null; readonly company?: string | null };
 
-/** The CCO profile a confirmation is decided for: the named one, the actor's own, or Support's (every contract). */
+/** A completed confirmation: the registration, and the company it is for (the contract's, else the caller's). */
+export type Confirmed = Registration & { readonly company: string | null };
+
+/** A directory user's CCO profile (accounts keeps users; their profile fields are what entitlement reads). */
+export async function profileOf(store: StoreQueries, ccoId: string): Promise<Profile | null> {
+  const u = await store.getUser(ccoId);
+  return u ? { ccoId: u.id, company: u.profileCompany ?? '', contracts: u.profileContracts, caseManagement: u.caseManagement, email: u.email } : null;
+}
+
+/** The CCO profile a confirmation is decided for: the named one, the actor's own, or SCH Support's (every contract). */
 async function actingProfile(store: StoreQueries, o: ConfirmOptions): Promise<Result<ActingProfile, Refusal>> {
   const name = o.profile ?? (o.actor.support ? null : o.actor.user);
   if (name === null) return ok({ ccoId: o.actor.user, company: '', contracts: [], caseManagement: true, email: '', all: true });
-  if (!o.actor.support && name !== o.actor.user) return err({ code: 'unknown-profile', reason: `Only SCH Support confirms for another CCO profile; you act as ${o.actor.user}.` });
-  const p = await store.getProfile(name);
-  return p ? ok({ ...p, all: false }) : err({ code: 'unknown-profile', reason: `There is no CCO profile ${name} in the back-office data (callhome contracts import adds profiles).` });
+  if (!o.actor.support && name !== o.actor.user) return err({ code: 'unknown-profile', reason: `Only an SCH administrator confirms for another CCO profile; you act as ${o.actor.user}.` });
+  const p = await profileOf(store, name);
+  return p ? ok({ ...p, all: false }) : err({ code: 'unknown-profile', reason: `There is no CCO profile ${name} in the directory (callhome users import, or profiles in callhome contracts import, adds it).` });
 }
 
 async function withFamilies(store: StoreQueries, contracts: readonly ContractWithFamilies[] | Awaited<ReturnType<StoreQueries['listServiceContracts']>>): Promise<ContractWithFamilies[]> {
@@ -143,7 +155,7 @@ async function registrantRecipients(ctx: TxContext, serial: string, profile: Act
 }
 
 /** After the token (or the selection): the entitlement decision, then Registered / Trial, or a cause-specific refusal. */
-async function complete(ctx: TxContext, reg: Registration, o: ConfirmOptions): Promise<Result<Registration, ConfirmFailure>> {
+async function complete(ctx: TxContext, reg: Registration, o: ConfirmOptions): Promise<Result<Confirmed, ConfirmFailure>> {
   const serial = reg.serial;
   const at = ctx.now().toISOString();
   const hostname = (await ctx.store.getDevice(serial))?.hostname ?? '';
@@ -187,7 +199,7 @@ async function complete(ctx: TxContext, reg: Registration, o: ConfirmOptions): P
     reason: trial ? `Registered for a ${TRIAL_DAYS}-day trial under contract ${d.contractNumber}, until ${d.trialEndsAt ?? ''}` : `Registration complete: contract ${d.contractNumber}, company ${d.company || '(none)'}`,
     to: await registrantRecipients(ctx, serial, profile.ok ? profile.value : null),
   });
-  return ok(next);
+  return ok({ ...next, company: d.company || (o.company ?? null) });
 }
 
 /** Counts an invalid token against the user; the tenth blocks them from confirming and alerts SCH Support (S17). */
@@ -206,7 +218,7 @@ function lockedOut(ctx: TxContext, actor: Actor): ConfirmFailure {
 }
 
 /** Confirms a pending registration with its token (S11), for the actor's (or a named) CCO profile. */
-export async function confirmRegistration(ctx: TxContext, serial: string, token: string, o: ConfirmOptions): Promise<Result<Registration, ConfirmFailure>> {
+export async function confirmRegistration(ctx: TxContext, serial: string, token: string, o: ConfirmOptions): Promise<Result<Confirmed, ConfirmFailure>> {
   const lock = await ctx.store.getLockout(o.actor.user);
   if (lock?.lockedAt) return err(lockedOut(ctx, o.actor));
   const reg = await ctx.store.getRegistration(serial);
@@ -224,7 +236,7 @@ export async function confirmRegistration(ctx: TxContext, serial: string, token:
  * Confirms pending devices picked from the Devices Pending Registration list (S12): no token, the same
  * entitlement decision for each. (Which devices a user may pick is scoped to their companies by the API.)
  */
-export async function confirmSelected(ctx: TxContext, serial: string, o: ConfirmOptions): Promise<Result<Registration, ConfirmFailure>> {
+export async function confirmSelected(ctx: TxContext, serial: string, o: ConfirmOptions): Promise<Result<Confirmed, ConfirmFailure>> {
   const reg = await ctx.store.getRegistration(serial);
   if (!reg || reg.state === 'deleted') return err({ kind: 'unknown', message: `No registration exists for serial ${serial}.` });
   if (reg.state !== 'pending') return err({ kind: 'not-pending', message: `Serial ${serial} is already ${reg.state}; only pending registrations are confirmed.` });
@@ -333,7 +345,7 @@ export async function confirmedSerials(store: StoreQueries): Promise<string[]> {
 export async function contractsAdded(ctx: TxContext): Promise<number> {
   let told = 0;
   for (const r of await ctx.store.listContractRequests()) {
-    const p = await ctx.store.getProfile(r.ccoId);
+    const p = await profileOf(ctx.store, r.ccoId);
     if (!p?.contracts.some((c) => c.toLowerCase() === r.contractNumber.toLowerCase())) continue;
     await ctx.store.deleteContractRequest(r);
     await notify(ctx, { kind: 'contract-added', serial: r.serial, hostname: '', reason: `Contract ${r.contractNumber} was added to your profile ${p.ccoId}: you can now confirm the registration of ${r.serial}`, to: isSingleAddress(p.email) ? [p.email] : [] });

@@ -25,12 +25,15 @@ const RuleSchema = z.object({
   name: z.string().min(1),
   match: z.object({
     type: z.union([z.string(), z.array(z.string())]).optional(),
+    /** Regex on the sub-type (`ch:Event/ch:SubType`): `WCM` wireless syslog, `AP Crash`… (case-insensitive). */
+    subtype: RegexSchema.optional(),
     event: RegexSchema.optional(),
     text: RegexSchema.optional(),
     minSeverity: SeveritySchema.optional(),
   }),
   outcome: z.enum(['case', 'recover', 'notify', 'none']),
   priority: z.number().int().min(1).max(4).default(3),
+  /** Fold key of the case (default: the rule's name); `{event}` stands for the message's event name, so each mnemonic folds separately. */
   fold: z.string().optional(),
   recommendation: z.string().default(''),
 });
@@ -62,13 +65,18 @@ export function defaultRulesFile(): string {
   return fileURLToPath(new URL('../rules/default-rules.yaml', import.meta.url));
 }
 
-const compiled = new WeakMap<Rule, { types: readonly string[] | null; event: RegExp | null; text: RegExp | null }>();
+const compiled = new WeakMap<Rule, { types: readonly string[] | null; subtype: RegExp | null; event: RegExp | null; text: RegExp | null }>();
 
 function compile(rule: Rule) {
   let c = compiled.get(rule);
   if (!c) {
-    const { type, event, text } = rule.match;
-    c = { types: type === undefined ? null : Array.isArray(type) ? type : [type], event: event === undefined ? null : new RegExp(event), text: text === undefined ? null : new RegExp(text, 'i') };
+    const { type, subtype, event, text } = rule.match;
+    c = {
+      types: type === undefined ? null : Array.isArray(type) ? type : [type],
+      subtype: subtype === undefined ? null : new RegExp(subtype, 'i'),
+      event: event === undefined ? null : new RegExp(event),
+      text: text === undefined ? null : new RegExp(text, 'i'),
+    };
     compiled.set(rule, c);
   }
   return c;
@@ -79,10 +87,16 @@ export function matchRule(rules: readonly Rule[], m: CallHomeMessage): Rule | nu
   for (const rule of rules) {
     const c = compile(rule);
     if (c.types && !c.types.includes(m.kind)) continue;
+    if (c.subtype && !c.subtype.test(m.subType)) continue;
     if (c.event && !c.event.test(m.eventName) && !c.event.test(m.description)) continue;
     if (c.text && !c.text.test(m.description)) continue;
     if (rule.match.minSeverity !== undefined && m.severity < rule.match.minSeverity) continue;
     return rule;
   }
   return null;
+}
+
+/** The key a rule's case folds under for this message (S47): the rule's `fold` with `{event}` filled in, else its name. */
+export function foldKeyOf(rule: Rule, m: Pick<CallHomeMessage, 'eventName' | 'kind'>): string {
+  return (rule.fold ?? rule.name).replaceAll('{event}', m.eventName || m.kind);
 }

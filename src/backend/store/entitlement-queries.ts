@@ -1,18 +1,19 @@
 /**
  * Queries of the entitlement back-office fixtures (service contracts and the serials they cover, the
- * Installed Base, CCO profiles), the per-user token lock-out and the add-contract requests. Also the
+ * Installed Base, the per-user token lock-out and the add-contract requests. Also the
  * older one-row-per-serial contract view (`putContract` / `getContract` / `listContracts`), now kept
  * over the same tables.
  */
 import type { Kysely, Transaction } from 'kysely';
-import { ContractTypeSchema, type InstalledBaseEntry, type Profile, type ServiceContract } from '../entitlement/model.js';
+import { sql, type Expression, type SqlBool } from 'kysely';
+import { ContractTypeSchema, type InstalledBaseEntry, type ServiceContract } from '../entitlement/model.js';
+import { companyInScope } from './accounts-queries.js';
 import type { Database } from './schema.js';
-import type { Contract } from './types.js';
+import type { Contract, Scope } from './types.js';
 
 export type EntContractsTable = { number: string; type: string; company: string; expires_at: string | null; remote_support: number; families: string };
 export type EntCoverageTable = { contract_number: string; serial: string };
 export type EntInstalledBaseTable = { serial: string; family: string; pid: string; company: string; warranty_expires_at: string | null; warranty_company: string };
-export type EntProfilesTable = { cco_id: string; company: string; contracts: string; case_management: number; email: string };
 export type EntLockoutsTable = { user_id: string; failed: number; locked_at: string | null };
 export type EntContractRequestsTable = { cco_id: string; contract_number: string; serial: string; requested_at: string };
 
@@ -31,9 +32,6 @@ export type EntitlementQueries = {
   putInstalledBase(e: InstalledBaseEntry): Promise<void>;
   getInstalledBase(serial: string): Promise<InstalledBaseEntry | null>;
   listInstalledBase(): Promise<InstalledBaseEntry[]>;
-  putProfile(p: Profile): Promise<void>;
-  getProfile(ccoId: string): Promise<Profile | null>;
-  listProfiles(): Promise<Profile[]>;
   getLockout(user: string): Promise<Lockout | null>;
   putLockout(l: Lockout): Promise<void>;
   listLockouts(): Promise<Lockout[]>;
@@ -59,10 +57,11 @@ function toServiceContract(r: EntContractsTable, serials: readonly string[]): Se
   return { number: r.number, type: ContractTypeSchema.safeParse(r.type).data ?? 'other', company: r.company, expiresAt: r.expires_at, remoteSupport: Number(r.remote_support) === 1, families: list(r.families), serials };
 }
 const toInstalledBase = (r: EntInstalledBaseTable): InstalledBaseEntry => ({ serial: r.serial, family: r.family, pid: r.pid, company: r.company, warrantyExpiresAt: r.warranty_expires_at, warrantyCompany: r.warranty_company });
-const toProfile = (r: EntProfilesTable): Profile => ({ ccoId: r.cco_id, company: r.company, contracts: list(r.contracts), caseManagement: Number(r.case_management) === 1, email: r.email });
 const toLockout = (r: EntLockoutsTable): Lockout => ({ user: r.user_id, failed: Number(r.failed), lockedAt: r.locked_at });
 
-export function createEntitlementQueries(db: Db): EntitlementQueries {
+/** With a scope (accounts), the lists and the per-serial view show only contracts and installed base of those companies. */
+export function createEntitlementQueries(db: Db, scope: Scope = null): EntitlementQueries {
+  const inScope = (column: string): Expression<SqlBool> => companyInScope(scope, column) ?? sql<SqlBool>`1 = 1`;
   const serialsOf = async (numbers: readonly string[]): Promise<Map<string, string[]>> => {
     const out = new Map<string, string[]>(numbers.map((n) => [n, []]));
     if (numbers.length === 0) return out;
@@ -95,7 +94,7 @@ export function createEntitlementQueries(db: Db): EntitlementQueries {
       return r ? ((await withSerials([r]))[0] ?? null) : null;
     },
     async listServiceContracts() {
-      return withSerials(await db.selectFrom('ent_contracts').selectAll().orderBy('number').execute());
+      return withSerials(await db.selectFrom('ent_contracts').selectAll().where(inScope('company')).orderBy('number').execute());
     },
     async coveringContracts(serial) {
       const rows = await db.selectFrom('ent_contracts as c').innerJoin('ent_coverage as v', 'v.contract_number', 'c.number').selectAll('c').where('v.serial', '=', serial).orderBy('c.number').execute();
@@ -125,19 +124,7 @@ export function createEntitlementQueries(db: Db): EntitlementQueries {
       return r ? toInstalledBase(r) : null;
     },
     async listInstalledBase() {
-      return (await db.selectFrom('ent_installed_base').selectAll().orderBy('serial').execute()).map(toInstalledBase);
-    },
-    async putProfile(p) {
-      const values = { cco_id: p.ccoId, company: p.company, contracts: JSON.stringify(p.contracts), case_management: p.caseManagement ? 1 : 0, email: p.email };
-      const { cco_id: _key, ...changes } = values;
-      await db.insertInto('ent_profiles').values(values).onConflict((oc) => oc.column('cco_id').doUpdateSet(changes)).execute();
-    },
-    async getProfile(ccoId) {
-      const r = await db.selectFrom('ent_profiles').selectAll().where('cco_id', '=', ccoId).executeTakeFirst();
-      return r ? toProfile(r) : null;
-    },
-    async listProfiles() {
-      return (await db.selectFrom('ent_profiles').selectAll().orderBy('cco_id').execute()).map(toProfile);
+      return (await db.selectFrom('ent_installed_base').selectAll().where(inScope('company')).orderBy('serial').execute()).map(toInstalledBase);
     },
     async getLockout(user) {
       const r = await db.selectFrom('ent_lockouts').selectAll().where('user_id', '=', user).executeTakeFirst();
@@ -180,19 +167,19 @@ export function createEntitlementQueries(db: Db): EntitlementQueries {
       await db.insertInto('ent_coverage').values({ contract_number: c.contractNumber, serial: c.serial }).onConflict((oc) => oc.doNothing()).execute();
     },
     async getContract(serial) {
-      return (await perSerial(db, serial))[0] ?? null;
+      return (await perSerial(db, serial, inScope))[0] ?? null;
     },
     async listContracts() {
-      return perSerial(db, null);
+      return perSerial(db, null, inScope);
     },
   };
   return q;
 }
 
 /** One row per installed-base or covered serial: its first covering contract, or none. */
-async function perSerial(db: Db, serial: string | null): Promise<Contract[]> {
-  let covered = db.selectFrom('ent_coverage as v').innerJoin('ent_contracts as c', 'c.number', 'v.contract_number').select(['v.serial', 'c.number', 'c.type', 'c.company', 'c.expires_at']);
-  let base = db.selectFrom('ent_installed_base').select(['serial', 'company']);
+async function perSerial(db: Db, serial: string | null, inScope: (column: string) => Expression<SqlBool>): Promise<Contract[]> {
+  let covered = db.selectFrom('ent_coverage as v').innerJoin('ent_contracts as c', 'c.number', 'v.contract_number').select(['v.serial', 'c.number', 'c.type', 'c.company', 'c.expires_at']).where(inScope('c.company'));
+  let base = db.selectFrom('ent_installed_base').select(['serial', 'company']).where(inScope('company'));
   if (serial !== null) {
     covered = covered.where('v.serial', '=', serial);
     base = base.where('serial', '=', serial);

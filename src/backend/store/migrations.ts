@@ -156,9 +156,72 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
     last_seen_at TEXT
   );
   `,
-  // entitlement: back-office fixtures (service contracts, coverage, installed base with warranty, CCO
-  // profiles), per-user token lock-out, add-contract requests, and what a registration rests on. The old
-  // per-serial contracts rows move into them; the old table is left in place (no longer read).
+  // accounts: companies, CCO users, roles per company, hashed personal API tokens, the audit log (issue 15,
+  // S24–S32, S93); the company a device was confirmed for; the company of each device as one view.
+  `
+  CREATE TABLE companies (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    created_at TEXT NOT NULL
+  );
+  CREATE TABLE users (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    email TEXT NOT NULL,
+    password_hash TEXT,
+    sch_admin INTEGER NOT NULL DEFAULT 0,
+    case_management INTEGER NOT NULL DEFAULT 1,
+    profile_company TEXT,
+    profile_contracts TEXT NOT NULL DEFAULT '[]',
+    agreement_version TEXT,
+    agreement_accepted_at TEXT,
+    created_at TEXT NOT NULL
+  );
+  CREATE TABLE memberships (
+    user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    company_id TEXT NOT NULL REFERENCES companies(id),
+    role TEXT NOT NULL,
+    added_by TEXT NOT NULL,
+    added_at TEXT NOT NULL,
+    PRIMARY KEY (user_id, company_id)
+  );
+  CREATE INDEX memberships_company ON memberships(company_id, role);
+  CREATE TABLE api_tokens (
+    id TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL,
+    hash TEXT NOT NULL UNIQUE,
+    label TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL,
+    last_used_at TEXT,
+    revoked_at TEXT,
+    created_from TEXT
+  );
+  CREATE INDEX api_tokens_user ON api_tokens(user_id);
+  CREATE TABLE audit (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    at TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    action TEXT NOT NULL,
+    target TEXT NOT NULL,
+    company TEXT,
+    remote TEXT,
+    detail TEXT NOT NULL DEFAULT '{}'
+  );
+  CREATE INDEX audit_company ON audit(company, id DESC);
+  CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+  CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+  ALTER TABLE devices ADD COLUMN company TEXT;
+  CREATE INDEX devices_company ON devices(company, serial);
+  CREATE INDEX contracts_company ON contracts(company, serial);
+  CREATE VIEW device_companies AS
+    SELECT d.serial AS serial, COALESCE(d.company, NULLIF(c.company, '')) AS company
+    FROM devices d LEFT JOIN contracts c ON c.serial = d.serial;
+  `,
+  // entitlement: back-office fixtures (service contracts, the serials they cover, installed base with
+  // warranty), per-user token lock-out, add-contract requests, and what a registration rests on. The old
+  // per-serial contracts rows move into them; the old table is left in place (no longer read), and the
+  // accounts view of each device's company now reads the contract or installed-base company from them.
   `
   CREATE TABLE ent_contracts (
     number TEXT PRIMARY KEY,
@@ -181,13 +244,6 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
     company TEXT NOT NULL,
     warranty_expires_at TEXT,
     warranty_company TEXT NOT NULL
-  );
-  CREATE TABLE ent_profiles (
-    cco_id TEXT PRIMARY KEY,
-    company TEXT NOT NULL,
-    contracts TEXT NOT NULL,
-    case_management INTEGER NOT NULL,
-    email TEXT NOT NULL
   );
   CREATE TABLE ent_lockouts (
     user_id TEXT PRIMARY KEY,
@@ -215,6 +271,11 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   INSERT INTO ent_coverage (contract_number, serial) SELECT contract_number, serial FROM contracts WHERE contract_number <> '';
   UPDATE registrations SET coverage = CASE WHEN state = 'trial' OR trial_ends_at IS NOT NULL THEN 'trial' ELSE 'contract' END
     WHERE state IN ('registered', 'trial', 'expired');
+  DROP VIEW device_companies;
+  CREATE VIEW device_companies AS
+    SELECT d.serial AS serial,
+      COALESCE(d.company, NULLIF((SELECT min(c.company) FROM ent_coverage v JOIN ent_contracts c ON c.number = v.contract_number WHERE v.serial = d.serial AND c.company <> ''), ''), NULLIF(b.company, '')) AS company
+    FROM devices d LEFT JOIN ent_installed_base b ON b.serial = d.serial;
   `,
 ];
 
@@ -358,9 +419,72 @@ export const PG_MIGRATIONS: readonly string[] = [
     last_seen_at TEXT
   );
   `,
-  // entitlement: back-office fixtures (service contracts, coverage, installed base with warranty, CCO
-  // profiles), per-user token lock-out, add-contract requests, and what a registration rests on. The old
-  // per-serial contracts rows move into them; the old table is left in place (no longer read).
+  // accounts: companies, CCO users, roles per company, hashed personal API tokens, the audit log (issue 15,
+  // S24–S32, S93); the company a device was confirmed for; the company of each device as one view.
+  `
+  CREATE TABLE companies (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    created_at TEXT NOT NULL
+  );
+  CREATE TABLE users (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    email TEXT NOT NULL,
+    password_hash TEXT,
+    sch_admin INTEGER NOT NULL DEFAULT 0,
+    case_management INTEGER NOT NULL DEFAULT 1,
+    profile_company TEXT,
+    profile_contracts TEXT NOT NULL DEFAULT '[]',
+    agreement_version TEXT,
+    agreement_accepted_at TEXT,
+    created_at TEXT NOT NULL
+  );
+  CREATE TABLE memberships (
+    user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    company_id TEXT NOT NULL REFERENCES companies(id),
+    role TEXT NOT NULL,
+    added_by TEXT NOT NULL,
+    added_at TEXT NOT NULL,
+    PRIMARY KEY (user_id, company_id)
+  );
+  CREATE INDEX memberships_company ON memberships(company_id, role);
+  CREATE TABLE api_tokens (
+    id TEXT PRIMARY KEY,
+    user_id TEXT NOT NULL,
+    hash TEXT NOT NULL UNIQUE,
+    label TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL,
+    last_used_at TEXT,
+    revoked_at TEXT,
+    created_from TEXT
+  );
+  CREATE INDEX api_tokens_user ON api_tokens(user_id);
+  CREATE TABLE audit (
+    id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY,
+    at TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    action TEXT NOT NULL,
+    target TEXT NOT NULL,
+    company TEXT,
+    remote TEXT,
+    detail TEXT NOT NULL DEFAULT '{}'
+  );
+  CREATE INDEX audit_company ON audit(company, id DESC);
+  CREATE FUNCTION audit_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'the audit log is append-only'; END $$;
+  CREATE TRIGGER audit_no_update BEFORE UPDATE OR DELETE ON audit FOR EACH ROW EXECUTE FUNCTION audit_append_only();
+  ALTER TABLE devices ADD COLUMN company TEXT;
+  CREATE INDEX devices_company ON devices(company, serial);
+  CREATE INDEX contracts_company ON contracts(company, serial);
+  CREATE VIEW device_companies AS
+    SELECT d.serial AS serial, COALESCE(d.company, NULLIF(c.company, '')) AS company
+    FROM devices d LEFT JOIN contracts c ON c.serial = d.serial;
+  `,
+  // entitlement: back-office fixtures (service contracts, the serials they cover, installed base with
+  // warranty), per-user token lock-out, add-contract requests, and what a registration rests on. The old
+  // per-serial contracts rows move into them; the old table is left in place (no longer read), and the
+  // accounts view of each device's company now reads the contract or installed-base company from them.
   `
   CREATE TABLE ent_contracts (
     number TEXT PRIMARY KEY,
@@ -383,13 +507,6 @@ export const PG_MIGRATIONS: readonly string[] = [
     company TEXT NOT NULL,
     warranty_expires_at TEXT,
     warranty_company TEXT NOT NULL
-  );
-  CREATE TABLE ent_profiles (
-    cco_id TEXT PRIMARY KEY,
-    company TEXT NOT NULL,
-    contracts TEXT NOT NULL,
-    case_management INTEGER NOT NULL,
-    email TEXT NOT NULL
   );
   CREATE TABLE ent_lockouts (
     user_id TEXT PRIMARY KEY,
@@ -417,6 +534,11 @@ export const PG_MIGRATIONS: readonly string[] = [
   INSERT INTO ent_coverage (contract_number, serial) SELECT contract_number, serial FROM contracts WHERE contract_number <> '';
   UPDATE registrations SET coverage = CASE WHEN state = 'trial' OR trial_ends_at IS NOT NULL THEN 'trial' ELSE 'contract' END
     WHERE state IN ('registered', 'trial', 'expired');
+  DROP VIEW device_companies;
+  CREATE VIEW device_companies AS
+    SELECT d.serial AS serial,
+      COALESCE(d.company, NULLIF((SELECT min(c.company) FROM ent_coverage v JOIN ent_contracts c ON c.number = v.contract_number WHERE v.serial = d.serial AND c.company <> ''), ''), NULLIF(b.company, '')) AS company
+    FROM devices d LEFT JOIN ent_installed_base b ON b.serial = d.serial;
   `,
 ];
 

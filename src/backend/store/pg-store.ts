@@ -41,6 +41,7 @@ export async function openPgStore(url: string, options: PgStoreOptions = {}): Pr
   return {
     dialect: 'postgres',
     ...createQueries(db, 'postgres'),
+    scoped: (scope) => createQueries(db, 'postgres', scope),
     transaction: (fn) => db.transaction().execute((trx) => fn(createTxQueries(trx, 'postgres'))),
     watchEvents: (onCommit) => Promise.resolve(watch(url, onCommit, options.onError)),
     close: () => db.destroy(),

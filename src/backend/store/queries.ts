@@ -4,10 +4,13 @@
  */
 import { createHash } from 'node:crypto';
 import { sql, type Expression, type Kysely, type SqlBool, type Transaction } from 'kysely';
+import { readConfigurationColumn, readInventoryColumn } from '../../domain/device-records.js';
 import type { CallHomeMessage } from '../../domain/message.js';
 import { BackendEventSchema, RegistrationStateSchema, type BackendEvent, type CaseSummary, type MessageSummary, type Transport } from '../../events/protocol.js';
 import { createGatewayQueries, type GatewayQueries } from '../gateway/registry-queries.js';
 import { createEntitlementQueries, type EntitlementQueries } from './entitlement-queries.js';
+import { eventSerial, withCompany } from '../accounts/audience.js';
+import { companyInScope, createAccountsQueries, serialInScope } from './accounts-queries.js';
 import type { Database } from './schema.js';
 import type {
   MessageFlag,
@@ -22,6 +25,8 @@ import type {
   ProcessingResults,
   NotificationRecord,
   Registration,
+  AccountsQueries,
+  Scope,
   StoreQueries,
   StoreTx,
 } from './types.js';
@@ -138,6 +143,7 @@ function toDevice(row: Row): Device {
     contractNumber: ns(row, 'contract_number'),
     coverageEndsAt: ns(row, 'coverage_ends_at'),
     registrationRefusal: ns(row, 'refusal_code'),
+    company: ns(row, 'owner'),
   };
 }
 
@@ -244,15 +250,23 @@ function messageRow(m: NewMessage, status: MessageStatus) {
 /** Device columns a message may fill in; an empty value keeps what is stored. */
 const DEVICE_TEXT = ['hostname', 'model', 'series', 'software_version', 'contact_email', 'phone_number', 'street_address', 'customer_id', 'site_id', 'contract_id'] as const;
 
-/** The queries over `db` (the database or an open transaction). */
-export function createQueries(db: Db, dialect: Dialect): StoreQueries {
+/**
+ * The queries over `db` (the database or an open transaction). With a `scope` (accounts, issue 15) the
+ * reads of devices, messages, registrations, contracts, cases and notifications see only those companies.
+ */
+export function createQueries(db: Db, dialect: Dialect, scope: Scope = null): StoreQueries {
   const like = dialect === 'postgres' ? 'ilike' : 'like';
+  const TRUE = sql<SqlBool>`1 = 1`;
+  /** The scope as a predicate on a serial column (always true without a scope). */
+  const bySerial = (column: string): Expression<SqlBool> => serialInScope(scope, column) ?? TRUE;
   const deviceRows = () =>
     db
       .selectFrom('devices as d')
       .leftJoin('registrations as r', 'r.serial', 'd.serial')
+      .leftJoin('device_companies as dc', 'dc.serial', 'd.serial')
       .selectAll('d')
-      .select(['r.state', 'r.trial_ends_at', 'r.contract_number', 'r.coverage_ends_at', 'r.refusal_code']);
+      .select(['r.state', 'r.trial_ends_at', 'r.contract_number', 'r.coverage_ends_at', 'r.refusal_code', 'dc.company as owner'])
+      .where(bySerial('d.serial'));
 
   const messages: Pick<StoreQueries, 'insertMessage' | 'flagMessage' | 'messageIdTaken' | 'importMessages' | 'setMessageStatus' | 'getMessage' | 'listMessages' | 'listHistory' | 'purgeBefore'> = {
     async insertMessage(m, status) {
@@ -282,7 +296,7 @@ export function createQueries(db: Db, dialect: Dialect): StoreQueries {
       await db.updateTable('messages').set({ status, results: JSON.stringify(results) }).where('id', '=', id).execute();
     },
     async getMessage(id) {
-      const r = await db.selectFrom('messages').selectAll().where('id', '=', id).executeTakeFirst();
+      const r = await db.selectFrom('messages').selectAll().where('id', '=', id).where(bySerial('serial')).executeTakeFirst();
       return r ? toDetail(r) : null;
     },
     async listMessages(f: MessageFilter) {
@@ -333,6 +347,7 @@ export function createQueries(db: Db, dialect: Dialect): StoreQueries {
       .selectFrom('messages')
       .where((eb) => {
         const where: Expression<SqlBool>[] = [];
+        if (scope !== null) where.push(bySerial('serial'));
         if (f.device) where.push(eb.or([eb('serial', '=', f.device), eb('hostname', '=', f.device)]));
         if (f.type) where.push(eb('type', '=', f.type));
         if (f.severity !== undefined) where.push(eb('severity', '>=', f.severity));
@@ -349,7 +364,7 @@ export function createQueries(db: Db, dialect: Dialect): StoreQueries {
       .limit(f.limit + 1);
   }
 
-  const rest: Omit<StoreQueries, keyof typeof messages | keyof GatewayQueries | keyof EntitlementQueries> = {
+  const rest: Omit<StoreQueries, keyof typeof messages | keyof GatewayQueries | keyof AccountsQueries | keyof EntitlementQueries> = {
     async recentDescriptions(serial, type, eventName, since, exceptId) {
       const rows = await db
         .selectFrom('messages')
@@ -366,7 +381,7 @@ export function createQueries(db: Db, dialect: Dialect): StoreQueries {
       return rows.map((r) => r.description);
     },
     async messagesByStatus(serial, status) {
-      const rows = await db.selectFrom('messages').selectAll().where('serial', '=', serial).where('status', '=', status).orderBy('id').execute();
+      const rows = await db.selectFrom('messages').selectAll().where('serial', '=', serial).where('status', '=', status).where(bySerial('serial')).orderBy('id').execute();
       return rows.map(toDetail);
     },
     async upsertDevice(m, at) {
@@ -403,7 +418,7 @@ export function createQueries(db: Db, dialect: Dialect): StoreQueries {
       await db.updateTable('devices').set({ last_inventory_at: at, inventory: JSON.stringify(inventory) }).where('serial', '=', serial).execute();
     },
     async setDeviceConfiguration(serial, at, configuration) {
-      await db.updateTable('devices').set({ last_configuration_at: at, configuration }).where('serial', '=', serial).execute();
+      await db.updateTable('devices').set({ last_configuration_at: at, configuration: JSON.stringify(configuration) }).where('serial', '=', serial).execute();
     },
     async setDeviceNotifyEmails(serial, emails) {
       const r = await db.updateTable('devices').set({ notify_emails: JSON.stringify(emails) }).where('serial', '=', serial).executeTakeFirst();
@@ -412,7 +427,7 @@ export function createQueries(db: Db, dialect: Dialect): StoreQueries {
     async getDevice(serial) {
       const r = await deviceRows().where('d.serial', '=', serial).executeTakeFirst();
       if (!r) return null;
-      const detail: DeviceDetail = { ...toDevice(r), inventory: json(r, 'inventory', null), configuration: ns(r, 'configuration') };
+      const detail: DeviceDetail = { ...toDevice(r), inventory: readInventoryColumn(json(r, 'inventory', null)), configuration: readConfigurationColumn(ns(r, 'configuration')) };
       return detail;
     },
     async devicesByHostname(hostname, limit) {
@@ -426,7 +441,7 @@ export function createQueries(db: Db, dialect: Dialect): StoreQueries {
       return (await deviceRows().orderBy('d.hostname').orderBy('d.serial').execute()).map(toDevice);
     },
     async getRegistration(serial) {
-      const r = await db.selectFrom('registrations').selectAll().where('serial', '=', serial).executeTakeFirst();
+      const r = await db.selectFrom('registrations').selectAll().where('serial', '=', serial).where(bySerial('serial')).executeTakeFirst();
       return r ? toRegistration(r) : null;
     },
     async putRegistration(r) {
@@ -452,22 +467,22 @@ export function createQueries(db: Db, dialect: Dialect): StoreQueries {
       await db.insertInto('registrations').values(values).onConflict((oc) => oc.column('serial').doUpdateSet(changes)).execute();
     },
     async listRegistrations() {
-      return (await db.selectFrom('registrations').selectAll().orderBy('serial').execute()).map(toRegistration);
+      return (await db.selectFrom('registrations').selectAll().where(bySerial('serial')).orderBy('serial').execute()).map(toRegistration);
     },
     async deleteRegistration(serial) {
       const r = await db.updateTable('registrations').set({ state: 'deleted', updated_at: new Date().toISOString() }).where('serial', '=', serial).where('state', '<>', 'deleted').executeTakeFirst();
       return r.numUpdatedRows > 0n;
     },
     async findOpenCase(serial, foldKey) {
-      const r = await db.selectFrom('cases').selectAll().where('serial', '=', serial).where('fold_key', '=', foldKey).where('status', '<>', 'closed').orderBy('id', 'desc').limit(1).executeTakeFirst();
+      const r = await db.selectFrom('cases').selectAll().where('serial', '=', serial).where('fold_key', '=', foldKey).where(bySerial('serial')).where('status', '<>', 'closed').orderBy('id', 'desc').limit(1).executeTakeFirst();
       return r ? toCase(r) : null;
     },
     async getCase(id) {
-      const r = await db.selectFrom('cases').selectAll().where('id', '=', id).executeTakeFirst();
+      const r = await db.selectFrom('cases').selectAll().where('id', '=', id).where(bySerial('serial')).executeTakeFirst();
       return r ? toCase(r) : null;
     },
     async getCaseByNumber(number) {
-      const r = await db.selectFrom('cases').selectAll().where('number', '=', number).executeTakeFirst();
+      const r = await db.selectFrom('cases').selectAll().where('number', '=', number).where(bySerial('serial')).executeTakeFirst();
       return r ? toCase(r) : null;
     },
     async insertCase(c) {
@@ -488,7 +503,7 @@ export function createQueries(db: Db, dialect: Dialect): StoreQueries {
         .execute();
     },
     async listCases() {
-      return (await db.selectFrom('cases').selectAll().orderBy('id', 'desc').execute()).map((r) => caseSummary(toCase(r)));
+      return (await db.selectFrom('cases').selectAll().where(bySerial('serial')).orderBy('id', 'desc').execute()).map((r) => caseSummary(toCase(r)));
     },
     async insertNotification(nn) {
       const r = await db
@@ -502,7 +517,7 @@ export function createQueries(db: Db, dialect: Dialect): StoreQueries {
       await db.updateTable('notifications').set({ delivered: delivered ? 1 : 0, error }).where('id', '=', id).execute();
     },
     async listNotifications(limit) {
-      return (await db.selectFrom('notifications').selectAll().orderBy('id', 'desc').limit(limit).execute()).map(toNotification);
+      return (await db.selectFrom('notifications').selectAll().where(bySerial('serial')).orderBy('id', 'desc').limit(limit).execute()).map(toNotification);
     },
     async eventsSince(seq, limit) {
       const rows = await db.selectFrom('events').select('data').where('seq', '>', seq).orderBy('seq').limit(limit).execute();
@@ -517,7 +532,7 @@ export function createQueries(db: Db, dialect: Dialect): StoreQueries {
       return Number(r?.last ?? 0);
     },
   };
-  return { ...messages, ...rest, ...createGatewayQueries(db), ...createEntitlementQueries(db) };
+  return { ...messages, ...rest, ...createGatewayQueries(db), ...createAccountsQueries(db), ...createEntitlementQueries(db, scope) };
 }
 
 /** The PostgreSQL channel a committed batch of events is announced on (payload: its last seq). */
@@ -561,8 +576,11 @@ export function createTxQueries(trx: Transaction<Database>, dialect: Dialect): S
       // The counter row stays locked until commit: the next transaction's seqs wait for this one's fate.
       const { last } = await trx.updateTable('event_seq').set((eb) => ({ last: eb('last', '+', pending.length) })).where('id', '=', 1).returning('last').executeTakeFirstOrThrow();
       const first = Number(last) - pending.length + 1;
+      // accounts: each event carries the company of the device it is about, as of now, so every replica and
+      // every resume filters it the same way (src/backend/accounts/audience.ts).
+      const companies = await createAccountsQueries(trx).companiesOfSerials(pending.flatMap((p) => eventSerial(p.input) ?? []));
       // The input is already typed; only reads from disk are validated.
-      const events = pending.map((p, i) => ({ ...p.input, seq: first + i, at: p.at }) as BackendEvent);
+      const events = pending.map((p, i) => withCompany({ ...p.input, seq: first + i, at: p.at } as BackendEvent, companies));
       for (let i = 0; i < events.length; i += EVENT_ROWS_PER_INSERT) {
         const chunk = events.slice(i, i + EVENT_ROWS_PER_INSERT);
         await trx.insertInto('events').values(chunk.map((e) => ({ seq: e.seq, type: e.type, at: e.at, data: JSON.stringify(e) }))).execute();

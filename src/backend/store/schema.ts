@@ -5,7 +5,7 @@
  */
 import type { Generated } from 'kysely';
 import type { GatewaysTable } from '../gateway/registry-queries.js';
-import type { EntContractRequestsTable, EntContractsTable, EntCoverageTable, EntInstalledBaseTable, EntLockoutsTable, EntProfilesTable } from './entitlement-queries.js';
+import type { EntContractRequestsTable, EntContractsTable, EntCoverageTable, EntInstalledBaseTable, EntLockoutsTable } from './entitlement-queries.js';
 
 type Id = number | string;
 
@@ -56,6 +56,8 @@ export type DevicesTable = {
   last_configuration_at: string | null;
   inventory: string | null;
   configuration: string | null;
+  /** accounts: the company the device was confirmed for (null: its contract's company, if any). */
+  company: Generated<string | null>;
 };
 
 export type RegistrationsTable = {
@@ -128,6 +130,37 @@ export type EventSeqTable = {
   last: Id;
 };
 
+// accounts: companies, users, roles, tokens, audit (issue 15); `devices.company` is in DevicesTable.
+export type CompaniesTable = { id: string; name: string; created_at: string };
+export type UsersTable = {
+  id: string;
+  name: string;
+  email: string;
+  password_hash: string | null;
+  sch_admin: Generated<number>;
+  case_management: Generated<number>;
+  profile_company: string | null;
+  profile_contracts: Generated<string>;
+  agreement_version: string | null;
+  agreement_accepted_at: string | null;
+  created_at: string;
+};
+export type MembershipsTable = { user_id: string; company_id: string; role: string; added_by: string; added_at: string };
+export type ApiTokensTable = {
+  id: string;
+  user_id: string;
+  hash: string;
+  label: string;
+  created_at: string;
+  expires_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+  created_from: string | null;
+};
+export type AuditTable = { id: Generated<Id>; at: string; actor: string; action: string; target: string; company: string | null; remote: string | null; detail: Generated<string> };
+/** A view: each device's company (the one it was confirmed for, else its contract's). */
+export type DeviceCompaniesView = { serial: string; company: string | null };
+
 export type Database = {
   messages: MessagesTable;
   devices: DevicesTable;
@@ -138,11 +171,17 @@ export type Database = {
   events: EventsTable;
   event_seq: EventSeqTable;
   gateways: GatewaysTable;
+  // accounts:
+  companies: CompaniesTable;
+  users: UsersTable;
+  memberships: MembershipsTable;
+  api_tokens: ApiTokensTable;
+  audit: AuditTable;
+  device_companies: DeviceCompaniesView;
   // entitlement
   ent_contracts: EntContractsTable;
   ent_coverage: EntCoverageTable;
   ent_installed_base: EntInstalledBaseTable;
-  ent_profiles: EntProfilesTable;
   ent_lockouts: EntLockoutsTable;
   ent_contract_requests: EntContractRequestsTable;
 };

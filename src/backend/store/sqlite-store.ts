@@ -65,6 +65,7 @@ export function openSqliteStore(file: string): Store {
   return {
     dialect: 'sqlite',
     ...createQueries(db, 'sqlite'),
+    scoped: (scope) => createQueries(db, 'sqlite', scope),
     transaction: (fn) => db.transaction().execute((trx) => fn(createTxQueries(trx, 'sqlite'))),
     // One writer: every commit is this process's own, published by its event log.
     watchEvents: () => Promise.resolve(() => Promise.resolve()),

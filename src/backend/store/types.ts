@@ -1,5 +1,6 @@
 /** Records the back end keeps, independent of the database engine. */
 import type { MessageFormat } from '../../domain/callhome.js';
+import type { ConfigurationRecord, InventoryRecord } from '../../domain/device-records.js';
 import type { CallHomeMessage } from '../../domain/message.js';
 import type {
   BackendEvent,
@@ -16,11 +17,16 @@ import type { GatewayQueries } from '../gateway/registry-queries.js';
 // entitlement
 import type { Coverage } from '../entitlement/model.js';
 import type { EntitlementQueries } from './entitlement-queries.js';
+import type { AuditEntry, Company, Membership, NewAuditEntry, TokenRecord, UserRecord } from '../accounts/model.js';
 
 export type { MessageFormat };
 
-/** How far a stored message got (spec §3.9 processing results). */
-export type MessageStatus = 'processed' | 'pending-registration' | 'stored-only' | 'not-entitled';
+/**
+ * How far a stored message got (spec §3.9 processing results). processing: `unsupported` — not XML
+ * (long / short text) or a sub-type the service does not support (S4, S5); `missing-data` — a field
+ * processing needs is missing (S33); `mapping-error` — its command output could not be mapped (S34).
+ */
+export type MessageStatus = 'processed' | 'pending-registration' | 'stored-only' | 'not-entitled' | 'unsupported' | 'missing-data' | 'mapping-error';
 
 /** What processing produced for one message. */
 export type ProcessingResults = {
@@ -30,6 +36,10 @@ export type ProcessingResults = {
   readonly caseAction?: 'created' | 'updated' | 'none';
   readonly notifiedTo?: readonly string[];
   readonly note?: string;
+  // processing: what was missing (S33) or could not be mapped (S34), and the reply to a request (S48).
+  readonly missing?: readonly string[];
+  readonly mappingErrors?: readonly string[];
+  readonly reply?: { readonly request: string; readonly to: readonly string[]; readonly items: number };
 };
 
 /**
@@ -131,11 +141,14 @@ export type Device = {
   /** entitlement: end of the contract or warranty the registration rests on, and the last refusal code. */
   readonly coverageEndsAt: string | null;
   readonly registrationRefusal: string | null;
+  /** accounts: the owning company (confirmed for, else the contract's); null: none yet (SCH administrators only). */
+  readonly company: string | null;
 };
 
+/** A device with what its latest full inventory and configuration messages mapped to (S36, S37). */
 export type DeviceDetail = Device & {
-  readonly inventory: { readonly cards: CallHomeMessage['cards']; readonly attachments: CallHomeMessage['attachments'] } | null;
-  readonly configuration: string | null;
+  readonly inventory: InventoryRecord | null;
+  readonly configuration: ConfigurationRecord | null;
 };
 
 export type CaseRecord = CaseSummary & {
@@ -160,8 +173,47 @@ export type NewNotification = {
 /** An event as processing emits it inside a transaction: its seq is allocated when the transaction writes it. */
 export type PendingEvent = { readonly input: BackendEventInput; readonly at: string };
 
+// accounts: companies, users, roles, tokens, audit, device companies (issue 15; src/backend/store/accounts-queries.ts).
+/** Companies a query may see: null = all (SCH administrator, processing); a list = only those. */
+export type Scope = readonly string[] | null;
+export type AccountsQueries = {
+  putCompany(c: Company): Promise<void>;
+  getCompany(id: string): Promise<Company | null>;
+  /** Companies by id (only those in `scope`). */
+  listCompanies(scope: Scope): Promise<Company[]>;
+  /** Inserts or replaces a directory user (the simulated CCO profile). */
+  putUser(u: UserRecord): Promise<void>;
+  getUser(id: string): Promise<UserRecord | null>;
+  /** Users with a role in a company of `scope` (all users when null), by id. */
+  listUsers(scope: Scope): Promise<UserRecord[]>;
+  acceptAgreement(userId: string, version: string, at: string): Promise<void>;
+  setMembership(m: Membership): Promise<void>;
+  deleteMembership(userId: string, companyId: string): Promise<boolean>;
+  membershipsOf(userId: string): Promise<Membership[]>;
+  /** Memberships in the companies of `scope` (all when null). */
+  listMemberships(scope: Scope): Promise<Membership[]>;
+  insertToken(t: TokenRecord): Promise<void>;
+  tokenByHash(hash: string): Promise<TokenRecord | null>;
+  getToken(id: string): Promise<TokenRecord | null>;
+  /** Tokens of one user, or of every user when null; newest first. */
+  listTokens(userId: string | null): Promise<TokenRecord[]>;
+  revokeToken(id: string, at: string): Promise<boolean>;
+  /** Revokes every live token of a user; returns their ids. */
+  revokeTokensOf(userId: string, at: string): Promise<string[]>;
+  touchToken(id: string, at: string): Promise<void>;
+  appendAudit(e: NewAuditEntry): Promise<AuditEntry>;
+  /** Audit entries of `scope` (with no company: SCH administrators only), newest first, before id `before`. */
+  listAudit(scope: Scope, limit: number, before?: number): Promise<AuditEntry[]>;
+  /** Sets the company a device is confirmed for (null: back to its contract's). */
+  setDeviceCompany(serial: string, company: string | null): Promise<void>;
+  /** Each serial's company (confirmed for, else its contract's); serials without one are absent. */
+  companiesOfSerials(serials: readonly string[]): Promise<Map<string, string>>;
+  /** True when a contract in the company lists one of these contract numbers (S28: Administrator needs one). */
+  companyHasContract(companyId: string, contractNumbers: readonly string[]): Promise<boolean>;
+};
+
 /** The queries, the same inside and outside a transaction. Every call is asynchronous. */
-export type StoreQueries = GatewayQueries & EntitlementQueries & {
+export type StoreQueries = GatewayQueries & AccountsQueries & EntitlementQueries & {
   insertMessage(m: NewMessage, status: MessageStatus): Promise<MessageSummary | null>;
   /** Stores many messages without processing (imports, benchmarks) in multi-row inserts; returns how many were new. */
   importMessages(list: readonly { readonly message: NewMessage; readonly status: MessageStatus }[]): Promise<number>;
@@ -180,8 +232,8 @@ export type StoreQueries = GatewayQueries & EntitlementQueries & {
   /** Descriptions of processed messages of a type and event name received since `since`, except `exceptId`. */
   recentDescriptions(serial: string, type: string, eventName: string, since: string, exceptId: number): Promise<string[]>;
   upsertDevice(m: CallHomeMessage, at: string): Promise<void>;
-  setDeviceInventory(serial: string, at: string, inventory: DeviceDetail['inventory']): Promise<void>;
-  setDeviceConfiguration(serial: string, at: string, configuration: string): Promise<void>;
+  setDeviceInventory(serial: string, at: string, inventory: InventoryRecord): Promise<void>;
+  setDeviceConfiguration(serial: string, at: string, configuration: ConfigurationRecord): Promise<void>;
   setDeviceNotifyEmails(serial: string, emails: readonly string[]): Promise<boolean>;
   getDevice(serial: string): Promise<DeviceDetail | null>;
   /** Up to `limit` devices known by this host name, by serial (short-text attribution needs exactly one). */
@@ -235,6 +287,11 @@ export type StoreTx = StoreQueries & {
  */
 export type Store = StoreQueries & {
   readonly dialect: 'sqlite' | 'postgres';
+  /**
+   * accounts: the same queries, reading only what belongs to the companies of `scope` (devices, messages,
+   * registrations, contracts, cases, notifications; in SQL). The API hands each request such a view.
+   */
+  scoped(scope: Scope): StoreQueries;
   transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
   /**
    * Calls `onCommit` when another process may have committed events (PostgreSQL NOTIFY on a dedicated

@@ -1,6 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { authorize, clientAddress, type AuthOutcome, type AuthThrottle } from '../auth-throttle.js';
 
 /** The token a request presents: `Authorization: Bearer T` first, then `?token=T`. */
 export function presentedToken(request: IncomingMessage, url: URL): string | undefined {
@@ -18,9 +17,4 @@ export function tokenMatches(presented: string | undefined, expected: string): b
   const a = createHash('sha256').update(presented).digest();
   const b = createHash('sha256').update(expected).digest();
   return timingSafeEqual(a, b);
-}
-
-/** Checks an upgrade request's token through the throttle shared with the REST API. */
-export function authorizeUpgrade(request: IncomingMessage, url: URL, expected: string, throttle?: AuthThrottle): AuthOutcome {
-  return authorize(throttle, clientAddress(request.socket), presentedToken(request, url), (t) => tokenMatches(t, expected));
 }

@@ -61,6 +61,11 @@ export class StreamSession {
     private readonly limits: SessionLimits,
     /** Resume after this seq; undefined = from now on. */
     private readonly since: number | undefined,
+    /**
+     * accounts: whether this client may see an event (its companies). Others are skipped: `lastSent` moves
+     * past them, so they never count as a gap and a resume never asks for them.
+     */
+    private readonly visible: (event: BackendEvent) => boolean = () => true,
   ) {
     this.lastSent = since ?? 0;
     this.lastDelivered = since ?? 0;
@@ -98,6 +103,10 @@ export class StreamSession {
       // Never pass a gap on: read what lies between from the log.
       this.mode = 'backfill';
       void this.backfill();
+      return;
+    }
+    if (!this.visible(event)) {
+      this.skip(event.seq);
       return;
     }
     if (this.ws.bufferedAmount >= this.limits.maxBufferedBytes) {
@@ -161,6 +170,10 @@ export class StreamSession {
         }
         let written: Promise<void> = Promise.resolve();
         for (const event of page) {
+          if (!this.visible(event)) {
+            this.skip(event.seq);
+            continue;
+          }
           // Wait for the socket to drain rather than queue past the byte limit.
           if (this.ws.bufferedAmount >= this.limits.maxBufferedBytes) await written;
           if (this.mode !== 'backfill') return;
@@ -172,6 +185,12 @@ export class StreamSession {
     } catch (error) {
       this.close(CLOSE_INTERNAL_ERROR, `event log read failed: ${error instanceof Error ? error.message : String(error)}`.slice(0, 120));
     }
+  }
+
+  /** An event this client may not see: passed over as if sent (and delivered, when nothing is in flight). */
+  private skip(seq: number): void {
+    this.lastSent = seq;
+    if (this.inflight === 0) this.lastDelivered = seq;
   }
 
   private sendEvent(seq: number, json: string): Promise<void> {

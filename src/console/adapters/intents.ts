@@ -33,11 +33,28 @@ async function confirmOne(api: ConsoleApi, serial: string, token: string): Promi
 }
 
 const PAGE = 10;
+/**
+ * How long an error notice (a refusal) stays against later info notices: a running job's progress
+ * must not replace it before it can be read. The info waits, and the newest one is shown after.
+ */
+export const ERROR_NOTICE_HOLD_MS = 5_000;
 
 /** Creates the intent handlers over a store and the optional API and fleet. */
-export function createIntents(store: ConsoleStore, deps: { readonly api?: ConsoleApi | undefined; readonly fleet?: FleetPort | undefined; readonly now?: () => number }) {
+export function createIntents(store: ConsoleStore, deps: { readonly api?: ConsoleApi | undefined; readonly fleet?: FleetPort | undefined; readonly now?: () => number; readonly noticeHoldMs?: number }) {
   const now = deps.now ?? Date.now;
-  const notice = (level: 'info' | 'error', text: string): void => store.dispatch({ type: 'ui/notice', notice: { level, text, at: now() } });
+  const holdMs = deps.noticeHoldMs ?? ERROR_NOTICE_HOLD_MS;
+  let deferredInfo: ReturnType<typeof setTimeout> | undefined;
+  const notice = (level: 'info' | 'error', text: string): void => {
+    clearTimeout(deferredInfo);
+    const shown = store.getState().notice;
+    const wait = shown?.level === 'error' && level === 'info' ? shown.at + holdMs - now() : 0;
+    if (wait <= 0) {
+      store.dispatch({ type: 'ui/notice', notice: { level, text, at: now() } });
+      return;
+    }
+    deferredInfo = setTimeout(() => store.dispatch({ type: 'ui/notice', notice: { level, text, at: now() } }), wait);
+    deferredInfo.unref();
+  };
   const guard = (what: string, p: Promise<unknown>): void => {
     p.catch((e: unknown) => notice('error', `${what} failed: ${describeError(e)}`));
   };
@@ -406,6 +423,7 @@ export function createIntents(store: ConsoleStore, deps: { readonly api?: Consol
       });
     },
     dismissNotice(): void {
+      clearTimeout(deferredInfo);
       store.dispatch({ type: 'ui/notice', notice: null });
     },
     /** Carries out a key binding's command (`key` is the key that was pressed). */

@@ -107,6 +107,11 @@ export function createCallHomeEngine(host: EngineHost, options: CallHomeEngineOp
   let periodicTasks: CancelTask[] = [];
   let messageCounter = 0;
   let groupCounter = 0;
+  /** When each subscription (profile, alert group) last fired, for `show call-home events`. */
+  const lastFired = new Map<string, Date>();
+  const fired = (profileNames: readonly string[], group: AlertGroup): void => {
+    for (const name of profileNames) lastFired.set(`${name.toLowerCase()}\0${group}`, host.now());
+  };
 
   /** The identity with the running hostname (`hostname` may have changed since boot). */
   const identity = (): DeviceIdentity => {
@@ -319,7 +324,7 @@ export function createCallHomeEngine(host: EngineHost, options: CallHomeEngineOp
       // The schedule changed without configChanged(): drop this one; a reschedule covers the new one.
       if (!profile || !current || JSON.stringify(current) !== JSON.stringify(periodic)) return;
       if (config.serviceEnabled && config.alertGroupEnabled[group] && profile.active && modeAllows(profile, group) && contactReady(config, profile)) {
-        enqueue(groupContent(group, `Periodic ${group} message`), alertGroupCommands(group, config.snapshotCommands), [profileTarget(profile)]);
+        fired(enqueue(groupContent(group, `Periodic ${group} message`), alertGroupCommands(group, config.snapshotCommands), [profileTarget(profile)]), group);
       }
       scheduleOne(profileName, group, periodic, target.getTime());
     });
@@ -343,7 +348,9 @@ export function createCallHomeEngine(host: EngineHost, options: CallHomeEngineOp
         return { kind: 'queued', profiles: [] };
       }
       const profiles = routeAlert(config, { group, severity: content.severity, ...(syslogLine ? { syslogLine } : {}) });
-      return sendToProfiles(content, alertGroupCommands(group, config.snapshotCommands), profiles);
+      const outcome = sendToProfiles(content, alertGroupCommands(group, config.snapshotCommands), profiles);
+      if (outcome.kind === 'queued') fired(outcome.profiles, group);
+      return outcome;
     },
 
     test(profileName, text) {
@@ -431,6 +438,11 @@ export function createCallHomeEngine(host: EngineHost, options: CallHomeEngineOp
 
     statistics() {
       return stats.snapshot();
+    },
+
+    lastTriggered(profile, group) {
+      const at = lastFired.get(`${profile.toLowerCase()}\0${group}`);
+      return at ? formatCallHomeTime(at) : undefined;
     },
 
     async probeMailServers(): Promise<readonly MailServerStatus[]> {

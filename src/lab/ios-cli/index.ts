@@ -66,9 +66,12 @@ export { promptFor, CONFIG_PROMPT_HOSTNAME_MAX } from './modes.js';
 export const CTRL_Z = '\u001a';
 
 /** The CLI of one device. */
+/** Where a command's early text goes (the session's terminal), before its result. */
+export type Progress = (text: string) => void;
+
 export type Cli = {
   /** Runs one input line in a session. Never throws: failures print as IOS `%` lines. */
-  execute(line: string, session: SessionState): Promise<CliResult>;
+  execute(line: string, session: SessionState, progress?: Progress): Promise<CliResult>;
   /** The prompt for the session's mode, e.g. `R1(cfg-call-home)#`. */
   prompt(session: SessionState): string;
   /** `?` help for the text typed before the `?`. */
@@ -146,7 +149,7 @@ export function createCli(device: CliDevice): Cli {
   // IOS XE-only commands are unknown to a classic IOS device (parsing, help and completion alike).
   const train = trainOf(device.identity);
 
-  async function run(line: string, session: SessionState): Promise<CliResult> {
+  async function run(line: string, session: SessionState, progress: Progress | undefined): Promise<CliResult> {
     const promptLength = prompt(session).length;
     const { tokens, pipeStart } = tokenize(line);
     if (tokens.length === 0) return out(pipeStart === undefined ? '' : invalidInput(promptLength + pipeStart));
@@ -191,25 +194,32 @@ export function createCli(device: CliDevice): Cli {
       if ('error' in p) return out(p.error);
       filter = p.filter;
     }
+    // Early text goes out at once only when nothing filters it; otherwise it leads the result.
+    let early = '';
     const ctx: CliContext = {
       device,
       session,
       values: result.values,
       form: result.form,
       line,
-      execute: (next) => cli.execute(next, session),
+      execute: (next) => cli.execute(next, session, progress),
+      progress: (text) => {
+        if (progress && !filter) progress(text);
+        else early += text;
+      },
     };
-    const r = normalize(await result.handler(ctx));
+    const handled = normalize(await result.handler(ctx));
+    const r = early !== '' && handled.kind === 'output' ? out(early + handled.output) : handled;
     return filter && r.kind === 'output' ? out(applyFilter(r.output, filter)) : r;
   }
 
   const cli: Cli = {
     prompt,
-    async execute(rawLine, session) {
+    async execute(rawLine, session, progress) {
       const ctrlZ = rawLine.includes(CTRL_Z);
       const line = rawLine.split(CTRL_Z).join('');
       try {
-        const r = await run(line, session);
+        const r = await run(line, session, progress);
         if (ctrlZ && isConfigMode(session.mode)) {
           leaveConfig({ device, session });
           return r.kind === 'output' ? out(r.output) : r;

@@ -72,4 +72,9 @@ export type CliContext = {
   readonly line: string;
   /** Runs another line in the same session (used by `do`-style nesting and tests). */
   execute(line: string): Promise<CliResult>;
+  /**
+   * Prints text at once, before the command's result: IOS prints "Please wait…" before a slow probe,
+   * and a client that waits for it must see it first. Under an output pipe it is filtered with the rest.
+   */
+  progress(text: string): void;
 };

@@ -3,7 +3,7 @@
  * layout of the device's train (src/ios/layout/call-home.ts describes both).
  */
 import { ALERT_GROUPS, ALERT_GROUP_DESCRIPTIONS, CISCO_TAC_PROFILE, DEFAULT_AAA_USERNAME, type CallHomeConfig, type Train } from '../../domain/callhome.js';
-import { MAIL_SERVER_WAIT_LINE, NOT_SET, SETTING_LABELS as S, TITLES, bodyIndent, mailServerText } from '../../ios/layout/call-home.js';
+import { NOT_SET, SETTING_LABELS as S, TITLES, bodyIndent, mailServerText } from '../../ios/layout/call-home.js';
 import type { MailServerStatus } from '../types.js';
 import { col, lines, orNotSet } from './format.js';
 import { indentProfile, listedProfiles, profileLines } from './profile.js';
@@ -174,7 +174,3 @@ export function renderMailServerStatus(statuses: readonly (MailServerStatus & { 
   return lines(train === 'xe' ? ['', ...rows.map((r) => `${bodyIndent('xe')}${r}`)] : rows);
 }
 
-/** `show call-home mail-server status` in one piece (the lab's CLI prints the wait line first, then this). */
-export function renderShowMailServerStatus(statuses: readonly (MailServerStatus & { readonly secure?: 'tls' })[], train: Train = 'classic'): string {
-  return `${MAIL_SERVER_WAIT_LINE}\n${renderMailServerStatus(statuses, train)}`;
-}

@@ -2,7 +2,7 @@
  * Show-command renderers of the lab device. The CLI engine (src/lab/ios-cli/) routes to these
  * functions; every one is pure except the mail-server probe. Layouts follow spec §3.5.
  */
-import type { CallHomeConfig } from '../../domain/callhome.js';
+import type { AlertGroup, CallHomeConfig } from '../../domain/callhome.js';
 import type { CallHomeStatistics } from '../../domain/statistics.js';
 import type { DeviceIdentity, MailServerStatus } from '../types.js';
 import { trainOf } from '../identity.js';
@@ -11,7 +11,8 @@ import {
   renderShowCallHome,
   renderShowCallHomeAlertGroup,
   renderShowCallHomeDetail,
-  renderShowMailServerStatus,
+  renderMailServerStatus,
+  MAIL_SERVER_WAIT_LINE,
 } from './call-home.js';
 import { lines } from './format.js';
 import { indentProfile, listedProfiles, profileLines } from './profile.js';
@@ -34,7 +35,7 @@ export type DeviceView = {
   /** Logging buffer, oldest first. */
   readonly logLines: readonly string[];
   /** When a profile last sent a message of an alert group (`show call-home events`), device clock text. */
-  lastTriggered?(profile: string, group: string): string | undefined;
+  lastTriggered?(profile: string, group: AlertGroup): string | undefined;
   /** Probes every configured mail server over SMTP (for `show call-home mail-server status`). */
   probeMailServers(): Promise<readonly MailServerStatus[]>;
 };
@@ -55,14 +56,15 @@ export function showCallHomeAlertGroup(view: DeviceView): string {
 }
 
 /** `show call-home mail-server status`: the wait line, then one probed line per server. */
-export async function showCallHomeMailServerStatus(view: DeviceView): Promise<string> {
+export async function showCallHomeMailServerStatus(view: DeviceView, progress: (text: string) => void): Promise<string> {
+  progress(`${MAIL_SERVER_WAIT_LINE}\n`);
   const statuses = await view.probeMailServers();
   const secure = new Map(view.config.mailServers.map((m) => [m.host.toLowerCase(), m.secure]));
   const rows = statuses.map((s) => {
     const tls = secure.get(s.host.toLowerCase());
     return tls ? { ...s, secure: tls } : s;
   });
-  return renderShowMailServerStatus(rows, trainOf(view.identity));
+  return renderMailServerStatus(rows, trainOf(view.identity));
 }
 
 /**

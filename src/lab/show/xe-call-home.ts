@@ -1,5 +1,5 @@
 /** The `show call-home` commands only IOS XE has, in the layouts of src/ios/layout/xe-commands.ts. */
-import { ALERT_GROUPS, CISCO_TAC_PROFILE, CISCO_TAC_URL, type CallHomeConfig } from '../../domain/callhome.js';
+import { ALERT_GROUPS, CISCO_TAC_PROFILE, CISCO_TAC_URL, type AlertGroup, type CallHomeConfig } from '../../domain/callhome.js';
 import { severityShowName } from '../../domain/severity.js';
 import type { CallHomeStatistics } from '../../domain/statistics.js';
 import { NOT_SET } from '../../ios/layout/call-home.js';
@@ -41,7 +41,7 @@ export type EventRow = {
 };
 
 /** The active event list: every subscription of every active profile, numbered as registered. */
-export function eventRows(c: CallHomeConfig, lastTriggered: (profile: string, group: string) => string | undefined): EventRow[] {
+export function eventRows(c: CallHomeConfig, lastTriggered: (profile: string, group: AlertGroup) => string | undefined): EventRow[] {
   const rows: EventRow[] = [];
   for (const p of listedProfiles(c.profiles)) {
     if (!p.active) continue;

@@ -237,7 +237,11 @@ export class IosTerminal {
     this.line = '';
     const pending = this.pending;
     this.pending = null;
-    const result = pending ? await pending.submit(text) : await this.port.cli.execute(text, this.port.session);
+    const progress = (early: string): void => {
+      this.emit(crlf(early));
+      this.flush();
+    };
+    const result = pending ? await pending.submit(text) : await this.port.cli.execute(text, this.port.session, progress);
     await this.show(result, !pending);
   }
 

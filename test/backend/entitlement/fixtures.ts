@@ -15,12 +15,12 @@ export async function importBackOffice(url: string, backOffice: BackOfficeInput)
 }
 
 /** Serials in the installed base, not covered, with an eligible contract for SCH Support's profile: confirming gives a trial. */
-export function trialFixture(serials: readonly string[], company = 'ExampleCorp'): BackOfficeInput {
+export function trialFixture(serials: readonly string[], company = 'examplecorp'): BackOfficeInput {
   return { contracts: [{ number: `PROFILE-${company}`, type: 'direct', company }], installedBase: serials.map((serial) => ({ serial, company })) };
 }
 
 /** Serials covered by one supported contract: confirming registers them under it. */
-export function coveredFixture(serials: readonly string[], number = 'C-COVER', company = 'ExampleCorp'): BackOfficeInput {
+export function coveredFixture(serials: readonly string[], number = 'C-COVER', company = 'examplecorp'): BackOfficeInput {
   return { contracts: [{ number, type: 'direct', company, serials: [...serials] }], installedBase: serials.map((serial) => ({ serial, company })) };
 }
 

@@ -78,9 +78,14 @@ describe.each(DATABASE_KINDS)('store contract on %s', (kind) => {
     expect(d).toMatchObject({ hostname: 'edge-1', softwareVersion: '17.9.1', lastMessageAt: at(1), firstSeenAt: at(1), registration: 'pending', anonymous: false });
     expect(await store.setDeviceNotifyEmails('DEV0001', ['x@example.com'])).toBe(true);
     expect(await store.setDeviceNotifyEmails('NOPE', ['x@example.com'])).toBe(false);
-    await store.setDeviceInventory('DEV0001', at(2), { cards: [], attachments: [{ name: 'show version', data: 'v' }] });
-    await store.setDeviceConfiguration('DEV0001', at(3), 'hostname edge-1');
-    expect(await store.getDevice('DEV0001')).toMatchObject({ notifyEmails: ['x@example.com'], lastInventoryAt: at(2), configuration: 'hostname edge-1', inventory: { attachments: [{ name: 'show version' }] } });
+    // The inventory and configuration records (S36, S37) round-trip as they were mapped.
+    const image = { version: '17.9.1', file: 'bootflash:x.bin', software: 'X86_64_LINUX_IOSD-UNIVERSALK9-M' };
+    const psu = { name: 'Power Supply Module 0', description: 'AC', model: 'PWR-4430-AC', hardwareVersion: 'V03', serialNumber: 'PS1', slot: '0', state: '' };
+    const inventory = { messageId: 'M1', eventTime: 't', mappedAt: at(2), chassis: { model: 'CSR1000V', serialNumber: 'DEV0001', hardwareVersion: 'V00', partNumber: '', description: '', series: '' }, modules: [], subModules: [], powerSupplies: [psu], fans: [], memory: { processorKb: 1, ioKb: null, nvramKb: null, physicalKb: null, storage: [] }, image, sources: ['show version'] };
+    const configuration = { messageId: 'M2', eventTime: 't', mappedAt: at(3), running: 'hostname edge-1', startup: null, image, featureSet: 'UNIVERSALK9', technologies: [{ technology: 'Routing', subTechnology: 'OSPF' }], sources: [] };
+    await store.setDeviceInventory('DEV0001', at(2), inventory);
+    await store.setDeviceConfiguration('DEV0001', at(3), configuration);
+    expect(await store.getDevice('DEV0001')).toMatchObject({ notifyEmails: ['x@example.com'], lastInventoryAt: at(2), configuration, inventory });
     expect((await store.findDeviceByHostname('edge-1'))?.serial).toBe('DEV0001');
     expect(await store.findDeviceByHostname('nobody')).toBeNull();
     expect((await store.listDevices()).some((x) => x.serial === 'DEV0001')).toBe(true);

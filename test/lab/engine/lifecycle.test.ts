@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCallHomeEngine } from '../../../src/lab/engine/engine.js';
+import { eventRows, renderShowCallHomeEvents } from '../../../src/lab/show/xe-call-home.js';
+import { parseShowCallHomeEvents } from '../../../src/ios/parsers/show-call-home-events.js';
 import { configWith, httpProfile, makeHost, startHttpSink, type HttpSink } from './support.js';
 
 let sink: HttpSink;
@@ -64,6 +66,23 @@ describe('engine lifecycle and robustness', () => {
     expect(body).toContain('<ch:Name>CORE-1</ch:Name>');
     expect(body).toContain('<rme:LocationWithinContainer>0/1</rme:LocationWithinContainer>');
     expect(body).toContain('<aml-block:Severity>5</aml-block:Severity>');
+    await engine.close();
+  });
+
+  it('stamps the Last Triggered time of the subscription that fired, and only that one (show call-home events)', async () => {
+    const config = configWith([httpProfile('p', `${sink.url}?p=events`, { subscriptions: { diagnostic: { severity: 'minor' }, crash: {} } })]);
+    const host = makeHost(config);
+    const engine = createCallHomeEngine(host);
+    expect(engine.lastTriggered('p', 'diagnostic')).toBeUndefined();
+    engine.raise({ kind: 'diagnostic', severity: 5, eventName: 'GOLD_FAIL', description: 'port loopback failed' });
+    await engine.idle();
+    const stamp = engine.lastTriggered('P', 'diagnostic');
+    expect(stamp).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d GMT\+00:00$/);
+    const parsed = parseShowCallHomeEvents(renderShowCallHomeEvents(eventRows(config, (p, g) => engine.lastTriggered(p, g))));
+    if (!parsed.ok) throw new Error(parsed.error.message);
+    const byGroup = new Map(parsed.value.events.map((e) => [e.alertGroup, e.lastTriggered]));
+    expect(byGroup.get('diagnostic')).toBe(stamp);
+    expect(byGroup.get('crash')).toBeNull();
     await engine.close();
   });
 });

@@ -58,6 +58,7 @@ export class TestDevice implements CliDevice {
     sendCli: (commands, target) => this.record('sendCli', commands, target),
     reportingEnabled: (mode) => this.record('reportingEnabled', mode),
     statistics: () => EMPTY_STATS,
+    lastTriggered: () => undefined,
     probeMailServers: () => Promise.resolve(this.current.callHome.mailServers.map((m) => ({ host: m.host, priority: m.priority, available: true }))),
     configChanged: () => {
       this.configChanges += 1;

@@ -210,7 +210,11 @@ Syslog-Pattern Severity
   });
 
   it('mail-server status prints the wait line first and probes in priority order (§3.5.4)', async () => {
-    const out = await showCallHomeMailServerStatus(guideView);
+    const printed: string[] = [];
+    const probing = { ...guideView, probeMailServers: () => (printed.push('<probes>'), guideView.probeMailServers()) };
+    const result = await showCallHomeMailServerStatus(probing, (t) => printed.push(t));
+    expect(printed).toEqual(['Please wait. Checking for mail server status ...\n', '<probes>']);
+    const out = printed[0] + result;
     expect(norm(out)).toEqual([
       'Please wait. Checking for mail server status ...',
       'Mail-server[1]: Address: 192.168.2.1 Priority: 1 [Not Available]',

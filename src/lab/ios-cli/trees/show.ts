@@ -18,7 +18,7 @@ const callHomeShow: CommandNode = showNode('call-home', 'Show command for call h
   showNode('alert-group', 'Show call-home alert-group information', (ctx) => show.showCallHomeAlertGroup(ctx.device.view())),
   showNode('detail', 'Show call-home detail information', (ctx) => show.showCallHomeDetail(ctx.device.view())),
   kw('mail-server', 'Show call-home mail-server information', {
-    children: [showNode('status', 'Show call-home mail-server status', (ctx) => show.showCallHomeMailServerStatus(ctx.device.view()))],
+    children: [showNode('status', 'Show call-home mail-server status', (ctx) => show.showCallHomeMailServerStatus(ctx.device.view(), (t) => ctx.progress(t)))],
   }),
   kw('profile', 'Show call-home profile information', {
     children: [
