@@ -14,8 +14,10 @@ import { send, type HttpTarget } from '../src/gateway/http-post.js';
 import { GATEWAY_AUTH_HEADER, GATEWAY_PING_PATH, gatewayAuth } from '../src/backend/gateway/protocol.js';
 import { parseMailboxUrl, type MailboxAddress } from '../src/gateway/mailbox.js';
 import { openQueue, type QueueEntry } from '../src/gateway/queue.js';
+import { exportLogs, listLogFiles, logDir, openGatewayLogs } from '../src/gateway/logs.js';
+import type { StoreFullMailOptions } from '../src/gateway/store-full-mail.js';
 
-export const GATEWAY_ACTIONS = ['run', 'register', 'test-connection', 'list', 'reset-password', 'delete', 'held', 'send', 'drop', 'send-flag'] as const;
+export const GATEWAY_ACTIONS = ['run', 'register', 'test-connection', 'list', 'reset-password', 'delete', 'held', 'send', 'drop', 'send-flag', 'logs'] as const;
 export type GatewayAction = (typeof GATEWAY_ACTIONS)[number];
 
 export type GatewayCommandOptions = {
@@ -36,6 +38,14 @@ export type GatewayCommandOptions = {
   maxStoreMib?: number | undefined;
   mailbox?: string | undefined;
   mailboxPasswordFile?: string | undefined;
+  /** register: the company whose administrators manage the gateway. */
+  company?: string | undefined;
+  /** logs: write every kept log file into this zip. */
+  export?: string | undefined;
+  /** Administrators mailed when the store is full (S85). */
+  storeFullMail?: string[] | undefined;
+  mailServer?: string | undefined;
+  mailFrom?: string | undefined;
   json: boolean;
 };
 
@@ -120,7 +130,7 @@ async function adminCall(opts: GatewayCommandOptions, env: NodeJS.ProcessEnv, me
   return parsed;
 }
 
-type Issued = { id: string; name: string; password: string; registeredAt: string };
+type Issued = { id: string; name: string; password: string; registeredAt: string; company?: string | null };
 
 export async function runGateway(opts: GatewayCommandOptions, deps: GatewayDeps): Promise<void> {
   switch (opts.action) {
@@ -128,9 +138,9 @@ export async function runGateway(opts: GatewayCommandOptions, deps: GatewayDeps)
       if (!opts.name) throw new AbortError('callhome gateway register needs --name.', 'Name the gateway after its site, e.g. --name branch-17.');
       const existing = readCredentials(opts.queueDir);
       if (existing) throw new AbortError(`${opts.queueDir} already holds gateway ${existing.id} (${existing.name}).`, 'Use another --queue-dir, or reset-password to get a new password for this one.');
-      const issued = (await adminCall(opts, deps.env, 'POST', '/gateways', { name: opts.name })) as Issued;
+      const issued = (await adminCall(opts, deps.env, 'POST', '/gateways', { name: opts.name, ...(opts.company ? { company: opts.company } : {}) })) as Issued;
       writeCredentials(opts.queueDir, issued);
-      if (opts.json) deps.stdout(`${JSON.stringify({ id: issued.id, name: issued.name, registeredAt: issued.registeredAt })}\n`);
+      if (opts.json) deps.stdout(`${JSON.stringify({ id: issued.id, name: issued.name, company: issued.company ?? null, registeredAt: issued.registeredAt })}\n`);
       else deps.stdout(`Gateway ${issued.name} registered as ${issued.id} at ${issued.registeredAt}; its password is in ${opts.queueDir}/credentials.json (mode 0600).\n`);
       return;
     }
@@ -200,12 +210,38 @@ export async function runGateway(opts: GatewayCommandOptions, deps: GatewayDeps)
           return;
         }
         const ids = selected(opts, waiting);
+        const chosen = waiting.filter((e) => ids.includes(e.id));
         const n = opts.action === 'send' ? queue.setState(ids, 'queued', null) : queue.drop(ids);
+        // The operator's action goes into the communication log beside what the running gateway writes.
+        const logs = openGatewayLogs(logDir(opts.queueDir));
+        try {
+          for (const e of chosen) logs.write('communication', { subject: e.subject, blockId: String(e.id), messageId: e.messageId, serial: e.serial, status: opts.action === 'send' ? 'released by an operator' : 'dropped by an operator' });
+        } finally {
+          logs.close();
+        }
         if (opts.json) deps.stdout(`${JSON.stringify({ [opts.action === 'send' ? 'released' : 'dropped']: n })}\n`);
         else deps.stdout(opts.action === 'send' ? `${n} message(s) queued for forwarding.\n` : `${n} message(s) deleted.\n`);
       } finally {
         queue.close();
       }
+      return;
+    }
+    case 'logs': {
+      const dir = logDir(opts.queueDir);
+      if (opts.export) {
+        let files;
+        try {
+          files = await exportLogs(dir, opts.export);
+        } catch (e) {
+          throw new AbortError(`Cannot write ${opts.export}: ${e instanceof Error ? e.message : String(e)}`);
+        }
+        if (opts.json) deps.stdout(`${JSON.stringify({ exported: opts.export, files: files.map(({ path: _p, ...f }) => f) })}\n`);
+        else deps.stdout(`${files.length} log file(s) written to ${opts.export}.\n`);
+        return;
+      }
+      const files = listLogFiles(dir);
+      if (opts.json) deps.stdout(`${JSON.stringify({ dir, files: files.map(({ path: _p, ...f }) => f) })}\n`);
+      else deps.stdout(files.length === 0 ? `No gateway logs in ${dir}.\n` : `Logs in ${dir} (weekly, kept three months):\n${files.map((f) => `  ${f.name}  ${f.bytes} bytes\n`).join('')}`);
       return;
     }
     case 'run':
@@ -227,9 +263,22 @@ function mailboxOption(opts: GatewayCommandOptions, env: NodeJS.ProcessEnv): { a
   return { address, password };
 }
 
+/** --store-full-mail ADDR… with --mail-server HOST[:PORT] and --mail-from. */
+function storeFullMailOption(opts: GatewayCommandOptions): StoreFullMailOptions | undefined {
+  const to = (opts.storeFullMail ?? []).flatMap((a) => a.split(',')).map((a) => a.trim()).filter(Boolean);
+  if (to.length === 0) return undefined;
+  if (opts.maxStoreMib === undefined) throw new AbortError('--store-full-mail needs --max-store-mib (without a maximum the store is never full).');
+  const bad = to.find((a) => !/^[^@\s]+@[^@\s]+$/.test(a));
+  if (bad) throw new AbortError(`--store-full-mail "${bad}" is not an e-mail address.`);
+  const m = /^(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(opts.mailServer ?? '127.0.0.1:25');
+  if (!m) throw new AbortError(`--mail-server "${opts.mailServer ?? ''}" is not HOST or HOST:PORT.`);
+  return { to, server: { host: (m[1] ?? '').replace(/^\[|\]$/g, ''), port: Number(m[2] ?? 25) }, ...(opts.mailFrom ? { from: opts.mailFrom } : {}) };
+}
+
 async function runForwarding(opts: GatewayCommandOptions, deps: GatewayDeps): Promise<void> {
   const target = gatewayTarget(opts, deps.env);
   const mailbox = mailboxOption(opts, deps.env);
+  const storeFullMail = storeFullMailOption(opts);
   const logger = pino({ level: deps.env['CALLHOME_LOG_LEVEL'] ?? 'info' }, pino.destination(2));
   const credentials = credentialsStore(opts.queueDir);
   let gateway;
@@ -245,6 +294,8 @@ async function runForwarding(opts: GatewayCommandOptions, deps: GatewayDeps): Pr
       logger,
       ...(opts.maxStoreMib !== undefined ? { maxStoreBytes: opts.maxStoreMib * 1024 * 1024 } : {}),
       ...(mailbox ? { mailbox } : {}),
+      ...(storeFullMail ? { storeFullMail } : {}),
+      name: readCredentials(opts.queueDir)?.name ?? opts.queueDir,
       minBackoffMs: Math.min(1_000, opts.retryMax * 1000),
       maxBackoffMs: opts.retryMax * 1000,
     });
@@ -272,7 +323,7 @@ export const gatewayCommand: CommandModule<object, GatewayCommandOptions> = {
   describe: 'Run a Transport Gateway (store-and-forward to the service) or manage its queue',
   builder: (y: Argv) =>
     withBackendOptions(y)
-      .positional('action', { choices: GATEWAY_ACTIONS, default: 'run' as const, describe: 'run (default), register (--name), test-connection, list, reset-password [ID], delete ID (admin, API token), held (what waits for manual action), send IDS|all, drop IDS|all, send-flag [yes|no]' })
+      .positional('action', { choices: GATEWAY_ACTIONS, default: 'run' as const, describe: 'run (default), register (--name), test-connection, list, reset-password [ID], delete ID (admin, API token), held (what waits for manual action), send IDS|all, drop IDS|all, send-flag [yes|no], logs [--export FILE.zip]' })
       .positional('ids', { type: 'string', array: true, describe: 'Queue IDs for send / drop (or "all"); the gateway ID for reset-password / delete' })
       .option('name', { type: 'string', describe: 'Gateway name (for registration)' })
       .option('http-port', { type: 'number', default: 8088, describe: 'Port devices post Call Home XML to (0 = free port)' })
@@ -285,6 +336,11 @@ export const gatewayCommand: CommandModule<object, GatewayCommandOptions> = {
       .option('mailbox', { type: 'string', describe: 'Mailbox devices mail to, polled every 3 s: imap://user@host:port/INBOX (imaps:// for TLS)' })
       .option('mailbox-password-file', { type: 'string', describe: 'File whose first line is the mailbox password (or $CALLHOME_MAILBOX_PASSWORD)' })
       .option('max-store-mib', { type: 'number', describe: 'Largest queue in MiB; when full, devices get HTTP 503 / SMTP 452 and retry (default: no limit)' })
+      .option('store-full-mail', { type: 'string', array: true, describe: "Administrators' addresses mailed when the store is full (needs --max-store-mib; default: no mail)" })
+      .option('mail-server', { type: 'string', describe: 'Mail server for the store-full mail, HOST[:PORT] (default 127.0.0.1:25)' })
+      .option('mail-from', { type: 'string', describe: 'Sender of the store-full mail (default callhome-gateway@HOSTNAME)' })
+      .option('company', { type: 'string', describe: 'register: the company whose administrators manage the gateway' })
+      .option('export', { type: 'string', describe: 'logs: write the weekly communication and retrieval logs into this zip file' })
       .option('json', { type: 'boolean', default: false, describe: 'JSON output (run: one {"event":"ready"} line)' })
       .check((a) => (typeof a['retryMax'] === 'number' && a['retryMax'] > 0) || '--retry-max must be a positive number of seconds') as unknown as Argv<GatewayCommandOptions>,
   handler: (argv: ArgumentsCamelCase<GatewayCommandOptions>) => runGateway(argv, { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t), env: process.env, until: untilSignal }),

@@ -31,6 +31,8 @@ export type ServeOptions = {
   parseWorkers?: number | undefined;
   /** Days of messages and events kept; older ones are purged hourly in small batches. */
   retentionDays?: number | undefined;
+  /** Hours a personal token from `callhome login` lives (default 168). */
+  tokenTtlHours?: number | undefined;
 };
 
 export type ServeDeps = {
@@ -105,6 +107,7 @@ export function serveOptions(opts: ServeOptions, env: NodeJS.ProcessEnv): { opti
       ...(opts.serverName?.length ? { serverNames: opts.serverName } : {}),
       ...(wholeNumber('parse-workers', opts.parseWorkers) !== undefined ? { parseWorkers: opts.parseWorkers } : {}),
       ...(opts.retentionDays !== undefined ? { retentionDays: opts.retentionDays } : {}),
+      ...(positive('token-ttl-hours', opts.tokenTtlHours) !== undefined ? { tokenTtlMs: (opts.tokenTtlHours ?? 0) * 3_600_000 } : {}),
       limits,
     },
   };
@@ -148,7 +151,8 @@ export const serveCommand: CommandModule<object, ServeOptions> = {
       .option('smtp-port', { type: 'number', describe: 'SMTP port for e-mailed messages (0 = free port; default: no SMTP)' })
       .option('db', { type: 'string', default: 'callhome.db', describe: 'SQLite database file, or postgres://user@host:port/db (password from PGPASSWORD or ~/.pgpass); replicas may share one PostgreSQL' })
       .option('token-file', { type: 'string', describe: 'File whose first line is the API token (preferred; or $CALLHOME_TOKEN)' })
-      .option('token', { type: 'string', describe: 'API token on the command line (visible in ps; prefer --token-file or $CALLHOME_TOKEN). Without any, one is generated and printed to stderr' })
+      .option('token', { type: 'string', describe: 'Bootstrap API token (an SCH administrator) on the command line (visible in ps; prefer --token-file or $CALLHOME_TOKEN). Without any, one is generated and printed to stderr' })
+      .option('token-ttl-hours', { type: 'number', describe: 'Hours a personal token from `callhome login` lives (default 168)' })
       .option('json', { type: 'boolean', default: false, describe: 'Print {"event":"ready",...} on one line when listening' })
       .option('https-cert', { type: 'string', describe: 'PEM certificate for HTTPS' })
       .option('https-key', { type: 'string', describe: 'PEM private key for HTTPS' })

@@ -48,8 +48,8 @@ export const LAYERS = {
   },
   gateway: {
     paths: ['src/gateway'],
-    may: ['domain', 'util', 'errors', 'codec', 'backend'],
-    why: 'the Transport Gateway sits in front of the service: it reuses its ingest pieces and protocol, never the reverse',
+    may: ['domain', 'util', 'errors', 'events', 'codec', 'backend'],
+    why: 'the Transport Gateway sits in front of the service: it reuses its ingest pieces and protocol (its status reports are part of the event protocol), never the reverse',
   },
   client: {
     // The REST client and the query commands' tables.

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { AbortError } from '../errors.js';
 import { retryAfterSeconds, tokenMissing, tokenRefused, tokenThrottled } from '../events/token-problems.js';
 import { ConfigurationRecordSchema, InventoryRecordSchema } from '../domain/device-records.js';
-import { CaseSummarySchema, MessageSummarySchema, NotificationSummarySchema, RegistrationStateSchema } from '../events/protocol.js';
+import { CaseSummarySchema, GatewayStatusSchema, GatewaySummarySchema, MessageSummarySchema, NotificationSummarySchema, RegistrationStateSchema } from '../events/protocol.js';
 
 export const DeviceSchema = z.object({
   serial: z.string(),
@@ -76,6 +76,10 @@ export const CaseDetailSchema = CaseSummarySchema.extend({
 });
 
 export const NotificationSchema = NotificationSummarySchema.extend({ body: z.string(), error: z.string().nullable() });
+
+// gateway: GET /gateways (S66) with each gateway's last status report (S96).
+export const GatewaySchema = GatewaySummarySchema.extend({ registeredAt: z.string(), registeredBy: z.string(), lastSeenAt: z.string().nullable(), passwordRotatesAt: z.string(), passwordExpired: z.boolean(), status: GatewayStatusSchema.nullable() });
+export type ApiGateway = z.infer<typeof GatewaySchema>;
 
 export const ContractSchema = z.object({
   serial: z.string(),
@@ -201,6 +205,7 @@ export function createApiClient(connection: { readonly url: string; readonly tok
     stats: () => request(z.record(z.string(), z.unknown()), '/stats'),
     report: (kind: string) => request(ReportSchema, `/reports/${enc(kind)}`),
     reportCsv: (kind: string) => csv(`/reports/${enc(kind)}?format=csv`),
+    gateways: () => request(z.object({ gateways: z.array(GatewaySchema) }), '/gateways'),
   };
 }
 

@@ -6,7 +6,7 @@ import type { ApiClient } from '../client/api-client.js';
 import type { FleetHostResult, VerifyRow } from './types.js';
 
 /** The REST calls the console makes. */
-export type ConsoleApi = Pick<ApiClient, 'messages' | 'message' | 'devices' | 'cases' | 'case' | 'notifications' | 'confirmRegistration'>;
+export type ConsoleApi = Pick<ApiClient, 'messages' | 'message' | 'devices' | 'cases' | 'case' | 'notifications' | 'confirmRegistration' | 'gateways'>;
 
 /** Fleet work the console can start; implemented over SSH by adapters/fleet-port.ts. */
 export type FleetPort = {

@@ -8,7 +8,7 @@ import { assertNever } from '../util/assert-never.js';
 import { matchesFilter } from './filter.js';
 import { appendOlder, emptyWindow, prependLive, replacePage } from './message-window.js';
 import type { TimeStyle } from './time-style.js';
-import type { ConsoleAction, ConsoleState, DeviceRow, FleetHost, FleetOp, ScreenName } from './types.js';
+import type { ConsoleAction, ConsoleState, DeviceRow, FleetHost, GatewayRow, FleetOp, ScreenName } from './types.js';
 
 /** Limits of the in-memory buffers. */
 export type ConsoleLimits = { readonly messages: number; readonly cases: number; readonly notifications: number };
@@ -36,6 +36,7 @@ export function initialConsoleState(screen: ScreenName = 'fleet', timeStyle: Tim
     runs: {},
     selectedDevices: [],
     listeners: {},
+    gateways: {},
     cases: [],
     notifications: [],
     verify: [],
@@ -141,6 +142,17 @@ function applyEvents(state: ConsoleState, events: readonly BackendEvent[], limit
       case 'listener.status':
         s = { ...s, listeners: { ...s.listeners, [e.listener]: { state: e.state, port: e.port, error: e.error } } };
         break;
+      case 'gateway.registered':
+        s = { ...s, gateways: { ...s.gateways, [e.gateway.id]: { ...e.gateway, status: s.gateways[e.gateway.id]?.status ?? null } } };
+        break;
+      case 'gateway.status':
+        s = { ...s, gateways: { ...s.gateways, [e.gateway.id]: { ...e.gateway, status: e.status } } };
+        break;
+      case 'gateway.deleted': {
+        const { [e.gateway.id]: _gone, ...rest } = s.gateways;
+        s = { ...s, gateways: rest };
+        break;
+      }
       default:
         assertNever(e, 'backend event');
     }
@@ -229,6 +241,11 @@ export function createConsoleReducer(limits: ConsoleLimits = DEFAULT_LIMITS) {
         return { ...state, cases: action.cases.slice(0, limits.cases) };
       case 'api/notifications':
         return { ...state, notifications: action.notifications.slice(0, limits.notifications) };
+      case 'api/gateways': {
+        // The snapshot lists every gateway; a status event that came meanwhile may be newer than its row.
+        const newer = (a: GatewayRow, b: GatewayRow | undefined): GatewayRow => ((b?.status?.reportedAt ?? '') > (a.status?.reportedAt ?? '') ? { ...a, status: b?.status ?? null } : a);
+        return { ...state, gateways: Object.fromEntries(action.gateways.map((g) => [g.id, newer(g, state.gateways[g.id])])) };
+      }
       case 'fleet/hosts':
         return { ...state, fleet: mergeHosts(state.fleet, action.hosts) };
       case 'fleet/started': {

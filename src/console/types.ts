@@ -5,6 +5,8 @@
 import type {
   BackendEvent,
   CaseSummary,
+  GatewayStatus,
+  GatewaySummary,
   MessageSummary,
   NotificationSummary,
   RegistrationState,
@@ -147,6 +149,9 @@ export type ListenerState = {
   readonly error: string | null;
 };
 
+/** A Transport Gateway the back end knows (GET /gateways, kept fresh by gateway.* events); status null until it reports. */
+export type GatewayRow = GatewaySummary & { readonly status: GatewayStatus | null };
+
 /** A modal prompt over the current screen. */
 export type Prompt =
   | { readonly kind: 'none' }
@@ -183,6 +188,8 @@ export type ConsoleState = {
   /** Devices selected on the registration screen (serials). */
   readonly selectedDevices: readonly string[];
   readonly listeners: Readonly<Partial<Record<ListenerName, ListenerState>>>;
+  /** Transport Gateways by ID (the mail screen's gateway rows). */
+  readonly gateways: Readonly<Record<string, GatewayRow>>;
   readonly cases: readonly CaseSummary[];
   readonly notifications: readonly NotificationView[];
   readonly verify: readonly VerifyRow[];
@@ -208,6 +215,7 @@ export type ConsoleAction =
   | { readonly type: 'api/devices'; readonly devices: readonly DeviceRow[] }
   | { readonly type: 'api/cases'; readonly cases: readonly CaseSummary[] }
   | { readonly type: 'api/notifications'; readonly notifications: readonly NotificationView[] }
+  | { readonly type: 'api/gateways'; readonly gateways: readonly GatewayRow[] }
   | { readonly type: 'fleet/hosts'; readonly hosts: readonly { name: string; address: string; serial: string | null; hostname: string | null }[] }
   | { readonly type: 'fleet/started'; readonly op: FleetOp; readonly hosts: readonly string[] }
   | { readonly type: 'fleet/result'; readonly op: FleetOp; readonly result: FleetHostResult }

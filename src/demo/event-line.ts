@@ -1,6 +1,7 @@
 /** One human line per back-end event, for `callhome demo --headless`. */
 import type { BackendEvent } from '../events/protocol.js';
 import { assertNever } from '../util/assert-never.js';
+import { describeGatewayEvent } from '../events/format.js';
 
 /** `#12 message R1 syslog sev 4 LINK-3-UPDOWN via http` and the like. */
 export function eventLine(e: BackendEvent): string {
@@ -24,6 +25,10 @@ export function eventLine(e: BackendEvent): string {
       return `#${e.seq} audit ${e.entry.actor} ${e.entry.action} ${e.entry.target}`;
     case 'listener.status':
       return `#${e.seq} listener ${e.listener} ${e.state}${e.port !== null ? ` on ${e.port}` : ''}${e.error !== null ? `: ${e.error}` : ''}`;
+    case 'gateway.registered':
+    case 'gateway.deleted':
+    case 'gateway.status':
+      return `#${e.seq} gateway ${describeGatewayEvent(e)}`;
     default:
       return assertNever(e, 'backend event');
   }

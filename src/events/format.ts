@@ -1,6 +1,6 @@
 /** One readable line per back-end event, for `callhome events` without --ndjson. */
 import { assertNever } from '../util/assert-never.js';
-import { BackendEventSchema, type BackendEvent, type BackendEventType } from './protocol.js';
+import { BackendEventSchema, type BackendEvent, type BackendEventType, type GatewayStatus } from './protocol.js';
 
 /** Every event type, in protocol order. */
 export const EVENT_TYPES: readonly BackendEventType[] = BackendEventSchema.options.map((o) => o.shape.type.value);
@@ -35,7 +35,33 @@ function describeEvent(event: BackendEvent): string {
       return `${event.entry.actor} ${event.entry.action} ${event.entry.target}${event.entry.company ? ` (${event.entry.company})` : ''}${event.entry.remote ? ` from ${event.entry.remote}` : ''}`;
     case 'listener.status':
       return `${event.listener} ${event.state}${event.port === null ? '' : ` on port ${event.port}`}${event.error ? `: ${event.error}` : ''}`;
+    case 'gateway.registered':
+    case 'gateway.deleted':
+    case 'gateway.status':
+      return describeGatewayEvent(event);
     default:
       return assertNever(event, 'event type');
+  }
+}
+
+/** `12 queued, 1 held; forwarding failing since …: reason; store full; mailbox connected, last poll …` */
+export function describeGatewayStatus(s: GatewayStatus): string {
+  const parts = [`${s.queue.queued} queued, ${s.queue.held} held${s.queue.refused > 0 ? `, ${s.queue.refused} refused` : ''}${s.sendFlag ? '' : ' (Send flag No)'}`];
+  parts.push(s.forwarding.state === 'ok' ? 'forwarding ok' : `forwarding failing${s.forwarding.since ? ` since ${s.forwarding.since}` : ''}${s.forwarding.lastError ? `: ${s.forwarding.lastError}` : ''}`);
+  if (s.queue.full) parts.push('STORE FULL');
+  if (s.mailbox) parts.push(`mailbox ${s.mailbox.state}${s.mailbox.lastPoll ? `, last poll ${s.mailbox.lastPoll}` : ''}${s.mailbox.lastError ? `: ${s.mailbox.lastError}` : ''}`);
+  return parts.join('; ');
+}
+
+/** The details of a gateway event (shared by `callhome events` and the demo's lines). */
+export function describeGatewayEvent(e: Extract<BackendEvent, { type: `gateway.${string}` }>): string {
+  const who = `${e.gateway.name} (${e.gateway.id})${e.company ? ` of ${e.company}` : ''}`;
+  switch (e.type) {
+    case 'gateway.registered':
+      return `${who} registered by ${e.registeredBy}`;
+    case 'gateway.deleted':
+      return `${who} deleted`;
+    case 'gateway.status':
+      return `${who}: ${describeGatewayStatus(e.status)}`;
   }
 }

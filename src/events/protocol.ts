@@ -54,6 +54,23 @@ export const NotificationSummarySchema = z.object({
 });
 export type NotificationSummary = z.infer<typeof NotificationSummarySchema>;
 
+// gateway: what a Transport Gateway reports about itself (S66, S94, S96); its events go to the Administrators of its company.
+export const GatewaySummarySchema = z.object({ id: z.string(), name: z.string(), company: z.string().nullable() });
+export type GatewaySummary = z.infer<typeof GatewaySummarySchema>;
+const count = z.number().int().nonnegative();
+/** A gateway's own report (POST /gateway/v1/status): its queue, forwarding and mailbox as it sees them. */
+export const GatewayStatusSchema = z.object({
+  reportedAt: z.string(),
+  queue: z.object({ queued: count, held: count, refused: count, bytes: count, maxBytes: count.nullable(), full: z.boolean() }),
+  sendFlag: z.boolean(),
+  /** `failing` since the first failed attempt of the current outage, with the last error. */
+  forwarding: z.object({ state: z.enum(['ok', 'failing']), since: z.string().nullable(), lastError: z.string().nullable() }),
+  mailbox: z.object({ address: z.string(), state: z.enum(['connecting', 'connected', 'failed', 'stopped']), lastPoll: z.string().nullable(), lastError: z.string().nullable() }).nullable(),
+  /** What happened since the previous report the service accepted. */
+  activity: z.object({ queued: count, forwarded: count, refused: count, held: count, purged: count, refusedAtIntake: count }),
+});
+export type GatewayStatus = z.infer<typeof GatewayStatusSchema>;
+
 /**
  * `company`: the company of the device the event is about, stamped when it is written (accounts, issue 15);
  * the stream shows an event only to that company's users (and SCH administrators). Absent: no device.
@@ -106,6 +123,10 @@ export const BackendEventSchema = z.discriminatedUnion('type', [
     port: z.number().int().nullable(),
     error: z.string().nullable(),
   }),
+  // gateway: registered, deleted, and a change in what a gateway reports (queue depth, forwarding, store full, mailbox).
+  z.object({ ...base, type: z.literal('gateway.registered'), gateway: GatewaySummarySchema, registeredBy: z.string() }),
+  z.object({ ...base, type: z.literal('gateway.deleted'), gateway: GatewaySummarySchema }),
+  z.object({ ...base, type: z.literal('gateway.status'), gateway: GatewaySummarySchema, status: GatewayStatusSchema }),
 ]);
 export type BackendEvent = z.infer<typeof BackendEventSchema>;
 export type BackendEventType = BackendEvent['type'];

@@ -30,7 +30,7 @@ export type Forwarder = {
   /** Something was queued: look now rather than at the next poll. */
   wake(): void;
   /** Whether the service answered the last attempt; the error text when it did not. */
-  status(): { readonly reachable: boolean; readonly lastError: string | null; readonly pausedUntil: number };
+  status(): { readonly reachable: boolean; readonly lastError: string | null; readonly pausedUntil: number; readonly failingSince: number | null };
   stop(): Promise<void>;
 };
 
@@ -81,6 +81,7 @@ export function startForwarder(o: ForwarderOptions): Forwarder {
   let pausedUntil = 0;
   let reachable = true;
   let lastError: string | null = null;
+  let failingSince: number | null = null;
   let stopped = false;
   let wakeUp: (() => void) | null = null;
   const sleep = (ms: number): Promise<void> =>
@@ -97,6 +98,7 @@ export function startForwarder(o: ForwarderOptions): Forwarder {
   const fail = (reason: string): void => {
     pausedUntil = Date.now() + backoff;
     if (reachable || lastError !== reason) o.onEvent({ type: 'backend.unreachable', reason, retryInMs: backoff });
+    failingSince ??= Date.now();
     reachable = false;
     lastError = reason;
     backoff = Math.min(maxBackoff, backoff * 2);
@@ -118,6 +120,7 @@ export function startForwarder(o: ForwarderOptions): Forwarder {
         if (!reachable) o.onEvent({ type: 'backend.reachable' });
         reachable = true;
         lastError = null;
+        failingSince = null;
         backoff = minBackoff;
         o.onEvent({ type: 'forwarded', id: entry.id, messageId: entry.messageId, serial: entry.serial, subject: entry.subject, duplicate: v.duplicate });
         return;
@@ -158,7 +161,7 @@ export function startForwarder(o: ForwarderOptions): Forwarder {
       // A pause after a failure is kept; a new message does not hammer a down service.
       if (Date.now() >= pausedUntil) wakeUp?.();
     },
-    status: () => ({ reachable, lastError, pausedUntil }),
+    status: () => ({ reachable, lastError, pausedUntil, failingSince }),
     stop: async () => {
       stopped = true;
       wakeUp?.();

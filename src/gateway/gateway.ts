@@ -12,12 +12,16 @@ import { refusalStatus, type Refusal } from '../backend/ingest/refusal.js';
 import { ByteBudget } from '../backend/limits.js';
 import { readBody } from '../backend/read-body.js';
 import type { Result } from '../util/result.js';
+import type { GatewayStatus } from '../events/protocol.js';
 import type { GatewayEvent } from './events.js';
 import { startForwarder, type Credentials, type Forwarder } from './forward.js';
 import type { HttpTarget } from './http-post.js';
 import { startMailboxPoller, type MailboxOptions, type MailboxPoller } from './mailbox.js';
-import { openQueue, type IntakeKind, type Queue } from './queue.js';
+import { logDir, openGatewayLogs, pruneLogs } from './logs.js';
+import { openQueue, type IntakeKind, type Queue, type QueueEntry } from './queue.js';
+import { startStatusReporter, type StatusReporter } from './report.js';
 import { sniffMail, sniffXml, type Sniffed } from './sniff.js';
+import { storeFullMailer, type StoreFullMailOptions } from './store-full-mail.js';
 
 /** MIME and base64 overhead on top of the 3 MiB Call Home message limit (as the service's SMTP listener). */
 const SMTP_SIZE_LIMIT = Math.ceil(MAX_MESSAGE_SIZE * 1.4) + 64 * 1024;
@@ -58,6 +62,14 @@ export type GatewayOptions = {
   /** Forwarding back-off bounds (tests shorten them). */
   readonly minBackoffMs?: number;
   readonly maxBackoffMs?: number;
+  /** Where the weekly communication and retrieval logs go (S87; default QUEUE_DIR/logs); null = none. */
+  readonly logDir?: string | null;
+  /** Mail the administrators when the store first refuses a message (S85; needs maxStoreBytes). */
+  readonly storeFullMail?: StoreFullMailOptions;
+  /** Status reports to the service (S96): heartbeat and shortest gap (default 60 s and 5 s); null = none. */
+  readonly report?: { readonly everyMs?: number; readonly minGapMs?: number } | null;
+  /** The gateway's name in mails (default: the registered name, else the queue directory). */
+  readonly name?: string;
 };
 
 export type Gateway = {
@@ -66,6 +78,8 @@ export type Gateway = {
   readonly queue: Queue;
   readonly forwarder: Forwarder;
   readonly mailbox: MailboxPoller | null;
+  /** What it would report to the service now (S96). */
+  status(): Omit<GatewayStatus, 'activity' | 'reportedAt'>;
   /** Queues one message already read (the mailbox poller); throws when it is not Call Home. */
   accept(kind: IntakeKind, body: Buffer, source: string): Promise<Result<number, Refusal>>;
   close(): Promise<void>;
@@ -90,8 +104,17 @@ function listen(server: Server, port: number, host: string): Promise<number> {
 
 export async function startGateway(o: GatewayOptions): Promise<Gateway> {
   const host = o.host ?? '127.0.0.1';
+  const logsAt = o.logDir === undefined ? logDir(o.queueDir) : o.logDir;
+  const logs = logsAt === null ? null : openGatewayLogs(logsAt);
+  let reporter: StatusReporter | null = null;
   const emit = (e: GatewayEvent): void => {
     o.logger?.info({ event: e }, e.type);
+    try {
+      logs?.event(e);
+    } catch (error) {
+      o.logger?.error({ err: error }, 'writing the gateway log failed');
+    }
+    if (reporter) report(reporter, e);
     o.onEvent?.(e);
   };
   const queue = openQueue(o.queueDir);
@@ -116,7 +139,14 @@ export async function startGateway(o: GatewayOptions): Promise<Gateway> {
     }
     if (o.maxStoreBytes !== undefined && queue.counts().bytes + body.length > o.maxStoreBytes) {
       const reason = `The gateway store is full (${o.maxStoreBytes} bytes); retry later.`;
-      emit({ type: 'intake.refused', source, reason });
+      storeFull = true;
+      emit({ type: 'intake.refused', source, reason, storeFull: true });
+      if (mailer) {
+        const c = queue.counts();
+        void mailer.full({ gateway: gatewayName(), bytes: c.bytes, maxBytes: o.maxStoreBytes, queued: c.queued, held: c.held, reason: `${source}: ${sniffed.value.subject || sniffed.value.messageId || 'a message'} refused` }).then((r) => {
+          if (r && o.storeFullMail) emit({ type: 'store-full.mail', to: o.storeFullMail.to, sent: r.sent, detail: r.detail });
+        });
+      }
       return { ok: false, error: { kind: 'busy', reason } };
     }
     const id = queue.add({ kind, body, source, ...sniffed.value });
@@ -124,17 +154,30 @@ export async function startGateway(o: GatewayOptions): Promise<Gateway> {
     // Send flag No (S85): stored, but it waits for `callhome gateway send`.
     if (!sendFlag(queue)) {
       queue.setState([id], 'held', HELD_BY_FLAG);
-      emit({ type: 'held', ids: [id], reason: HELD_BY_FLAG });
+      emit({ type: 'held', entries: [{ id, ...sniffed.value }], reason: HELD_BY_FLAG });
     } else forwarder.wake();
     return { ok: true, value: id };
+  };
+
+  const ref = (e: QueueEntry): { id: number; messageId: string; serial: string; subject: string } => ({ id: e.id, messageId: e.messageId, serial: e.serial, subject: e.subject });
+  let storeFull = false;
+  const mailer = o.storeFullMail && o.storeFullMail.to.length > 0 ? storeFullMailer(o.storeFullMail) : null;
+  const gatewayName = (): string => o.name ?? o.credentials?.()?.id ?? o.queueDir;
+  /** Below 90 % of the maximum the store is no longer full, and the next full episode is mailed. */
+  const roomAgain = (bytes: number): void => {
+    if (o.maxStoreBytes !== undefined && bytes >= o.maxStoreBytes * 0.9) return;
+    storeFull = false;
+    mailer?.drained();
   };
 
   const applyRules = (): void => {
     const now = Date.now();
     const purged = queue.purgeOlderThan(new Date(now - (o.purgeAfterMs ?? PURGE_AFTER_MS)).toISOString());
-    if (purged.length > 0) emit({ type: 'purged', ids: purged.map((e) => e.id) });
+    if (purged.length > 0) emit({ type: 'purged', entries: purged.map(ref) });
     const held = queue.holdOlderThan(new Date(now - (o.holdAfterMs ?? HOLD_AFTER_MS)).toISOString(), HELD_BY_AGE);
-    if (held.length > 0) emit({ type: 'held', ids: held.map((e) => e.id), reason: HELD_BY_AGE });
+    if (held.length > 0) emit({ type: 'held', entries: held.map(ref), reason: HELD_BY_AGE });
+    if (logsAt !== null) pruneLogs(logsAt, new Date(now));
+    roomAgain(queue.counts().bytes);
   };
   applyRules();
   const rules = setInterval(applyRules, o.rulesEveryMs ?? 60_000);
@@ -197,9 +240,37 @@ export async function startGateway(o: GatewayOptions): Promise<Gateway> {
     smtp.close(() => undefined);
     await forwarder.stop();
     queue.close();
+    logs?.close();
     throw e;
   }
   const mailbox = o.mailbox ? startMailboxPoller({ ...o.mailbox, accept: (body) => accept('mail', body, 'mailbox'), onEvent: emit }) : null;
+  const status = (): Omit<GatewayStatus, 'activity' | 'reportedAt'> => {
+    const c = queue.counts();
+    roomAgain(c.bytes);
+    const f = forwarder.status();
+    const m = mailbox?.status();
+    const address = o.mailbox ? `${o.mailbox.address.secure ? 'imaps' : 'imap'}://${o.mailbox.address.user}@${o.mailbox.address.host}:${o.mailbox.address.port}/${o.mailbox.address.folder}` : '';
+    return {
+      queue: { queued: c.queued, held: c.held, refused: c.refused, bytes: c.bytes, maxBytes: o.maxStoreBytes ?? null, full: storeFull },
+      sendFlag: sendFlag(queue),
+      forwarding: { state: f.reachable ? 'ok' : 'failing', since: f.failingSince === null ? null : new Date(f.failingSince).toISOString(), lastError: f.lastError },
+      mailbox: m ? { address, state: m.state, lastPoll: m.lastPoll, lastError: m.lastError } : null,
+    };
+  };
+  if (o.report !== null) {
+    reporter = startStatusReporter({
+      target: o.target,
+      credentials: o.credentials ?? (() => undefined),
+      onNewPassword: (p) => {
+        o.onNewPassword?.(p);
+        emit({ type: 'password.rotated' });
+      },
+      snapshot: status,
+      onError: (reason) => o.logger?.warn({ reason }, 'status report to the service failed'),
+      ...(o.report?.everyMs !== undefined ? { everyMs: o.report.everyMs } : {}),
+      ...(o.report?.minGapMs !== undefined ? { minGapMs: o.report.minGapMs } : {}),
+    });
+  }
   let closing: Promise<void> | null = null;
   return {
     httpPort,
@@ -207,11 +278,13 @@ export async function startGateway(o: GatewayOptions): Promise<Gateway> {
     queue,
     forwarder,
     mailbox,
+    status,
     accept,
     close() {
       closing ??= (async () => {
         clearInterval(rules);
         await mailbox?.stop();
+        await reporter?.stop();
         await Promise.all([
           new Promise<void>((resolve) => {
             if (!http.listening) return resolve();
@@ -222,8 +295,37 @@ export async function startGateway(o: GatewayOptions): Promise<Gateway> {
         ]);
         await forwarder.stop();
         queue.close();
+        logs?.close();
       })();
       return closing;
     },
   };
+}
+
+/** Counts an event for the next status report; what an operator watches makes it go soon. */
+function report(r: StatusReporter, e: GatewayEvent): void {
+  switch (e.type) {
+    case 'queued':
+    case 'forwarded':
+    case 'refused':
+      r.count(e.type);
+      return r.nudge();
+    case 'held':
+    case 'purged':
+      r.count(e.type, e.entries.length);
+      return r.nudge();
+    case 'intake.refused':
+      r.count('refusedAtIntake');
+      return r.nudge();
+    case 'backend.unreachable':
+    case 'backend.reachable':
+    case 'store-full.mail':
+      return r.nudge();
+    case 'mailbox':
+      // A poll that found nothing changes only the last-poll time: the heartbeat carries it.
+      if (e.state !== 'polled') r.nudge();
+      return;
+    case 'password.rotated':
+      return;
+  }
 }

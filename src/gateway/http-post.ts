@@ -52,7 +52,7 @@ export async function send(target: HttpTarget, method: 'GET' | 'POST' | 'DELETE'
   const allHeaders: OutgoingHttpHeaders = { ...headers, host: url.host, ...(body ? { 'content-length': body.length } : {}) };
   let socket: Socket | undefined;
   if (target.proxy && secure) socket = await tunnel(target.proxy, url.hostname, port, timeout);
-  return new Promise((resolve, reject) => {
+  return new Promise<PostResult>((resolve, reject) => {
     const onResponse = (res: IncomingMessage): void => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
@@ -68,5 +68,8 @@ export async function send(target: HttpTarget, method: 'GET' | 'POST' | 'DELETE'
     req.once('timeout', () => req.destroy(new Error(`no answer from ${url.host} within ${timeout} ms`)));
     req.once('error', reject);
     req.end(body);
+  }).finally(() => {
+    // A tunnel serves one request: close it, or every request through the proxy leaves one open there.
+    socket?.destroy();
   });
 }

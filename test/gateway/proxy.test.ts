@@ -5,6 +5,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, request, type Server } from 'node:http';
 import { connect } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -23,6 +24,7 @@ let proxy: Server;
 let proxyPort = 0;
 const seen: string[] = [];
 let gateway: Gateway | undefined;
+const tunnels = new Set<Duplex>();
 
 beforeAll(async () => {
   backend = await startBackend({ dbPath: join(dir, 'service.db'), httpPort: 0, smtpPort: null, token: TOKEN, parseWorkers: 1 });
@@ -44,6 +46,8 @@ beforeAll(async () => {
   proxy.on('connect', (req, socket) => {
     if (req.headers['proxy-authorization'] !== AUTH) return void socket.end('HTTP/1.1 407 Proxy Authentication Required\r\n\r\n');
     seen.push(`CONNECT ${req.url ?? ''}`);
+    tunnels.add(socket);
+    socket.once('close', () => tunnels.delete(socket));
     const [host, port] = (req.url ?? '').split(':');
     const up = connect(Number(port), host, () => {
       socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
@@ -60,6 +64,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await gateway?.close();
   proxy.closeAllConnections();
+  // Tunnels are the proxy's own sockets now (an HTTP server no longer tracks them).
+  for (const t of tunnels) t.destroy();
   await new Promise((r) => proxy.close(r));
   await backend.close();
   rmSync(dir, { recursive: true, force: true });

@@ -23,6 +23,9 @@ export function eventSerial(e: BackendEventInput | BackendEvent): string | null 
     case 'message.rejected':
     case 'listener.status':
     case 'audit':
+    case 'gateway.registered':
+    case 'gateway.deleted':
+    case 'gateway.status':
       return null;
     default:
       return assertNever(e, 'event type');
@@ -32,6 +35,8 @@ export function eventSerial(e: BackendEventInput | BackendEvent): string | null 
 /** The event with the company of its device (from `companies`, serial → company), or the audit entry's. */
 export function withCompany(e: BackendEvent, companies: ReadonlyMap<string, string>): BackendEvent {
   if (e.type === 'audit') return { ...e, company: e.entry.company };
+  // gateway: a gateway's events are its company's.
+  if (e.type === 'gateway.registered' || e.type === 'gateway.deleted' || e.type === 'gateway.status') return { ...e, company: e.gateway.company };
   const serial = eventSerial(e);
   return { ...e, company: serial === null ? null : (companies.get(serial) ?? null) };
 }
@@ -50,6 +55,11 @@ export function audienceOf(e: BackendEvent): Audience {
       return { kind: 'company', company: e.company ?? null, administratorsOnly: false };
     case 'audit':
       return { kind: 'company', company: e.entry.company, administratorsOnly: true };
+    case 'gateway.registered':
+    case 'gateway.deleted':
+    case 'gateway.status':
+      // Gateways are managed by their company's Administrators (S66).
+      return { kind: 'company', company: e.gateway.company, administratorsOnly: true };
     case 'message.rejected':
       // The sender's address and what it sent: the operator's business, not a customer's.
       return { kind: 'sch-admin' };

@@ -4,6 +4,8 @@
 export const GATEWAY_FORWARD_PATH = '/gateway/v1/messages';
 /** Cheap authenticated request behind `callhome gateway test-connection` (GET). */
 export const GATEWAY_PING_PATH = '/gateway/v1/ping';
+/** Where a gateway reports its status (POST, a GatewayStatus as JSON; S94, S96). */
+export const GATEWAY_STATUS_PATH = '/gateway/v1/status';
 /** `<gateway ID>:<password>` on every gateway request (over TLS in production). */
 export const GATEWAY_AUTH_HEADER = 'x-callhome-gateway';
 /** Set by the service on an answer when it rotated the gateway's expired password: the new one. */

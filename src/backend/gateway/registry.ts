@@ -7,8 +7,11 @@
  */
 import { randomBytes, randomUUID, scrypt, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
-import type { Store } from '../store/types.js';
+import type { GatewayQueries } from './registry-queries.js';
 import type { GatewayRecord } from './registry-queries.js';
+
+/** The store, or one confined to a caller's companies. */
+type Store = GatewayQueries;
 
 const scryptAsync = promisify(scrypt) as (password: string, salt: Buffer, keylen: number) => Promise<Buffer>;
 
@@ -35,14 +38,14 @@ export async function passwordMatches(password: string, stored: string): Promise
 const newPassword = (): string => randomBytes(24).toString('base64url');
 
 /** What a gateway gets once, at registration or reset; the service keeps only the hash. */
-export type IssuedCredentials = { readonly id: string; readonly name: string; readonly password: string; readonly registeredAt: string };
+export type IssuedCredentials = { readonly id: string; readonly name: string; readonly password: string; readonly registeredAt: string; readonly company: string | null };
 
-export async function registerGateway(store: Store, name: string, registeredBy: string, now = new Date()): Promise<IssuedCredentials> {
+export async function registerGateway(store: Store, name: string, registeredBy: string, company: string | null, now = new Date()): Promise<IssuedCredentials> {
   const password = newPassword();
   const id = randomUUID();
   const at = now.toISOString();
-  await store.insertGateway({ id, name, passwordHash: await hashPassword(password), passwordSetAt: at, registeredAt: at, registeredBy });
-  return { id, name, password, registeredAt: at };
+  await store.insertGateway({ id, name, passwordHash: await hashPassword(password), passwordSetAt: at, registeredAt: at, registeredBy, company });
+  return { id, name, password, registeredAt: at, company };
 }
 
 /** An administrator's reset: a new password at once; the old one stops working. */
@@ -51,7 +54,7 @@ export async function resetGatewayPassword(store: Store, id: string, now = new D
   if (!g) return null;
   const password = newPassword();
   await store.setGatewayPassword(id, await hashPassword(password), now.toISOString(), null);
-  return { id, name: g.name, password, registeredAt: g.registeredAt };
+  return { id, name: g.name, password, registeredAt: g.registeredAt, company: g.company };
 }
 
 export type GatewayAuth =
@@ -80,8 +83,10 @@ export async function authenticateGateway(store: Store, header: string | undefin
     await store.gatewaySeen(g.id, now.toISOString());
     if (age < PASSWORD_ROTATE_MS) return { ok: true, gateway: g };
     const fresh = newPassword();
-    await store.setGatewayPassword(g.id, await hashPassword(fresh), now.toISOString(), { hash: g.passwordHash, validUntil: new Date(t + ROTATION_GRACE_MS).toISOString() });
-    return { ok: true, gateway: g, newPassword: fresh };
+    // Requests in flight together may all find the password due: only one rotates, the others go through
+    // on the old one (valid for the grace period) and the winner's answer carries the new one.
+    const rotated = await store.setGatewayPassword(g.id, await hashPassword(fresh), now.toISOString(), { hash: g.passwordHash, validUntil: new Date(t + ROTATION_GRACE_MS).toISOString() }, g.passwordHash);
+    return rotated ? { ok: true, gateway: g, newPassword: fresh } : { ok: true, gateway: g };
   }
   if (g.previousHash && g.previousValidUntil && t < Date.parse(g.previousValidUntil) && (await passwordMatches(password, g.previousHash))) {
     await store.gatewaySeen(g.id, now.toISOString());
@@ -92,5 +97,5 @@ export async function authenticateGateway(store: Store, header: string | undefin
 
 /** A registry entry as the API shows it: never a hash. */
 export function publicGateway(g: GatewayRecord, now = new Date()): Record<string, unknown> {
-  return { id: g.id, name: g.name, registeredAt: g.registeredAt, registeredBy: g.registeredBy, lastSeenAt: g.lastSeenAt, passwordSetAt: g.passwordSetAt, passwordRotatesAt: new Date(Date.parse(g.passwordSetAt) + PASSWORD_ROTATE_MS).toISOString(), passwordExpired: now.getTime() - Date.parse(g.passwordSetAt) >= PASSWORD_EXPIRE_MS };
+  return { id: g.id, name: g.name, company: g.company, status: g.status === null ? null : (JSON.parse(g.status) as unknown), registeredAt: g.registeredAt, registeredBy: g.registeredBy, lastSeenAt: g.lastSeenAt, passwordSetAt: g.passwordSetAt, passwordRotatesAt: new Date(Date.parse(g.passwordSetAt) + PASSWORD_ROTATE_MS).toISOString(), passwordExpired: now.getTime() - Date.parse(g.passwordSetAt) >= PASSWORD_EXPIRE_MS };
 }

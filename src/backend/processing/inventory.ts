@@ -51,7 +51,9 @@ const SOFTWARE_NAME = /Cisco IOS Software(?: \[[^\]]*\])?, [^(\n]*\(([^)\n]+)\)/
 
 /** Image and memory lines of `show version` (IOS XE and classic IOS layouts). */
 export function parseShowVersion(text: string): { image: ImageInfo; memory: Omit<InventoryRecord['memory'], 'storage'> & { storage: { name: string; kb: number }[] }; processorBoardId: string } {
-  const version = /Cisco IOS XE Software, Version (\S+)/.exec(text)?.[1] ?? /Cisco IOS Software.*?,\s*Version ([^\s,]+)/.exec(text)?.[1] ?? '';
+  // IOS XE prints the version twice (`Cisco IOS XE Software, Version 17.03.04a`, then `… Version 17.3.4a, RELEASE`):
+  // the unpadded one is what the message header, the bug table and advisories use.
+  const version = /Cisco IOS Software.*?,\s*Version ([^\s,]+)/.exec(text)?.[1] ?? /Cisco IOS XE Software, Version (\S+)/.exec(text)?.[1] ?? '';
   const software = SOFTWARE_NAME.exec(text)?.[1] ?? '';
   const file = /System image file is "([^"]+)"/.exec(text)?.[1] ?? '';
   const mem = /with (\d+)K(?:\/(\d+)K)? bytes of memory/.exec(text);

@@ -81,7 +81,7 @@ export async function ingestMessage(txCtx: TxContext, received: NewMessage): Pro
   }
   if (reg.state === 'pending') return { kind: 'stored', message: stored };
   const current = await reevaluate(ctx, m.serialNumber);
-  await processStored(ctx, stored.id, kept, current?.state ?? reg.state, input.format);
+  await processStored(ctx, stored.id, kept, current?.state ?? reg.state, input.format, m);
   return { kind: 'stored', message: stored };
 }
 
@@ -122,9 +122,10 @@ function isDelta(m: CallHomeMessage): boolean {
 /**
  * Type-specific processing of one stored message for a confirmed device (§3.2 steps 2–10): the format
  * and sub-type checks (S4, S5), the per-state rules (S19, S20), the required-data check (S33), then
- * mapping (S36, S37, failures S34), rules, request replies (S48).
+ * mapping (S36, S37, failures S34), rules, request replies (S48). `m` is the message as processed (a
+ * confirmed device's identity fields are the record's); `received` is what the device sent.
  */
-export async function processStored(ctx: TxContext, id: number, m: CallHomeMessage, state: RegistrationState, format: MessageFormat = 'xml'): Promise<void> {
+export async function processStored(ctx: TxContext, id: number, m: CallHomeMessage, state: RegistrationState, format: MessageFormat = 'xml', received: CallHomeMessage = m): Promise<void> {
   const done = (status: MessageStatus, results: ProcessingResults): Promise<void> => ctx.store.setMessageStatus(id, status, results);
   const at = ctx.now().toISOString();
   // Command output sent to a case (S49) is attached at ingest, whatever its format (IOS mails it as long text).
@@ -141,7 +142,8 @@ export async function processStored(ctx: TxContext, id: number, m: CallHomeMessa
   }
   const allowed = processedInState(state, m);
   if (!allowed.process) return done('not-entitled', { note: allowed.note });
-  const missing = missingData(m);
+  // What the message itself carried (a confirmed device's record fills in identity fields it left empty).
+  const missing = missingData(received);
   if (missing.length > 0) {
     // S33: halt; the customer and SCH Support hear of it.
     const n = await raiseTrigger(ctx, 'N8', m, { lines: ['Missing:', ...missing.map((f) => `- ${f}`), 'No customer action is needed: SCH Support has been notified.'] });

@@ -72,7 +72,8 @@ export const advisoryTable = (): Advisory[] => table('advisories.yaml', 'advisor
 
 /** True when `version` is one of `patterns`: exact, or a prefix ending in `*`. */
 export function versionMatches(version: string, patterns: readonly string[]): boolean {
-  const v = version.trim().toLowerCase();
+  // `17.03.04a` (IOS XE's padded form) is 17.3.4a.
+  const v = version.trim().toLowerCase().replace(/\.0+(?=\d)/g, '.');
   return v !== '' && patterns.some((p) => (p.endsWith('*') ? v.startsWith(p.slice(0, -1).toLowerCase()) : v === p.toLowerCase()));
 }
 
@@ -311,11 +312,17 @@ function outputAnalysis(m: CallHomeMessage): Reply {
 }
 
 /**
- * Where a CCO ID's registered user gets mail. The users of the service (issue 15) are not part of this
- * slice: until they are, no CCO ID resolves and replies go to the device contact.
+ * Where a CCO ID's registered user gets mail (§3.10): a user of the service who has accepted the legal
+ * agreement and belongs to the device's company (or is an SCH administrator). Anyone else — an unknown
+ * ID, or a user of another company a device names — is not mailed: the reply goes to the device contact.
  */
-export function resolveCcoUser(_ctx: TxContext, _ccoId: string): Promise<string | null> {
-  return Promise.resolve(null);
+export async function resolveCcoUser(ctx: TxContext, ccoId: string, serial: string): Promise<string | null> {
+  const user = await ctx.store.getUser(ccoId);
+  if (!user || user.agreementVersion === null || !isSingleAddress(user.email)) return null;
+  if (user.schAdmin) return user.email;
+  const company = (await ctx.store.getDevice(serial))?.company ?? null;
+  if (company === null) return null;
+  return (await ctx.store.membershipsOf(user.id)).some((m) => m.companyId === company) ? user.email : null;
 }
 
 /** Builds the reply to a request message and mails it (N27) to the CCO user, else the device contact. */
@@ -332,13 +339,13 @@ export async function answerRequest(ctx: TxContext, m: CallHomeMessage, kind: Re
             : kind === 'product-advisory'
               ? await productAdvisory(ctx, m)
               : await registrationInfo(ctx, m);
-  const cco = m.ccoId.trim() === '' ? null : await resolveCcoUser(ctx, m.ccoId.trim());
+  const cco = m.ccoId.trim() === '' ? null : await resolveCcoUser(ctx, m.ccoId.trim(), m.serialNumber);
   // A confirmed device's contact is the one on record, never one a message names (issue 11).
   const contact = (await ctx.store.getDevice(m.serialNumber))?.contactEmail ?? '';
   const to = [cco ?? contact].filter(isSingleAddress);
   const lines = [
     `Request: ${kind}`,
-    ...(m.ccoId && !cco ? [`CCO ID ${m.ccoId} is not a registered Smart Call Home user: the reply goes to the device contact.`] : []),
+    ...(m.ccoId && !cco ? [`CCO ID ${m.ccoId} is not a registered Smart Call Home user of this device's company: the reply goes to the device contact.`] : []),
     '',
     ...reply.lines,
   ];

@@ -88,7 +88,7 @@ export function matchRule(rules: readonly Rule[], m: CallHomeMessage): Rule | nu
     const c = compile(rule);
     if (c.types && !c.types.includes(m.kind)) continue;
     if (c.subtype && !c.subtype.test(m.subType)) continue;
-    if (c.event && !c.event.test(m.eventName) && !c.event.test(m.description)) continue;
+    if (c.event && !c.event.test(m.eventName) && !c.event.test(m.subType) && !c.event.test(m.description)) continue;
     if (c.text && !c.text.test(m.description)) continue;
     if (rule.match.minSeverity !== undefined && m.severity < rule.match.minSeverity) continue;
     return rule;

@@ -204,6 +204,7 @@ export function createAccountsQueries(db: Db): AccountsQueries {
     async companiesOfSerials(serials) {
       const unique = [...new Set(serials)].filter((x) => x !== '');
       const found = new Map<string, string>();
+      // (An empty IN list is an error on PostgreSQL, hence the loop bound.)
       for (let i = 0; i < unique.length; i += 500) {
         const rows = await db
           .selectFrom('device_companies')

@@ -218,6 +218,12 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
     SELECT d.serial AS serial, COALESCE(d.company, NULLIF(c.company, '')) AS company
     FROM devices d LEFT JOIN contracts c ON c.serial = d.serial;
   `,
+  // gateway: the company a gateway belongs to (event scoping, S66) and its last status report (S96).
+  `
+  ALTER TABLE gateways ADD COLUMN company TEXT;
+  ALTER TABLE gateways ADD COLUMN status TEXT;
+  ALTER TABLE gateways ADD COLUMN status_published_at TEXT;
+  `,
   // entitlement: back-office fixtures (service contracts, the serials they cover, installed base with
   // warranty), per-user token lock-out, add-contract requests, and what a registration rests on. The old
   // per-serial contracts rows move into them; the old table is left in place (no longer read), and the
@@ -480,6 +486,12 @@ export const PG_MIGRATIONS: readonly string[] = [
   CREATE VIEW device_companies AS
     SELECT d.serial AS serial, COALESCE(d.company, NULLIF(c.company, '')) AS company
     FROM devices d LEFT JOIN contracts c ON c.serial = d.serial;
+  `,
+  // gateway: the company a gateway belongs to (event scoping, S66) and its last status report (S96).
+  `
+  ALTER TABLE gateways ADD COLUMN company TEXT;
+  ALTER TABLE gateways ADD COLUMN status TEXT;
+  ALTER TABLE gateways ADD COLUMN status_published_at TEXT;
   `,
   // entitlement: back-office fixtures (service contracts, the serials they cover, installed base with
   // warranty), per-user token lock-out, add-contract requests, and what a registration rests on. The old

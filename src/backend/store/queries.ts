@@ -532,7 +532,7 @@ export function createQueries(db: Db, dialect: Dialect, scope: Scope = null): St
       return Number(r?.last ?? 0);
     },
   };
-  return { ...messages, ...rest, ...createGatewayQueries(db), ...createAccountsQueries(db), ...createEntitlementQueries(db, scope) };
+  return { ...messages, ...rest, ...createGatewayQueries(db, scope), ...createAccountsQueries(db), ...createEntitlementQueries(db, scope) };
 }
 
 /** The PostgreSQL channel a committed batch of events is announced on (payload: its last seq). */

@@ -40,6 +40,9 @@ export function openSqliteStore(file: string): Store {
     throw e;
   }
   raw.pragma('synchronous = FULL');
+  // 64 MiB of page cache instead of SQLite's 2 MiB: at a million messages the indexes an insert updates and
+  // a page reads stay in memory (the fill of bench:store slowed down several times past 200,000 rows without it).
+  raw.pragma('cache_size = -65536');
   raw.pragma('foreign_keys = ON');
   raw.pragma('busy_timeout = 5000');
   migrateSqlite(raw);

@@ -49,12 +49,13 @@ export function toDeviceRow(d: ApiDevice): DeviceRow {
   return { serial: d.serial, hostname: d.hostname, model: d.model, registration: d.registration, trialEndsAt: d.trialEndsAt, lastMessageAt: d.lastMessageAt };
 }
 
-/** Loads devices, cases, notifications and the newest message page into the store. */
+/** Loads devices, cases, notifications, gateways and the newest message page into the store. */
 export async function loadSnapshot(store: ConsoleStore, api: ConsoleApi): Promise<void> {
-  const [devices, cases, notifications] = await Promise.all([api.devices(), api.cases(), api.notifications(200)]);
+  const [devices, cases, notifications, gateways] = await Promise.all([api.devices(), api.cases(), api.notifications(200), api.gateways()]);
   store.dispatch({ type: 'api/devices', devices: devices.devices.map(toDeviceRow) });
   store.dispatch({ type: 'api/cases', cases: cases.cases });
   store.dispatch({ type: 'api/notifications', notifications: notifications.notifications });
+  store.dispatch({ type: 'api/gateways', gateways: gateways.gateways.map(({ id, name, company, status }) => ({ id, name, company, status })) });
   await loadNewestMessages(store, api);
 }
 
