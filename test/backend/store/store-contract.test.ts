@@ -120,6 +120,39 @@ describe.each(DATABASE_KINDS)('store contract on %s', (kind) => {
     expect((await store.listNotifications(1))[0]).toMatchObject({ id: n.id, delivered: false, error: 'relay down' });
   });
 
+  // entitlement: the back-office fixtures, lock-outs and add-contract requests, and what a registration rests on.
+  it('service contracts with the serials they cover, installed base with warranty, lock-outs, contract requests; scoped by company', async () => {
+    await store.putServiceContract({ number: 'ENT-1', type: 'direct', company: 'acme', expiresAt: at(90), remoteSupport: true, families: ['Fam A'], serials: ['ENT0001', 'ENT0002'] });
+    await store.putServiceContract({ number: 'ENT-2', type: 'partner-branded', company: 'other', expiresAt: null, remoteSupport: false, families: [], serials: ['ENT0002'] });
+    await store.putInstalledBase({ serial: 'ENT0001', family: 'Fam B', pid: 'PID-1', company: 'acme', warrantyExpiresAt: at(80), warrantyCompany: 'acme' });
+    expect(await store.getServiceContract('ENT-1')).toEqual({ number: 'ENT-1', type: 'direct', company: 'acme', expiresAt: at(90), remoteSupport: true, families: ['Fam A'], serials: ['ENT0001', 'ENT0002'] });
+    expect((await store.coveringContracts('ENT0002')).map((c) => c.number)).toEqual(['ENT-1', 'ENT-2']);
+    expect(await store.familiesCoveredBy(['ENT-1', 'ENT-2'])).toEqual(new Map([['ENT-1', ['Fam B']], ['ENT-2', []]]));
+    expect(await store.getInstalledBase('ENT0001')).toEqual({ serial: 'ENT0001', family: 'Fam B', pid: 'PID-1', company: 'acme', warrantyExpiresAt: at(80), warrantyCompany: 'acme' });
+    // A contract import replaces its list of serials.
+    await store.putServiceContract({ number: 'ENT-1', type: 'cbr', company: 'acme', expiresAt: at(90), remoteSupport: true, families: [], serials: ['ENT0001'] });
+    expect((await store.coveringContracts('ENT0002')).map((c) => c.number)).toEqual(['ENT-2']);
+    // Scoped to a company, the lists show only its contracts and installed base.
+    const acme = store.scoped(['acme']);
+    expect((await acme.listServiceContracts()).map((c) => c.number).filter((n) => n.startsWith('ENT'))).toEqual(['ENT-1']);
+    expect((await acme.listContracts()).filter((c) => c.serial.startsWith('ENT')).map((c) => [c.serial, c.contractNumber])).toEqual([['ENT0001', 'ENT-1']]);
+    expect((await store.scoped(['other']).listInstalledBase()).some((e) => e.serial === 'ENT0001')).toBe(false);
+    await store.putLockout({ user: 'alice', failed: 3, lockedAt: null });
+    await store.putLockout({ user: 'alice', failed: 10, lockedAt: at(5) });
+    expect(await store.getLockout('alice')).toEqual({ user: 'alice', failed: 10, lockedAt: at(5) });
+    expect(await store.clearLockout('alice')).toBe(true);
+    expect(await store.getLockout('alice')).toBeNull();
+    const request = { ccoId: 'alice', contractNumber: 'ENT-2', serial: 'ENT0002', requestedAt: at(6) };
+    await store.addContractRequest(request);
+    await store.addContractRequest(request);
+    expect(await store.listContractRequests()).toEqual([request]);
+    await store.deleteContractRequest(request);
+    expect(await store.listContractRequests()).toEqual([]);
+    const reg = { serial: 'ENT0001', state: 'registered' as const, tokenHash: 'h', failedAttempts: 0, contractNumber: 'ENT-1', createdAt: at(1), updatedAt: at(2), confirmedAt: at(2), trialEndsAt: null, lastReminderAt: null, coverage: 'contract' as const, coverageEndsAt: at(90), registeredBy: 'alice', warnedDays: 30, refusal: { code: 'no-eligible-contract', reason: 'why' } };
+    await store.putRegistration(reg);
+    expect(await store.getRegistration('ENT0001')).toEqual(reg);
+  });
+
   it('imports in bulk, pages the history with status and results, and purges what is older than a cut-off in batches', async () => {
     const list = Array.from({ length: 2_500 }, (_, i) => ({ message: newMessage(`BULK${i % 50}`, 0, { description: i % 2 ? 'say "hi" 50%' : 'xy', messageId: `BULK-${i}` }), status: 'processed' as const }));
     const old = list.map((x, i) => ({ ...x, message: { ...x.message, receivedAt: new Date(Date.UTC(2025, 0, 1, 0, 0, i)).toISOString() } }));
