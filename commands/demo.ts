@@ -48,6 +48,8 @@ export async function runDemo(opts: DemoCommandOptions, deps: DemoDeps = {}): Pr
     envFile: demo.envFile,
     inventory: demo.inventoryFile,
     knownHosts: demo.knownHostsFile,
+    // Where each demo user's password and env file are (never the password): how to log in as each.
+    users: demo.accounts.map((a) => ({ user: a.user, company: a.company, role: a.role, passwordFile: a.passwordFile, envFile: a.envFile })),
   };
   const printAccess = (heading: string, event: 'ready' | 'stopped'): void => {
     if (opts.json === true) stdout.write(`${JSON.stringify({ event, ...access })}\n`);

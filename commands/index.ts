@@ -37,6 +37,15 @@ export const commandLoaders: Readonly<Record<string, () => Promise<AnyCommandMod
   'dashboard': async () => (await import('./dashboard.js')).dashboardCommand,
   'demo': async () => (await import('./demo.js')).demoCommand,
   'gateway': async () => (await import('./gateway.js')).gatewayCommand,
+  // accounts-cli (issue 15): the people of the service.
+  'login': async () => (await import('./login.js')).loginCommand,
+  'logout': async () => (await import('./logout.js')).logoutCommand,
+  'whoami': async () => (await import('./whoami.js')).whoamiCommand,
+  'users': async () => (await import('./users.js')).usersCommand,
+  'companies': async () => (await import('./companies.js')).companiesCommand,
+  'tokens': async () => (await import('./tokens.js')).tokensCommand,
+  'preferences': async () => (await import('./preferences.js')).preferencesCommand,
+  'audit': async () => (await import('./audit.js')).auditCommand,
 };
 
 /** Loads every subcommand module (for help and completion). */

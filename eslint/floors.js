@@ -20,7 +20,7 @@ export const LAYERS = {
     may: ['util'],
     why: 'the shared model every part speaks: imports nothing of ours but the leaf helpers',
   },
-  settings: { paths: ['src/settings'], may: ['errors', 'util'], why: 'user settings' },
+  settings: { paths: ['src/settings', 'src/session'], may: ['errors', 'util'], why: 'user settings and the stored login session (a 0600 token file, never in settings)' },
   events: {
     paths: ['src/events'],
     may: ['domain', 'util', 'errors'],

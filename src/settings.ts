@@ -3,7 +3,9 @@
  * The back-end token is referenced by the name of an environment variable, not stored.
  */
 import { readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import Conf from 'conf';
+import { readSessionToken } from './session.js';
 import { z } from 'zod';
 import { AbortError } from './errors.js';
 
@@ -79,7 +81,24 @@ export function readTokenFile(file: string): string {
 }
 
 /** Where the back end is and how to authenticate, from flags, then environment, then settings. */
-export type BackendConnection = { readonly url: string; readonly token: string | undefined };
+export type BackendConnection = {
+  readonly url: string;
+  readonly token: string | undefined;
+  /** Where the token came from: `session` is the one `callhome login` stored (a 401 then means "log in again"). */
+  readonly tokenSource?: 'flag' | 'file' | 'env' | 'session' | undefined;
+};
+
+/** The directory of the settings file (and of the login sessions, src/client/session.ts). */
+export function configDir(env: NodeJS.ProcessEnv = process.env): string {
+  return env['CALLHOME_CONFIG_DIR'] ?? dirname(openSettingsStore().path);
+}
+
+/** The back end's URL from `--backend`, then $CALLHOME_BACKEND, then settings (without a trailing slash). */
+export function resolveBackendUrl(flags: { readonly backend?: string | undefined }, settings: Settings = loadSettings(), env: NodeJS.ProcessEnv = process.env): string {
+  const url = flags.backend ?? env['CALLHOME_BACKEND'] ?? settings.backendUrl;
+  checkBackendUrl(url, flags.backend !== undefined ? '--backend' : env['CALLHOME_BACKEND'] !== undefined ? '$CALLHOME_BACKEND' : 'The backendUrl setting');
+  return url.replace(/\/+$/, '');
+}
 
 /** Resolves `--backend`/`--token` (docs/cli.md: flags, then CALLHOME_BACKEND / CALLHOME_TOKEN, then settings). */
 export function resolveBackendConnection(
@@ -87,9 +106,13 @@ export function resolveBackendConnection(
   settings: Settings = loadSettings(),
   env: NodeJS.ProcessEnv = process.env,
 ): BackendConnection {
-  const url = flags.backend ?? env['CALLHOME_BACKEND'] ?? settings.backendUrl;
-  checkBackendUrl(url, flags.backend !== undefined ? '--backend' : env['CALLHOME_BACKEND'] !== undefined ? '$CALLHOME_BACKEND' : 'The backendUrl setting');
+  const base = resolveBackendUrl(flags, settings, env);
   // A token on the command line is visible in `ps`; --token-file and the environment are not.
-  const token = flags.token ?? (flags.tokenFile ? readTokenFile(flags.tokenFile) : undefined) ?? env['CALLHOME_TOKEN'] ?? env[settings.tokenEnv];
-  return { url: url.replace(/\/+$/, ''), token };
+  if (flags.token !== undefined) return { url: base, token: flags.token, tokenSource: 'flag' };
+  if (flags.tokenFile) return { url: base, token: readTokenFile(flags.tokenFile), tokenSource: 'file' };
+  const fromEnv = env['CALLHOME_TOKEN'] ?? env[settings.tokenEnv];
+  if (fromEnv !== undefined) return { url: base, token: fromEnv, tokenSource: 'env' };
+  // Last, the personal token `callhome login` stored for this back end (a 0600 file, never the settings).
+  const stored = readSessionToken(configDir(env), base);
+  return stored !== undefined ? { url: base, token: stored, tokenSource: 'session' } : { url: base, token: undefined };
 }

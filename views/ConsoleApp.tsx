@@ -8,6 +8,8 @@ import { SCREENS, type ConsoleState, type Prompt } from '../src/console/types.js
 import { assertNever } from '../src/util/assert-never.js';
 import { terminalSafe } from '../src/util/terminal-text.js';
 import { pendingToken, plural } from '../src/console/selectors.js';
+import { principalOf, sessionLine, showsAdmin } from '../src/console/admin.js';
+import { AdminScreen } from './screens/AdminScreen.js';
 import { HelpOverlay } from './components/KeyHints.js';
 import { ProgressLine } from './components/ProgressLine.js';
 import { ConnectionBadge } from './components/StatusBadge.js';
@@ -36,6 +38,10 @@ function handlePromptKey(prompt: Exclude<Prompt, { kind: 'none' }>, input: strin
       return;
     case 'confirm-registrations':
       if (input === 'y' || key.return) intents.confirmSelectedRegistrations();
+      else if (input === 'n') intents.cancel();
+      return;
+    case 'confirm-admin':
+      if (input === 'y' || key.return) intents.confirmAdmin();
       else if (input === 'n') intents.cancel();
       return;
     case 'command':
@@ -68,7 +74,8 @@ function keyName(input: string, key: Key): string {
 function handleKey(state: ConsoleState, input: string, key: Key, intents: ConsoleIntents): void {
   if (state.prompt.kind !== 'none') return handlePromptKey(state.prompt, input, key, intents);
   const name = keyName(input, key);
-  const binding = bindingFor(state.screen, name);
+  // A console with a logged-in user offers only what the roles allow (issue 15).
+  const binding = bindingFor(state.screen, name, state.session === null ? null : principalOf(state.session));
   if (binding !== undefined) intents.perform(binding.command, name);
 }
 
@@ -114,6 +121,12 @@ function PromptLine(props: { readonly prompt: Prompt; readonly state: ConsoleSta
           {p.hosts.length > 8 ? <Text dimColor>… and {p.hosts.length - 8} more</Text> : null}
         </Box>
       );
+    case 'confirm-admin':
+      return (
+        <Box borderStyle="round" paddingX={1}>
+          <Text bold>{p.text} (y = yes, n/Esc = cancel)</Text>
+        </Box>
+      );
     case 'help':
     case 'none':
       return null;
@@ -139,6 +152,8 @@ function Screen(props: { readonly state: ConsoleState; readonly height: number; 
       return <CasesScreen state={state} height={height} />;
     case 'verify':
       return <VerifyScreen state={state} height={height} />;
+    case 'admin':
+      return <AdminScreen state={state} height={height} />;
     default:
       return assertNever(state.screen, 'screen');
   }
@@ -164,13 +179,16 @@ function ConsoleFrame(props: { readonly now: () => number; readonly banner: read
     <Box flexDirection="column">
       <Box gap={1}>
         <Text bold color="cyan">callhome</Text>
-        {SCREENS.map((s, i) => (
-          <Text key={s} inverse={s === state.screen}>
-            {i + 1}:{s}
-          </Text>
-        ))}
+        {SCREENS.map((s, i) =>
+          // The Admin screen is offered to administrators only.
+          s === 'admin' && !showsAdmin(state.session) ? null : (
+            <Text key={s} inverse={s === state.screen}>
+              {i + 1}:{s}
+            </Text>
+          ),
+        )}
       </Box>
-      {state.prompt.kind === 'help' ? <HelpOverlay screen={state.screen} /> : <Screen state={state} height={Math.max(5, rows - 8 - props.banner.length - (state.notice !== null ? 2 : 0))} now={now} />}
+      {state.prompt.kind === 'help' ? <HelpOverlay screen={state.screen} who={state.session === null ? null : principalOf(state.session)} /> : <Screen state={state} height={Math.max(5, rows - 8 - props.banner.length - (state.notice !== null ? 2 : 0))} now={now} />}
       <PromptLine prompt={state.prompt} state={state} />
       <ProgressLine runs={state.runs} />
       {props.banner.map((line) => (
@@ -186,6 +204,7 @@ function ConsoleFrame(props: { readonly now: () => number; readonly banner: read
       ) : null}
       <Text wrap="truncate-end">
         <ConnectionBadge state={state.connection} />
+        {state.session !== null ? <Text color="cyan">{`  ${sessionLine(state.session)}`}</Text> : null}
         <Text dimColor>{`  seq ${state.lastSeq}  ${state.received} received  `}</Text>
         {filter !== '' ? <Text color="cyan">{`filter ${filter}  `}</Text> : null}
         <Text dimColor>? keys · q quit</Text>

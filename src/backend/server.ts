@@ -25,6 +25,7 @@ import { defaultRulesFile, loadRules } from './processing/rules.js';
 import { createBackendService, type BackendService } from './service.js';
 import { openStore } from './store/open-store.js';
 import { attachEventStream } from './stream/publisher.js';
+import type { SrContactDirectory } from './cases/sr-contact.js';
 
 /** How long requests in progress may take to finish when the back end stops. */
 const HTTP_CLOSE_GRACE_MS = 10_000;
@@ -42,6 +43,8 @@ export type BackendOptions = {
   token: string;
   /** Life of personal tokens issued by log-in (default 7 days). */
   tokenTtlMs?: number;
+  /** Heartbeat of /events: pings, and the check that finds expired tokens of open streams (default 15 s). */
+  streamPingIntervalMs?: number;
   https?: { cert: string; key: string } | 'self-signed';
   /** Outgoing notification SMTP relay; without it notifications are recorded only. */
   relay?: { host: string; port: number };
@@ -66,10 +69,13 @@ export type BackendOptions = {
   // entitlement
   /** Period of the entitlement pass (expiry, warnings, trial reminders), which also runs at start-up (default one day). */
   entitlementIntervalMs?: number;
-  /** SCH Support's addresses for internal alerts (token lock-outs, add-contract requests). */
-  supportEmails?: readonly string[];
   /** The clock of processing and the entitlement pass (tests of expiry). */
   now?: () => Date;
+  // sr-notify
+  /** SCH Support's address for internal alerts (S62). */
+  supportEmail?: string;
+  /** The user directory that says who may be an SR contact (§3.6); see cases/sr-contact.ts. */
+  srContacts?: SrContactDirectory;
 };
 
 export type Backend = {
@@ -114,7 +120,7 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
   const rules = loadRules(options.rulesFile ?? defaultRulesFile());
   const store = await openStore(options.dbPath, { onError: (e) => logger?.warn({ err: e }, 'database connection lost') });
   const accounts = { bootstrapToken: options.token, ...(options.tokenTtlMs !== undefined ? { tokenTtlMs: options.tokenTtlMs } : {}) };
-  const service = createBackendService({ store, rules, portalUrl: '', relay: options.relay, logger, accounts, ...(options.retentionDays !== undefined ? { retentionDays: options.retentionDays } : {}), ...(options.refusals ? { refusals: options.refusals } : {}), ...(options.mailLimits ? { mailLimits: options.mailLimits } : {}), ...(options.supportEmails ? { supportEmails: options.supportEmails } : {}), ...(options.now ? { now: options.now } : {}) });
+  const service = createBackendService({ store, rules, portalUrl: '', relay: options.relay, logger, accounts, ...(options.retentionDays !== undefined ? { retentionDays: options.retentionDays } : {}), ...(options.refusals ? { refusals: options.refusals } : {}), ...(options.mailLimits ? { mailLimits: options.mailLimits } : {}), supportEmail: options.supportEmail, srContacts: options.srContacts, ...(options.now ? { now: options.now } : {}) });
   const throttle = createAuthThrottle(options.authThrottle);
   const limits = resolveLimits(options.limits);
   const checkHost = hostChecker(host, options.serverNames);
@@ -172,7 +178,7 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
   capConnectionsPerAddress(http, limits.maxHttpConnectionsPerAddress, logger);
   http.on('connection', (socket: Socket) => socket.setNoDelay(true));
 
-  const stream = attachEventStream(http, service.log, { accounts: service.accounts, throttle, checkHost });
+  const stream = attachEventStream(http, service.log, { accounts: service.accounts, throttle, checkHost, ...(options.streamPingIntervalMs !== undefined ? { pingIntervalMs: options.streamPingIntervalMs } : {}) });
   let smtp: SmtpIngest | null = null;
   let httpPort = 0;
   let smtpPort: number | null = null;

@@ -19,6 +19,13 @@ import { confirmedSerials, confirmRegistration, confirmSelected, contractsAdded,
 import type { BackOffice } from './entitlement/model.js';
 import type { Rule } from './processing/rules.js';
 import type { Contract, DeviceDetail, NewMessage, NotificationRecord, Registration, Store } from './store/types.js';
+// sr-notify: SR lifecycle, preferences, support requests, the simulated tracker.
+import { changeCase, findCase, type CaseChange, type CaseChangeFailure } from './cases/service-requests.js';
+import type { SrContactDirectory } from './cases/sr-contact.js';
+import { createSrTracker, type SrTracker } from './cases/tracker.js';
+import { setPreferences, type PreferencesPatch, type PreferencesFailure, type PreferencesView } from './notifications/preferences.js';
+import { supportAlert } from './notifications/send.js';
+import type { CaseRecord } from './store/types.js';
 import { createAccounts, type Accounts, type AccountsOptions } from './accounts/accounts.js';
 
 export type ServiceOptions = {
@@ -35,8 +42,11 @@ export type ServiceOptions = {
   readonly mailLimits?: MailLimitOptions;
   /** Messages and events older than this many days are purged by the maintenance pass (default 92: the guides keep 3 months). */
   readonly retentionDays?: number;
-  /** SCH Support's addresses for internal alerts (token lock-outs, add-contract requests). */
-  readonly supportEmails?: readonly string[];
+  // sr-notify
+  /** SCH Support's address for internal alerts (S62); default notifications/send.ts DEFAULT_SUPPORT_EMAIL. */
+  readonly supportEmail?: string | undefined;
+  /** Who may be an SR contact (the user directory); without it a device preference's address is taken at its word. */
+  readonly srContacts?: SrContactDirectory | undefined;
   /** accounts: bootstrap token, token life, legal agreement (accounts/accounts.ts). */
   readonly accounts?: AccountsOptions;
 };
@@ -82,6 +92,15 @@ export type BackendService = {
   /** The service's clock (injectable for tests of expiry). */
   now(): Date;
   close(): Promise<void>;
+  // sr-notify
+  /** An operator's change to a case (S55): update, resolve, reopen, close. */
+  changeCase(key: string, change: CaseChange): Promise<Result<CaseRecord, CaseChangeFailure>>;
+  /** Changes a device's preferences (S58, S61, S68); validates the SR contact against the directory. */
+  setPreferences(serial: string, patch: PreferencesPatch): Promise<Result<PreferencesView, PreferencesFailure>>;
+  /** A portal "request support" submission (S62, S78): mailed to SCH Support with what the user was doing. */
+  supportRequest(r: { readonly serial: string | null; readonly summary: string; readonly action: string; readonly parameters: Readonly<Record<string, string>> }): Promise<NotificationRecord>;
+  /** The simulated TAC SR tracker (S55): can be made unavailable to rehearse S53's back-end failure. */
+  readonly srTracker: SrTracker;
 };
 
 /** Serials per maintenance transaction. */
@@ -97,7 +116,15 @@ export function createBackendService(options: ServiceOptions): BackendService {
   let portalUrl = options.portalUrl;
   const mailer = options.relay ? nodemailer.createTransport({ host: options.relay.host, port: options.relay.port, secure: false, ignoreTLS: true }) : null;
   const mailLimiter = createMailLimiter(options.mailLimits);
-  const base = (): ProcessingContext => ({ rules: options.rules, now: options.now ?? (() => new Date()), portalUrl, relay: mailer !== null, mailLimiter, supportEmails: options.supportEmails });
+  const srTracker = createSrTracker();
+  const base = (): ProcessingContext => ({ rules: options.rules, now: options.now ?? (() => new Date()), portalUrl, relay: mailer !== null, mailLimiter, supportEmail: options.supportEmail, srContacts: options.srContacts, srTracker });
+  /** The relay as last seen: a change is published as mailserver.status (S94, S96). */
+  let relayState: 'up' | 'down' | null = null;
+  const relaySeen = async (state: 'up' | 'down', detail: string): Promise<void> => {
+    if (state === relayState) return;
+    relayState = state;
+    await log.append({ type: 'mailserver.status', server: 'relay', state, detail: detail.slice(0, 200) });
+  };
   const inFlight = new Set<Promise<void>>();
   const refusals = createRefusalCounter(options.refusals);
 
@@ -112,6 +139,7 @@ export function createBackendService(options: ServiceOptions): BackendService {
       .then(async ({ delivered, error }) => {
         await store.setNotificationDelivery(n.id, delivered, error);
         if (error) logger?.warn({ notification: n.id, error }, 'notification delivery failed');
+        await relaySeen(delivered ? 'up' : 'down', error ?? `${options.relay?.host ?? ''}:${options.relay?.port ?? ''} accepted a notification`);
         await log.append({ type: 'notification.sent', notification: { ...summary(n), delivered } });
       })
       .catch((e: unknown) => logger?.error({ err: e }, 'recording a notification delivery failed'))
@@ -334,6 +362,20 @@ export function createBackendService(options: ServiceOptions): BackendService {
       portalUrl = url;
     },
     now: () => (options.now ?? (() => new Date()))(),
+    srTracker,
+    async changeCase(key, change) {
+      // The case's serial is known only once it is read; its lock is taken then (SQLite has one writer).
+      const serial = (await findCase({ store }, key))?.serial;
+      return transact(serial ? [serial] : [], (ctx) => changeCase(ctx, key, change));
+    },
+    setPreferences(serial, patch) {
+      return transact([serial], (ctx) => setPreferences(ctx, serial, patch));
+    },
+    supportRequest(r) {
+      return transact(r.serial ? [r.serial] : [], (ctx) =>
+        supportAlert(ctx, { kind: 'support-request', serial: r.serial, reason: `Portal support request: ${r.summary}`, extra: [`Action: ${r.action}`, ...Object.entries(r.parameters).map(([k, v]) => `Parameter ${k}: ${v}`)] }),
+      );
+    },
     async close() {
       clearInterval(summaries);
       refusals.flush().forEach(record);

@@ -29,6 +29,14 @@ export function withBackendOptions<T>(y: Argv<T>) {
     });
 }
 
+/** `--backend` alone, for commands that bring their own credentials (`login`, `logout`). */
+export function withBackendUrlOption<T>(y: Argv<T>) {
+  return y.option('backend', { type: 'string', describe: 'Back-end URL, http:// or https:// (default: $CALLHOME_BACKEND or settings)' }).check((argv) => {
+    if (typeof argv.backend === 'string') checkBackendUrl(argv.backend, '--backend');
+    return true;
+  });
+}
+
 /** The fleet options every SSH command takes. */
 export function withFleetOptions<T>(y: Argv<T>) {
   return withOutputOptions(y)

@@ -3,8 +3,9 @@
  * Responses are validated with zod at this edge; failures are AbortErrors that say what to do.
  */
 import { z } from 'zod';
+import { ACTIONS, requirementText, type Action } from '../domain/permissions.js';
 import { AbortError } from '../errors.js';
-import { retryAfterSeconds, tokenMissing, tokenRefused, tokenThrottled } from '../events/token-problems.js';
+import { retryAfterSeconds, sessionRefused, tokenMissing, tokenRefused, tokenThrottled } from '../events/token-problems.js';
 import { ConfigurationRecordSchema, InventoryRecordSchema } from '../domain/device-records.js';
 import { CaseSummarySchema, GatewayStatusSchema, GatewaySummarySchema, MessageSummarySchema, NotificationSummarySchema, RegistrationStateSchema } from '../events/protocol.js';
 
@@ -108,6 +109,84 @@ export type MessageQuery = {
   limit?: number | undefined;
 };
 
+// accounts-cli: the people of the service (issue 15): users, companies, personal tokens, preferences, audit.
+export const MembershipSchema = z.object({ company: z.string(), role: z.string() });
+
+export const UserSchema = z.object({
+  id: z.string(),
+  name: z.string().nullable().default(null),
+  email: z.string().nullable().default(null),
+  status: z.string(),
+  companies: z.array(MembershipSchema.extend({ addedBy: z.string().optional(), addedAt: z.string().optional() })),
+  schAdmin: z.boolean().default(false),
+});
+export type ApiUser = z.infer<typeof UserSchema>;
+
+/** GET /me: the caller as the back end resolved the token (the bootstrap token is an SCH administrator). */
+export const MeSchema = z.object({
+  user: z.string(),
+  name: z.string().nullable().default(null),
+  schAdmin: z.boolean(),
+  token: z.string().nullable().default(null),
+  status: z.string(),
+  legalAgreement: z.object({ version: z.string(), accepted: z.string().nullable() }),
+  companies: z.array(MembershipSchema),
+});
+export type ApiMe = z.infer<typeof MeSchema>;
+
+export const CompanySchema = z.object({ id: z.string(), name: z.string(), createdAt: z.string().optional(), administrators: z.array(z.string()).default([]), users: z.number().optional() });
+export type ApiCompany = z.infer<typeof CompanySchema>;
+
+export const TokenInfoSchema = z.object({
+  id: z.string(),
+  user: z.string(),
+  label: z.string().default(''),
+  createdAt: z.string(),
+  expiresAt: z.string().nullable(),
+  lastUsedAt: z.string().nullable().default(null),
+  revokedAt: z.string().nullable().default(null),
+  createdFrom: z.string().nullable().default(null),
+  state: z.string().default('active'),
+});
+export type ApiTokenInfo = z.infer<typeof TokenInfoSchema>;
+
+export const LegalAgreementSchema = z.object({ version: z.string(), text: z.string(), accepted: z.boolean() });
+
+export const LoginSchema = z.object({
+  token: z.string().min(1),
+  tokenId: z.string().nullable().default(null),
+  expiresAt: z.string().nullable(),
+  user: UserSchema,
+  legalAgreement: z.object({ version: z.string(), accepted: z.boolean() }).default({ version: '', accepted: true }),
+});
+
+/** GET /devices/SERIAL/preferences (S58, S61, S68); `emails` are the extra notification addresses. */
+export const PreferencesSchema = z.object({
+  serial: z.string(),
+  notifications: z.boolean(),
+  serviceRequests: z.boolean(),
+  srContact: z.string().nullable(),
+  registrant: z.string().nullable().default(null),
+  removeHostname: z.boolean().default(false),
+  replyTo: z.string().nullable().default(null),
+  emails: z.array(z.string()),
+  updatedAt: z.string().nullable().default(null),
+});
+export type ApiPreferences = z.infer<typeof PreferencesSchema>;
+export type PreferencesChange = Partial<Pick<ApiPreferences, 'notifications' | 'serviceRequests' | 'srContact' | 'emails'>>;
+
+export const AuditEntrySchema = z.object({
+  id: z.number().int(),
+  at: z.string(),
+  actor: z.string(),
+  action: z.string(),
+  target: z.string(),
+  company: z.string().nullable(),
+  remote: z.string().nullable(),
+  detail: z.record(z.string(), z.unknown()).default({}),
+});
+export type ApiAuditEntry = z.infer<typeof AuditEntrySchema>;
+
 /** An API error response that is not a transport failure. */
 export class ApiError extends AbortError {
   constructor(
@@ -123,16 +202,27 @@ export class ApiError extends AbortError {
 
 const ErrorBody = z.object({ error: z.string(), reason: z.string() });
 
-/** Creates the client for `{url, token}`. */
-export function createApiClient(connection: { readonly url: string; readonly token: string | undefined }) {
+/**
+ * A 403 explained. A role refusal (`forbidden`) names the role the action needs; the legal agreement says how
+ * to accept it; any other refusal (the spec's rules: self-registration, no contract, …) is the back end's reason.
+ */
+function forbidden(action: Action | undefined, error: string, reason: string): ApiError {
+  if (error === 'legal-agreement') return new ApiError(403, `Refused (403): ${reason}`, 'Accept it with `callhome login USER --accept-agreement` (a terminal asks).', reason);
+  if (error !== 'forbidden') return new ApiError(403, `Refused (403): ${reason}`, undefined, reason);
+  const needs = action === undefined ? 'Your role does not allow this.' : `${ACTIONS[action].what.charAt(0).toUpperCase()}${ACTIONS[action].what.slice(1)} needs ${requirementText(action)}.`;
+  return new ApiError(403, `Refused (403): ${needs} The back end said: ${reason}`, 'Ask an Administrator of the company to do it or to give you the role, or log in as one (callhome login USER).', reason);
+}
+
+/** Creates the client for `{url, token}` (`tokenSource: 'session'` when the token is the one `callhome login` stored). */
+export function createApiClient(connection: { readonly url: string; readonly token: string | undefined; readonly tokenSource?: string | undefined }) {
   const base = connection.url.replace(/\/+$/, '');
-  const request = async <S extends z.ZodType>(schema: S, path: string, init: { method?: string; body?: unknown } = {}): Promise<z.infer<S>> => {
-    if (!connection.token && path !== '/health') throw tokenMissing(base);
+  const request = async <S extends z.ZodType>(schema: S, path: string, init: { method?: string; body?: unknown; anonymous?: boolean; action?: Action } = {}): Promise<z.infer<S>> => {
+    if (!connection.token && path !== '/health' && init.anonymous !== true) throw tokenMissing(base);
     let res: Response;
     try {
       res = await fetch(`${base}/api/v1${path}`, {
         method: init.method ?? 'GET',
-        headers: { ...(connection.token ? { authorization: `Bearer ${connection.token}` } : {}), ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}) },
+        headers: { ...(connection.token && init.anonymous !== true ? { authorization: `Bearer ${connection.token}` } : {}), ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}) },
         ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
       });
     } catch (e) {
@@ -148,8 +238,10 @@ export function createApiClient(connection: { readonly url: string; readonly tok
     if (!res.ok) {
       const e = ErrorBody.safeParse(body);
       const reason = e.success ? e.data.reason : `HTTP ${res.status}`;
-      const token = tokenError(res);
+      const kind = e.success ? e.data.error : '';
+      const token = init.anonymous === true ? null : tokenError(res);
       if (token !== null) throw token;
+      if (res.status === 403) throw forbidden(init.action, kind, reason);
       throw new ApiError(res.status, `${init.method ?? 'GET'} ${path} failed (${res.status}): ${reason}`, undefined, reason);
     }
     const parsed = schema.safeParse(body);
@@ -158,7 +250,7 @@ export function createApiClient(connection: { readonly url: string; readonly tok
   };
   const tokenError = (res: Response): ApiError | null => {
     if (res.status !== 401 && res.status !== 429) return null;
-    const problem = res.status === 401 ? tokenRefused(base) : tokenThrottled(base, retryAfterSeconds(res.headers.get('retry-after')));
+    const problem = res.status === 401 ? (connection.tokenSource === 'session' ? sessionRefused(base) : tokenRefused(base)) : tokenThrottled(base, retryAfterSeconds(res.headers.get('retry-after')));
     return new ApiError(res.status, problem.message, problem.tryMessage);
   };
   const csv = async (path: string): Promise<string> => {
@@ -201,11 +293,33 @@ export function createApiClient(connection: { readonly url: string; readonly tok
     importBackOffice: (backOffice: Record<string, unknown>) => request(z.object({ imported: z.number(), changed: z.number() }), '/contracts', { method: 'POST', body: { backOffice } }),
     cases: () => request(z.object({ cases: z.array(CaseSummarySchema) }), '/cases'),
     case: (key: string) => request(CaseDetailSchema, `/cases/${enc(key)}`),
+    // sr-notify: the SR lifecycle (S55).
+    updateCase: (key: string, change: { readonly note: string; readonly status?: 'resolved' | 'open' | undefined; readonly priority?: number | undefined }) => request(CaseDetailSchema, `/cases/${enc(key)}/update`, { method: 'POST', body: change }),
+    closeCase: (key: string, note: string) => request(CaseDetailSchema, `/cases/${enc(key)}/close`, { method: 'POST', body: { note } }),
     notifications: (limit?: number) => request(z.object({ notifications: z.array(NotificationSchema) }), `/notifications${qs({ limit })}`),
     stats: () => request(z.record(z.string(), z.unknown()), '/stats'),
     report: (kind: string) => request(ReportSchema, `/reports/${enc(kind)}`),
     reportCsv: (kind: string) => csv(`/reports/${enc(kind)}?format=csv`),
     gateways: () => request(z.object({ gateways: z.array(GatewaySchema) }), '/gateways'),
+    // accounts-cli: login, users, companies, tokens, preferences, audit (issue 15).
+    login: (user: string, password: string, label?: string) => request(LoginSchema, '/login', { method: 'POST', body: { user, password, ...(label !== undefined ? { label } : {}) }, anonymous: true }),
+    /** Revokes the token of this client (log out). */
+    logout: () => request(z.object({ revoked: z.string() }), '/tokens/current', { method: 'DELETE' }),
+    me: () => request(MeSchema, '/me'),
+    agreement: () => request(LegalAgreementSchema, '/agreement'),
+    acceptAgreement: (version: string) => request(z.object({ accepted: z.string() }), '/agreement', { method: 'POST', body: { version } }),
+    users: () => request(z.object({ users: z.array(UserSchema) }), '/users', { action: 'users.list' }),
+    addUser: (user: string, company: string, role: string) => request(UserSchema, '/users', { method: 'POST', body: { user, company, role }, action: 'users.add' }),
+    deleteUser: (user: string, company: string) => request(z.object({ deleted: z.object({ user: z.string(), company: z.string() }) }), `/users/${enc(user)}/companies/${enc(company)}`, { method: 'DELETE', action: 'users.delete' }),
+    setRole: (user: string, company: string, role: string) => request(UserSchema, `/users/${enc(user)}/companies/${enc(company)}`, { method: 'PUT', body: { role }, action: 'users.role' }),
+    /** The simulated back office's companies and CCO users (S24; SCH administrators). */
+    importDirectory: (directory: unknown) => request(z.object({ companies: z.number(), users: z.number(), memberships: z.number() }), '/directory', { method: 'POST', body: directory, action: 'directory.import' }),
+    companies: () => request(z.object({ companies: z.array(CompanySchema) }), '/companies', { action: 'companies.list' }),
+    tokens: (user?: string) => request(z.object({ tokens: z.array(TokenInfoSchema) }), `/tokens${qs({ user })}`, { action: 'tokens.list' }),
+    revokeToken: (id: string) => request(z.object({ revoked: z.string() }), `/tokens/${enc(id)}`, { method: 'DELETE', action: 'tokens.revoke' }),
+    preferences: (serial: string) => request(PreferencesSchema, `/devices/${enc(serial)}/preferences`, { action: 'preferences.read' }),
+    setPreferences: async (serial: string, change: PreferencesChange) => (await request(z.object({ preferences: PreferencesSchema }), `/devices/${enc(serial)}/preferences`, { method: 'PUT', body: change, action: 'preferences.set' })).preferences,
+    audit: (q: { before?: number | undefined; limit?: number | undefined } = {}) => request(z.object({ entries: z.array(AuditEntrySchema) }), `/audit${qs(q)}`, { action: 'audit.read' }),
   };
 }
 

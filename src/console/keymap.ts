@@ -2,6 +2,7 @@
  * Every key of the console, as data: the key handler (views/ConsoleApp.tsx) dispatches from this
  * table and the `?` screen lists it, so the two cannot disagree.
  */
+import { can, type Action, type Principal } from '../domain/permissions.js';
 import { SCREENS, type ScreenName } from './types.js';
 
 /** A key as the table names it: one printable character, or a named key. */
@@ -29,7 +30,10 @@ export type ConsoleCommand =
   | { readonly do: 'push' }
   | { readonly do: 'test' }
   | { readonly do: 'verify' }
-  | { readonly do: 'confirm-registration' };
+  | { readonly do: 'confirm-registration' }
+  // accounts-cli: the Admin screen.
+  | { readonly do: 'admin-tab'; readonly tab: 'users' | 'tokens' | 'audit' }
+  | { readonly do: 'admin-action'; readonly key: 'd' | 'm' | 'x' };
 
 export type KeyBinding = {
   /** Characters or named keys that trigger it. */
@@ -39,6 +43,8 @@ export type KeyBinding = {
   readonly action: string;
   readonly screens: 'all' | readonly ScreenName[];
   readonly command: ConsoleCommand;
+  /** The role the action needs (src/domain/permissions.ts): without it the key is not offered. */
+  readonly needs?: Action;
 };
 
 const DIGITS = SCREENS.map((_, i) => String(i + 1));
@@ -65,7 +71,13 @@ export const KEY_BINDINGS: readonly KeyBinding[] = [
   { keys: ['p'], action: 'Push the desired configuration to the selection (preview, then y to confirm)', screens: ['fleet'], command: { do: 'push' } },
   { keys: ['t'], action: 'Send a Call Home test from the selection', screens: ['fleet'], command: { do: 'test' } },
   { keys: ['v'], action: 'Verify the closed loop for the selection', screens: ['fleet', 'verify'], command: { do: 'verify' } },
-  { keys: ['c'], action: 'Confirm the pending device (or every selected one) with its token, filled in from its notification', screens: ['registration'], command: { do: 'confirm-registration' } },
+  { keys: ['c'], action: 'Confirm the pending device (or every selected one) with its token, filled in from its notification', screens: ['registration'], command: { do: 'confirm-registration' }, needs: 'registration.confirm' },
+  { keys: ['u'], action: 'Admin: users of your companies and their roles', screens: ['admin'], command: { do: 'admin-tab', tab: 'users' } },
+  { keys: ['o'], action: 'Admin: personal tokens', screens: ['admin'], command: { do: 'admin-tab', tab: 'tokens' } },
+  { keys: ['l'], action: 'Admin: audit log (live)', screens: ['admin'], command: { do: 'admin-tab', tab: 'audit' } },
+  { keys: ['d'], action: 'Admin: delete the selected user from that company (then y)', screens: ['admin'], command: { do: 'admin-action', key: 'd' }, needs: 'users.delete' },
+  { keys: ['m'], action: 'Admin: make the selected user Administrator, or User (then y)', screens: ['admin'], command: { do: 'admin-action', key: 'm' }, needs: 'users.role' },
+  { keys: ['x'], action: 'Admin: revoke the selected token (then y)', screens: ['admin'], command: { do: 'admin-action', key: 'x' }, needs: 'tokens.revoke' },
   { keys: ['?'], action: 'Show every key', screens: 'all', command: { do: 'help' } },
   { keys: ['q'], action: 'Quit', screens: 'all', command: { do: 'quit' } },
 ];
@@ -80,9 +92,14 @@ export function bindingApplies(binding: KeyBinding, screen: ScreenName): boolean
   return binding.screens === 'all' || binding.screens.includes(screen);
 }
 
-/** The binding a key triggers on a screen (`key` is a character or a KeyName), if any. */
-export function bindingFor(screen: ScreenName, key: string): KeyBinding | undefined {
-  return KEY_BINDINGS.find((b) => b.keys.includes(key) && bindingApplies(b, screen));
+/** Whether the caller's roles allow a binding (no `who`: a console without accounts allows everything). */
+export function bindingAllowed(binding: KeyBinding, who: Principal | null | undefined): boolean {
+  return binding.needs === undefined || who === null || who === undefined || can(who, binding.needs);
+}
+
+/** The binding a key triggers on a screen (`key` is a character or a KeyName), if any and if the caller may. */
+export function bindingFor(screen: ScreenName, key: string, who?: Principal | null): KeyBinding | undefined {
+  return KEY_BINDINGS.find((b) => b.keys.includes(key) && bindingApplies(b, screen) && bindingAllowed(b, who));
 }
 
 /** Number key → screen. */

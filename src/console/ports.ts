@@ -6,7 +6,9 @@ import type { ApiClient } from '../client/api-client.js';
 import type { FleetHostResult, VerifyRow } from './types.js';
 
 /** The REST calls the console makes. */
-export type ConsoleApi = Pick<ApiClient, 'messages' | 'message' | 'devices' | 'cases' | 'case' | 'notifications' | 'confirmRegistration' | 'gateways'>;
+export type ConsoleApi = Pick<ApiClient, 'messages' | 'message' | 'devices' | 'cases' | 'case' | 'notifications' | 'confirmRegistration' | 'gateways'> &
+  // accounts-cli: who is logged in and the Admin screen (optional: a back end without accounts has none).
+  Partial<Pick<ApiClient, 'me' | 'users' | 'tokens' | 'audit' | 'deleteUser' | 'setRole' | 'revokeToken'>>;
 
 /** Fleet work the console can start; implemented over SSH by adapters/fleet-port.ts. */
 export type FleetPort = {

@@ -9,6 +9,7 @@ import { matchesFilter } from './filter.js';
 import { appendOlder, emptyWindow, prependLive, replacePage } from './message-window.js';
 import type { TimeStyle } from './time-style.js';
 import type { ConsoleAction, ConsoleState, DeviceRow, FleetHost, GatewayRow, FleetOp, ScreenName } from './types.js';
+import { AUDIT_KEEP, EMPTY_ADMIN, showsAdmin, withAuditEntry } from './admin.js';
 
 /** Limits of the in-memory buffers. */
 export type ConsoleLimits = { readonly messages: number; readonly cases: number; readonly notifications: number };
@@ -27,7 +28,7 @@ export function initialConsoleState(screen: ScreenName = 'fleet', timeStyle: Tim
     lastSeq: 0,
     messages: emptyWindow(),
     filter: {},
-    cursor: { fleet: 0, messages: 0, mail: 0, registration: 0, statistics: 0, cases: 0, verify: 0 },
+    cursor: { fleet: 0, messages: 0, mail: 0, registration: 0, statistics: 0, cases: 0, verify: 0, admin: 0 },
     detail: { kind: 'closed' },
     devices: {},
     fleet: [],
@@ -46,6 +47,8 @@ export function initialConsoleState(screen: ScreenName = 'fleet', timeStyle: Tim
     received: 0,
     notice: null,
     quit: false,
+    session: null,
+    admin: EMPTY_ADMIN,
   };
 }
 
@@ -136,13 +139,19 @@ function applyEvents(state: ConsoleState, events: readonly BackendEvent[], limit
         break;
       case 'case.opened':
       case 'case.updated':
+      case 'case.closed':
         s = { ...s, cases: upsertById(s.cases, e.case, limits.cases) };
+        break;
+      case 'message.processed':
+      case 'mailserver.status':
+        // Shown by the history's results and the mail-server screen's own polling; nothing to keep here.
         break;
       case 'device.identity-claimed':
         // Shown by the API's device detail; the console keeps no per-device claims.
         break;
       case 'audit':
-        // Read with `callhome audit`; the console's Admin screen (accounts-cli) may show it.
+        // The Admin screen's audit tab is live; the stream sends audit entries to administrators only.
+        s = { ...s, admin: withAuditEntry(s.admin, e.entry) };
         break;
       case 'listener.status':
         s = { ...s, listeners: { ...s.listeners, [e.listener]: { state: e.state, port: e.port, error: e.error } } };
@@ -300,6 +309,8 @@ export function createConsoleReducer(limits: ConsoleLimits = DEFAULT_LIMITS) {
         };
       }
       case 'ui/screen':
+        // The Admin screen exists only for administrators (issue 15): not offered, not reachable.
+        if (action.screen === 'admin' && !showsAdmin(state.session)) return state;
         return { ...state, screen: action.screen, prompt: { kind: 'none' }, detail: state.screen === action.screen ? state.detail : { kind: 'closed' } };
       case 'ui/prompt':
         return { ...state, prompt: action.prompt };
@@ -338,6 +349,24 @@ export function createConsoleReducer(limits: ConsoleLimits = DEFAULT_LIMITS) {
         return { ...state, notice: action.notice };
       case 'ui/quit':
         return { ...state, quit: true };
+      case 'api/session': {
+        // Losing the administrator role leaves the Admin screen.
+        const leave = state.screen === 'admin' && !showsAdmin(action.session);
+        return { ...state, session: action.session, ...(leave ? { screen: 'messages' as const, admin: EMPTY_ADMIN } : {}) };
+      }
+      case 'api/admin':
+        return {
+          ...state,
+          admin: {
+            ...state.admin,
+            loaded: true,
+            ...(action.users !== undefined ? { users: action.users } : {}),
+            ...(action.tokens !== undefined ? { tokens: action.tokens } : {}),
+            ...(action.audit !== undefined ? { audit: action.audit.slice(0, AUDIT_KEEP) } : {}),
+          },
+        };
+      case 'ui/admin-tab':
+        return { ...state, admin: { ...state.admin, tab: action.tab }, cursor: { ...state.cursor, admin: 0 } };
       default:
         return assertNever(action, 'console action');
     }

@@ -13,9 +13,11 @@ import type {
 } from '../events/protocol.js';
 import type { TimeStyle } from './time-style.js';
 import type { ContractResult } from '../domain/fleet.js';
+import type { ApiAuditEntry, ApiTokenInfo, ApiUser } from '../client/api-client.js';
+import type { AdminState, AdminTab, SessionView } from './admin.js';
 
 /** Screens, in number-key order (1 = fleet). */
-export const SCREENS = ['fleet', 'messages', 'mail', 'registration', 'statistics', 'cases', 'verify'] as const;
+export const SCREENS = ['fleet', 'messages', 'mail', 'registration', 'statistics', 'cases', 'verify', 'admin'] as const;
 export type ScreenName = (typeof SCREENS)[number];
 
 /** Back-end stream connection as the status line shows it. */
@@ -164,7 +166,15 @@ export type Prompt =
   | { readonly kind: 'confirm-push'; readonly hosts: readonly string[]; readonly preview: Readonly<Record<string, readonly string[]>> }
   | { readonly kind: 'token'; readonly serial: string; readonly text: string }
   /** Several selected pending devices, each with the token its notification carried (null: none known). */
-  | { readonly kind: 'confirm-registrations'; readonly devices: readonly { readonly serial: string; readonly token: string | null }[] };
+  | { readonly kind: 'confirm-registrations'; readonly devices: readonly { readonly serial: string; readonly token: string | null }[] }
+  /** An Admin screen action awaiting y / n (accounts-cli). */
+  | { readonly kind: 'confirm-admin'; readonly text: string; readonly action: AdminAction };
+
+/** What an Administrator can do from the Admin screen (accounts-cli). */
+export type AdminAction =
+  | { readonly kind: 'delete-user'; readonly user: string; readonly company: string }
+  | { readonly kind: 'set-role'; readonly user: string; readonly company: string; readonly role: 'administrator' | 'user' }
+  | { readonly kind: 'revoke-token'; readonly id: string; readonly user: string };
 
 export type Notice = { readonly level: 'info' | 'error'; readonly text: string; readonly at: number };
 
@@ -205,6 +215,9 @@ export type ConsoleState = {
   readonly received: number;
   readonly notice: Notice | null;
   readonly quit: boolean;
+  // accounts-cli: who is logged in (null until GET /me answered, or without a back end) and the Admin screen.
+  readonly session: SessionView | null;
+  readonly admin: AdminState;
 };
 
 /** Everything that can change the state. */
@@ -242,4 +255,8 @@ export type ConsoleAction =
   | { readonly type: 'ui/select-hosts'; readonly hosts: readonly string[] }
   | { readonly type: 'ui/stats-host'; readonly host: string | null }
   | { readonly type: 'ui/notice'; readonly notice: Notice | null }
-  | { readonly type: 'ui/quit' };
+  | { readonly type: 'ui/quit' }
+  // accounts-cli
+  | { readonly type: 'api/session'; readonly session: SessionView | null }
+  | { readonly type: 'api/admin'; readonly users?: readonly ApiUser[]; readonly tokens?: readonly ApiTokenInfo[]; readonly audit?: readonly ApiAuditEntry[] }
+  | { readonly type: 'ui/admin-tab'; readonly tab: AdminTab };

@@ -17,7 +17,8 @@ import { pushTask } from '../fleet/push.js';
 import { collectFleet } from '../fleet/runner.js';
 import { startLab, type Lab } from '../lab/devices.js';
 import type { LabEvent } from '../lab/types.js';
-import { confirmDemoRegistrations, importDemoContracts } from './registrations.js';
+import { confirmDemoRegistrations, demoContractNumber, importDemoContracts } from './registrations.js';
+import { createDemoAccounts, demoCompanyOf, demoLoginLines, type DemoAccount } from './accounts.js';
 
 export type DemoOptions = {
   readonly devices: number;
@@ -44,6 +45,8 @@ export type Demo = {
   /** The configuration the demo pushed to each host (by inventory name): verify and drift compare against it. */
   readonly desiredFor: (host: string) => DesiredConfig | undefined;
   readonly pushResults: readonly FleetResult<PushData>[];
+  /** The two demo users, one Administrator per company (accounts-cli, issue 15). */
+  readonly accounts: readonly DemoAccount[];
   close(): Promise<void>;
 };
 
@@ -135,7 +138,14 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
       if (event !== undefined) d.device.raise(event);
     });
     say(`events: raised ${lab.devices.length} (syslog, environment, diagnostic, crash)`);
-    registerInBackground(createApiClient({ url: backend.url, token }), lab, say, cleanups);
+    const api = createApiClient({ url: backend.url, token });
+    const leave = leaveFor(lab);
+    const uncovered = lab.devices.length - leave - 1;
+    const companyOf = (i: number): string => demoCompanyOf(i, lab.devices.length);
+    const contractsOf = (company: string): string[] => lab.devices.flatMap((_, i) => (companyOf(i) === company && demoContractNumber(i, uncovered) !== '' ? [demoContractNumber(i, uncovered)] : []));
+    const accounts = await createDemoAccounts(api, dir, backend.url, contractsOf);
+    say(`accounts: companies ${accounts.map((a) => a.company).join(' and ')}, one Administrator each (${accounts.map((a) => a.user).join(', ')})`);
+    registerInBackground(api, lab, say, cleanups, companyOf);
     const tickMs = options.tickMs ?? 4000;
     if (tickMs > 0) {
       let n = 0;
@@ -160,6 +170,7 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
       httpDesired: desired.http,
       desiredFor: (host) => desiredByHost.get(host),
       pushResults,
+      accounts,
       close,
     };
   } catch (error) {
@@ -188,28 +199,32 @@ function envScript(files: { url: string; tokenFile: string; inventoryFile: strin
  * not the secret: a token printed on the terminal stays in scrollback, logs and screen recordings), the
  * lab inventory and known_hosts, and the lines to paste.
  */
-export function demoAccessLines(demo: Pick<Demo, 'backend' | 'tokenFile' | 'envFile' | 'inventoryFile' | 'knownHostsFile'>): string[] {
+export function demoAccessLines(demo: Pick<Demo, 'backend' | 'tokenFile' | 'envFile' | 'inventoryFile' | 'knownHostsFile'> & Partial<Pick<Demo, 'accounts'>>): string[] {
   return [
-    `back end ${demo.backend.url}   token in ${demo.tokenFile}`,
+    `back end ${demo.backend.url}   token in ${demo.tokenFile} (SCH administrator: every company)`,
     `inventory ${demo.inventoryFile}   known_hosts ${demo.knownHostsFile}`,
     `second terminal: source ${demo.envFile}`,
+    ...demoLoginLines(demo.accounts ?? []),
   ];
 }
 
 /** Commands to try once the env file is sourced. */
 export function demoExampleLines(): string[] {
-  return ['callhome devices', 'callhome stats --inventory "$CALLHOME_DEMO_INVENTORY" --known-hosts "$CALLHOME_DEMO_KNOWN_HOSTS"'];
+  return ['callhome devices', 'callhome stats --inventory "$CALLHOME_DEMO_INVENTORY" --known-hosts "$CALLHOME_DEMO_KNOWN_HOSTS"', 'callhome users   (after logging in as alice or bob: only that company)'];
 }
 
 /** Devices left pending so the console's Registration screen has something to confirm. */
 const LEAVE_PENDING = 2;
 
+/** How many devices stay pending in a lab of this size. */
+const leaveFor = (lab: Lab): number => (lab.devices.length > LEAVE_PENDING + 1 ? LEAVE_PENDING : 0);
+
 /**
  * Confirms registrations once the first messages have made the devices pending (their messages are
  * then processed, so cases open), retrying every second for a while because mail arrives later.
  */
-function registerInBackground(api: ReturnType<typeof createApiClient>, lab: Lab, say: (line: string) => void, cleanups: (() => Promise<void>)[]): void {
-  const leave = lab.devices.length > LEAVE_PENDING + 1 ? LEAVE_PENDING : 0;
+function registerInBackground(api: ReturnType<typeof createApiClient>, lab: Lab, say: (line: string) => void, cleanups: (() => Promise<void>)[], companyOf: (index: number) => string): void {
+  const leave = leaveFor(lab);
   const wanted = lab.devices.length - leave;
   let confirmed = 0;
   let tries = 0;
@@ -217,7 +232,7 @@ function registerInBackground(api: ReturnType<typeof createApiClient>, lab: Lab,
   const timer = setInterval(() => {
     if (busy) return;
     busy = true;
-    const round = tries === 0 ? importDemoContracts(api, lab, wanted - 1) : Promise.resolve();
+    const round = tries === 0 ? importDemoContracts(api, lab, wanted - 1, companyOf) : Promise.resolve();
     round
       .then(() => confirmDemoRegistrations(api, lab, leave))
       .then((serials) => {

@@ -20,7 +20,12 @@ export function eventLine(e: BackendEvent): string {
       return `#${e.seq} identity claim on ${e.serial} (${e.fields.join(', ')}), not applied`;
     case 'case.opened':
     case 'case.updated':
-      return `#${e.seq} ${e.type === 'case.opened' ? 'case opened' : 'case updated'} ${e.case.number} ${e.case.hostname}: ${e.case.title}`;
+    case 'case.closed':
+      return `#${e.seq} case ${e.type.slice(5)} ${e.case.number} ${e.case.hostname}: ${e.case.title}`;
+    case 'message.processed':
+      return `#${e.seq} processed message ${e.id} (${e.serial}) ${e.status}${e.caseNumber ? ` case ${e.caseNumber} ${e.caseAction}` : ''}`;
+    case 'mailserver.status':
+      return `#${e.seq} mail server ${e.server} ${e.state}${e.detail ? `: ${e.detail}` : ''}`;
     case 'audit':
       return `#${e.seq} audit ${e.entry.actor} ${e.entry.action} ${e.entry.target}`;
     case 'listener.status':

@@ -7,14 +7,22 @@
 import type { ApiClient } from '../client/api-client.js';
 import type { Lab } from '../lab/devices.js';
 
-/** Imports one contract per lab device; the device at `uncovered` has no contract number (trial). */
-export async function importDemoContracts(api: ApiClient, lab: Lab, uncovered: number): Promise<void> {
+/** The demo's contract number of the lab device at `index` (the one at `uncovered` has none: trial). */
+export function demoContractNumber(index: number, uncovered: number): string {
+  return index === uncovered ? '' : `DEMO-${1000 + index}`;
+}
+
+/**
+ * Imports one contract per lab device, each under its company (`companyOf`, accounts-cli: the devices are
+ * split between the demo's companies); the device at `uncovered` has no contract number (trial).
+ */
+export async function importDemoContracts(api: ApiClient, lab: Lab, uncovered: number, companyOf: (index: number) => string = () => 'examplecorp'): Promise<void> {
   const year = new Date().getUTCFullYear();
   const contracts = lab.devices.map((d, i) => ({
     serial: d.identity.serial,
-    contractNumber: i === uncovered ? '' : `DEMO-${1000 + i}`,
+    contractNumber: demoContractNumber(i, uncovered),
     contractType: 'SNTC',
-    company: 'ExampleCorp',
+    company: companyOf(i),
     expiresAt: `${year + 1}-12-31T00:00:00.000Z`,
   }));
   await api.importContracts(contracts);

@@ -65,7 +65,7 @@ export type CallHomeMessage = {
   readonly serviceRequest?: string;
   /** E-mail address the back end should forward to (send-CLI `http destination-email-address`); XML AD `ForwardAddress`. */
   readonly forwardAddress?: string;
-  /** Reply-To of the mail that carried it (`sender reply-to`; SMTP only): where the Pending Registration mail goes (S10). */
+  /** The mail's Reply-To, for messages that came by e-mail (S57: notifications go there, else to the contact). */
   readonly replyTo?: string;
   readonly cards: readonly Card[];
   readonly attachments: readonly Attachment[];

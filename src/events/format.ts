@@ -27,10 +27,15 @@ function describeEvent(event: BackendEvent): string {
     case 'device.identity-claimed':
       return `${event.serial}: message ${event.messageId} claims another ${event.fields.join(', ')} (not applied; see the device's identityClaim)`;
     case 'case.opened':
-    case 'case.updated': {
+    case 'case.updated':
+    case 'case.closed': {
       const c = event.case;
       return `${c.number} ${c.status} P${c.priority} ${c.hostname || '?'} (${c.serial}): ${c.title}`;
     }
+    case 'message.processed':
+      return `message ${event.id} (${event.serial}) ${event.status}${event.caseNumber ? `, case ${event.caseNumber} ${event.caseAction}` : ''}${event.srFailure ? `, SR not created: ${event.srFailure}` : ''}, notified ${event.notifiedTo.length}`;
+    case 'mailserver.status':
+      return `${event.server} ${event.state}${event.detail ? `: ${event.detail}` : ''}`;
     case 'audit':
       return `${event.entry.actor} ${event.entry.action} ${event.entry.target}${event.entry.company ? ` (${event.entry.company})` : ''}${event.entry.remote ? ` from ${event.entry.remote}` : ''}`;
     case 'listener.status':

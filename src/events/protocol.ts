@@ -35,7 +35,7 @@ export const CaseSummarySchema = z.object({
   number: z.string(),
   serial: z.string(),
   hostname: z.string(),
-  status: z.enum(['open', 'updated', 'closed']),
+  status: z.enum(['open', 'updated', 'resolved', 'closed']),
   priority: z.number().int(),
   title: z.string(),
   openedAt: z.string(),
@@ -113,6 +113,21 @@ export const BackendEventSchema = z.discriminatedUnion('type', [
   z.object({ ...base, type: z.literal('device.identity-claimed'), serial: z.string(), messageId: z.number().int(), fields: z.array(z.string()) }),
   z.object({ ...base, type: z.literal('case.opened'), case: CaseSummarySchema }),
   z.object({ ...base, type: z.literal('case.updated'), case: CaseSummarySchema }),
+  // sr-notify (S94): the SR lifecycle's last step, processing results, and the notification relay's status.
+  z.object({ ...base, type: z.literal('case.closed'), case: CaseSummarySchema }),
+  z.object({
+    ...base,
+    type: z.literal('message.processed'),
+    id: z.number().int(),
+    serial: z.string(),
+    status: z.string(),
+    caseNumber: z.string().nullable(),
+    caseAction: z.enum(['created', 'updated', 'none']),
+    srFailure: z.string().nullable(),
+    notifiedTo: z.array(z.string()),
+  }),
+  // The back end's outbound notification relay (a gateway's mailbox state rides on gateway.status).
+  z.object({ ...base, type: z.literal('mailserver.status'), server: z.literal('relay'), state: z.enum(['up', 'down']), detail: z.string() }),
   // accounts: an audit log entry (S93), shown to the Administrators of its company and SCH administrators.
   z.object({ ...base, type: z.literal('audit'), entry: AuditEntrySchema }),
   z.object({

@@ -5,7 +5,7 @@
  */
 import { AbortError } from '../errors.js';
 
-const WHERE = 'Set $CALLHOME_TOKEN, or give --token-file FILE, to the token `callhome serve` printed.';
+const WHERE = 'Log in with `callhome login USER`, or set $CALLHOME_TOKEN, or give --token-file FILE, to your token (or the one `callhome serve` printed).';
 
 /** No token was given at all. */
 export function tokenMissing(url: string): AbortError {
@@ -15,6 +15,11 @@ export function tokenMissing(url: string): AbortError {
 /** The back end answered 401: the token is wrong. */
 export function tokenRefused(url: string): AbortError {
   return new AbortError(`The back end at ${url} refused the token.`, WHERE);
+}
+
+/** The back end answered 401 to the token `callhome login` stored: it expired or was revoked. */
+export function sessionRefused(url: string): AbortError {
+  return new AbortError(`The back end at ${url} refused your login token (it expired or was revoked).`, 'Log in again with `callhome login USER`.');
 }
 
 /** The back end answered 429 after several wrong tokens: the right one is still accepted at once. */

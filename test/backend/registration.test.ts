@@ -79,7 +79,7 @@ describe('registration and entitlement, end to end from messages', () => {
     expect(blocked.body.reason).toMatch(/blocked from confirming registrations after 10 invalid tokens\. Contact SCH Support/);
     expect((await device('REG0002')).registration).toBe('pending');
     const notes = (await api<{ notifications: Notification[] }>(b.url, '/notifications')).body.notifications;
-    expect(notes.find((n) => n.kind === 'support-token-lockout')?.body).toMatch(/User bootstrap entered 10 invalid registration tokens/);
+    expect(notes.find((n) => n.kind === 'support-alert' && n.body.includes('invalid registration tokens'))?.body).toMatch(/User bootstrap entered 10 invalid registration tokens/);
     expect((await api<{ lockouts: { user: string; failed: number; lockedAt: string | null }[] }>(b.url, '/registrations/lockouts')).body.lockouts).toEqual([expect.objectContaining({ user: 'bootstrap', failed: 10 })]);
     // Issue 11 still holds: guesses by someone else never lock the owner out — the lock is per user.
     const other = await b.service.confirm('REG0002', 'WRONGTOKEN', { actor: { user: 'mallory', support: false } });

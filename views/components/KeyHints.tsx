@@ -1,6 +1,7 @@
 import { Box, Text } from 'ink';
 import type { ReactNode } from 'react';
-import { bindingApplies, bindingLabel, KEY_BINDINGS } from '../../src/console/keymap.js';
+import { bindingAllowed, bindingApplies, bindingLabel, KEY_BINDINGS } from '../../src/console/keymap.js';
+import { isAdministrator, type Principal } from '../../src/domain/permissions.js';
 import type { ScreenName } from '../../src/console/types.js';
 
 /** One line of the keys that matter on a screen. */
@@ -12,12 +13,12 @@ export function KeyHints(props: { readonly hints: readonly (readonly [string, st
   );
 }
 
-/** The `?` overlay: every key, and on which screens it works. */
-export function HelpOverlay(props: { readonly screen: ScreenName }): ReactNode {
+/** The `?` overlay: every key the caller's roles allow, and on which screens it works. */
+export function HelpOverlay(props: { readonly screen: ScreenName; readonly who?: Principal | null }): ReactNode {
   return (
     <Box flexDirection="column" borderStyle="round" paddingX={1}>
       <Text bold>Keys (Esc closes)</Text>
-      {KEY_BINDINGS.map((b, i) => (
+      {KEY_BINDINGS.filter((b) => bindingAllowed(b, props.who) && (props.who == null || isAdministrator(props.who) || b.screens === 'all' || !b.screens.every((s) => s === 'admin'))).map((b, i) => (
         <Text key={i} {...(bindingApplies(b, props.screen) ? {} : { dimColor: true })}>
           {bindingLabel(b).padEnd(12)} {b.action}
           {b.screens === 'all' ? '' : `  [${b.screens.join(', ')}]`}

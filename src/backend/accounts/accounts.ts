@@ -227,8 +227,8 @@ export function createAccounts(store: Store, publish: (events: readonly BackendE
     async confirmedBy(origin: Origin & { caller: Caller }, serial: string, companyId: string | null): Promise<void> {
       const { caller } = origin;
       if (companyId !== null) {
+        // The device got the company inside the confirming transaction (service.confirm); roles need the row.
         await this.ensureCompanies([companyId]);
-        await store.setDeviceCompany(serial, companyId);
         if (caller.userId !== BOOTSTRAP_USER && caller.roles.get(companyId) !== 'administrator') {
           await store.setMembership({ userId: caller.userId, companyId, role: 'administrator', addedBy: caller.userId, addedAt: now().toISOString() });
         }

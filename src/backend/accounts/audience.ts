@@ -19,10 +19,14 @@ export function eventSerial(e: BackendEventInput | BackendEvent): string | null 
       return e.notification.serial;
     case 'case.opened':
     case 'case.updated':
+    case 'case.closed':
       return e.case.serial;
+    case 'message.processed':
+      return e.serial;
     case 'message.rejected':
     case 'listener.status':
     case 'audit':
+    case 'mailserver.status':
     case 'gateway.registered':
     case 'gateway.deleted':
     case 'gateway.status':
@@ -52,6 +56,8 @@ export function audienceOf(e: BackendEvent): Audience {
     case 'notification.sent':
     case 'case.opened':
     case 'case.updated':
+    case 'case.closed':
+    case 'message.processed':
       return { kind: 'company', company: e.company ?? null, administratorsOnly: false };
     case 'audit':
       return { kind: 'company', company: e.entry.company, administratorsOnly: true };
@@ -62,6 +68,9 @@ export function audienceOf(e: BackendEvent): Audience {
       return { kind: 'company', company: e.gateway.company, administratorsOnly: true };
     case 'message.rejected':
       // The sender's address and what it sent: the operator's business, not a customer's.
+      return { kind: 'sch-admin' };
+    // sr-notify: the notification relay is the operator's.
+    case 'mailserver.status':
       return { kind: 'sch-admin' };
     case 'listener.status':
       return { kind: 'everyone' };

@@ -141,8 +141,10 @@ export function refusedBecause(caller: Caller, permission: Permission): string |
     case 'admin':
       return [...caller.roles.values()].includes('administrator') ? null : 'Only a company Administrator may do this; your role is User.';
     case 'read':
-    case 'confirm':
       return caller.roles.size > 0 ? null : 'You are not registered to any company yet: confirm a device registration, or ask an Administrator of your company to add you.';
+    case 'confirm':
+      // The registration token proves the device; the first confirmation is how a user gets a company (S27).
+      return null;
     default:
       return null;
   }

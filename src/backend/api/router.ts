@@ -15,6 +15,9 @@ import { decodeCursor } from '../store/queries.js';
 import { gatewayApiRoutes } from '../gateway/api-routes.js';
 import { accountRoutes } from '../accounts/routes.js';
 import { contractRoutes, registrationRoutes } from '../entitlement/api-routes.js';
+// sr-notify
+import { findCase } from '../cases/service-requests.js';
+import { preferencesView } from '../notifications/preferences.js';
 import { toCsv } from './csv.js';
 import { buildReport, REPORT_KINDS, streamHistory, type ReportKind } from './reports.js';
 
@@ -136,8 +139,32 @@ async function identityClaim(store: StoreQueries, d: DeviceDetail) {
   return null;
 }
 
-/** Device notification preferences (S57): extra recipients for the device's notifications. */
-const PreferencesBody = z.object({ notifyEmails: z.array(z.email()).max(50) });
+/**
+ * Device preferences (S57, S58, S61, S68): any of the fields; `notifyEmails` is the older name of `emails`.
+ * The SR contact is checked by the service (an administrator with Case Management permissions).
+ */
+const PreferencesBody = z
+  .strictObject({
+    notifications: z.boolean().optional(),
+    serviceRequests: z.boolean().optional(),
+    srContact: z.string().min(1).max(254).nullable().optional(),
+    registrant: z.email().max(254).nullable().optional(),
+    removeHostname: z.boolean().optional(),
+    emails: z.array(z.email()).max(50).optional(),
+    notifyEmails: z.array(z.email()).max(50).optional(),
+  })
+  .refine((b) => Object.keys(b).length > 0, { message: 'give at least one preference' });
+
+/** An operator's change to a case (S55); a note is always required, so the history says why. */
+const CaseUpdateBody = z.strictObject({ note: z.string().trim().min(1).max(4000), status: z.enum(['resolved', 'open']).optional(), priority: z.number().int().min(1).max(4).optional() });
+const CaseCloseBody = z.strictObject({ note: z.string().trim().min(1).max(4000) });
+/** The simulated SR tracker's availability (S53 back-end failure drills). */
+const SrTrackerBody = z.strictObject({ available: z.boolean(), reason: z.string().max(200).optional() });
+/** A portal "request support" submission (S62, S78). */
+const SupportRequestBody = z.strictObject({ summary: z.string().trim().min(1).max(500), action: z.string().max(200).default(''), serial: z.string().min(1).max(64).nullable().default(null), parameters: z.record(z.string().max(64), z.string().max(500)).default({}) });
+
+/** A 400 naming each bad field of a body. */
+const badBody = (e: z.ZodError, hint: string): Reply => json(400, { error: 'bad-body', reason: `${e.issues.map((i) => `${i.code === 'unrecognized_keys' ? `unknown field ${i.keys.join(', ')}` : `${i.path.join('.') || 'body'}: ${i.message}`}`).join('; ')}. ${hint}` });
 
 /** The route table; exported so tests can hold every route to its permission and scope, including new ones. */
 export function apiRoutes(service: BackendService): readonly ApiRoute[] {
@@ -178,11 +205,25 @@ export function apiRoutes(service: BackendService): readonly ApiRoute[] {
       returns: 'company',
       handle: async ([serial = ''], _u, body, ctx) => {
         const b = PreferencesBody.safeParse(body);
-        if (!b.success) return json(400, { error: 'bad-body', reason: 'Send {"notifyEmails": ["noc@example.com", ...]}.' });
+        if (!b.success) return badBody(b.error, 'Send any of {"notifications": true, "serviceRequests": true, "srContact": "admin@example.com", "registrant": "a@example.com", "removeHostname": false, "emails": ["noc@example.com"]}.');
         const device = await ctx.store.getDevice(serial);
-        if (!device || !(await ctx.store.setDeviceNotifyEmails(serial, b.data.notifyEmails))) return notFound(`Device ${serial}`);
-        await accounts.audit(origin(ctx), 'preferences.changed', serial, device.company, { notifyEmails: b.data.notifyEmails.length });
-        return json(200, await ctx.store.getDevice(serial));
+        if (!device) return notFound(`Device ${serial}`);
+        const { notifyEmails, emails, ...rest } = b.data;
+        const r = await service.setPreferences(serial, { ...rest, emails: emails ?? notifyEmails });
+        if (!r.ok) return r.error.kind === 'not-found' ? notFound(`Device ${serial}`) : json(422, { error: r.error.kind, reason: r.error.message });
+        await accounts.audit(origin(ctx), 'preferences.changed', serial, device.company, { fields: Object.keys(b.data) });
+        // The device (as before) with its preferences.
+        return json(200, { ...(await ctx.store.getDevice(serial)), preferences: r.value });
+      },
+    },
+    {
+      method: 'GET',
+      pattern: /^\/devices\/([^/]+)\/preferences$/,
+      permission: 'read',
+      returns: 'company',
+      handle: async ([serial = ''], _u, _b, { store }) => {
+        const p = await preferencesView(store, serial);
+        return p ? json(200, p) : notFound(`Device ${serial}`);
       },
     },
     {
@@ -230,6 +271,54 @@ export function apiRoutes(service: BackendService): readonly ApiRoute[] {
       handle: async ([key = ''], _u, _b, { store }) => {
         const c = /^\d{1,6}$/.test(key) ? await store.getCase(Number(key)) : await store.getCaseByNumber(key);
         return c ? json(200, c) : notFound(`Case ${key}`);
+      },
+    },
+    ...(['update', 'close'] as const).map(
+      (action): ApiRoute => ({
+        method: 'POST',
+        pattern: action === 'close' ? /^\/cases\/([^/]+)\/close$/ : /^\/cases\/([^/]+)\/update$/,
+        permission: 'admin',
+        returns: 'company',
+        handle: async ([key = ''], _u, body, ctx) => {
+          const b = action === 'close' ? CaseCloseBody.safeParse(body) : CaseUpdateBody.safeParse(body);
+          if (!b.success) return badBody(b.error, action === 'close' ? 'Send {"note": "why it is closed"}.' : 'Send {"note": "what changed", "status": "resolved"|"open", "priority": 1-4} (note required).');
+          // The scoped store: a case of a device outside the caller's companies does not exist for them.
+          const found = await findCase(ctx, key);
+          if (!found) return notFound(`Case ${key}`);
+          const by = ctx.caller.name || ctx.caller.userId;
+          const r = await service.changeCase(key, action === 'close' ? { action: 'close', note: b.data.note, by } : { action: 'update', ...(b.data as z.infer<typeof CaseUpdateBody>), by });
+          if (!r.ok) return r.error.kind === 'not-found' ? notFound(`Case ${key}`) : json(409, { error: 'case-closed', reason: r.error.message });
+          const device = await ctx.store.getDevice(found.serial);
+          await accounts.audit(origin(ctx), 'case.changed', found.number, device?.company ?? null, { action, status: r.value.status });
+          return json(200, r.value);
+        },
+      }),
+    ),
+    { method: 'GET', pattern: /^\/sr-tracker$/, permission: 'read', returns: 'service', handle: () => Promise.resolve(json(200, { available: service.srTracker.available(), reason: service.srTracker.reason() })) },
+    {
+      method: 'PUT',
+      pattern: /^\/sr-tracker$/,
+      permission: 'sch-admin',
+      returns: 'service',
+      handle: (_p, _u, body) => {
+        const b = SrTrackerBody.safeParse(body);
+        if (!b.success) return Promise.resolve(badBody(b.error, 'Send {"available": false, "reason": "..."} or {"available": true}.'));
+        service.srTracker.set(b.data.available, b.data.reason);
+        return Promise.resolve(json(200, { available: service.srTracker.available(), reason: service.srTracker.reason() }));
+      },
+    },
+    {
+      method: 'POST',
+      pattern: /^\/support-requests$/,
+      permission: 'read',
+      returns: 'caller',
+      handle: async (_p, _u, body, ctx) => {
+        const b = SupportRequestBody.safeParse(body);
+        if (!b.success) return badBody(b.error, 'Send {"summary": "what went wrong", "action": "what you were doing", "serial": null, "parameters": {}}.');
+        // A serial outside the caller's companies is not named to support on their behalf.
+        if (b.data.serial !== null && !(await ctx.store.getDevice(b.data.serial))) return notFound(`Device ${b.data.serial}`);
+        const n = await service.supportRequest({ ...b.data, parameters: { ...b.data.parameters, user: ctx.caller.userId } });
+        return json(200, { notification: n.id, to: n.to });
       },
     },
     {

@@ -31,11 +31,11 @@ export function readMailContent(mail: ParsedMail): Result<MailContent, ParseRefu
   const raw = payloadOf(mail);
   const sr = /SR#?\s*(\d{5,})/i.exec(mail.subject ?? '')?.[1];
   const extra = sr ? { raw, serviceRequest: sr } : { raw };
-  // entitlement (S10): the Pending Registration mail goes to the sender's reply-to address.
-  const replyTo = mail.replyTo?.value[0]?.address;
   const format = sniffFormat(raw);
   if (format !== 'short-text') {
     const r = format === 'xml' ? parseXml(raw) : parseLongText(raw);
+    // sr-notify (S57): the mail's Reply-To is where the device wants notifications to go.
+    const replyTo = mail.replyTo?.value[0]?.address;
     return r.ok ? ok({ format, message: replyTo ? { ...r.value, replyTo } : r.value, ...extra }) : r;
   }
   const short = parseShortText(raw);

@@ -1,5 +1,7 @@
 /** What processing needs: the store, the rules, a clock, and collectors for after-commit effects. */
 import type { BackendEventInput } from '../../events/protocol.js';
+import type { SrContactDirectory } from '../cases/sr-contact.js';
+import type { SrTracker } from '../cases/tracker.js';
 import type { MailLimiter } from './mail-limits.js';
 import type { Rule } from './rules.js';
 import type { NotificationRecord, PendingEvent, StoreTx } from '../store/types.js';
@@ -13,8 +15,10 @@ export type ProcessingContext = {
   readonly relay: boolean;
   /** Limits on mail to addresses taken from device messages (absent: no limits). */
   readonly mailLimiter?: MailLimiter | undefined;
-  /** SCH Support's addresses for internal alerts (entitlement: token lock-outs, add-contract requests). */
-  readonly supportEmails?: readonly string[] | undefined;
+  // sr-notify: where SCH Support alerts go (S62), the SR contact directory and the simulated SR tracker.
+  readonly supportEmail?: string | undefined;
+  readonly srContacts?: SrContactDirectory | undefined;
+  readonly srTracker?: SrTracker | undefined;
 };
 
 /** Effects gathered while a transaction runs: events are written at its end, deliveries start after commit. */

@@ -6,7 +6,8 @@
 import type { CallHomeMessage } from '../../domain/message.js';
 import type { NotificationRecord } from '../store/types.js';
 import type { TxContext } from './context.js';
-import { notify, recipientsFor } from './notify.js';
+// sr-notify: the catalogue took these over (recipients S57, toggle S58, SCH Support's address S62).
+import { send, sentTo, supportAlert as alertSupport } from '../notifications/send.js';
 
 /** Processing's triggers: notification kind and reason line. */
 export const PROCESSING_TRIGGERS = {
@@ -32,25 +33,14 @@ export const SUPPORT_ALERT_KIND = 'support-alert';
  * Raises trigger `n` for a message's device: to the device's recipients (S57) unless `to` is given.
  * `reason` overrides the trigger's wording (e.g. "Inventory Call Home message failed").
  */
-export async function raiseTrigger(ctx: TxContext, n: ProcessingTrigger, m: CallHomeMessage, details: { readonly lines: readonly string[]; readonly to?: readonly string[]; readonly reason?: string }): Promise<NotificationRecord> {
+export async function raiseTrigger(ctx: TxContext, n: ProcessingTrigger, m: CallHomeMessage, details: { readonly lines: readonly string[]; readonly to?: readonly string[]; readonly reason?: string }): Promise<{ readonly to: readonly string[] }> {
   const t = PROCESSING_TRIGGERS[n];
-  const serial = m.serialNumber || null;
-  const to = details.to ?? (serial === null ? [] : await recipientsFor(ctx, serial, m));
-  return notify(ctx, { kind: t.kind, serial, hostname: m.hostname, reason: details.reason ?? t.reason, to, message: m, extra: details.lines });
+  // The processor sends its own, more detailed SCH Support alert (supportAlert below): no second copy.
+  const sent = await send(ctx, t.kind, { serial: m.serialNumber || null, message: m, reason: details.reason ?? t.reason, extra: details.lines, supportCopy: false, ...(details.to ? { to: details.to } : {}) });
+  return { to: sentTo(sent) };
 }
 
-/**
- * An internal alert to SCH Support (S62) about a message that could not be processed. There is no
- * support mailbox setting yet, so the alert is recorded (and published) with no recipient.
- */
+/** An internal alert to SCH Support (S62) about a message that could not be processed, to the support address (`--support-email`). */
 export async function supportAlert(ctx: TxContext, m: CallHomeMessage, messageId: number, what: string, lines: readonly string[]): Promise<NotificationRecord> {
-  return notify(ctx, {
-    kind: SUPPORT_ALERT_KIND,
-    serial: m.serialNumber || null,
-    hostname: m.hostname,
-    reason: `SCH Support: ${what}`,
-    to: [],
-    message: m,
-    extra: [`Stored message: ${ctx.portalUrl}/api/v1/messages/${messageId}`, ...lines],
-  });
+  return alertSupport(ctx, { kind: SUPPORT_ALERT_KIND, serial: m.serialNumber || null, reason: `SCH Support: ${what}`, message: m, extra: [`Stored message: ${ctx.portalUrl}/api/v1/messages/${messageId}`, ...lines] });
 }

@@ -12,8 +12,11 @@ import type { CaseRecord, Device, MessageFlag, MessageStatus, NewMessage, Proces
 import type { TxContext } from './context.js';
 import { mapConfiguration } from './configuration.js';
 import { eventTimeMs, mapInventory } from './inventory.js';
-import { notify, recipientsFor } from './notify.js';
 import { raiseTrigger, supportAlert } from './processing-notices.js';
+// sr-notify: service requests (S50-S55) and catalogued notifications (S57-S60).
+import { analysisMail, caseSummary, openOrFold, recover, srRefused } from '../cases/service-requests.js';
+import { rememberReplyTo } from '../notifications/recipients.js';
+import { send, sentTo } from '../notifications/send.js';
 import { reevaluate, startPending } from './registration.js';
 import { answerRequest, requestKindOf, REQUEST_KINDS } from './requests.js';
 import { foldKeyOf, matchRule, type Rule } from './rules.js';
@@ -66,6 +69,8 @@ export async function ingestMessage(txCtx: TxContext, received: NewMessage): Pro
   // A confirmed device keeps its identity; only what a message may change (software, model, last seen) is taken.
   const kept = settled ? { ...m, ...Object.fromEntries(IDENTITY_FIELDS.map((f) => [f, device[f]])) } : m;
   await ctx.store.upsertDevice(kept, input.receivedAt);
+  // S57: the reply-to of a mail from a device not yet confirmed is where its notifications go.
+  if (!settled && m.replyTo) await rememberReplyTo(ctx, m.serialNumber, m.replyTo);
   if (claimed.length > 0) flags.add('identity-claim');
   if (flags.size > 0) await ctx.store.flagMessage(stored.id, [...flags]);
   ctx.emit({ type: 'message.received', message: stored });
@@ -126,7 +131,11 @@ function isDelta(m: CallHomeMessage): boolean {
  * confirmed device's identity fields are the record's); `received` is what the device sent.
  */
 export async function processStored(ctx: TxContext, id: number, m: CallHomeMessage, state: RegistrationState, format: MessageFormat = 'xml', received: CallHomeMessage = m): Promise<void> {
-  const done = (status: MessageStatus, results: ProcessingResults): Promise<void> => ctx.store.setMessageStatus(id, status, results);
+  const done = async (status: MessageStatus, results: ProcessingResults): Promise<void> => {
+    await ctx.store.setMessageStatus(id, status, results);
+    // S94: one message.processed per processed message, with what it caused.
+    ctx.emit({ type: 'message.processed', id, serial: m.serialNumber, status, caseNumber: results.caseNumber ?? null, caseAction: results.caseAction ?? 'none', srFailure: results.srFailure ?? null, notifiedTo: [...(results.notifiedTo ?? [])] });
+  };
   const at = ctx.now().toISOString();
   // Command output sent to a case (S49) is attached at ingest, whatever its format (IOS mails it as long text).
   if (m.kind === 'send-cli') return done('processed', { note: m.serviceRequest ? `attached to case ${m.serviceRequest}` : 'stored' });
@@ -141,7 +150,12 @@ export async function processStored(ctx: TxContext, id: number, m: CallHomeMessa
     return done('unsupported', { rules: [], caseAction: 'none', notifiedTo: n.to, note: 'unsupported request type' });
   }
   const allowed = processedInState(state, m);
-  if (!allowed.process) return done('not-entitled', { note: allowed.note });
+  if (!allowed.process) {
+    // S53 / N21: a failure that would have opened an SR is told to the customer.
+    const rule = state === 'expired' ? matchRule(ctx.rules, m) : null;
+    const refused = rule?.outcome === 'case' && !(await ctx.store.findOpenCase(m.serialNumber, foldKeyOf(rule, m)));
+    return done('not-entitled', refused ? { note: allowed.note, srFailure: 'not-entitled', notifiedTo: await srRefused(ctx, m, 'not-entitled', null, rule) } : { note: allowed.note });
+  }
   // What the message itself carried (a confirmed device's record fills in identity fields it left empty).
   const missing = missingData(received);
   if (missing.length > 0) {
@@ -155,8 +169,7 @@ export async function processStored(ctx: TxContext, id: number, m: CallHomeMessa
     case 'configuration':
       return done(...(await mapDeviceRecord(ctx, id, m, at)));
     case 'test': {
-      const n = await notify(ctx, { kind: 'test', serial: m.serialNumber, hostname: m.hostname, reason: 'Test message received', to: await recipientsFor(ctx, m.serialNumber, m), message: m });
-      return done('processed', { notifiedTo: n.to });
+      return done('processed', { notifiedTo: sentTo(await send(ctx, 'test', { serial: m.serialNumber, message: m, reason: 'Test message received' })) });
     }
     case 'diagnostic':
     case 'environment':
@@ -224,43 +237,15 @@ async function isRepeatedSyslog(ctx: TxContext, id: number, m: CallHomeMessage):
 async function applyRule(ctx: TxContext, id: number, m: CallHomeMessage, rule: Rule | null): Promise<ProcessingResults> {
   if (!rule) return { rules: [], caseAction: 'none' };
   const base = { rules: [rule.name], recommendations: rule.recommendation ? [rule.recommendation] : [] };
-  const at = ctx.now().toISOString();
-  const foldKey = foldKeyOf(rule, m);
   switch (rule.outcome) {
     case 'none':
       return { ...base, caseAction: 'none' };
-    case 'notify': {
-      const n = await notify(ctx, { kind: m.kind, serial: m.serialNumber, hostname: m.hostname, reason: `${m.kind} alert: ${m.eventName}`, to: await recipientsFor(ctx, m.serialNumber, m), message: m, extra: rule.recommendation ? [`Recommendation: ${rule.recommendation}`] : [] });
-      return { ...base, caseAction: 'none', notifiedTo: n.to };
-    }
-    case 'case': {
-      const open = await ctx.store.findOpenCase(m.serialNumber, foldKey);
-      const entry = { at, messageId: id, note: `${m.eventName}: ${m.description}` };
-      let c: CaseRecord;
-      let action: 'created' | 'updated';
-      if (open) {
-        // S47: a repeat failure folds into the open case.
-        c = { ...open, status: 'updated', updatedAt: at, history: [...open.history, entry], attachments: [...open.attachments, ...m.attachments] };
-        await ctx.store.updateCase(c);
-        ctx.emit({ type: 'case.updated', case: caseSummary(c) });
-        action = 'updated';
-      } else {
-        c = await ctx.store.insertCase({ serial: m.serialNumber, hostname: m.hostname, status: 'open', priority: rule.priority, title: `${m.eventName} on ${m.hostname || m.serialNumber}`, rule: rule.name, foldKey, openedAt: at, updatedAt: at, recommendation: rule.recommendation, history: [entry], attachments: m.attachments });
-        ctx.emit({ type: 'case.opened', case: caseSummary(c) });
-        action = 'created';
-      }
-      const n = await notify(ctx, { kind: `case-${action}`, serial: m.serialNumber, hostname: m.hostname, reason: `Service request ${c.number} ${action}`, to: await recipientsFor(ctx, m.serialNumber, m), message: m, caseNumber: c.number, extra: rule.recommendation ? [`Recommendation: ${rule.recommendation}`] : [] });
-      return { ...base, caseNumber: c.number, caseAction: action, notifiedTo: n.to };
-    }
-    case 'recover': {
-      const open = await ctx.store.findOpenCase(m.serialNumber, foldKey);
-      if (!open) return { ...base, caseAction: 'none', note: 'recovery with no open case' };
-      const c: CaseRecord = { ...open, status: 'updated', updatedAt: at, history: [...open.history, { at, messageId: id, note: `recovery: ${m.eventName}: ${m.description}` }] };
-      await ctx.store.updateCase(c);
-      ctx.emit({ type: 'case.updated', case: caseSummary(c) });
-      const n = await notify(ctx, { kind: 'case-updated', serial: m.serialNumber, hostname: m.hostname, reason: `Service request ${c.number} updated (recovery)`, to: await recipientsFor(ctx, m.serialNumber, m), message: m, caseNumber: c.number });
-      return { ...base, caseNumber: c.number, caseAction: 'updated', notifiedTo: n.to };
-    }
+    case 'notify':
+      return { ...base, caseAction: 'none', notifiedTo: await analysisMail(ctx, m, rule) };
+    case 'case':
+      return openOrFold(ctx, id, m, rule, foldKeyOf(rule, m), base);
+    case 'recover':
+      return recover(ctx, id, m, foldKeyOf(rule, m), base);
     default:
       return assertNever(rule.outcome, 'rule outcome');
   }
@@ -277,8 +262,4 @@ export async function attachToCase(ctx: TxContext, number: string, messageId: nu
   await ctx.store.updateCase(c);
   ctx.emit({ type: 'case.updated', case: caseSummary(c) });
   return 'attached';
-}
-
-function caseSummary(c: CaseRecord) {
-  return { id: c.id, number: c.number, serial: c.serial, hostname: c.hostname, status: c.status, priority: c.priority, title: c.title, openedAt: c.openedAt, updatedAt: c.updatedAt };
 }

@@ -11,7 +11,8 @@ import { decide, endsAt, recheck, type ContractWithFamilies, type Entitled, type
 import { activeAt, daysLeft, DAY_MS, EXPIRY_WARNING_DAYS, supportedContract, TRIAL_DAYS, TRIAL_REMINDER_DAYS, type ActingProfile, type Actor, type Profile, type Refusal } from '../entitlement/model.js';
 import type { Registration, StoreQueries } from '../store/types.js';
 import type { TxContext } from './context.js';
-import { isSingleAddress, notify, recipientsFor } from './notify.js';
+import { isSingleAddress } from './notify.js';
+import { send, supportAlert } from '../notifications/send.js';
 
 export { TRIAL_DAYS };
 /** Invalid tokens a user may enter before they are blocked from confirming registrations (S17). */
@@ -54,11 +55,6 @@ async function changed(ctx: TxContext, serial: string, from: RegistrationState |
   if (from !== next.state) ctx.emit({ type: 'registration.changed', serial, hostname, from, to: next.state, trialEndsAt: next.trialEndsAt });
 }
 
-/** SCH Support's addresses for internal alerts (lock-outs, add-contract requests). */
-function support(ctx: TxContext): string[] {
-  return [...(ctx.supportEmails ?? [])];
-}
-
 /**
  * First supported message from an unknown (or deleted) serial: Pending, with the token mailed to the
  * message's reply-to address, else its contact (S10, N1).
@@ -79,13 +75,11 @@ export async function startPending(ctx: TxContext, m: CallHomeMessage, previous:
     lastReminderAt: null,
     ...NO_ENTITLEMENT,
   });
-  const replyTo = m.replyTo?.trim() ?? '';
-  await notify(ctx, {
-    kind: 'pending-registration',
+  // N1 goes to the message's reply-to, else its contact (the catalogue's `contact` audience, S10).
+  await send(ctx, 'pending-registration', {
     serial: m.serialNumber,
     hostname: m.hostname,
     reason: 'Pending Registration',
-    to: isSingleAddress(replyTo) ? [replyTo] : await recipientsFor(ctx, m.serialNumber, m),
     message: m,
     extra: [
       `Security token: ${token}`,
@@ -148,10 +142,12 @@ async function decideFor(ctx: TxContext, serial: string, profile: ActingProfile,
   });
 }
 
-async function registrantRecipients(ctx: TxContext, serial: string, profile: ActingProfile | null): Promise<string[]> {
-  const to = await recipientsFor(ctx, serial);
+/** §2.3: the confirming user joins the device's notification list (the preferences' registrant, S57). */
+async function addRegistrant(ctx: TxContext, serial: string, profile: ActingProfile | null): Promise<void> {
   const own = profile?.email ?? '';
-  return isSingleAddress(own) && !to.includes(own) ? [...to, own] : to;
+  if (!isSingleAddress(own)) return;
+  const prefs = await ctx.store.getPreferences(serial);
+  if (prefs.registrant === null) await ctx.store.putPreferences({ ...prefs, registrant: own, updatedAt: ctx.now().toISOString() });
 }
 
 /** After the token (or the selection): the entitlement decision, then Registered / Trial, or a cause-specific refusal. */
@@ -168,10 +164,11 @@ async function complete(ctx: TxContext, reg: Registration, o: ConfirmOptions): P
     // §2.4: a covering contract missing from the profile is asked for automatically; N23 follows when it is added.
     if (r.code === 'contract-not-in-profile' && r.contract !== undefined && p !== null && !p.all) {
       await ctx.store.addContractRequest({ ccoId: p.ccoId, contractNumber: r.contract, serial, requestedAt: at });
-      await notify(ctx, { kind: 'support-contract-request', serial, hostname, reason: `Add contract ${r.contract} to CCO profile ${p.ccoId} (registration of ${serial})`, to: support(ctx) });
+      await supportAlert(ctx, { serial, reason: `Add contract ${r.contract} to CCO profile ${p.ccoId} (registration of ${serial})` });
     }
-    // N9: the device is not covered by a supported contract — registration mail, always sent.
-    await notify(ctx, { kind: 'registration-refused', serial, hostname, reason: `Registration not completed (${r.code})`, to: await registrantRecipients(ctx, serial, p), extra: [r.reason] });
+    // N9: the device is not covered by a supported contract (or cannot be registered): a registration mail, always sent.
+    const own = p?.email ?? '';
+    await send(ctx, 'not-covered', { serial, hostname, reason: `Registration not completed (${r.code})`, extra: [r.reason], ...(isSingleAddress(own) ? { to: [own] } : {}) });
     return err({ kind: 'refused', code: r.code, message: r.reason });
   }
   const d: Entitled = decision.value;
@@ -191,13 +188,12 @@ async function complete(ctx: TxContext, reg: Registration, o: ConfirmOptions): P
     refusal: null,
   };
   await changed(ctx, serial, reg.state, next);
+  await addRegistrant(ctx, serial, profile.ok && !profile.value.all ? profile.value : null);
   const trial = d.state === 'trial';
-  await notify(ctx, {
-    kind: trial ? 'trial-registered' : 'registration-complete',
+  await send(ctx, trial ? 'trial-registered' : 'registration-complete', {
     serial,
     hostname,
     reason: trial ? `Registered for a ${TRIAL_DAYS}-day trial under contract ${d.contractNumber}, until ${d.trialEndsAt ?? ''}` : `Registration complete: contract ${d.contractNumber}, company ${d.company || '(none)'}`,
-    to: await registrantRecipients(ctx, serial, profile.ok ? profile.value : null),
   });
   return ok({ ...next, company: d.company || (o.company ?? null) });
 }
@@ -209,7 +205,7 @@ async function invalidToken(ctx: TxContext, actor: Actor, serial: string): Promi
   const locked = failed >= MAX_TOKEN_ATTEMPTS;
   await ctx.store.putLockout({ user: actor.user, failed, lockedAt: locked ? at : null });
   if (!locked) return { kind: 'bad-token', message: `The token for ${serial} is invalid (${MAX_TOKEN_ATTEMPTS - failed} attempts left). Check the token in the Pending Registration e-mail, or use its link.`, attemptsLeft: MAX_TOKEN_ATTEMPTS - failed };
-  await notify(ctx, { kind: 'support-token-lockout', serial, hostname: '', reason: `User ${actor.user} entered ${MAX_TOKEN_ATTEMPTS} invalid registration tokens and is blocked from confirming registrations (last serial ${serial})`, to: support(ctx), extra: [`Unblock with: callhome registration unlock ${actor.user}`] });
+  await supportAlert(ctx, { serial, reason: `User ${actor.user} entered ${MAX_TOKEN_ATTEMPTS} invalid registration tokens and is blocked from confirming registrations (last serial ${serial})`, extra: [`Unblock with: callhome registration unlock ${actor.user}`] });
   return lockedOut(ctx, actor);
 }
 
@@ -297,9 +293,9 @@ export async function reevaluate(ctx: TxContext, serial: string): Promise<Regist
   if (next.state === 'expired') {
     // N15 "has expired" and N11 "no longer entitled": one mail.
     const what = current.coverage === 'trial' ? 'trial registration' : current.coverage === 'warranty' ? 'warranty' : `contract ${current.contractNumber}`;
-    await notify(ctx, { kind: 'entitlement-expired', serial, hostname, reason: `The ${what} has expired: the device is no longer entitled (only inventory and configuration are processed; no service requests)`, to: await recipientsFor(ctx, serial) });
+    await send(ctx, 'entitlement-expired', { serial, hostname, reason: `The ${what} has expired: the device is no longer entitled (only inventory and configuration are processed; no service requests)` });
   } else if (next.state === 'registered') {
-    await notify(ctx, { kind: 'registration-complete', serial, hostname, reason: `Registered under ${next.contractNumber ?? ''}`, to: await recipientsFor(ctx, serial) });
+    await send(ctx, 'registration-complete', { serial, hostname, reason: `Registered under ${next.contractNumber ?? ''}` });
   }
   return next;
 }
@@ -323,14 +319,14 @@ export async function maintainRegistration(ctx: TxContext, serial: string): Prom
     if (threshold !== null) {
       next = { ...next, warnedDays: threshold };
       const what = reg.state === 'trial' ? 'trial registration' : reg.coverage === 'warranty' ? 'warranty' : `contract ${reg.contractNumber ?? ''}`;
-      await notify(ctx, { kind: 'contract-expiring', serial, hostname, reason: `The ${what} expires in ${left} day${left === 1 ? '' : 's'} (${end})`, to: await recipientsFor(ctx, serial) });
+      await send(ctx, 'contract-expiring', { serial, hostname, reason: `The ${what} expires in ${left} day${left === 1 ? '' : 's'} (${end})` });
     }
   }
   if (reg.state === 'trial') {
     const last = reg.lastReminderAt ? Date.parse(reg.lastReminderAt) : 0;
     if (now.getTime() - last >= TRIAL_REMINDER_DAYS * DAY_MS) {
       next = { ...next, lastReminderAt: now.toISOString() };
-      await notify(ctx, { kind: 'trial-reminder', serial, hostname, reason: `Trial registration ends ${reg.trialEndsAt ?? ''} (${daysLeft(reg.trialEndsAt ?? now.toISOString(), now)} days left)`, to: await recipientsFor(ctx, serial) });
+      await send(ctx, 'trial-reminder', { serial, hostname, reason: `Trial registration ends ${reg.trialEndsAt ?? ''} (${daysLeft(reg.trialEndsAt ?? now.toISOString(), now)} days left)` });
     }
   }
   if (next !== reg) await ctx.store.putRegistration(next);
@@ -348,7 +344,7 @@ export async function contractsAdded(ctx: TxContext): Promise<number> {
     const p = await profileOf(ctx.store, r.ccoId);
     if (!p?.contracts.some((c) => c.toLowerCase() === r.contractNumber.toLowerCase())) continue;
     await ctx.store.deleteContractRequest(r);
-    await notify(ctx, { kind: 'contract-added', serial: r.serial, hostname: '', reason: `Contract ${r.contractNumber} was added to your profile ${p.ccoId}: you can now confirm the registration of ${r.serial}`, to: isSingleAddress(p.email) ? [p.email] : [] });
+    await send(ctx, 'contract-added', { serial: r.serial, hostname: '', reason: `Contract ${r.contractNumber} was added to your profile ${p.ccoId}: you can now confirm the registration of ${r.serial}`, to: isSingleAddress(p.email) ? [p.email] : [] });
     told++;
   }
   return told;

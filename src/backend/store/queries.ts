@@ -9,6 +9,8 @@ import type { CallHomeMessage } from '../../domain/message.js';
 import { BackendEventSchema, RegistrationStateSchema, type BackendEvent, type CaseSummary, type MessageSummary, type Transport } from '../../events/protocol.js';
 import { createGatewayQueries, type GatewayQueries } from '../gateway/registry-queries.js';
 import { createEntitlementQueries, type EntitlementQueries } from './entitlement-queries.js';
+// sr-notify
+import { createPreferencesQueries, type PreferencesQueries } from './preferences-queries.js';
 import { eventSerial, withCompany } from '../accounts/audience.js';
 import { companyInScope, createAccountsQueries, serialInScope } from './accounts-queries.js';
 import type { Database } from './schema.js';
@@ -364,7 +366,7 @@ export function createQueries(db: Db, dialect: Dialect, scope: Scope = null): St
       .limit(f.limit + 1);
   }
 
-  const rest: Omit<StoreQueries, keyof typeof messages | keyof GatewayQueries | keyof AccountsQueries | keyof EntitlementQueries> = {
+  const rest: Omit<StoreQueries, keyof typeof messages | keyof GatewayQueries | keyof AccountsQueries | keyof PreferencesQueries | keyof EntitlementQueries> = {
     async recentDescriptions(serial, type, eventName, since, exceptId) {
       const rows = await db
         .selectFrom('messages')
@@ -532,7 +534,7 @@ export function createQueries(db: Db, dialect: Dialect, scope: Scope = null): St
       return Number(r?.last ?? 0);
     },
   };
-  return { ...messages, ...rest, ...createGatewayQueries(db, scope), ...createAccountsQueries(db), ...createEntitlementQueries(db, scope) };
+  return { ...messages, ...rest, ...createGatewayQueries(db, scope), ...createAccountsQueries(db), ...createPreferencesQueries(db), ...createEntitlementQueries(db, scope) };
 }
 
 /** The PostgreSQL channel a committed batch of events is announced on (payload: its last seq). */

@@ -6,6 +6,8 @@
 import type { Generated } from 'kysely';
 import type { GatewaysTable } from '../gateway/registry-queries.js';
 import type { EntContractRequestsTable, EntContractsTable, EntCoverageTable, EntInstalledBaseTable, EntLockoutsTable } from './entitlement-queries.js';
+// sr-notify: device preferences
+import type { DevicePreferencesTable } from './preferences-queries.js';
 
 type Id = number | string;
 
@@ -171,6 +173,8 @@ export type Database = {
   events: EventsTable;
   event_seq: EventSeqTable;
   gateways: GatewaysTable;
+  // sr-notify
+  device_preferences: DevicePreferencesTable;
   // accounts:
   companies: CompaniesTable;
   users: UsersTable;

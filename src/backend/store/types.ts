@@ -17,6 +17,9 @@ import type { GatewayQueries } from '../gateway/registry-queries.js';
 // entitlement
 import type { Coverage } from '../entitlement/model.js';
 import type { EntitlementQueries } from './entitlement-queries.js';
+// sr-notify: device preferences
+import type { PreferencesQueries } from './preferences-queries.js';
+import type { SrRefusal } from '../cases/sr-contact.js';
 import type { AuditEntry, Company, Membership, NewAuditEntry, TokenRecord, UserRecord } from '../accounts/model.js';
 
 export type { MessageFormat };
@@ -36,6 +39,8 @@ export type ProcessingResults = {
   readonly caseAction?: 'created' | 'updated' | 'none';
   readonly notifiedTo?: readonly string[];
   readonly note?: string;
+  /** sr-notify: why a service request the rules wanted was not created (S53). */
+  readonly srFailure?: SrRefusal;
   // processing: what was missing (S33) or could not be mapped (S34), and the reply to a request (S48).
   readonly missing?: readonly string[];
   readonly mappingErrors?: readonly string[];
@@ -213,7 +218,7 @@ export type AccountsQueries = {
 };
 
 /** The queries, the same inside and outside a transaction. Every call is asynchronous. */
-export type StoreQueries = GatewayQueries & AccountsQueries & EntitlementQueries & {
+export type StoreQueries = GatewayQueries & AccountsQueries & PreferencesQueries & EntitlementQueries & {
   insertMessage(m: NewMessage, status: MessageStatus): Promise<MessageSummary | null>;
   /** Stores many messages without processing (imports, benchmarks) in multi-row inserts; returns how many were new. */
   importMessages(list: readonly { readonly message: NewMessage; readonly status: MessageStatus }[]): Promise<number>;

@@ -7,6 +7,7 @@ import { assertNever } from '../../util/assert-never.js';
 import { ALERT_GROUPS } from '../../domain/callhome.js';
 import micromatch from 'micromatch';
 import { loadNewestMessages, loadOlderMessages } from './api-loaders.js';
+import { createAdminIntents } from './admin-intents.js';
 import { parseFilter } from '../filter.js';
 import { toDeviceRow } from './live.js';
 import { caseRows, listLength, pendingToken, plural, registrationRows, selectedFleetHost, selectedMessage, statsHosts } from '../selectors.js';
@@ -109,9 +110,12 @@ export function createIntents(store: ConsoleStore, deps: { readonly api?: Consol
   };
 
   let tokensFetched = false;
+  const admin = createAdminIntents(store, deps.api, notice);
   const intents = {
+    ...admin,
     screen(screen: ScreenName): void {
       store.dispatch({ type: 'ui/screen', screen });
+      if (screen === 'admin' && store.getState().screen === 'admin') void admin.loadAdmin();
     },
     quit(): void {
       store.dispatch({ type: 'ui/quit' });
@@ -155,6 +159,8 @@ export function createIntents(store: ConsoleStore, deps: { readonly api?: Consol
           return intents.confirmPush();
         case 'confirm-registrations':
           return intents.confirmSelectedRegistrations();
+        case 'confirm-admin':
+          return intents.confirmAdmin();
         case 'help':
         case 'none':
           store.dispatch({ type: 'ui/prompt', prompt: { kind: 'none' } });
@@ -294,6 +300,9 @@ export function createIntents(store: ConsoleStore, deps: { readonly api?: Consol
         }
         case 'verify':
           return intents.verify();
+        case 'admin':
+          void admin.loadSession().then(() => admin.loadAdmin());
+          return;
       }
     },
     toggleHost(): void {
@@ -473,6 +482,10 @@ export function createIntents(store: ConsoleStore, deps: { readonly api?: Consol
           return intents.reverseSort();
         case 'toggle-device':
           return intents.toggleDevice();
+        case 'admin-tab':
+          return intents.adminTab(command.tab);
+        case 'admin-action':
+          return intents.beginAdminAction(command.key);
         default:
           return assertNever(command, 'console command');
       }

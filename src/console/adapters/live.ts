@@ -12,6 +12,7 @@ import { assertNever } from '../../util/assert-never.js';
 import { loadNewestMessages } from './api-loaders.js';
 import type { ConsoleStore } from '../store.js';
 import type { ConnectionState, DeviceRow } from '../types.js';
+import { toSessionView } from '../admin.js';
 
 export type LiveOptions = {
   readonly url: string;
@@ -51,7 +52,13 @@ export function toDeviceRow(d: ApiDevice): DeviceRow {
 
 /** Loads devices, cases, notifications, gateways and the newest message page into the store. */
 export async function loadSnapshot(store: ConsoleStore, api: ConsoleApi): Promise<void> {
+  // Who is logged in (status line, Admin screen); a back end without accounts leaves it empty.
+  const me = api.me?.().then(
+    (m) => store.dispatch({ type: 'api/session', session: toSessionView(m) }),
+    () => undefined,
+  );
   const [devices, cases, notifications, gateways] = await Promise.all([api.devices(), api.cases(), api.notifications(200), api.gateways()]);
+  await me;
   store.dispatch({ type: 'api/devices', devices: devices.devices.map(toDeviceRow) });
   store.dispatch({ type: 'api/cases', cases: cases.cases });
   store.dispatch({ type: 'api/notifications', notifications: notifications.notifications });

@@ -80,7 +80,9 @@ describe('the entitlement decision (S13–S16), through the API', () => {
     expect(r.status).toBe(200);
     expect(r.body.registration).toMatchObject({ state: 'registered', coverage: 'contract', contractNumber: 'C-ACME', coverageEndsAt: '2099-12-31T00:00:00.000Z', registeredBy: 'alice' });
     const mail = (await c.notifications()).find((n) => n.serial === 'COV0001' && n.kind === 'registration-complete');
-    expect(mail?.to).toEqual(['noc@example.com', 'alice@acme.example']);
+    // N22 goes to the contact; the confirming user joins the device's list (the registrant) for what follows.
+    expect(mail?.to).toEqual(['noc@example.com']);
+    expect((await api<{ registrant: string | null }>(b.url, '/devices/COV0001/preferences')).body.registrant).toBe('alice@acme.example');
     expect(mail?.body).toContain('company acme');
   });
 
@@ -99,7 +101,9 @@ describe('the entitlement decision (S13–S16), through the API', () => {
     const r = await c.register('IBU00001', { profile: 'alice' });
     expect(r.body.registration).toMatchObject({ state: 'trial', coverage: 'trial', contractNumber: 'C-ACME' });
     expect(r.body.registration?.daysLeft).toBe(120);
-    expect((await c.notifications()).find((n) => n.serial === 'IBU00001' && n.kind === 'trial-registered')?.body).toMatch(/120-day trial under contract C-ACME/);
+    const trialMail = (await c.notifications()).find((n) => n.serial === 'IBU00001' && n.kind === 'trial-registered');
+    expect(trialMail?.body).toMatch(/120-day trial under contract C-ACME/);
+    expect(trialMail?.to).toContain('alice@acme.example');
     // bob's only contract is eligible too, so a contract of his own choosing that he does not hold is refused
     const refused = await c.register('IBU00002', { profile: 'bob', contract: 'C-ACME' });
     expect(refused.body.error).toBe('no-eligible-contract');
@@ -139,10 +143,10 @@ describe('the entitlement decision (S13–S16), through the API', () => {
     expect((await c.registration('COV0003'))?.refusal?.code).toBe('contract-not-in-profile');
     expect((await api<{ registrationRefusal: string | null; registration: string }>(b.url, '/devices/PBR0001')).body).toMatchObject({ registrationRefusal: 'no-case-management', registration: 'pending' });
     const notes = await c.notifications();
-    const refusedMails = notes.filter((n) => n.kind === 'registration-refused');
+    const refusedMails = notes.filter((n) => n.kind === 'not-covered');
     for (const code of ['contract-not-in-profile', 'unsupported-contract', 'no-case-management', 'warranty-company-mismatch', 'no-eligible-contract']) expect(refusedMails.some((n) => n.body.includes(`(${code})`))).toBe(true);
     // The automatic add-contract request goes to SCH Support; when the contract reaches the profile, alice is told (N23) and confirms.
-    expect(notes.find((n) => n.kind === 'support-contract-request')?.body).toMatch(/Add contract C-OTHER to CCO profile alice/);
+    expect(notes.find((n) => n.kind === 'support-alert' && n.body.includes('Add contract'))?.body).toMatch(/Add contract C-OTHER to CCO profile alice/);
     await c.fixtures({ profiles: [{ ccoId: 'alice', company: 'acme', contracts: ['C-ACME', 'C-ACME-2', 'C-FAMILY', 'C-OTHER'], email: 'alice@acme.example' }] });
     const added = (await c.notifications()).find((n) => n.kind === 'contract-added');
     expect(added).toMatchObject({ serial: 'COV0003', to: ['alice@acme.example'] });
@@ -294,8 +298,9 @@ describe('the daily entitlement pass on an injected clock (S21), and per-state p
     expect(await status('configuration')).toBe('processed');
     expect((await api<{ configuration: { running: string } }>(b.url, '/devices/EXP00001')).body.configuration.running).toBe('hostname h-EXP00001');
     expect((await api<{ cases: { serial: string }[] }>(b.url, '/cases')).body.cases.filter((x) => x.serial === 'EXP00001')).toEqual([]);
-    // Only the results of the processing S20 allows are mailed (N2, N3): nothing about the crash or the test.
-    expect((await kinds('EXP00001')).slice(0, -mailsBefore).sort()).toEqual(['configuration-updated', 'inventory-updated']);
+    // Only the results of the processing S20 allows (N2, N3), and "SR not created: device not entitled" (N21,
+    // always sent) for the crash — no analysis mail, no test mail.
+    expect((await kinds('EXP00001')).slice(0, -mailsBefore).sort()).toEqual(['configuration-updated', 'inventory-updated', 'sr-not-entitled']);
   });
 
   it('a renewed contract brings an expired registration back; the pass also runs at start-up', async () => {
