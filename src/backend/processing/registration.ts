@@ -343,7 +343,8 @@ export async function contractsAdded(ctx: TxContext): Promise<number> {
   for (const r of await ctx.store.listContractRequests()) {
     const p = await profileOf(ctx.store, r.ccoId);
     if (!p?.contracts.some((c) => c.toLowerCase() === r.contractNumber.toLowerCase())) continue;
-    await ctx.store.deleteContractRequest(r);
+    // Deleted here or by another replica first: only the one that deleted it mails.
+    if (!(await ctx.store.deleteContractRequest(r))) continue;
     await send(ctx, 'contract-added', { serial: r.serial, hostname: '', reason: `Contract ${r.contractNumber} was added to your profile ${p.ccoId}: you can now confirm the registration of ${r.serial}`, to: isSingleAddress(p.email) ? [p.email] : [] });
     told++;
   }

@@ -38,7 +38,8 @@ export type EntitlementQueries = {
   clearLockout(user: string): Promise<boolean>;
   addContractRequest(r: ContractRequest): Promise<void>;
   listContractRequests(): Promise<ContractRequest[]>;
-  deleteContractRequest(r: Pick<ContractRequest, 'ccoId' | 'contractNumber' | 'serial'>): Promise<void>;
+  /** True when this call deleted it (so, with several replicas, exactly one of them acts on it). */
+  deleteContractRequest(r: Pick<ContractRequest, 'ccoId' | 'contractNumber' | 'serial'>): Promise<boolean>;
   /** The older per-serial form: the serial joins the installed base and is covered by exactly this contract ('' = none). */
   putContract(c: Contract): Promise<void>;
   /** The per-serial view: its first covering contract (or an uncovered installed-base row). */
@@ -156,7 +157,8 @@ export function createEntitlementQueries(db: Db, scope: Scope = null): Entitleme
       return (await db.selectFrom('ent_contract_requests').selectAll().orderBy('requested_at').execute()).map((r) => ({ ccoId: r.cco_id, contractNumber: r.contract_number, serial: r.serial, requestedAt: r.requested_at }));
     },
     async deleteContractRequest(r) {
-      await db.deleteFrom('ent_contract_requests').where('cco_id', '=', r.ccoId).where('contract_number', '=', r.contractNumber).where('serial', '=', r.serial).execute();
+      const d = await db.deleteFrom('ent_contract_requests').where('cco_id', '=', r.ccoId).where('contract_number', '=', r.contractNumber).where('serial', '=', r.serial).executeTakeFirst();
+      return Number(d.numDeletedRows) > 0;
     },
     async putContract(c) {
       const ib = await q.getInstalledBase(c.serial);

@@ -146,7 +146,8 @@ describe.each(DATABASE_KINDS)('store contract on %s', (kind) => {
     await store.addContractRequest(request);
     await store.addContractRequest(request);
     expect(await store.listContractRequests()).toEqual([request]);
-    await store.deleteContractRequest(request);
+    expect(await store.deleteContractRequest(request)).toBe(true);
+    expect(await store.deleteContractRequest(request)).toBe(false);
     expect(await store.listContractRequests()).toEqual([]);
     const reg = { serial: 'ENT0001', state: 'registered' as const, tokenHash: 'h', failedAttempts: 0, contractNumber: 'ENT-1', createdAt: at(1), updatedAt: at(2), confirmedAt: at(2), trialEndsAt: null, lastReminderAt: null, coverage: 'contract' as const, coverageEndsAt: at(90), registeredBy: 'alice', warnedDays: 30, refusal: { code: 'no-eligible-contract', reason: 'why' } };
     await store.putRegistration(reg);
