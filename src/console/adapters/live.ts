@@ -47,7 +47,7 @@ export function toConnectionState(state: StreamState): ConnectionState {
 
 /** A device row as the console keeps it. */
 export function toDeviceRow(d: ApiDevice): DeviceRow {
-  return { serial: d.serial, hostname: d.hostname, model: d.model, registration: d.registration, trialEndsAt: d.trialEndsAt, lastMessageAt: d.lastMessageAt };
+  return { serial: d.serial, hostname: d.hostname, model: d.model, registration: d.registration, trialEndsAt: d.trialEndsAt, lastMessageAt: d.lastMessageAt, coverageEndsAt: d.coverageEndsAt, refusal: d.registrationRefusal };
 }
 
 /** Loads devices, cases, notifications, gateways and the newest message page into the store. */
