@@ -42,6 +42,8 @@ export type BackendOptions = {
   token: string;
   /** Life of personal tokens issued by log-in (default 7 days). */
   tokenTtlMs?: number;
+  /** Heartbeat of /events: pings, and the check that finds expired tokens of open streams (default 15 s). */
+  streamPingIntervalMs?: number;
   https?: { cert: string; key: string } | 'self-signed';
   /** Outgoing notification SMTP relay; without it notifications are recorded only. */
   relay?: { host: string; port: number };
@@ -169,7 +171,7 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
   capConnectionsPerAddress(http, limits.maxHttpConnectionsPerAddress, logger);
   http.on('connection', (socket: Socket) => socket.setNoDelay(true));
 
-  const stream = attachEventStream(http, service.log, { accounts: service.accounts, throttle, checkHost });
+  const stream = attachEventStream(http, service.log, { accounts: service.accounts, throttle, checkHost, ...(options.streamPingIntervalMs !== undefined ? { pingIntervalMs: options.streamPingIntervalMs } : {}) });
   let smtp: SmtpIngest | null = null;
   let httpPort = 0;
   let smtpPort: number | null = null;

@@ -11,7 +11,8 @@
  * Call Home namespaces under the envelope, and applies the caps on depth, attributes per element and
  * kept elements. The parse itself cannot be stopped part-way: the deadline is checked after it and
  * during the walk (the worst 3 MiB shape costs about 1.4 s of CPU on an idle core), and the parse
- * pool's hard deadline replaces a thread that overruns it.
+ * pool's hard deadline replaces a thread that overruns it. Characters XML forbids but devices send (control
+ * characters in syslog text) are kept as sent.
  */
 import { XmlElement, XmlError, XmlText, parseXml as parseDocument, type XmlNode } from '@rgrove/parse-xml';
 import { MESSAGE_KINDS } from '../domain/callhome.js';
@@ -76,8 +77,14 @@ function dtdOffset(body: string): number {
   return -1;
 }
 
-/** Characters XML 1.0 forbids even escaped; device output may contain them. */
-const INVALID_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
+/**
+ * Characters XML 1.0 forbids even escaped, which devices put in syslog text (ESC, BEL, …), plus the mark
+ * that {@link keepCharacters} escapes them with.
+ */
+const KEPT_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF\uE000]/g;
+/** A private-use character: the parser accepts it, and a forbidden character travels behind it. */
+const MARK = '\uE000';
+const MARKED = /\uE000([\s\S])/g;
 /** A character reference as the tokenizer reads one (`&#` and name characters up to `;`). */
 const CHAR_REF = /&#([0-9A-Za-z_.-]*);/g;
 /** The parser's errors about characters rather than structure: devices send them, so they are read leniently. */
@@ -95,21 +102,34 @@ function charRef(digits: string): string | null {
 
 /**
  * The body with its character faults made readable, for a second parse after the parser refused a
- * character: a forbidden raw character (in CDATA too) and a reference to a code point XML has no character
- * for read as U+FFFD; a malformed reference (`&#xZZ;`) is text. Only runs for bodies that have such faults.
+ * character, as the codec read them before: a forbidden raw character (in CDATA too) is kept — escaped
+ * reversibly here as MARK + a private-use character (a MARK already in the body as MARK + MARK), and
+ * restored by {@link restoreCharacters} in the text read — a reference to a code point XML has no
+ * character for reads as U+FFFD, and a malformed reference (`&#xZZ;`) is text. Only bodies with such
+ * faults pay for this.
  */
-function lenientCharacters(body: string): string {
+function keepCharacters(body: string): string {
   return body
     .split(/(<!\[CDATA\[[\s\S]*?\]\]>)/)
     .map((part, i) => {
-      const clean = part.replace(INVALID_CHARS, '\ufffd');
-      if (i % 2 === 1) return clean;
-      return clean.replace(CHAR_REF, (ref, digits: string) => {
+      const kept = part.replace(KEPT_CHARS, (c) => (c === MARK ? MARK + MARK : MARK + String.fromCharCode(0xe100 + (c.charCodeAt(0) & 0xff))));
+      if (i % 2 === 1) return kept;
+      return kept.replace(CHAR_REF, (ref, digits: string) => {
         const char = charRef(digits);
         return char === null ? `&amp;${ref.slice(1)}` : char === '\ufffd' ? '&#xFFFD;' : ref;
       });
     })
     .join('');
+}
+
+/** Undoes {@link keepCharacters} in a text or attribute value read from the document. */
+function restoreCharacters(text: string): string {
+  if (!text.includes(MARK)) return text;
+  return text.replace(MARKED, (_, c: string) => {
+    if (c === MARK) return MARK;
+    const low = c.charCodeAt(0) - 0xe100;
+    return low >= 0xfe ? String.fromCharCode(0xff00 + low) : String.fromCharCode(low);
+  });
 }
 
 /** The parser's refusal in its own words, without the excerpt of the body it quotes (nor names after a colon). */
@@ -118,24 +138,27 @@ function notXml(e: XmlError): ParseRefusal {
   return { kind: 'not-xml', reason: `The body is not well-formed XML: ${words} (line ${e.line}, column ${e.column}).` };
 }
 
-/** Tokenizes the body into a document; a body whose only faults are characters is read again leniently. */
-function tokenize(body: string): Result<XmlElement | null, ParseRefusal> {
+/**
+ * Tokenizes the body into a document; a body whose only faults are characters is read again with them
+ * kept ({@link keepCharacters}); `restore` then gives them back in what is read.
+ */
+function tokenize(body: string): Result<{ root: XmlElement | null; restore: (text: string) => string }, ParseRefusal> {
   let text = body;
   for (let attempt = 0; ; attempt++) {
     try {
-      return ok(parseDocument(text).root);
+      return ok({ root: parseDocument(text).root, restore: attempt === 0 ? (t: string) => t : restoreCharacters });
     } catch (e) {
       // The parser descends once per element: a body nested deeper than the stack is refused as too deep.
       if (e instanceof RangeError) return err(tooComplex(`elements are nested more than ${XML_LIMITS.maxDepth} deep`).refusal);
       if (!(e instanceof XmlError)) throw e;
       if (attempt > 0 || !CHARACTER_ERRORS.test(e.message)) return err(notXml(e));
-      text = lenientCharacters(body);
+      text = keepCharacters(body);
     }
   }
 }
 
 /** Walks the document, resolving namespaces and keeping the Call Home elements under the envelope. */
-function keptTree(root: XmlElement, started: number, deadlineMs: number): Result<XNode | null, ParseRefusal> {
+function keptTree(root: XmlElement, restore: (text: string) => string, started: number, deadlineMs: number): Result<XNode | null, ParseRefusal> {
   /** Per prefix, the URIs in scope, innermost last. */
   const scopes = new Map<string, string[]>();
   let kept = 0;
@@ -151,7 +174,7 @@ function keptTree(root: XmlElement, started: number, deadlineMs: number): Result
       const value = element.attributes[name] ?? '';
       const prefix = name === 'xmlns' ? '' : name.startsWith('xmlns:') ? name.slice(6) : null;
       if (prefix === null) {
-        attrs[name.includes(':') ? name.slice(name.indexOf(':') + 1) : name] = value;
+        attrs[name.includes(':') ? name.slice(name.indexOf(':') + 1) : name] = restore(value);
         continue;
       }
       let stack = scopes.get(prefix);
@@ -173,6 +196,7 @@ function keptTree(root: XmlElement, started: number, deadlineMs: number): Result
       // XmlCdata is an XmlText: CDATA is kept as text.
       else if (node && c instanceof XmlText) node.text += c.text;
     }
+    if (node) node.text = restore(node.text);
     for (const prefix of declared ?? []) scopes.get(prefix)?.pop();
     return node;
   };
@@ -218,7 +242,8 @@ export function parseXml(input: string, options: XmlParseOptions = {}): Result<C
   const document = tokenize(body);
   if (!document.ok) return document;
   if (performance.now() - started > deadlineMs) return err(tooComplex(`reading it took longer than ${deadlineMs} ms`).refusal);
-  const tree = document.value ? keptTree(document.value, started, deadlineMs) : ok(null);
+  const { root, restore } = document.value;
+  const tree = root ? keptTree(root, restore, started, deadlineMs) : ok(null);
   if (!tree.ok) return tree;
   const envelope = tree.value;
   if (envelope?.ns !== NS.soap || envelope.local !== 'Envelope') {

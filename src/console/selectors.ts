@@ -35,6 +35,49 @@ export function mailRows(state: ConsoleState): MailRow[] {
   return rows;
 }
 
+/** A Transport Gateway on the mail screen (S96): its mailbox, last poll, queue, forwarding and store. */
+export type GatewayMailRow = {
+  readonly name: string;
+  readonly company: string | null;
+  /** `connected`, `failed: reason`, `none` (no mailbox) or `-` (no report yet). */
+  readonly mailbox: string;
+  readonly mailboxOk: boolean | null;
+  readonly lastPoll: string | null;
+  /** Counts as text ('-' before the first report); Send is the Send flag, Yes or No. */
+  readonly queued: string;
+  readonly held: string;
+  readonly send: string;
+  readonly forwarding: string;
+  readonly forwardingOk: boolean | null;
+  readonly storeFull: boolean;
+  readonly reportedAt: string | null;
+};
+
+/** One row per gateway, by name. */
+export function gatewayRows(state: ConsoleState): GatewayMailRow[] {
+  return Object.values(state.gateways)
+    .map((g): GatewayMailRow => {
+      const s = g.status;
+      if (s === null) return { name: g.name, company: g.company, mailbox: '-', mailboxOk: null, lastPoll: null, queued: '-', held: '-', send: '-', forwarding: 'no report', forwardingOk: null, storeFull: false, reportedAt: null };
+      const m = s.mailbox;
+      return {
+        name: g.name,
+        company: g.company,
+        mailbox: m === null ? 'none' : m.state === 'failed' ? `failed: ${m.lastError ?? ''}` : m.state,
+        mailboxOk: m === null ? null : m.state === 'connected',
+        lastPoll: m?.lastPoll ?? null,
+        queued: String(s.queue.queued),
+        held: String(s.queue.held),
+        send: s.sendFlag ? 'Yes' : 'No',
+        forwarding: s.forwarding.state === 'ok' ? 'ok' : `failing: ${s.forwarding.lastError ?? ''}`,
+        forwardingOk: s.forwarding.state === 'ok',
+        storeFull: s.queue.full,
+        reportedAt: s.reportedAt,
+      };
+    })
+    .sort((a, b) => a.name.localeCompare(b.name));
+}
+
 /** Profiles (name, active) a host reported, or null when not read yet. */
 export function hostProfiles(host: FleetHost): { name: string; active: boolean }[] | null {
   const r = host.results.profiles;

@@ -139,7 +139,7 @@ export async function startGateway(o: GatewayOptions): Promise<Gateway> {
     }
     if (o.maxStoreBytes !== undefined && queue.counts().bytes + body.length > o.maxStoreBytes) {
       const reason = `The gateway store is full (${o.maxStoreBytes} bytes); retry later.`;
-      storeFull = true;
+      fullAt = queue.counts().bytes;
       emit({ type: 'intake.refused', source, reason, storeFull: true });
       if (mailer) {
         const c = queue.counts();
@@ -160,13 +160,14 @@ export async function startGateway(o: GatewayOptions): Promise<Gateway> {
   };
 
   const ref = (e: QueueEntry): { id: number; messageId: string; serial: string; subject: string } => ({ id: e.id, messageId: e.messageId, serial: e.serial, subject: e.subject });
-  let storeFull = false;
   const mailer = o.storeFullMail && o.storeFullMail.to.length > 0 ? storeFullMailer(o.storeFullMail) : null;
   const gatewayName = (): string => o.name ?? o.credentials?.()?.id ?? o.queueDir;
-  /** Below 90 % of the maximum the store is no longer full, and the next full episode is mailed. */
+  /** Bytes in the store when it last refused a message; null while it is not full. */
+  let fullAt: number | null = null;
+  /** Once something left the store (forwarded, dropped, purged) it is no longer full; the next full episode is mailed. */
   const roomAgain = (bytes: number): void => {
-    if (o.maxStoreBytes !== undefined && bytes >= o.maxStoreBytes * 0.9) return;
-    storeFull = false;
+    if (fullAt === null || bytes >= fullAt) return;
+    fullAt = null;
     mailer?.drained();
   };
 
@@ -251,7 +252,7 @@ export async function startGateway(o: GatewayOptions): Promise<Gateway> {
     const m = mailbox?.status();
     const address = o.mailbox ? `${o.mailbox.address.secure ? 'imaps' : 'imap'}://${o.mailbox.address.user}@${o.mailbox.address.host}:${o.mailbox.address.port}/${o.mailbox.address.folder}` : '';
     return {
-      queue: { queued: c.queued, held: c.held, refused: c.refused, bytes: c.bytes, maxBytes: o.maxStoreBytes ?? null, full: storeFull },
+      queue: { queued: c.queued, held: c.held, refused: c.refused, bytes: c.bytes, maxBytes: o.maxStoreBytes ?? null, full: fullAt !== null },
       sendFlag: sendFlag(queue),
       forwarding: { state: f.reachable ? 'ok' : 'failing', since: f.failingSince === null ? null : new Date(f.failingSince).toISOString(), lastError: f.lastError },
       mailbox: m ? { address, state: m.state, lastPoll: m.lastPoll, lastError: m.lastError } : null,

@@ -1,13 +1,15 @@
 /**
  * The store-full e-mail (S85, off by default): when the queue first refuses a message for lack of room,
- * the gateway's administrators get one mail through the site's mail server; another only after the
- * store has drained below 90 % of its maximum and filled up again.
+ * the gateway's administrators get one mail through the site's mail server; another only after
+ * something has left the store and it filled up again, and at most one an hour.
  */
 import { hostname } from 'node:os';
 import nodemailer from 'nodemailer';
 
 /** After a failed attempt, the next refusal tries again no sooner than this. */
 const RETRY_MS = 60_000;
+/** A store on the edge (one out, one in, full again) mails no more often than this. */
+const MAIL_EVERY_MS = 3600_000;
 
 export type StoreFullMailOptions = {
   /** The gateway's administrators. */
@@ -30,9 +32,11 @@ export function storeFullMailer(o: StoreFullMailOptions): StoreFullMailer {
   const from = o.from ?? `callhome-gateway@${hostname()}`;
   let mailed = false;
   let failedAt = 0;
+  let sentAt = 0;
   return {
     async full(info) {
-      if (mailed || Date.now() - failedAt < RETRY_MS) return null;
+      const now = Date.now();
+      if (mailed || now - failedAt < RETRY_MS || now - sentAt < MAIL_EVERY_MS) return null;
       mailed = true;
       const mib = (n: number): string => `${(n / 1024 / 1024).toFixed(1)} MiB`;
       try {
@@ -51,6 +55,7 @@ export function storeFullMailer(o: StoreFullMailOptions): StoreFullMailer {
             'messages (callhome gateway held | send | drop), or raise --max-store-mib.',
           ].join('\n'),
         });
+        sentAt = Date.now();
         return { sent: true, detail: r.response };
       } catch (e) {
         // Not mailed: a refusal a minute later tries again.

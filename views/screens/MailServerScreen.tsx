@@ -1,6 +1,7 @@
 import { Box, Text } from 'ink';
 import type { ReactNode } from 'react';
-import { mailRows, type MailRow } from '../../src/console/selectors.js';
+import { gatewayRows, mailRows, type GatewayMailRow, type MailRow } from '../../src/console/selectors.js';
+import { formatTime, timeWidth as timeWidthOf, type TimeStyle } from '../../src/console/time-style.js';
 import type { ConsoleState } from '../../src/console/types.js';
 import { terminalSafe } from '../../src/util/terminal-text.js';
 import { StatusBadge } from '../components/StatusBadge.js';
@@ -21,9 +22,24 @@ const columns: ColumnSpec<MailRow>[] = [
   { header: 'Error', width: 20, min: 8, grow: 1, cell: (r) => r.error ?? '' },
 ];
 
-/** Mail-server availability per device and server, and the back end's own SMTP listener. */
+/** The gateways' columns (S96): mailbox connection state and last poll, queue, forwarding, store. */
+const gatewayColumns = (style: TimeStyle): ColumnSpec<GatewayMailRow>[] => [
+  { header: 'Gateway', width: 12, min: 8, cell: (r) => r.name },
+  { header: 'Mailbox', width: 28, min: 10, grow: 2, cell: (r) => r.mailbox, tone: (r) => (r.mailboxOk === false ? 'red' : r.mailboxOk ? 'green' : undefined) },
+  { header: 'Last poll', width: timeWidthOf(style), min: 8, cell: (r) => (r.lastPoll === null ? '-' : formatTime(r.lastPoll, style)) },
+  { header: 'Queued', width: 6, align: 'right', cell: (r) => r.queued },
+  { header: 'Held', width: 5, align: 'right', cell: (r) => r.held },
+  { header: 'Send', width: 4, cell: (r) => r.send, tone: (r) => (r.send === 'No' ? 'yellow' : undefined) },
+  { header: 'Forwarding', width: 11, min: 6, grow: 1, cell: (r) => r.forwarding, tone: (r) => (r.forwardingOk === false ? 'red' : r.forwardingOk ? 'green' : undefined) },
+  { header: 'Store', width: 5, cell: (r) => (r.storeFull ? 'FULL' : r.reportedAt === null ? '-' : 'ok'), tone: (r) => (r.storeFull ? 'red' : undefined) },
+];
+
+/** Mail-server availability per device and server, the back end's own SMTP listener, and the Transport Gateways. */
 export function MailServerScreen(props: { readonly state: ConsoleState; readonly height: number }): ReactNode {
   const smtp = props.state.listeners.smtp;
+  const gateways = gatewayRows(props.state);
+  // The gateways' rows take what they need (a heading and a header line besides), at most half the screen.
+  const gatewayHeight = gateways.length === 0 ? 0 : Math.min(gateways.length, Math.max(1, Math.floor(props.height / 2) - 2));
   return (
     <Box flexDirection="column">
       <Box>
@@ -42,7 +58,13 @@ export function MailServerScreen(props: { readonly state: ConsoleState; readonly
           </>
         )}
       </Box>
-      <Table columns={columns} rows={mailRows(props.state)} selected={props.state.cursor.mail} height={props.height - 1} empty="  Press r to read mail-server status from the devices." />
+      <Table columns={columns} rows={mailRows(props.state)} selected={props.state.cursor.mail} height={props.height - 1 - (gatewayHeight > 0 ? gatewayHeight + 2 : 0)} empty="  Press r to read mail-server status from the devices." />
+      {gatewayHeight > 0 ? (
+        <>
+          <Text bold>Transport gateways</Text>
+          <Table columns={gatewayColumns(props.state.timeStyle)} rows={gateways} height={gatewayHeight} />
+        </>
+      ) : null}
       <KeyHints hints={[['r', 'refresh from the devices']]} />
     </Box>
   );

@@ -10,11 +10,13 @@ import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import type { CallHomeMessage } from '../../domain/message.js';
+import { AbortError } from '../../errors.js';
 import type { ProcessingResults } from '../store/types.js';
 import { findAttachment, outputOf, readCommand } from './command-output.js';
 import { configText, technologiesOf } from './configuration.js';
 import type { TxContext } from './context.js';
 import { imageFrom, parseShowInventory, parseShowVersion } from './inventory.js';
+import { advisoriesFor } from '../reports/advisories.js';
 import { isSingleAddress } from './notify.js';
 import { raiseTrigger } from './processing-notices.js';
 
@@ -44,31 +46,17 @@ const BugSchema = z.object({
 });
 export type Bug = z.infer<typeof BugSchema>;
 
-const AdvisorySchema = z.object({
-  id: z.string(),
-  type: z.enum(['psirt', 'field-notice', 'eol']),
-  title: z.string(),
-  products: z.array(z.string()),
-  versions: z.array(z.string()).default([]),
-  url: z.string(),
-});
-export type Advisory = z.infer<typeof AdvisorySchema>;
+let bugs: readonly Bug[] | null = null;
 
-const cache = new Map<string, unknown>();
-
-/** Reads and validates a shipped YAML table once. A broken table is a start-up error, not a wrong reply. */
-function table<T>(name: string, key: string, schema: z.ZodType<T>): T[] {
-  const hit = cache.get(name);
-  if (hit) return hit as T[];
-  const file = fileURLToPath(new URL(`../data/${name}`, import.meta.url));
-  const parsed = z.object({ [key]: z.array(schema) }).parse(parseYaml(readFileSync(file, 'utf8'))) as Record<string, T[]>;
-  const rows = parsed[key] ?? [];
-  cache.set(name, rows);
-  return rows;
+/** The shipped bug table (read once). A broken table is an error naming the entry, never a wrong reply. */
+export function bugTable(): readonly Bug[] {
+  if (bugs) return bugs;
+  const file = fileURLToPath(new URL('../data/bugs.yaml', import.meta.url));
+  const parsed = z.object({ bugs: z.array(BugSchema) }).safeParse(parseYaml(readFileSync(file, 'utf8')));
+  if (!parsed.success) throw new AbortError(`The bug table ${file} is not valid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  bugs = parsed.data.bugs;
+  return bugs;
 }
-
-export const bugTable = (): Bug[] => table('bugs.yaml', 'bugs', BugSchema);
-export const advisoryTable = (): Advisory[] => table('advisories.yaml', 'advisories', AdvisorySchema);
 
 /** True when `version` is one of `patterns`: exact, or a prefix ending in `*`. */
 export function versionMatches(version: string, patterns: readonly string[]): boolean {
@@ -81,11 +69,6 @@ export function versionMatches(version: string, patterns: readonly string[]): bo
 function productMatches(names: readonly string[], products: readonly string[]): boolean {
   const lower = names.filter((n) => n !== '').map((n) => n.toLowerCase());
   return products.some((p) => lower.some((n) => n.startsWith(p.toLowerCase())));
-}
-
-/** Advisories (PSIRT, field notice, EoL/EoS) that apply to a product set and software version. */
-export function advisoriesFor(names: readonly string[], version: string): Advisory[] {
-  return advisoryTable().filter((a) => productMatches(names, a.products) && (a.versions.length === 0 || versionMatches(version, a.versions)));
 }
 
 // ---- the reports ---------------------------------------------------------------------------------
@@ -149,15 +132,15 @@ async function bugsList(ctx: TxContext, m: CallHomeMessage): Promise<Reply> {
   const version = versionOf(m);
   const config = await runningConfig(ctx, m);
   const inUse = new Set(technologiesOf(config?.text ?? '').map((t) => t.subTechnology.toLowerCase()));
-  const bugs = bugTable().filter(
+  const found = bugTable().filter(
     (b) => versionMatches(version, b.versions) && (b.platforms.length === 0 || productMatches([m.model], b.platforms)) && (b.technology === undefined || inUse.has(b.technology.toLowerCase())),
   );
   return {
     lines: [
       `Software version: ${version || '(unknown)'}; platform: ${m.model || '(unknown)'}; features in use: ${[...inUse].sort().join(', ') || '(no configuration available)'}.`,
-      ...(bugs.length === 0 ? ['No known bugs match this version, platform and feature set.'] : bugs.map((b) => `${b.id} (severity ${b.severity}): ${b.title}. Fixed in ${b.fixedIn.join(', ') || '(no fix yet)'}. ${b.url}`)),
+      ...(found.length === 0 ? ['No known bugs match this version, platform and feature set.'] : found.map((b) => `${b.id} (severity ${b.severity}): ${b.title}. Fixed in ${b.fixedIn.join(', ') || '(no fix yet)'}. ${b.url}`)),
     ],
-    items: bugs.length,
+    items: found.length,
   };
 }
 
@@ -206,12 +189,12 @@ async function productAdvisory(ctx: TxContext, m: CallHomeMessage): Promise<Repl
       ? [...stored.modules, ...stored.subModules, ...stored.powerSupplies, ...stored.fans].map((c) => c.model)
       : [];
   const version = versionOf(m);
-  const found = advisoriesFor([m.model, m.series, ...pids], version);
-  const label = { psirt: 'PSIRT', 'field-notice': 'Field Notice', eol: 'EoL/EoS' } as const;
+  const found = advisoriesFor({ series: m.series, model: m.model, pids, softwareVersion: version });
+  const label = { psirt: 'PSIRT', 'field-notice': 'Field Notice', eol: 'EoL', eos: 'EoS' } as const;
   return {
     lines: [
       `Product: ${m.model || '(unknown)'} (${m.series || 'series unknown'}); software ${version || '(unknown)'}; ${pids.length} inventory components checked.`,
-      ...(found.length === 0 ? ['No PSIRT, field notice or end-of-life notice applies to this device.'] : found.map((a) => `${label[a.type]} ${a.id}: ${a.title}. ${a.url}`)),
+      ...(found.length === 0 ? ['No PSIRT, field notice or end-of-life notice applies to this device.'] : found.map(({ advisory: a, matchedOn }) => `${label[a.type]} ${a.id}: ${a.title} (matched on ${matchedOn}). ${a.url}`)),
     ],
     items: found.length,
   };

@@ -447,6 +447,15 @@ export const PG_MIGRATIONS: readonly string[] = [
   ALTER TABLE gateways ADD COLUMN status TEXT;
   ALTER TABLE gateways ADD COLUMN status_published_at TEXT;
   `,
+  // scale: type and severity together (issue 14). With the type index alone, a type + severity filter that
+  // matches few rows read every row of that type from the table to check its severity (EXPLAIN ANALYZE at
+  // 1,000,000 messages: 83,000 rows, 2.2 s). The two columns are correlated (a kind of message comes with its
+  // own severities), which per-column statistics cannot see: the planner needs their joint statistics to know
+  // that such a filter matches few rows and to take the index. SQLite answers it from its severity index.
+  `
+  CREATE INDEX messages_type_severity ON messages(type, severity, received_at DESC, id DESC);
+  CREATE STATISTICS messages_type_severity_stats (mcv) ON type, severity FROM messages;
+  `,
   // sr-notify: device preferences (S58, S61, S68, SR contact); independent of the other helpers' entries.
   `
   CREATE TABLE IF NOT EXISTS device_preferences (

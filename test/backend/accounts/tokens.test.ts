@@ -68,12 +68,18 @@ describe('personal tokens', () => {
     expect(list.body.tokens[0]).toMatchObject({ user: 'aaron.acme', state: 'active' });
   });
 
-  it('expire', { timeout: 30_000 }, async () => {
-    const short = await startTestBackend({ smtpPort: null, tokenTtlMs: 1_500 });
+  it('expire, and an open stream of an expired token is closed at the next heartbeat', { timeout: 30_000 }, async () => {
+    const short = await startTestBackend({ smtpPort: null, tokenTtlMs: 4_000, streamPingIntervalMs: 200 });
     try {
       await api(short.url, '/directory', { method: 'POST', body: directory });
-      const r = await api<{ token: string; expiresAt: string }>(short.url, '/login', { method: 'POST', body: { user: 'alice.acme', password: PASSWORD }, token: null });
-      expect((await api(short.url, '/me', { token: r.body.token })).status).toBe(200);
+      const r = await api<{ token: string; expiresAt: string; legalAgreement: { version: string } }>(short.url, '/login', { method: 'POST', body: { user: 'alice.acme', password: PASSWORD }, token: null });
+      expect((await api(short.url, '/agreement', { method: 'POST', body: { version: r.body.legalAgreement.version }, token: r.body.token })).status).toBe(200);
+      const ws = new WebSocket(`${short.url.replace('http', 'ws')}/events`, { headers: { authorization: `Bearer ${r.body.token}` } });
+      const closed = new Promise<{ code: number; at: number }>((resolve) => ws.once('close', (code) => resolve({ code, at: Date.now() })));
+      await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+      const end = await closed;
+      expect(end.code).toBe(4401);
+      expect(end.at).toBeGreaterThanOrEqual(Date.parse(r.body.expiresAt));
       await new Promise((resolve) => setTimeout(resolve, Date.parse(r.body.expiresAt) - Date.now() + 100));
       const after = await api<{ reason: string }>(short.url, '/me', { token: r.body.token });
       expect(after.status).toBe(401);

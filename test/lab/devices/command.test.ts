@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runLab } from '../../../commands/lab.js';
 import { startLab } from '../../../src/lab/devices.js';
-import { connect, execOnce, openShell } from '../ssh/helpers.js';
+import { connect, execOnce, openShell, enable } from '../ssh/helpers.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -60,11 +60,7 @@ describe('callhome lab', () => {
     try {
       const c = await connect(lab.device('r1').port);
       const shell = await openShell(c);
-      await shell.until(/R1>$/);
-      shell.send('enable\r');
-      await shell.until('Password: ');
-      shell.send('cisco\r');
-      await shell.until(/R1#$/);
+      await enable(shell);
       await shell.run('lab raise syslog 3 LINK UPDOWN "Interface Gi1 changed state to down"');
       const help = await shell.run('terminal length 0');
       expect(help).not.toContain('%');

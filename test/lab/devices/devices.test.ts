@@ -8,7 +8,7 @@ import { generateHostKey } from '../../../src/lab/persistence.js';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLab, type Lab } from '../../../src/lab/devices.js';
-import { connect, execOnce, openShell } from '../ssh/helpers.js';
+import { connect, execOnce, openShell, enable } from '../ssh/helpers.js';
 
 const run = promisify(execFile);
 let dir: string;
@@ -79,11 +79,7 @@ describe('startLab', () => {
     const serial = first.device('r1').identity.serial;
     const client = await connect(first.device('r1').port);
     const shell = await openShell(client);
-    await shell.until(/R1>$/);
-    shell.send('enable\r');
-    await shell.until('Password: ');
-    shell.send('cisco\r');
-    await shell.until(/R1#$/);
+    await enable(shell);
     await shell.run('configure terminal');
     await shell.run('hostname EDGE1', /EDGE1\(config\)#$/);
     await shell.run('call-home', /\(cfg-call-home\)#$/);

@@ -74,6 +74,18 @@ export function openShell(client: Client, window: { rows?: number; cols?: number
   });
 }
 
+/**
+ * Waits for the user EXEC prompt of `host` (R1…), enables with `secret` and waits for the privileged prompt.
+ * Returns everything printed since the shell opened.
+ */
+export async function enable(shell: Shell, host = 'R1', secret = 'cisco'): Promise<string> {
+  await shell.until(new RegExp(`${host}>$`));
+  shell.send('enable\r');
+  await shell.until('Password: ');
+  shell.send(`${secret}\r`);
+  return shell.until(new RegExp(`${host}#$`));
+}
+
 /** Runs an exec request and collects stdout and the exit code. */
 export function execOnce(client: Client, command: string): Promise<{ out: string; code: number | null }> {
   return new Promise((resolve, reject) => {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLab, type Lab } from '../../../src/lab/devices.js';
-import { connect, openShell } from './helpers.js';
+import { connect, openShell, enable } from './helpers.js';
 
 // A mail server that accepts and then says nothing: the probe hangs until we let it go.
 let silent: Server;
@@ -31,11 +31,7 @@ describe('show call-home mail-server status over SSH', () => {
   it('prints "Please wait" before the probes answer, as IOS does, then the result', async () => {
     const client = await connect(lab.device('r1').port);
     const shell = await openShell(client);
-    await shell.until(/R1>$/);
-    shell.send('enable\r');
-    await shell.until('Password: ');
-    shell.send('cisco\r');
-    await shell.until(/R1#$/);
+    await enable(shell);
     for (const line of ['configure terminal', 'call-home', 'mail-server 127.0.0.1 priority 1', 'end']) expect(await shell.run(line)).not.toContain('%');
     shell.take();
     shell.send('show call-home mail-server status\r');

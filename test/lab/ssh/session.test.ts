@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLab, type Lab } from '../../../src/lab/devices.js';
-import { connect, execOnce, openShell } from './helpers.js';
+import { connect, execOnce, openShell, enable } from './helpers.js';
 
 let dir: string;
 let lab: Lab;
@@ -110,11 +110,7 @@ describe('interactive IOS session', () => {
     const port = lab.device('r2').port;
     const [a, b] = await Promise.all([connect(port), connect(port)]);
     const shell = await openShell(a);
-    await shell.until(/R2>$/);
-    shell.send('enable\r');
-    await shell.until('Password: ');
-    shell.send('cisco\r');
-    await shell.until(/R2#$/);
+    await enable(shell, 'R2');
     await shell.run('configure terminal');
     await shell.run('call-home');
     const contact = await shell.run('contact-email-addr noc@example.com');
