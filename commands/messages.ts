@@ -17,6 +17,9 @@ export type MessagesOptions = {
   since?: string | undefined;
   until?: string | undefined;
   q?: string | undefined;
+  company?: string | undefined;
+  hostname?: string | undefined;
+  serial?: string | undefined;
   cursor?: string | undefined;
   /** Messages per page. */
   max?: string | number | undefined;
@@ -34,6 +37,9 @@ export async function runMessages(opts: MessagesOptions, deps: OutputDeps = defa
     since: opts.since === undefined ? undefined : parseTimeFlag(opts.since, '--since'),
     until: opts.until === undefined ? undefined : parseTimeFlag(opts.until, '--until'),
     q: opts.q,
+    company: opts.company,
+    hostname: opts.hostname,
+    serial: opts.serial,
     cursor: opts.cursor,
     limit: pageSizeFrom(opts, 100, 1000, deps.stderr ?? ((t) => process.stderr.write(t))),
   };
@@ -58,6 +64,9 @@ export const messagesCommand: CommandModule<object, MessagesOptions> = {
       .option('since', { type: 'string', describe: 'Received at or after: ISO 8601 date or time, or an age (30m, 2h, 7d)' })
       .option('until', { type: 'string', describe: 'Received before: ISO 8601 date or time, or an age (30m, 2h, 7d)' })
       .option('q', { type: 'string', describe: 'Text in the description, event name or hostname' })
+      .option('company', { type: 'string', describe: "Devices of this company (their contract's company)" })
+      .option('hostname', { type: 'string', describe: "Part of the device's host name" })
+      .option('serial', { type: 'string', describe: "Part of the device's serial number" })
       .option('cursor', { type: 'string', describe: 'Continue from a previous page' })
       .option('max', { type: 'string', describe: 'Messages per page, 1-1000 (default 100)' })
       .option('limit', { type: 'string', deprecated: 'use --max', describe: 'Old spelling of --max (removed in the next release)' }) as unknown as Argv<MessagesOptions>,

@@ -2,12 +2,17 @@
  * Typed client of the back end's REST API (contract 3), used by the CLI twins and the console.
  * Responses are validated with zod at this edge; failures are AbortErrors that say what to do.
  */
+import { createWriteStream } from 'node:fs';
+import { rename, rm, stat } from 'node:fs/promises';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { z } from 'zod';
 import { ACTIONS, requirementText, type Action } from '../domain/permissions.js';
 import { AbortError } from '../errors.js';
 import { retryAfterSeconds, sessionRefused, tokenMissing, tokenRefused, tokenThrottled } from '../events/token-problems.js';
 import { ConfigurationRecordSchema, InventoryRecordSchema } from '../domain/device-records.js';
-import { CaseSummarySchema, GatewayStatusSchema, GatewaySummarySchema, MessageSummarySchema, NotificationSummarySchema, RegistrationStateSchema } from '../events/protocol.js';
+import { AuditEntrySchema, CaseSummarySchema, GatewayStatusSchema, GatewaySummarySchema, MessageSummarySchema, NotificationSummarySchema, RegistrationStateSchema } from '../events/protocol.js';
 
 export const DeviceSchema = z.object({
   serial: z.string(),
@@ -81,8 +86,31 @@ export const ReportSchema = z.object({
   kind: z.string(),
   columns: z.array(z.string()),
   rows: z.array(z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()]))),
+  // reports: headings, the criteria given, the empty-state text (S77) and the cursor to continue from.
+  title: z.string().optional(),
+  headers: z.array(z.string()).optional(),
+  criteria: z.record(z.string(), z.string()).optional(),
+  empty: z.string().optional(),
+  next: z.string().optional(),
 });
 export type ApiReport = z.infer<typeof ReportSchema>;
+
+/** Criteria of GET /reports/KIND (which report takes which: REPORT_CRITERIA in src/backend/api/reports.ts). */
+export type ReportQuery = Partial<Record<'company' | 'hostname' | 'serial' | 'model' | 'cardModel' | 'cardSerial' | 'type' | 'device' | 'since' | 'until' | 'cursor', string | undefined>>;
+
+/** Device Details (S70): the five categories of §4.3. */
+export const DeviceDetailsSchema = z.object({
+  serial: z.string(),
+  dates: z.record(z.string(), z.string().nullable()),
+  contact: z.record(z.string(), z.string()),
+  device: z.record(z.string(), z.string()),
+  modules: z.array(z.record(z.string(), z.string())),
+  submodules: z.array(z.record(z.string(), z.string())),
+  powerSupplies: z.array(z.record(z.string(), z.string())),
+  software: z.record(z.string(), z.string()),
+  configuration: z.object({ available: z.boolean(), message: z.string().nullable(), date: z.string().nullable(), startupConfig: z.string().nullable(), runningConfig: z.string().nullable(), technologies: z.array(z.string()) }),
+});
+export type ApiDeviceDetails = z.infer<typeof DeviceDetailsSchema>;
 
 export type MessageQuery = {
   device?: string | undefined;
@@ -91,6 +119,10 @@ export type MessageQuery = {
   since?: string | undefined;
   until?: string | undefined;
   q?: string | undefined;
+  // reports: History criteria (S71).
+  company?: string | undefined;
+  hostname?: string | undefined;
+  serial?: string | undefined;
   cursor?: string | undefined;
   limit?: number | undefined;
 };
@@ -161,16 +193,6 @@ export const PreferencesSchema = z.object({
 export type ApiPreferences = z.infer<typeof PreferencesSchema>;
 export type PreferencesChange = Partial<Pick<ApiPreferences, 'notifications' | 'serviceRequests' | 'srContact' | 'emails'>>;
 
-export const AuditEntrySchema = z.object({
-  id: z.number().int(),
-  at: z.string(),
-  actor: z.string(),
-  action: z.string(),
-  target: z.string(),
-  company: z.string().nullable(),
-  remote: z.string().nullable(),
-  detail: z.record(z.string(), z.unknown()).default({}),
-});
 export type ApiAuditEntry = z.infer<typeof AuditEntrySchema>;
 
 /** An API error response that is not a transport failure. */
@@ -247,6 +269,26 @@ export function createApiClient(connection: { readonly url: string; readonly tok
     if (!res.ok) throw tokenError(res) ?? new ApiError(res.status, `GET ${path} failed (${res.status})`);
     return res.text();
   };
+  /** Saves an answer's body to `file` as it arrives (a temporary file renamed at the end, so a cut transfer leaves no file); returns its size. */
+  const download = async (path: string, file: string): Promise<number> => {
+    if (!connection.token) throw tokenMissing(base);
+    const res = await fetch(`${base}/api/v1${path}`, { headers: { authorization: `Bearer ${connection.token}` } }).catch((e: unknown) => {
+      throw new AbortError(`Cannot reach the back end at ${base}: ${e instanceof Error ? e.message : String(e)}`, 'Start it with `callhome serve`.');
+    });
+    if (!res.ok || !res.body) {
+      const e = ErrorBody.safeParse(await res.json().catch(() => null));
+      throw tokenError(res) ?? new ApiError(res.status, `GET ${path} failed (${res.status}): ${e.success ? e.data.reason : `HTTP ${res.status}`}`, undefined, e.success ? e.data.reason : undefined);
+    }
+    const partial = `${file}.partial`;
+    try {
+      await pipeline(Readable.fromWeb(res.body as WebReadableStream<Uint8Array>), createWriteStream(partial));
+      await rename(partial, file);
+    } catch {
+      await rm(partial, { force: true });
+      throw new AbortError(`The back end stopped sending ${path} before the end; nothing was written to ${file}.`, 'Run the command again.');
+    }
+    return (await stat(file)).size;
+  };
   const qs = (q: Record<string, string | number | undefined>): string => {
     const p = new URLSearchParams();
     for (const [k, v] of Object.entries(q)) if (v !== undefined && v !== '') p.set(k, String(v));
@@ -273,8 +315,13 @@ export function createApiClient(connection: { readonly url: string; readonly tok
     closeCase: (key: string, note: string) => request(CaseDetailSchema, `/cases/${enc(key)}/close`, { method: 'POST', body: { note } }),
     notifications: (limit?: number) => request(z.object({ notifications: z.array(NotificationSchema) }), `/notifications${qs({ limit })}`),
     stats: () => request(z.record(z.string(), z.unknown()), '/stats'),
-    report: (kind: string) => request(ReportSchema, `/reports/${enc(kind)}`),
-    reportCsv: (kind: string) => csv(`/reports/${enc(kind)}?format=csv`),
+    report: (kind: string, q: ReportQuery = {}) => request(ReportSchema, `/reports/${enc(kind)}${qs(q)}`),
+    reportCsv: (kind: string, q: ReportQuery = {}) => csv(`/reports/${enc(kind)}${qs({ ...q, format: 'csv' })}`),
+    /** Saves a report in a format (csv, json, xlsx, pdf) to a file; returns its size in bytes. */
+    saveReport: (kind: string, format: string, file: string, q: ReportQuery = {}) => download(`/reports/${enc(kind)}${qs({ ...q, format })}`, file),
+    deviceDetails: (serial: string) => request(DeviceDetailsSchema, `/reports/device/${enc(serial)}`),
+    deviceDetailsCsv: (serial: string) => csv(`/reports/device/${enc(serial)}?format=csv`),
+    saveDeviceDetails: (serial: string, format: string, file: string) => download(`/reports/device/${enc(serial)}${qs({ format })}`, file),
     gateways: () => request(z.object({ gateways: z.array(GatewaySchema) }), '/gateways'),
     // accounts-cli: login, users, companies, tokens, preferences, audit (issue 15).
     login: (user: string, password: string, label?: string) => request(LoginSchema, '/login', { method: 'POST', body: { user, password, ...(label !== undefined ? { label } : {}) }, anonymous: true }),

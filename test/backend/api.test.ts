@@ -92,11 +92,14 @@ describe('REST API', () => {
 
   it('exports the four reports as JSON and CSV', async () => {
     const client = createApiClient({ url: b.url, token: TOKEN });
+    // The three devices are pending: the device report lists registered devices with an inventory only
+    // (S77; test/backend/reports.test.ts has the registered ones).
     const device = await client.report('device');
-    expect(device.rows.map((r) => r['serial']).sort()).toEqual(['API0000', 'API0001', 'API0002']);
+    expect(device.rows).toEqual([]);
     const csv = await client.reportCsv('history');
     const lines = csv.trimEnd().split('\r\n');
-    expect(lines[0]).toBe('serial,model,hostname,receivedAt,contract,registration,severity,type,status,srRaised,notificationSent,id');
+    // The first release's columns, in their order; the rest of §4.4's eleven come after them.
+    expect(lines[0]?.split(',').slice(0, 12).join(',')).toBe('serial,model,hostname,receivedAt,contract,registration,severity,type,status,srRaised,notificationSent,id');
     expect(lines).toHaveLength(31);
     const network = await client.report('network');
     expect(network.rows).toEqual([{ model: 'CSR1000V', softwareVersion: '17.3.1', registration: 'pending', devices: 3 }]);

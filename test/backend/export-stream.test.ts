@@ -77,7 +77,8 @@ describe.each(DATABASE_KINDS)('history export on %s', (kind) => {
     const r = await fetch(`${backend.url}/api/v1/reports/history?format=csv`, { headers: { authorization: `Bearer ${TOKEN}` } });
     expect(r.headers.get('content-type')).toContain('text/csv');
     const lines = (await r.text()).trimEnd().split('\r\n');
-    expect(lines[0]).toBe('serial,model,hostname,receivedAt,contract,registration,severity,type,status,srRaised,notificationSent,id');
+    // The first release's columns, in their order; the rest of §4.4's eleven (reports, issue 16) come after them.
+    expect(lines[0]?.split(',').slice(0, 12).join(',')).toBe('serial,model,hostname,receivedAt,contract,registration,severity,type,status,srRaised,notificationSent,id');
     expect(lines.filter((l) => l.startsWith('serial,'))).toHaveLength(1);
     expect(lines.filter((l) => l.startsWith('EXP'))).toHaveLength(ROWS);
   });

@@ -1,86 +1,200 @@
-/** The four portal reports (spec §4.3–§4.6) as rows with fixed columns, for JSON and CSV. */
+/**
+ * The portal reports (spec §4.3–§4.7) as tables with fixed columns, each with its search criteria:
+ * Device (S69), Call Home History (S71), Network Summary, Registration Summary and Product Alerts (S75).
+ * Every one is written page by page by reports/export.ts in JSON, CSV, Excel or PDF (S76).
+ */
 import { assertNever } from '../../util/assert-never.js';
-import type { StoreQueries } from '../store/types.js';
-import { toCsv } from './csv.js';
+import { matchAdvisories, type AdvisoryType } from '../reports/advisories.js';
+import { inventoryParts, NO_DATA, REPORTED_STATES } from '../reports/device-details.js';
+import { pagesOf, type Column, type ReportTable, type Row } from '../reports/table.js';
+import type { Contract, Device, HistoryRow, StoreQueries } from '../store/types.js';
 
-export const REPORT_KINDS = ['device', 'history', 'network', 'registration'] as const;
+export const REPORT_KINDS = ['device', 'history', 'network', 'registration', 'alerts'] as const;
 export type ReportKind = (typeof REPORT_KINDS)[number];
 
-export type Report = { readonly kind: ReportKind; readonly columns: readonly string[]; readonly rows: Record<string, string | number | boolean | null>[] };
-
-const HISTORY_DAYS = 92;
-export const HISTORY_COLUMNS = ['serial', 'model', 'hostname', 'receivedAt', 'contract', 'registration', 'severity', 'type', 'status', 'srRaised', 'notificationSent', 'id'] as const;
-/** Rows read from the store per page while the history report streams. */
-const HISTORY_PAGE = 500;
-/** The most rows one history request returns; a JSON answer cut there carries `next` to continue from. */
+/** The history window (§4.4, §9.1: three months). */
+export const HISTORY_DAYS = 92;
+/** Rows read from the store per page while a report streams. */
+const PAGE = 500;
+/** The most rows one report request returns; a history answer cut there carries `next` to continue from. */
 export const HISTORY_ROW_CAP = 1_000_000;
 
-type Row = Report['rows'][number];
-type Sink = { write(text: string): Promise<void>; readonly closed: boolean };
+/** The search criteria, all optional; text criteria match a part of the value, ignoring case (S69, S71). */
+export type ReportCriteria = {
+  readonly company?: string | undefined;
+  readonly hostname?: string | undefined;
+  readonly serial?: string | undefined;
+  /** device: chassis model (PID). */
+  readonly model?: string | undefined;
+  readonly cardModel?: string | undefined;
+  readonly cardSerial?: string | undefined;
+  /** history: message type; alerts: advisory type. */
+  readonly type?: string | undefined;
+  /** alerts: a part of the host name or serial. */
+  readonly device?: string | undefined;
+  /** history: received at or after / before; alerts: published on or after / before. */
+  readonly since?: string | undefined;
+  readonly until?: string | undefined;
+  readonly cursor?: string | undefined;
+};
 
-/**
- * Writes the history report (S-portal §4.4: the last 3 months of messages, newest first) as JSON or CSV,
- * one store page at a time; `sink.write` waits for the socket to drain, so memory stays at one page
- * whatever the size, and the event loop is free between pages.
- */
-export async function streamHistory(store: StoreQueries, format: 'json' | 'csv', sink: Sink, o: { cursor?: string | undefined; cap?: number; now?: Date } = {}): Promise<number> {
-  const now = o.now ?? new Date();
-  const cap = o.cap ?? HISTORY_ROW_CAP;
-  const byserial = new Map((await store.listDevices()).map((d) => [d.serial, d]));
-  const since = new Date(now.getTime() - HISTORY_DAYS * 86_400_000).toISOString();
-  await sink.write(format === 'csv' ? toCsv(HISTORY_COLUMNS, []) : `{"kind":"history","columns":${JSON.stringify(HISTORY_COLUMNS)},"rows":[`);
-  let cursor = o.cursor;
-  let written = 0;
-  let next: string | null = null;
-  do {
-    const page = await store.listHistory({ since, limit: Math.min(HISTORY_PAGE, cap - written), cursor });
-    const rows = page.rows.map((m): Row => {
-      const d = byserial.get(m.serial);
-      return { serial: m.serial, model: m.model, hostname: m.hostname, receivedAt: m.receivedAt, contract: d?.contractNumber ?? '', registration: d?.registration ?? '', severity: m.severity, type: m.type, status: m.status, srRaised: m.results.caseNumber ?? 'No', notificationSent: (m.results.notifiedTo?.length ?? 0) > 0, id: m.id };
-    });
-    if (rows.length > 0) await sink.write(format === 'csv' ? toCsv(HISTORY_COLUMNS, rows, false) : `${written > 0 ? ',' : ''}${rows.map((r) => JSON.stringify(r)).join(',')}`);
-    written += rows.length;
-    cursor = page.next ?? undefined;
-    // SQLite answers synchronously, so without this the whole export would run in one turn of the event loop.
-    await new Promise((resolve) => setImmediate(resolve));
-    if (written >= cap) next = page.next;
-  } while (cursor && written < cap && !sink.closed);
-  if (format === 'json') await sink.write(`]${next ? `,"next":${JSON.stringify(next)}` : ''}}`);
-  return written;
+/** The criteria each report takes (a criterion another report takes is a 400 here, not silently ignored). */
+export const REPORT_CRITERIA: Readonly<Record<ReportKind, readonly (keyof ReportCriteria)[]>> = {
+  device: ['company', 'hostname', 'serial', 'model', 'cardModel', 'cardSerial'],
+  history: ['company', 'hostname', 'serial', 'type', 'since', 'until', 'cursor'],
+  network: ['company'],
+  registration: ['company'],
+  alerts: ['company', 'type', 'device', 'since', 'until'],
+};
+
+const contains = (value: string, part: string | undefined): boolean => part === undefined || value.toLowerCase().includes(part.toLowerCase());
+const sameText = (value: string, wanted: string | undefined): boolean => wanted === undefined || value.toLowerCase() === wanted.toLowerCase();
+const breathe = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/** Devices with their contract and company, read once per report. */
+type Directory = { devices: Device[]; contract(serial: string): Contract | undefined; company(serial: string): string };
+
+async function directory(store: StoreQueries): Promise<Directory> {
+  const contracts = new Map((await store.listContracts()).map((c) => [c.serial, c]));
+  const devices = await store.listDevices();
+  const companies = new Map(devices.map((d) => [d.serial, d.company]));
+  return {
+    devices,
+    contract: (serial) => contracts.get(serial),
+    // accounts: the company the device is registered to (confirmed for, else its contract's).
+    company: (serial) => companies.get(serial) ?? contracts.get(serial)?.company ?? '',
+  };
 }
 
-/** Builds one report from the store. */
-export async function buildReport(store: StoreQueries, kind: ReportKind, now = new Date()): Promise<Report> {
-  const devices = await store.listDevices();
+/** The serials a company / host-name / serial search selects, or undefined when none of those is given. */
+function selectSerials(dir: Directory, c: ReportCriteria): string[] | undefined {
+  if (c.company === undefined && c.hostname === undefined && c.serial === undefined) return undefined;
+  return dir.devices.filter((d) => sameText(dir.company(d.serial), c.company) && contains(d.hostname, c.hostname) && contains(d.serial, c.serial)).map((d) => d.serial);
+}
+
+/** The serials a search on company / part of a host name / part of a serial selects (GET /messages), or undefined without such criteria. */
+export async function searchSerials(store: StoreQueries, c: Pick<ReportCriteria, 'company' | 'hostname' | 'serial'>): Promise<string[] | undefined> {
+  return c.company === undefined && c.hostname === undefined && c.serial === undefined ? undefined : selectSerials(await directory(store), c);
+}
+
+/** The criteria given, for the report's heading. */
+function given(c: ReportCriteria, kind: ReportKind): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const k of REPORT_CRITERIA[kind]) {
+    const v = c[k];
+    if (v !== undefined && k !== 'cursor') out[k] = v;
+  }
+  return out;
+}
+
+/** "Under Warranty" for a warranty contract (§4.4 column 4), else the contract number the device is registered with. */
+function contractLabel(d: Device | undefined, c: Contract | undefined): string {
+  if (c && /warranty/i.test(c.contractType)) return 'Under Warranty';
+  return d?.contractNumber ?? c?.contractNumber ?? '';
+}
+
+/** §4.4 column 6: covered by a contract or warranty that has not expired, or not. */
+function entitlement(c: Contract | undefined, now: Date): string {
+  if (!c || (c.contractNumber === '' && !/warranty/i.test(c.contractType))) return 'not covered';
+  return c.expiresAt !== null && Date.parse(c.expiresAt) <= now.getTime() ? 'expired' : 'covered';
+}
+
+/** §4.4 column 9: what processing did, in one line. */
+function resultsText(m: HistoryRow): string {
+  const r = m.results;
+  const parts: string[] = [m.status];
+  if (r.rules?.length) parts.push(`rules: ${r.rules.join(', ')}`);
+  if (r.recommendations?.length) parts.push(`recommendation: ${r.recommendations.join(' / ')}`);
+  if (r.caseNumber) parts.push(`SR ${r.caseNumber} ${r.caseAction ?? ''}`.trim());
+  if (r.note) parts.push(r.note);
+  return parts.join('; ');
+}
+
+const col = (key: string, header: string, width = 1): Column => ({ key, header, width });
+
+/** The history columns: those of the first release (keys kept for scripts), then the rest of §4.4's eleven. */
+export const HISTORY_COLUMNS: readonly Column[] = [
+  col('serial', 'Serial number'),
+  col('model', 'Product ID'),
+  col('hostname', 'Host name'),
+  col('receivedAt', 'Received', 1.5),
+  col('contract', 'Contract'),
+  col('registration', 'Registration', 0.8),
+  col('severity', 'Severity', 0.5),
+  col('type', 'Message type', 0.9),
+  col('status', 'Status', 0.9),
+  col('srRaised', 'SR raised', 0.8),
+  col('notificationSent', 'Notification sent', 0.7),
+  col('id', 'Message', 0.5),
+  col('company', 'Company'),
+  col('entitlement', 'Entitlement', 0.8),
+  col('srContact', 'SR contact', 1.3),
+  col('results', 'Results', 2),
+  col('link', 'Link', 1.2),
+];
+
+/** Builds one report; its rows are read only as they are written. */
+export async function buildReport(store: StoreQueries, kind: ReportKind, criteria: ReportCriteria = {}, now = new Date()): Promise<ReportTable> {
+  const dir = await directory(store);
+  const shown = given(criteria, kind);
+  const fixed = (title: string, columns: readonly Column[], rows: Row[], empty = NO_DATA): ReportTable => ({ kind, title, columns, criteria: shown, empty, pages: pagesOf(rows, PAGE), next: () => null });
   switch (kind) {
-    case 'device':
+    case 'device': {
+      const columns = [col('hostname', 'Host name'), col('serial', 'Serial number'), col('model', 'Product ID'), col('softwareVersion', 'Software'), col('registration', 'Registration'), col('contract', 'Contract'), col('lastInventoryAt', 'Last inventory', 1.5), col('lastConfigurationAt', 'Last configuration', 1.5), col('lastMessageAt', 'Last message', 1.5), col('company', 'Company')];
+      // §4.3 / S77: a device is listed only when registered ('Complete') and once it has sent an inventory.
+      const candidates = dir.devices.filter(
+        (d) => REPORTED_STATES.has(d.registration) && d.lastInventoryAt !== null && sameText(dir.company(d.serial), criteria.company) && contains(d.hostname, criteria.hostname) && contains(d.serial, criteria.serial) && contains(d.model, criteria.model),
+      );
+      const row = (d: Device): Row => ({ hostname: d.hostname, serial: d.serial, model: d.model, softwareVersion: d.softwareVersion, registration: d.registration, contract: d.contractNumber ?? (d.registration === 'trial' ? 'Trial' : ''), company: dir.company(d.serial), lastInventoryAt: d.lastInventoryAt, lastConfigurationAt: d.lastConfigurationAt, lastMessageAt: d.lastMessageAt });
+      if (criteria.cardModel === undefined && criteria.cardSerial === undefined) return fixed('Device Report', columns, candidates.map(row));
+      // Card criteria need each device's inventory: read a few devices per turn of the event loop.
       return {
         kind,
-        columns: ['hostname', 'serial', 'model', 'softwareVersion', 'registration', 'contract', 'lastInventoryAt', 'lastConfigurationAt', 'lastMessageAt'],
-        rows: devices.map((d) => ({ hostname: d.hostname, serial: d.serial, model: d.model, softwareVersion: d.softwareVersion, registration: d.registration, contract: d.contractNumber ?? (d.registration === 'trial' ? 'Trial' : ''), lastInventoryAt: d.lastInventoryAt, lastConfigurationAt: d.lastConfigurationAt, lastMessageAt: d.lastMessageAt })),
+        title: 'Device Report',
+        columns,
+        criteria: shown,
+        empty: NO_DATA,
+        next: () => null,
+        async *pages() {
+          let page: Row[] = [];
+          for (const [i, d] of candidates.entries()) {
+            const detail = await store.getDevice(d.serial);
+            const cards = (detail ? inventoryParts(detail) : []).slice(1);
+            if (cards.some((p) => contains(p.pid, criteria.cardModel) && contains(p.serial, criteria.cardSerial))) page.push(row(d));
+            if (page.length >= PAGE || i % 50 === 49) {
+              if (page.length > 0) yield page;
+              page = [];
+              await breathe();
+            }
+          }
+          if (page.length > 0) yield page;
+        },
       };
+    }
     case 'history':
-      // Streamed page by page instead (streamHistory): a whole history does not fit in one answer.
-      throw new Error('the history report is streamed with streamHistory');
+      return historyReport(store, dir, criteria, shown, now);
     case 'network': {
       const groups = new Map<string, { model: string; softwareVersion: string; registration: string; devices: number }>();
-      for (const d of devices) {
+      for (const d of dir.devices) {
+        if (!sameText(dir.company(d.serial), criteria.company)) continue;
         const key = `${d.model}\u0000${d.softwareVersion}\u0000${d.registration}`;
         const g = groups.get(key) ?? { model: d.model, softwareVersion: d.softwareVersion, registration: d.registration, devices: 0 };
         g.devices++;
         groups.set(key, g);
       }
-      return { kind, columns: ['model', 'softwareVersion', 'registration', 'devices'], rows: [...groups.values()].sort((a, b) => a.model.localeCompare(b.model) || a.softwareVersion.localeCompare(b.softwareVersion)) };
+      const rows = [...groups.values()].sort((a, b) => a.model.localeCompare(b.model) || a.softwareVersion.localeCompare(b.softwareVersion));
+      return fixed('Network Summary Report', [col('model', 'Product ID'), col('softwareVersion', 'Software'), col('registration', 'Registration'), col('devices', 'Devices', 0.6)], rows);
     }
     case 'registration': {
-      const contracts = new Map((await store.listContracts()).map((c) => [c.serial, c]));
       const groups = new Map<string, { company: string; contract: string; contractType: string; devices: number; trial: number; pending: number; expired: number; expiringSoon: number }>();
       const soon = now.getTime() + 30 * 86_400_000;
-      for (const d of devices) {
-        const c = contracts.get(d.serial);
+      for (const d of dir.devices) {
+        const c = dir.contract(d.serial);
+        const company = dir.company(d.serial);
+        if (!sameText(company, criteria.company)) continue;
         const contract = d.contractNumber ?? (d.registration === 'trial' ? 'Trial' : d.registration === 'pending' ? 'Pending' : '');
-        const key = `${c?.company ?? ''}\u0000${contract}`;
-        const g = groups.get(key) ?? { company: c?.company ?? '', contract, contractType: c?.contractType ?? '', devices: 0, trial: 0, pending: 0, expired: 0, expiringSoon: 0 };
+        const key = `${company}\u0000${contract}`;
+        const g = groups.get(key) ?? { company, contract, contractType: c?.contractType ?? '', devices: 0, trial: 0, pending: 0, expired: 0, expiringSoon: 0 };
         g.devices++;
         if (d.registration === 'trial') g.trial++;
         if (d.registration === 'pending') g.pending++;
@@ -89,9 +203,111 @@ export async function buildReport(store: StoreQueries, kind: ReportKind, now = n
         if (ends && d.registration !== 'expired' && Date.parse(ends) < soon) g.expiringSoon++;
         groups.set(key, g);
       }
-      return { kind, columns: ['company', 'contract', 'contractType', 'devices', 'trial', 'pending', 'expired', 'expiringSoon'], rows: [...groups.values()] };
+      const columns = ['company', 'contract', 'contractType', 'devices', 'trial', 'pending', 'expired', 'expiringSoon'].map((k) => col(k, k === 'expiringSoon' ? 'Expiring soon' : k === 'contractType' ? 'Contract type' : k[0]?.toUpperCase() + k.slice(1)));
+      return fixed('Registration Summary Report', columns, [...groups.values()]);
     }
+    case 'alerts':
+      return alertsReport(store, dir, criteria, shown);
     default:
       return assertNever(kind, 'report kind');
   }
+}
+
+/** Call Home History (§4.4, S71): the last three months of messages, newest first, read from the store a page at a time. */
+function historyReport(store: StoreQueries, dir: Directory, c: ReportCriteria, shown: Record<string, string>, now: Date): ReportTable {
+  const bySerial = new Map(dir.devices.map((d) => [d.serial, d]));
+  const windowStart = new Date(now.getTime() - HISTORY_DAYS * 86_400_000).toISOString();
+  const since = c.since !== undefined && c.since > windowStart ? c.since : windowStart;
+  const serials = selectSerials(dir, c);
+  let next: string | null = null;
+  return {
+    kind: 'history',
+    title: 'Call Home History Report',
+    columns: HISTORY_COLUMNS,
+    criteria: shown,
+    empty: NO_DATA,
+    next: () => next,
+    async *pages() {
+      if (serials !== undefined && serials.length === 0) return;
+      let cursor = c.cursor;
+      let written = 0;
+      do {
+        const page = await store.listHistory({ since, until: c.until, type: c.type, serials, limit: Math.min(PAGE, HISTORY_ROW_CAP - written), cursor });
+        const rows = page.rows.map((m): Row => {
+          const d = bySerial.get(m.serial);
+          const contract = dir.contract(m.serial);
+          return {
+            serial: m.serial,
+            model: m.model,
+            hostname: m.hostname,
+            receivedAt: m.receivedAt,
+            contract: contractLabel(d, contract),
+            registration: d?.registration ?? '',
+            severity: m.severity,
+            type: m.type,
+            status: m.status,
+            srRaised: m.results.caseNumber ?? 'No',
+            notificationSent: (m.results.notifiedTo?.length ?? 0) > 0,
+            id: m.id,
+            company: dir.company(m.serial),
+            entitlement: entitlement(contract, now),
+            srContact: d?.contactEmail ?? '',
+            results: resultsText(m),
+            link: `/api/v1/messages/${m.id}`,
+          };
+        });
+        written += rows.length;
+        cursor = page.next ?? undefined;
+        if (written >= HISTORY_ROW_CAP) next = page.next;
+        yield rows;
+        // SQLite answers synchronously: without this a whole export would run in one turn of the event loop.
+        await breathe();
+      } while (cursor && written < HISTORY_ROW_CAP);
+    },
+  };
+}
+
+/** Product Alerts (§4.7, S75): the shipped advisories that apply to each registered device with an inventory, one row per pair. */
+function alertsReport(store: StoreQueries, dir: Directory, c: ReportCriteria, shown: Record<string, string>): ReportTable {
+  const devices = dir.devices.filter((d) => REPORTED_STATES.has(d.registration) && d.lastInventoryAt !== null && sameText(dir.company(d.serial), c.company) && (contains(d.hostname, c.device) || contains(d.serial, c.device)));
+  const since = c.since?.slice(0, 10);
+  const until = c.until?.slice(0, 10);
+  return {
+    kind: 'alerts',
+    title: 'Product Alerts Report',
+    columns: [
+      col('type', 'Type', 0.6),
+      col('id', 'Advisory', 1.6),
+      col('title', 'Title', 2.5),
+      col('hostname', 'Host name'),
+      col('serial', 'Serial number'),
+      col('model', 'Product ID'),
+      col('softwareVersion', 'Software', 0.7),
+      col('company', 'Company'),
+      col('matchedOn', 'Matched on', 1.4),
+      col('published', 'Published', 0.7),
+      col('url', 'Link', 2),
+    ],
+    criteria: shown,
+    empty: 'No product alerts match the registered devices.',
+    next: () => null,
+    async *pages() {
+      let page: Row[] = [];
+      for (const [i, d] of devices.entries()) {
+        const detail = await store.getDevice(d.serial);
+        const [chassis, ...components] = detail ? inventoryParts(detail).map((p) => p.pid) : [d.model];
+        const version = detail?.inventory?.image.version || d.softwareVersion;
+        for (const { advisory: a, matchedOn } of matchAdvisories([chassis ?? d.model, d.series, ...components], version)) {
+          if ((c.type !== undefined && a.type !== (c.type as AdvisoryType)) || (since !== undefined && a.published < since) || (until !== undefined && a.published >= until)) continue;
+          page.push({ type: a.type, id: a.id, title: a.title, hostname: d.hostname, serial: d.serial, model: d.model, softwareVersion: version, company: dir.company(d.serial), matchedOn, published: a.published, url: a.url });
+        }
+        if (page.length >= PAGE || i % 50 === 49) {
+          if (page.length > 0) yield page;
+          page = [];
+          await breathe();
+        }
+      }
+      if (page.length > 0) yield page;
+    },
+  };
 }

@@ -17,13 +17,15 @@ import { accountRoutes } from '../accounts/routes.js';
 // sr-notify
 import { findCase } from '../cases/service-requests.js';
 import { preferencesView } from '../notifications/preferences.js';
-import { toCsv } from './csv.js';
-import { buildReport, REPORT_KINDS, streamHistory, type ReportKind } from './reports.js';
+import { ADVISORY_TYPES } from '../reports/advisories.js';
+import { configurationText, deviceDetails, detailRows } from '../reports/device-details.js';
+import { CONTENT_TYPES, EXPORT_FORMATS, writeReport, type ExportFormat, type Sink } from '../reports/export.js';
+import { pagesOf } from '../reports/table.js';
+import { buildReport, REPORT_CRITERIA, REPORT_KINDS, searchSerials, type ReportCriteria, type ReportKind } from './reports.js';
 
-type Reply = { status: number; body: unknown; csv?: string; retryAfter?: number; close?: boolean; stream?: StreamedReply };
-/** An answer written piece by piece (large reports): `write` waits for the socket to drain. */
-type StreamedReply = { contentType: string; write(sink: Sink): Promise<unknown> };
-type Sink = { write(text: string): Promise<void>; readonly closed: boolean };
+type Reply = { status: number; body: unknown; csv?: string; text?: string; retryAfter?: number; close?: boolean; stream?: StreamedReply };
+/** An answer written piece by piece (reports): `write` waits for the socket to drain. */
+type StreamedReply = { contentType: string; fileName?: string; write(sink: Sink): Promise<unknown> };
 
 /** API request bodies larger than this are refused with 413 (a contracts import is the largest). */
 const API_BODY_LIMIT = 16 * 1024 * 1024;
@@ -95,6 +97,10 @@ const MessagesQuery = z
     since: TimeFilter.optional(),
     until: TimeFilter.optional(),
     q: z.string().min(1).max(256).optional(),
+    // reports: the History report's device criteria (S71), a part of the host name / serial, a company.
+    company: z.string().min(1).max(256).optional(),
+    hostname: z.string().min(1).max(256).optional(),
+    serial: z.string().min(1).max(256).optional(),
     cursor: z.string().min(1).max(512).optional(),
     limit: z.coerce.number().int().min(1).max(1000).default(100),
   })
@@ -103,8 +109,44 @@ const MessagesQuery = z
 /** GET /notifications: newest first, at most 1,000. */
 const NotificationsQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(1000).default(200) });
 
-/** GET /reports/KIND: JSON (default) or CSV. */
-const ReportQuery = z.strictObject({ format: z.enum(['json', 'csv']).default('json'), cursor: z.string().min(1).max(512).optional() });
+/** GET /reports/KIND: the format (JSON by default) and the report's criteria (REPORT_CRITERIA says which report takes which). */
+const Criterion = z.string().min(1).max(256).optional();
+const ReportQuery = z
+  .strictObject({
+    format: z.enum(EXPORT_FORMATS).default('json'),
+    company: Criterion,
+    hostname: Criterion,
+    serial: Criterion,
+    model: Criterion,
+    cardModel: Criterion,
+    cardSerial: Criterion,
+    type: Criterion,
+    device: Criterion,
+    since: TimeFilter.optional(),
+    until: TimeFilter.optional(),
+    cursor: z.string().min(1).max(512).optional(),
+  })
+  .refine((q) => q.since === undefined || q.until === undefined || q.since < q.until, { message: 'since must be before until', path: ['since'] });
+
+/** GET /reports/device/SERIAL: the details in JSON (default) or as a table in another format. */
+const DetailsQuery = z.strictObject({ format: z.enum(EXPORT_FORMATS).default('json') });
+
+/** The report's criteria from a parsed query, or a 400 naming what this report does not take or cannot read. */
+function reportCriteria(kind: ReportKind, q: z.output<typeof ReportQuery>): { ok: true; value: ReportCriteria } | { ok: false; reply: Reply } {
+  const { format: _format, ...criteria } = q;
+  const allowed: readonly string[] = REPORT_CRITERIA[kind];
+  const extra = Object.keys(criteria).filter((k) => criteria[k as keyof typeof criteria] !== undefined && !allowed.includes(k));
+  if (extra.length > 0) return { ok: false, reply: json(400, { error: 'bad-query', reason: `The ${kind} report does not take ${extra.join(', ')}; it takes ${allowed.join(', ')}.` }) };
+  if (kind === 'history' && criteria.type !== undefined && !(MESSAGE_KINDS as readonly string[]).includes(criteria.type)) return { ok: false, reply: json(400, { error: 'bad-query', reason: `type: must be one of ${MESSAGE_KINDS.join(', ')}` }) };
+  if (kind === 'alerts' && criteria.type !== undefined && !(ADVISORY_TYPES as readonly string[]).includes(criteria.type)) return { ok: false, reply: json(400, { error: 'bad-query', reason: `type: must be one of ${ADVISORY_TYPES.join(', ')}` }) };
+  if (criteria.cursor !== undefined && decodeCursor(criteria.cursor) === null) return { ok: false, reply: json(400, { error: 'bad-cursor', reason: 'The cursor is not one this server issued; start again without it.' }) };
+  return { ok: true, value: criteria };
+}
+
+/** A report answer, streamed in its format; Excel and PDF come as a file to save. */
+function streamed(format: ExportFormat, name: string, write: (sink: Sink) => Promise<unknown>): Reply {
+  return { status: 200, body: null, stream: { contentType: CONTENT_TYPES[format], ...(format === 'xlsx' || format === 'pdf' ? { fileName: `${name}.${format}` } : {}), write } };
+}
 
 /** A 400 naming each bad parameter, or the parsed query. */
 export function parseQuery<S extends z.ZodType>(schema: S, url: URL): { ok: true; value: z.output<S> } | { ok: false; reply: Reply } {
@@ -236,7 +278,9 @@ export function apiRoutes(service: BackendService): readonly ApiRoute[] {
         const q = parseQuery(MessagesQuery, url);
         if (!q.ok) return q.reply;
         if (q.value.cursor !== undefined && decodeCursor(q.value.cursor) === null) return json(400, { error: 'bad-cursor', reason: 'The cursor is not one this server issued; start again without --cursor.' });
-        return json(200, await store.listMessages(q.value));
+        const { company, hostname, serial, ...filter } = q.value;
+        const serials = await searchSerials(store, { company, hostname, serial });
+        return json(200, await store.listMessages({ ...filter, serials }));
       },
     },
     {
@@ -378,14 +422,37 @@ export function apiRoutes(service: BackendService): readonly ApiRoute[] {
         if (!(REPORT_KINDS as readonly string[]).includes(kind)) return json(404, { error: 'not-found', reason: `Report "${kind}" does not exist; use ${REPORT_KINDS.join(', ')}.` });
         const q = parseQuery(ReportQuery, url);
         if (!q.ok) return q.reply;
-        const format = q.value.format === 'csv' ? 'csv' : 'json';
-        if (kind === 'history') {
-          const cursor = q.value.cursor;
-          if (cursor !== undefined && decodeCursor(cursor) === null) return json(400, { error: 'bad-cursor', reason: 'The cursor is not one this server issued; start again without it.' });
-          return { status: 200, body: null, stream: { contentType: format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json', write: (sink) => streamHistory(store, format, sink, { cursor }) } };
-        }
-        const report = await buildReport(store, kind as ReportKind);
-        return format === 'csv' ? { status: 200, body: null, csv: toCsv(report.columns, report.rows) } : json(200, report);
+        const criteria = reportCriteria(kind as ReportKind, q.value);
+        if (!criteria.ok) return criteria.reply;
+        const report = await buildReport(store, kind as ReportKind, criteria.value);
+        return streamed(q.value.format, `callhome-${kind}-report`, (sink) => writeReport(report, q.value.format, sink));
+      },
+    },
+    {
+      method: 'GET',
+      pattern: /^\/reports\/device\/([^/]+)$/,
+      permission: 'read',
+      returns: 'company',
+      handle: async ([serial = ''], url, _b, { store }) => {
+        const q = parseQuery(DetailsQuery, url);
+        if (!q.ok) return q.reply;
+        const details = await deviceDetails(store, serial);
+        // S77: "No data was found" when the device is not registered or has sent no inventory.
+        if ('kind' in details) return json(404, { error: details.kind === 'unknown' ? 'not-found' : 'no-data', reason: details.reason });
+        if (q.value.format === 'json') return json(200, details);
+        const table = { kind: 'device-details', title: `Device Details ${serial}`, columns: [{ key: 'category', header: 'Category' }, { key: 'item', header: 'Item' }, { key: 'field', header: 'Field' }, { key: 'value', header: 'Value', width: 3 }], criteria: { serial }, empty: 'No data was found.', pages: pagesOf(detailRows(details)), next: () => null };
+        return streamed(q.value.format, `callhome-device-${serial.replace(/[^\w.-]/g, '_')}`, (sink) => writeReport(table, q.value.format, sink));
+      },
+    },
+    {
+      method: 'GET',
+      pattern: /^\/reports\/device\/([^/]+)\/config\/(running|startup)$/,
+      permission: 'read',
+      returns: 'company',
+      handle: async ([serial = '', which = ''], _u, _b, { store }) => {
+        const text = await configurationText(store, serial, which === 'startup' ? 'startup' : 'running');
+        // S77: "configuration data is not available" when no configuration message has been received.
+        return text === null ? json(404, { error: 'no-data', reason: `Configuration data is not available for ${serial} (${which}).` }) : { status: 200, body: null, text };
       },
     },
     ...gatewayApiRoutes(service),
@@ -462,9 +529,19 @@ export function createApiHandler(service: BackendService, auth: ApiAuth, budget:
       }
     }
     if (reply.stream) {
-      res.writeHead(reply.status, { 'content-type': reply.stream.contentType });
-      await reply.stream.write(socketSink(res));
-      res.end();
+      res.writeHead(reply.status, { 'content-type': reply.stream.contentType, ...(reply.stream.fileName ? { 'content-disposition': `attachment; filename="${reply.stream.fileName}"` } : {}) });
+      try {
+        await reply.stream.write(socketSink(res));
+        res.end();
+      } catch {
+        // The status line is gone already: cutting the connection is how the reader learns the file is incomplete.
+        res.destroy();
+      }
+      return;
+    }
+    if (reply.text !== undefined) {
+      res.writeHead(reply.status, { 'content-type': 'text/plain; charset=utf-8' });
+      res.end(reply.text);
       return;
     }
     if (reply.csv !== undefined) {
@@ -570,3 +647,4 @@ function socketSink(res: ServerResponse): Sink {
       }),
   };
 }
+

@@ -16,9 +16,10 @@ import { findAttachment, outputOf, readCommand } from './command-output.js';
 import { configText, technologiesOf } from './configuration.js';
 import type { TxContext } from './context.js';
 import { imageFrom, parseShowInventory, parseShowVersion } from './inventory.js';
-import { advisoriesFor } from '../reports/advisories.js';
 import { isSingleAddress } from './notify.js';
 import { raiseTrigger } from './processing-notices.js';
+// reports: the one advisory table and its matching (also the Product Alerts report, S75).
+import { matchAdvisories } from '../reports/advisories.js';
 
 export const REQUEST_KINDS = ['output-analysis', 'config-sanity', 'bugs-list', 'command-reference', 'product-advisory', 'registration-info'] as const;
 export type RequestKind = (typeof REQUEST_KINDS)[number];
@@ -189,7 +190,7 @@ async function productAdvisory(ctx: TxContext, m: CallHomeMessage): Promise<Repl
       ? [...stored.modules, ...stored.subModules, ...stored.powerSupplies, ...stored.fans].map((c) => c.model)
       : [];
   const version = versionOf(m);
-  const found = advisoriesFor({ series: m.series, model: m.model, pids, softwareVersion: version });
+  const found = matchAdvisories([m.model, m.series, ...pids], version);
   const label = { psirt: 'PSIRT', 'field-notice': 'Field Notice', eol: 'EoL', eos: 'EoS' } as const;
   return {
     lines: [

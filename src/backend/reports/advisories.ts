@@ -16,9 +16,10 @@ const AdvisorySchema = z.strictObject({
   id: z.string().min(1),
   type: z.enum(ADVISORY_TYPES),
   title: z.string().min(1),
-  families: z.array(z.string().min(1)).default([]),
-  models: z.array(z.string().min(1)).default([]),
-  software: z.array(z.string().min(1)).default([]),
+  /** Product families and models: a prefix of the chassis model, the series or a component's PID. Empty: every product. */
+  products: z.array(z.string().min(1)).default([]),
+  /** Affected software versions: exact, or a prefix ending in `*`. Empty: every version. */
+  versions: z.array(z.string().min(1)).default([]),
   url: z.url(),
   // YAML reads an unquoted 2023-10-16 as a date; either way it is kept as YYYY-MM-DD text.
   published: z.union([z.date().transform((d) => d.toISOString().slice(0, 10)), z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD')]),
@@ -58,43 +59,38 @@ export function loadAdvisories(file = defaultAdvisoriesFile()): readonly Advisor
   return parsed.data.advisories;
 }
 
-const patterns = new Map<string, RegExp>();
-
-/** `*` any text, `?` one character, the rest literal; case ignored. */
-function wildcard(pattern: string): RegExp {
-  let re = patterns.get(pattern);
-  if (!re) {
-    const body = [...pattern].map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[\\^$.|+()[\]{}]/g, '\\$&'))).join('');
-    re = new RegExp(`^${body}$`, 'i');
-    patterns.set(pattern, re);
-  }
-  return re;
+/** IOS XE writes 17.3.4a as 17.03.04a in places: both read the same. */
+function normalVersion(version: string): string {
+  return version.trim().toLowerCase().replace(/\.0+(?=\d)/g, '.');
 }
 
-/** What a device offers for matching: its family (series), chassis PID, every other PID in its inventory, software version. */
-export type ProductFacts = { readonly series: string; readonly model: string; readonly pids: readonly string[]; readonly softwareVersion: string };
+/** True when `version` is one of `patterns`: exact, or a prefix ending in `*` (case ignored). */
+export function versionMatches(version: string, patterns: readonly string[]): boolean {
+  const v = normalVersion(version);
+  return v !== '' && patterns.some((p) => (p.endsWith('*') ? v.startsWith(normalVersion(p.slice(0, -1))) : v === normalVersion(p)));
+}
 
-/** One advisory that applies to a device, and on what it matched (for the report's "matched on" column). */
+/** One advisory that applies to a device, and on what it matched (the report's "matched on" column). */
 export type AdvisoryMatch = { readonly advisory: Advisory; readonly matchedOn: string };
 
 /**
- * The advisories that apply to a device: it matches a family or a product ID (or the entry names
- * neither), and its software version (or the entry names none).
+ * The advisories that apply to a product: one of `names` (chassis model, series, component PIDs, in that
+ * order) starts with one of its products (or it names none), and its software version matches (or it
+ * names none).
  */
-export function advisoriesFor(device: ProductFacts, table: readonly Advisory[] = loadAdvisories()): AdvisoryMatch[] {
+export function matchAdvisories(names: readonly string[], version: string, table: readonly Advisory[] = loadAdvisories()): AdvisoryMatch[] {
+  const known = [...new Set(names.filter((n) => n !== ''))];
   const matches: AdvisoryMatch[] = [];
-  const pids = [...new Set([device.model, ...device.pids].filter((p) => p !== ''))];
   for (const a of table) {
     const on: string[] = [];
-    if (a.families.length > 0 || a.models.length > 0) {
-      const pid = pids.find((p) => a.models.some((m) => wildcard(m).test(p)));
-      if (pid !== undefined) on.push(`PID ${pid}`);
-      else if (device.series !== '' && a.families.some((f) => wildcard(f).test(device.series))) on.push(`family ${device.series}`);
-      else continue;
+    if (a.products.length > 0) {
+      const name = known.find((n) => a.products.some((p) => n.toLowerCase().startsWith(p.toLowerCase())));
+      if (name === undefined) continue;
+      on.push(`product ${name}`);
     }
-    if (a.software.length > 0) {
-      if (device.softwareVersion === '' || !a.software.some((s) => wildcard(s).test(device.softwareVersion))) continue;
-      on.push(`software ${device.softwareVersion}`);
+    if (a.versions.length > 0) {
+      if (!versionMatches(version, a.versions)) continue;
+      on.push(`software ${version}`);
     }
     matches.push({ advisory: a, matchedOn: on.join('; ') || 'every product' });
   }

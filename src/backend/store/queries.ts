@@ -344,6 +344,8 @@ export function createQueries(db: Db, dialect: Dialect, scope: Scope = null): St
         if (f.since) where.push(eb('received_at', '>=', f.since));
         if (f.until) where.push(eb('received_at', '<', f.until));
         if (f.q) where.push(textMatch(f.q, text));
+        // reports: one bind parameter whatever the number of serials.
+        if (f.serials) where.push(dialect === 'postgres' ? sql<SqlBool>`serial = ANY(${[...f.serials]}::text[])` : sql<SqlBool>`serial IN (SELECT value FROM json_each(${JSON.stringify(f.serials)}))`);
         // A row-value comparison, so both databases read the (received_at, id) index from the cursor on
       // instead of from the top (which made a full export quadratic).
       if (cursor) where.push(sql<SqlBool>`(received_at, id) < (${cursor.receivedAt}, ${cursor.id})`);

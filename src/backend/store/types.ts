@@ -85,6 +85,8 @@ export type MessageFilter = {
   readonly since?: string | undefined;
   readonly until?: string | undefined;
   readonly q?: string | undefined;
+  /** reports: only messages of these serials (the devices a company / partial host name / partial serial search found). */
+  readonly serials?: readonly string[] | undefined;
   readonly cursor?: string | undefined;
   readonly limit: number;
 };

@@ -7,6 +7,8 @@
 import { SMTPServer } from 'smtp-server';
 import { renderXml } from '../../../src/callhome/codec.js';
 import type { BackendOptions } from '../../../src/backend/server.js';
+import { GATEWAY_AUTH_HEADER, GATEWAY_STATUS_PATH, gatewayAuth } from '../../../src/backend/gateway/protocol.js';
+import type { GatewayStatus } from '../../../src/events/protocol.js';
 import { buildMessage } from '../build-message.js';
 import { api, postXml, startTestBackend, type TestBackend } from '../helpers.js';
 
@@ -34,6 +36,8 @@ export type World = {
   tokenIds: Map<string, string>;
   /** Per company: a message id, a case number. */
   objects: Record<CompanyName, { messageId: number; caseNumber: string }>;
+  /** Per company: the id of its Transport Gateway. */
+  gateways: Record<CompanyName, string>;
   stop(): Promise<void>;
 };
 
@@ -87,6 +91,7 @@ export async function buildWorld(extra: Partial<BackendOptions> = {}): Promise<W
   await send(b, { ...device('orphan', ORPHAN), kind: 'inventory' });
   // The Administrators confirm with the token from the Pending Registration notification (their company sees it).
   const objects = {} as World['objects'];
+  const gateways = {} as World['gateways'];
   for (const c of COMPANIES) {
     const admin = PEOPLE.find((p) => p.company === c && p.role === 'administrator')?.id ?? '';
     const list = (await ok('/notifications', { token: tokens.get(admin) })) as { notifications: { serial: string; body: string }[] };
@@ -97,12 +102,32 @@ export async function buildWorld(extra: Partial<BackendOptions> = {}): Promise<W
     // A case opened and updated, and an identity claim.
     await send(b, { ...device(c, serialOf(c)), kind: 'environment', severity: 5, eventName: '', description: `TEMP_FAILURE: TempHigh inlet 75C at ${c}` });
     await send(b, { ...device(c, serialOf(c)), kind: 'environment', severity: 3, eventName: '', description: `TEMP_RECOVER: TempOk at ${c}` });
+    // sr-notify: a second case (a crash) that its Administrator closes (case.closed).
+    await send(b, { ...device(c, serialOf(c)), kind: 'crash', severity: 6, eventName: '', description: `%SYS-2-CRASH: crash at ${c}` });
+    // The newest case is the crash's.
+    const closedCase = ((await ok('/cases', { token: tokens.get(admin) })) as { cases: { number: string }[] }).cases[0]?.number ?? '';
+    await ok(`/cases/${closedCase}/close`, { method: 'POST', body: { note: 'walk' }, token: tokens.get(admin) });
     await send(b, { ...device(c, serialOf(c)), hostname: `${c}-claimed`, kind: 'syslog', description: `${c} claims a name` });
+    // Transport Gateways of the company: one registered, reporting its status, one registered and deleted.
+    const gw = (await ok('/gateways', { method: 'POST', body: { name: `${c}-tg` }, token: tokens.get(admin) }, 201)) as { id: string; password: string };
+    const status: GatewayStatus = {
+      reportedAt: new Date().toISOString(),
+      queue: { queued: 0, held: 0, refused: 0, bytes: 0, maxBytes: null, full: false },
+      sendFlag: true,
+      forwarding: { state: 'ok', since: null, lastError: null },
+      mailbox: null,
+      activity: { queued: 0, forwarded: 0, refused: 0, held: 0, purged: 0, refusedAtIntake: 0 },
+    };
+    const reported = await fetch(`${b.url}${GATEWAY_STATUS_PATH}`, { method: 'POST', headers: { 'content-type': 'application/json', [GATEWAY_AUTH_HEADER]: gatewayAuth(gw.id, gw.password) }, body: JSON.stringify(status) });
+    if (reported.status !== 200) throw new Error(`gateway status: ${reported.status} ${await reported.text()}`);
+    const gone = (await ok('/gateways', { method: 'POST', body: { name: `${c}-tg-old` }, token: tokens.get(admin) }, 201)) as { id: string };
+    await ok(`/gateways/${gone.id}`, { method: 'DELETE', token: tokens.get(admin) });
+    gateways[c] = gw.id;
     // An Administrator action: another user registered to the company.
     await ok('/users', { method: 'POST', body: { user: `newbie.${c}`, company: c, role: 'user' }, token: tokens.get(admin) }, 201);
     const messages = (await ok('/messages', { token: tokens.get(admin) })) as { messages: { id: number }[] };
-    const cases = (await ok('/cases', { token: tokens.get(admin) })) as { cases: { number: string }[] };
-    objects[c] = { messageId: messages.messages[0]?.id ?? 0, caseNumber: cases.cases[0]?.number ?? '' };
+    const cases = (await ok('/cases', { token: tokens.get(admin) })) as { cases: { number: string; status: string }[] };
+    objects[c] = { messageId: messages.messages[0]?.id ?? 0, caseNumber: cases.cases.find((x) => x.status !== 'closed')?.number ?? '' };
     if (!objects[c].messageId || !objects[c].caseNumber) throw new Error(`${c}: no message or case to walk with`);
   }
   // A refused device request (a message.rejected event).
@@ -113,6 +138,7 @@ export async function buildWorld(extra: Partial<BackendOptions> = {}): Promise<W
     tokens,
     tokenIds,
     objects,
+    gateways,
     async stop() {
       await b.stop();
       await new Promise<void>((resolve) => relay.close(() => resolve()));

@@ -70,6 +70,22 @@ describe.each(DATABASE_KINDS)('store contract on %s', (kind) => {
     expect((await store.listMessages({ limit: 100, device: 'NOPE', type: 'syslog', q: 'zzz' })).messages).toEqual([]);
   });
 
+  it('reports: filters on a set of serials (the History report), with a cursor, and nothing for an empty set', async () => {
+    for (let i = 0; i < 12; i++) await store.transaction((tx) => tx.insertMessage(newMessage(`SET${i % 3}`, 200 + i, { kind: i % 4 ? 'syslog' : 'diagnostic' }), 'processed'));
+    const serials = ['SET0', 'SET2'];
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await store.listHistory({ limit: 5, cursor, serials, type: 'syslog' });
+      seen.push(...page.rows.map((m) => m.serial));
+      cursor = page.next ?? undefined;
+    } while (cursor);
+    // SET0 and SET2 each sent four messages, one of them a diagnostic.
+    expect(seen.sort()).toEqual(['SET0', 'SET0', 'SET0', 'SET2', 'SET2', 'SET2']);
+    expect((await store.listMessages({ limit: 100, serials: [] })).messages).toEqual([]);
+    expect((await store.listMessages({ limit: 100, serials: ["SET1' OR '1'='1"] })).messages).toEqual([]);
+  });
+
   it('keeps what a device said unless a message leaves it empty', async () => {
     const first = buildMessage({ serialNumber: 'DEV0001', hostname: 'edge-1', contactEmail: 'a@example.com' });
     await store.transaction((tx) => tx.upsertDevice(first, at(1)));
