@@ -5,6 +5,7 @@ import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { startBackend, type Backend, type BackendOptions } from '../src/backend/server.js';
 import { describeDb } from '../src/backend/store/open-store.js';
 import { DatabaseInUse } from '../src/backend/store/sqlite-store.js';
+import { isSingleAddress } from '../src/backend/processing/notify.js';
 import { AbortError } from '../src/errors.js';
 import { readTokenFile } from '../src/settings.js';
 
@@ -19,6 +20,7 @@ export type ServeOptions = {
   httpsKey?: string | undefined;
   httpsSelfSigned: boolean;
   relay?: string | undefined;
+  supportEmail?: string | undefined;
   rules?: string | undefined;
   host: string;
   /** Names the API and /events answer to besides the listen address and localhost (Host / Origin check). */
@@ -42,6 +44,12 @@ export type ServeDeps = {
   /** Resolves when the process should stop (SIGINT/SIGTERM by default). */
   readonly until: () => Promise<void>;
 };
+
+/** SCH Support's mailbox for internal alerts (S62): exactly one address. */
+function parseSupportEmail(address: string): string {
+  if (!isSingleAddress(address.trim())) throw new AbortError(`--support-email "${address}" is not one e-mail address.`, 'Give the SCH Support mailbox, for example --support-email sch-support@example.com.');
+  return address.trim();
+}
 
 function parseRelay(relay: string): { host: string; port: number } {
   const m = /^([^:]+)(?::(\d+))?$/.exec(relay);
@@ -103,6 +111,7 @@ export function serveOptions(opts: ServeOptions, env: NodeJS.ProcessEnv): { opti
       token,
       ...(https ? { https } : {}),
       ...(opts.relay ? { relay: parseRelay(opts.relay) } : {}),
+      ...(opts.supportEmail !== undefined ? { supportEmail: parseSupportEmail(opts.supportEmail) } : {}),
       ...(opts.rules ? { rulesFile: opts.rules } : {}),
       ...(opts.serverName?.length ? { serverNames: opts.serverName } : {}),
       ...(wholeNumber('parse-workers', opts.parseWorkers) !== undefined ? { parseWorkers: opts.parseWorkers } : {}),
@@ -158,6 +167,7 @@ export const serveCommand: CommandModule<object, ServeOptions> = {
       .option('https-key', { type: 'string', describe: 'PEM private key for HTTPS' })
       .option('https-self-signed', { type: 'boolean', default: false, describe: 'Serve HTTPS with a generated self-signed certificate (demo)' })
       .option('relay', { type: 'string', describe: 'SMTP relay host:port for notification e-mail (default: record only)' })
+      .option('support-email', { type: 'string', describe: 'SCH Support mailbox for internal alerts (default sch-support@callhome.local)' })
       .option('rules', { type: 'string', describe: 'Rules file (YAML; default: the shipped rules)' })
       .option('host', { type: 'string', default: '127.0.0.1', describe: 'Address to listen on' })
       .option('retention-days', { type: 'number', describe: 'Days of messages and events kept (default 92, three months); older ones are purged hourly in small batches' })

@@ -47,6 +47,7 @@ function handlePromptKey(prompt: Exclude<Prompt, { kind: 'none' }>, input: strin
     case 'command':
     case 'filter':
     case 'token':
+    case 'case-note':
       if (key.return) return intents.submitPrompt();
       if (key.backspace || key.delete) return intents.editPrompt(prompt.text.slice(0, -1));
       if (input !== '' && !key.ctrl && !key.meta) intents.editPrompt(prompt.text + input);
@@ -94,6 +95,12 @@ function PromptLine(props: { readonly prompt: Prompt; readonly state: ConsoleSta
         </Text>
       );
     }
+    case 'case-note':
+      return (
+        <Text color="cyan">
+          {p.action === 'close' ? 'Close' : p.action === 'resolve' ? 'Resolve' : 'Note for'} case {p.number}: {p.text}█ Enter sends · Esc cancels
+        </Text>
+      );
     case 'confirm-registrations':
       return (
         <Box flexDirection="column" borderStyle="round" paddingX={1}>

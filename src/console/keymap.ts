@@ -31,6 +31,8 @@ export type ConsoleCommand =
   | { readonly do: 'test' }
   | { readonly do: 'verify' }
   | { readonly do: 'confirm-registration' }
+  // sr-notify: the cases screen's actions on the selected case.
+  | { readonly do: 'case-note'; readonly action: 'update' | 'resolve' | 'close' }
   // accounts-cli: the Admin screen.
   | { readonly do: 'admin-tab'; readonly tab: 'users' | 'tokens' | 'audit' }
   | { readonly do: 'admin-action'; readonly key: 'd' | 'm' | 'x' };
@@ -72,6 +74,9 @@ export const KEY_BINDINGS: readonly KeyBinding[] = [
   { keys: ['t'], action: 'Send a Call Home test from the selection', screens: ['fleet'], command: { do: 'test' } },
   { keys: ['v'], action: 'Verify the closed loop for the selection', screens: ['fleet', 'verify'], command: { do: 'verify' } },
   { keys: ['c'], action: 'Confirm the pending device (or every selected one) with its token, filled in from its notification', screens: ['registration'], command: { do: 'confirm-registration' }, needs: 'registration.confirm' },
+  { keys: ['n'], action: 'Add a note to the selected case (type it, Enter sends; mailed to the device list and SR contact)', screens: ['cases'], command: { do: 'case-note', action: 'update' }, needs: 'cases.change' },
+  { keys: ['R'], action: 'Mark the selected case resolved, with a note', screens: ['cases'], command: { do: 'case-note', action: 'resolve' }, needs: 'cases.change' },
+  { keys: ['C'], action: 'Close the selected case, with a note', screens: ['cases'], command: { do: 'case-note', action: 'close' }, needs: 'cases.change' },
   { keys: ['u'], action: 'Admin: users of your companies and their roles', screens: ['admin'], command: { do: 'admin-tab', tab: 'users' } },
   { keys: ['o'], action: 'Admin: personal tokens', screens: ['admin'], command: { do: 'admin-tab', tab: 'tokens' } },
   { keys: ['l'], action: 'Admin: audit log (live)', screens: ['admin'], command: { do: 'admin-tab', tab: 'audit' } },

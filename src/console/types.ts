@@ -167,8 +167,13 @@ export type Prompt =
   | { readonly kind: 'token'; readonly serial: string; readonly text: string }
   /** Several selected pending devices, each with the token its notification carried (null: none known). */
   | { readonly kind: 'confirm-registrations'; readonly devices: readonly { readonly serial: string; readonly token: string | null }[] }
+  /** sr-notify: the note for closing, resolving or updating the selected case (S55). */
+  | { readonly kind: 'case-note'; readonly action: CaseNoteAction; readonly number: string; readonly text: string }
   /** An Admin screen action awaiting y / n (accounts-cli). */
   | { readonly kind: 'confirm-admin'; readonly text: string; readonly action: AdminAction };
+
+/** What the cases screen does with a note: add it (update), mark the case resolved, or close it. */
+export type CaseNoteAction = 'update' | 'resolve' | 'close';
 
 /** What an Administrator can do from the Admin screen (accounts-cli). */
 export type AdminAction =

@@ -36,6 +36,8 @@ const ACTION_TABLE = {
   'registration.edit': { needs: 'administrator', what: 'editing a registration' },
   'gateways.admin': { needs: 'administrator', what: 'administering Transport Gateways' },
   'audit.read': { needs: 'administrator', what: 'reading the audit log' },
+  // sr-notify: the SR lifecycle (S55), as POST /cases/N/update|close.
+  'cases.change': { needs: 'administrator', what: 'updating or closing a service request' },
 } as const;
 export type Action = keyof typeof ACTION_TABLE;
 export const ACTIONS: Readonly<Record<Action, { readonly needs: Requirement; readonly what: string }>> = ACTION_TABLE;

@@ -15,7 +15,7 @@ function columns(style: TimeStyle): ColumnSpec<CaseOrNotification>[] {
       width: 20,
       min: 12,
       cell: (r) => (r.kind === 'case' ? `case ${r.item.status}` : r.item.kind),
-      tone: (r) => (r.kind === 'case' ? (r.item.status === 'closed' ? 'gray' : 'yellow') : r.item.delivered ? 'green' : 'red'),
+      tone: (r) => (r.kind === 'case' ? (r.item.status === 'closed' ? 'gray' : r.item.status === 'resolved' ? 'green' : 'yellow') : r.item.delivered ? 'green' : 'red'),
     },
     { header: 'Number / to', width: 22, min: 12, cell: (r) => (r.kind === 'case' ? r.item.number : r.item.to.join(', ')) },
     { header: 'Device', width: 12, min: 8, cell: (r) => (r.kind === 'case' ? r.item.hostname || r.item.serial : (r.item.serial ?? '-')) },
@@ -63,7 +63,7 @@ export function CasesScreen(props: { readonly state: ConsoleState; readonly heig
   return (
     <Box flexDirection="column">
       <Table columns={columns(state.timeStyle)} rows={caseRows(state)} selected={state.cursor.cases} height={props.height} empty="  No cases or notifications." />
-      <KeyHints hints={[['Enter', 'open'], ['r', 'reload']]} />
+      <KeyHints hints={[['Enter', 'open'], ['n', 'note'], ['R', 'resolve'], ['C', 'close'], ['r', 'reload']]} />
     </Box>
   );
 }

@@ -15,7 +15,7 @@ import { ApiError } from '../../client/api-client.js';
 import type { ConsoleApi, FleetPort } from '../ports.js';
 import type { ConsoleStore } from '../store.js';
 import { screenForDigit, type ConsoleCommand } from '../keymap.js';
-import { FLEET_SORTS, SCREENS, type DetailDoc, type FleetHostResult, type FleetOp, type ScreenName } from '../types.js';
+import { FLEET_SORTS, SCREENS, type CaseNoteAction, type DetailDoc, type FleetHostResult, type FleetOp, type ScreenName } from '../types.js';
 
 
 export type ConsoleIntents = ReturnType<typeof createIntents>;
@@ -133,7 +133,7 @@ export function createIntents(store: ConsoleStore, deps: { readonly api?: Consol
     /** Edits the text of the open prompt. */
     editPrompt(text: string): void {
       const p = store.getState().prompt;
-      if (p.kind === 'command' || p.kind === 'filter' || p.kind === 'token') store.dispatch({ type: 'ui/prompt', prompt: { ...p, text } });
+      if (p.kind === 'command' || p.kind === 'filter' || p.kind === 'token' || p.kind === 'case-note') store.dispatch({ type: 'ui/prompt', prompt: { ...p, text } });
     },
     cancel(): void {
       const s = store.getState();
@@ -161,6 +161,8 @@ export function createIntents(store: ConsoleStore, deps: { readonly api?: Consol
           return intents.confirmSelectedRegistrations();
         case 'confirm-admin':
           return intents.confirmAdmin();
+        case 'case-note':
+          return intents.submitCaseNote(p.action, p.number, p.text);
         case 'help':
         case 'none':
           store.dispatch({ type: 'ui/prompt', prompt: { kind: 'none' } });
@@ -436,6 +438,31 @@ export function createIntents(store: ConsoleStore, deps: { readonly api?: Consol
       store.dispatch({ type: 'ui/notice', notice: null });
     },
     /** Carries out a key binding's command (`key` is the key that was pressed). */
+    /** Asks for the note to update, resolve or close the selected case (S55). */
+    beginCaseNote(action: CaseNoteAction): void {
+      const s = store.getState();
+      const row = caseRows(s)[s.cursor.cases];
+      if (row?.kind !== 'case') return notice('error', 'Select a case (not a notification) first.');
+      if (row.item.status === 'closed') return notice('error', `Case ${row.item.number} is closed; a new failure opens a new case.`);
+      store.dispatch({ type: 'ui/prompt', prompt: { kind: 'case-note', action, number: row.item.number, text: '' } });
+    },
+    /** Sends the note; the back end records it in the history, mails it (N12) and publishes the change. */
+    submitCaseNote(action: CaseNoteAction, number: string, text: string): void {
+      const note = text.trim();
+      if (note === '') return notice('error', 'Type a note first: it goes into the case history and the mail.');
+      const api = needApi();
+      if (api === undefined) return;
+      if (api.updateCase === undefined || api.closeCase === undefined) return notice('error', 'This back-end connection cannot change cases.');
+      store.dispatch({ type: 'ui/prompt', prompt: { kind: 'none' } });
+      const done = action === 'close' ? api.closeCase(number, note) : api.updateCase(number, { note, ...(action === 'resolve' ? { status: 'resolved' as const } : {}) });
+      done.then(
+        (c) => {
+          store.dispatch({ type: 'api/cases', cases: [c, ...store.getState().cases.filter((x) => x.number !== c.number)] });
+          notice('info', `Case ${c.number} is ${c.status}.`);
+        },
+        (e: unknown) => notice('error', `Case ${number} not changed: ${e instanceof ApiError ? e.reason : describeError(e)}`),
+      );
+    },
     perform(command: ConsoleCommand, key: string): void {
       switch (command.do) {
         case 'move':
@@ -482,6 +509,8 @@ export function createIntents(store: ConsoleStore, deps: { readonly api?: Consol
           return intents.reverseSort();
         case 'toggle-device':
           return intents.toggleDevice();
+        case 'case-note':
+          return intents.beginCaseNote(command.action);
         case 'admin-tab':
           return intents.adminTab(command.tab);
         case 'admin-action':

@@ -109,6 +109,11 @@ export async function buildWorld(extra: Partial<BackendOptions> = {}): Promise<W
     // A case opened and updated, and an identity claim.
     await send(b, { ...device(c, serialOf(c)), kind: 'environment', severity: 5, eventName: '', description: `TEMP_FAILURE: TempHigh inlet 75C at ${c}` });
     await send(b, { ...device(c, serialOf(c)), kind: 'environment', severity: 3, eventName: '', description: `TEMP_RECOVER: TempOk at ${c}` });
+    // sr-notify: a second case (a crash) that its Administrator closes (case.closed).
+    await send(b, { ...device(c, serialOf(c)), kind: 'crash', severity: 6, eventName: '', description: `%SYS-2-CRASH: crash at ${c}` });
+    // The newest case is the crash's.
+    const closedCase = ((await ok('/cases', { token: tokens.get(admin) })) as { cases: { number: string }[] }).cases[0]?.number ?? '';
+    await ok(`/cases/${closedCase}/close`, { method: 'POST', body: { note: 'walk' }, token: tokens.get(admin) });
     await send(b, { ...device(c, serialOf(c)), hostname: `${c}-claimed`, kind: 'syslog', description: `${c} claims a name` });
     // Transport Gateways of the company: one registered, reporting its status, one registered and deleted.
     const gw = (await ok('/gateways', { method: 'POST', body: { name: `${c}-tg` }, token: tokens.get(admin) }, 201)) as { id: string; password: string };
@@ -119,8 +124,8 @@ export async function buildWorld(extra: Partial<BackendOptions> = {}): Promise<W
     // An Administrator action: another user registered to the company.
     await ok('/users', { method: 'POST', body: { user: `newbie.${c}`, company: c, role: 'user' }, token: tokens.get(admin) }, 201);
     const messages = (await ok('/messages', { token: tokens.get(admin) })) as { messages: { id: number }[] };
-    const cases = (await ok('/cases', { token: tokens.get(admin) })) as { cases: { number: string }[] };
-    objects[c] = { messageId: messages.messages[0]?.id ?? 0, caseNumber: cases.cases[0]?.number ?? '' };
+    const cases = (await ok('/cases', { token: tokens.get(admin) })) as { cases: { number: string; status: string }[] };
+    objects[c] = { messageId: messages.messages[0]?.id ?? 0, caseNumber: cases.cases.find((x) => x.status !== 'closed')?.number ?? '' };
     if (!objects[c].messageId || !objects[c].caseNumber) throw new Error(`${c}: no message or case to walk with`);
   }
   // A refused device request (a message.rejected event).
