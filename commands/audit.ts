@@ -2,7 +2,7 @@ import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { withBackendOptions, withOutputOptions } from '../src/cli/options.js';
 import { accountsClient, type AccountsDeps, type BackendFlags } from '../src/client/accounts.js';
 import type { ApiAuditEntry } from '../src/client/api-client.js';
-import { defaultOutput, printJson, textTable, timeStyleFor } from '../src/client/output.js';
+import { defaultOutput, printList, timeStyleFor } from '../src/client/output.js';
 import { formatTime } from '../src/console/time-style.js';
 import { AbortError } from '../src/errors.js';
 
@@ -16,7 +16,6 @@ export async function runAudit(opts: AuditOptions, deps: AccountsDeps = defaultO
   if (before !== undefined && (!Number.isInteger(before) || before < 1)) throw new AbortError(`--before ${String(opts.before)} is not an audit entry ID.`, 'Give the ID of the oldest entry you have, to read older ones.');
   const { entries } = await accountsClient(opts, deps).audit({ before, limit: max });
   if (opts.ndjson) return entries.forEach((e) => deps.stdout(`${JSON.stringify(e)}\n`));
-  if (opts.json) return printJson(deps, { entries });
   const style = timeStyleFor(deps);
   const columns = [
     { header: 'Id', cell: (e: ApiAuditEntry) => e.id },
@@ -27,7 +26,7 @@ export async function runAudit(opts: AuditOptions, deps: AccountsDeps = defaultO
     { header: 'Company', cell: (e: ApiAuditEntry) => e.company ?? '' },
     { header: 'From', cell: (e: ApiAuditEntry) => e.remote ?? '' },
   ];
-  deps.stdout(textTable(columns, entries, 'No audit entries.'));
+  printList(deps, opts.json, 'entries', entries, columns, 'No audit entries.');
 }
 
 /** `callhome audit`. */

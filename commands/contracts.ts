@@ -12,9 +12,9 @@ export type ContractsOptions = { backend?: string | undefined; token?: string | 
 export async function runContracts(opts: ContractsOptions, deps: OutputDeps = defaultOutput): Promise<void> {
   const client = clientFor(opts, deps);
   if (opts.action === 'import') {
-    const rows = readContractsFile(opts.file ?? '');
-    const r = await client.importContracts(rows);
-    return opts.json ? printJson(deps, r) : deps.stdout(`Imported ${r.imported} contract rows; ${r.changed} registrations changed state.\n`);
+    const file = readContractsFile(opts.file ?? '');
+    const r = file.kind === 'rows' ? await client.importContracts(file.rows) : await client.importBackOffice(file.backOffice);
+    return opts.json ? printJson(deps, r) : deps.stdout(`Imported ${r.imported} ${file.kind === 'rows' ? 'contract rows' : 'back-office records'}; ${r.changed} registrations changed state.\n`);
   }
   const { contracts } = await client.contracts();
   if (opts.json) return printJson(deps, { contracts });

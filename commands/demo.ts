@@ -6,7 +6,7 @@ import { eventLine } from '../src/demo/event-line.js';
 import { AbortError } from '../src/errors.js';
 import { loadSettings } from '../src/settings.js';
 
-export type DemoCommandOptions = { readonly devices: number; readonly headless?: boolean | undefined; readonly json?: boolean | undefined };
+export type DemoCommandOptions = { readonly devices: number; readonly headless?: boolean | undefined; readonly json?: boolean | undefined; readonly gateway?: boolean | undefined };
 
 export type DemoDeps = {
   readonly stdout?: NodeJS.WritableStream & { readonly isTTY?: boolean };
@@ -40,7 +40,7 @@ export async function runDemo(opts: DemoCommandOptions, deps: DemoDeps = {}): Pr
   // Progress goes to the terminal until the console owns it (the demo takes a few seconds to start),
   // then to the console's status line: a line written under Ink would tear its frame.
   let progress = headless ? (line: string): void => print(line, { event: 'progress', message: line }) : (line: string): void => void stdout.write(`${line}\n`);
-  const demo = await startDemo({ devices: opts.devices, onProgress: (line) => progress(line) });
+  const demo = await startDemo({ devices: opts.devices, onProgress: (line) => progress(line), gateway: opts.gateway === true });
   // The token file, never the token: see demoAccessLines.
   const access = {
     url: demo.backend.url,
@@ -49,6 +49,7 @@ export async function runDemo(opts: DemoCommandOptions, deps: DemoDeps = {}): Pr
     inventory: demo.inventoryFile,
     knownHosts: demo.knownHostsFile,
     // Where each demo user's password and env file are (never the password): how to log in as each.
+    ...(demo.gateway ? { gateway: { id: demo.gateway.id, name: demo.gateway.name, url: demo.gateway.url, queueDir: demo.gateway.queueDir } } : {}),
     users: demo.accounts.map((a) => ({ user: a.user, company: a.company, role: a.role, passwordFile: a.passwordFile, envFile: a.envFile })),
   };
   const printAccess = (heading: string, event: 'ready' | 'stopped'): void => {
@@ -87,7 +88,8 @@ export const demoCommand: CommandModule<object, DemoCommandOptions> = {
     y
       .option('devices', { type: 'number', default: 20, describe: 'Lab devices to start' })
       .option('headless', { type: 'boolean', default: false, describe: 'Print progress and events as lines instead of the console' })
-      .option('json', { type: 'boolean', default: false, describe: 'Like --headless, one JSON object per line' }),
+      .option('json', { type: 'boolean', default: false, describe: 'Like --headless, one JSON object per line' })
+      .option('gateway', { type: 'boolean', default: false, describe: 'Put a Transport Gateway between the HTTP half of the lab and the back end' }),
   handler: async (argv) => {
     await runDemo(argv);
   },

@@ -7,7 +7,8 @@ import pino from 'pino';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { withBackendOptions } from '../src/cli/options.js';
 import { AbortError } from '../src/errors.js';
-import { readTokenFile } from '../src/settings.js';
+import { configDir, readTokenFile } from '../src/settings.js';
+import { readSessionToken } from '../src/session.js';
 import { credentialsStore, readCredentials, writeCredentials } from '../src/gateway/credentials.js';
 import { sendFlag, startGateway } from '../src/gateway/gateway.js';
 import { send, type HttpTarget } from '../src/gateway/http-post.js';
@@ -100,10 +101,12 @@ function selected(opts: GatewayCommandOptions, held: readonly QueueEntry[]): num
   return entryIds(opts);
 }
 
-/** The administrator's API token: --token-file, $CALLHOME_TOKEN or --token. */
+/** An administrator's token: --token-file, $CALLHOME_TOKEN, --token, or the one `callhome login` stored. */
 function adminToken(opts: GatewayCommandOptions, env: NodeJS.ProcessEnv): string {
-  const token = (opts.tokenFile ? readTokenFile(opts.tokenFile) : undefined) || env['CALLHOME_TOKEN'] || opts.token;
-  if (!token) throw new AbortError(`callhome gateway ${opts.action} needs the service's API token (administrators only).`, 'Give --token-file FILE or set $CALLHOME_TOKEN.');
+  const backend = (opts.backend ?? env['CALLHOME_BACKEND'] ?? '').replace(/\/+$/, '');
+  // Last, the personal token `callhome login` stored for this back end.
+  const token = (opts.tokenFile ? readTokenFile(opts.tokenFile) : undefined) || env['CALLHOME_TOKEN'] || opts.token || (backend ? readSessionToken(configDir(env), backend) : undefined);
+  if (!token) throw new AbortError(`callhome gateway ${opts.action} needs the token of an Administrator of the gateway's company.`, 'Run `callhome login USER`, give --token-file FILE or set $CALLHOME_TOKEN.');
   return token;
 }
 
@@ -125,7 +128,7 @@ async function adminCall(opts: GatewayCommandOptions, env: NodeJS.ProcessEnv, me
   }
   if (answer.status >= 300) {
     const reason = typeof parsed === 'object' && parsed !== null && 'reason' in parsed ? String((parsed as { reason: unknown }).reason) : answer.body.slice(0, 300);
-    throw new AbortError(`The service refused: HTTP ${answer.status}: ${reason}`, answer.status === 401 ? 'Check the API token.' : undefined);
+    throw new AbortError(`The service refused: HTTP ${answer.status}: ${reason}`, answer.status === 401 ? 'Check the token (or log in again).' : answer.status === 403 ? "Gateways are managed by an Administrator of the gateway's company." : undefined);
   }
   return parsed;
 }

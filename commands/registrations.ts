@@ -15,9 +15,10 @@ export async function runRegistrations(opts: RegistrationsOptions, deps: OutputD
     textTable<ApiRegistration>(
       [
         { header: 'Serial', cell: (r) => r.serial },
-        { header: 'State', cell: (r) => (r.locked ? `${r.state} (locked)` : r.state) },
+        { header: 'State', cell: (r) => r.state },
         { header: 'Contract', cell: (r) => r.contractNumber },
-        { header: 'Trial ends', cell: (r) => (r.trialEndsAt === null ? '' : formatTime(r.trialEndsAt, style)) },
+        { header: 'Ends', cell: (r) => (r.endsAt === null ? '' : `${formatTime(r.endsAt, style)}${r.daysLeft === null ? '' : ` (${r.daysLeft} d)`}`) },
+        { header: 'Refused', cell: (r) => r.refusal?.code ?? '' },
         { header: 'Failed tokens', cell: (r) => r.failedAttempts },
         { header: 'Updated', cell: (r) => formatTime(r.updatedAt, style) },
       ],

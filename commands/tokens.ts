@@ -2,7 +2,7 @@ import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { withBackendOptions } from '../src/cli/options.js';
 import { accountsClient, required, type AccountsDeps, type BackendFlags } from '../src/client/accounts.js';
 import type { ApiTokenInfo } from '../src/client/api-client.js';
-import { defaultOutput, printJson, textTable, timeStyleFor } from '../src/client/output.js';
+import { defaultOutput, printJson, printList, timeStyleFor } from '../src/client/output.js';
 import { formatTime } from '../src/console/time-style.js';
 
 export type TokensOptions = BackendFlags & { action: 'list' | 'revoke'; id?: string | undefined; user?: string | undefined };
@@ -16,7 +16,6 @@ export async function runTokens(opts: TokensOptions, deps: AccountsDeps = defaul
     return opts.json ? printJson(deps, r) : deps.stdout(`Token ${id} revoked: requests and open streams using it are refused from now on.\n`);
   }
   const { tokens } = await api.tokens(opts.user);
-  if (opts.json) return printJson(deps, { tokens });
   const style = timeStyleFor(deps);
   const columns = [
     { header: 'Token', cell: (t: ApiTokenInfo) => t.id },
@@ -28,7 +27,7 @@ export async function runTokens(opts: TokensOptions, deps: AccountsDeps = defaul
     { header: 'Last used', cell: (t: ApiTokenInfo) => formatTime(t.lastUsedAt, style) },
     { header: 'From', cell: (t: ApiTokenInfo) => t.createdFrom ?? '' },
   ];
-  deps.stdout(textTable(columns, tokens, 'No tokens.'));
+  printList(deps, opts.json, 'tokens', tokens, columns, 'No tokens.');
 }
 
 /** `callhome tokens`. */

@@ -2,7 +2,7 @@ import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { withBackendOptions } from '../src/cli/options.js';
 import { accountsClient, parseRole, required, rolesText, type AccountsDeps, type BackendFlags } from '../src/client/accounts.js';
 import type { ApiUser } from '../src/client/api-client.js';
-import { defaultOutput, printJson, textTable } from '../src/client/output.js';
+import { defaultOutput, printJson, printList } from '../src/client/output.js';
 import { roleLabel } from '../src/session.js';
 import { readDirectoryFile } from '../src/backend/accounts/directory-file.js';
 
@@ -18,7 +18,6 @@ export async function runUsers(opts: UsersOptions, deps: AccountsDeps = defaultO
   const api = accountsClient(opts, deps);
   if (opts.action === 'list') {
     const { users } = await api.users();
-    if (opts.json) return printJson(deps, { users });
     const columns = [
       { header: 'User', cell: (u: ApiUser) => u.id },
       { header: 'Name', cell: (u: ApiUser) => u.name ?? '' },
@@ -26,7 +25,7 @@ export async function runUsers(opts: UsersOptions, deps: AccountsDeps = defaultO
       { header: 'Status', cell: (u: ApiUser) => u.status },
       { header: 'Roles', cell: (u: ApiUser) => rolesText(u) },
     ];
-    return deps.stdout(textTable(columns, users, 'No users you may see.'));
+    return printList(deps, opts.json, 'users', users, columns, 'No users you may see.');
   }
   if (opts.action === 'import') {
     const file = required(opts.id, 'the directory file', 'callhome users import examples/directory.yaml');

@@ -92,7 +92,7 @@ export const LAYERS = {
   },
   demo: {
     paths: ['src/demo'],
-    may: ['domain', 'util', 'errors', 'events', 'settings', 'codec', 'ios', 'lab', 'backend', 'client', 'fleet', 'consoleCore', 'consoleAdapters'],
+    may: ['domain', 'util', 'errors', 'events', 'settings', 'codec', 'ios', 'lab', 'backend', 'gateway', 'client', 'fleet', 'consoleCore', 'consoleAdapters'],
     why: 'the demo wires the parts together, below the commands and the views',
   },
   commands: {

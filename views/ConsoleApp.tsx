@@ -159,6 +159,15 @@ function Screen(props: { readonly state: ConsoleState; readonly height: number; 
   }
 }
 
+/**
+ * Rows the "logged in" line costs the screen: it uses the row the prompt or the progress line keeps free
+ * when neither is shown, so screens keep their height; with both on screen it takes one of its own.
+ */
+function sessionRows(state: ConsoleState): number {
+  const running = Object.values(state.runs).some((r) => r !== undefined && !r.finished);
+  return state.session !== null && state.prompt.kind !== 'none' && running ? 1 : 0;
+}
+
 function ConsoleFrame(props: { readonly now: () => number; readonly banner: readonly string[] }): ReactNode {
   const state = useConsoleState();
   const store = useContext(StoreContext);
@@ -178,7 +187,8 @@ function ConsoleFrame(props: { readonly now: () => number; readonly banner: read
     <LayoutContext.Provider value={{ width, cell: { timeStyle: state.timeStyle, now } }}>
     <Box flexDirection="column">
       <Box gap={1}>
-        <Text bold color="cyan">callhome</Text>
+        {/* The title gives way on a narrow terminal so the eight screen names fit on one line. */}
+        {width >= 90 || !showsAdmin(state.session) ? <Text bold color="cyan">callhome</Text> : null}
         {SCREENS.map((s, i) =>
           // The Admin screen is offered to administrators only.
           s === 'admin' && !showsAdmin(state.session) ? null : (
@@ -188,7 +198,7 @@ function ConsoleFrame(props: { readonly now: () => number; readonly banner: read
           ),
         )}
       </Box>
-      {state.prompt.kind === 'help' ? <HelpOverlay screen={state.screen} who={state.session === null ? null : principalOf(state.session)} /> : <Screen state={state} height={Math.max(5, rows - 8 - props.banner.length - (state.notice !== null ? 2 : 0))} now={now} />}
+      {state.prompt.kind === 'help' ? <HelpOverlay screen={state.screen} who={state.session === null ? null : principalOf(state.session)} /> : <Screen state={state} height={Math.max(5, rows - 8 - props.banner.length - (state.notice !== null ? 2 : 0) - sessionRows(state))} now={now} />}
       <PromptLine prompt={state.prompt} state={state} />
       <ProgressLine runs={state.runs} />
       {props.banner.map((line) => (
@@ -202,9 +212,15 @@ function ConsoleFrame(props: { readonly now: () => number; readonly banner: read
           {terminalSafe(state.notice.text.replace(/\s+/g, ' '))}
         </Text>
       ) : null}
+      {state.session !== null ? (
+        // Who the console acts as, for which companies (issue 15): its own line, so the status line keeps its room.
+        <Text wrap="truncate-end">
+          <Text dimColor>logged in: </Text>
+          <Text color="cyan">{terminalSafe(sessionLine(state.session))}</Text>
+        </Text>
+      ) : null}
       <Text wrap="truncate-end">
         <ConnectionBadge state={state.connection} />
-        {state.session !== null ? <Text color="cyan">{`  ${sessionLine(state.session)}`}</Text> : null}
         <Text dimColor>{`  seq ${state.lastSeq}  ${state.received} received  `}</Text>
         {filter !== '' ? <Text color="cyan">{`filter ${filter}  `}</Text> : null}
         <Text dimColor>? keys · q quit</Text>

@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import { generate } from 'selfsigned';
 import { DDCE_SERVICE_PATH } from '../domain/callhome.js';
 import { createApiHandler } from './api/router.js';
+import { CONFIRM_PAGE_PATH, serveConfirmPage } from './entitlement/confirm-page.js';
 import { createGatewayHandler, GATEWAY_PREFIX } from './gateway/routes.js';
 import { callerChecker } from './api/auth.js';
 import { createAuthThrottle, type AuthThrottleOptions } from './auth-throttle.js';
@@ -65,6 +66,11 @@ export type BackendOptions = {
   limits?: ResourceLimits;
   /** Parse worker threads for ingest (default: cores − 1, at least 1; ingest/parse-pool.ts). */
   parseWorkers?: number;
+  // entitlement
+  /** Period of the entitlement pass (expiry, warnings, trial reminders), which also runs at start-up (default one day). */
+  entitlementIntervalMs?: number;
+  /** The clock of processing and the entitlement pass (tests of expiry). */
+  now?: () => Date;
   // sr-notify
   /** SCH Support's address for internal alerts (S62). */
   supportEmail?: string;
@@ -114,7 +120,7 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
   const rules = loadRules(options.rulesFile ?? defaultRulesFile());
   const store = await openStore(options.dbPath, { onError: (e) => logger?.warn({ err: e }, 'database connection lost') });
   const accounts = { bootstrapToken: options.token, ...(options.tokenTtlMs !== undefined ? { tokenTtlMs: options.tokenTtlMs } : {}) };
-  const service = createBackendService({ store, rules, portalUrl: '', relay: options.relay, logger, accounts, ...(options.retentionDays !== undefined ? { retentionDays: options.retentionDays } : {}), ...(options.refusals ? { refusals: options.refusals } : {}), ...(options.mailLimits ? { mailLimits: options.mailLimits } : {}), supportEmail: options.supportEmail, srContacts: options.srContacts });
+  const service = createBackendService({ store, rules, portalUrl: '', relay: options.relay, logger, accounts, ...(options.retentionDays !== undefined ? { retentionDays: options.retentionDays } : {}), ...(options.refusals ? { refusals: options.refusals } : {}), ...(options.mailLimits ? { mailLimits: options.mailLimits } : {}), supportEmail: options.supportEmail, srContacts: options.srContacts, ...(options.now ? { now: options.now } : {}) });
   const throttle = createAuthThrottle(options.authThrottle);
   const limits = resolveLimits(options.limits);
   const checkHost = hostChecker(host, options.serverNames);
@@ -137,6 +143,7 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
       return Promise.resolve();
     }
     if (url.pathname === DDCE_SERVICE_PATH) return handleIngest(service, scheme, req, res, budget, parsers);
+    if (url.pathname === CONFIRM_PAGE_PATH && req.method === 'GET' && checkHost(req) === null) return Promise.resolve(serveConfirmPage(url, res));
     if (url.pathname.startsWith(GATEWAY_PREFIX)) return gateways(req, res, url.pathname);
     if (!url.pathname.startsWith('/api/v1/')) return Promise.resolve(notFound(res, url.pathname));
     const misdirected = checkHost(req);
@@ -200,6 +207,14 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
     service.maintenance().catch((e: unknown) => logger?.error({ err: e }, 'maintenance failed'));
   }, options.maintenanceIntervalMs ?? 3_600_000);
   maintenance.unref();
+  // entitlement: the pass runs at start-up, then daily; on several replicas the per-serial locks make each effect happen once.
+  let passing: Promise<unknown> = Promise.resolve();
+  const entitlementPass = (): void => {
+    passing = service.entitlementPass().catch((e: unknown) => logger?.error({ err: e }, 'entitlement pass failed'));
+  };
+  entitlementPass();
+  const entitlementTimer = setInterval(entitlementPass, options.entitlementIntervalMs ?? 86_400_000);
+  entitlementTimer.unref();
 
   let closing: Promise<void> | null = null;
   return {
@@ -211,6 +226,8 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
     close() {
       closing ??= (async () => {
         clearInterval(maintenance);
+        clearInterval(entitlementTimer);
+        await passing;
         for (const [listener, port] of [[scheme, httpPort], ['smtp', smtpPort]] as const) {
           try {
             if (port !== null) await service.log.append({ type: 'listener.status', listener, state: 'stopped', port, error: null });

@@ -15,7 +15,8 @@ import { createRefusalCounter, type RefusalOptions, type RefusalStats, type Reje
 import { beginTx, type ProcessingContext, type TxContext } from './processing/context.js';
 import { summary } from './processing/notify.js';
 import { ingestMessage, processPending, type IngestOutcome } from './processing/processor.js';
-import { confirmRegistration, reevaluate, trialMaintenance, trialSerials, type ConfirmFailure } from './processing/registration.js';
+import { confirmedSerials, confirmRegistration, confirmSelected, contractsAdded, editContract, maintainRegistration, reevaluate, type ConfirmFailure, type ConfirmOptions, type Confirmed } from './processing/registration.js';
+import type { BackOffice } from './entitlement/model.js';
 import type { Rule } from './processing/rules.js';
 import type { Contract, DeviceDetail, NewMessage, NotificationRecord, Registration, Store } from './store/types.js';
 // sr-notify: SR lifecycle, preferences, support requests, the simulated tracker.
@@ -61,8 +62,21 @@ export type BackendService = {
   reject(transport: Transport, kind: RefusalKind, remote: string | null): void;
   /** Refusals counted since start (for /stats). */
   refusalStats(): RefusalStats;
-  /** Confirms with the token; on success the device is registered to `company` (accounts, S27) in the same transaction. */
-  confirm(serial: string, token: string, company?: string | null): Promise<Result<Registration, ConfirmFailure>>;
+  /**
+   * Confirms a pending registration with its token (S11) and processes what it sent meanwhile (S18); the device
+   * goes to the company of the contract it registered under, else `options.company` (accounts, S27), in the same transaction.
+   */
+  confirm(serial: string, token: string, options: ConfirmOptions): Promise<Result<Confirmed, ConfirmFailure>>;
+  /** Confirms pending devices picked from the list, without tokens (S12); one result per serial. */
+  confirmSelected(serials: readonly string[], options: ConfirmOptions): Promise<{ serial: string; result: Result<Confirmed, ConfirmFailure> }[]>;
+  /** Moves a registration to another contract within the coverage rules (S22). */
+  editContract(serial: string, contract: string, options: ConfirmOptions): Promise<Result<Registration, ConfirmFailure>>;
+  /** Lifts a user's token lock-out (S17: SCH Support does it); false when the user was not counted. */
+  unlock(user: string): Promise<boolean>;
+  /** Adds or replaces back-office fixtures (contracts, installed base, profiles) and re-checks every confirmed registration they touch. */
+  importBackOffice(data: BackOffice): Promise<{ imported: number; changed: number }>;
+  /** The daily entitlement pass (S21): expiry, "about to expire" warnings, trial reminders; safe on several replicas. */
+  entitlementPass(): Promise<{ checked: number }>;
   deleteRegistration(serial: string): Promise<boolean>;
   /**
    * Applies the identity a flagged message claimed (host name, contact…) to its confirmed device: the
@@ -70,11 +84,13 @@ export type BackendService = {
    */
   acceptIdentity(serial: string, messageId: number): Promise<DeviceDetail | null>;
   importContracts(contracts: readonly Contract[]): Promise<{ imported: number; changed: number }>;
-  /** Trial reminders and expiry, expiry of refusal events, then the retention purge; with several replicas, one of them runs it at a time (the others skip). */
+  /** Expiry of refusal events, then the retention purge (hourly). */
   maintenance(): Promise<void>;
   /** Deletes messages and events older than the retention setting, in small batches. */
   purge(): Promise<{ messages: number; events: number }>;
   setPortalUrl(url: string): void;
+  /** The service's clock (injectable for tests of expiry). */
+  now(): Date;
   close(): Promise<void>;
   // sr-notify
   /** An operator's change to a case (S55): update, resolve, reopen, close. */
@@ -204,6 +220,24 @@ export function createBackendService(options: ServiceOptions): BackendService {
     return total;
   };
 
+  /** Re-checks confirmed registrations in chunks under their locks; returns how many changed state. */
+  const recheckSerials = async (serials: readonly string[]): Promise<number> => {
+    let changed = 0;
+    for (let i = 0; i < serials.length; i += MAINTENANCE_CHUNK) {
+      const chunk = serials.slice(i, i + MAINTENANCE_CHUNK);
+      changed += await transact(chunk, async (ctx) => {
+        let n = 0;
+        for (const serial of chunk) {
+          const before = await ctx.store.getRegistration(serial);
+          const after = await reevaluate(ctx, serial);
+          if (before && after && before.state !== after.state) n++;
+        }
+        return n;
+      });
+    }
+    return changed;
+  };
+
   return {
     store,
     log,
@@ -218,14 +252,82 @@ export function createBackendService(options: ServiceOptions): BackendService {
       for (const e of refusals.refused(transport, kind, remote)) record(e);
     },
     refusalStats: () => refusals.stats(),
-    confirm(serial, token, company = null) {
+    confirm(serial, token, o) {
       return transact([serial], async (ctx) => {
-        const r = await confirmRegistration(ctx, serial, token);
+        const r = await confirmRegistration(ctx, serial, token, o);
         // Before the events are written, so they (and the processing's) carry the device's company.
-        if (r.ok && company !== null) await ctx.store.setDeviceCompany(serial, company);
+        if (r.ok && r.value.company !== null) await ctx.store.setDeviceCompany(serial, r.value.company);
         if (r.ok) await processPending(ctx, serial);
         return r;
       });
+    },
+    async confirmSelected(serials, o) {
+      const out: { serial: string; result: Result<Confirmed, ConfirmFailure> }[] = [];
+      // One transaction per device: one refusal or failure does not undo the others.
+      for (const serial of [...new Set(serials)]) {
+        out.push({
+          serial,
+          result: await transact([serial], async (ctx) => {
+            const r = await confirmSelected(ctx, serial, o);
+            if (r.ok && r.value.company !== null) await ctx.store.setDeviceCompany(serial, r.value.company);
+            if (r.ok) await processPending(ctx, serial);
+            return r;
+          }),
+        });
+      }
+      return out;
+    },
+    editContract(serial, contract, o) {
+      return transact([serial], (ctx) => editContract(ctx, serial, contract, o));
+    },
+    unlock(user) {
+      return transact([], (ctx) => ctx.store.clearLockout(user));
+    },
+    async importBackOffice(data) {
+      const touched = new Set([...data.contracts.flatMap((c) => c.serials), ...data.installedBase.map((e) => e.serial)]);
+      // A contract whose coverage shrinks leaves serials it no longer names: re-check those too.
+      for (const c of data.contracts) for (const s of (await store.getServiceContract(c.number))?.serials ?? []) touched.add(s);
+      const contractsChanged = data.contracts.map((c) => c.number);
+      await transact([], async (ctx) => {
+        for (const c of data.contracts) await ctx.store.putServiceContract(c);
+        for (const e of data.installedBase) await ctx.store.putInstalledBase(e);
+        // CCO profiles are the directory users' profile fields (accounts keeps the users); a new one is a user without a password.
+        for (const p of data.profiles) {
+          const u = await ctx.store.getUser(p.ccoId);
+          const at = ctx.now().toISOString();
+          await ctx.store.putUser({
+            id: p.ccoId,
+            name: u?.name ?? p.ccoId,
+            email: p.email || (u?.email ?? ''),
+            passwordHash: u?.passwordHash ?? null,
+            schAdmin: u?.schAdmin ?? false,
+            caseManagement: p.caseManagement,
+            profileCompany: p.company || null,
+            profileContracts: p.contracts,
+            agreementVersion: u?.agreementVersion ?? null,
+            agreementAcceptedAt: u?.agreementAcceptedAt ?? null,
+            createdAt: u?.createdAt ?? at,
+          });
+        }
+        await contractsAdded(ctx);
+      });
+      // Registrations resting on an imported contract (trial or same-family ones name no serial in it).
+      for (const r of await store.listRegistrations()) if (r.contractNumber !== null && contractsChanged.includes(r.contractNumber)) touched.add(r.serial);
+      const changed = await recheckSerials([...touched].sort());
+      return { imported: data.contracts.length + data.installedBase.length + data.profiles.length, changed };
+    },
+    async entitlementPass() {
+      const serials = await confirmedSerials(store);
+      for (let i = 0; i < serials.length; i += MAINTENANCE_CHUNK) {
+        const chunk = serials.slice(i, i + MAINTENANCE_CHUNK);
+        // Each chunk holds its serials' locks: a replica running the pass at the same time finds the work done.
+        await transact(chunk, async (ctx) => {
+          for (const serial of chunk) await maintainRegistration(ctx, serial);
+        });
+      }
+      // N23 for profiles changed by a directory import since (accounts' `users import` does not call us).
+      await transact([], (ctx) => contractsAdded(ctx));
+      return { checked: serials.length };
     },
     acceptIdentity(serial, messageId) {
       return transact([serial], async (ctx) => {
@@ -244,31 +346,13 @@ export function createBackendService(options: ServiceOptions): BackendService {
         return true;
       });
     },
-    importContracts(contracts) {
-      return transact(
-        contracts.map((c) => c.serial),
-        async (ctx) => {
-          let changed = 0;
-          for (const c of contracts) {
-            await ctx.store.putContract(c);
-            const before = await ctx.store.getRegistration(c.serial);
-            const after = await reevaluate(ctx, c.serial);
-            if (before && after && before.state !== after.state) changed++;
-          }
-          return { imported: contracts.length, changed };
-        },
-      );
+    async importContracts(contracts) {
+      await transact([], async (ctx) => {
+        for (const c of contracts) await ctx.store.putContract(c);
+      });
+      return { imported: contracts.length, changed: await recheckSerials([...new Set(contracts.map((c) => c.serial))].sort()) };
     },
     async maintenance() {
-      // Small transactions, each holding its serials' locks: ingest is never held up for long, and a
-      // replica running the same pass at the same time finds the work done when it gets the lock.
-      const serials = await trialSerials(store);
-      for (let i = 0; i < serials.length; i += MAINTENANCE_CHUNK) {
-        const chunk = serials.slice(i, i + MAINTENANCE_CHUNK);
-        await transact(chunk, async (ctx) => {
-          for (const serial of chunk) await trialMaintenance(ctx, serial);
-        });
-      }
       // Refusals are not kept forever: the counters stay in /stats, the events expire.
       const removed = await store.deleteEvents('message.rejected', new Date((options.now?.() ?? new Date()).getTime() - refusals.retentionMs).toISOString());
       if (removed > 0) logger?.info({ removed }, 'expired message.rejected events deleted');
@@ -277,6 +361,7 @@ export function createBackendService(options: ServiceOptions): BackendService {
     setPortalUrl(url) {
       portalUrl = url;
     },
+    now: () => (options.now ?? (() => new Date()))(),
     srTracker,
     async changeCase(key, change) {
       // The case's serial is known only once it is read; its lock is taken then (SQLite has one writer).

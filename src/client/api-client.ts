@@ -12,7 +12,7 @@ import { ACTIONS, requirementText, type Action } from '../domain/permissions.js'
 import { AbortError } from '../errors.js';
 import { retryAfterSeconds, sessionRefused, tokenMissing, tokenRefused, tokenThrottled } from '../events/token-problems.js';
 import { ConfigurationRecordSchema, InventoryRecordSchema } from '../domain/device-records.js';
-import { CaseSummarySchema, GatewayStatusSchema, GatewaySummarySchema, MessageSummarySchema, NotificationSummarySchema, RegistrationStateSchema } from '../events/protocol.js';
+import { AuditEntrySchema, CaseSummarySchema, GatewayStatusSchema, GatewaySummarySchema, MessageSummarySchema, NotificationSummarySchema, RegistrationStateSchema } from '../events/protocol.js';
 
 export const DeviceSchema = z.object({
   serial: z.string(),
@@ -28,6 +28,9 @@ export const DeviceSchema = z.object({
   lastConfigurationAt: z.string().nullable(),
   trialEndsAt: z.string().nullable(),
   contractNumber: z.string().nullable(),
+  /** entitlement: end of the contract or warranty the registration rests on; the last refusal code. */
+  coverageEndsAt: z.string().nullable().default(null),
+  registrationRefusal: z.string().nullable().default(null),
 });
 export type ApiDevice = z.infer<typeof DeviceSchema>;
 
@@ -44,8 +47,19 @@ export const RegistrationSchema = z.object({
   updatedAt: z.string(),
   confirmedAt: z.string().nullable(),
   trialEndsAt: z.string().nullable(),
-  locked: z.boolean().optional(),
+  // entitlement
+  coverage: z.string().nullable().default(null),
+  coverageEndsAt: z.string().nullable().default(null),
+  registeredBy: z.string().nullable().default(null),
+  refusal: z.object({ code: z.string(), reason: z.string() }).nullable().default(null),
+  endsAt: z.string().nullable().default(null),
+  daysLeft: z.number().nullable().default(null),
 });
+/** A token lock-out (S17). */
+export const LockoutSchema = z.object({ user: z.string(), failed: z.number(), lockedAt: z.string().nullable() });
+/** A confirmation's choice of CCO profile (Support acting for a user) and contract. */
+export type ConfirmChoice = { readonly profile?: string | undefined; readonly contract?: string | undefined };
+const choice = (c: ConfirmChoice = {}) => ({ ...(c.profile ? { profile: c.profile } : {}), ...(c.contract ? { contract: c.contract } : {}) });
 export type ApiRegistration = z.infer<typeof RegistrationSchema>;
 
 const AttachmentSchema = z.object({ name: z.string(), data: z.string() });
@@ -193,16 +207,6 @@ export const PreferencesSchema = z.object({
 export type ApiPreferences = z.infer<typeof PreferencesSchema>;
 export type PreferencesChange = Partial<Pick<ApiPreferences, 'notifications' | 'serviceRequests' | 'srContact' | 'emails'>>;
 
-export const AuditEntrySchema = z.object({
-  id: z.number().int(),
-  at: z.string(),
-  actor: z.string(),
-  action: z.string(),
-  target: z.string(),
-  company: z.string().nullable(),
-  remote: z.string().nullable(),
-  detail: z.record(z.string(), z.unknown()).default({}),
-});
 export type ApiAuditEntry = z.infer<typeof AuditEntrySchema>;
 
 /** An API error response that is not a transport failure. */
@@ -314,10 +318,21 @@ export function createApiClient(connection: { readonly url: string; readonly tok
     messages: (q: MessageQuery = {}) => request(z.object({ messages: z.array(MessageSummarySchema), next: z.string().nullable() }), `/messages${qs({ ...q })}`),
     message: (id: number) => request(MessageDetailSchema, `/messages/${id}`),
     registrations: () => request(z.object({ registrations: z.array(RegistrationSchema) }), '/registrations'),
-    confirmRegistration: (serial: string, token: string) => request(z.object({ registration: RegistrationSchema }), `/registrations/${enc(serial)}/confirm`, { method: 'POST', body: { token } }),
+    confirmRegistration: (serial: string, token: string, c?: ConfirmChoice) => request(z.object({ registration: RegistrationSchema }), `/registrations/${enc(serial)}/confirm`, { method: 'POST', body: { token, ...choice(c) } }),
+    confirmSelected: (serials: readonly string[], c?: ConfirmChoice) =>
+      request(
+        z.object({ results: z.array(z.object({ serial: z.string(), ok: z.boolean(), registration: RegistrationSchema.optional(), error: z.string().optional(), reason: z.string().optional() })) }),
+        '/registrations/confirm',
+        { method: 'POST', body: { serials, ...choice(c) } },
+      ),
+    editRegistrationContract: (serial: string, contract: string, c?: ConfirmChoice) => request(z.object({ registration: RegistrationSchema }), `/registrations/${enc(serial)}/contract`, { method: 'PUT', body: { contract, ...choice(c) } }),
+    lockouts: () => request(z.object({ lockouts: z.array(LockoutSchema) }), '/registrations/lockouts'),
+    unlock: (user: string) => request(z.object({ ok: z.boolean() }), `/registrations/lockouts/${enc(user)}`, { method: 'DELETE' }),
     deleteRegistration: (serial: string) => request(z.object({ ok: z.boolean() }), `/registrations/${enc(serial)}`, { method: 'DELETE' }),
     contracts: () => request(z.object({ contracts: z.array(ContractSchema) }), '/contracts'),
     importContracts: (contracts: readonly ApiContract[]) => request(z.object({ imported: z.number(), changed: z.number() }), '/contracts', { method: 'POST', body: { contracts } }),
+    /** Back-office fixtures as a contracts file writes them (contracts, installedBase, profiles). */
+    importBackOffice: (backOffice: Record<string, unknown>) => request(z.object({ imported: z.number(), changed: z.number() }), '/contracts', { method: 'POST', body: { backOffice } }),
     cases: () => request(z.object({ cases: z.array(CaseSummarySchema) }), '/cases'),
     case: (key: string) => request(CaseDetailSchema, `/cases/${enc(key)}`),
     // sr-notify: the SR lifecycle (S55).

@@ -33,3 +33,9 @@ export function clientFor(flags: { backend?: string | undefined; token?: string 
 export function printJson(deps: OutputDeps, value: unknown): void {
   deps.stdout(`${JSON.stringify(value, null, 2)}\n`);
 }
+
+/** A list command's output: `{[key]: rows}` as JSON with --json, else a text table (or the note when empty). */
+export function printList<T>(deps: OutputDeps, json: boolean | undefined, key: string, rows: readonly T[], columns: readonly TextColumn<T>[], empty: string): void {
+  if (json) return printJson(deps, { [key]: rows });
+  deps.stdout(textTable(columns, rows, empty));
+}

@@ -68,7 +68,8 @@ export function sessionLine(session: SessionView | null): string {
   if (session === null) return '';
   const roles = session.companies.map((c) => `${/^admin/i.test(c.role) ? 'Administrator' : 'User'} of ${c.company}`);
   if (session.schAdmin) roles.unshift('SCH administrator');
-  const who = `${session.user}${session.name && session.name !== session.user ? ` (${session.name})` : ''}`;
+  // The bootstrap token's name already says what it is ("bootstrap token (serve --token)").
+  const who = session.name === null || session.name === session.user ? session.user : session.user === 'bootstrap' ? session.name : `${session.user} (${session.name})`;
   return `${who} · ${roles.length > 0 ? roles.join(', ') : 'no company'}${session.pendingAgreement ? ' · legal agreement pending' : ''}`;
 }
 

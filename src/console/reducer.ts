@@ -68,6 +68,8 @@ function touchDevice(devices: Readonly<Record<string, DeviceRow>>, m: MessageSum
       registration: prev?.registration ?? 'pending',
       trialEndsAt: prev?.trialEndsAt ?? null,
       lastMessageAt: m.receivedAt,
+      coverageEndsAt: prev?.coverageEndsAt ?? null,
+      refusal: prev?.refusal ?? null,
     },
   };
 }
@@ -124,6 +126,9 @@ function applyEvents(state: ConsoleState, events: readonly BackendEvent[], limit
               registration: e.to,
               trialEndsAt: e.trialEndsAt,
               lastMessageAt: prev?.lastMessageAt ?? null,
+              // A confirmed device keeps its contract end until the next device load; a refusal is over once it registers.
+              coverageEndsAt: prev?.coverageEndsAt ?? null,
+              refusal: e.to === 'pending' ? (prev?.refusal ?? null) : null,
             },
           },
         };

@@ -150,6 +150,23 @@ export function trialDaysLeft(trialEndsAt: string | null, now: number): number |
   return Math.max(0, Math.ceil((end - now) / 86_400_000));
 }
 
+/** Days at or under which a countdown is shown as "expiring soon" (the first "about to expire" mail, README). */
+export const EXPIRING_SOON_DAYS = 30;
+
+/**
+ * The registration screen's countdown (S96): a trial's days left, a contract's or warranty's days left, or
+ * null. A trial counts down to its trial end; it cannot outlive its profile contract, but that is the back end's to say.
+ */
+export function expiryCountdown(d: Pick<DeviceRow, 'registration' | 'trialEndsAt' | 'coverageEndsAt'>, now: number): { readonly what: 'trial' | 'contract'; readonly days: number } | null {
+  if (d.registration === 'trial') {
+    const days = trialDaysLeft(d.trialEndsAt, now);
+    return days === null ? null : { what: 'trial', days };
+  }
+  if (d.registration !== 'registered') return null;
+  const days = trialDaysLeft(d.coverageEndsAt ?? null, now);
+  return days === null ? null : { what: 'contract', days };
+}
+
 export type CaseOrNotification =
   | { readonly kind: 'case'; readonly item: CaseSummary }
   | { readonly kind: 'notification'; readonly item: NotificationView };

@@ -111,6 +111,9 @@ export type DeviceRow = {
   readonly registration: RegistrationState;
   readonly trialEndsAt: string | null;
   readonly lastMessageAt: string | null;
+  /** entitlement: end of the contract or warranty a registration rests on; why the last confirmation was refused. */
+  readonly coverageEndsAt?: string | null;
+  readonly refusal?: string | null;
 };
 
 /** Fleet operations the console runs over SSH. */

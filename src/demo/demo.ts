@@ -17,6 +17,7 @@ import { pushTask } from '../fleet/push.js';
 import { collectFleet } from '../fleet/runner.js';
 import { startLab, type Lab } from '../lab/devices.js';
 import type { LabEvent } from '../lab/types.js';
+import { startDemoGateway, type DemoGateway } from './gateway.js';
 import { confirmDemoRegistrations, demoContractNumber, importDemoContracts } from './registrations.js';
 import { createDemoAccounts, demoCompanyOf, demoLoginLines, type DemoAccount } from './accounts.js';
 
@@ -26,6 +27,8 @@ export type DemoOptions = {
   readonly onProgress?: (line: string) => void;
   /** Raise one more event on a random device this often so the console stays lively; 0 = never (default 4000). */
   readonly tickMs?: number;
+  /** Put a Transport Gateway between the HTTP half of the lab and the back end (issue 17). */
+  readonly gateway?: boolean;
 };
 
 export type Demo = {
@@ -47,6 +50,8 @@ export type Demo = {
   readonly pushResults: readonly FleetResult<PushData>[];
   /** The two demo users, one Administrator per company (accounts-cli, issue 15). */
   readonly accounts: readonly DemoAccount[];
+  /** With --gateway: the Transport Gateway the HTTP half posts to. */
+  readonly gateway?: DemoGateway;
   close(): Promise<void>;
 };
 
@@ -103,6 +108,11 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
     const backend = await startBackend({ dbPath: join(dir, 'callhome.db'), httpPort: 0, smtpPort: 0, token });
     cleanups.push(() => backend.close());
     say(`back end: ${backend.url} (SMTP on ${backend.smtpPort ?? '-'}), database ${join(dir, 'callhome.db')}`);
+    const gateway = options.gateway === true ? await startDemoGateway(backend.url, token, dir, demoCompanyOf(0, options.devices)) : undefined;
+    if (gateway) {
+      cleanups.push(() => gateway.gateway.close());
+      say(`gateway: ${gateway.name} on ${gateway.url} forwards the HTTP half to the back end (queue ${gateway.queueDir})`);
+    }
     const lab = await startLab({ devices: options.devices, port: 0, stateDir: join(dir, 'lab'), smtpPort: backend.smtpPort ?? 25 });
     cleanups.push(() => lab.close());
     const inventoryFile = join(dir, 'inventory.yaml');
@@ -123,7 +133,7 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
       sshConfigPath: null,
     });
     const { inventory } = fleet;
-    const desired = demoDesired(backend.url);
+    const desired = demoDesired(gateway?.url ?? backend.url);
     const half = Math.ceil(inventory.hosts.length / 2);
     const desiredByHost = new Map(inventory.hosts.map((h, i) => [h.name, i < half ? desired.http : desired.email]));
     const push = (d: DesiredConfig, hosts: typeof inventory.hosts) => collectFleet(fleet.run(pushTask(d, pushPlanner, { dryRun: false, save: true, prune: false }), hosts));
@@ -171,6 +181,7 @@ export async function startDemo(options: DemoOptions): Promise<Demo> {
       desiredFor: (host) => desiredByHost.get(host),
       pushResults,
       accounts,
+      ...(gateway ? { gateway } : {}),
       close,
     };
   } catch (error) {
@@ -199,12 +210,22 @@ function envScript(files: { url: string; tokenFile: string; inventoryFile: strin
  * not the secret: a token printed on the terminal stays in scrollback, logs and screen recordings), the
  * lab inventory and known_hosts, and the lines to paste.
  */
-export function demoAccessLines(demo: Pick<Demo, 'backend' | 'tokenFile' | 'envFile' | 'inventoryFile' | 'knownHostsFile'> & Partial<Pick<Demo, 'accounts'>>): string[] {
+export function demoAccessLines(demo: Pick<Demo, 'backend' | 'tokenFile' | 'envFile' | 'inventoryFile' | 'knownHostsFile'> & Partial<Pick<Demo, 'accounts' | 'gateway'>>): string[] {
   return [
     `back end ${demo.backend.url}   token in ${demo.tokenFile} (SCH administrator: every company)`,
     `inventory ${demo.inventoryFile}   known_hosts ${demo.knownHostsFile}`,
     `second terminal: source ${demo.envFile}`,
     ...demoLoginLines(demo.accounts ?? []),
+    ...(demo.gateway ? demoGatewayLines(demo.gateway) : []),
+  ];
+}
+
+/** How to see the demo's gateway: the console's mail screen, its queue and logs, the stream. */
+function demoGatewayLines(g: DemoGateway): string[] {
+  return [
+    `gateway ${g.name} on ${g.url} (HTTP half → gateway → back end): console screen 3 (mail) shows its row`,
+    `  callhome gateway held --queue-dir ${g.queueDir}   ·   callhome gateway logs --queue-dir ${g.queueDir}`,
+    `  callhome gateway list   ·   callhome events --type gateway.status`,
   ];
 }
 

@@ -3,6 +3,7 @@
  * message ID inside is untouched, so the service's idempotent ingest makes a resend after a crash
  * harmless). A failure pauses all forwarding with exponential back-off; the entry stays queued.
  */
+import { wakeableSleep } from '../util/wakeable-sleep.js';
 import type { OutgoingHttpHeaders } from 'node:http';
 import { GATEWAY_AUTH_HEADER, GATEWAY_FORWARD_PATH, GATEWAY_NEW_PASSWORD_HEADER, GATEWAY_SOURCE_HEADER, gatewayAuth, MAIL_CONTENT_TYPE } from '../backend/gateway/protocol.js';
 import { send, type HttpTarget } from './http-post.js';
@@ -83,17 +84,7 @@ export function startForwarder(o: ForwarderOptions): Forwarder {
   let lastError: string | null = null;
   let failingSince: number | null = null;
   let stopped = false;
-  let wakeUp: (() => void) | null = null;
-  const sleep = (ms: number): Promise<void> =>
-    new Promise((resolve) => {
-      const t = setTimeout(done, ms);
-      function done(): void {
-        clearTimeout(t);
-        wakeUp = null;
-        resolve();
-      }
-      wakeUp = done;
-    });
+  const { sleep, wake: wakeSleep } = wakeableSleep();
 
   const fail = (reason: string): void => {
     pausedUntil = Date.now() + backoff;
@@ -159,12 +150,12 @@ export function startForwarder(o: ForwarderOptions): Forwarder {
   return {
     wake: () => {
       // A pause after a failure is kept; a new message does not hammer a down service.
-      if (Date.now() >= pausedUntil) wakeUp?.();
+      if (Date.now() >= pausedUntil) wakeSleep();
     },
     status: () => ({ reachable, lastError, pausedUntil, failingSince }),
     stop: async () => {
       stopped = true;
-      wakeUp?.();
+      wakeSleep();
       await loop;
     },
   };

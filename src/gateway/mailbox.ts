@@ -4,6 +4,7 @@
  * is not Call Home is left in place, marked with a keyword so it is not read again. A failed connection
  * is logged and retried every minute. POP3 is not served: imapflow speaks IMAP only.
  */
+import { wakeableSleep } from '../util/wakeable-sleep.js';
 import { ImapFlow } from 'imapflow';
 import type { Refusal } from '../backend/ingest/refusal.js';
 import type { Result } from '../util/result.js';
@@ -53,17 +54,7 @@ export function startMailboxPoller(o: MailboxOptions): MailboxPoller {
   let status: MailboxStatus = { state: 'connecting', lastPoll: null, lastError: null, queued: 0 };
   let stopped = false;
   let client: ImapFlow | null = null;
-  let wake: (() => void) | null = null;
-  const sleep = (ms: number): Promise<void> =>
-    new Promise((resolve) => {
-      const t = setTimeout(done, ms);
-      function done(): void {
-        clearTimeout(t);
-        wake = null;
-        resolve();
-      }
-      wake = done;
-    });
+  const { sleep, wake: wakeSleep } = wakeableSleep();
 
   /** One poll: every unrefused mail in the folder, queued then deleted. */
   const poll = async (c: ImapFlow): Promise<number> => {
@@ -123,7 +114,7 @@ export function startMailboxPoller(o: MailboxOptions): MailboxPoller {
     status: () => status,
     stop: async () => {
       stopped = true;
-      wake?.();
+      wakeSleep();
       // A poll in progress may finish (its mails are queued, then deleted); a hung one is cut.
       const cut = new Promise<void>((resolve) => setTimeout(resolve, 5_000).unref());
       await Promise.race([loop, cut]);

@@ -5,6 +5,7 @@
  * the service cannot report that; the service's "last seen" and the report time tell it instead, and the
  * report sent when it is back says how long forwarding failed.
  */
+import { wakeableSleep } from '../util/wakeable-sleep.js';
 import { GATEWAY_NEW_PASSWORD_HEADER, GATEWAY_STATUS_PATH, gatewayAuth, GATEWAY_AUTH_HEADER } from '../backend/gateway/protocol.js';
 import type { GatewayStatus } from '../events/protocol.js';
 import type { Credentials } from './forward.js';
@@ -43,17 +44,7 @@ export function startStatusReporter(o: StatusReporterOptions): StatusReporter {
   let dirty = true;
   let lastAttempt = 0;
   let stopped = false;
-  let wake: (() => void) | null = null;
-  const sleep = (ms: number): Promise<void> =>
-    new Promise((resolve) => {
-      const t = setTimeout(done, ms);
-      function done(): void {
-        clearTimeout(t);
-        wake = null;
-        resolve();
-      }
-      wake = done;
-    });
+  const { sleep, wake: wakeSleep } = wakeableSleep();
 
   const report = async (): Promise<void> => {
     const c = o.credentials();
@@ -92,11 +83,11 @@ export function startStatusReporter(o: StatusReporterOptions): StatusReporter {
     },
     nudge() {
       dirty = true;
-      if (Date.now() >= lastAttempt + minGapMs) wake?.();
+      if (Date.now() >= lastAttempt + minGapMs) wakeSleep();
     },
     stop: async () => {
       stopped = true;
-      wake?.();
+      wakeSleep();
       await loop;
       await report();
     },

@@ -4,6 +4,7 @@ import type { CallHomeMessage } from '../../src/domain/message.js';
 import { anonymize } from '../../src/lab/engine/privacy.js';
 import { buildMessage } from './build-message.js';
 import { api, postXml, startTestBackend, type TestBackend } from './helpers.js';
+import { importBackOffice, trialFixture } from './entitlement/fixtures.js';
 
 let b: TestBackend;
 beforeAll(async () => {
@@ -61,7 +62,8 @@ describe('registration and entitlement, end to end from messages', () => {
     expect(b.events.filter((e) => e.type === 'registration.changed' && e.serial === 'REG0001').map((e) => (e.type === 'registration.changed' ? e.to : ''))).toEqual(['pending', 'registered']);
   });
 
-  it('after 10 wrong tokens refuses every wrong one, but the right token still confirms (issue 11: guesses never lock the owner out)', async () => {
+  it('S17: 10 invalid tokens block the user (even the right token), SCH Support is alerted and unblocks; another user is not blocked', async () => {
+    await importBackOffice(b.url, trialFixture(['REG0002']));
     await send(buildMessage({ serialNumber: 'REG0002', hostname: 'R2' }));
     const good = await tokenFor('REG0002');
     for (let i = 1; i <= 9; i++) {
@@ -71,10 +73,20 @@ describe('registration and entitlement, end to end from messages', () => {
     }
     const tenth = await confirm('REG0002', 'WRONGTOKEN');
     expect(tenth.status).toBe(423);
-    const eleventh = await confirm('REG0002', 'WRONGTOKEN2');
-    expect(eleventh.status).toBe(423);
-    expect(eleventh.body.reason).toMatch(/after 10 invalid tokens only the right one is accepted/);
+    // Blocked: the right token is refused too, and the message sends the user to SCH Support.
+    const blocked = await confirm('REG0002', good);
+    expect(blocked.status).toBe(423);
+    expect(blocked.body.reason).toMatch(/blocked from confirming registrations after 10 invalid tokens\. Contact SCH Support/);
     expect((await device('REG0002')).registration).toBe('pending');
+    const notes = (await api<{ notifications: Notification[] }>(b.url, '/notifications')).body.notifications;
+    expect(notes.find((n) => n.kind === 'support-alert' && n.body.includes('invalid registration tokens'))?.body).toMatch(/User bootstrap entered 10 invalid registration tokens/);
+    expect((await api<{ lockouts: { user: string; failed: number; lockedAt: string | null }[] }>(b.url, '/registrations/lockouts')).body.lockouts).toEqual([expect.objectContaining({ user: 'bootstrap', failed: 10 })]);
+    // Issue 11 still holds: guesses by someone else never lock the owner out — the lock is per user.
+    const other = await b.service.confirm('REG0002', 'WRONGTOKEN', { actor: { user: 'mallory', support: false } });
+    expect(other.ok).toBe(false);
+    expect(await b.service.store.getLockout('mallory')).toMatchObject({ failed: 1, lockedAt: null });
+    // Support unblocks; the right token confirms.
+    expect((await api(b.url, '/registrations/lockouts/bootstrap', { method: 'DELETE' })).status).toBe(200);
     const right = await confirm('REG0002', good);
     expect(right.status).toBe(200);
     expect((await device('REG0002')).registration).toBe('trial');
@@ -84,7 +96,8 @@ describe('registration and entitlement, end to end from messages', () => {
     expect((await device('REG0002')).registration).toBe('pending');
   });
 
-  it('not covered → 120-day trial; a contract import later makes it registered; an expired contract → only inventory/configuration processed', async () => {
+  it('in the installed base, not covered → 120-day trial; a contract import later makes it registered; an expired contract → only inventory/configuration processed', async () => {
+    await importBackOffice(b.url, trialFixture(['REG0003']));
     await send(buildMessage({ serialNumber: 'REG0003', hostname: 'R3' }));
     const r = await confirm('REG0003', await tokenFor('REG0003'));
     expect(r.body.registration?.state).toBe('trial');

@@ -12,6 +12,8 @@ import type { BackendEvent } from '../../src/events/protocol.js';
 import { parseXml, renderXml } from '../../src/callhome/codec.js';
 import { startPostgres, type PgCluster } from '../support/postgres.js';
 import { buildMessage } from './build-message.js';
+import { SUPPORT_ACTOR } from '../../src/backend/entitlement/model.js';
+import { backOffice, trialFixture } from './entitlement/fixtures.js';
 import { postXml, sampleWith, TOKEN } from './helpers.js';
 import { record, waitFor, type Recorder } from './stream/helpers.js';
 
@@ -92,6 +94,7 @@ describe('two replicas on one PostgreSQL', () => {
     const db = await freshDb();
     const [a, b] = [await replica(db), await replica(db)];
     const serials = Array.from({ length: 12 }, (_, i) => `ONCE${String(i).padStart(4, '0')}`);
+    await a.service.importBackOffice(backOffice(trialFixture(serials)));
     // The first message of a new serial reaches both replicas at the same moment.
     const statuses = await Promise.all(serials.flatMap((s) => [a, b].map((r, i) => postXml(r.url, sampleWith({ serial: s, messageId: `M${i}:${s}:first` })).then((x) => x.status))));
     expect(statuses.every((s) => s === 200)).toBe(true);
@@ -105,7 +108,7 @@ describe('two replicas on one PostgreSQL', () => {
     const notes = await a.service.store.listNotifications(100);
     for (const s of serials) {
       const token = /Security token: (\S+)/.exec(notes.find((n) => n.serial === s && n.kind === 'pending-registration')?.body ?? '')?.[1] ?? '';
-      const confirmed = await b.service.confirm(s, token);
+      const confirmed = await b.service.confirm(s, token, { actor: SUPPORT_ACTOR });
       expect(confirmed.ok).toBe(true);
     }
     const failure = (s: string, i: number) => renderXml(buildMessage({ serialNumber: s, hostname: `h-${s}`, kind: 'environment', severity: 5, description: 'TEMP_FAILURE: TempHigh inlet 70C', messageId: `T${i}:${s}` }));
@@ -129,6 +132,7 @@ describe('two replicas on one PostgreSQL', () => {
     const [sa, sb] = stores.map((store) => createBackendService({ store, rules, portalUrl: 'http://x', now: () => now }));
     if (!sa || !sb) throw new Error('two services expected');
     const serials = Array.from({ length: 30 }, (_, i) => `MNT${String(i).padStart(5, '0')}`);
+    await sa.importBackOffice(backOffice(trialFixture(serials)));
     for (const s of serials) {
       const parsed = parseXml(renderXml(buildMessage({ serialNumber: s, hostname: `h-${s}` })));
       if (!parsed.ok) throw new Error(parsed.error.reason);
@@ -137,10 +141,10 @@ describe('two replicas on one PostgreSQL', () => {
     const notes = await sa.store.listNotifications(1000);
     for (const s of serials) {
       const token = /Security token: (\S+)/.exec(notes.find((n) => n.serial === s)?.body ?? '')?.[1] ?? '';
-      expect((await sa.confirm(s, token)).ok).toBe(true);
+      expect((await sa.confirm(s, token, { actor: SUPPORT_ACTOR })).ok).toBe(true);
     }
     now = new Date(Date.parse('2026-01-01T00:00:00Z') + 15 * 86_400_000);
-    await Promise.all([sa.maintenance(), sb.maintenance(), sa.maintenance()]);
+    await Promise.all([sa.entitlementPass(), sb.entitlementPass(), sa.entitlementPass()]);
     const reminders = (await sa.store.listNotifications(1000)).filter((n) => n.kind === 'trial-reminder');
     expect(reminders.map((n) => n.serial).sort()).toEqual(serials);
     await sa.close();

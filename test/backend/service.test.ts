@@ -8,6 +8,8 @@ import { createBackendService } from '../../src/backend/service.js';
 import { openSqliteStore } from '../../src/backend/store/sqlite-store.js';
 import { buildMessage } from './build-message.js';
 import { api, postXml, startTestBackend } from './helpers.js';
+import { SUPPORT_ACTOR } from '../../src/backend/entitlement/model.js';
+import { backOffice, trialFixture } from './entitlement/fixtures.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'callhome-service-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -18,24 +20,25 @@ describe('trial life cycle over time', () => {
     let now = new Date('2026-01-01T00:00:00Z');
     const store = openSqliteStore(join(dir, 'trial.db'));
     const service = createBackendService({ store, rules: loadRules(defaultRulesFile()), portalUrl: 'http://x', now: () => now });
+    await service.importBackOffice(backOffice(trialFixture(['TRIAL01'])));
     const m = buildMessage({ serialNumber: 'TRIAL01', hostname: 'T1' });
     const raw = renderXml(m);
     const parsed = parseXml(raw);
     if (!parsed.ok) throw new Error(parsed.error.reason);
     await service.ingest({ receivedAt: now.toISOString(), transport: 'http', remote: null, format: 'xml', raw, message: parsed.value });
     const token = /Security token: (\S+)/.exec((await store.listNotifications(10))[0]?.body ?? '')?.[1] ?? '';
-    const confirmed = await service.confirm('TRIAL01', token);
+    const confirmed = await service.confirm('TRIAL01', token, { actor: SUPPORT_ACTOR });
     expect(confirmed.ok && confirmed.value.trialEndsAt).toBe('2026-05-01T00:00:00.000Z');
     const reminders = async () => (await store.listNotifications(100)).filter((n) => n.kind === 'trial-reminder').length;
     // When 13 days pass, no reminder; at 14 days, one; at 20 days, still one; at 28, two
     for (const [day, expected] of [[13, 0], [14, 1], [20, 1], [28, 2]] as const) {
       now = new Date(Date.parse('2026-01-01T00:00:00Z') + day * 86_400_000);
-      await service.maintenance();
+      await service.entitlementPass();
       expect(await reminders()).toBe(expected);
     }
     // Then after 120 days it is expired, with an entitlement notification
     now = new Date('2026-05-02T00:00:00Z');
-    await service.maintenance();
+    await service.entitlementPass();
     expect((await store.getRegistration('TRIAL01'))?.state).toBe('expired');
     expect((await store.listNotifications(1))[0]?.kind).toBe('entitlement-expired');
     await service.close();

@@ -112,7 +112,17 @@ describe('callhome demo: the state it shows is the state it is in', () => {
     expect(lines.join('\n')).not.toContain(demo.token);
     const json = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
     const ready = json.find((j) => j['event'] === 'ready');
-    expect(ready).toEqual({ event: 'ready', url: demo.backend.url, tokenFile: demo.tokenFile, envFile: demo.envFile, inventory: demo.inventoryFile, knownHosts: demo.knownHostsFile });
+    expect(ready).toEqual({
+      event: 'ready',
+      url: demo.backend.url,
+      tokenFile: demo.tokenFile,
+      envFile: demo.envFile,
+      inventory: demo.inventoryFile,
+      knownHosts: demo.knownHostsFile,
+      // How to log in as each demo user: files, never a password (accounts-cli, issue 15).
+      users: demo.accounts.map((a) => ({ user: a.user, company: a.company, role: 'administrator', passwordFile: a.passwordFile, envFile: a.envFile })),
+    });
+    expect(demo.accounts.map((a) => a.company)).toEqual(['acme', 'globex']);
     expect(json.at(-1)).toMatchObject({ event: 'stopped', url: demo.backend.url });
 
     // A second terminal, with only what the demo printed, sees the same back end and the same fleet.

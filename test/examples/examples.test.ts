@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { BackOfficeSchema } from '../../src/backend/entitlement/model.js';
 import { readContractsFile } from '../../src/backend/contracts-file.js';
 import { loadRules, matchRule } from '../../src/backend/processing/rules.js';
 import type { CallHomeMessage } from '../../src/domain/message.js';
@@ -76,11 +77,26 @@ describe('examples/', () => {
   });
 
   it("contracts.yaml: the lab's R1-R5, R5 in the installed base without cover", () => {
-    const contracts = readContractsFile(example('contracts.yaml'));
+    const file = readContractsFile(example('contracts.yaml'));
+    if (file.kind !== 'rows') throw new Error('contracts.yaml is one row per serial');
+    const contracts = file.rows;
     expect(contracts.map((c) => c.serial)).toEqual([1, 2, 3, 4, 5].map((i) => labIdentity(i).serial));
     expect(contracts.map((c) => c.contractNumber)).toEqual(['C123456', 'C123456', 'C123457', 'C123457', '']);
     expect(contracts[0]).toMatchObject({ contractType: 'SNTC', company: 'ExampleCorp', expiresAt: '2027-12-31T00:00:00.000Z' });
     expect(contracts[4]?.expiresAt).toBeNull();
+  });
+
+  it('back-office.yaml: contracts, installed base with a warranty, a CCO profile — for the lab\'s R1-R5', () => {
+    const file = readContractsFile(example('back-office.yaml'));
+    if (file.kind !== 'back-office') throw new Error('back-office.yaml is in the back-office form');
+    const office = BackOfficeSchema.parse(file.backOffice);
+    expect(office.contracts.map((c) => [c.number, c.type, c.serials.length])).toEqual([
+      ['C123456', 'direct', 2],
+      ['P900001', 'partner-branded', 1],
+    ]);
+    expect(office.installedBase.map((e) => e.serial)).toEqual([1, 2, 3, 4, 5].map((i) => labIdentity(i).serial));
+    expect(office.installedBase[2]).toMatchObject({ warrantyExpiresAt: '2027-06-30T00:00:00.000Z', warrantyCompany: 'examplecorp' });
+    expect(office.profiles).toEqual([{ ccoId: 'alice', company: 'examplecorp', contracts: ['C123456'], caseManagement: true, email: 'alice@example.com' }]);
   });
 
   it('rules.yaml: loads, and its first matching rule decides', () => {

@@ -27,6 +27,7 @@ import { stringify } from 'yaml';
 import { startLab, type Lab } from '../../src/lab/devices.js';
 import { sampleWith } from '../backend/helpers.js';
 import { rawRequest } from './helpers.js';
+import { trialFixture } from '../backend/entitlement/fixtures.js';
 import { DDCE_SERVICE_PATH } from '../../src/domain/callhome.js';
 
 const id = randomBytes(4).toString('hex');
@@ -132,7 +133,9 @@ describe('no secret in settings, logs or output', () => {
     const wrong = await run(['devices', '--backend', backend, '--token', SECRETS.wrongToken, '--json']);
     expect(wrong.code).toBe(1);
     expect(wrong.stderr).toMatch(/token/i);
-    // A new device is Pending; its token goes out in the notification (visible to API token holders).
+    // A new device (in the installed base, a contract to try it under) is Pending; its token goes out in the notification (visible to API token holders).
+    const fixtures = await rawRequest(backend, '/api/v1/contracts', { method: 'POST', headers: { authorization: `Bearer ${SECRETS.backendToken}`, 'content-type': 'application/json' }, body: JSON.stringify({ backOffice: trialFixture(['SECFLOW01']) }) });
+    expect(fixtures.status).toBe(200);
     const post = await rawRequest(backend, DDCE_SERVICE_PATH, { method: 'POST', headers: { 'content-type': 'application/soap+xml' }, body: sampleWith({ serial: 'SECFLOW01', messageId: 'M-secflow-1' }) });
     expect(post.status).toBe(200);
     const notes = await rawRequest(backend, '/api/v1/notifications', { headers: { authorization: `Bearer ${SECRETS.backendToken}` } });

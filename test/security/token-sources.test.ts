@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, describe, expect, it } from 'vitest';
 import { api, postXml, sampleWith, startTestBackend, TOKEN } from '../backend/helpers.js';
+import { importBackOffice, trialFixture } from '../backend/entitlement/fixtures.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'callhome-token-sources-'));
 const children: ReturnType<typeof spawn>[] = [];
@@ -52,6 +53,7 @@ describe('tokens from a file, the environment or standard input', () => {
   it('registration confirm reads the registration token from standard input when it is not given', { timeout: 60_000 }, async () => {
     const b = await startTestBackend({ smtpPort: null });
     try {
+      await importBackOffice(b.url, trialFixture(['TOKSTDIN1']));
       expect((await postXml(b.url, sampleWith({ serial: 'TOKSTDIN1', messageId: 'ts-1' }))).status).toBe(200);
       const notes = (await api<{ notifications: { serial: string; body: string }[] }>(b.url, '/notifications')).body.notifications;
       const token = /Security token: (\S+)/.exec(notes.find((n) => n.serial === 'TOKSTDIN1')?.body ?? '')?.[1] ?? '';

@@ -52,7 +52,8 @@ describe('console screens at 80 columns on a live back end', () => {
     writeFileSync(rulesFile, 'rules:\n  - name: temp\n    match: { type: environment, event: "TEMP_FAILURE" }\n    outcome: case\n    priority: 2\n    recommendation: "Check the fans."\n  - name: rest\n    match: {}\n    outcome: none\n');
     backend = await startTestBackend({ rulesFile });
     const api = createApiClient({ url: backend.url, token: TOKEN });
-    await api.importContracts([{ serial: 'SER0001', contractNumber: 'C-77', contractType: 'direct', company: 'Example', expiresAt: null }]);
+    // SER0002 and SER0003 are in the installed base without cover: a trial under C-77 (S14).
+    await api.importContracts([{ serial: 'SER0001', contractNumber: 'C-77', contractType: 'direct', company: 'Example', expiresAt: null }, ...['SER0002', 'SER0003'].map((serial) => ({ serial, contractNumber: '', contractType: 'direct', company: 'Example', expiresAt: null }))]);
     store = createConsoleStore({ batchMs: 10 });
     live = connectLive(store, { url: backend.url, token: TOKEN, api, since: 0, initialBackoffMs: 100, maxBackoffMs: 300 });
     ui = render(<ConsoleApp store={store} intents={createIntents(store, { api })} />);

@@ -14,6 +14,7 @@ import type { DeviceDetail, Scope, StoreQueries } from '../store/types.js';
 import { decodeCursor } from '../store/queries.js';
 import { gatewayApiRoutes } from '../gateway/api-routes.js';
 import { accountRoutes } from '../accounts/routes.js';
+import { contractRoutes, registrationRoutes } from '../entitlement/api-routes.js';
 // sr-notify
 import { findCase } from '../cases/service-requests.js';
 import { preferencesView } from '../notifications/preferences.js';
@@ -161,8 +162,6 @@ export function parseQuery<S extends z.ZodType>(schema: S, url: URL): { ok: true
   return { ok: false, reply: json(400, { error: 'bad-query', reason }) };
 }
 
-const ConfirmBody = z.object({ token: z.string().min(1), company: z.string().min(1).max(64).optional() });
-
 const AcceptIdentityBody = z.object({ messageId: z.number().int().positive() });
 
 /**
@@ -293,28 +292,7 @@ export function apiRoutes(service: BackendService): readonly ApiRoute[] {
         return m ? json(200, m) : notFound(`Message ${id}`);
       },
     },
-    { method: 'GET', pattern: /^\/registrations$/, permission: 'read', returns: 'company', handle: async (_p, _u, _b, { store }) => json(200, { registrations: (await store.listRegistrations()).map(({ tokenHash: _hash, ...r }) => ({ ...r, locked: r.failedAttempts >= 10 })) }) },
-    {
-      method: 'POST',
-      pattern: /^\/registrations\/([^/]+)\/confirm$/,
-      // The token (mailed to the device's contact) proves the device; the confirming user gets its company (S27).
-      permission: 'confirm',
-      returns: 'company',
-      handle: async ([serial = ''], _u, body, ctx) => {
-        const b = ConfirmBody.safeParse(body);
-        if (!b.success) return json(400, { error: 'bad-body', reason: 'Send {"token": "<token from the Pending Registration e-mail>"} (and "company" when you belong to several).' });
-        const company = await confirmingCompany(service, ctx, serial, b.data.company);
-        if (!company.ok) return json(403, { error: 'forbidden', reason: company.reason });
-        const r = await service.confirm(serial, b.data.token, company.value);
-        if (r.ok) {
-          await accounts.confirmedBy({ caller: ctx.caller, remote: ctx.remote }, serial, company.value);
-          const { tokenHash: _hash, ...reg } = r.value;
-          return json(200, { registration: { ...reg, company: company.value } });
-        }
-        const status = r.error.kind === 'unknown' ? 404 : r.error.kind === 'locked' ? 423 : r.error.kind === 'not-pending' ? 409 : 403;
-        return json(status, { error: r.error.kind, reason: r.error.message });
-      },
-    },
+    ...registrationRoutes(service),
     {
       method: 'DELETE',
       pattern: /^\/registrations\/([^/]+)$/,
@@ -327,22 +305,7 @@ export function apiRoutes(service: BackendService): readonly ApiRoute[] {
         return json(200, { ok: true });
       },
     },
-    { method: 'GET', pattern: /^\/contracts$/, permission: 'read', returns: 'company', handle: async (_p, _u, _b, { store }) => json(200, { contracts: await store.listContracts() }) },
-    {
-      method: 'POST',
-      pattern: /^\/contracts$/,
-      // The simulated back office (S24): contracts and installed base are Cisco's data, not a customer's.
-      permission: 'sch-admin',
-      returns: 'service',
-      handle: async (_p, _u, body, ctx) => {
-        const parsed = ContractsBody.safeParse(body);
-        if (!parsed.success) return json(400, { error: 'bad-body', reason: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') });
-        const result = await service.importContracts(parsed.data.contracts);
-        await accounts.ensureCompanies(parsed.data.contracts.map((c) => c.company));
-        await accounts.audit(origin(ctx), 'contracts.imported', 'contracts', null, result);
-        return json(200, result);
-      },
-    },
+    ...contractRoutes(service),
     { method: 'GET', pattern: /^\/cases$/, permission: 'read', returns: 'company', handle: async (_p, _u, _b, { store }) => json(200, { cases: await store.listCases() }) },
     {
       method: 'GET',
@@ -461,27 +424,6 @@ export function apiRoutes(service: BackendService): readonly ApiRoute[] {
   ];
 }
 
-/**
- * The company a confirmed device is registered to (S27): its contract's, else the one the caller names,
- * else the company of the caller's CCO profile, else the caller's only company; null when there is none
- * (the bootstrap token: the device is then seen by SCH administrators only).
- */
-async function confirmingCompany(service: BackendService, ctx: RequestContext, serial: string, named: string | undefined): Promise<{ ok: true; value: string | null } | { ok: false; reason: string }> {
-  const { caller } = ctx;
-  const contract = (await service.store.getContract(serial))?.company ?? '';
-  if (contract !== '') return { ok: true, value: contract };
-  if (named !== undefined) {
-    if (!caller.schAdmin && !caller.roles.has(named) && (await ctx.store.getUser(caller.userId))?.profileCompany !== named) return { ok: false, reason: `You cannot register a device to ${named}: you are not registered to that company.` };
-    return { ok: true, value: named };
-  }
-  const profile = (await ctx.store.getUser(caller.userId))?.profileCompany ?? null;
-  if (profile !== null) return { ok: true, value: profile };
-  const mine = [...caller.roles.keys()];
-  if (mine.length > 1) return { ok: false, reason: `You belong to ${mine.join(', ')}: say which company the device is for with {"company": "…"}.` };
-  if (mine.length === 0 && !caller.schAdmin) return { ok: false, reason: 'The device has no contract naming its company, and neither your CCO profile nor a registration names yours: ask an Administrator of your company to add you first.' };
-  return { ok: true, value: mine[0] ?? null };
-}
-
 /** How the API knows its callers: the bearer token's caller (throttled), and the count of a wrong password. */
 export type ApiAuth = {
   check(req: IncomingMessage): Promise<Authenticated<Caller>>;
@@ -598,18 +540,6 @@ function refusal(auth: Exclude<AuthOutcome, { kind: 'ok' }>): Reply {
       return assertNever(auth, 'auth outcome');
   }
 }
-
-const ContractsBody = z.object({
-  contracts: z.array(
-    z.object({
-      serial: z.string().min(1),
-      contractNumber: z.string().default(''),
-      contractType: z.string().default('direct'),
-      company: z.string().default(''),
-      expiresAt: z.string().nullable().default(null),
-    }),
-  ),
-});
 
 async function stats(service: BackendService, { store, caller }: RequestContext) {
   const devices = await store.listDevices();

@@ -20,6 +20,7 @@ import { send, sentTo } from '../notifications/send.js';
 import { reevaluate, startPending } from './registration.js';
 import { answerRequest, requestKindOf, REQUEST_KINDS } from './requests.js';
 import { foldKeyOf, matchRule, type Rule } from './rules.js';
+import { notProcessedNote, processingAllowed, workFor } from '../entitlement/processing-rules.js';
 
 /** What happened to one ingested message. */
 export type IngestOutcome =
@@ -103,8 +104,8 @@ export async function processPending(ctx: TxContext, serial: string): Promise<nu
  * in this registration state. The one place processStored asks; the entitlement rules plug in here.
  */
 export function processedInState(state: RegistrationState, m: Pick<CallHomeMessage, 'kind'>): { readonly process: true } | { readonly process: false; readonly note: string } {
-  if (state === 'expired' && m.kind !== 'inventory' && m.kind !== 'configuration') return { process: false, note: 'device not entitled: only inventory and configuration are processed' };
-  return { process: true };
+  // entitlement: the per-state rules of S19/S20 live in entitlement/processing-rules.ts.
+  return processingAllowed(state, workFor(m.kind)) ? { process: true } : { process: false, note: notProcessedNote(state) };
 }
 
 /** The header fields processing needs, per message kind (S33). The device does not send without a contact e-mail (§1.5). */

@@ -217,7 +217,8 @@ export function createAccountsQueries(db: Db): AccountsQueries {
     },
     async companyHasContract(companyId, contractNumbers) {
       if (contractNumbers.length === 0) return false;
-      const r = await db.selectFrom('contracts').select('serial').where('company', '=', companyId).where('contract_number', 'in', [...contractNumbers]).limit(1).executeTakeFirst();
+      // entitlement: contracts live in ent_contracts (one row per contract) since the back-office fixtures.
+      const r = await db.selectFrom('ent_contracts').select('number').where('company', '=', companyId).where('number', 'in', [...contractNumbers]).limit(1).executeTakeFirst();
       return r !== undefined;
     },
   };

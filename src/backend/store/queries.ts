@@ -8,6 +8,7 @@ import { readConfigurationColumn, readInventoryColumn } from '../../domain/devic
 import type { CallHomeMessage } from '../../domain/message.js';
 import { BackendEventSchema, RegistrationStateSchema, type BackendEvent, type CaseSummary, type MessageSummary, type Transport } from '../../events/protocol.js';
 import { createGatewayQueries, type GatewayQueries } from '../gateway/registry-queries.js';
+import { createEntitlementQueries, type EntitlementQueries } from './entitlement-queries.js';
 // sr-notify
 import { createPreferencesQueries, type PreferencesQueries } from './preferences-queries.js';
 import { eventSerial, withCompany } from '../accounts/audience.js';
@@ -16,7 +17,6 @@ import type { Database } from './schema.js';
 import type {
   MessageFlag,
   CaseRecord,
-  Contract,
   Device,
   DeviceDetail,
   MessageDetail,
@@ -104,6 +104,19 @@ function toRegistration(row: Row): Registration {
     confirmedAt: ns(row, 'confirmed_at'),
     trialEndsAt: ns(row, 'trial_ends_at'),
     lastReminderAt: ns(row, 'last_reminder_at'),
+    ...entitlementColumns(row),
+  };
+}
+
+/** entitlement: what a registration rests on, its warnings and its last refusal. */
+function entitlementColumns(row: Row): Pick<Registration, 'coverage' | 'coverageEndsAt' | 'registeredBy' | 'warnedDays' | 'refusal'> {
+  const code = ns(row, 'refusal_code');
+  return {
+    coverage: (ns(row, 'coverage') as Registration['coverage']) ?? null,
+    coverageEndsAt: ns(row, 'coverage_ends_at'),
+    registeredBy: ns(row, 'registered_by'),
+    warnedDays: row['warned_days'] === null || row['warned_days'] === undefined ? null : n(row, 'warned_days'),
+    refusal: code === null ? null : { code, reason: s(row, 'refusal_reason') },
   };
 }
 
@@ -130,6 +143,8 @@ function toDevice(row: Row): Device {
     registration: anonymous ? 'anonymous' : (RegistrationStateSchema.safeParse(row['state']).data ?? 'pending'),
     trialEndsAt: ns(row, 'trial_ends_at'),
     contractNumber: ns(row, 'contract_number'),
+    coverageEndsAt: ns(row, 'coverage_ends_at'),
+    registrationRefusal: ns(row, 'refusal_code'),
     company: ns(row, 'owner'),
   };
 }
@@ -171,9 +186,6 @@ function toNotification(row: Row): NotificationRecord {
   };
 }
 
-function toContract(r: Row): Contract {
-  return { serial: s(r, 'serial'), contractNumber: s(r, 'contract_number'), contractType: s(r, 'contract_type'), company: s(r, 'company'), expiresAt: ns(r, 'expires_at') };
-}
 
 /** Opaque pagination cursor over (receivedAt, id), newest first. */
 export function encodeCursor(receivedAt: string, id: number): string {
@@ -255,7 +267,7 @@ export function createQueries(db: Db, dialect: Dialect, scope: Scope = null): St
       .leftJoin('registrations as r', 'r.serial', 'd.serial')
       .leftJoin('device_companies as dc', 'dc.serial', 'd.serial')
       .selectAll('d')
-      .select(['r.state', 'r.trial_ends_at', 'r.contract_number', 'dc.company as owner'])
+      .select(['r.state', 'r.trial_ends_at', 'r.contract_number', 'r.coverage_ends_at', 'r.refusal_code', 'dc.company as owner'])
       .where(bySerial('d.serial'));
 
   const messages: Pick<StoreQueries, 'insertMessage' | 'flagMessage' | 'messageIdTaken' | 'importMessages' | 'setMessageStatus' | 'getMessage' | 'listMessages' | 'listHistory' | 'purgeBefore'> = {
@@ -356,7 +368,7 @@ export function createQueries(db: Db, dialect: Dialect, scope: Scope = null): St
       .limit(f.limit + 1);
   }
 
-  const rest: Omit<StoreQueries, keyof typeof messages | keyof GatewayQueries | keyof AccountsQueries | keyof PreferencesQueries> = {
+  const rest: Omit<StoreQueries, keyof typeof messages | keyof GatewayQueries | keyof AccountsQueries | keyof PreferencesQueries | keyof EntitlementQueries> = {
     async recentDescriptions(serial, type, eventName, since, exceptId) {
       const rows = await db
         .selectFrom('messages')
@@ -448,6 +460,12 @@ export function createQueries(db: Db, dialect: Dialect, scope: Scope = null): St
         confirmed_at: r.confirmedAt,
         trial_ends_at: r.trialEndsAt,
         last_reminder_at: r.lastReminderAt,
+        coverage: r.coverage,
+        coverage_ends_at: r.coverageEndsAt,
+        registered_by: r.registeredBy,
+        warned_days: r.warnedDays,
+        refusal_code: r.refusal?.code ?? null,
+        refusal_reason: r.refusal?.reason ?? null,
       };
       const { serial: _key, created_at: _created, ...changes } = values;
       await db.insertInto('registrations').values(values).onConflict((oc) => oc.column('serial').doUpdateSet(changes)).execute();
@@ -458,18 +476,6 @@ export function createQueries(db: Db, dialect: Dialect, scope: Scope = null): St
     async deleteRegistration(serial) {
       const r = await db.updateTable('registrations').set({ state: 'deleted', updated_at: new Date().toISOString() }).where('serial', '=', serial).where('state', '<>', 'deleted').executeTakeFirst();
       return r.numUpdatedRows > 0n;
-    },
-    async putContract(c) {
-      const values = { serial: c.serial, contract_number: c.contractNumber, contract_type: c.contractType, company: c.company, expires_at: c.expiresAt };
-      const { serial: _key, ...changes } = values;
-      await db.insertInto('contracts').values(values).onConflict((oc) => oc.column('serial').doUpdateSet(changes)).execute();
-    },
-    async getContract(serial) {
-      const r = await db.selectFrom('contracts').selectAll().where('serial', '=', serial).where(companyInScope(scope, 'company') ?? TRUE).executeTakeFirst();
-      return r ? toContract(r) : null;
-    },
-    async listContracts() {
-      return (await db.selectFrom('contracts').selectAll().where(companyInScope(scope, 'company') ?? TRUE).orderBy('serial').execute()).map(toContract);
     },
     async findOpenCase(serial, foldKey) {
       const r = await db.selectFrom('cases').selectAll().where('serial', '=', serial).where('fold_key', '=', foldKey).where(bySerial('serial')).where('status', '<>', 'closed').orderBy('id', 'desc').limit(1).executeTakeFirst();
@@ -530,7 +536,7 @@ export function createQueries(db: Db, dialect: Dialect, scope: Scope = null): St
       return Number(r?.last ?? 0);
     },
   };
-  return { ...messages, ...rest, ...createGatewayQueries(db, scope), ...createAccountsQueries(db), ...createPreferencesQueries(db) };
+  return { ...messages, ...rest, ...createGatewayQueries(db, scope), ...createAccountsQueries(db), ...createPreferencesQueries(db), ...createEntitlementQueries(db, scope) };
 }
 
 /** The PostgreSQL channel a committed batch of events is announced on (payload: its last seq). */

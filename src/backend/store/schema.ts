@@ -5,6 +5,7 @@
  */
 import type { Generated } from 'kysely';
 import type { GatewaysTable } from '../gateway/registry-queries.js';
+import type { EntContractRequestsTable, EntContractsTable, EntCoverageTable, EntInstalledBaseTable, EntLockoutsTable } from './entitlement-queries.js';
 // sr-notify: device preferences
 import type { DevicePreferencesTable } from './preferences-queries.js';
 
@@ -72,6 +73,13 @@ export type RegistrationsTable = {
   confirmed_at: string | null;
   trial_ends_at: string | null;
   last_reminder_at: string | null;
+  // entitlement: what the registration rests on, its warnings and the last refusal.
+  coverage: string | null;
+  coverage_ends_at: string | null;
+  registered_by: string | null;
+  warned_days: number | null;
+  refusal_code: string | null;
+  refusal_reason: string | null;
 };
 
 export type ContractsTable = {
@@ -174,4 +182,10 @@ export type Database = {
   api_tokens: ApiTokensTable;
   audit: AuditTable;
   device_companies: DeviceCompaniesView;
+  // entitlement
+  ent_contracts: EntContractsTable;
+  ent_coverage: EntCoverageTable;
+  ent_installed_base: EntInstalledBaseTable;
+  ent_lockouts: EntLockoutsTable;
+  ent_contract_requests: EntContractRequestsTable;
 };

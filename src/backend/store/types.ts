@@ -14,6 +14,9 @@ import type {
 
 /** The format a message arrived in: one definition, shared with the profiles that choose it. */
 import type { GatewayQueries } from '../gateway/registry-queries.js';
+// entitlement
+import type { Coverage } from '../entitlement/model.js';
+import type { EntitlementQueries } from './entitlement-queries.js';
 // sr-notify: device preferences
 import type { PreferencesQueries } from './preferences-queries.js';
 import type { SrRefusal } from '../cases/sr-contact.js';
@@ -102,6 +105,14 @@ export type Registration = {
   readonly confirmedAt: string | null;
   readonly trialEndsAt: string | null;
   readonly lastReminderAt: string | null;
+  // entitlement: what it rests on (a covering contract, the warranty, a profile contract for a trial or
+  // the same family), when that ends, who confirmed it, the last "about to expire" threshold sent, and
+  // the last refusal of a confirmation (S16), shown until the device registers.
+  readonly coverage: Coverage | null;
+  readonly coverageEndsAt: string | null;
+  readonly registeredBy: string | null;
+  readonly warnedDays: number | null;
+  readonly refusal: { readonly code: string; readonly reason: string } | null;
 };
 
 export type Contract = {
@@ -134,6 +145,9 @@ export type Device = {
   readonly registration: RegistrationState;
   readonly trialEndsAt: string | null;
   readonly contractNumber: string | null;
+  /** entitlement: end of the contract or warranty the registration rests on, and the last refusal code. */
+  readonly coverageEndsAt: string | null;
+  readonly registrationRefusal: string | null;
   /** accounts: the owning company (confirmed for, else the contract's); null: none yet (SCH administrators only). */
   readonly company: string | null;
 };
@@ -206,7 +220,7 @@ export type AccountsQueries = {
 };
 
 /** The queries, the same inside and outside a transaction. Every call is asynchronous. */
-export type StoreQueries = GatewayQueries & AccountsQueries & PreferencesQueries & {
+export type StoreQueries = GatewayQueries & AccountsQueries & PreferencesQueries & EntitlementQueries & {
   insertMessage(m: NewMessage, status: MessageStatus): Promise<MessageSummary | null>;
   /** Stores many messages without processing (imports, benchmarks) in multi-row inserts; returns how many were new. */
   importMessages(list: readonly { readonly message: NewMessage; readonly status: MessageStatus }[]): Promise<number>;
@@ -238,9 +252,6 @@ export type StoreQueries = GatewayQueries & AccountsQueries & PreferencesQueries
   putRegistration(r: Registration): Promise<void>;
   listRegistrations(): Promise<Registration[]>;
   deleteRegistration(serial: string): Promise<boolean>;
-  putContract(c: Contract): Promise<void>;
-  getContract(serial: string): Promise<Contract | null>;
-  listContracts(): Promise<Contract[]>;
   findOpenCase(serial: string, foldKey: string): Promise<CaseRecord | null>;
   getCase(id: number): Promise<CaseRecord | null>;
   getCaseByNumber(number: string): Promise<CaseRecord | null>;

@@ -12,7 +12,7 @@ import { assertNever } from '../../util/assert-never.js';
 import { loadNewestMessages } from './api-loaders.js';
 import type { ConsoleStore } from '../store.js';
 import type { ConnectionState, DeviceRow } from '../types.js';
-import { toSessionView } from '../admin.js';
+import { allowed, toSessionView, type SessionView } from '../admin.js';
 
 export type LiveOptions = {
   readonly url: string;
@@ -47,18 +47,18 @@ export function toConnectionState(state: StreamState): ConnectionState {
 
 /** A device row as the console keeps it. */
 export function toDeviceRow(d: ApiDevice): DeviceRow {
-  return { serial: d.serial, hostname: d.hostname, model: d.model, registration: d.registration, trialEndsAt: d.trialEndsAt, lastMessageAt: d.lastMessageAt };
+  return { serial: d.serial, hostname: d.hostname, model: d.model, registration: d.registration, trialEndsAt: d.trialEndsAt, lastMessageAt: d.lastMessageAt, coverageEndsAt: d.coverageEndsAt, refusal: d.registrationRefusal };
 }
 
 /** Loads devices, cases, notifications, gateways and the newest message page into the store. */
 export async function loadSnapshot(store: ConsoleStore, api: ConsoleApi): Promise<void> {
-  // Who is logged in (status line, Admin screen); a back end without accounts leaves it empty.
-  const me = api.me?.().then(
-    (m) => store.dispatch({ type: 'api/session', session: toSessionView(m) }),
-    () => undefined,
-  );
-  const [devices, cases, notifications, gateways] = await Promise.all([api.devices(), api.cases(), api.notifications(200), api.gateways()]);
-  await me;
+  // Who is logged in (status line, Admin screen); a back end without accounts leaves it empty. Asked
+  // alongside the rest (a later snapshot would replace devices that live events added meanwhile).
+  const me = api.me === undefined ? Promise.resolve(null) : api.me().then(toSessionView, () => null);
+  // Transport Gateways are for Administrators only (S66): a User's console does not ask (it would be refused).
+  const gatewaysFor = (session: SessionView | null) => (session === null || allowed(session, 'gateways.admin') ? api.gateways() : Promise.resolve({ gateways: [] }));
+  const [session, devices, cases, notifications, gateways] = await Promise.all([me, api.devices(), api.cases(), api.notifications(200), me.then(gatewaysFor)]);
+  if (session !== null) store.dispatch({ type: 'api/session', session });
   store.dispatch({ type: 'api/devices', devices: devices.devices.map(toDeviceRow) });
   store.dispatch({ type: 'api/cases', cases: cases.cases });
   store.dispatch({ type: 'api/notifications', notifications: notifications.notifications });

@@ -7,6 +7,8 @@
 import { SMTPServer } from 'smtp-server';
 import { renderXml } from '../../../src/callhome/codec.js';
 import type { BackendOptions } from '../../../src/backend/server.js';
+import { GATEWAY_AUTH_HEADER, GATEWAY_STATUS_PATH, gatewayAuth } from '../../../src/backend/gateway/protocol.js';
+import type { GatewayStatus } from '../../../src/events/protocol.js';
 import { buildMessage } from '../build-message.js';
 import { api, postXml, startTestBackend, type TestBackend } from '../helpers.js';
 
@@ -34,6 +36,8 @@ export type World = {
   tokenIds: Map<string, string>;
   /** Per company: a message id, a case number. */
   objects: Record<CompanyName, { messageId: number; caseNumber: string }>;
+  /** Per company: the id of its Transport Gateway. */
+  gateways: Record<CompanyName, string>;
   stop(): Promise<void>;
 };
 
@@ -43,6 +47,13 @@ export async function send(b: TestBackend, o: Parameters<typeof buildMessage>[0]
 }
 
 const device = (c: CompanyName | 'orphan', serial: string) => ({ serialNumber: serial, hostname: `${c}-r1`, contactEmail: `noc@${c}.example`, customerId: `${c}-customer` });
+
+/** A gateway's status report, as a running gateway posts it (gateway.status event). */
+async function reportGatewayStatus(b: TestBackend, gw: { id: string; password: string }): Promise<void> {
+  const status: GatewayStatus = { reportedAt: new Date().toISOString(), queue: { queued: 1, held: 0, refused: 0, bytes: 100, maxBytes: null, full: false }, sendFlag: true, forwarding: { state: 'ok', since: null, lastError: null }, mailbox: null, activity: { queued: 1, forwarded: 0, refused: 0, held: 0, purged: 0, refusedAtIntake: 0 } };
+  const r = await fetch(`${b.url}${GATEWAY_STATUS_PATH}`, { method: 'POST', headers: { 'content-type': 'application/json', [GATEWAY_AUTH_HEADER]: gatewayAuth(gw.id, gw.password) }, body: JSON.stringify(status) });
+  if (r.status !== 200) throw new Error(`gateway status answered ${r.status}: ${await r.text()}`);
+}
 
 /** Builds the world: directory, contracts, devices, confirmations, cases, an identity claim, a refusal. */
 export async function buildWorld(extra: Partial<BackendOptions> = {}): Promise<World> {
@@ -87,6 +98,7 @@ export async function buildWorld(extra: Partial<BackendOptions> = {}): Promise<W
   await send(b, { ...device('orphan', ORPHAN), kind: 'inventory' });
   // The Administrators confirm with the token from the Pending Registration notification (their company sees it).
   const objects = {} as World['objects'];
+  const gateways = {} as World['gateways'];
   for (const c of COMPANIES) {
     const admin = PEOPLE.find((p) => p.company === c && p.role === 'administrator')?.id ?? '';
     const list = (await ok('/notifications', { token: tokens.get(admin) })) as { notifications: { serial: string; body: string }[] };
@@ -98,6 +110,12 @@ export async function buildWorld(extra: Partial<BackendOptions> = {}): Promise<W
     await send(b, { ...device(c, serialOf(c)), kind: 'environment', severity: 5, eventName: '', description: `TEMP_FAILURE: TempHigh inlet 75C at ${c}` });
     await send(b, { ...device(c, serialOf(c)), kind: 'environment', severity: 3, eventName: '', description: `TEMP_RECOVER: TempOk at ${c}` });
     await send(b, { ...device(c, serialOf(c)), hostname: `${c}-claimed`, kind: 'syslog', description: `${c} claims a name` });
+    // Transport Gateways of the company: one registered, reporting its status, one registered and deleted.
+    const gw = (await ok('/gateways', { method: 'POST', body: { name: `${c}-tg` }, token: tokens.get(admin) }, 201)) as { id: string; password: string };
+    await reportGatewayStatus(b, gw);
+    const gone = (await ok('/gateways', { method: 'POST', body: { name: `${c}-tg-old` }, token: tokens.get(admin) }, 201)) as { id: string };
+    await ok(`/gateways/${gone.id}`, { method: 'DELETE', token: tokens.get(admin) });
+    gateways[c] = gw.id;
     // An Administrator action: another user registered to the company.
     await ok('/users', { method: 'POST', body: { user: `newbie.${c}`, company: c, role: 'user' }, token: tokens.get(admin) }, 201);
     const messages = (await ok('/messages', { token: tokens.get(admin) })) as { messages: { id: number }[] };
@@ -113,6 +131,7 @@ export async function buildWorld(extra: Partial<BackendOptions> = {}): Promise<W
     tokens,
     tokenIds,
     objects,
+    gateways,
     async stop() {
       await b.stop();
       await new Promise<void>((resolve) => relay.close(() => resolve()));

@@ -6,6 +6,7 @@ import { startMailSink, type MailSink, type SunkMail } from '../../security/mail
 import { waitFor } from '../../security/helpers.js';
 import { buildMessage } from '../build-message.js';
 import { api, postXml, startTestBackend, type TestBackend } from '../helpers.js';
+import { importBackOffice, trialFixture } from '../entitlement/fixtures.js';
 
 export type Note = { id: number; kind: string; serial: string | null; to: string[]; subject: string; body: string; delivered: boolean };
 export type Results = { rules?: string[]; caseAction?: string; caseNumber?: string; notifiedTo?: string[]; srFailure?: string; note?: string };
@@ -54,6 +55,8 @@ export async function send(b: TestBackend, m: Partial<CallHomeMessage> & { seria
  */
 export async function register(b: TestBackend, serial: string, o: { contract?: string; hostname?: string; contactEmail?: string } = {}): Promise<void> {
   if (o.contract) await api(b.url, '/contracts', { method: 'POST', body: { contracts: [{ serial, contractNumber: o.contract }] } });
+  // entitlement (S14): without a contract, the serial is in the installed base with a contract to try it under (a trial).
+  else await importBackOffice(b.url, trialFixture([serial]));
   await send(b, { serialNumber: serial, hostname: o.hostname ?? 'R1', contactEmail: o.contactEmail ?? 'noc@example.com' });
   const pending = (await notes(b)).find((n) => n.serial === serial && n.kind === 'pending-registration');
   const token = /Security token: (\S+)/.exec(pending?.body ?? '')?.[1] ?? '';

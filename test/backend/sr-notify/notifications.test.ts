@@ -22,6 +22,7 @@ import { buildMessage } from '../build-message.js';
 import { api } from '../helpers.js';
 import { waitFor } from '../../security/helpers.js';
 import { mailsTo, notes, register, send, settled, startRig, subjectOf, type Rig } from './helpers.js';
+import { importBackOffice } from '../entitlement/fixtures.js';
 
 let rig: Rig;
 const dir = mkdtempSync(join(tmpdir(), 'callhome-notify-'));
@@ -70,8 +71,10 @@ describe('triggers raised by device messages and the API', () => {
     await register(rig.b, 'TRIALN13');
     expect((await latest('TRIALN13', 'trial-registered'))?.subject).toBe('[SCH] Registered for a trial - R1');
     expect((await prefs('TRIALN13', { notifications: false })).status).toBe(200);
-    await api(rig.b.url, '/contracts', { method: 'POST', body: { contracts: [{ serial: 'TRIALN13', contractNumber: 'C-OLD', expiresAt: '2020-01-01T00:00:00Z' }] } });
+    // entitlement: the trial rests on a profile contract (S14); when that lapses, the trial ends.
+    await importBackOffice(rig.b.url, { contracts: [{ number: 'PROFILE-examplecorp', company: 'examplecorp', expires: '2020-01-01' }] });
     expect((await latest('TRIALN13', 'entitlement-expired'))?.to).toEqual(['noc@example.com']);
+    await importBackOffice(rig.b.url, { contracts: [{ number: 'PROFILE-examplecorp', company: 'examplecorp' }] });
   });
 
   it('N2 inventory, N3 configuration, N4 environment, N5 diagnostic and N6 test go to the contact, the preference list and the registrant (S57)', async () => {

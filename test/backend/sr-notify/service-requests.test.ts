@@ -114,8 +114,9 @@ describe('automatic SR creation (S50) and its failure mails (S53)', () => {
   });
 
   it('mails "SR not created: device not entitled" (N21) for an expired registration, and processes nothing else', async () => {
+    // Registered under a contract that then lapses (a lapsed contract covers nothing at confirmation, S13).
+    await register(rig.b, 'SREXP001', { contract: 'C-OLD' });
     await api(rig.b.url, '/contracts', { method: 'POST', body: { contracts: [{ serial: 'SREXP001', contractNumber: 'C-OLD', expiresAt: '2020-01-01T00:00:00Z' }] } });
-    await register(rig.b, 'SREXP001');
     expect((await api<{ registration: string }>(rig.b.url, '/devices/SREXP001')).body.registration).toBe('expired');
     const m = await send(rig.b, tempFailure('SREXP001'));
     expect(m.status).toBe('not-entitled');

@@ -108,7 +108,7 @@ describe.each(DATABASE_KINDS)('store contract on %s', (kind) => {
   });
 
   it('registrations, contracts, cases and notifications round-trip', async () => {
-    const reg = { serial: 'REG0001', state: 'pending' as const, tokenHash: 'h', failedAttempts: 0, contractNumber: null, createdAt: at(1), updatedAt: at(1), confirmedAt: null, trialEndsAt: null, lastReminderAt: null };
+    const reg = { serial: 'REG0001', state: 'pending' as const, tokenHash: 'h', failedAttempts: 0, contractNumber: null, createdAt: at(1), updatedAt: at(1), confirmedAt: null, trialEndsAt: null, lastReminderAt: null, coverage: null, coverageEndsAt: null, registeredBy: null, warnedDays: null, refusal: null };
     await store.putRegistration(reg);
     await store.putRegistration({ ...reg, state: 'trial', failedAttempts: 2, updatedAt: at(2), trialEndsAt: at(50) });
     expect(await store.getRegistration('REG0001')).toEqual({ ...reg, state: 'trial', failedAttempts: 2, updatedAt: at(2), trialEndsAt: at(50) });
@@ -134,6 +134,40 @@ describe.each(DATABASE_KINDS)('store contract on %s', (kind) => {
     expect(n).toMatchObject({ kind: 'test', to: ['a@example.com'], delivered: false, error: null });
     await store.setNotificationDelivery(n.id, false, 'relay down');
     expect((await store.listNotifications(1))[0]).toMatchObject({ id: n.id, delivered: false, error: 'relay down' });
+  });
+
+  // entitlement: the back-office fixtures, lock-outs and add-contract requests, and what a registration rests on.
+  it('service contracts with the serials they cover, installed base with warranty, lock-outs, contract requests; scoped by company', async () => {
+    await store.putServiceContract({ number: 'ENT-1', type: 'direct', company: 'acme', expiresAt: at(90), remoteSupport: true, families: ['Fam A'], serials: ['ENT0001', 'ENT0002'] });
+    await store.putServiceContract({ number: 'ENT-2', type: 'partner-branded', company: 'other', expiresAt: null, remoteSupport: false, families: [], serials: ['ENT0002'] });
+    await store.putInstalledBase({ serial: 'ENT0001', family: 'Fam B', pid: 'PID-1', company: 'acme', warrantyExpiresAt: at(80), warrantyCompany: 'acme' });
+    expect(await store.getServiceContract('ENT-1')).toEqual({ number: 'ENT-1', type: 'direct', company: 'acme', expiresAt: at(90), remoteSupport: true, families: ['Fam A'], serials: ['ENT0001', 'ENT0002'] });
+    expect((await store.coveringContracts('ENT0002')).map((c) => c.number)).toEqual(['ENT-1', 'ENT-2']);
+    expect(await store.familiesCoveredBy(['ENT-1', 'ENT-2'])).toEqual(new Map([['ENT-1', ['Fam B']], ['ENT-2', []]]));
+    expect(await store.getInstalledBase('ENT0001')).toEqual({ serial: 'ENT0001', family: 'Fam B', pid: 'PID-1', company: 'acme', warrantyExpiresAt: at(80), warrantyCompany: 'acme' });
+    // A contract import replaces its list of serials.
+    await store.putServiceContract({ number: 'ENT-1', type: 'cbr', company: 'acme', expiresAt: at(90), remoteSupport: true, families: [], serials: ['ENT0001'] });
+    expect((await store.coveringContracts('ENT0002')).map((c) => c.number)).toEqual(['ENT-2']);
+    // Scoped to a company, the lists show only its contracts and installed base.
+    const acme = store.scoped(['acme']);
+    expect((await acme.listServiceContracts()).map((c) => c.number).filter((n) => n.startsWith('ENT'))).toEqual(['ENT-1']);
+    expect((await acme.listContracts()).filter((c) => c.serial.startsWith('ENT')).map((c) => [c.serial, c.contractNumber])).toEqual([['ENT0001', 'ENT-1']]);
+    expect((await store.scoped(['other']).listInstalledBase()).some((e) => e.serial === 'ENT0001')).toBe(false);
+    await store.putLockout({ user: 'alice', failed: 3, lockedAt: null });
+    await store.putLockout({ user: 'alice', failed: 10, lockedAt: at(5) });
+    expect(await store.getLockout('alice')).toEqual({ user: 'alice', failed: 10, lockedAt: at(5) });
+    expect(await store.clearLockout('alice')).toBe(true);
+    expect(await store.getLockout('alice')).toBeNull();
+    const request = { ccoId: 'alice', contractNumber: 'ENT-2', serial: 'ENT0002', requestedAt: at(6) };
+    await store.addContractRequest(request);
+    await store.addContractRequest(request);
+    expect(await store.listContractRequests()).toEqual([request]);
+    expect(await store.deleteContractRequest(request)).toBe(true);
+    expect(await store.deleteContractRequest(request)).toBe(false);
+    expect(await store.listContractRequests()).toEqual([]);
+    const reg = { serial: 'ENT0001', state: 'registered' as const, tokenHash: 'h', failedAttempts: 0, contractNumber: 'ENT-1', createdAt: at(1), updatedAt: at(2), confirmedAt: at(2), trialEndsAt: null, lastReminderAt: null, coverage: 'contract' as const, coverageEndsAt: at(90), registeredBy: 'alice', warnedDays: 30, refusal: { code: 'no-eligible-contract', reason: 'why' } };
+    await store.putRegistration(reg);
+    expect(await store.getRegistration('ENT0001')).toEqual(reg);
   });
 
   it('imports in bulk, pages the history with status and results, and purges what is older than a cut-off in batches', async () => {

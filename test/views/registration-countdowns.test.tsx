@@ -1,0 +1,73 @@
+/**
+ * The console's registration screen (S96 part): trial and contract expiry countdowns, the devices expiring
+ * soon, and why a pending device was refused (S16) — from a live back end, through ink-testing-library.
+ */
+import { render } from 'ink-testing-library';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { renderXml } from '../../src/callhome/codec.js';
+import { createApiClient } from '../../src/client/api-client.js';
+import { createIntents } from '../../src/console/adapters/intents.js';
+import { connectLive, type LiveConnection } from '../../src/console/adapters/live.js';
+import { createConsoleStore, type ConsoleStore } from '../../src/console/store.js';
+import { ConsoleApp } from '../../views/ConsoleApp.js';
+import { buildMessage } from '../backend/build-message.js';
+import { importBackOffice } from '../backend/entitlement/fixtures.js';
+import { api, postXml, startTestBackend, TOKEN, type TestBackend } from '../backend/helpers.js';
+import { frameHas } from './wait.js';
+
+describe('registration screen countdowns on a live back end', () => {
+  let backend: TestBackend;
+  let store: ConsoleStore;
+  let live: LiveConnection;
+  let ui: ReturnType<typeof render>;
+  const frame = (): string => ui.lastFrame() ?? '';
+  const has = (t: string | RegExp) => frameHas(ui.lastFrame, t);
+
+  beforeAll(async () => {
+    backend = await startTestBackend();
+    const soon = new Date(Date.now() + 20 * 86_400_000 - 3_600_000).toISOString().slice(0, 10);
+    await importBackOffice(backend.url, {
+      contracts: [
+        { number: 'C-SOON', type: 'direct', company: 'acme', expires: soon, serials: ['CNT00001'] },
+        { number: 'C-LATER', type: 'direct', company: 'acme', expires: '2099-12-31' },
+      ],
+      installedBase: [
+        { serial: 'CNT00001', company: 'acme' },
+        { serial: 'CNT00002', company: 'acme' },
+      ],
+    });
+    const confirm = async (serial: string, hostname: string, series?: string): Promise<void> => {
+      await postXml(backend.url, renderXml(buildMessage({ serialNumber: serial, hostname, ...(series ? { series } : {}) })));
+      const notes = (await api<{ notifications: { serial: string; kind: string; body: string }[] }>(backend.url, '/notifications')).body.notifications;
+      const token = /Security token: (\S+)/.exec(notes.find((n) => n.serial === serial && n.kind === 'pending-registration')?.body ?? '')?.[1] ?? '';
+      await api(backend.url, `/registrations/${serial}/confirm`, { method: 'POST', body: { token } });
+    };
+    await confirm('CNT00001', 'covered-1');
+    await confirm('CNT00002', 'trial-2');
+    await confirm('CNT00003', 'refused-3', 'No Such Family');
+    store = createConsoleStore({ batchMs: 10 });
+    const client = createApiClient({ url: backend.url, token: TOKEN });
+    live = connectLive(store, { url: backend.url, token: TOKEN, api: client, since: 0, initialBackoffMs: 100, maxBackoffMs: 300 });
+    ui = render(<ConsoleApp store={store} intents={createIntents(store, { api: client })} />);
+    await has('live');
+  });
+
+  afterAll(async () => {
+    ui.unmount();
+    live.close();
+    store.dispose();
+    await backend.stop();
+  });
+
+  it('counts down the contract and the trial, flags what expires within 30 days, and shows why a pending device was refused', async () => {
+    ui.stdin.write('4');
+    // Rows appear from the replayed events first; the countdowns come with the device snapshot.
+    await has('contract 20d left');
+    await has('refused: no-eligible-');
+    const f = frame();
+    expect(f).toMatch(/covered-1 .*registered .*contract 20d left/);
+    expect(f).toMatch(/trial-2 .*trial .*trial 120d left/);
+    expect(f).toMatch(/refused-3 .*pending .*refused: no-eligible-/);
+    expect(f).toContain('expiring within 30 days: 1');
+  });
+});
