@@ -182,7 +182,7 @@ describe('Call Home History report (S71)', () => {
     expect(r.columns.slice(0, 12)).toEqual(['serial', 'model', 'hostname', 'receivedAt', 'contract', 'registration', 'severity', 'type', 'status', 'srRaised', 'notificationSent', 'id']);
     expect(r.columns).toEqual(expect.arrayContaining(['company', 'entitlement', 'srContact', 'results', 'link']));
     const diag = r.rows.find((x) => x['type'] === 'diagnostic');
-    expect(diag).toMatchObject({ serial: EDGE.serial, model: 'CISCO2911/K9', hostname: 'edge-rtr-02', contract: 'Under Warranty', company: 'Globex', entitlement: 'covered', srContact: 'noc@example.com', severity: 6, link: `/api/v1/messages/${String(diag?.['id'])}` });
+    expect(diag).toMatchObject({ serial: EDGE.serial, model: 'CISCO2911/K9', hostname: 'edge-rtr-02', contract: 'W-200', company: 'Globex', entitlement: 'covered', srContact: 'noc@example.com', severity: 6, link: `/api/v1/messages/${String(diag?.['id'])}` });
     expect(typeof diag?.['notificationSent']).toBe('boolean');
     expect(String(diag?.['srRaised'])).toMatch(/^(No|\d+)$/);
     expect(String(diag?.['results'])).toMatch(/^processed/);

@@ -5,10 +5,12 @@
  * DNS rebinding — requests to the API and the stream under a foreign Host or from a foreign Origin.
  */
 import { parse } from 'csv-parse/sync';
+import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildMessage } from '../backend/build-message.js';
 import { api, postXml, startTestBackend, TOKEN, type TestBackend } from '../backend/helpers.js';
 import { renderXml } from '../../src/callhome/codec.js';
+import { readXlsx } from '../support/report-files.js';
 import { rawRequest, upgradeStatus } from './helpers.js';
 
 let b: TestBackend;
@@ -28,6 +30,12 @@ describe('CSV and spreadsheet formula injection', () => {
       const xml = renderXml(buildMessage({ serialNumber: `CSVINJ${i}`, messageId: `csv-${i}`, hostname, model: i === 0 ? '=1+1' : 'ISR4451' }));
       expect((await postXml(b.url, xml)).status).toBe(200);
     }
+    // The device report lists registered devices (S77): confirm each with the token of its Pending Registration mail.
+    const notes = (await api<{ notifications: { serial: string | null; kind: string; body: string }[] }>(b.url, '/notifications')).body.notifications;
+    for (const i of planted.keys()) {
+      const token = /Security token: (\S+)/.exec(notes.find((n) => n.serial === `CSVINJ${i}` && n.kind === 'pending-registration')?.body ?? '')?.[1];
+      expect((await api(b.url, `/registrations/CSVINJ${i}/confirm`, { method: 'POST', body: { token } })).status).toBe(200);
+    }
     for (const kind of ['device', 'history']) {
       const r = await rawRequest(b.url, `/api/v1/reports/${kind}?format=csv`, { headers: auth });
       expect(r.status).toBe(200);
@@ -39,6 +47,13 @@ describe('CSV and spreadsheet formula injection', () => {
     // The JSON report keeps the data as it came (machine output)
     const json = await api<{ rows: { hostname: string }[] }>(b.url, '/reports/device');
     expect(json.body.rows.map((r) => r.hostname)).toContain(planted[0]);
+    // Excel (issue 16): the planted text is a text cell, never a formula.
+    const xlsx = await fetch(`${b.url}/api/v1/reports/device?format=xlsx`, { headers: auth });
+    const sheet = [...(await readXlsx(new Uint8Array(await xlsx.arrayBuffer()))).values()][0] ?? [];
+    expect(sheet.map((row) => row[0]).filter((h) => planted.includes(h ?? ''))).toHaveLength(planted.length);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load((await (await fetch(`${b.url}/api/v1/reports/device?format=xlsx`, { headers: auth })).arrayBuffer()));
+    wb.worksheets[0]?.eachRow((row) => row.eachCell((cell) => expect(cell.type).not.toBe(ExcelJS.ValueType.Formula)));
   });
 });
 
@@ -57,7 +72,9 @@ describe('filters and limits', () => {
     ['/notifications?limit=-5', /limit/],
     ['/notifications?limit=5000', /limit/],
     ['/notifications?limit=all', /limit/],
-    ['/reports/device?format=xlsx', /format/],
+    ['/reports/device?format=docx', /format/],
+    ['/reports/device?type=syslog', /does not take type/],
+    ['/reports/history?since=2026-02-01&until=2026-01-01', /since must be before until/],
   ];
   it.each(bad)('%s is a 400 with a message', async (path, reason) => {
     const r = await api<{ error: string; reason: string }>(b.url, path);

@@ -87,16 +87,16 @@ function given(c: ReportCriteria, kind: ReportKind): Record<string, string> {
   return out;
 }
 
-/** "Under Warranty" for a warranty contract (§4.4 column 4), else the contract number the device is registered with. */
+/** §4.4 column 4: the contract number the device is registered with, or "Under Warranty" (entitlement writes it so). */
 function contractLabel(d: Device | undefined, c: Contract | undefined): string {
-  if (c && /warranty/i.test(c.contractType)) return 'Under Warranty';
   return d?.contractNumber ?? c?.contractNumber ?? '';
 }
 
-/** §4.4 column 6: covered by a contract or warranty that has not expired, or not. */
-function entitlement(c: Contract | undefined, now: Date): string {
-  if (!c || (c.contractNumber === '' && !/warranty/i.test(c.contractType))) return 'not covered';
-  return c.expiresAt !== null && Date.parse(c.expiresAt) <= now.getTime() ? 'expired' : 'covered';
+/** §4.4 column 6: covered (registered under a contract or warranty), expired, on trial, or not covered. */
+function entitlement(d: Device | undefined): string {
+  if (d?.registration === 'registered') return 'covered';
+  if (d?.registration === 'expired' || d?.registration === 'trial') return d.registration;
+  return 'not covered';
 }
 
 /** §4.4 column 9: what processing did, in one line. */
@@ -258,7 +258,7 @@ function historyReport(store: StoreQueries, dir: Directory, c: ReportCriteria, s
             notificationSent: (m.results.notifiedTo?.length ?? 0) > 0,
             id: m.id,
             company: dir.company(m.serial),
-            entitlement: entitlement(contract, now),
+            entitlement: entitlement(d),
             srContact: d ? await srContact(d) : '',
             results: resultsText(m),
             link: `/api/v1/messages/${m.id}`,
