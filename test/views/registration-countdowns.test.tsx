@@ -25,7 +25,8 @@ describe('registration screen countdowns on a live back end', () => {
 
   beforeAll(async () => {
     backend = await startTestBackend();
-    const soon = new Date(Date.now() + 20 * 86_400_000 - 3_600_000).toISOString().slice(0, 10);
+    // A contract ends at the start of its day: 21 days ahead is 20 days and part of one, so 21 left at any hour.
+    const soon = new Date(Date.now() + 21 * 86_400_000).toISOString().slice(0, 10);
     await importBackOffice(backend.url, {
       contracts: [
         { number: 'C-SOON', type: 'direct', company: 'acme', expires: soon, serials: ['CNT00001'] },
@@ -62,10 +63,10 @@ describe('registration screen countdowns on a live back end', () => {
   it('counts down the contract and the trial, flags what expires within 30 days, and shows why a pending device was refused', async () => {
     ui.stdin.write('4');
     // Rows appear from the replayed events first; the countdowns come with the device snapshot.
-    await has('contract 20d left');
+    await has('contract 21d left');
     await has('refused: no-eligible-');
     const f = frame();
-    expect(f).toMatch(/covered-1 .*registered .*contract 20d left/);
+    expect(f).toMatch(/covered-1 .*registered .*contract 21d left/);
     expect(f).toMatch(/trial-2 .*trial .*trial 120d left/);
     expect(f).toMatch(/refused-3 .*pending .*refused: no-eligible-/);
     expect(f).toContain('expiring within 30 days: 1');
