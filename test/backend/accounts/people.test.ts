@@ -38,11 +38,17 @@ describe('on a back end', () => {
   beforeAll(async () => {
     b = await startTestBackend({ smtpPort: null });
     const users = [
-      { id: 'nina.initech', name: 'Nina', email: 'nina@initech.example', password: PASSWORD, profileCompany: 'initech' },
+      { id: 'nina.initech', name: 'Nina', email: 'nina@initech.example', password: PASSWORD, profileCompany: 'initech', contracts: ['C-INIT-1'] },
       { id: 'ivan.initech', name: 'Ivan', email: 'ivan@initech.example', password: PASSWORD, companies: { initech: 'user' } },
       { id: 'olga.other', name: 'Olga', email: 'olga@other.example', password: PASSWORD },
     ];
     expect((await api(b.url, '/directory', { method: 'POST', body: { companies: [{ id: 'initech', name: 'Initech' }], users } })).status).toBe(200);
+    // The back office (S13–S16): INIT01 is Initech's but uncovered, so a trial needs an eligible profile contract.
+    const backOffice = {
+      contracts: [{ number: 'C-INIT-1', type: 'direct', company: 'initech', expires: '2099-12-31', remoteSupport: true }],
+      installedBase: [{ serial: 'INIT01', family: 'CSR1000v Cloud Services Router', company: 'initech' }],
+    };
+    expect((await api(b.url, '/contracts', { method: 'POST', body: { backOffice } })).status).toBe(200);
   });
   afterAll(async () => {
     await b.stop();
@@ -52,11 +58,12 @@ describe('on a back end', () => {
     await send(b, { serialNumber: 'INIT01', hostname: 'initech-r1', contactEmail: 'noc@initech.example', kind: 'inventory' });
     const note = await api<{ notifications: { serial: string; body: string }[] }>(b.url, '/notifications');
     const token = /Security token: (\S+)/.exec(note.body.notifications.find((n) => n.serial === 'INIT01')?.body ?? '')?.[1] ?? '';
-    // A user with no company and no profile company cannot take the device into nowhere.
+    // A user whose profile holds no eligible contract cannot take the device (S14; nor into nowhere, S27).
     const olga = await login('olga.other');
-    const refused = await api<{ reason: string }>(b.url, '/registrations/INIT01/confirm', { method: 'POST', body: { token }, token: olga });
+    const refused = await api<{ error: string; reason: string }>(b.url, '/registrations/INIT01/confirm', { method: 'POST', body: { token }, token: olga });
     expect(refused.status).toBe(403);
-    expect(refused.body.reason).toMatch(/no contract naming its company/);
+    expect(refused.body.error).toBe('no-eligible-contract');
+    expect(refused.body.reason).toMatch(/olga\.other holds no eligible contract/);
     const nina = await login('nina.initech');
     const r = await api<{ registration: { company: string; state: string } }>(b.url, '/registrations/INIT01/confirm', { method: 'POST', body: { token }, token: nina });
     expect(r.status).toBe(200);
