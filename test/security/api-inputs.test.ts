@@ -12,6 +12,7 @@ import { api, postXml, startTestBackend, TOKEN, type TestBackend } from '../back
 import { renderXml } from '../../src/callhome/codec.js';
 import { readXlsx } from '../support/report-files.js';
 import { rawRequest, upgradeStatus } from './helpers.js';
+import { coveredFixture, importBackOffice } from '../backend/entitlement/fixtures.js';
 
 let b: TestBackend;
 const auth = { authorization: `Bearer ${TOKEN}` };
@@ -30,7 +31,9 @@ describe('CSV and spreadsheet formula injection', () => {
       const xml = renderXml(buildMessage({ serialNumber: `CSVINJ${i}`, messageId: `csv-${i}`, hostname, model: i === 0 ? '=1+1' : 'ISR4451' }));
       expect((await postXml(b.url, xml)).status).toBe(200);
     }
-    // The device report lists registered devices (S77): confirm each with the token of its Pending Registration mail.
+    // The device report lists registered devices (S77): confirm each with the token of its Pending Registration mail
+    // (the back office covers them, S13).
+    await importBackOffice(b.url, coveredFixture(planted.map((_, i) => `CSVINJ${i}`)));
     const notes = (await api<{ notifications: { serial: string | null; kind: string; body: string }[] }>(b.url, '/notifications')).body.notifications;
     for (const i of planted.keys()) {
       const token = /Security token: (\S+)/.exec(notes.find((n) => n.serial === `CSVINJ${i}` && n.kind === 'pending-registration')?.body ?? '')?.[1];
