@@ -12,7 +12,7 @@ import { createEntitlementQueries, type EntitlementQueries } from './entitlement
 // sr-notify
 import { createPreferencesQueries, type PreferencesQueries } from './preferences-queries.js';
 import { eventSerial, withCompany } from '../accounts/audience.js';
-import { companyInScope, createAccountsQueries, serialInScope } from './accounts-queries.js';
+import { createAccountsQueries, serialInScope } from './accounts-queries.js';
 import type { Database } from './schema.js';
 import type {
   MessageFlag,
