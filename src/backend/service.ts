@@ -241,7 +241,15 @@ export function createBackendService(options: ServiceOptions): BackendService {
   return {
     store,
     log,
-    accounts: createAccounts(store, (events) => log.published(events), { now: options.now, ...options.accounts }),
+    accounts: createAccounts(store, (events) => log.published(events), {
+      now: options.now,
+      // S30: a user who is a device's SR contact is not deleted until another contact is chosen.
+      srContactDevices: async (s, userId, companyId) => {
+        const user = await s.getUser(userId);
+        return s.srContactSerials(user ? [userId, user.email] : [userId], companyId);
+      },
+      ...options.accounts,
+    }),
     purge,
     async ingest(input) {
       const outcome = await committer.submit({ kind: 'message', input });

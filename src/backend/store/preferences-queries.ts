@@ -42,6 +42,8 @@ export type PreferencesQueries = {
   getPreferences(serial: string): Promise<DevicePreferences>;
   /** Writes the preferences (the whole record). */
   putPreferences(p: DevicePreferences & { readonly updatedAt: string }): Promise<void>;
+  /** Serials of `companyId` whose SR contact is one of `contacts` (a user's ID and e-mail): the preference's, else the registrant (S30). */
+  srContactSerials(contacts: readonly string[], companyId: string): Promise<string[]>;
 };
 
 const record = (r: DevicePreferencesTable): DevicePreferences => ({
@@ -68,6 +70,18 @@ export function createPreferencesQueries(db: Kysely<Database> | Transaction<Data
         .values({ serial: p.serial, ...row })
         .onConflict((oc) => oc.column('serial').doUpdateSet(row))
         .execute();
+    },
+    async srContactSerials(contacts, companyId) {
+      if (contacts.length === 0) return [];
+      const rows = await db
+        .selectFrom('device_preferences as p')
+        .innerJoin('device_companies as c', 'c.serial', 'p.serial')
+        .select('p.serial')
+        .where('c.company', '=', companyId)
+        .where((eb) => eb.or([eb('p.sr_contact', 'in', [...contacts]), eb.and([eb('p.sr_contact', 'is', null), eb('p.registrant', 'in', [...contacts])])]))
+        .orderBy('p.serial')
+        .execute();
+      return rows.map((r) => r.serial);
     },
   };
 }

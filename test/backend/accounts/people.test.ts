@@ -75,6 +75,15 @@ describe('on a back end', () => {
     expect((await api<{ devices: unknown[] }>(b.url, '/devices', { token: olga })).status).toBe(403);
   });
 
+  it('refuses to delete a user who is a device’s SR contact until another is chosen (S30)', async () => {
+    // Nina confirmed INIT01 in the test above: she is its registrant, so its SR contact while none is set.
+    const refused = await api<{ error: string; reason: string }>(b.url, '/users/nina.initech/companies/initech', { method: 'DELETE' });
+    expect(refused.status).toBe(409);
+    expect(refused.body).toMatchObject({ error: 'sr-contact', reason: expect.stringContaining('SR contact of INIT01') });
+    const me = await api<{ companies: { company: string }[] }>(b.url, '/me', { token: await login('nina.initech') });
+    expect(me.body.companies.map((c) => c.company)).toEqual(['initech']);
+  });
+
   it('stops streaming a company’s events to a user as soon as they are removed from it', { timeout: 30_000 }, async () => {
     const ivan = await login('ivan.initech');
     const nina = await login('nina.initech');
