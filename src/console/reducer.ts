@@ -247,8 +247,13 @@ export function createConsoleReducer(limits: ConsoleLimits = DEFAULT_LIMITS) {
         if (state.detail.kind !== 'loading' || state.detail.key !== action.key) return state;
         return { ...state, detail: { kind: 'error', key: action.key, message: action.message } };
       case 'api/devices': {
-        const devices: Record<string, DeviceRow> = {};
-        for (const d of action.devices) devices[d.serial] = d;
+        // The snapshot may have been read before events the store already applied (it loads beside cases,
+        // gateways and /me): a device first seen in such an event is kept, and a newer last message stays.
+        const devices: Record<string, DeviceRow> = { ...state.devices };
+        for (const d of action.devices) {
+          const seen = state.devices[d.serial]?.lastMessageAt ?? null;
+          devices[d.serial] = seen !== null && (d.lastMessageAt === null || seen > d.lastMessageAt) ? { ...d, lastMessageAt: seen } : d;
+        }
         return { ...state, devices };
       }
       case 'api/cases':

@@ -194,4 +194,17 @@ describe('columns and time style', () => {
     expect(terminalSafe('a\u001b[2Jb\u0007\u009b\u202e\n')).toBe('a\\e[2Jb\\x07\\x9b\\u202e\\n');
     expect(terminalSafeLines('x\r\ny\u001b')).toBe('x\ny\\e');
   });
+
+  it('a device snapshot read before live events does not drop a device those events brought, nor its newer last message', () => {
+    const live = run([{ type: 'backend/events', events: [received(1)] }]);
+    const seen = live.devices['FOX1'];
+    expect(seen).toBeDefined();
+    const older = { serial: 'FOX1', hostname: 'R1', model: 'ISR4451', registration: 'pending' as const, trialEndsAt: null, lastMessageAt: '2000-01-01T00:00:00.000Z' };
+    const other = { serial: 'FOX9', hostname: 'R9', model: 'ISR4451', registration: 'registered' as const, trialEndsAt: null, lastMessageAt: null };
+    const stale = run([{ type: 'api/devices', devices: [other] }], live);
+    expect(Object.keys(stale.devices).sort()).toEqual(['FOX1', 'FOX9']);
+    const merged = run([{ type: 'api/devices', devices: [older, other] }], live);
+    expect(merged.devices['FOX1']?.lastMessageAt).toBe(seen?.lastMessageAt);
+    expect(merged.devices['FOX1']?.model).toBe('ISR4451');
+  });
 });
