@@ -1,26 +1,19 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { withBackendOptions, withOutputOptions } from '../src/cli/options.js';
+import type { MessageQuery } from '../src/client/api-client.js';
 import { clientFor, defaultOutput, printJson, textTable, timeStyleFor, type OutputDeps } from '../src/client/output.js';
 import { pageSizeFrom, parseMessageType, parseSeverityFlag, parseTimeFlag } from '../src/client/query-flags.js';
 import { messageColumns } from '../src/console/columns.js';
 import { MESSAGE_KINDS } from '../src/domain/callhome.js';
 import type { MessageSummary } from '../src/events/protocol.js';
 
-export type MessagesOptions = {
+/** The flags: the query's filters as typed (strings, checked in runMessages), the page size as --max. */
+export type MessagesOptions = Omit<MessageQuery, 'severity' | 'limit'> & {
   backend?: string | undefined;
   token?: string | undefined;
   tokenFile?: string | undefined;
   json: boolean;
-  device?: string | undefined;
-  type?: string | undefined;
   severity?: string | undefined;
-  since?: string | undefined;
-  until?: string | undefined;
-  q?: string | undefined;
-  company?: string | undefined;
-  hostname?: string | undefined;
-  serial?: string | undefined;
-  cursor?: string | undefined;
   /** Messages per page. */
   max?: string | number | undefined;
   /** Deprecated spelling of --max (kept for one release). */

@@ -7,19 +7,10 @@ import { err, ok, type Result } from '../../util/result.js';
 import type { TxContext } from '../processing/context.js';
 import { accountsSrContacts } from '../cases/sr-contact.js';
 import type { StoreQueries } from '../store/types.js';
+import type { DevicePreferences } from '../store/preferences-queries.js';
 
-export type PreferencesView = {
-  readonly serial: string;
-  readonly notifications: boolean;
-  readonly serviceRequests: boolean;
-  readonly srContact: string | null;
-  readonly registrant: string | null;
-  readonly removeHostname: boolean;
-  /** The reply-to the device's mail named while it was pending (read-only). */
-  readonly replyTo: string | null;
-  readonly emails: readonly string[];
-  readonly updatedAt: string | null;
-};
+/** The stored preferences (store/preferences-queries.ts) plus the device's extra e-mail addresses. */
+export type PreferencesView = DevicePreferences & { readonly emails: readonly string[] };
 
 export type PreferencesPatch = {
   readonly notifications?: boolean | undefined;
