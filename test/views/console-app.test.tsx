@@ -1,21 +1,17 @@
-import { render } from 'ink-testing-library';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBackend } from '../../src/backend/server.js';
 import { createApiClient } from '../../src/client/api-client.js';
-import { createIntents } from '../../src/console/adapters/intents.js';
-import { connectLive, type LiveConnection } from '../../src/console/adapters/live.js';
-import { createConsoleStore, type ConsoleStore } from '../../src/console/store.js';
-import { ConsoleApp } from '../../views/ConsoleApp.js';
 import { postXml, sampleWith, startTestBackend, TOKEN, type TestBackend } from '../backend/helpers.js';
+import { renderLiveConsole, type LiveConsole } from './live-console.js';
 import { frameHas, waitFor } from './wait.js';
 
 const KEY = { down: '\u001B[B', up: '\u001B[A', enter: '\r', esc: '\u001B' };
 
 describe('console app on a live back end', () => {
   let backend: TestBackend;
-  let store: ConsoleStore;
-  let live: LiveConnection;
-  let ui: ReturnType<typeof render>;
+  let view: LiveConsole;
+  let store: LiveConsole['store'];
+  let ui: LiveConsole['ui'];
   let restarted: Awaited<ReturnType<typeof startBackend>> | undefined;
 
   const press = async (keys: string): Promise<void> => {
@@ -28,18 +24,12 @@ describe('console app on a live back end', () => {
 
   beforeAll(async () => {
     backend = await startTestBackend();
-    store = createConsoleStore({ batchMs: 10 });
-    const api = createApiClient({ url: backend.url, token: TOKEN });
-    live = connectLive(store, { url: backend.url, token: TOKEN, api, since: 0, initialBackoffMs: 100, maxBackoffMs: 300 });
-    const intents = createIntents(store, { api });
-    ui = render(<ConsoleApp store={store} intents={intents} />);
-    await has('live');
+    view = await renderLiveConsole(backend.url, createApiClient({ url: backend.url, token: TOKEN }));
+    ({ store, ui } = view);
   });
 
   afterAll(async () => {
-    ui.unmount();
-    live.close();
-    store.dispose();
+    view.close();
     await restarted?.close();
     await backend.stop();
   });

@@ -9,13 +9,10 @@ import { join } from 'node:path';
 import { render } from 'ink-testing-library';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiClient } from '../../src/client/api-client.js';
-import { createIntents } from '../../src/console/adapters/intents.js';
-import { connectLive, type LiveConnection } from '../../src/console/adapters/live.js';
-import { createConsoleStore, type ConsoleStore } from '../../src/console/store.js';
 import { renderXml } from '../../src/callhome/xml-render.js';
-import { ConsoleApp } from '../../views/ConsoleApp.js';
 import { buildMessage } from '../backend/build-message.js';
 import { postXml, sampleWith, startTestBackend, TOKEN, type TestBackend } from '../backend/helpers.js';
+import { renderLiveConsole, type LiveConsole } from './live-console.js';
 import { frameHas, waitFor } from './wait.js';
 
 const KEY = { down: '\u001B[B', enter: '\r', esc: '\u001B', home: '\u001B[H', end: '\u001B[F' };
@@ -28,9 +25,9 @@ probe.unmount();
 
 describe('console screens at 80 columns on a live back end', () => {
   let backend: TestBackend;
-  let store: ConsoleStore;
-  let live: LiveConnection;
-  let ui: ReturnType<typeof render>;
+  let view: LiveConsole;
+  let store: LiveConsole['store'];
+  let ui: LiveConsole['ui'];
   const dir = mkdtempSync(join(tmpdir(), 'callhome-console-screens-'));
   const press = async (keys: string): Promise<void> => {
     ui.stdin.write(keys);
@@ -54,16 +51,12 @@ describe('console screens at 80 columns on a live back end', () => {
     const api = createApiClient({ url: backend.url, token: TOKEN });
     // SER0002 and SER0003 are in the installed base without cover: a trial under C-77 (S14).
     await api.importContracts([{ serial: 'SER0001', contractNumber: 'C-77', contractType: 'direct', company: 'Example', expiresAt: null }, ...['SER0002', 'SER0003'].map((serial) => ({ serial, contractNumber: '', contractType: 'direct', company: 'Example', expiresAt: null }))]);
-    store = createConsoleStore({ batchMs: 10 });
-    live = connectLive(store, { url: backend.url, token: TOKEN, api, since: 0, initialBackoffMs: 100, maxBackoffMs: 300 });
-    ui = render(<ConsoleApp store={store} intents={createIntents(store, { api })} />);
-    await has('live');
+    view = await renderLiveConsole(backend.url, api);
+    ({ store, ui } = view);
   });
 
   afterAll(async () => {
-    ui.unmount();
-    live.close();
-    store.dispose();
+    view.close();
     await backend.stop();
     rmSync(dir, { recursive: true, force: true });
   });

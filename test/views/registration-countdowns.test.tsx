@@ -2,24 +2,19 @@
  * The console's registration screen (S96 part): trial and contract expiry countdowns, the devices expiring
  * soon, and why a pending device was refused (S16) — from a live back end, through ink-testing-library.
  */
-import { render } from 'ink-testing-library';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderXml } from '../../src/callhome/codec.js';
 import { createApiClient } from '../../src/client/api-client.js';
-import { createIntents } from '../../src/console/adapters/intents.js';
-import { connectLive, type LiveConnection } from '../../src/console/adapters/live.js';
-import { createConsoleStore, type ConsoleStore } from '../../src/console/store.js';
-import { ConsoleApp } from '../../views/ConsoleApp.js';
 import { buildMessage } from '../backend/build-message.js';
 import { importBackOffice } from '../backend/entitlement/fixtures.js';
 import { api, postXml, startTestBackend, TOKEN, type TestBackend } from '../backend/helpers.js';
+import { renderLiveConsole, type LiveConsole } from './live-console.js';
 import { frameHas } from './wait.js';
 
 describe('registration screen countdowns on a live back end', () => {
   let backend: TestBackend;
-  let store: ConsoleStore;
-  let live: LiveConnection;
-  let ui: ReturnType<typeof render>;
+  let view: LiveConsole;
+  let ui: LiveConsole['ui'];
   const frame = (): string => ui.lastFrame() ?? '';
   const has = (t: string | RegExp) => frameHas(ui.lastFrame, t);
 
@@ -46,17 +41,12 @@ describe('registration screen countdowns on a live back end', () => {
     await confirm('CNT00001', 'covered-1');
     await confirm('CNT00002', 'trial-2');
     await confirm('CNT00003', 'refused-3', 'No Such Family');
-    store = createConsoleStore({ batchMs: 10 });
-    const client = createApiClient({ url: backend.url, token: TOKEN });
-    live = connectLive(store, { url: backend.url, token: TOKEN, api: client, since: 0, initialBackoffMs: 100, maxBackoffMs: 300 });
-    ui = render(<ConsoleApp store={store} intents={createIntents(store, { api: client })} />);
-    await has('live');
+    view = await renderLiveConsole(backend.url, createApiClient({ url: backend.url, token: TOKEN }));
+    ui = view.ui;
   });
 
   afterAll(async () => {
-    ui.unmount();
-    live.close();
-    store.dispose();
+    view.close();
     await backend.stop();
   });
 

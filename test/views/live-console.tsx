@@ -1,0 +1,35 @@
+/** A console rendered with ink-testing-library on a live back end, as the view tests use it. */
+import { render } from 'ink-testing-library';
+import { createIntents } from '../../src/console/adapters/intents.js';
+import { connectLive, type LiveConnection } from '../../src/console/adapters/live.js';
+import type { ConsoleApi } from '../../src/console/ports.js';
+import { createConsoleStore, type ConsoleStore } from '../../src/console/store.js';
+import { ConsoleApp } from '../../views/ConsoleApp.js';
+import { TOKEN } from '../backend/helpers.js';
+import { frameHas } from './wait.js';
+
+export type LiveConsole = {
+  readonly store: ConsoleStore;
+  readonly live: LiveConnection;
+  readonly ui: ReturnType<typeof render>;
+  /** Stops the console: unmounts, closes the stream, disposes the store. */
+  close(): void;
+};
+
+/** Renders the console on the back end at `url`, streaming from seq 0, and resolves once it is live. */
+export async function renderLiveConsole(url: string, api: ConsoleApi, token = TOKEN): Promise<LiveConsole> {
+  const store = createConsoleStore({ batchMs: 10 });
+  const live = connectLive(store, { url, token, api, since: 0, initialBackoffMs: 100, maxBackoffMs: 300 });
+  const ui = render(<ConsoleApp store={store} intents={createIntents(store, { api })} />);
+  await frameHas(ui.lastFrame, 'live');
+  return {
+    store,
+    live,
+    ui,
+    close() {
+      ui.unmount();
+      live.close();
+      store.dispose();
+    },
+  };
+}
