@@ -50,15 +50,17 @@ port.on('message', (req: ThreadRequest) => {
   try {
     switch (req.type) {
       case 'query': {
+        for (const sql of req.before) db.prepare(sql).run();
         const st = db.prepare(req.sql);
         if (st.reader) reply({ id: req.id, rows: st.all(req.params) });
         else {
           const r = st.run(req.params);
-          if (!req.quiet) reply({ id: req.id, changes: r.changes, lastInsertRowid: r.lastInsertRowid });
+          reply({ id: req.id, changes: r.changes, lastInsertRowid: r.lastInsertRowid });
         }
         return;
       }
       case 'stream': {
+        for (const sql of req.before) db.prepare(sql).run();
         const it = db.prepare(req.sql).iterate(req.params);
         streams.set(req.id, it);
         chunk(req.id, req.id, it, req.chunk);
