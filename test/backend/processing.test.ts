@@ -179,12 +179,12 @@ describe('S36 inventory mapping', () => {
   it('is what `callhome devices SERIAL --json` prints (and a summary without --json)', async () => {
     const client = createApiClient({ url: b.url, token: TOKEN });
     let out = '';
-    await runDevices({ json: true, serial: SERIAL }, { stdout: (t) => (out += t), client });
+    await runDevices({ json: true, deviceSerial: SERIAL }, { stdout: (t) => (out += t), client });
     const printed = JSON.parse(out) as DeviceBody & { serial: string };
     expect(printed.serial).toBe(SERIAL);
     expect(printed.inventory).toEqual((await deviceRecord()).inventory);
     out = '';
-    await runDevices({ json: false, serial: SERIAL }, { stdout: (t) => (out += t), client, timeStyle: 'utc' });
+    await runDevices({ json: false, deviceSerial: SERIAL }, { stdout: (t) => (out += t), client, timeStyle: 'utc' });
     expect(out).toContain('Power supplies:\n    [0] PWR-4430-AC');
     expect(out).toContain('Image: 17.3.4a (X86_64_LINUX_IOSD-UNIVERSALK9-M) bootflash:csr1000v-universalk9.17.03.04a.SPA.bin');
   });
