@@ -7,6 +7,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parse as parseCsv } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runMessages } from '../../commands/messages.js';
 import { runReports, type ReportsOptions } from '../../commands/reports.js';
@@ -295,6 +296,28 @@ describe('exports (S76)', () => {
     expect(rowLines).toHaveLength(json.rows.length);
     // Each row line starts with the row's first cell (as far as the column shows it).
     for (const [i, r] of json.rows.entries()) expect(shows(rowLines[i]?.[0] ?? '', String(r[json.columns[0] ?? ''] ?? ''))).toBe(true);
+  });
+
+  it.each(KINDS)('%s: the CSV and JSON files the CLI saves hold the rows, read back with csv-parse and JSON.parse', async (kind) => {
+    const json = await report(`/reports/${kind}`);
+    expect(json.rows.length).toBeGreaterThan(0);
+    const dir = mkdtempSync(join(tmpdir(), 'callhome-export-'));
+    try {
+      const csvFile = join(dir, `${kind}.csv`);
+      const jsonFile = join(dir, `${kind}.json`);
+      for (const output of [csvFile, jsonFile]) await runReports({ backend: b.url, token: TOKEN, json: false, csv: false, kind, output }, { stdout: () => undefined, stderr: () => undefined });
+      const [heading, ...rows] = parseCsv(readFileSync(csvFile, 'utf8')) as string[][];
+      expect(heading).toEqual(json.columns);
+      expect(rows).toHaveLength(json.rows.length);
+      // The CSV cell of each value: '' for none, a formula-like text behind an apostrophe (CSV injection).
+      const cell = (v: unknown): string => (v === null || v === undefined ? '' : /^[=+\-@\t\r]/.test(String(v)) && typeof v === 'string' ? `'${v}` : String(v));
+      rows.forEach((r, i) => expect(r).toEqual(json.columns.map((c) => cell(json.rows[i]?.[c]))));
+      const saved = JSON.parse(readFileSync(jsonFile, 'utf8')) as Report;
+      expect(saved).toMatchObject({ kind, columns: json.columns, headers: json.headers });
+      expect(saved.rows).toEqual(json.rows);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('CSV carries the same rows, formulas neutralised', async () => {

@@ -196,16 +196,18 @@ export async function buildReport(store: StoreQueries, kind: ReportKind, criteri
     case 'history':
       return historyReport(store, dir, criteria, shown, now);
     case 'network': {
-      const groups = new Map<string, { model: string; softwareVersion: string; registration: string; devices: number }>();
+      // §4.5 [PROPOSED]: device counts grouped by company, product family, chassis model, software version and registration state.
+      const groups = new Map<string, { company: string; series: string; model: string; softwareVersion: string; registration: string; devices: number }>();
       for (const d of dir.devices) {
-        if (!sameText(dir.company(d.serial), criteria.company)) continue;
-        const key = `${d.model}\u0000${d.softwareVersion}\u0000${d.registration}`;
-        const g = groups.get(key) ?? { model: d.model, softwareVersion: d.softwareVersion, registration: d.registration, devices: 0 };
+        const company = dir.company(d.serial);
+        if (!sameText(company, criteria.company)) continue;
+        const key = [company, d.series, d.model, d.softwareVersion, d.registration].join('\u0000');
+        const g = groups.get(key) ?? { company, series: d.series, model: d.model, softwareVersion: d.softwareVersion, registration: d.registration, devices: 0 };
         g.devices++;
         groups.set(key, g);
       }
-      const rows = [...groups.values()].sort((a, b) => a.model.localeCompare(b.model) || a.softwareVersion.localeCompare(b.softwareVersion));
-      return fixed('Network Summary Report', [col('model', 'Product ID'), col('softwareVersion', 'Software'), col('registration', 'Registration'), col('devices', 'Devices', 0.6)], rows);
+      const rows = [...groups.values()].sort((a, b) => a.company.localeCompare(b.company) || a.series.localeCompare(b.series) || a.model.localeCompare(b.model) || a.softwareVersion.localeCompare(b.softwareVersion) || a.registration.localeCompare(b.registration));
+      return fixed('Network Summary Report', [col('company', 'Company'), col('series', 'Product family', 1.6), col('model', 'Product ID'), col('softwareVersion', 'Software'), col('registration', 'Registration'), col('devices', 'Devices', 0.6)], rows);
     }
     case 'registration': {
       const groups = new Map<string, { company: string; contract: string; contractType: string; devices: number; trial: number; pending: number; expired: number; expiringSoon: number }>();
@@ -221,7 +223,8 @@ export async function buildReport(store: StoreQueries, kind: ReportKind, criteri
         if (d.registration === 'trial') g.trial++;
         if (d.registration === 'pending') g.pending++;
         if (d.registration === 'expired') g.expired++;
-        const ends = d.registration === 'trial' ? d.trialEndsAt : (c?.expiresAt ?? null);
+        // The end the registration rests on: the trial's, else the contract's or warranty's as entitlement recorded it.
+        const ends = d.registration === 'trial' ? d.trialEndsAt : (d.coverageEndsAt ?? c?.expiresAt ?? null);
         if (ends && d.registration !== 'expired' && Date.parse(ends) < soon) g.expiringSoon++;
         groups.set(key, g);
       }
