@@ -268,7 +268,7 @@ describe('the daily entitlement pass on an injected clock (S21), and per-state p
     expect((await c.notifications()).filter((n) => n.kind === 'contract-expiring' && n.serial === 'EXP00001').map((n) => /contract C-SHORT expires in (\d+) days/.exec(n.body)?.[1])).toEqual(['7', '30']);
     await at(61);
     expect((await c.registration('EXP00001'))?.state).toBe('expired');
-    expect((await kinds('EXP00001'))[0]).toBe('entitlement-expired');
+    expect((await kinds('EXP00001'))[0]).toBe('contract-expired'); // triggers: the end date passed → N15 "expired" (N11 is for entitlement lost before it)
     expect(b.events.some((e) => e.type === 'registration.changed' && e.serial === 'EXP00001' && e.to === 'expired')).toBe(true);
   });
 
