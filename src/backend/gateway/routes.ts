@@ -26,7 +26,7 @@ export function createGatewayHandler(service: BackendService, scheme: Transport,
   return async (req, res, path) => {
     if (path !== GATEWAY_PING_PATH && path !== GATEWAY_FORWARD_PATH && path !== GATEWAY_STATUS_PATH) return write(res, { status: 404, body: { error: 'not-found', reason: `Nothing is served at ${path}.` } });
     const header = req.headers[GATEWAY_AUTH_HEADER];
-    const auth = await authenticateGateway(service.store, typeof header === 'string' ? header : undefined);
+    const auth = await authenticateGateway(service.store, typeof header === 'string' ? header : undefined, service.now());
     if (!auth.ok) return write(res, { status: 401, body: { error: 'gateway-auth', reason: auth.reason }, headers: { connection: 'close' } });
     const rotated: Record<string, string> = auth.newPassword ? { [GATEWAY_NEW_PASSWORD_HEADER]: auth.newPassword } : {};
     // N24: recorded, never mailed (the new password rides on this answer).

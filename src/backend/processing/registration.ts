@@ -274,7 +274,8 @@ export async function reevaluate(ctx: TxContext, serial: string): Promise<Regist
   const current = reg ? standing(reg) : null;
   if (!reg || !current) return reg;
   const own = current.contractNumber ? await ctx.store.getServiceContract(current.contractNumber) : null;
-  const now = recheck(current, await ctx.store.coveringContracts(serial), await ctx.store.getInstalledBase(serial), own, ctx.now());
+  const ib = await ctx.store.getInstalledBase(serial);
+  const now = recheck(current, await ctx.store.coveringContracts(serial), ib, own, ctx.now());
   if (now.state === current.state && now.contractNumber === current.contractNumber && now.coverage === current.coverage && now.coverageEndsAt === current.coverageEndsAt && now.trialEndsAt === current.trialEndsAt) return reg;
   const moved = endsAt(now) !== endsAt(current);
   const next: Registration = { ...reg, ...now, warnedDays: moved ? null : reg.warnedDays, updatedAt: ctx.now().toISOString() };
@@ -282,9 +283,10 @@ export async function reevaluate(ctx: TxContext, serial: string): Promise<Regist
   if (next.state === reg.state) return next;
   const hostname = (await ctx.store.getDevice(serial))?.hostname ?? '';
   if (next.state === 'expired') {
-    // Its end date passed: N15 "expired" (which also says it is no longer entitled); lost before that: N11.
+    // The end date of what it rested on (as the back office says now) passed: N15 "expired", which also
+    // says it is no longer entitled. Lost otherwise (coverage withdrawn, a trial's profile contract lapsed): N11.
     const what = coverageName(current);
-    const end = endsAt(current);
+    const end = current.coverage === 'trial' ? current.trialEndsAt : current.coverage === 'warranty' ? (ib?.warrantyExpiresAt ?? current.coverageEndsAt) : (own?.expiresAt ?? current.coverageEndsAt);
     if (end !== null && Date.parse(end) <= ctx.now().getTime()) await notice.contractExpired(ctx, serial, hostname, what, end);
     else await notice.entitlementLost(ctx, serial, hostname, what);
   } else if (next.state === 'registered') {
