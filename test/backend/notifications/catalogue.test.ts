@@ -402,6 +402,88 @@ describe('the §5.4 catalogue (S60)', () => {
     for (const row of ROWS) check(row);
   });
 
+  describe('S58: the per-device notification toggle', () => {
+    const optional = ROWS.filter((r) => r.serial !== null && NOTIFICATION_KINDS[r.kind].class === 'optional');
+    it('covers every optional device trigger of the catalogue', () => {
+      expect(optional.map((r) => r.id)).toEqual(['N2', 'N3', 'N4', 'N5', 'N6', 'N7', 'N8', 'N19']);
+    });
+    for (const row of optional) {
+      it(`${row.id} ${row.kind} is not sent when the device's notifications are off${row.support ? '; SCH Support still hears of it' : ''}`, async () => {
+        await prefs(row.serial ?? '', { notifications: false });
+        try {
+          const before = await lastId();
+          await row.cause();
+          expect(await fresh(row, before)).toEqual([]);
+          if (row.support) expect((await notes(rig.b)).some((x) => x.id > before && x.kind === 'support-alert' && x.serial === row.serial)).toBe(true);
+        } finally {
+          await prefs(row.serial ?? '', { notifications: true });
+        }
+        // The same cause mails again once they are on (so the silence above was the toggle's).
+        const again = await lastId();
+        await row.cause();
+        expect(await fresh(row, again)).toHaveLength(1);
+      });
+    }
+    it('SR and registration mails still go with notifications off (N12, N20, N15)', async () => {
+      await device('CATS5801');
+      await prefs('CATS5801', { notifications: false });
+      const before = await lastId();
+      expect((await send(rig.b, tempFailure('CATS5801', host('CATS5801')))).results.srFailure).toBe('no-contact');
+      expect((await fresh({ ...ROWS.find((r) => r.id === 'N20')!, serial: 'CATS5801' }, before)).map((n) => n.to.sort())).toEqual([[...DEVICE_TO].sort()]);
+      await api(rig.b.url, '/contracts', { method: 'POST', body: { contracts: [{ serial: 'CATS5801', contractNumber: 'C-CATS5801', expiresAt: new Date(Date.now() + 5 * DAY).toISOString() }] } });
+      await rig.b.service.entitlementPass();
+      expect((await notes(rig.b)).filter((n) => n.id > before && n.serial === 'CATS5801').map((n) => n.kind).sort()).toEqual(['contract-expiring', 'sr-no-permission']);
+    });
+  });
+
+  describe('S61: host-name removal', () => {
+    it('a device whose privacy flag is on gets subjects without its host name; the body still names it', async () => {
+      await prefs('CATN0601', { removeHostname: true });
+      const before = await lastId();
+      await send(rig.b, message('CATN0601', { kind: 'test', subType: '', description: 'private' }));
+      const [n] = await fresh(ROWS.find((r) => r.id === 'N6')!, before);
+      expect(n?.subject).toBe('[SCH] Test message received');
+      expect(n?.body).toContain('Host name: h-catn0601');
+      await settled(rig.b);
+      expect(rig.sink.mails.filter((m) => m.rcptTo.includes('owner@example.com')).map(subjectOf)).toContain('[SCH] Test message received');
+      await prefs('CATN0601', { removeHostname: false });
+      await send(rig.b, message('CATN0601', { kind: 'test', subType: '', description: 'public' }));
+      expect((await notes(rig.b)).find((x) => x.serial === 'CATN0601' && x.kind === 'test')?.subject).toBe('[SCH] Test message received - h-catn0601');
+    });
+  });
+
+  describe('N25 and N26: who may start them, and when they are not raised', () => {
+    it('N25: only an SCH administrator starts the CA update (the route and `callhome notifications ca-certificate-update`)', async () => {
+      const login = await api<{ token: string }>(rig.b.url, '/login', { method: 'POST', body: { user: 'alice', password: 'alice-password' }, token: null });
+      expect(login.status).toBe(200);
+      expect((await api(rig.b.url, '/admin/ca-certificate-update', { method: 'POST', body: { version: 'X' }, token: login.body.token })).status).toBe(403);
+      expect((await api(rig.b.url, '/admin/ca-certificate-update', { method: 'POST', body: { version: '' } })).status).toBe(400);
+      const before = await lastId();
+      let out = '';
+      await runNotifications({ backend: rig.b.url, token: TOKEN, json: true, action: 'ca-certificate-update', version: 'QuoVadis-2028' }, { stdout: (t) => void (out += t) });
+      const r = JSON.parse(out) as { version: string; notified: { user: string; email: string; notification: number }[] };
+      expect(r).toMatchObject({ version: 'QuoVadis-2028', notified: [{ user: 'alice', email: 'alice@acme.example' }] });
+      const n = (await notes(rig.b)).find((x) => x.id > before && x.kind === 'ca-certificate-update');
+      expect(n?.id).toBe(r.notified[0]?.notification);
+      expect(n?.body).toContain('Reason: CA root certificate update QuoVadis-2028');
+    });
+
+    it('N26: once per full episode, and not at all when the gateway\'s store-full flag is off', async () => {
+      const kind = ROWS.find((r) => r.id === 'N26')!;
+      const before = await lastId();
+      // Still full: no second one.
+      expect(await postStatus(statusReport(true, ['tg-admin@example.com']))).toBe(200);
+      expect(await fresh(kind, before)).toEqual([]);
+      // Room again, then full with the flag off: none.
+      expect(await postStatus(statusReport(false, null))).toBe(200);
+      expect(await postStatus(statusReport(true, null))).toBe(200);
+      expect((await notes(rig.b)).filter((n) => n.id > before && n.kind === 'gateway-store-full')).toEqual([]);
+      // The flag on again while full: a new episode for the service.
+      expect(await postStatus(statusReport(true, ['tg-admin@example.com']))).toBe(200);
+      expect(await fresh(kind, before)).toHaveLength(1);
+    });
+  });
+
   describe('the triggers of the daily pass and of time, on the service clock', () => {
     for (const row of LATER_ROWS) check(row);
   });
