@@ -109,6 +109,9 @@ export const ReportSchema = z.object({
 });
 export type ApiReport = z.infer<typeof ReportSchema>;
 
+/** Criteria of GET /devices: the Device report's search (S69). */
+export type DeviceQuery = Pick<ReportQuery, 'company' | 'hostname' | 'serial' | 'model' | 'cardModel' | 'cardSerial'>;
+
 /** Criteria of GET /reports/KIND (which report takes which: REPORT_CRITERIA in src/backend/api/reports.ts). */
 export type ReportQuery = Partial<Record<'company' | 'hostname' | 'serial' | 'model' | 'cardModel' | 'cardSerial' | 'type' | 'device' | 'since' | 'until' | 'cursor', string | undefined>>;
 
@@ -312,7 +315,8 @@ export function createApiClient(connection: { readonly url: string; readonly tok
   const enc = encodeURIComponent;
   return {
     health: () => request(z.object({ ok: z.boolean() }), '/health'),
-    devices: () => request(z.object({ devices: z.array(DeviceSchema) }), '/devices'),
+    /** GET /devices, searched on the Device report's six criteria (S69) when any is given. */
+    devices: (q: DeviceQuery = {}) => request(z.object({ devices: z.array(DeviceSchema) }), `/devices${qs({ ...q })}`),
     device: (serial: string) => request(DeviceDetailSchema, `/devices/${enc(serial)}`),
     setNotifyEmails: (serial: string, notifyEmails: readonly string[]) => request(DeviceSchema, `/devices/${enc(serial)}/preferences`, { method: 'PUT', body: { notifyEmails } }),
     messages: (q: MessageQuery = {}) => request(z.object({ messages: z.array(MessageSummarySchema), next: z.string().nullable() }), `/messages${qs({ ...q })}`),

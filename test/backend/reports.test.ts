@@ -7,6 +7,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parse as parseCsv } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runMessages } from '../../commands/messages.js';
 import { runReports, type ReportsOptions } from '../../commands/reports.js';
@@ -136,6 +137,42 @@ describe('Device report (S69, S77)', () => {
   });
 });
 
+describe('callhome devices searches like the Device report (S69), over every registration state', () => {
+  const list = async (q: string): Promise<string[]> => {
+    const r = await api<{ devices: { serial: string }[] }>(b.url, `/devices${q}`);
+    expect(r.status).toBe(200);
+    return r.body.devices.map((d) => d.serial).sort();
+  };
+
+  it('GET /devices takes the six criteria, a part of each value, combined; the pending device is listed too', async () => {
+    expect(await list('')).toEqual([CORE.serial, EDGE.serial, PENDING.serial, QUIET.serial].sort());
+    expect(await list('?serial=2233')).toEqual([CORE.serial, PENDING.serial]);
+    expect(await list('?hostname=SW&company=ACME%20CORP')).toEqual([CORE.serial, PENDING.serial]);
+    expect(await list('?company=Acme')).toEqual([]);
+    expect(await list('?model=c9300')).toEqual([CORE.serial, PENDING.serial]);
+    // Cards come from the last inventory: the pending device's was never mapped, so it has none.
+    expect(await list('?cardModel=nm-8x')).toEqual([CORE.serial]);
+    expect(await list('?cardSerial=LIT2201')).toEqual([CORE.serial]);
+    expect(await list('?cardModel=EHWIC&cardSerial=FOC18')).toEqual([EDGE.serial]);
+    expect(await list('?cardModel=EHWIC&hostname=core')).toEqual([]);
+    const bad = await api<{ error: string; reason: string }>(b.url, '/devices?type=syslog');
+    expect(bad.status).toBe(400);
+    expect(bad.body.reason).toMatch(/unknown parameter type/);
+    expect((await api(b.url, '/devices?serial=a&serial=b')).status).toBe(400);
+  });
+
+  it('the command takes the same flags; a serial number with a search flag is a usage error', async () => {
+    const { runDevices } = await import('../../commands/devices.js');
+    let out = '';
+    await runDevices({ backend: b.url, token: TOKEN, json: true, cardSerial: 'ehwi' }, { stdout: (t) => (out += t) });
+    expect((JSON.parse(out) as { devices: { serial: string }[] }).devices.map((d) => d.serial)).toEqual([EDGE.serial]);
+    out = '';
+    await runDevices({ backend: b.url, token: TOKEN, json: false, hostname: 'nothing-like-this' }, { stdout: (t) => (out += t) });
+    expect(out).toContain('No device matches the search.');
+    await expect(runDevices({ backend: b.url, token: TOKEN, json: true, deviceSerial: CORE.serial, model: 'C9300' }, { stdout: () => undefined })).rejects.toThrow(/shows one device; the search flags narrow the list/);
+  });
+});
+
 describe('Device details (S70, S77)', () => {
   it('has the five categories with the §4.3 fields, from the latest inventory', async () => {
     const r = await api<Record<string, Record<string, unknown>>>(b.url, `/reports/device/${CORE.serial}`);
@@ -259,6 +296,28 @@ describe('exports (S76)', () => {
     expect(rowLines).toHaveLength(json.rows.length);
     // Each row line starts with the row's first cell (as far as the column shows it).
     for (const [i, r] of json.rows.entries()) expect(shows(rowLines[i]?.[0] ?? '', String(r[json.columns[0] ?? ''] ?? ''))).toBe(true);
+  });
+
+  it.each(KINDS)('%s: the CSV and JSON files the CLI saves hold the rows, read back with csv-parse and JSON.parse', async (kind) => {
+    const json = await report(`/reports/${kind}`);
+    expect(json.rows.length).toBeGreaterThan(0);
+    const dir = mkdtempSync(join(tmpdir(), 'callhome-export-'));
+    try {
+      const csvFile = join(dir, `${kind}.csv`);
+      const jsonFile = join(dir, `${kind}.json`);
+      for (const output of [csvFile, jsonFile]) await runReports({ backend: b.url, token: TOKEN, json: false, csv: false, kind, output }, { stdout: () => undefined, stderr: () => undefined });
+      const [heading, ...rows] = parseCsv(readFileSync(csvFile, 'utf8')) as string[][];
+      expect(heading).toEqual(json.columns);
+      expect(rows).toHaveLength(json.rows.length);
+      // The CSV cell of each value: '' for none, a formula-like text behind an apostrophe (CSV injection).
+      const cell = (v: unknown): string => (v === null || v === undefined ? '' : /^[=+\-@\t\r]/.test(String(v)) && typeof v === 'string' ? `'${v}` : String(v));
+      rows.forEach((r, i) => expect(r).toEqual(json.columns.map((c) => cell(json.rows[i]?.[c]))));
+      const saved = JSON.parse(readFileSync(jsonFile, 'utf8')) as Report;
+      expect(saved).toMatchObject({ kind, columns: json.columns, headers: json.headers });
+      expect(saved.rows).toEqual(json.rows);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('CSV carries the same rows, formulas neutralised', async () => {

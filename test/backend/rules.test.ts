@@ -1,9 +1,10 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CallHomeMessage } from '../../src/domain/message.js';
 import { renderXml } from '../../src/callhome/codec.js';
+import { defaultRulesFile, loadRules } from '../../src/backend/processing/rules.js';
 import { buildMessage } from './build-message.js';
 import { api, postXml, startTestBackend, type TestBackend } from './helpers.js';
 
@@ -123,5 +124,13 @@ describe('rules from a rules file, end to end from messages', () => {
     const m = await send({ kind: 'syslog', severity: 2, description: '*Nov 23 10:00:00: %SYS-5-CONFIG_I: Configured from console' });
     expect(m).toMatchObject({ status: 'processed', results: { rules: ['rest'], caseAction: 'none' } });
     expect((await api<{ notifications: unknown[] }>(b.url, '/notifications')).body.notifications.length).toBe(notes);
+  });
+});
+
+describe('the shipped rules', () => {
+  it('are each described in the README\'s back-end section', () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const missing = loadRules(defaultRulesFile()).filter((r) => !readme.includes(`\`${r.name}\``)).map((r) => r.name);
+    expect(missing).toEqual([]);
   });
 });
