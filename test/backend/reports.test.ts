@@ -59,8 +59,13 @@ function message(d: Fleet, o: Partial<CallHomeMessage>): CallHomeMessage {
     ...o,
   });
 }
+/** The bodies posted, by the stored message's id. */
+const posted = new Map<number, string>();
 async function send(m: CallHomeMessage): Promise<void> {
-  expect((await postXml(b.url, renderXml(m))).status).toBe(200);
+  const xml = renderXml(m);
+  const r = await postXml(b.url, xml);
+  expect(r.status).toBe(200);
+  posted.set(Number(r.json['id']), xml);
 }
 async function confirm(serial: string): Promise<void> {
   const { body } = await api<{ notifications: { kind: string; serial: string | null; body: string }[] }>(b.url, '/notifications');
@@ -240,6 +245,16 @@ describe('Call Home History report (S71)', () => {
     expect(before.rows.map((x) => x['type'])).toEqual(['inventory']);
     expect(await report('/reports/history?company=Nobody')).toMatchObject({ rows: [], empty: 'No data was found.' });
     expect((await api(b.url, '/reports/history?type=sylog')).status).toBe(400);
+  });
+
+  it('S72: each row links to the message drill-down — the raw message as received and its processing results', async () => {
+    const diag = (await report(`/reports/history?serial=${EDGE.serial}&type=diagnostic`)).rows[0];
+    const res = await fetch(`${b.url}${String(diag?.['link'])}`, { headers: { authorization: `Bearer ${TOKEN}` } });
+    expect(res.status).toBe(200);
+    const m = (await res.json()) as { id: number; raw: string; format: string; status: string; results: { rules?: string[] }; serial: string };
+    expect(m).toMatchObject({ id: diag?.['id'], serial: EDGE.serial, format: 'xml', status: 'processed' });
+    expect(m.raw).toBe(posted.get(m.id));
+    expect(m.results.rules?.length).toBeGreaterThan(0);
   });
 
   it('GET /messages takes the same company, host name and serial criteria', async () => {
