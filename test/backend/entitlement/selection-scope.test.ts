@@ -84,4 +84,11 @@ describe('confirming by selection, scoped to the caller\'s companies (S12)', () 
     expect(await pendingSeenBy('alice')).toEqual(['SELA0002']);
     expect(await pendingSeenBy('gina')).toEqual([]);
   });
+
+  it('`callhome registration select` says which picks were not completed, and why, and exits 1', async () => {
+    const { runRegistration } = await import('../../../commands/registration.js');
+    let out = '';
+    await expect(runRegistration({ backend: b.url, token: tokens.get('gina'), json: false, action: 'select', serial: 'SELA0002' }, { stdout: (t) => (out += t) })).rejects.toThrow('1 of 1 registrations were not completed.');
+    expect(out).toBe('SELA0002: not registered: unknown: No pending registration SELA0002 in your companies.\n');
+  });
 });
