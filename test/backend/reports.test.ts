@@ -83,6 +83,8 @@ const report = async (path: string): Promise<Report> => {
   return r.body;
 };
 const serials = (r: Report): unknown[] => r.rows.map((x) => x['serial']);
+/** The CSV cell of a value: '' for none; a text a spreadsheet would take for a formula behind an apostrophe (CSV injection). */
+const csvCell = (v: unknown): string => (v === null || v === undefined ? '' : typeof v === 'string' && /^[=+\-@\t\r]/.test(v) ? `'${v}` : String(v));
 /** True when a PDF cell shows this value: whole, or cut with "…" where the column ends. */
 const shows = (cell: string, value: string): boolean => cell === value || (cell.endsWith('…') && value.startsWith(cell.slice(0, -1)));
 
@@ -324,9 +326,7 @@ describe('exports (S76)', () => {
       const [heading, ...rows] = parseCsv(readFileSync(csvFile, 'utf8')) as string[][];
       expect(heading).toEqual(json.columns);
       expect(rows).toHaveLength(json.rows.length);
-      // The CSV cell of each value: '' for none, a formula-like text behind an apostrophe (CSV injection).
-      const cell = (v: unknown): string => (v === null || v === undefined ? '' : /^[=+\-@\t\r]/.test(String(v)) && typeof v === 'string' ? `'${v}` : String(v));
-      rows.forEach((r, i) => expect(r).toEqual(json.columns.map((c) => cell(json.rows[i]?.[c]))));
+      rows.forEach((r, i) => expect(r).toEqual(json.columns.map((c) => csvCell(json.rows[i]?.[c]))));
       const saved = JSON.parse(readFileSync(jsonFile, 'utf8')) as Report;
       expect(saved).toMatchObject({ kind, columns: json.columns, headers: json.headers });
       expect(saved.rows).toEqual(json.rows);
@@ -359,7 +359,7 @@ describe('exports (S76)', () => {
     expect(pdf).toContain('Contact\tSR contact\tcompany\tAcme Corp');
     const csv = parseCsv(new TextDecoder().decode((await download(`/reports/device/${CORE.serial}?format=csv`)).data)) as string[][];
     // The same rows as the workbook (which drops empty cells at the end of a row).
-    expect(csv.slice(1)).toEqual(rows.slice(1).map((r) => [...r, '', '', '', ''].slice(0, 4)));
+    expect(csv.slice(1)).toEqual(rows.slice(1).map((r) => [...r, '', '', '', ''].slice(0, 4).map(csvCell)));
   });
 });
 
