@@ -60,6 +60,11 @@ describe('confirming by selection, scoped to the caller\'s companies (S12)', () 
     expect(await pendingSeenBy('alice')).toEqual(['SELA0001', 'SELA0002']);
     expect(await pendingSeenBy('aaron')).toEqual(['SELA0001', 'SELA0002']);
     expect(await pendingSeenBy('gina')).toEqual(['SELG0001']);
+    // The device search (S69) is confined the same way: another company's device is not found by any criterion.
+    const search = async (user: string, q: string) => (await api<{ devices: { serial: string }[] }>(b.url, `/devices${q}`, { token: tokens.get(user) ?? null })).body.devices.map((d) => d.serial).sort();
+    expect(await search('alice', '?serial=SEL')).toEqual(['SELA0001', 'SELA0002']);
+    expect(await search('alice', '?company=globex')).toEqual([]);
+    expect(await search('gina', '?hostname=h-SEL')).toEqual(['SELG0001']);
   });
 
   it("confirms the picked devices of the caller's company and refuses another company's as unknown, which stays pending", async () => {
