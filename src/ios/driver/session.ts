@@ -17,6 +17,7 @@ import type { ClientChannel } from 'ssh2';
 import { connectSsh, type ConnectOptions, type SshConnection, type SshTarget } from './connect.js';
 import { CliError, DeviceError } from './errors.js';
 import { ANY_PROMPT, cleanTerminalText, hostPrompt, isErrorLine, readPrompt, type PromptMode } from './prompt.js';
+import { openShell } from './shell.js';
 import { Transcript } from './transcript.js';
 
 /** Options of one command. */
@@ -173,15 +174,14 @@ export class IosSession {
     transcript.addSecret(options.enableSecret);
     const connection = await connectSsh(target, options);
     let channel: ClientChannel;
+    let session: IosSession | null = null;
     try {
-      channel = await new Promise<ClientChannel>((resolve, reject) => {
-        connection.client.shell({ term: 'vt100', cols: 511, rows: 24 }, (error, stream) => (error ? reject(error) : resolve(stream)));
-      });
+      channel = await openShell(connection.client, { term: 'vt100', cols: 511, rows: 24 }, () => session?.close('the device refused a shell'));
     } catch (error) {
       connection.close();
       throw new DeviceError('unreachable', `${target.name}: the device refused a shell (${(error as Error).message})`);
     }
-    const session = new IosSession(target, connection, channel, options, transcript);
+    session = new IosSession(target, connection, channel, options, transcript);
     try {
       await session.prepare();
     } catch (error) {
