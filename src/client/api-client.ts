@@ -343,6 +343,13 @@ export function createApiClient(connection: { readonly url: string; readonly tok
     updateCase: (key: string, change: { readonly note: string; readonly status?: 'resolved' | 'open' | undefined; readonly priority?: number | undefined }) => request(CaseDetailSchema, `/cases/${enc(key)}/update`, { method: 'POST', body: change }),
     closeCase: (key: string, note: string) => request(CaseDetailSchema, `/cases/${enc(key)}/close`, { method: 'POST', body: { note } }),
     notifications: (limit?: number) => request(z.object({ notifications: z.array(NotificationSchema) }), `/notifications${qs({ limit })}`),
+    // triggers: N25, the CA certificate update instructions to every registered user (SCH administrators).
+    caCertificateUpdate: (version: string, instructions?: readonly string[]) =>
+      request(
+        z.object({ version: z.string(), notified: z.array(z.object({ user: z.string(), email: z.string(), notification: z.number() })), skipped: z.array(z.object({ user: z.string(), reason: z.string() })) }),
+        '/admin/ca-certificate-update',
+        { method: 'POST', body: { version, ...(instructions ? { instructions } : {}) } },
+      ),
     stats: () => request(z.record(z.string(), z.unknown()), '/stats'),
     report: (kind: string, q: ReportQuery = {}) => request(ReportSchema, `/reports/${enc(kind)}${qs(q)}`),
     reportCsv: (kind: string, q: ReportQuery = {}) => csv(`/reports/${enc(kind)}${qs({ ...q, format: 'csv' })}`),

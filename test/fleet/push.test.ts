@@ -109,6 +109,18 @@ describe('push on the lab', () => {
     }
   });
 
+  it('a device that drops the `enable` typed ahead with the shell request gets it again once its prompt stays alone', async () => {
+    lab.device('r4').device.setFaults({ startupInputLostMs: 200 });
+    try {
+      const logs = join(dir, 'logs-r4');
+      const { doc } = await push('r4', { logDir: logs, dryRun: true });
+      expect(doc.results[0], JSON.stringify(doc.results[0])).toMatchObject({ host: 'r4', ok: true });
+      expect(readFileSync(join(logs, 'r4.log'), 'utf8')).toContain('the device dropped "enable" typed ahead of its first prompt');
+    } finally {
+      lab.device('r4').device.setFaults({});
+    }
+  });
+
   it('pipelined by default; a device that loses typed-ahead input is pushed line by line instead, and --line-by-line is honoured', async () => {
     lab.device('r5').device.setFaults({ typeaheadChars: 100 });
     try {

@@ -14,6 +14,7 @@ import type { DeviceDetail, Scope, StoreQueries } from '../store/types.js';
 import { decodeCursor } from '../store/queries.js';
 import { gatewayApiRoutes } from '../gateway/api-routes.js';
 import { accountRoutes } from '../accounts/routes.js';
+import { notificationRoutes } from '../notifications/api-routes.js';
 import { contractRoutes, registrationRoutes } from '../entitlement/api-routes.js';
 // sr-notify
 import { findCase } from '../cases/service-requests.js';
@@ -442,6 +443,7 @@ export function apiRoutes(service: BackendService): readonly ApiRoute[] {
     },
     ...gatewayApiRoutes(service),
     ...accountRoutes(service),
+    ...notificationRoutes(service),
   ];
 }
 

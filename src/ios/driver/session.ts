@@ -17,7 +17,7 @@ import type { ClientChannel } from 'ssh2';
 import { connectSsh, type ConnectOptions, type SshConnection, type SshTarget } from './connect.js';
 import { CliError, DeviceError } from './errors.js';
 import { ANY_PROMPT, cleanTerminalText, hostPrompt, isErrorLine, readPrompt, type PromptMode } from './prompt.js';
-import { openShell } from './shell.js';
+import { openShell, type OpenedShell } from './shell.js';
 import { Transcript } from './transcript.js';
 
 /** Options of one command. */
@@ -68,6 +68,11 @@ const STALL_MS = 1500;
 /** Text kept from output that arrives between exchanges, to name it in an error. */
 const STRAY_KEEP_CHARS = 200;
 
+const ENABLE = 'enable';
+const ASKS_PASSWORD = /[Pp]assword:\s*$/;
+/** Devices (host:port) that lost the `enable` typed ahead with the shell request: later sessions wait for the prompt. */
+const enableTypeaheadLost = new Set<string>();
+
 /** Typed after read-only commands (see runPipelined); idempotent once paging is off. */
 const GUARD_LINE = 'terminal length 0';
 const SHOW_COMMAND = /^\s*show\s/i;
@@ -103,6 +108,10 @@ type Exchange = {
   stallTimer: NodeJS.Timeout | null;
   /** A Ctrl-U was sent to learn whether typed-ahead input was lost (see armStall). */
   probing: boolean;
+  /** The first line was typed ahead of the first prompt: lines before its echo are the banner (see firstPromptWithEnable). */
+  awaitingEcho: boolean;
+  /** The first prompt came and stayed without the typed-ahead line's echo: the device dropped it. */
+  typedAheadLost: boolean;
   readonly resolve: () => void;
   readonly reject: (error: Error) => void;
 };
@@ -173,15 +182,22 @@ export class IosSession {
     transcript.addSecret(target.credentials.password);
     transcript.addSecret(options.enableSecret);
     const connection = await connectSsh(target, options);
-    let channel: ClientChannel;
+    let shell: OpenedShell;
     let session: IosSession | null = null;
+    // `enable` goes out with the shell request when it may be needed: in privileged EXEC it changes nothing.
+    const key = targetKey(target);
+    const typeEnable = options.lineByLine !== true && options.enableSecret !== undefined && !lineByLineTargets.has(key) && !enableTypeaheadLost.has(key);
     try {
-      channel = await openShell(connection.client, { term: 'vt100', cols: 511, rows: 24 }, () => session?.close('the device refused a shell'));
+      shell = await openShell(connection.client, { term: 'vt100', cols: 511, rows: 24 }, () => session?.close('the device refused a shell'), typeEnable ? `${ENABLE}\n` : undefined);
     } catch (error) {
       connection.close();
       throw new DeviceError('unreachable', `${target.name}: the device refused a shell (${(error as Error).message})`);
     }
-    session = new IosSession(target, connection, channel, options, transcript);
+    session = new IosSession(target, connection, shell.channel, options, transcript);
+    if (shell.typedAhead) {
+      session.enableTypedAhead = true;
+      transcript.sent(`${ENABLE}\n`);
+    }
     try {
       await session.prepare();
     } catch (error) {
@@ -211,18 +227,40 @@ export class IosSession {
     return this.pipelined;
   }
 
+  /** `enable` was written right behind the shell request (see open). */
+  private enableTypedAhead = false;
+
   private async prepare(): Promise<void> {
     // Banner and MOTD come first; the first line that looks like a prompt ends them.
-    await this.run([], { what: 'the first prompt' });
+    // With `enable` typed ahead, its reply (or the prompt alone, when the device dropped it) ends the banner.
+    const early = this.enableTypedAhead ? await this.firstPromptWithEnable() : null;
+    if (!this.enableTypedAhead) await this.run([], { what: 'the first prompt' });
     const seen = readPrompt(this.currentPrompt);
     if (!seen) throw new DeviceError('parse', `${this.target.name}: cannot read the prompt "${this.currentPrompt}"`);
     this.hostname = seen.hostname;
     this.promptPattern = hostPrompt(seen.hostname);
-    if (seen.mode === 'user') await this.enable();
+    if (early) await this.afterEnable(early.output);
+    else if (seen.mode === 'user') await this.enable();
     const setup = ['terminal length 0', 'terminal width 511'];
     // Pipelined, paging goes off in the same write as the first commands of the task.
     if (this.pipelined) this.setup = setup;
     else for (const command of setup) await this.send(command);
+  }
+
+  private typedAheadLost = false;
+
+  /**
+   * Reads the first prompt when `enable` was typed ahead with the shell request: returns the reply to
+   * `enable` (exchangeMatchedExpect when it asks for the password), or null when the device dropped
+   * the typed-ahead line (then the prompt is read and enable() sends it again, as for every later
+   * session to this device).
+   */
+  private async firstPromptWithEnable(): Promise<{ readonly output: string } | null> {
+    const [reply] = await this.run([ENABLE], { typedAhead: true, expect: ASKS_PASSWORD, what: 'the first prompt' });
+    if (!this.typedAheadLost) return { output: reply?.output ?? '' };
+    enableTypeaheadLost.add(targetKey(this.target));
+    this.transcript.note(`the device dropped "${ENABLE}" typed ahead of its first prompt: sent again, and waited for the prompt from now on`);
+    return null;
   }
 
   private async enable(): Promise<void> {
@@ -231,9 +269,16 @@ export class IosSession {
     if (secret === undefined) {
       throw new DeviceError('auth', `${name}: the login lands in user EXEC (${this.currentPrompt}) and no enable secret is set`);
     }
-    const asksPassword = /[Pp]assword:\s*$/;
-    const reply = await this.send('enable', { expect: asksPassword, allowErrors: true });
+    await this.afterEnable(await this.send(ENABLE, { expect: ASKS_PASSWORD, allowErrors: true }));
+  }
+
+  /** Answers the `Password:` question `enable` got (exchangeMatchedExpect) with the secret, and checks the device took it. */
+  private async afterEnable(reply: string): Promise<void> {
+    const secret = this.options.enableSecret;
+    const name = this.target.name;
+    const asksPassword = ASKS_PASSWORD;
     if (this.exchangeMatchedExpect) {
+      if (secret === undefined) throw new DeviceError('auth', `${name}: enable asks for a password and no enable secret is set`);
       // A wrong secret gets `Password:` again (or `% Bad secrets` / `% Access denied` and the user prompt): refused at once.
       const answer = await this.send(secret, { secret: true, allowErrors: true, expect: asksPassword });
       if (this.exchangeMatchedExpect) {
@@ -385,7 +430,7 @@ export class IosSession {
   /** Runs one exchange: writes its lines (window permitting) and reads every reply. */
   private run(
     commands: readonly string[],
-    options: { readonly secret?: boolean; readonly expect?: RegExp; readonly timeoutMs?: number; readonly stopOnError?: boolean; readonly what?: string },
+    options: { readonly secret?: boolean; readonly expect?: RegExp; readonly timeoutMs?: number; readonly stopOnError?: boolean; readonly what?: string; readonly typedAhead?: boolean },
   ): Promise<LineReply[]> {
     const name = this.target.name;
     if (this.closedReason) {
@@ -432,8 +477,11 @@ export class IosSession {
         timer: null,
         stallTimer: null,
         probing: false,
+        awaitingEcho: options.typedAhead === true,
+        typedAheadLost: false,
         resolve: () => {
           this.exchangeMatchedExpect = exchange.expectMatched;
+          this.typedAheadLost = exchange.typedAheadLost;
           const replies = steps.map((s) => ({
             command: s.command,
             output: joinOutput(s.lines),
@@ -452,6 +500,13 @@ export class IosSession {
       };
       this.exchange = exchange;
       this.armTimer(exchange);
+      if (exchange.awaitingEcho && steps[0]) {
+        // Already on the wire (written with the shell request).
+        steps[0].sent = true;
+        exchange.sent = 1;
+        this.checkTail();
+        return;
+      }
       if (steps.length === 0) {
         // Waiting for the first prompt: whatever came already may hold it.
         this.checkTail();
@@ -562,6 +617,19 @@ export class IosSession {
     const line = applyBackspaces(rawLine);
     const step = exchange.steps[exchange.current];
     if (!step) return; // before the first prompt: banner lines
+    if (exchange.awaitingEcho) {
+      // Banner lines, until the first prompt followed by the typed-ahead line's echo.
+      const trimmed = line.trimEnd();
+      const prompt = trimmed.endsWith(step.command) ? trimmed.slice(0, trimmed.length - step.command.length) : '';
+      const seen = prompt.length <= MAX_PROMPT_CHARS ? readPrompt(prompt) : null;
+      if (!seen) return;
+      exchange.awaitingEcho = false;
+      if (exchange.stallTimer) clearTimeout(exchange.stallTimer);
+      step.echoSeen = true;
+      this.currentPrompt = prompt;
+      this.promptPattern = hostPrompt(seen.hostname);
+      return;
+    }
     if (!step.echoSeen) {
       step.echoSeen = true;
       if (echoMatches(line, step.command)) return;
@@ -618,6 +686,10 @@ export class IosSession {
     const exchange = this.exchange;
     if (!exchange || this.partial.length > MAX_PROMPT_CHARS + 1024) return;
     const tail = applyBackspaces(this.partial);
+    if (exchange.awaitingEcho) {
+      if (tail.length <= MAX_PROMPT_CHARS && ANY_PROMPT.test(tail)) this.armLostEcho(exchange, tail);
+      return;
+    }
     if (exchange.probing && this.partial.includes('\b') && tail.length <= MAX_PROMPT_CHARS && this.promptPattern.test(tail)) {
       this.onErased(exchange, tail);
       return;
@@ -655,6 +727,21 @@ export class IosSession {
       }
       this.finish(exchange, prompt);
     });
+  }
+
+  /**
+   * The first prompt is here without the echo of the line typed ahead of it. IOS echoes waiting input
+   * right after printing a prompt, so a prompt that stays alone means the device dropped what was
+   * typed before its session started; the exchange then ends with `typedAheadLost`.
+   */
+  private armLostEcho(exchange: Exchange, prompt: string): void {
+    if (exchange.stallTimer) clearTimeout(exchange.stallTimer);
+    const seq = this.chunkSeq;
+    exchange.stallTimer = setTimeout(() => {
+      if (this.exchange !== exchange || !exchange.awaitingEcho || this.chunkSeq !== seq) return;
+      exchange.typedAheadLost = true;
+      this.finish(exchange, prompt);
+    }, Math.min(STALL_MS, Math.max(1, Math.floor(exchange.timeoutMs / 2))));
   }
 
   /**
@@ -745,4 +832,5 @@ function formatChars(chars: number): string {
 /** For tests: forget which devices fell back to line by line. */
 export function resetLineByLineMemory(): void {
   lineByLineTargets.clear();
+  enableTypeaheadLost.clear();
 }
