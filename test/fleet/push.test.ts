@@ -121,6 +121,20 @@ describe('push on the lab', () => {
     }
   });
 
+  it('a device that drops the lines sent behind the enable secret gets them again, and later sessions send the secret alone', async () => {
+    lab.device('r3').device.setFaults({ passwordFlushesInput: true });
+    try {
+      const logs = join(dir, 'logs-r3');
+      const { doc } = await push('r3', { logDir: logs, dryRun: true });
+      expect(doc.results[0], JSON.stringify(doc.results[0])).toMatchObject({ host: 'r3', ok: true });
+      expect(readFileSync(join(logs, 'r3.log'), 'utf8')).toContain('the device dropped the lines sent behind the enable secret: sent again');
+      const again = await push('r3', { logDir: logs, dryRun: true });
+      expect(again.doc.results[0]?.ok).toBe(true);
+    } finally {
+      lab.device('r3').device.setFaults({});
+    }
+  });
+
   it('pipelined by default; a device that loses typed-ahead input is pushed line by line instead, and --line-by-line is honoured', async () => {
     lab.device('r5').device.setFaults({ typeaheadChars: 100 });
     try {
