@@ -1,5 +1,5 @@
 /** `callhome push` against the real lab over real SSH. */
-import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -119,6 +119,17 @@ describe('push on the lab', () => {
     } finally {
       lab.device('r4').device.setFaults({});
     }
+  });
+
+  it('a wrong enable secret fails the device as auth at once and changes nothing', async () => {
+    const wrong = join(dir, 'wrong-secret.yaml');
+    writeFileSync(wrong, readFileSync(inventory, 'utf8').replace("enable-secret: cisco", "enable-secret: nope"));
+    expect(readFileSync(wrong, 'utf8')).toContain('enable-secret: nope');
+    const stdout = new Capture();
+    const started = performance.now();
+    const report = await runFleetPush({ inventory: wrong, knownHosts, limit: 'r2', json: true, config: desired }, { stdout, settings, env: {} });
+    expect(report.results[0]).toMatchObject({ host: 'r2', ok: false, changed: false, error: { kind: 'auth', message: 'r2: the enable secret was refused (the device asked for it again)' } });
+    expect(performance.now() - started).toBeLessThan(5000);
   });
 
   it('a device that drops the lines sent behind the enable secret gets them again, and later sessions send the secret alone', async () => {
