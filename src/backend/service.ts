@@ -27,6 +27,8 @@ import { setPreferences, type PreferencesPatch, type PreferencesFailure, type Pr
 import { supportAlert } from './notifications/send.js';
 import type { CaseRecord } from './store/types.js';
 import { createAccounts, type Accounts, type AccountsOptions } from './accounts/accounts.js';
+// triggers: the user-lifecycle mails accounts asks for (N16, N17).
+import { userCreated, userDeleted } from './notifications/triggers.js';
 
 export type ServiceOptions = {
   readonly store: Store;
@@ -101,10 +103,13 @@ export type BackendService = {
   supportRequest(r: { readonly serial: string | null; readonly summary: string; readonly action: string; readonly parameters: Readonly<Record<string, string>> }): Promise<NotificationRecord>;
   /** The simulated TAC SR tracker (S55): can be made unavailable to rehearse S53's back-end failure. */
   readonly srTracker: SrTracker;
+  // triggers
+  /** Runs trigger functions (notifications/triggers.ts) in one transaction; their mails and events go after commit. */
+  raise<T>(fn: (ctx: TxContext) => Promise<T>): Promise<T>;
 };
 
 /** Serials per maintenance transaction. */
-const MAINTENANCE_CHUNK = 100;
+const MAINTENANCE_CHUNK = 25;
 /** Rows per purge statement: each is its own short transaction. */
 const PURGE_BATCH = 300;
 export const DEFAULT_RETENTION_DAYS = 92;
@@ -234,6 +239,7 @@ export function createBackendService(options: ServiceOptions): BackendService {
         }
         return n;
       });
+      await new Promise((resolve) => setImmediate(resolve));
     }
     return changed;
   };
@@ -247,6 +253,10 @@ export function createBackendService(options: ServiceOptions): BackendService {
       srContactDevices: async (s, userId, companyId) => {
         const user = await s.getUser(userId);
         return s.srContactSerials(user ? [userId, user.email] : [userId], companyId);
+      },
+      userNotices: {
+        added: (u, company, role, agreementPending, agreementVersion, by) => transact([], async (ctx) => void (await userCreated(ctx, { userId: u.id, email: u.email, company, role: role === 'administrator' ? 'Administrator' : 'User', agreementPending, agreementVersion }, by))),
+        deleted: (u, company, by) => transact([], async (ctx) => void (await userDeleted(ctx, { userId: u.id, email: u.email, company }, by))),
       },
       ...options.accounts,
     }),
@@ -332,6 +342,8 @@ export function createBackendService(options: ServiceOptions): BackendService {
         await transact(chunk, async (ctx) => {
           for (const serial of chunk) await maintainRegistration(ctx, serial);
         });
+        // store (issue 14): on SQLite every await above resolves at once; the loop is given back per chunk.
+        await new Promise((resolve) => setImmediate(resolve));
       }
       // N23 for profiles changed by a directory import since (accounts' `users import` does not call us).
       await transact([], (ctx) => contractsAdded(ctx));
@@ -384,6 +396,7 @@ export function createBackendService(options: ServiceOptions): BackendService {
         supportAlert(ctx, { kind: 'support-request', serial: r.serial, reason: `Portal support request: ${r.summary}`, extra: [`Action: ${r.action}`, ...Object.entries(r.parameters).map(([k, v]) => `Parameter ${k}: ${v}`)] }),
       );
     },
+    raise: (fn) => transact([], fn),
     async close() {
       clearInterval(summaries);
       refusals.flush().forEach(record);

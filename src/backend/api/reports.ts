@@ -38,9 +38,13 @@ export type ReportCriteria = {
   readonly cursor?: string | undefined;
 };
 
+/** The six criteria of the Device report (§4.3, S69); `GET /devices` (`callhome devices`) takes the same. */
+export const DEVICE_CRITERIA = ['company', 'hostname', 'serial', 'model', 'cardModel', 'cardSerial'] as const;
+export type DeviceSearch = Pick<ReportCriteria, (typeof DEVICE_CRITERIA)[number]>;
+
 /** The criteria each report takes (a criterion another report takes is a 400 here, not silently ignored). */
 export const REPORT_CRITERIA: Readonly<Record<ReportKind, readonly (keyof ReportCriteria)[]>> = {
-  device: ['company', 'hostname', 'serial', 'model', 'cardModel', 'cardSerial'],
+  device: DEVICE_CRITERIA,
   history: ['company', 'hostname', 'serial', 'type', 'since', 'until', 'cursor'],
   network: ['company'],
   registration: ['company'],
@@ -66,15 +70,45 @@ async function directory(store: StoreQueries): Promise<Directory> {
   };
 }
 
-/** The serials a company / host-name / serial search selects, or undefined when none of those is given. */
-function selectSerials(dir: Directory, c: ReportCriteria): string[] | undefined {
-  if (c.company === undefined && c.hostname === undefined && c.serial === undefined) return undefined;
-  return dir.devices.filter((d) => sameText(dir.company(d.serial), c.company) && contains(d.hostname, c.hostname) && contains(d.serial, c.serial)).map((d) => d.serial);
+/**
+ * The one device search (S69): of `candidates`, those whose company is the one named and whose host name,
+ * serial, chassis model, and some card's model and serial contain the parts given (any case). Pages of at
+ * most PAGE; card criteria read each candidate's inventory, a few devices per turn of the event loop.
+ */
+async function* matchingDevices(store: StoreQueries, dir: Directory, candidates: readonly Device[], c: DeviceSearch): AsyncGenerator<Device[]> {
+  const chassis = candidates.filter((d) => sameText(dir.company(d.serial), c.company) && contains(d.hostname, c.hostname) && contains(d.serial, c.serial) && contains(d.model, c.model));
+  if (c.cardModel === undefined && c.cardSerial === undefined) {
+    for (let i = 0; i < chassis.length; i += PAGE) yield chassis.slice(i, i + PAGE);
+    return;
+  }
+  let page: Device[] = [];
+  for (const [i, d] of chassis.entries()) {
+    const detail = await store.getDevice(d.serial);
+    const cards = (detail ? inventoryParts(detail) : []).slice(1);
+    if (cards.some((p) => contains(p.pid, c.cardModel) && contains(p.serial, c.cardSerial))) page.push(d);
+    if (page.length >= PAGE || i % 50 === 49) {
+      if (page.length > 0) yield page;
+      page = [];
+      await breathe();
+    }
+  }
+  if (page.length > 0) yield page;
 }
 
-/** The serials a search on company / part of a host name / part of a serial selects (GET /messages), or undefined without such criteria. */
+/** Every device known to the service (any registration state) that a Device-report search selects: `GET /devices`. */
+export async function searchDevices(store: StoreQueries, c: DeviceSearch): Promise<Device[]> {
+  const dir = await directory(store);
+  const found: Device[] = [];
+  for await (const page of matchingDevices(store, dir, dir.devices, c)) found.push(...page);
+  return found;
+}
+
+/**
+ * The serials a search on company / part of a host name / part of a serial selects (GET /messages, the
+ * History report), or undefined without such criteria. store: one query, not the whole device directory.
+ */
 export async function searchSerials(store: StoreQueries, c: Pick<ReportCriteria, 'company' | 'hostname' | 'serial'>): Promise<string[] | undefined> {
-  return c.company === undefined && c.hostname === undefined && c.serial === undefined ? undefined : selectSerials(await directory(store), c);
+  return c.company === undefined && c.hostname === undefined && c.serial === undefined ? undefined : store.deviceSerials({ company: c.company, hostname: c.hostname, serial: c.serial });
 }
 
 /** The criteria given, for the report's heading. */
@@ -135,19 +169,17 @@ export const HISTORY_COLUMNS: readonly Column[] = [
 
 /** Builds one report; its rows are read only as they are written. */
 export async function buildReport(store: StoreQueries, kind: ReportKind, criteria: ReportCriteria = {}, now = new Date()): Promise<ReportTable> {
-  const dir = await directory(store);
   const shown = given(criteria, kind);
+  // store: the history reads the devices its pages name, not the whole directory.
+  if (kind === 'history') return historyReport(store, criteria, shown, now);
+  const dir = await directory(store);
   const fixed = (title: string, columns: readonly Column[], rows: Row[], empty = NO_DATA): ReportTable => ({ kind, title, columns, criteria: shown, empty, pages: pagesOf(rows, PAGE), next: () => null });
   switch (kind) {
     case 'device': {
       const columns = [col('hostname', 'Host name'), col('serial', 'Serial number'), col('model', 'Product ID'), col('softwareVersion', 'Software'), col('registration', 'Registration'), col('contract', 'Contract'), col('lastInventoryAt', 'Last inventory', 1.5), col('lastConfigurationAt', 'Last configuration', 1.5), col('lastMessageAt', 'Last message', 1.5), col('company', 'Company')];
-      // §4.3 / S77: a device is listed only when registered ('Complete') and once it has sent an inventory.
-      const candidates = dir.devices.filter(
-        (d) => REPORTED_STATES.has(d.registration) && d.lastInventoryAt !== null && sameText(dir.company(d.serial), criteria.company) && contains(d.hostname, criteria.hostname) && contains(d.serial, criteria.serial) && contains(d.model, criteria.model),
-      );
       const row = (d: Device): Row => ({ hostname: d.hostname, serial: d.serial, model: d.model, softwareVersion: d.softwareVersion, registration: d.registration, contract: d.contractNumber ?? (d.registration === 'trial' ? 'Trial' : ''), company: dir.company(d.serial), lastInventoryAt: d.lastInventoryAt, lastConfigurationAt: d.lastConfigurationAt, lastMessageAt: d.lastMessageAt });
-      if (criteria.cardModel === undefined && criteria.cardSerial === undefined) return fixed('Device Report', columns, candidates.map(row));
-      // Card criteria need each device's inventory: read a few devices per turn of the event loop.
+      // §4.3 / S77: a device is listed only when registered ('Complete') and once it has sent an inventory.
+      const reported = dir.devices.filter((d) => REPORTED_STATES.has(d.registration) && d.lastInventoryAt !== null);
       return {
         kind,
         title: 'Device Report',
@@ -156,34 +188,23 @@ export async function buildReport(store: StoreQueries, kind: ReportKind, criteri
         empty: NO_DATA,
         next: () => null,
         async *pages() {
-          let page: Row[] = [];
-          for (const [i, d] of candidates.entries()) {
-            const detail = await store.getDevice(d.serial);
-            const cards = (detail ? inventoryParts(detail) : []).slice(1);
-            if (cards.some((p) => contains(p.pid, criteria.cardModel) && contains(p.serial, criteria.cardSerial))) page.push(row(d));
-            if (page.length >= PAGE || i % 50 === 49) {
-              if (page.length > 0) yield page;
-              page = [];
-              await breathe();
-            }
-          }
-          if (page.length > 0) yield page;
+          for await (const page of matchingDevices(store, dir, reported, criteria)) yield page.map(row);
         },
       };
     }
-    case 'history':
-      return historyReport(store, dir, criteria, shown, now);
     case 'network': {
-      const groups = new Map<string, { model: string; softwareVersion: string; registration: string; devices: number }>();
+      // §4.5 [PROPOSED]: device counts grouped by company, product family, chassis model, software version and registration state.
+      const groups = new Map<string, { company: string; series: string; model: string; softwareVersion: string; registration: string; devices: number }>();
       for (const d of dir.devices) {
-        if (!sameText(dir.company(d.serial), criteria.company)) continue;
-        const key = `${d.model}\u0000${d.softwareVersion}\u0000${d.registration}`;
-        const g = groups.get(key) ?? { model: d.model, softwareVersion: d.softwareVersion, registration: d.registration, devices: 0 };
+        const company = dir.company(d.serial);
+        if (!sameText(company, criteria.company)) continue;
+        const key = [company, d.series, d.model, d.softwareVersion, d.registration].join('\u0000');
+        const g = groups.get(key) ?? { company, series: d.series, model: d.model, softwareVersion: d.softwareVersion, registration: d.registration, devices: 0 };
         g.devices++;
         groups.set(key, g);
       }
-      const rows = [...groups.values()].sort((a, b) => a.model.localeCompare(b.model) || a.softwareVersion.localeCompare(b.softwareVersion));
-      return fixed('Network Summary Report', [col('model', 'Product ID'), col('softwareVersion', 'Software'), col('registration', 'Registration'), col('devices', 'Devices', 0.6)], rows);
+      const rows = [...groups.values()].sort((a, b) => a.company.localeCompare(b.company) || a.series.localeCompare(b.series) || a.model.localeCompare(b.model) || a.softwareVersion.localeCompare(b.softwareVersion) || a.registration.localeCompare(b.registration));
+      return fixed('Network Summary Report', [col('company', 'Company'), col('series', 'Product family', 1.6), col('model', 'Product ID'), col('softwareVersion', 'Software'), col('registration', 'Registration'), col('devices', 'Devices', 0.6)], rows);
     }
     case 'registration': {
       const groups = new Map<string, { company: string; contract: string; contractType: string; devices: number; trial: number; pending: number; expired: number; expiringSoon: number }>();
@@ -199,7 +220,8 @@ export async function buildReport(store: StoreQueries, kind: ReportKind, criteri
         if (d.registration === 'trial') g.trial++;
         if (d.registration === 'pending') g.pending++;
         if (d.registration === 'expired') g.expired++;
-        const ends = d.registration === 'trial' ? d.trialEndsAt : (c?.expiresAt ?? null);
+        // The end the registration rests on: the trial's, else the contract's or warranty's as entitlement recorded it.
+        const ends = d.registration === 'trial' ? d.trialEndsAt : (d.coverageEndsAt ?? c?.expiresAt ?? null);
         if (ends && d.registration !== 'expired' && Date.parse(ends) < soon) g.expiringSoon++;
         groups.set(key, g);
       }
@@ -213,19 +235,37 @@ export async function buildReport(store: StoreQueries, kind: ReportKind, criteri
   }
 }
 
-/** Call Home History (§4.4, S71): the last three months of messages, newest first, read from the store a page at a time. */
-function historyReport(store: StoreQueries, dir: Directory, c: ReportCriteria, shown: Record<string, string>, now: Date): ReportTable {
-  const bySerial = new Map(dir.devices.map((d) => [d.serial, d]));
+/** Devices read per query while the history streams (each page reads only the devices it has not met yet). */
+const DEVICE_CHUNK = 50;
+
+/** What a history row shows of its device, read once per device. */
+type DeviceFacts = { device: Device | undefined; contract: Contract | undefined; company: string; srContact: string };
+
+/**
+ * Call Home History (§4.4, S71): the last three months of messages, newest first, read from the store a
+ * page at a time. store (issue 14): each page reads the devices it names and has not met yet, a few per
+ * turn of the event loop, instead of the whole device directory up front (at 5,000 devices that read alone
+ * held the loop for 100–400 ms).
+ */
+function historyReport(store: StoreQueries, c: ReportCriteria, shown: Record<string, string>, now: Date): ReportTable {
   const windowStart = new Date(now.getTime() - HISTORY_DAYS * 86_400_000).toISOString();
   const since = c.since !== undefined && c.since > windowStart ? c.since : windowStart;
-  const serials = selectSerials(dir, c);
   let next: string | null = null;
-  // One preferences read per device, not per message.
-  const contacts = new Map<string, Promise<string>>();
-  const srContact = (d: Device): Promise<string> => {
-    let found = contacts.get(d.serial);
-    if (!found) contacts.set(d.serial, (found = srContactOf(store, d)));
-    return found;
+  const known = new Map<string, DeviceFacts>();
+  const meet = async (serials: readonly string[]): Promise<void> => {
+    const fresh = [...new Set(serials)].filter((x) => !known.has(x));
+    for (let i = 0; i < fresh.length; i += DEVICE_CHUNK) {
+      const chunk = fresh.slice(i, i + DEVICE_CHUNK);
+      const devices = new Map((await store.devicesOf(chunk)).map((d) => [d.serial, d]));
+      for (const serial of chunk) {
+        const device = devices.get(serial);
+        // The contract is read only when the registration names none (a device under a contract it was not registered with, or no device row).
+        const contract = device?.contractNumber ? undefined : ((await store.getContract(serial)) ?? undefined);
+        // One preferences read per device, not per message.
+        known.set(serial, { device, contract, company: device?.company ?? contract?.company ?? '', srContact: device ? await srContactOf(store, device) : '' });
+      }
+      await breathe();
+    }
   };
   return {
     kind: 'history',
@@ -235,21 +275,23 @@ function historyReport(store: StoreQueries, dir: Directory, c: ReportCriteria, s
     empty: NO_DATA,
     next: () => next,
     async *pages() {
+      const serials = await searchSerials(store, c);
       if (serials !== undefined && serials.length === 0) return;
       let cursor = c.cursor;
       let written = 0;
       do {
         const page = await store.listHistory({ since, until: c.until, type: c.type, serials, limit: Math.min(PAGE, HISTORY_ROW_CAP - written), cursor });
+        await meet(page.rows.map((m) => m.serial));
         const rows: Row[] = [];
         for (const m of page.rows) {
-          const d = bySerial.get(m.serial);
-          const contract = dir.contract(m.serial);
+          const f = known.get(m.serial);
+          const d = f?.device;
           rows.push({
             serial: m.serial,
             model: m.model,
             hostname: m.hostname,
             receivedAt: m.receivedAt,
-            contract: contractLabel(d, contract),
+            contract: contractLabel(d, f?.contract),
             registration: d?.registration ?? '',
             severity: m.severity,
             type: m.type,
@@ -257,9 +299,9 @@ function historyReport(store: StoreQueries, dir: Directory, c: ReportCriteria, s
             srRaised: m.results.caseNumber ?? 'No',
             notificationSent: (m.results.notifiedTo?.length ?? 0) > 0,
             id: m.id,
-            company: dir.company(m.serial),
+            company: f?.company ?? '',
             entitlement: entitlement(d),
-            srContact: d ? await srContact(d) : '',
+            srContact: f?.srContact ?? '',
             results: resultsText(m),
             link: `/api/v1/messages/${m.id}`,
           });
