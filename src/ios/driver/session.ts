@@ -40,7 +40,7 @@ export type SessionOptions = ConnectOptions & {
   readonly transcript?: Transcript;
   /** One line per round trip, never typed ahead (`--line-by-line`). */
   readonly lineByLine?: boolean | undefined;
-  /** Unanswered bytes the session keeps on the wire in pipelined mode; default 1024. */
+  /** Unanswered bytes the session keeps on the wire in pipelined mode; default DEFAULT_WINDOW_BYTES. */
   readonly windowBytes?: number | undefined;
   /**
    * Pipelined: answer enable's `Password:` in the same write as the first commands (paging off and the
@@ -66,8 +66,14 @@ export type LineReply = {
 
 /** Default of SessionOptions.maxReplyChars. */
 export const DEFAULT_MAX_REPLY_CHARS = 16 * 1024 * 1024;
-/** Default of SessionOptions.windowBytes. */
-export const DEFAULT_WINDOW_BYTES = 1024;
+/**
+ * Default of SessionOptions.windowBytes: 2 KiB, so a usual call-home change with its read-back (about
+ * 1.1 KiB for the docs/cli.md example) goes out in one write instead of costing a round trip more.
+ * Assumed: over SSH, IOS holds that much typed-ahead input (the SSH channel's flow control stands
+ * behind the vty's input queue, as when a configuration is pasted). A device that loses input typed
+ * ahead is noticed (see armStall) and driven line by line from then on.
+ */
+export const DEFAULT_WINDOW_BYTES = 2048;
 /** A prompt is never longer than this (a 63-character hostname and a sub-mode); longer tails are not matched. */
 const MAX_PROMPT_CHARS = 256;
 /** Quiet time after which a pipelined exchange stuck on a partly echoed line is taken for a device that drops typed-ahead input. */
