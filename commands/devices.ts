@@ -1,12 +1,20 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { withBackendOptions, withOutputOptions } from '../src/cli/options.js';
 import { clientFor, defaultOutput, printJson, textTable, timeStyleFor, type OutputDeps } from '../src/client/output.js';
-import type { ApiDevice, ApiDeviceDetail } from '../src/client/api-client.js';
+import type { ApiDevice, ApiDeviceDetail, DeviceQuery } from '../src/client/api-client.js';
 import { formatTime } from '../src/console/time-style.js';
 import type { Component } from '../src/domain/device-records.js';
+import { AbortError } from '../src/errors.js';
 import { terminalSafeLines } from '../src/util/terminal-text.js';
 
-export type DevicesOptions = { backend?: string | undefined; token?: string | undefined; json: boolean; serial?: string | undefined };
+/** `deviceSerial` shows one device; the search flags (S69: the Device report's six criteria) narrow the list. */
+export type DevicesOptions = { backend?: string | undefined; token?: string | undefined; json: boolean; deviceSerial?: string | undefined } & { [K in keyof DeviceQuery]?: string | undefined };
+
+/** The search flags given, as the API's criteria. */
+function searchOf(o: DevicesOptions): DeviceQuery {
+  const { company, hostname, serial, model, cardModel, cardSerial } = o;
+  return Object.fromEntries(Object.entries({ company, hostname, serial, model, cardModel, cardSerial }).filter(([, v]) => v !== undefined));
+}
 
 /** One device's inventory and configuration records as text (S36, S37); --json prints the API's object. */
 export function deviceDetailText(d: ApiDeviceDetail, style: 'utc' | 'local'): string {
@@ -41,15 +49,20 @@ export function deviceDetailText(d: ApiDeviceDetail, style: 'utc' | 'local'): st
   return terminalSafeLines(`${lines.join('\n')}\n`);
 }
 
-/** Lists devices known to the back end (`{"devices": [...]}` with --json), or shows one with its records. */
+/**
+ * Lists devices known to the back end (`{"devices": [...]}` with --json), searched like the Device report
+ * (any registration state here), or shows one with its records.
+ */
 export async function runDevices(opts: DevicesOptions, deps: OutputDeps = defaultOutput): Promise<void> {
-  if (opts.serial) {
-    const d = await clientFor(opts, deps).device(opts.serial);
+  const search = searchOf(opts);
+  if (opts.deviceSerial) {
+    if (Object.keys(search).length > 0) throw new AbortError(`A serial number (${opts.deviceSerial}) shows one device; the search flags narrow the list.`, 'Give either the serial number or the search flags.');
+    const d = await clientFor(opts, deps).device(opts.deviceSerial);
     if (opts.json) return printJson(deps, d);
     deps.stdout(deviceDetailText(d, timeStyleFor(deps)));
     return;
   }
-  const { devices } = await clientFor(opts, deps).devices();
+  const { devices } = await clientFor(opts, deps).devices(search);
   if (opts.json) return printJson(deps, { devices });
   const style = timeStyleFor(deps);
   deps.stdout(
@@ -63,15 +76,23 @@ export async function runDevices(opts: DevicesOptions, deps: OutputDeps = defaul
         { header: 'Last message', cell: (d) => formatTime(d.lastMessageAt, style) },
       ],
       devices,
-      'No devices have called home yet.',
+      Object.keys(search).length > 0 ? 'No device matches the search.' : 'No devices have called home yet.',
     ),
   );
 }
 
-/** `callhome devices [serial]`: List devices known to the back end, or show one with its inventory and configuration. */
+/** `callhome devices [device-serial]`: list (and search) devices known to the back end, or show one with its inventory and configuration. */
 export const devicesCommand: CommandModule<object, DevicesOptions> = {
-  command: 'devices [serial]',
-  describe: 'List devices known to the back end, or show one with its inventory and configuration',
-  builder: (y: Argv) => withBackendOptions(withOutputOptions(y)).positional('serial', { type: 'string', describe: 'Chassis serial of the device to show' }) as unknown as Argv<DevicesOptions>,
+  command: 'devices [device-serial]',
+  describe: 'List or search devices known to the back end, or show one with its inventory and configuration',
+  builder: (y: Argv) =>
+    withBackendOptions(withOutputOptions(y))
+      .positional('device-serial', { type: 'string', describe: 'Chassis serial of the device to show' })
+      .option('company', { type: 'string', describe: 'Devices of this company' })
+      .option('hostname', { type: 'string', describe: 'Part of the host name' })
+      .option('serial', { type: 'string', describe: 'Part of the chassis serial number' })
+      .option('model', { type: 'string', describe: 'Part of the chassis model (PID)' })
+      .option('card-model', { type: 'string', describe: 'Part of a card / module model' })
+      .option('card-serial', { type: 'string', describe: 'Part of a card / module serial number' }) as unknown as Argv<DevicesOptions>,
   handler: (argv: ArgumentsCamelCase<DevicesOptions>) => runDevices(argv),
 };

@@ -27,6 +27,8 @@ import { setPreferences, type PreferencesPatch, type PreferencesFailure, type Pr
 import { supportAlert } from './notifications/send.js';
 import type { CaseRecord } from './store/types.js';
 import { createAccounts, type Accounts, type AccountsOptions } from './accounts/accounts.js';
+// triggers: the user-lifecycle mails accounts asks for (N16, N17).
+import { userCreated, userDeleted } from './notifications/triggers.js';
 
 export type ServiceOptions = {
   readonly store: Store;
@@ -101,6 +103,9 @@ export type BackendService = {
   supportRequest(r: { readonly serial: string | null; readonly summary: string; readonly action: string; readonly parameters: Readonly<Record<string, string>> }): Promise<NotificationRecord>;
   /** The simulated TAC SR tracker (S55): can be made unavailable to rehearse S53's back-end failure. */
   readonly srTracker: SrTracker;
+  // triggers
+  /** Runs trigger functions (notifications/triggers.ts) in one transaction; their mails and events go after commit. */
+  raise<T>(fn: (ctx: TxContext) => Promise<T>): Promise<T>;
 };
 
 /** Serials per maintenance transaction. */
@@ -249,6 +254,10 @@ export function createBackendService(options: ServiceOptions): BackendService {
         const user = await s.getUser(userId);
         return s.srContactSerials(user ? [userId, user.email] : [userId], companyId);
       },
+      userNotices: {
+        added: (u, company, role, agreementPending, agreementVersion, by) => transact([], async (ctx) => void (await userCreated(ctx, { userId: u.id, email: u.email, company, role: role === 'administrator' ? 'Administrator' : 'User', agreementPending, agreementVersion }, by))),
+        deleted: (u, company, by) => transact([], async (ctx) => void (await userDeleted(ctx, { userId: u.id, email: u.email, company }, by))),
+      },
       ...options.accounts,
     }),
     purge,
@@ -387,6 +396,7 @@ export function createBackendService(options: ServiceOptions): BackendService {
         supportAlert(ctx, { kind: 'support-request', serial: r.serial, reason: `Portal support request: ${r.summary}`, extra: [`Action: ${r.action}`, ...Object.entries(r.parameters).map(([k, v]) => `Parameter ${k}: ${v}`)] }),
       );
     },
+    raise: (fn) => transact([], fn),
     async close() {
       clearInterval(summaries);
       refusals.flush().forEach(record);

@@ -109,6 +109,9 @@ export const ReportSchema = z.object({
 });
 export type ApiReport = z.infer<typeof ReportSchema>;
 
+/** Criteria of GET /devices: the Device report's search (S69). */
+export type DeviceQuery = Pick<ReportQuery, 'company' | 'hostname' | 'serial' | 'model' | 'cardModel' | 'cardSerial'>;
+
 /** Criteria of GET /reports/KIND (which report takes which: REPORT_CRITERIA in src/backend/api/reports.ts). */
 export type ReportQuery = Partial<Record<'company' | 'hostname' | 'serial' | 'model' | 'cardModel' | 'cardSerial' | 'type' | 'device' | 'since' | 'until' | 'cursor', string | undefined>>;
 
@@ -312,7 +315,8 @@ export function createApiClient(connection: { readonly url: string; readonly tok
   const enc = encodeURIComponent;
   return {
     health: () => request(z.object({ ok: z.boolean() }), '/health'),
-    devices: () => request(z.object({ devices: z.array(DeviceSchema) }), '/devices'),
+    /** GET /devices, searched on the Device report's six criteria (S69) when any is given. */
+    devices: (q: DeviceQuery = {}) => request(z.object({ devices: z.array(DeviceSchema) }), `/devices${qs({ ...q })}`),
     device: (serial: string) => request(DeviceDetailSchema, `/devices/${enc(serial)}`),
     setNotifyEmails: (serial: string, notifyEmails: readonly string[]) => request(DeviceSchema, `/devices/${enc(serial)}/preferences`, { method: 'PUT', body: { notifyEmails } }),
     messages: (q: MessageQuery = {}) => request(z.object({ messages: z.array(MessageSummarySchema), next: z.string().nullable() }), `/messages${qs({ ...q })}`),
@@ -339,6 +343,13 @@ export function createApiClient(connection: { readonly url: string; readonly tok
     updateCase: (key: string, change: { readonly note: string; readonly status?: 'resolved' | 'open' | undefined; readonly priority?: number | undefined }) => request(CaseDetailSchema, `/cases/${enc(key)}/update`, { method: 'POST', body: change }),
     closeCase: (key: string, note: string) => request(CaseDetailSchema, `/cases/${enc(key)}/close`, { method: 'POST', body: { note } }),
     notifications: (limit?: number) => request(z.object({ notifications: z.array(NotificationSchema) }), `/notifications${qs({ limit })}`),
+    // triggers: N25, the CA certificate update instructions to every registered user (SCH administrators).
+    caCertificateUpdate: (version: string, instructions?: readonly string[]) =>
+      request(
+        z.object({ version: z.string(), notified: z.array(z.object({ user: z.string(), email: z.string(), notification: z.number() })), skipped: z.array(z.object({ user: z.string(), reason: z.string() })) }),
+        '/admin/ca-certificate-update',
+        { method: 'POST', body: { version, ...(instructions ? { instructions } : {}) } },
+      ),
     stats: () => request(z.record(z.string(), z.unknown()), '/stats'),
     report: (kind: string, q: ReportQuery = {}) => request(ReportSchema, `/reports/${enc(kind)}${qs(q)}`),
     reportCsv: (kind: string, q: ReportQuery = {}) => csv(`/reports/${enc(kind)}${qs({ ...q, format: 'csv' })}`),

@@ -68,6 +68,8 @@ export const GatewayStatusSchema = z.object({
   mailbox: z.object({ address: z.string(), state: z.enum(['connecting', 'connected', 'failed', 'stopped']), lastPoll: z.string().nullable(), lastError: z.string().nullable() }).nullable(),
   /** What happened since the previous report the service accepted. */
   activity: z.object({ queued: count, forwarded: count, refused: count, held: count, purged: count, refusedAtIntake: count }),
+  /** triggers: the notify-when-mail-store-full flag (S85) with its addresses; absent or null when off (N26). */
+  storeFullNotify: z.object({ to: z.array(z.string().max(254)).max(20) }).nullable().optional(),
 });
 export type GatewayStatus = z.infer<typeof GatewayStatusSchema>;
 

@@ -256,6 +256,8 @@ export async function startGateway(o: GatewayOptions): Promise<Gateway> {
       sendFlag: sendFlag(queue),
       forwarding: { state: f.reachable ? 'ok' : 'failing', since: f.failingSince === null ? null : new Date(f.failingSince).toISOString(), lastError: f.lastError },
       mailbox: m ? { address, state: m.state, lastPoll: m.lastPoll, lastError: m.lastError } : null,
+      // The service records N26 when a report says full with this on (it mails nothing itself: we do).
+      storeFullNotify: o.storeFullMail && o.storeFullMail.to.length > 0 ? { to: [...o.storeFullMail.to] } : null,
     };
   };
   if (o.report !== null) {

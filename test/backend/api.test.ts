@@ -102,7 +102,7 @@ describe('REST API', () => {
     expect(lines[0]?.split(',').slice(0, 12).join(',')).toBe('serial,model,hostname,receivedAt,contract,registration,severity,type,status,srRaised,notificationSent,id');
     expect(lines).toHaveLength(31);
     const network = await client.report('network');
-    expect(network.rows).toEqual([{ model: 'CSR1000V', softwareVersion: '17.3.1', registration: 'pending', devices: 3 }]);
+    expect(network.rows).toEqual([{ company: '', series: 'CSR1000v Cloud Services Router', model: 'CSR1000V', softwareVersion: '17.3.1', registration: 'pending', devices: 3 }]);
     const reg = await client.reportCsv('registration');
     expect(reg).toContain('company,contract,contractType,devices,trial,pending,expired,expiringSoon');
     expect(reg).toContain(',Pending,,3,0,3,0,0');

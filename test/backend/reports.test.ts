@@ -7,6 +7,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parse as parseCsv } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runMessages } from '../../commands/messages.js';
 import { runReports, type ReportsOptions } from '../../commands/reports.js';
@@ -58,8 +59,13 @@ function message(d: Fleet, o: Partial<CallHomeMessage>): CallHomeMessage {
     ...o,
   });
 }
+/** The bodies posted, by the stored message's id. */
+const posted = new Map<number, string>();
 async function send(m: CallHomeMessage): Promise<void> {
-  expect((await postXml(b.url, renderXml(m))).status).toBe(200);
+  const xml = renderXml(m);
+  const r = await postXml(b.url, xml);
+  expect(r.status).toBe(200);
+  posted.set(Number(r.json['id']), xml);
 }
 async function confirm(serial: string): Promise<void> {
   const { body } = await api<{ notifications: { kind: string; serial: string | null; body: string }[] }>(b.url, '/notifications');
@@ -77,6 +83,8 @@ const report = async (path: string): Promise<Report> => {
   return r.body;
 };
 const serials = (r: Report): unknown[] => r.rows.map((x) => x['serial']);
+/** The CSV cell of a value: '' for none; a text a spreadsheet would take for a formula behind an apostrophe (CSV injection). */
+const csvCell = (v: unknown): string => (v === null || v === undefined ? '' : typeof v === 'string' && /^[=+\-@\t\r]/.test(v) ? `'${v}` : String(v));
 /** True when a PDF cell shows this value: whole, or cut with "…" where the column ends. */
 const shows = (cell: string, value: string): boolean => cell === value || (cell.endsWith('…') && value.startsWith(cell.slice(0, -1)));
 
@@ -133,6 +141,42 @@ describe('Device report (S69, S77)', () => {
     expect(r.body.reason).toMatch(/does not take type/);
     expect((await api(b.url, '/reports/device?hostnme=x')).status).toBe(400);
     expect((await api(b.url, '/reports/device?format=docx')).status).toBe(400);
+  });
+});
+
+describe('callhome devices searches like the Device report (S69), over every registration state', () => {
+  const list = async (q: string): Promise<string[]> => {
+    const r = await api<{ devices: { serial: string }[] }>(b.url, `/devices${q}`);
+    expect(r.status).toBe(200);
+    return r.body.devices.map((d) => d.serial).sort();
+  };
+
+  it('GET /devices takes the six criteria, a part of each value, combined; the pending device is listed too', async () => {
+    expect(await list('')).toEqual([CORE.serial, EDGE.serial, PENDING.serial, QUIET.serial].sort());
+    expect(await list('?serial=2233')).toEqual([CORE.serial, PENDING.serial]);
+    expect(await list('?hostname=SW&company=ACME%20CORP')).toEqual([CORE.serial, PENDING.serial]);
+    expect(await list('?company=Acme')).toEqual([]);
+    expect(await list('?model=c9300')).toEqual([CORE.serial, PENDING.serial]);
+    // Cards come from the last inventory: the pending device's was never mapped, so it has none.
+    expect(await list('?cardModel=nm-8x')).toEqual([CORE.serial]);
+    expect(await list('?cardSerial=LIT2201')).toEqual([CORE.serial]);
+    expect(await list('?cardModel=EHWIC&cardSerial=FOC18')).toEqual([EDGE.serial]);
+    expect(await list('?cardModel=EHWIC&hostname=core')).toEqual([]);
+    const bad = await api<{ error: string; reason: string }>(b.url, '/devices?type=syslog');
+    expect(bad.status).toBe(400);
+    expect(bad.body.reason).toMatch(/unknown parameter type/);
+    expect((await api(b.url, '/devices?serial=a&serial=b')).status).toBe(400);
+  });
+
+  it('the command takes the same flags; a serial number with a search flag is a usage error', async () => {
+    const { runDevices } = await import('../../commands/devices.js');
+    let out = '';
+    await runDevices({ backend: b.url, token: TOKEN, json: true, cardSerial: 'ehwi' }, { stdout: (t) => (out += t) });
+    expect((JSON.parse(out) as { devices: { serial: string }[] }).devices.map((d) => d.serial)).toEqual([EDGE.serial]);
+    out = '';
+    await runDevices({ backend: b.url, token: TOKEN, json: false, hostname: 'nothing-like-this' }, { stdout: (t) => (out += t) });
+    expect(out).toContain('No device matches the search.');
+    await expect(runDevices({ backend: b.url, token: TOKEN, json: true, deviceSerial: CORE.serial, model: 'C9300' }, { stdout: () => undefined })).rejects.toThrow(/shows one device; the search flags narrow the list/);
   });
 });
 
@@ -205,6 +249,16 @@ describe('Call Home History report (S71)', () => {
     expect((await api(b.url, '/reports/history?type=sylog')).status).toBe(400);
   });
 
+  it('S72: each row links to the message drill-down — the raw message as received and its processing results', async () => {
+    const diag = (await report(`/reports/history?serial=${EDGE.serial}&type=diagnostic`)).rows[0];
+    const res = await fetch(`${b.url}${String(diag?.['link'])}`, { headers: { authorization: `Bearer ${TOKEN}` } });
+    expect(res.status).toBe(200);
+    const m = (await res.json()) as { id: number; raw: string; format: string; status: string; results: { rules?: string[] }; serial: string };
+    expect(m).toMatchObject({ id: diag?.['id'], serial: EDGE.serial, format: 'xml', status: 'processed' });
+    expect(m.raw).toBe(posted.get(m.id));
+    expect(m.results.rules?.length).toBeGreaterThan(0);
+  });
+
   it('GET /messages takes the same company, host name and serial criteria', async () => {
     const r = await api<{ messages: { serial: string }[] }>(b.url, '/messages?company=Acme%20Corp&hostname=sw-0');
     expect(new Set(r.body.messages.map((m) => m.serial))).toEqual(new Set([CORE.serial, PENDING.serial]));
@@ -261,6 +315,26 @@ describe('exports (S76)', () => {
     for (const [i, r] of json.rows.entries()) expect(shows(rowLines[i]?.[0] ?? '', String(r[json.columns[0] ?? ''] ?? ''))).toBe(true);
   });
 
+  it.each(KINDS)('%s: the CSV and JSON files the CLI saves hold the rows, read back with csv-parse and JSON.parse', async (kind) => {
+    const json = await report(`/reports/${kind}`);
+    expect(json.rows.length).toBeGreaterThan(0);
+    const dir = mkdtempSync(join(tmpdir(), 'callhome-export-'));
+    try {
+      const csvFile = join(dir, `${kind}.csv`);
+      const jsonFile = join(dir, `${kind}.json`);
+      for (const output of [csvFile, jsonFile]) await runReports({ backend: b.url, token: TOKEN, json: false, csv: false, kind, output }, { stdout: () => undefined, stderr: () => undefined });
+      const [heading, ...rows] = parseCsv(readFileSync(csvFile, 'utf8')) as string[][];
+      expect(heading).toEqual(json.columns);
+      expect(rows).toHaveLength(json.rows.length);
+      rows.forEach((r, i) => expect(r).toEqual(json.columns.map((c) => csvCell(json.rows[i]?.[c]))));
+      const saved = JSON.parse(readFileSync(jsonFile, 'utf8')) as Report;
+      expect(saved).toMatchObject({ kind, columns: json.columns, headers: json.headers });
+      expect(saved.rows).toEqual(json.rows);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('CSV carries the same rows, formulas neutralised', async () => {
     const csv = new TextDecoder().decode((await download(`/reports/history?format=csv&serial=${CORE.serial}`)).data);
     expect(csv.split('\r\n')[0]).toMatch(/^serial,model,hostname,receivedAt,contract,registration,severity,type,status,srRaised,notificationSent,id,company,entitlement,srContact,results,link$/);
@@ -283,6 +357,9 @@ describe('exports (S76)', () => {
     expect(rows).toContainEqual(['Software', '', 'featureSet', 'CAT9K_IOSXE']);
     const pdf = (await readPdf((await download(`/reports/device/${CORE.serial}?format=pdf`)).data)).pages.flat();
     expect(pdf).toContain('Contact\tSR contact\tcompany\tAcme Corp');
+    const csv = parseCsv(new TextDecoder().decode((await download(`/reports/device/${CORE.serial}?format=csv`)).data)) as string[][];
+    // The same rows as the workbook (which drops empty cells at the end of a row).
+    expect(csv.slice(1)).toEqual(rows.slice(1).map((r) => [...r, '', '', '', ''].slice(0, 4).map(csvCell)));
   });
 });
 

@@ -4,15 +4,11 @@
  * audit log) is offered to administrators only; its actions are confirmed with y and what the back end
  * refuses is shown in its words; a User is offered none of it.
  */
-import { render } from 'ink-testing-library';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiClient } from '../../src/client/api-client.js';
-import { createIntents } from '../../src/console/adapters/intents.js';
-import { connectLive, type LiveConnection } from '../../src/console/adapters/live.js';
-import { createConsoleStore, type ConsoleStore } from '../../src/console/store.js';
-import { ConsoleApp } from '../../views/ConsoleApp.js';
 import { api, startTestBackend, type TestBackend } from '../backend/helpers.js';
-import { frameHas, waitFor } from './wait.js';
+import { renderLiveConsole, type LiveConsole } from './live-console.js';
+import { waitFor } from './wait.js';
 
 const KEY = { down: '\u001B[B', esc: '\u001B' };
 let b: TestBackend;
@@ -26,27 +22,8 @@ async function tokenOf(user: string, password: string): Promise<string> {
 }
 
 /** A console on the live back end acting with `token`. */
-function openConsole(token: string) {
-  const store: ConsoleStore = createConsoleStore({ batchMs: 10 });
-  const client = createApiClient({ url: b.url, token });
-  const live: LiveConnection = connectLive(store, { url: b.url, token, api: client, since: 0, initialBackoffMs: 100, maxBackoffMs: 300 });
-  const ui = render(<ConsoleApp store={store} intents={createIntents(store, { api: client })} />);
-  const press = async (keys: string): Promise<void> => {
-    ui.stdin.write(keys);
-    await new Promise((r) => setImmediate(r));
-  };
-  const frame = (): string => ui.lastFrame() ?? '';
-  return {
-    store,
-    press,
-    frame,
-    has: (t: string | RegExp, timeoutMs?: number) => frameHas(ui.lastFrame, t, timeoutMs),
-    close() {
-      ui.unmount();
-      live.close();
-      store.dispose();
-    },
-  };
+function openConsole(token: string): Promise<LiveConsole> {
+  return renderLiveConsole(b.url, createApiClient({ url: b.url, token }), token);
 }
 
 beforeAll(async () => {
@@ -73,12 +50,11 @@ afterAll(async () => {
 });
 
 describe('console for an Administrator', () => {
-  let c: ReturnType<typeof openConsole>;
+  let c: LiveConsole;
   let aliceToken: string;
   beforeAll(async () => {
     aliceToken = await tokenOf('alice', 'alice-secret-1');
-    c = openConsole(aliceToken);
-    await c.has('live');
+    c = await openConsole(aliceToken);
   });
   afterAll(() => c.close());
 
@@ -134,10 +110,9 @@ describe('console for an Administrator', () => {
 });
 
 describe('console for a User', () => {
-  let c: ReturnType<typeof openConsole>;
+  let c: LiveConsole;
   beforeAll(async () => {
-    c = openConsole(await tokenOf('bob', 'bob-secret-22'));
-    await c.has('live');
+    c = await openConsole(await tokenOf('bob', 'bob-secret-22'));
   });
   afterAll(() => c.close());
 

@@ -2,16 +2,11 @@
  * The cases screen's actions (S55) through ink-testing-library against a real back end: resolve and
  * close the selected case with a note; the back end records it (history, status) and the screen says so.
  */
-import { render } from 'ink-testing-library';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiClient } from '../../src/client/api-client.js';
-import { createIntents } from '../../src/console/adapters/intents.js';
-import { connectLive, type LiveConnection } from '../../src/console/adapters/live.js';
-import { createConsoleStore } from '../../src/console/store.js';
-import { ConsoleApp } from '../../views/ConsoleApp.js';
 import { api, TOKEN } from '../backend/helpers.js';
 import { register, send, startRig, tempFailure, type CaseDoc, type Rig } from '../backend/sr-notify/helpers.js';
-import { frameHas } from './wait.js';
+import { renderLiveConsole } from './live-console.js';
 
 let rig: Rig;
 let number = '';
@@ -25,38 +20,30 @@ afterAll(async () => rig.stop());
 describe('console cases screen', () => {
   it('resolves and then closes the selected case with a note, and refuses a note on a closed case', async () => {
     expect(number).not.toBe('');
-    const store = createConsoleStore({ batchMs: 10 });
-    const client = createApiClient({ url: rig.b.url, token: TOKEN });
-    const live: LiveConnection = connectLive(store, { url: rig.b.url, token: TOKEN, api: client, since: 0, initialBackoffMs: 100, maxBackoffMs: 300 });
-    const ui = render(<ConsoleApp store={store} intents={createIntents(store, { api: client })} />);
-    const press = async (keys: string): Promise<void> => {
-      ui.stdin.write(keys);
-      await new Promise((r) => setImmediate(r));
-    };
+    const c = await renderLiveConsole(rig.b.url, createApiClient({ url: rig.b.url, token: TOKEN }));
+    const { press, has } = c;
     try {
       await press('6');
       await press('r');
-      await frameHas(ui.lastFrame, number);
+      await has(number);
       await press('R');
-      await frameHas(ui.lastFrame, `Resolve case ${number}`);
+      await has(`Resolve case ${number}`);
       for (const ch of 'fan replaced') await press(ch);
       await press('\r');
-      await frameHas(ui.lastFrame, `Case ${number} is resolved.`);
+      await has(`Case ${number} is resolved.`);
       expect((await api<CaseDoc>(rig.b.url, `/cases/${number}`)).body.status).toBe('resolved');
       await press('C');
-      await frameHas(ui.lastFrame, `Close case ${number}`);
+      await has(`Close case ${number}`);
       for (const ch of 'confirmed') await press(ch);
       await press('\r');
-      await frameHas(ui.lastFrame, `Case ${number} is closed.`);
+      await has(`Case ${number} is closed.`);
       const c = (await api<CaseDoc>(rig.b.url, `/cases/${number}`)).body;
       expect(c.status).toBe('closed');
       expect(c.history.map((h) => h.note).slice(-2)).toEqual([expect.stringMatching(/^resolved by .+: fan replaced$/), expect.stringMatching(/^closed by .+: confirmed$/)]);
       await press('n');
-      await frameHas(ui.lastFrame, `Case ${number} is closed; a new failure opens a new case.`);
+      await has(`Case ${number} is closed; a new failure opens a new case.`);
     } finally {
-      ui.unmount();
-      live.close();
-      store.dispose();
+      c.close();
     }
   });
 });

@@ -7,35 +7,27 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { render } from 'ink-testing-library';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiClient } from '../../src/client/api-client.js';
-import { createIntents } from '../../src/console/adapters/intents.js';
-import { connectLive, type LiveConnection } from '../../src/console/adapters/live.js';
-import { createConsoleStore, type ConsoleStore } from '../../src/console/store.js';
 import { credentialsStore, writeCredentials } from '../../src/gateway/credentials.js';
 import { startGateway, type Gateway } from '../../src/gateway/gateway.js';
-import { ConsoleApp } from '../../views/ConsoleApp.js';
 import { api, sampleWith, startTestBackend, TOKEN, type TestBackend } from '../backend/helpers.js';
 import { freePort, postToGateway } from '../gateway/helpers.js';
-import { frameHas } from './wait.js';
+import { renderLiveConsole, type LiveConsole } from './live-console.js';
 
 describe('the mail screen lists the Transport Gateways', () => {
   const dir = mkdtempSync(join(tmpdir(), 'callhome-gateway-screen-'));
   let backend: TestBackend;
   let gateway: Gateway | undefined;
-  let store: ConsoleStore;
-  let live: LiveConnection;
-  let ui: ReturnType<typeof render>;
-  const has = (t: string | RegExp, ms = 15_000) => frameHas(ui.lastFrame, t, ms);
+  let c: LiveConsole | undefined;
+  const has = (t: string | RegExp) => c!.has(t, 15_000);
 
   beforeAll(async () => {
     backend = await startTestBackend({ smtpPort: null });
   });
 
   afterAll(async () => {
-    ui?.unmount();
-    live?.close();
+    c?.close();
     await gateway?.close();
     await backend.stop();
     rmSync(dir, { recursive: true, force: true });
@@ -47,12 +39,8 @@ describe('the mail screen lists the Transport Gateways', () => {
     expect(r.status).toBe(201);
     const queueDir = join(dir, 'queue');
     writeCredentials(queueDir, r.body);
-    const apiClient = createApiClient({ url: backend.url, token: TOKEN });
-    store = createConsoleStore({ batchMs: 10 });
-    live = connectLive(store, { url: backend.url, token: TOKEN, api: apiClient, initialBackoffMs: 100, maxBackoffMs: 300 });
-    ui = render(<ConsoleApp store={store} intents={createIntents(store, { api: apiClient })} />);
-    await has('live');
-    ui.stdin.write('3');
+    c = await renderLiveConsole(backend.url, createApiClient({ url: backend.url, token: TOKEN }));
+    await c.press('3');
     await has('Transport gateways');
     await has(/branch-9 .*no report/);
 
@@ -72,7 +60,7 @@ describe('the mail screen lists the Transport Gateways', () => {
     // Then its row says so, live
     await has(/branch-9 +failed: connect ECONNREFUS/);
     await has(/branch-9 .* - +0 +1 No +ok +ok/);
-    const frame = ui.lastFrame() ?? '';
+    const frame = c.frame();
     // and the device table above it still explains itself
     expect(frame).toContain('Press r to read mail-server status from the devices.');
   });

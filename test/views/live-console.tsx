@@ -12,6 +12,12 @@ export type LiveConsole = {
   readonly store: ConsoleStore;
   readonly live: LiveConnection;
   readonly ui: ReturnType<typeof render>;
+  /** Types `keys` into the console and lets Ink handle them. */
+  press(keys: string): Promise<void>;
+  /** The last frame drawn ('' before the first). */
+  frame(): string;
+  /** Resolves once the last frame contains `text` (or matches it). */
+  has(text: string | RegExp, timeoutMs?: number): Promise<void>;
   /** Stops the console: unmounts, closes the stream, disposes the store. */
   close(): void;
 };
@@ -26,6 +32,12 @@ export async function renderLiveConsole(url: string, api: ConsoleApi, token = TO
     store,
     live,
     ui,
+    async press(keys) {
+      ui.stdin.write(keys);
+      await new Promise((r) => setImmediate(r));
+    },
+    frame: () => ui.lastFrame() ?? '',
+    has: (text, timeoutMs) => frameHas(ui.lastFrame, text, timeoutMs),
     close() {
       ui.unmount();
       live.close();

@@ -26,10 +26,12 @@ describe('registration screen countdowns on a live back end', () => {
       contracts: [
         { number: 'C-SOON', type: 'direct', company: 'acme', expires: soon, serials: ['CNT00001'] },
         { number: 'C-LATER', type: 'direct', company: 'acme', expires: '2099-12-31' },
+        { number: 'C-ZGONE', type: 'direct', company: 'acme', expires: '2099-12-31', serials: ['CNT00004'] },
       ],
       installedBase: [
         { serial: 'CNT00001', company: 'acme' },
         { serial: 'CNT00002', company: 'acme' },
+        { serial: 'CNT00004', company: 'acme' },
       ],
     });
     const confirm = async (serial: string, hostname: string, series?: string): Promise<void> => {
@@ -41,6 +43,9 @@ describe('registration screen countdowns on a live back end', () => {
     await confirm('CNT00001', 'covered-1');
     await confirm('CNT00002', 'trial-2');
     await confirm('CNT00003', 'refused-3', 'No Such Family');
+    await confirm('CNT00004', 'lapsed-4');
+    // Its contract lapses (not the one the trial rests on, C-LATER, the first eligible by number): it expires (S21).
+    await importBackOffice(backend.url, { contracts: [{ number: 'C-ZGONE', type: 'direct', company: 'acme', expires: '2020-01-01', serials: ['CNT00004'] }] });
     view = await renderLiveConsole(backend.url, createApiClient({ url: backend.url, token: TOKEN }));
     ui = view.ui;
   });
@@ -50,7 +55,7 @@ describe('registration screen countdowns on a live back end', () => {
     await backend.stop();
   });
 
-  it('counts down the contract and the trial, flags what expires within 30 days, and shows why a pending device was refused', async () => {
+  it('counts devices per state, counts down the contract and the trial, flags what expires within 30 days, and shows why a pending device was refused', async () => {
     ui.stdin.write('4');
     // Rows appear from the replayed events first; the countdowns come with the device snapshot.
     await has('contract 21d left');
@@ -60,5 +65,9 @@ describe('registration screen countdowns on a live back end', () => {
     expect(f).toMatch(/trial-2 .*trial .*trial 120d left/);
     expect(f).toMatch(/refused-3 .*pending .*refused: no-eligible-/);
     expect(f).toContain('expiring within 30 days: 1');
+    // S97: counts per state, and the expired device listed with no countdown.
+    for (const count of ['pending: 1', 'registered: 1', 'trial: 1', 'expired: 1']) expect(f).toContain(count);
+    expect(f).toMatch(/lapsed-4 .*expired/);
+    expect(f).not.toMatch(/lapsed-4 .*d left/);
   });
 });

@@ -41,6 +41,14 @@ export type AccountsOptions = {
    * The device preferences (sr-notify) provide it; without them nobody is an SR contact.
    */
   readonly srContactDevices?: ((store: StoreQueries, userId: string, companyId: string) => Promise<string[]>) | undefined;
+  /** triggers: the user-lifecycle mails (N16, N17), sent by the service (notifications/triggers.ts). */
+  readonly userNotices?: UserNotices | undefined;
+};
+
+/** Tells a user about their registration to a company: added (N16) or deleted (N17) by `by`. */
+export type UserNotices = {
+  added(u: UserRecord, companyId: string, role: Role, agreementPending: boolean, agreementVersion: string, by: string): Promise<void>;
+  deleted(u: UserRecord, companyId: string, by: string): Promise<void>;
 };
 
 /** A refused account action: the HTTP status and a clear reason. */
@@ -192,6 +200,7 @@ export function createAccounts(store: Store, publish: (events: readonly BackendE
       if (role === 'administrator' && !(await store.companyHasContract(companyId, user.profileContracts))) return refuse(403, 'no-contract', `${userId} can be registered as User only: an Administrator needs a supported contract of ${companyId} in their CCO profile (S28).`);
       await store.setMembership({ userId, companyId, role, addedBy: caller.userId, addedAt: now().toISOString() });
       await audit(origin, 'user.added', userId, companyId, { role });
+      await options.userNotices?.added(user, companyId, role, user.agreementVersion !== agreement.version, agreement.version, caller.userId);
       return ok(publicUser(user, await store.membershipsOf(userId), agreement.version));
     },
 
@@ -205,6 +214,8 @@ export function createAccounts(store: Store, publish: (events: readonly BackendE
       if (await lastAdministrator(userId, companyId)) return refuse(409, 'last-administrator', `${userId} is the last Administrator of ${companyId} (and of its Transport Gateways); add another Administrator first.`);
       await store.deleteMembership(userId, companyId);
       await audit(origin, 'user.deleted', userId, companyId);
+      const user = await store.getUser(userId);
+      if (user) await options.userNotices?.deleted(user, companyId, caller.userId);
       return ok(null);
     },
 

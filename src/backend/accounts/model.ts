@@ -89,6 +89,8 @@ export const AUDIT_ACTIONS = [
   'gateway.deleted',
   'gateway.password-reset',
   'case.changed',
+  // triggers: an SCH administrator sent the CA certificate update instructions (N25).
+  'ca-certificate.update',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 export type NewAuditEntry = Omit<AuditEntry, 'id'>;

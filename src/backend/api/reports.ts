@@ -38,9 +38,13 @@ export type ReportCriteria = {
   readonly cursor?: string | undefined;
 };
 
+/** The six criteria of the Device report (§4.3, S69); `GET /devices` (`callhome devices`) takes the same. */
+export const DEVICE_CRITERIA = ['company', 'hostname', 'serial', 'model', 'cardModel', 'cardSerial'] as const;
+export type DeviceSearch = Pick<ReportCriteria, (typeof DEVICE_CRITERIA)[number]>;
+
 /** The criteria each report takes (a criterion another report takes is a 400 here, not silently ignored). */
 export const REPORT_CRITERIA: Readonly<Record<ReportKind, readonly (keyof ReportCriteria)[]>> = {
-  device: ['company', 'hostname', 'serial', 'model', 'cardModel', 'cardSerial'],
+  device: DEVICE_CRITERIA,
   history: ['company', 'hostname', 'serial', 'type', 'since', 'until', 'cursor'],
   network: ['company'],
   registration: ['company'],
@@ -64,6 +68,39 @@ async function directory(store: StoreQueries): Promise<Directory> {
     // accounts: the company the device is registered to (confirmed for, else its contract's).
     company: (serial) => companies.get(serial) ?? contracts.get(serial)?.company ?? '',
   };
+}
+
+/**
+ * The one device search (S69): of `candidates`, those whose company is the one named and whose host name,
+ * serial, chassis model, and some card's model and serial contain the parts given (any case). Pages of at
+ * most PAGE; card criteria read each candidate's inventory, a few devices per turn of the event loop.
+ */
+async function* matchingDevices(store: StoreQueries, dir: Directory, candidates: readonly Device[], c: DeviceSearch): AsyncGenerator<Device[]> {
+  const chassis = candidates.filter((d) => sameText(dir.company(d.serial), c.company) && contains(d.hostname, c.hostname) && contains(d.serial, c.serial) && contains(d.model, c.model));
+  if (c.cardModel === undefined && c.cardSerial === undefined) {
+    for (let i = 0; i < chassis.length; i += PAGE) yield chassis.slice(i, i + PAGE);
+    return;
+  }
+  let page: Device[] = [];
+  for (const [i, d] of chassis.entries()) {
+    const detail = await store.getDevice(d.serial);
+    const cards = (detail ? inventoryParts(detail) : []).slice(1);
+    if (cards.some((p) => contains(p.pid, c.cardModel) && contains(p.serial, c.cardSerial))) page.push(d);
+    if (page.length >= PAGE || i % 50 === 49) {
+      if (page.length > 0) yield page;
+      page = [];
+      await breathe();
+    }
+  }
+  if (page.length > 0) yield page;
+}
+
+/** Every device known to the service (any registration state) that a Device-report search selects: `GET /devices`. */
+export async function searchDevices(store: StoreQueries, c: DeviceSearch): Promise<Device[]> {
+  const dir = await directory(store);
+  const found: Device[] = [];
+  for await (const page of matchingDevices(store, dir, dir.devices, c)) found.push(...page);
+  return found;
 }
 
 /**
@@ -140,13 +177,9 @@ export async function buildReport(store: StoreQueries, kind: ReportKind, criteri
   switch (kind) {
     case 'device': {
       const columns = [col('hostname', 'Host name'), col('serial', 'Serial number'), col('model', 'Product ID'), col('softwareVersion', 'Software'), col('registration', 'Registration'), col('contract', 'Contract'), col('lastInventoryAt', 'Last inventory', 1.5), col('lastConfigurationAt', 'Last configuration', 1.5), col('lastMessageAt', 'Last message', 1.5), col('company', 'Company')];
-      // §4.3 / S77: a device is listed only when registered ('Complete') and once it has sent an inventory.
-      const candidates = dir.devices.filter(
-        (d) => REPORTED_STATES.has(d.registration) && d.lastInventoryAt !== null && sameText(dir.company(d.serial), criteria.company) && contains(d.hostname, criteria.hostname) && contains(d.serial, criteria.serial) && contains(d.model, criteria.model),
-      );
       const row = (d: Device): Row => ({ hostname: d.hostname, serial: d.serial, model: d.model, softwareVersion: d.softwareVersion, registration: d.registration, contract: d.contractNumber ?? (d.registration === 'trial' ? 'Trial' : ''), company: dir.company(d.serial), lastInventoryAt: d.lastInventoryAt, lastConfigurationAt: d.lastConfigurationAt, lastMessageAt: d.lastMessageAt });
-      if (criteria.cardModel === undefined && criteria.cardSerial === undefined) return fixed('Device Report', columns, candidates.map(row));
-      // Card criteria need each device's inventory: read a few devices per turn of the event loop.
+      // §4.3 / S77: a device is listed only when registered ('Complete') and once it has sent an inventory.
+      const reported = dir.devices.filter((d) => REPORTED_STATES.has(d.registration) && d.lastInventoryAt !== null);
       return {
         kind,
         title: 'Device Report',
@@ -155,32 +188,23 @@ export async function buildReport(store: StoreQueries, kind: ReportKind, criteri
         empty: NO_DATA,
         next: () => null,
         async *pages() {
-          let page: Row[] = [];
-          for (const [i, d] of candidates.entries()) {
-            const detail = await store.getDevice(d.serial);
-            const cards = (detail ? inventoryParts(detail) : []).slice(1);
-            if (cards.some((p) => contains(p.pid, criteria.cardModel) && contains(p.serial, criteria.cardSerial))) page.push(row(d));
-            if (page.length >= PAGE || i % 50 === 49) {
-              if (page.length > 0) yield page;
-              page = [];
-              await breathe();
-            }
-          }
-          if (page.length > 0) yield page;
+          for await (const page of matchingDevices(store, dir, reported, criteria)) yield page.map(row);
         },
       };
     }
     case 'network': {
-      const groups = new Map<string, { model: string; softwareVersion: string; registration: string; devices: number }>();
+      // §4.5 [PROPOSED]: device counts grouped by company, product family, chassis model, software version and registration state.
+      const groups = new Map<string, { company: string; series: string; model: string; softwareVersion: string; registration: string; devices: number }>();
       for (const d of dir.devices) {
-        if (!sameText(dir.company(d.serial), criteria.company)) continue;
-        const key = `${d.model}\u0000${d.softwareVersion}\u0000${d.registration}`;
-        const g = groups.get(key) ?? { model: d.model, softwareVersion: d.softwareVersion, registration: d.registration, devices: 0 };
+        const company = dir.company(d.serial);
+        if (!sameText(company, criteria.company)) continue;
+        const key = [company, d.series, d.model, d.softwareVersion, d.registration].join('\u0000');
+        const g = groups.get(key) ?? { company, series: d.series, model: d.model, softwareVersion: d.softwareVersion, registration: d.registration, devices: 0 };
         g.devices++;
         groups.set(key, g);
       }
-      const rows = [...groups.values()].sort((a, b) => a.model.localeCompare(b.model) || a.softwareVersion.localeCompare(b.softwareVersion));
-      return fixed('Network Summary Report', [col('model', 'Product ID'), col('softwareVersion', 'Software'), col('registration', 'Registration'), col('devices', 'Devices', 0.6)], rows);
+      const rows = [...groups.values()].sort((a, b) => a.company.localeCompare(b.company) || a.series.localeCompare(b.series) || a.model.localeCompare(b.model) || a.softwareVersion.localeCompare(b.softwareVersion) || a.registration.localeCompare(b.registration));
+      return fixed('Network Summary Report', [col('company', 'Company'), col('series', 'Product family', 1.6), col('model', 'Product ID'), col('softwareVersion', 'Software'), col('registration', 'Registration'), col('devices', 'Devices', 0.6)], rows);
     }
     case 'registration': {
       const groups = new Map<string, { company: string; contract: string; contractType: string; devices: number; trial: number; pending: number; expired: number; expiringSoon: number }>();
@@ -196,7 +220,8 @@ export async function buildReport(store: StoreQueries, kind: ReportKind, criteri
         if (d.registration === 'trial') g.trial++;
         if (d.registration === 'pending') g.pending++;
         if (d.registration === 'expired') g.expired++;
-        const ends = d.registration === 'trial' ? d.trialEndsAt : (c?.expiresAt ?? null);
+        // The end the registration rests on: the trial's, else the contract's or warranty's as entitlement recorded it.
+        const ends = d.registration === 'trial' ? d.trialEndsAt : (d.coverageEndsAt ?? c?.expiresAt ?? null);
         if (ends && d.registration !== 'expired' && Date.parse(ends) < soon) g.expiringSoon++;
         groups.set(key, g);
       }

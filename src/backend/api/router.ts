@@ -14,6 +14,7 @@ import type { DeviceDetail, Scope, StoreQueries } from '../store/types.js';
 import { decodeCursor } from '../store/queries.js';
 import { gatewayApiRoutes } from '../gateway/api-routes.js';
 import { accountRoutes } from '../accounts/routes.js';
+import { notificationRoutes } from '../notifications/api-routes.js';
 import { contractRoutes, registrationRoutes } from '../entitlement/api-routes.js';
 // sr-notify
 import { findCase } from '../cases/service-requests.js';
@@ -22,7 +23,7 @@ import { ADVISORY_TYPES } from '../reports/advisories.js';
 import { configurationText, deviceDetails, detailRows } from '../reports/device-details.js';
 import { CONTENT_TYPES, EXPORT_FORMATS, writeReport, type ExportFormat, type Sink } from '../reports/export.js';
 import { pagesOf } from '../reports/table.js';
-import { buildReport, REPORT_CRITERIA, REPORT_KINDS, searchSerials, type ReportCriteria, type ReportKind } from './reports.js';
+import { buildReport, REPORT_CRITERIA, REPORT_KINDS, searchDevices, searchSerials, type ReportCriteria, type ReportKind } from './reports.js';
 
 type Reply = { status: number; body: unknown; csv?: string; text?: string; retryAfter?: number; close?: boolean; stream?: StreamedReply };
 /** An answer written piece by piece (reports): `write` waits for the socket to drain. */
@@ -109,6 +110,16 @@ const MessagesQuery = z
 
 /** GET /notifications: newest first, at most 1,000. */
 const NotificationsQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(1000).default(200) });
+
+/** GET /devices: the Device report's six criteria (S69), a part of the value each (the company whole); any registration state. */
+const DevicesQuery = z.strictObject({
+  company: z.string().min(1).max(256).optional(),
+  hostname: z.string().min(1).max(256).optional(),
+  serial: z.string().min(1).max(256).optional(),
+  model: z.string().min(1).max(256).optional(),
+  cardModel: z.string().min(1).max(256).optional(),
+  cardSerial: z.string().min(1).max(256).optional(),
+});
 
 /** GET /reports/KIND: the format (JSON by default) and the report's criteria (REPORT_CRITERIA says which report takes which). */
 const Criterion = z.string().min(1).max(256).optional();
@@ -214,7 +225,18 @@ export function apiRoutes(service: BackendService): readonly ApiRoute[] {
   const origin = (ctx: RequestContext) => ({ caller: ctx.caller, remote: ctx.remote });
   return [
     { method: 'GET', pattern: /^\/health$/, permission: 'public', returns: 'service', handle: () => Promise.resolve(json(200, { ok: true })) },
-    { method: 'GET', pattern: /^\/devices$/, permission: 'read', returns: 'company', handle: async (_p, _u, _b, { store }) => json(200, { devices: await store.listDevices() }) },
+    {
+      method: 'GET',
+      pattern: /^\/devices$/,
+      permission: 'read',
+      returns: 'company',
+      handle: async (_p, url, _b, { store }) => {
+        const q = parseQuery(DevicesQuery, url);
+        if (!q.ok) return q.reply;
+        const searched = Object.values(q.value).some((v) => v !== undefined);
+        return json(200, { devices: searched ? await searchDevices(store, q.value) : await store.listDevices() });
+      },
+    },
     {
       method: 'GET',
       pattern: /^\/devices\/([^/]+)$/,
@@ -421,6 +443,7 @@ export function apiRoutes(service: BackendService): readonly ApiRoute[] {
     },
     ...gatewayApiRoutes(service),
     ...accountRoutes(service),
+    ...notificationRoutes(service),
   ];
 }
 

@@ -8,6 +8,7 @@ import type { ApiRoute, RequestContext } from '../api/router.js';
 import type { BackendService } from '../service.js';
 import { publicGateway, registerGateway, resetGatewayPassword } from './registry.js';
 import { gatewaySummary } from './status.js';
+import { gatewayPasswordChanged } from '../notifications/triggers.js';
 
 const Registration = z.strictObject({ name: z.string().trim().min(1).max(64), company: z.string().trim().min(1).max(64).optional() });
 
@@ -70,6 +71,7 @@ export function gatewayApiRoutes(service: BackendService): ApiRoute[] {
         const issued = await resetGatewayPassword(ctx.store, id ?? '');
         if (!issued) return notFound(id);
         await accounts.audit(origin(ctx), 'gateway.password-reset', issued.id, issued.company);
+        await service.raise((tx) => gatewayPasswordChanged(tx, issued, { resetBy: ctx.caller.userId }));
         return { status: 200, body: issued };
       },
     },

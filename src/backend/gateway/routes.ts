@@ -10,6 +10,7 @@ import type { BackendService } from '../service.js';
 import { handleForwarded, type GatewayReply } from './forwarded.js';
 import { authenticateGateway } from './registry.js';
 import type { GatewayRecord } from './registry-queries.js';
+import { gatewayPasswordChanged } from '../notifications/triggers.js';
 
 /** Path prefix the server hands to this handler. */
 export const GATEWAY_PREFIX = '/gateway/v1/';
@@ -25,9 +26,11 @@ export function createGatewayHandler(service: BackendService, scheme: Transport,
   return async (req, res, path) => {
     if (path !== GATEWAY_PING_PATH && path !== GATEWAY_FORWARD_PATH && path !== GATEWAY_STATUS_PATH) return write(res, { status: 404, body: { error: 'not-found', reason: `Nothing is served at ${path}.` } });
     const header = req.headers[GATEWAY_AUTH_HEADER];
-    const auth = await authenticateGateway(service.store, typeof header === 'string' ? header : undefined);
+    const auth = await authenticateGateway(service.store, typeof header === 'string' ? header : undefined, service.now());
     if (!auth.ok) return write(res, { status: 401, body: { error: 'gateway-auth', reason: auth.reason }, headers: { connection: 'close' } });
     const rotated: Record<string, string> = auth.newPassword ? { [GATEWAY_NEW_PASSWORD_HEADER]: auth.newPassword } : {};
+    // N24: recorded, never mailed (the new password rides on this answer).
+    if (auth.newPassword) await service.raise((ctx) => gatewayPasswordChanged(ctx, auth.gateway, { rotated: true }));
     if (path === GATEWAY_PING_PATH) return write(res, { status: 200, body: { ok: true, gateway: auth.gateway.id, name: auth.gateway.name }, headers: rotated });
     if (path === GATEWAY_STATUS_PATH) return write(res, { ...(await handleStatus(service, auth.gateway, req, res, budget)), headers: rotated });
     const r = await handleForwarded(service, scheme, req, res, budget, parsers);

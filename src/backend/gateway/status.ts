@@ -8,6 +8,7 @@
 import type { GatewayStatus, GatewaySummary } from '../../events/protocol.js';
 import type { BackendService } from '../service.js';
 import type { GatewayRecord } from './registry-queries.js';
+import { gatewayStoreFull } from '../notifications/triggers.js';
 
 /** With nothing new, a report still reaches the stream this often. */
 export const STATUS_REFRESH_MS = 5 * 60_000;
@@ -34,5 +35,10 @@ export async function recordGatewayStatus(service: BackendService, g: GatewayRec
   const publish = previous === null || stale || watched(previous) !== watched(status);
   await service.store.setGatewayStatus(g.id, JSON.stringify(status), publish ? now.toISOString() : null);
   if (publish) await service.log.append({ type: 'gateway.status', gateway: gatewaySummary(g), status });
+  // N26: once per full episode (the store was not full, or the flag off, in the previous report).
+  const notify = status.storeFullNotify?.to ?? [];
+  if (status.queue.full && notify.length > 0 && !(previous?.queue.full === true && (previous.storeFullNotify?.to.length ?? 0) > 0)) {
+    await service.raise((ctx) => gatewayStoreFull(ctx, notify, g, status.queue));
+  }
   return publish;
 }

@@ -27,9 +27,11 @@ export type KindEntry = {
   readonly audience: Audience;
   /** A copy goes to SCH Support (S62). */
   readonly support: boolean;
+  /** False when the service records it but someone else mails it (N26: the gateway itself, S85). */
+  readonly mailed: boolean;
 };
 
-const k = (trigger: KindEntry['trigger'], subject: string, cls: TriggerClass, audience: Audience, support = false): KindEntry => ({ trigger, subject, class: cls, audience, support });
+const k = (trigger: KindEntry['trigger'], subject: string, cls: TriggerClass, audience: Audience, support = false, mailed = true): KindEntry => ({ trigger, subject, class: cls, audience, support, mailed });
 
 /** Every notification kind the service sends, by kind name (the `kind` of a notification record). */
 export const NOTIFICATION_KINDS = {
@@ -67,7 +69,8 @@ export const NOTIFICATION_KINDS = {
   'contract-added': k('N23', 'Contract added to your profile', 'mandatory', 'given'),
   'gateway-password-rotated': k('N24', 'Transport Gateway password rotated', 'audit', 'none'),
   'ca-certificate-update': k('N25', 'CA certificate update instructions', 'mandatory', 'given'),
-  'gateway-store-full': k('N26', 'Transport Gateway mail store full', 'optional', 'given'),
+  // The gateway mails its configured address itself (S85); the service records what the status report told it.
+  'gateway-store-full': k('N26', 'Transport Gateway mail store full', 'optional', 'given', false, false),
   'request-reply': k('N27', 'Response to your call-home request', 'on-request', 'given'),
   // S62: internal; to SCH Support only.
   'support-alert': k('S62', 'SCH Support alert', 'always', 'given'),

@@ -19,7 +19,7 @@ export type SendInput = {
   readonly hostname?: string;
   readonly caseNumber?: string | undefined;
   readonly extra?: readonly string[];
-  /** Audience `given`: the addresses (the user directory's or an operator's, so not rate-limited). */
+  /** Audience `given`: the addresses; other audiences: added to theirs (the user directory's or an operator's, so not rate-limited). */
   readonly to?: readonly string[];
   /** The SR contact's address for `device+sr` and `sr-contact` (the directory's, else the preference). */
   readonly srContact?: string | null;
@@ -41,7 +41,8 @@ async function recipients(ctx: TxContext, kind: NotificationKind, input: SendInp
   const srContact = input.srContact ?? (await ctx.store.getPreferences(input.serial)).srContact;
   const sr = srContact && isSingleAddress(srContact) ? [srContact] : [];
   const chosen = entry.audience === 'contact' ? contact : entry.audience === 'device' ? [...contact, ...list] : entry.audience === 'device+sr' ? [...contact, ...list, ...sr] : [...sr, ...contact, ...list];
-  return { to: [...new Set(chosen)], trusted: [...list, ...sr] };
+  // `to` adds people the caller knows from the directory (N9: the user whose confirmation was refused).
+  return { to: [...new Set([...chosen, ...given])], trusted: [...list, ...sr, ...given] };
 }
 
 /** Records (and queues for mail) one notification of `kind`; optional kinds are skipped when the device turned notifications off. */

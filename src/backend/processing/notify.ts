@@ -119,7 +119,7 @@ export async function notify(ctx: TxContext, c: NotificationContent): Promise<No
     body: `${lines.join('\n')}\n`,
     sentAt: ctx.now().toISOString(),
   });
-  if (ctx.relay && record.to.length > 0) ctx.fx.deliveries.push(record);
+  if (ctx.relay && record.to.length > 0 && kindEntry(c.kind).mailed) ctx.fx.deliveries.push(record);
   else ctx.emit({ type: 'notification.sent', notification: summary(record) });
   return record;
 }

@@ -12,7 +12,8 @@ import { activeAt, daysLeft, DAY_MS, EXPIRY_WARNING_DAYS, supportedContract, TRI
 import type { Registration, StoreQueries } from '../store/types.js';
 import type { TxContext } from './context.js';
 import { isSingleAddress } from './notify.js';
-import { send, supportAlert } from '../notifications/send.js';
+import { supportAlert } from '../notifications/send.js';
+import * as notice from '../notifications/triggers.js';
 
 export { TRIAL_DAYS };
 /** Invalid tokens a user may enter before they are blocked from confirming registrations (S17). */
@@ -76,17 +77,7 @@ export async function startPending(ctx: TxContext, m: CallHomeMessage, previous:
     ...NO_ENTITLEMENT,
   });
   // N1 goes to the message's reply-to, else its contact (the catalogue's `contact` audience, S10).
-  await send(ctx, 'pending-registration', {
-    serial: m.serialNumber,
-    hostname: m.hostname,
-    reason: 'Pending Registration',
-    message: m,
-    extra: [
-      `Security token: ${token}`,
-      `Confirm (the link fills in the token): ${confirmLink(ctx.portalUrl, m.serialNumber, token)}`,
-      `or: callhome registration confirm ${m.serialNumber}   (paste the token or the link when it asks)`,
-    ],
-  });
+  await notice.pendingRegistration(ctx, m, token, confirmLink(ctx.portalUrl, m.serialNumber, token));
 }
 
 /** Why a confirmation (or a contract edit) did not complete; `refused` carries the S16 reason code. */
@@ -167,8 +158,7 @@ async function complete(ctx: TxContext, reg: Registration, o: ConfirmOptions): P
       await supportAlert(ctx, { serial, reason: `Add contract ${r.contract} to CCO profile ${p.ccoId} (registration of ${serial})` });
     }
     // N9: the device is not covered by a supported contract (or cannot be registered): a registration mail, always sent.
-    const own = p?.email ?? '';
-    await send(ctx, 'not-covered', { serial, hostname, reason: `Registration not completed (${r.code})`, extra: [r.reason], ...(isSingleAddress(own) ? { to: [own] } : {}) });
+    await notice.notCovered(ctx, serial, hostname, r, p?.email ?? null);
     return err({ kind: 'refused', code: r.code, message: r.reason });
   }
   const d: Entitled = decision.value;
@@ -190,11 +180,7 @@ async function complete(ctx: TxContext, reg: Registration, o: ConfirmOptions): P
   await changed(ctx, serial, reg.state, next);
   await addRegistrant(ctx, serial, profile.ok && !profile.value.all ? profile.value : null);
   const trial = d.state === 'trial';
-  await send(ctx, trial ? 'trial-registered' : 'registration-complete', {
-    serial,
-    hostname,
-    reason: trial ? `Registered for a ${TRIAL_DAYS}-day trial under contract ${d.contractNumber}, until ${d.trialEndsAt ?? ''}` : `Registration complete: contract ${d.contractNumber}, company ${d.company || '(none)'}`,
-  });
+  await notice.registered(ctx, serial, hostname, { trial, contractNumber: d.contractNumber, company: d.company, trialEndsAt: d.trialEndsAt, trialDays: TRIAL_DAYS });
   return ok({ ...next, company: d.company || (o.company ?? null) });
 }
 
@@ -272,6 +258,11 @@ export async function editContract(ctx: TxContext, serial: string, contract: str
   return ok(next);
 }
 
+/** What a registration rests on, in a notification's words. */
+function coverageName(s: Standing): string {
+  return s.coverage === 'trial' ? 'trial registration' : s.coverage === 'warranty' ? 'warranty' : `contract ${s.contractNumber}`;
+}
+
 function standing(reg: Registration): Standing | null {
   if (reg.state !== 'registered' && reg.state !== 'trial' && reg.state !== 'expired') return null;
   return { state: reg.state, coverage: reg.coverage ?? (reg.trialEndsAt ? 'trial' : 'contract'), contractNumber: reg.contractNumber ?? '', coverageEndsAt: reg.coverageEndsAt, trialEndsAt: reg.trialEndsAt };
@@ -283,7 +274,8 @@ export async function reevaluate(ctx: TxContext, serial: string): Promise<Regist
   const current = reg ? standing(reg) : null;
   if (!reg || !current) return reg;
   const own = current.contractNumber ? await ctx.store.getServiceContract(current.contractNumber) : null;
-  const now = recheck(current, await ctx.store.coveringContracts(serial), await ctx.store.getInstalledBase(serial), own, ctx.now());
+  const ib = await ctx.store.getInstalledBase(serial);
+  const now = recheck(current, await ctx.store.coveringContracts(serial), ib, own, ctx.now());
   if (now.state === current.state && now.contractNumber === current.contractNumber && now.coverage === current.coverage && now.coverageEndsAt === current.coverageEndsAt && now.trialEndsAt === current.trialEndsAt) return reg;
   const moved = endsAt(now) !== endsAt(current);
   const next: Registration = { ...reg, ...now, warnedDays: moved ? null : reg.warnedDays, updatedAt: ctx.now().toISOString() };
@@ -291,11 +283,14 @@ export async function reevaluate(ctx: TxContext, serial: string): Promise<Regist
   if (next.state === reg.state) return next;
   const hostname = (await ctx.store.getDevice(serial))?.hostname ?? '';
   if (next.state === 'expired') {
-    // N15 "has expired" and N11 "no longer entitled": one mail.
-    const what = current.coverage === 'trial' ? 'trial registration' : current.coverage === 'warranty' ? 'warranty' : `contract ${current.contractNumber}`;
-    await send(ctx, 'entitlement-expired', { serial, hostname, reason: `The ${what} has expired: the device is no longer entitled (only inventory and configuration are processed; no service requests)` });
+    // The end date of what it rested on (as the back office says now) passed: N15 "expired", which also
+    // says it is no longer entitled. Lost otherwise (coverage withdrawn, a trial's profile contract lapsed): N11.
+    const what = coverageName(current);
+    const end = current.coverage === 'trial' ? current.trialEndsAt : current.coverage === 'warranty' ? (ib?.warrantyExpiresAt ?? current.coverageEndsAt) : (own?.expiresAt ?? current.coverageEndsAt);
+    if (end !== null && Date.parse(end) <= ctx.now().getTime()) await notice.contractExpired(ctx, serial, hostname, what, end);
+    else await notice.entitlementLost(ctx, serial, hostname, what);
   } else if (next.state === 'registered') {
-    await send(ctx, 'registration-complete', { serial, hostname, reason: `Registered under ${next.contractNumber ?? ''}` });
+    await notice.registered(ctx, serial, hostname, { trial: false, contractNumber: next.contractNumber ?? '', company: '', trialEndsAt: null, trialDays: TRIAL_DAYS });
   }
   return next;
 }
@@ -318,15 +313,14 @@ export async function maintainRegistration(ctx: TxContext, serial: string): Prom
     const threshold = due.length > 0 ? Math.min(...due) : null;
     if (threshold !== null) {
       next = { ...next, warnedDays: threshold };
-      const what = reg.state === 'trial' ? 'trial registration' : reg.coverage === 'warranty' ? 'warranty' : `contract ${reg.contractNumber ?? ''}`;
-      await send(ctx, 'contract-expiring', { serial, hostname, reason: `The ${what} expires in ${left} day${left === 1 ? '' : 's'} (${end})` });
+      if (s) await notice.contractExpiring(ctx, serial, hostname, coverageName(s), end, left);
     }
   }
   if (reg.state === 'trial') {
     const last = reg.lastReminderAt ? Date.parse(reg.lastReminderAt) : 0;
     if (now.getTime() - last >= TRIAL_REMINDER_DAYS * DAY_MS) {
       next = { ...next, lastReminderAt: now.toISOString() };
-      await send(ctx, 'trial-reminder', { serial, hostname, reason: `Trial registration ends ${reg.trialEndsAt ?? ''} (${daysLeft(reg.trialEndsAt ?? now.toISOString(), now)} days left)` });
+      await notice.trialReminder(ctx, serial, hostname, reg.trialEndsAt ?? '', daysLeft(reg.trialEndsAt ?? now.toISOString(), now));
     }
   }
   if (next !== reg) await ctx.store.putRegistration(next);
@@ -345,7 +339,7 @@ export async function contractsAdded(ctx: TxContext): Promise<number> {
     if (!p?.contracts.some((c) => c.toLowerCase() === r.contractNumber.toLowerCase())) continue;
     // Deleted here or by another replica first: only the one that deleted it mails.
     if (!(await ctx.store.deleteContractRequest(r))) continue;
-    await send(ctx, 'contract-added', { serial: r.serial, hostname: '', reason: `Contract ${r.contractNumber} was added to your profile ${p.ccoId}: you can now confirm the registration of ${r.serial}`, to: isSingleAddress(p.email) ? [p.email] : [] });
+    await notice.contractAdded(ctx, p.email, p.ccoId, r.serial, r.contractNumber);
     told++;
   }
   return told;

@@ -4,7 +4,7 @@
  */
 import net from 'node:net';
 import type { Duplex } from 'node:stream';
-import { Client, type Algorithms, type ConnectConfig } from 'ssh2';
+import { Client, type Algorithms, type AuthenticationType, type AuthHandlerMiddleware, type ConnectConfig } from 'ssh2';
 import { DeviceError, isRetryableConnectError } from './errors.js';
 
 /** Old IOS images only speak these (per device or group: `legacy-algorithms: true`). */
@@ -98,6 +98,32 @@ function forwardThrough(jump: SshConnection, target: SshTarget): Promise<Duplex>
  */
 export const AUTH_ANSWER_MIN_MS = 5000;
 
+/**
+ * The login methods in ssh2's order, without its opening `none` request: that request only asks the
+ * server which methods it takes, costing a round trip, and IOS (as any SSH server) takes a password
+ * or key offered first (paramiko, and so Netmiko, log in to IOS that way). After a refusal, methods
+ * the server did not list are skipped.
+ */
+function authMethods(credentials: SshCredentials): AuthHandlerMiddleware {
+  const methods: AuthenticationType[] = [];
+  if (credentials.password !== undefined) methods.push('password');
+  if (credentials.privateKey !== undefined) methods.push('publickey');
+  if (credentials.agent !== undefined) methods.push('agent');
+  if (credentials.password !== undefined) methods.push('keyboard-interactive');
+  let next = 0;
+  return (methodsLeft, _partialSuccess, done) => {
+    // ssh2 passes null before the first answer; a server that listed none leaves every method to try.
+    const left = methodsLeft as AuthenticationType[] | null;
+    while (next < methods.length) {
+      const method = methods[next++] as AuthenticationType;
+      const wire = method === 'agent' ? 'publickey' : method;
+      if (left === null || left.length === 0 || left.includes(wire)) return done(method);
+    }
+    // ssh2 takes false for "no method left" (its typings omit it).
+    (done as unknown as (auth: false) => void)(false);
+  };
+}
+
 function handshake(target: SshTarget, sock: Duplex, timeoutMs: number): Promise<Client> {
   return new Promise((resolve, reject) => {
     const client = new Client();
@@ -110,6 +136,7 @@ function handshake(target: SshTarget, sock: Duplex, timeoutMs: number): Promise<
       readyTimeout: 0,
       keepaliveInterval: 0,
       tryKeyboard: credentials.password !== undefined,
+      authHandler: authMethods(credentials),
       hostVerifier: (key: Buffer): boolean => {
         hostKeyRefusal = target.checkHostKey(key);
         return hostKeyRefusal === null;
