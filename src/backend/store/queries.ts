@@ -595,6 +595,7 @@ export function createQueries(db: Db, dialect: Dialect, scope: Scope = null): St
       if (c.company !== undefined) q = q.where(sql<SqlBool>`d.serial IN (SELECT dc.serial FROM device_companies dc WHERE lower(dc.company) = ${c.company.toLowerCase()})`);
       if (c.hostname !== undefined) q = q.where(sql<SqlBool>`lower(d.hostname) LIKE ${part(c.hostname)} ESCAPE '\\'`);
       if (c.serial !== undefined) q = q.where(sql<SqlBool>`lower(d.serial) LIKE ${part(c.serial)} ESCAPE '\\'`);
+      if (c.registered) q = q.where(sql<SqlBool>`d.serial IN (SELECT r.serial FROM registrations r WHERE r.state IN ('registered', 'trial', 'expired'))`);
       return (await q.orderBy('d.serial').execute()).map((r) => r.serial);
     },
     async devicesOf(serials) {
