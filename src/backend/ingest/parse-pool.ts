@@ -7,7 +7,7 @@
  * - `workers: 0` parses XML bodies up to INLINE_XML_BYTES on the calling thread (at most a few ms each,
  *   hostile shapes included) and sends every other job to the large lane's thread. On two cores this
  *   is the default: the hop to a thread (copying the body there and the message back, waking it) costs
- *   more than the parse, and the one spare core is better left to the operating system and the database.
+ *   more than the parse, and the one spare core is better left to the database thread (store/sqlite-thread.ts).
  * - Threads start on the first job that needs them and are unref'd: an idle pool costs nothing. A
  *   server calls warm() as it starts, so the first device's message does not wait for a thread to
  *   load (about 1.5 s under tsx: longer than a device's HTTP timeout may be).

@@ -1,9 +1,8 @@
 /**
  * One function per catalogue trigger whose cause lies outside message processing (§5.4): the code that
  * detects the cause calls it, and nothing else sends that kind. The rest are raised where their cause is
- * detected, each through one function too: processing/processing-notices.ts raiseTrigger (N2, N3, N7,
- * N8, N19, N27), processing/processor.ts (N6) and cases/service-requests.ts (N4, N5, N10, N12, N18, N20,
- * N21). Callers:
+ * detected, each through one function too: processing/processing-notices.ts raiseTrigger (N2, N3, N6,
+ * N7, N8, N19, N27) and cases/service-requests.ts (N4, N5, N10, N12, N18, N20, N21). Callers:
  * - processing/registration.ts: N1, N9, N11, N13, N14, N15, N22, N23 (ingest, confirmation, the daily pass);
  * - service.ts, for accounts/accounts.ts: N16 (an Administrator adds a user), N17 (deletes one);
  * - gateway/routes.ts and gateway/api-routes.ts: N24 (a password rotated or reset), N26 (a status report: store full);

@@ -61,6 +61,8 @@ export type SqliteThread = {
 
 type Waiter = { resolve(r: ThreadReply): void; reject(e: Error): void };
 
+const closed = (): Error => new Error('the store is closed');
+
 function toError(e: { readonly name: string; readonly message: string; readonly code?: string }, file: string): Error {
   if (e.name === 'DatabaseInUse') return new DatabaseInUse(file);
   const error = new Error(e.message) as Error & { code?: string };
@@ -103,7 +105,9 @@ export async function openSqliteThread(file: string): Promise<SqliteThread> {
   };
   port.on('message', settle);
   worker.on('error', (e) => fail(e));
-  worker.on('exit', (code) => fail(new Error(`the database thread stopped (exit code ${code})`)));
+  let closing = false;
+  // After a close the thread may exit before its answer to the close is read: that is the close, not a failure.
+  worker.on('exit', (code) => fail(closing ? closed() : new Error(`the database thread stopped (exit code ${code})`)));
 
   const expect = (id: number): Promise<ThreadReply> =>
     new Promise<ThreadReply>((resolve, reject) => {
@@ -148,10 +152,11 @@ export async function openSqliteThread(file: string): Promise<SqliteThread> {
       }
     },
     async close() {
-      if (failure) return;
+      if (failure || closing) return;
+      closing = true;
       const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
-      await call({ type: 'close', id: nextId++ });
-      fail(new Error('the store is closed'));
+      await call({ type: 'close', id: nextId++ }).catch(() => undefined);
+      fail(closed());
       await exited;
     },
   };
