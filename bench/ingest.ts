@@ -6,6 +6,9 @@
  * baseline — single-thread parse + group-committed insert through the back end's own functions without a
  * server — with the ratio. Goals (issue 14): server max ≥ 1.0× the baseline (the parse pool must win back
  * what the server costs); steady event p99 < 50 ms; the 3 MiB message moves that p99 by < 10 ms.
+ * Each phase also reports the back end's event-loop delay (perf_hooks.monitorEventLoopDelay: the back end runs
+ * in this process, the load in another), and the max rate is measured again with SQLite on the event loop's
+ * thread instead of its database thread, and with the other parse-pool setting: what the defaults rest on.
  * Loopback only; bounded in count and time. Options: BENCH_MAX=N, BENCH_RATE=N, BENCH_SECONDS=N,
  * BENCH_CONCURRENCY=N, BENCH_PARSE_WORKERS=N. The XML parser comparison is `npm run bench:xml`.
  */
@@ -13,6 +16,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseXml } from '../src/callhome/codec.js';
@@ -87,7 +91,34 @@ function startLoadGenerator(): Promise<ChildProcess> {
   });
 }
 
-function phase(child: ChildProcess, command: LoadCommand): Promise<PhaseReport> {
+/** The back end's event-loop delay during one phase (ms). */
+type LoopDelay = { readonly p99Ms: number; readonly maxMs: number };
+const loopDelays = new WeakMap<PhaseReport, LoopDelay>();
+
+/** Runs one phase of the load generator; the event-loop delay of this process meanwhile is kept beside its report. */
+async function phase(child: ChildProcess, command: LoadCommand): Promise<PhaseReport> {
+  const histogram = monitorEventLoopDelay({ resolution: 1 });
+  histogram.enable();
+  try {
+    const report = await runPhase(child, command);
+    loopDelays.set(report, { p99Ms: histogram.percentile(99) / 1e6, maxMs: histogram.max / 1e6 });
+    return report;
+  } finally {
+    histogram.disable();
+  }
+}
+
+/** The back end's longest event-loop stalls during a phase, as figures. */
+function loopFigures(key: string, label: string, report: PhaseReport): BenchFigure[] {
+  const d = loopDelays.get(report);
+  if (!d) return [];
+  return [
+    { id: `ingest.${key}.loopDelayP99Ms`, label: `${label}: back end event-loop delay p99`, value: d.p99Ms, unit: 'ms' },
+    { id: `ingest.${key}.loopDelayMaxMs`, label: `${label}: back end event-loop delay max`, value: d.maxMs, unit: 'ms' },
+  ];
+}
+
+function runPhase(child: ChildProcess, command: LoadCommand): Promise<PhaseReport> {
   return new Promise((resolve, reject) => {
     // A load generator that dies mid-phase must fail the bench, not leave it waiting for the watchdog.
     const onExit = (code: number | null): void => reject(new Error(`the load generator exited (code ${code ?? '?'}) during the ${command.type} phase`));
@@ -211,10 +242,27 @@ async function main(): Promise<void> {
         { id: 'ingest.maxRate', label: `max rate, ${CONCURRENCY} keep-alive connections, ${max.sent} posts, ${PARSE_WORKERS ?? defaultParseWorkers()} parse workers (0: inline; +1 thread for large bodies)`, value: max.rate, unit: 'msg/s', baseline: baselineRef, ratio, goal: { text: 'server ≥ 1.0× the single-thread baseline', met: ratio >= 1.0 } },
         { id: 'ingest.max.httpP50Ms', label: 'max rate: HTTP p50', value: max.p50Ms, unit: 'ms' },
         { id: 'ingest.max.httpP99Ms', label: 'max rate: HTTP p99', value: max.p99Ms, unit: 'ms' },
+        ...loopFigures('max', 'max rate', max),
         ...steadyFigures('steady', RATE, steady, true),
+        ...loopFigures('steady', `steady ${RATE} msg/s`, steady),
         ...largeFigures(RATE, steady, withLarge),
-        ...(light && sustainable !== null ? steadyFigures('light', sustainable, light, false) : []),
+        ...loopFigures('large', `steady ${RATE} msg/s with the 3 MiB message`, withLarge),
+        ...(light && sustainable !== null ? [...steadyFigures('light', sustainable, light, false), ...loopFigures('light', `steady ${sustainable} msg/s`, light)] : []),
       ];
+      // SQLite on the event loop's thread (as before the database thread), same run: what the default rests on.
+      const mainThreadBackend = await startBackend({ dbPath: join(dir, 'main-thread.db'), httpPort: 0, smtpPort: null, token, limits: LIMITS, sqliteOnMainThread: true, ...(PARSE_WORKERS !== undefined ? { parseWorkers: PARSE_WORKERS } : {}) });
+      let mainThreadMax: PhaseReport;
+      try {
+        await phase(child, { type: 'max', url: mainThreadBackend.url, count: 500, concurrency: CONCURRENCY });
+        mainThreadMax = await phase(child, { type: 'max', url: mainThreadBackend.url, count: MAX_COUNT, concurrency: CONCURRENCY });
+      } finally {
+        await mainThreadBackend.close();
+      }
+      process.stdout.write(`max rate with SQLite on the event loop's thread: ${f(mainThreadMax.rate, 0)} msg/s (database thread: ${f(max.rate, 0)} msg/s)\n`);
+      figures.push(
+        { id: 'ingest.sqliteMainThread.maxRate', label: "max rate with SQLite on the event loop's thread instead of its database thread", value: mainThreadMax.rate, unit: 'msg/s', baseline: { label: 'database thread, this run', value: max.rate }, ratio: mainThreadMax.rate / max.rate, goal: { text: 'the database thread is at least as fast', met: mainThreadMax.rate <= max.rate } },
+        ...loopFigures('sqliteMainThread', "max rate, SQLite on the event loop's thread", mainThreadMax),
+      );
       // The other parse-pool setting on the same machine, same run: what the default per core count rests on.
       const chosen = PARSE_WORKERS ?? defaultParseWorkers();
       const other = chosen === 0 ? 1 : 0;
@@ -231,7 +279,7 @@ async function main(): Promise<void> {
       const pgPhases = PG_URL ? await postgresPhases(child, token, max.rate) : null;
       child.send({ type: 'exit' } satisfies LoadCommand);
       if (pgPhases) figures.push(...pgPhases.figures);
-      const failures = [max, steady, withLarge, ...(light ? [light] : []), otherMax, ...(pgPhases?.phases ?? [])].filter((p) => p.failed > 0).map((p) => `${p.phase}: ${p.failed} posts failed (${p.firstError ?? ''})`);
+      const failures = [max, steady, withLarge, ...(light ? [light] : []), mainThreadMax, otherMax, ...(pgPhases?.phases ?? [])].filter((p) => p.failed > 0).map((p) => `${p.phase}: ${p.failed} posts failed (${p.firstError ?? ''})`);
       writeBenchSection({
         bench: 'ingest',
         title: 'Ingest: 10 KB Call Home XML over HTTP into SQLite, events on the WebSocket stream',

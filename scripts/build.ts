@@ -100,8 +100,9 @@ export async function buildBundle(outdir: string = join(repoRoot, 'dist')): Prom
   mkdirSync(out, { recursive: true });
   const result = await build({
     absWorkingDir: repoRoot,
-    // The ingest's parse worker threads load their own entry, beside this one (src/backend/ingest/parse-pool.ts).
-    entryPoints: { callhome: join(repoRoot, 'bin/callhome.ts'), 'parse-worker': join(repoRoot, 'src/backend/ingest/parse-worker.ts') },
+    // The ingest's parse worker threads and the SQLite database thread load their own entries, beside this one
+    // (src/backend/spawn-worker.ts).
+    entryPoints: { callhome: join(repoRoot, 'bin/callhome.ts'), 'parse-worker': join(repoRoot, 'src/backend/ingest/parse-worker.ts'), 'sqlite-worker': join(repoRoot, 'src/backend/store/sqlite-worker.ts') },
     outdir: out,
     bundle: true,
     format: 'esm',

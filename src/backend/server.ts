@@ -66,6 +66,8 @@ export type BackendOptions = {
   limits?: ResourceLimits;
   /** Parse worker threads for ingest (default: cores − 1, at least 1; ingest/parse-pool.ts). */
   parseWorkers?: number;
+  /** ingest: SQLite on the event loop's thread instead of its database thread (bench:ingest's comparison only). */
+  sqliteOnMainThread?: boolean;
   // entitlement
   /** Period of the entitlement pass (expiry, warnings, trial reminders), which also runs at start-up (default one day). */
   entitlementIntervalMs?: number;
@@ -118,7 +120,7 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
   const host = options.host ?? '127.0.0.1';
   const logger = options.logger;
   const rules = loadRules(options.rulesFile ?? defaultRulesFile());
-  const store = await openStore(options.dbPath, { onError: (e) => logger?.warn({ err: e }, 'database connection lost') });
+  const store = await openStore(options.dbPath, { onError: (e) => logger?.warn({ err: e }, 'database connection lost'), ...(options.sqliteOnMainThread === true ? { sqliteOnMainThread: true } : {}) });
   const accounts = { bootstrapToken: options.token, ...(options.tokenTtlMs !== undefined ? { tokenTtlMs: options.tokenTtlMs } : {}) };
   const service = createBackendService({ store, rules, portalUrl: '', relay: options.relay, logger, accounts, ...(options.retentionDays !== undefined ? { retentionDays: options.retentionDays } : {}), ...(options.refusals ? { refusals: options.refusals } : {}), ...(options.mailLimits ? { mailLimits: options.mailLimits } : {}), supportEmail: options.supportEmail, srContacts: options.srContacts, ...(options.now ? { now: options.now } : {}) });
   const throttle = createAuthThrottle(options.authThrottle);

@@ -109,7 +109,7 @@ export type BackendService = {
 };
 
 /** Serials per maintenance transaction. */
-const MAINTENANCE_CHUNK = 100;
+const MAINTENANCE_CHUNK = 25;
 /** Rows per purge statement: each is its own short transaction. */
 const PURGE_BATCH = 300;
 export const DEFAULT_RETENTION_DAYS = 92;
@@ -239,6 +239,7 @@ export function createBackendService(options: ServiceOptions): BackendService {
         }
         return n;
       });
+      await new Promise((resolve) => setImmediate(resolve));
     }
     return changed;
   };
@@ -341,6 +342,8 @@ export function createBackendService(options: ServiceOptions): BackendService {
         await transact(chunk, async (ctx) => {
           for (const serial of chunk) await maintainRegistration(ctx, serial);
         });
+        // store (issue 14): on SQLite every await above resolves at once; the loop is given back per chunk.
+        await new Promise((resolve) => setImmediate(resolve));
       }
       // N23 for profiles changed by a directory import since (accounts' `users import` does not call us).
       await transact([], (ctx) => contractsAdded(ctx));

@@ -28,6 +28,14 @@ export type DeviceFaults = {
    * a device whose input buffer overflows. Unset: no limit.
    */
   readonly typeaheadChars?: number;
+  /**
+   * Input that reaches an interactive session within this many milliseconds of its start (before and
+   * just after the first prompt) is lost, as on a device that flushes its input while the session
+   * starts: a line typed ahead with the shell request never runs.
+   */
+  readonly startupInputLostMs?: number;
+  /** Input typed ahead while a password (the enable secret) is checked is lost, as on a device that flushes its input after reading a password. */
+  readonly passwordFlushesInput?: boolean;
   /** Reject every login. */
   readonly refuseLogin?: boolean;
   /** Answer this many commands on a connection (interactive lines or exec requests), then close it. */

@@ -59,8 +59,13 @@ function message(d: Fleet, o: Partial<CallHomeMessage>): CallHomeMessage {
     ...o,
   });
 }
+/** The bodies posted, by the stored message's id. */
+const posted = new Map<number, string>();
 async function send(m: CallHomeMessage): Promise<void> {
-  expect((await postXml(b.url, renderXml(m))).status).toBe(200);
+  const xml = renderXml(m);
+  const r = await postXml(b.url, xml);
+  expect(r.status).toBe(200);
+  posted.set(Number(r.json['id']), xml);
 }
 async function confirm(serial: string): Promise<void> {
   const { body } = await api<{ notifications: { kind: string; serial: string | null; body: string }[] }>(b.url, '/notifications');
@@ -78,6 +83,8 @@ const report = async (path: string): Promise<Report> => {
   return r.body;
 };
 const serials = (r: Report): unknown[] => r.rows.map((x) => x['serial']);
+/** The CSV cell of a value: '' for none; a text a spreadsheet would take for a formula behind an apostrophe (CSV injection). */
+const csvCell = (v: unknown): string => (v === null || v === undefined ? '' : typeof v === 'string' && /^[=+\-@\t\r]/.test(v) ? `'${v}` : String(v));
 /** True when a PDF cell shows this value: whole, or cut with "…" where the column ends. */
 const shows = (cell: string, value: string): boolean => cell === value || (cell.endsWith('…') && value.startsWith(cell.slice(0, -1)));
 
@@ -242,6 +249,16 @@ describe('Call Home History report (S71)', () => {
     expect((await api(b.url, '/reports/history?type=sylog')).status).toBe(400);
   });
 
+  it('S72: each row links to the message drill-down — the raw message as received and its processing results', async () => {
+    const diag = (await report(`/reports/history?serial=${EDGE.serial}&type=diagnostic`)).rows[0];
+    const res = await fetch(`${b.url}${String(diag?.['link'])}`, { headers: { authorization: `Bearer ${TOKEN}` } });
+    expect(res.status).toBe(200);
+    const m = (await res.json()) as { id: number; raw: string; format: string; status: string; results: { rules?: string[] }; serial: string };
+    expect(m).toMatchObject({ id: diag?.['id'], serial: EDGE.serial, format: 'xml', status: 'processed' });
+    expect(m.raw).toBe(posted.get(m.id));
+    expect(m.results.rules?.length).toBeGreaterThan(0);
+  });
+
   it('GET /messages takes the same company, host name and serial criteria', async () => {
     const r = await api<{ messages: { serial: string }[] }>(b.url, '/messages?company=Acme%20Corp&hostname=sw-0');
     expect(new Set(r.body.messages.map((m) => m.serial))).toEqual(new Set([CORE.serial, PENDING.serial]));
@@ -309,9 +326,7 @@ describe('exports (S76)', () => {
       const [heading, ...rows] = parseCsv(readFileSync(csvFile, 'utf8')) as string[][];
       expect(heading).toEqual(json.columns);
       expect(rows).toHaveLength(json.rows.length);
-      // The CSV cell of each value: '' for none, a formula-like text behind an apostrophe (CSV injection).
-      const cell = (v: unknown): string => (v === null || v === undefined ? '' : /^[=+\-@\t\r]/.test(String(v)) && typeof v === 'string' ? `'${v}` : String(v));
-      rows.forEach((r, i) => expect(r).toEqual(json.columns.map((c) => cell(json.rows[i]?.[c]))));
+      rows.forEach((r, i) => expect(r).toEqual(json.columns.map((c) => csvCell(json.rows[i]?.[c]))));
       const saved = JSON.parse(readFileSync(jsonFile, 'utf8')) as Report;
       expect(saved).toMatchObject({ kind, columns: json.columns, headers: json.headers });
       expect(saved.rows).toEqual(json.rows);
@@ -342,6 +357,9 @@ describe('exports (S76)', () => {
     expect(rows).toContainEqual(['Software', '', 'featureSet', 'CAT9K_IOSXE']);
     const pdf = (await readPdf((await download(`/reports/device/${CORE.serial}?format=pdf`)).data)).pages.flat();
     expect(pdf).toContain('Contact\tSR contact\tcompany\tAcme Corp');
+    const csv = parseCsv(new TextDecoder().decode((await download(`/reports/device/${CORE.serial}?format=csv`)).data)) as string[][];
+    // The same rows as the workbook (which drops empty cells at the end of a row).
+    expect(csv.slice(1)).toEqual(rows.slice(1).map((r) => [...r, '', '', '', ''].slice(0, 4).map(csvCell)));
   });
 });
 

@@ -7,6 +7,7 @@ import { renderXml } from '../../src/callhome/codec.js';
 import { defaultRulesFile, loadRules } from '../../src/backend/processing/rules.js';
 import { buildMessage } from './build-message.js';
 import { api, postXml, startTestBackend, type TestBackend } from './helpers.js';
+import { importBackOffice, trialFixture } from './entitlement/fixtures.js';
 
 type Case = { number: string; status: string; priority: number; title: string; history: { note: string }[]; attachments: { name: string }[]; recommendation: string };
 type Results = { rules: string[]; caseAction: string; caseNumber?: string; notifiedTo?: string[]; recommendations?: string[] };
@@ -132,5 +133,36 @@ describe('the shipped rules', () => {
     const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
     const missing = loadRules(defaultRulesFile()).filter((r) => !readme.includes(`\`${r.name}\``)).map((r) => r.name);
     expect(missing).toEqual([]);
+  });
+});
+
+describe('the syslog de-dup window (S47) on an injected clock', () => {
+  let clocked: TestBackend;
+  let offset = 0;
+  beforeAll(async () => {
+    clocked = await startTestBackend({ now: () => new Date(Date.now() + offset) });
+    await importBackOffice(clocked.url, trialFixture(['DEDUP001']));
+    await postXml(clocked.url, renderXml(buildMessage({ serialNumber: 'DEDUP001', hostname: 'R8' })));
+    const notes = (await api<{ notifications: { kind: string; body: string }[] }>(clocked.url, '/notifications')).body.notifications;
+    const token = /Security token: (\S+)/.exec(notes.find((n) => n.kind === 'pending-registration')?.body ?? '')?.[1] ?? '';
+    expect((await api(clocked.url, '/registrations/DEDUP001/confirm', { method: 'POST', body: { token } })).status).toBe(200);
+  });
+  afterAll(() => clocked.stop());
+
+  it('collapses the same line 59 s later, acts on it again after 60 s; another line is never collapsed', async () => {
+    const line = '%LINK-3-UPDOWN: Interface GigabitEthernet1, changed state to down';
+    const post = async (text: string): Promise<Results & { note?: string }> => {
+      const r = await postXml(clocked.url, renderXml(buildMessage({ serialNumber: 'DEDUP001', hostname: 'R8', kind: 'syslog', severity: 5, eventName: 'LINK-3-UPDOWN', description: text })));
+      expect(r.status).toBe(200);
+      return (await api<{ results: Results & { note?: string } }>(clocked.url, `/messages/${Number(r.json['id'])}`)).body.results;
+    };
+    expect((await post(`*Dec  7 01:00:00.000: ${line}`)).rules).toEqual(['syslog-major']);
+    offset = 59_000;
+    expect(await post(`*Dec  7 01:00:59.000: ${line}`)).toMatchObject({ rules: [], note: 'identical syslog message within 60 s: collapsed' });
+    expect((await post('*Dec  7 01:00:59.500: %LINK-3-UPDOWN: Interface GigabitEthernet2, changed state to down')).rules).toEqual(['syslog-major']);
+    offset = 61_000;
+    const again = await post(`*Dec  7 01:01:01.000: ${line}`);
+    expect(again.rules).toEqual(['syslog-major']);
+    expect(again.notifiedTo).toEqual(['noc@example.com']);
   });
 });

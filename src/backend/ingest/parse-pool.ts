@@ -7,26 +7,22 @@
  * - `workers: 0` parses XML bodies up to INLINE_XML_BYTES on the calling thread (at most a few ms each,
  *   hostile shapes included) and sends every other job to the large lane's thread. On two cores this
  *   is the default: the hop to a thread (copying the body there and the message back, waking it) costs
- *   more than the parse, and the one spare core is better left to the operating system and the database.
+ *   more than the parse, and the one spare core is better left to the database thread (store/sqlite-thread.ts).
  * - Threads start on the first job that needs them and are unref'd: an idle pool costs nothing. A
  *   server calls warm() as it starts, so the first device's message does not wait for a thread to
  *   load (about 1.5 s under tsx: longer than a device's HTTP timeout may be).
  * - Each job has a hard deadline (past the parser's own, which it checks as it reads): a thread that
  *   overruns it is replaced and its job refused as too complex; a thread that dies is replaced and its
  *   job fails (a 5xx / SMTP 451: the device retries).
- * - Under tsx (tests, a checkout without a build) the thread loads parse-worker.ts through tsx; in the
- *   esbuild bundle it loads the parse-worker.js chunk built beside the entry (scripts/build.ts).
+ * - Threads start through ../spawn-worker.ts (parse-worker.ts under tsx, the parse-worker.js chunk when built).
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
-import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { ParseRefusal } from '../../callhome/refusal.js';
 import { XML_LIMITS } from '../../callhome/xml-parse.js';
 import type { CallHomeMessage } from '../../domain/message.js';
 import type { Result } from '../../util/result.js';
+import { spawnWorker } from '../spawn-worker.js';
 import type { MailContent } from './mail-content.js';
 import { runParseJob, type ParseAnswer, type ParseJob } from './parse-jobs.js';
 
@@ -79,24 +75,6 @@ function sizeOf(job: ParseJob): number {
   return job.kind === 'xml' ? job.body.length : job.mail.byteLength;
 }
 
-/** How to start a parse thread from wherever this module runs. */
-function spawn(): Worker {
-  const here = import.meta.filename;
-  if (!here.endsWith('.ts')) {
-    // Bundled: the worker chunk sits beside this chunk.
-    return new Worker(join(dirname(here), 'parse-worker.js'));
-  }
-  // From source: register tsx in the thread, then load the TypeScript entry.
-  const require = createRequire(here);
-  const pkgPath = require.resolve('tsx/package.json');
-  const pkg = JSON.parse(readFileSync(pkgPath, 'utf8')) as { exports: Record<string, { import: { default: string } }> };
-  const api = pkg.exports['./esm/api']?.import.default;
-  const entry = join(dirname(here), 'parse-worker.ts');
-  if (!api || !existsSync(entry)) throw new Error(`cannot start a parse worker: ${entry} or tsx's ESM API is missing`);
-  const tsx = pathToFileURL(join(dirname(pkgPath), api)).href;
-  return new Worker(`import(${JSON.stringify(tsx)}).then((t) => { t.register(); return import(${JSON.stringify(pathToFileURL(entry).href)}); })`, { eval: true });
-}
-
 /** Creates a pool of `workers` threads for ordinary jobs (0: inline) plus one for large ones. */
 export function createParsePool(options: { readonly workers?: number; readonly hardDeadlineMs?: number } = {}): ParsePool {
   const inline = Math.floor(options.workers ?? defaultParseWorkers()) <= 0;
@@ -133,7 +111,7 @@ export function createParsePool(options: { readonly workers?: number; readonly h
 
   const ensureWorker = (lane: keyof typeof lanes, slot: Slot): Worker => {
     if (slot.worker) return slot.worker;
-    const worker = spawn();
+    const worker = spawnWorker(new URL('./parse-worker.ts', import.meta.url));
     started++;
     worker.unref();
     worker.on('message', (reply: Reply) => {

@@ -160,6 +160,8 @@ function sheetName(title: string): string {
 }
 
 const PDF = { layout: 'landscape', margin: 28, font: 6.5, headFont: 7, rowHeight: 10, titleFont: 12 } as const;
+/** Rows laid out between two turns of the event loop. */
+const PDF_SLICE = 10;
 /** Reports wider than this many columns are printed on A3 (landscape), the rest on A4. */
 const A4_COLUMNS = 11;
 
@@ -245,6 +247,8 @@ async function writePdf(table: ReportTable, sink: Sink, now: Date): Promise<numb
         PDF.font,
       );
       written++;
+      // store (issue 14): laying out a row's cells is synchronous (a full page took 100–180 ms under load).
+      if (written % PDF_SLICE === 0) await breathe();
     }
     if (sink.closed) break;
   }

@@ -5,7 +5,6 @@
  */
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Pool } from 'pg';
-import { lockKey } from './queries.js';
 
 /** Each entry moves the SQLite schema from version i to i + 1. */
 export const SQLITE_MIGRATIONS: readonly string[] = [
@@ -608,6 +607,8 @@ export function migrateSqlite(db: BetterSqlite3.Database): void {
 
 /** Runs the PostgreSQL migrations not yet applied; an advisory lock lets replicas start at the same time. */
 export async function migratePg(pool: Pool): Promise<void> {
+  // ingest: imported here, not at the top, so the SQLite database thread (sqlite-worker.ts) loads no query code.
+  const { lockKey } = await import('./queries.js');
   const client = await pool.connect();
   try {
     await client.query('BEGIN');

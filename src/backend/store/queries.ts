@@ -222,8 +222,8 @@ function ftsPhrase(q: string): string {
 /** Bind parameters per message row (19 columns): 1000 rows stay far inside PostgreSQL's 65,535. */
 const MESSAGE_ROWS_PER_INSERT = 1000;
 
-/** A new message as a `messages` row. */
-function messageRow(m: NewMessage, status: MessageStatus) {
+/** A new message as a `messages` row (exported for bench:store's bulk fill, which writes the same rows). */
+export function messageRow(m: NewMessage, status: MessageStatus) {
   const msg = m.message;
   return {
     received_at: m.receivedAt,
@@ -530,6 +530,20 @@ export function createQueries(db: Db, dialect: Dialect, scope: Scope = null): St
     async deleteEvents(type, before) {
       const r = await db.deleteFrom('events').where('type', '=', type).where('at', '<', before).executeTakeFirst();
       return Number(r.numDeletedRows);
+    },
+    // store: issue 14.
+    async deviceSerials(c) {
+      const part = (v: string): string => `%${v.toLowerCase().replace(/[\\%_]/g, (x) => `\\${x}`)}%`;
+      let q = db.selectFrom('devices as d').leftJoin('device_companies as dc', 'dc.serial', 'd.serial').select('d.serial').where(bySerial('d.serial'));
+      if (c.company !== undefined) q = q.where(sql<SqlBool>`lower(COALESCE(dc.company, '')) = ${c.company.toLowerCase()}`);
+      if (c.hostname !== undefined) q = q.where(sql<SqlBool>`lower(d.hostname) LIKE ${part(c.hostname)} ESCAPE '\\'`);
+      if (c.serial !== undefined) q = q.where(sql<SqlBool>`lower(d.serial) LIKE ${part(c.serial)} ESCAPE '\\'`);
+      return (await q.orderBy('d.serial').execute()).map((r) => r.serial);
+    },
+    async devicesOf(serials) {
+      if (serials.length === 0) return [];
+      const list = dialect === 'postgres' ? sql<SqlBool>`d.serial = ANY(${[...serials]}::text[])` : sql<SqlBool>`d.serial IN (SELECT value FROM json_each(${JSON.stringify(serials)}))`;
+      return (await deviceRows().where(list).execute()).map(toDevice);
     },
     async lastSeq() {
       const r = await db.selectFrom('event_seq').select('last').where('id', '=', 1).executeTakeFirst();

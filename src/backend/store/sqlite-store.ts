@@ -1,70 +1,24 @@
 /**
- * The SQLite store (better-sqlite3 through Kysely). Durability: WAL with `synchronous = FULL`, so every
- * commit fsyncs the WAL before it returns; a SIGKILL (or power loss) after an acknowledgement cannot lose
- * the message. Group commit (see ../ingest/group-commit.ts) keeps that fsync cost per batch, not per row.
+ * The SQLite store (better-sqlite3 through Kysely). Two execution models over one definition of the queries:
+ * - {@link openSqliteThreadStore} (what `openStore` and so `callhome serve` use): a database thread owns the
+ *   connection (sqlite-thread.ts), so no query, commit or fsync runs on the event loop's thread.
+ * - {@link openSqliteStore}: the connection on the calling thread, synchronous under its promises (tests
+ *   that want a store without a thread, and bench:ingest's single-thread baseline).
+ * Durability: WAL with `synchronous = FULL` (sqlite-database.ts); group commit (../ingest/group-commit.ts)
+ * keeps that fsync cost per batch, not per row.
  */
-import Database from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
-import { migrateSqlite } from './migrations.js';
+import { Kysely, SqliteDialect, type Dialect } from 'kysely';
 import { createQueries, createTxQueries } from './queries.js';
 import type { Database as Schema } from './schema.js';
+import { openSqliteDatabase } from './sqlite-database.js';
+import { openSqliteThread, SqliteThreadDialect } from './sqlite-thread.js';
 import type { Store } from './types.js';
 
-/** Prepared statements kept per SQL text (Kysely prepares on every call otherwise). */
-const STATEMENT_CACHE = 500;
+export { DatabaseInUse } from './sqlite-database.js';
 
-/** Another process (another `callhome serve`) has the database open. */
-export class DatabaseInUse extends Error {
-  constructor(readonly file: string) {
-    super(`The database ${file} is in use by another process (another callhome serve?); one back end writes one SQLite file.`);
-    this.name = 'DatabaseInUse';
-  }
-}
-
-/**
- * Opens (and migrates) the SQLite database at `file`, for this process alone: SQLite's exclusive
- * locking mode holds the file lock from the first transaction until close, so a second process
- * (another `serve` on the same `--db`) fails at once with {@link DatabaseInUse} instead of racing
- * this one's writes. A crash releases the lock with the process. (Several replicas need PostgreSQL.)
- */
-export function openSqliteStore(file: string): Store {
-  const raw = new Database(file);
-  try {
-    raw.pragma('busy_timeout = 0');
-    raw.pragma('locking_mode = EXCLUSIVE');
-    raw.pragma('journal_mode = WAL');
-    raw.exec('BEGIN EXCLUSIVE; COMMIT');
-  } catch (e) {
-    raw.close();
-    if (e instanceof Error && 'code' in e && e.code === 'SQLITE_BUSY') throw new DatabaseInUse(file);
-    throw e;
-  }
-  raw.pragma('synchronous = FULL');
-  // 64 MiB of page cache instead of SQLite's 2 MiB: at a million messages the indexes an insert updates and
-  // a page reads stay in memory (the fill of bench:store slowed down several times past 200,000 rows without it).
-  raw.pragma('cache_size = -65536');
-  raw.pragma('foreign_keys = ON');
-  raw.pragma('busy_timeout = 5000');
-  migrateSqlite(raw);
-  // Table statistics for the query planner (which index answers a filter), sampled so this stays quick.
-  raw.pragma('analysis_limit = 1000');
-  raw.pragma('optimize = 0x10002');
-
-  const statements = new Map<string, Database.Statement>();
-  const database = {
-    close: () => raw.close(),
-    prepare(text: string): Database.Statement {
-      let st = statements.get(text);
-      if (!st) {
-        if (statements.size >= STATEMENT_CACHE) statements.clear();
-        st = raw.prepare(text);
-        statements.set(text, st);
-      }
-      return st;
-    },
-  };
+function storeOver(dialect: Dialect): Store {
   // One connection: Kysely serialises its use, so a transaction has the database to itself.
-  const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database }) });
+  const db = new Kysely<Schema>({ dialect });
   return {
     dialect: 'sqlite',
     ...createQueries(db, 'sqlite'),
@@ -74,4 +28,16 @@ export function openSqliteStore(file: string): Store {
     watchEvents: () => Promise.resolve(() => Promise.resolve()),
     close: () => db.destroy(),
   };
+}
+
+/** Opens (and migrates) the SQLite database at `file` on the calling thread. */
+export function openSqliteStore(file: string): Store {
+  const database = openSqliteDatabase(file);
+  return storeOver(new SqliteDialect({ database }));
+}
+
+/** Opens (and migrates) the SQLite database at `file` in a database thread of its own. */
+export async function openSqliteThreadStore(file: string): Promise<Store> {
+  const thread = await openSqliteThread(file);
+  return storeOver(new SqliteThreadDialect(thread));
 }

@@ -267,7 +267,18 @@ export type StoreQueries = GatewayQueries & AccountsQueries & PreferencesQueries
   lastSeq(): Promise<number>;
   /** Deletes events of one type recorded before `before` (ISO time), e.g. expired refusals; returns how many. */
   deleteEvents(type: BackendEvent['type'], before: string): Promise<number>;
+  // store: reads sized for a million messages and many devices (issue 14), so no request loads every device.
+  /**
+   * The serials of the devices a search selects (the History report's and GET /messages' device criteria):
+   * company the whole name, host name and serial a part, each ignoring case; one query, by serial.
+   */
+  deviceSerials(criteria: DeviceSearch): Promise<string[]>;
+  /** These devices (those that exist and are in scope), for a page of report rows. */
+  devicesOf(serials: readonly string[]): Promise<Device[]>;
 };
+
+/** store: a device search; an absent criterion selects everything. */
+export type DeviceSearch = { readonly company?: string | undefined; readonly hostname?: string | undefined; readonly serial?: string | undefined };
 
 /** What a transaction adds: savepoints, locks for work that must happen once, and sequenced events. */
 export type StoreTx = StoreQueries & {

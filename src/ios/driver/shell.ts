@@ -15,7 +15,17 @@ type ProtocolInternals = {
   shell(channel: number, wantReply: boolean): void;
 };
 
-type ChannelInternals = { _callbacks?: ((failed: boolean) => void)[] };
+type ChannelInternals = { _callbacks?: ((failed: boolean) => void)[]; outgoing?: { id?: number; state?: string } };
+
+/** The channel object ssh2 made for the remote channel number, from its channel table (internals). */
+function channelOf(client: Client, remoteId: number): ClientChannel | null {
+  const table = (client as unknown as { _chanMgr?: { _channels?: Record<string, unknown> } })._chanMgr?._channels;
+  for (const value of Object.values(table ?? {})) {
+    const channel = value as ChannelInternals & Partial<ClientChannel>;
+    if (typeof value === 'object' && channel.outgoing?.id === remoteId && channel.outgoing.state === 'open' && typeof channel.write === 'function') return value as ClientChannel;
+  }
+  return null;
+}
 
 function protocolOf(client: Client): ProtocolInternals | null {
   const protocol = (client as unknown as { _protocol?: Partial<ProtocolInternals> })._protocol;
@@ -25,15 +35,28 @@ function protocolOf(client: Client): ProtocolInternals | null {
 /** Why a shell could not be had, for the caller's message. */
 export class ShellRefused extends Error {}
 
+export type OpenedShell = {
+  readonly channel: ClientChannel;
+  /** True when `typeAhead` went out right behind the shell request. */
+  readonly typedAhead: boolean;
+};
+
 /**
- * The shell channel. `onLateRefusal` hears of a shell request refused after the channel was handed
+ * The shell channel. `typeAhead` is written in the same flight as the requests (channel data may
+ * follow them at once). `onLateRefusal` hears of a shell request refused after the channel was handed
  * over (the pty reply answers first); the channel is closed then.
  */
-export function openShell(client: Client, pty: PseudoTtyOptions & { readonly term: string; readonly cols: number; readonly rows: number }, onLateRefusal: () => void): Promise<ClientChannel> {
+export function openShell(
+  client: Client,
+  pty: PseudoTtyOptions & { readonly term: string; readonly cols: number; readonly rows: number },
+  onLateRefusal: () => void,
+  typeAhead?: string,
+): Promise<OpenedShell> {
   const protocol = protocolOf(client);
   if (!protocol) {
-    return new Promise((resolve, reject) => client.shell(pty, (error, stream) => (error ? reject(new ShellRefused(error.message)) : resolve(stream))));
+    return new Promise((resolve, reject) => client.shell(pty, (error, channel) => (error ? reject(new ShellRefused(error.message)) : resolve({ channel, typedAhead: false }))));
   }
+  let typedAhead = false;
   return new Promise((resolve, reject) => {
     const own = Object.prototype.hasOwnProperty.call(protocol, 'shell');
     const shell = protocol.shell;
@@ -43,6 +66,11 @@ export function openShell(client: Client, pty: PseudoTtyOptions & { readonly ter
       else delete (protocol as Partial<ProtocolInternals>).shell;
       protocol.pty(channel, pty.rows, pty.cols, pty.height ?? 480, pty.width ?? 640, pty.term, null, true);
       shell.call(protocol, channel, wantReply);
+      if (typeAhead === undefined) return;
+      const stream = channelOf(client, channel);
+      if (!stream) return;
+      stream.write(typeAhead);
+      typedAhead = true;
     };
     client.shell(false, (error, stream) => {
       if (error) {
@@ -55,7 +83,7 @@ export function openShell(client: Client, pty: PseudoTtyOptions & { readonly ter
         onLateRefusal();
         stream.close();
       });
-      resolve(stream);
+      resolve({ channel: stream, typedAhead });
     });
   });
 }

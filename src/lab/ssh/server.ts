@@ -192,6 +192,8 @@ export async function startDeviceServer(options: DeviceServerOptions): Promise<D
       commandDone,
       delayMs: () => device.faults().slowMs ?? 0,
       typeaheadChars: () => device.faults().typeaheadChars,
+      startupInputLostMs: () => device.faults().startupInputLostMs,
+      passwordFlushesInput: () => device.faults().passwordFlushesInput === true,
       pauseInput: () => channel.pause(),
       resumeInput: () => channel.resume(),
     });

@@ -22,6 +22,10 @@ export type TerminalPort = {
   delayMs(): number;
   /** Characters held while a command runs; more typed-ahead input is lost (undefined: no limit). */
   typeaheadChars?(): number | undefined;
+  /** Input arriving this long after start() is lost (fault startupInputLostMs); 0 or undefined: none. */
+  startupInputLostMs?(): number | undefined;
+  /** True: input typed ahead of a password's answer is lost (fault passwordFlushesInput). */
+  passwordFlushesInput?(): boolean;
   /** Stop / restart reading input (flow control: the transport stops granting the client window). */
   pauseInput?(): void;
   resumeInput?(): void;
@@ -79,17 +83,22 @@ export class IosTerminal {
    */
   private out = '';
 
+  /** Input is lost until this time (performance.now(); fault startupInputLostMs). */
+  private deafUntil = 0;
+
   constructor(private readonly port: TerminalPort) {}
 
   /** Prints the banner (if any) and the first prompt. */
   start(banner?: string): void {
+    const lostMs = this.port.startupInputLostMs?.() ?? 0;
+    if (lostMs > 0) this.deafUntil = performance.now() + lostMs;
     if (banner) this.port.write(crlf(`\n${banner}\n`));
     this.port.write(this.port.cli.prompt(this.port.session));
   }
 
   /** Feeds typed bytes. Never throws: a failing command prints an error and the prompt. */
   input(data: string): void {
-    if (this.closed) return;
+    if (this.closed || performance.now() < this.deafUntil) return;
     const chars = Array.from(data);
     const limit = this.port.typeaheadChars?.();
     // A full input buffer loses what is typed ahead (the first character always gets through).
@@ -237,6 +246,10 @@ export class IosTerminal {
     this.line = '';
     const pending = this.pending;
     this.pending = null;
+    if (pending && !pending.echo && this.port.passwordFlushesInput?.() === true) {
+      this.queue = [];
+      this.head = 0;
+    }
     const progress = (early: string): void => {
       this.emit(crlf(early));
       this.flush();

@@ -281,6 +281,12 @@ describe('the daily entitlement pass on an injected clock (S21), and per-state p
     expect(await reminders()).toBe(before + 1);
     await at(76);
     expect(await reminders()).toBe(before + 1);
+    // "About to expire" before the trial ends too, 30 and 7 days ahead, once each.
+    await at(90);
+    await at(91);
+    await at(113);
+    const warnings = (await c.notifications()).filter((n) => n.kind === 'contract-expiring' && n.serial === 'TRI00001').map((n) => /The trial registration expires in (\d+) days/.exec(n.body)?.[1]);
+    expect(warnings).toEqual(['7', '30']);
     await at(121);
     expect((await c.registration('TRI00001'))?.state).toBe('expired');
   });

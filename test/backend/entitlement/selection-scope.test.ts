@@ -60,6 +60,11 @@ describe('confirming by selection, scoped to the caller\'s companies (S12)', () 
     expect(await pendingSeenBy('alice')).toEqual(['SELA0001', 'SELA0002']);
     expect(await pendingSeenBy('aaron')).toEqual(['SELA0001', 'SELA0002']);
     expect(await pendingSeenBy('gina')).toEqual(['SELG0001']);
+    // The device search (S69) is confined the same way: another company's device is not found by any criterion.
+    const search = async (user: string, q: string) => (await api<{ devices: { serial: string }[] }>(b.url, `/devices${q}`, { token: tokens.get(user) ?? null })).body.devices.map((d) => d.serial).sort();
+    expect(await search('alice', '?serial=SEL')).toEqual(['SELA0001', 'SELA0002']);
+    expect(await search('alice', '?company=globex')).toEqual([]);
+    expect(await search('gina', '?hostname=h-SEL')).toEqual(['SELG0001']);
   });
 
   it("confirms the picked devices of the caller's company and refuses another company's as unknown, which stays pending", async () => {
@@ -83,5 +88,12 @@ describe('confirming by selection, scoped to the caller\'s companies (S12)', () 
     ]);
     expect(await pendingSeenBy('alice')).toEqual(['SELA0002']);
     expect(await pendingSeenBy('gina')).toEqual([]);
+  });
+
+  it('`callhome registration select` says which picks were not completed, and why, and exits 1', async () => {
+    const { runRegistration } = await import('../../../commands/registration.js');
+    let out = '';
+    await expect(runRegistration({ backend: b.url, token: tokens.get('gina'), json: false, action: 'select', serial: 'SELA0002' }, { stdout: (t) => (out += t) })).rejects.toThrow('1 of 1 registrations were not completed.');
+    expect(out).toBe('SELA0002: not registered: unknown: No pending registration SELA0002 in your companies.\n');
   });
 });

@@ -11,7 +11,7 @@ let lab: Lab;
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'lab-link-'));
-  lab = await startLab({ devices: 3, stateDir: dir, faults: { r2: { rttMs: 150 }, r3: { typeaheadChars: 20 } } });
+  lab = await startLab({ devices: 3, stateDir: dir, faults: { r2: { rttMs: 150 }, r3: { typeaheadChars: 20 }, r1: { startupInputLostMs: 300 } } });
 });
 afterAll(async () => {
   await lab?.close();
@@ -48,4 +48,15 @@ describe('lab link faults', () => {
     client.end();
   });
 
+  it('startupInputLostMs loses what is typed while the session starts, and takes input afterwards', async () => {
+    const client = await connect(lab.device('r1').port);
+    const shell = await openShell(client);
+    shell.send('show privilege\r');
+    await shell.until(/R1>$/);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(shell.take()).not.toContain('show privilege');
+    shell.send('show privilege\r');
+    expect(await shell.until(/Current privilege level is 1\r\n\r?\n?R1>$/)).toMatch(/^show privilege\r\n/);
+    client.end();
+  });
 });
