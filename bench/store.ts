@@ -65,9 +65,6 @@ const company = (d: number): string => `BenchCo${d % COMPANIES}`;
 export async function fill(kind: 'sqlite' | 'postgres', db: string, n: number, devices: number, now: number): Promise<{ seconds: number; insertSeconds: number; indexSeconds: number }> {
   const started = performance.now();
   const store = await openStore(db);
-  // The SQLite database thread's close() waits for its thread with nothing else holding the process open:
-  // without a handle of its own this process would exit there (sqlite-thread.ts unrefs its port).
-  const alive = setInterval(() => undefined, 60_000);
   try {
     const at = new Date(now).toISOString();
     await store.transaction(async (tx) => {
@@ -80,7 +77,6 @@ export async function fill(kind: 'sqlite' | 'postgres', db: string, n: number, d
     });
   } finally {
     await store.close();
-    clearInterval(alive);
   }
   const row = (i: number) => fillMessage(i, n, devices, now);
   const times = kind === 'sqlite' ? bulkFillSqlite(db, n, row) : await bulkFillPg(db, n, row);
@@ -311,6 +307,9 @@ async function main(): Promise<void> {
   const which = stringArg('db', 'both');
   const notes = machineNotes();
   const figures: BenchFigure[] = [];
+  // The SQLite database thread's close() waits for its thread with nothing else holding the process open:
+  // without a handle of its own this process would exit there, silently (sqlite-thread.ts unrefs its port).
+  const alive = setInterval(() => undefined, 60_000);
   const dir = mkdtempSync(join(tmpdir(), 'callhome-bench-store-'));
   let cluster: PgCluster | null = null;
   try {
@@ -329,6 +328,7 @@ async function main(): Promise<void> {
     await cluster?.stop();
     rmSync(dir, { recursive: true, force: true });
   }
+  clearInterval(alive);
   writeBenchSection({
     bench: 'store',
     title: `Store: ${n.toLocaleString('en-US')} messages, first pages per filter and a full history export`,
