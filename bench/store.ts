@@ -327,8 +327,8 @@ async function main(): Promise<void> {
   } finally {
     await cluster?.stop();
     rmSync(dir, { recursive: true, force: true });
+    clearInterval(alive);
   }
-  clearInterval(alive);
   writeBenchSection({
     bench: 'store',
     title: `Store: ${n.toLocaleString('en-US')} messages, first pages per filter and a full history export`,
