@@ -1,5 +1,5 @@
 /**
- * `npm run bench:push-round-trips -- [--rtt-ms 20] [--line-by-line]`
+ * `npm run bench:push-round-trips -- [--rtt-ms 20] [--line-by-line] [--quiet]`
  *
  * Counts the round trips of one push session (push + read-back verify + save of the docs/cli.md
  * desired configuration) to one lab device whose link adds `--rtt-ms`: every packet the client
@@ -17,7 +17,7 @@ import { startLab } from '../src/lab/devices.js';
 import { SettingsSchema } from '../src/settings.js';
 import { isMain, loadAverageText, numberArg } from './support.js';
 
-type Event = { readonly at: number; readonly what: string; readonly inbound: boolean; readonly packet: boolean };
+export type Event = { readonly at: number; readonly what: string; readonly inbound: boolean; readonly packet: boolean };
 
 class Sink extends Writable {
   override _write(_chunk: Buffer, _encoding: BufferEncoding, done: () => void): void {
@@ -26,7 +26,7 @@ class Sink extends Writable {
 }
 
 /** Timestamps every TCP chunk and ssh2 message of the connections opened while `run` runs. */
-async function recordPackets<T>(run: () => Promise<T>): Promise<{ result: T; events: Event[]; startedAt: number }> {
+async function recordPackets<T>(run: () => Promise<T>): Promise<{ result: T; events: Event[] }> {
   const events: Event[] = [];
   const startedAt = performance.now();
   const at = (): number => performance.now() - startedAt;
@@ -50,7 +50,7 @@ async function recordPackets<T>(run: () => Promise<T>): Promise<{ result: T; eve
     return clientConnect.call(this, { ...config, debug });
   };
   try {
-    return { result: await run(), events, startedAt };
+    return { result: await run(), events };
   } finally {
     mutableNet.connect = connect;
     ssh2.Client.prototype.connect = clientConnect;
@@ -75,44 +75,62 @@ function countRoundTrips(events: readonly Event[], rttMs: number): { count: numb
   return { count: marks.size, marks };
 }
 
-async function main(): Promise<void> {
-  const rttMs = numberArg('rtt-ms', 20);
-  const lineByLine = process.argv.includes('--line-by-line');
-  const verbose = !process.argv.includes('--quiet');
+/** What one push session to one lab device at `rttMs` measured. */
+export type RoundTrips = { readonly roundTrips: number; readonly ms: number; readonly ok: boolean; readonly error: string | null; readonly events: readonly Event[]; readonly marks: ReadonlySet<Event>; readonly transcript: string };
+
+/** One push + verify + save of the docs/cli.md desired configuration to one lab device at `rttMs`, its packets counted. */
+export async function measureRoundTrips(options: { readonly rttMs: number; readonly lineByLine: boolean }): Promise<RoundTrips> {
   const dir = mkdtempSync(join(tmpdir(), 'callhome-round-trips-'));
   try {
     const desired = join(dir, 'desired.yaml');
     copyFileSync(join(import.meta.dirname, '..', 'test/fixtures/desired/cli-md-example.yaml'), desired);
-    const lab = await startLab({ devices: 1, stateDir: join(dir, 'state'), faults: { r1: { rttMs } } });
+    const lab = await startLab({ devices: 1, stateDir: join(dir, 'state'), faults: { r1: { rttMs: options.rttMs } } });
     try {
       await lab.writeInventory(join(dir, 'inventory.yaml'));
       await lab.writeKnownHosts(join(dir, 'known_hosts'));
       const settings = SettingsSchema.parse({ timeout: 30, connectTimeout: 30 });
       const logDir = join(dir, 'logs');
       const { result: report, events } = await recordPackets(() =>
-        runFleetPush({ inventory: join(dir, 'inventory.yaml'), knownHosts: join(dir, 'known_hosts'), json: true, config: desired, save: true, lineByLine, logDir }, { stdout: new Sink(), settings, env: {} }),
+        runFleetPush(
+          { inventory: join(dir, 'inventory.yaml'), knownHosts: join(dir, 'known_hosts'), json: true, config: desired, save: true, lineByLine: options.lineByLine, logDir },
+          { stdout: new Sink(), settings, env: {} },
+        ),
       );
-      const { count, marks } = countRoundTrips(events, rttMs);
-      if (verbose) {
-        let trip = 0;
-        for (const event of events) {
-          if (marks.has(event)) trip += 1;
-          console.log(`${event.at.toFixed(1).padStart(8)} ms ${marks.has(event) ? `#${String(trip).padEnd(3)}` : '    '} ${event.what}`);
-        }
-        console.log('\ntranscript:\n' + readFileSync(join(logDir, 'r1.log'), 'utf8'));
-      }
+      const { count, marks } = countRoundTrips(events, options.rttMs);
       const result = report.results[0];
-      const ms = result?.durationMs ?? 0;
-      console.log(
-        `${lineByLine ? 'line by line' : 'pipelined'} push + verify + save at ${rttMs} ms RTT: ${result?.ok ? 'ok' : `FAILED (${result?.error?.message ?? '?'})`}, ` +
-          `${count} round trips, ${ms.toFixed(0)} ms (${(ms / rttMs).toFixed(1)} RTT), load ${loadAverageText()}`,
-      );
+      return {
+        roundTrips: count,
+        ms: result?.durationMs ?? 0,
+        ok: result?.ok === true,
+        error: result?.error?.message ?? null,
+        events,
+        marks,
+        transcript: readFileSync(join(logDir, 'r1.log'), 'utf8'),
+      };
     } finally {
       await lab.close();
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+async function main(): Promise<void> {
+  const rttMs = numberArg('rtt-ms', 20);
+  const lineByLine = process.argv.includes('--line-by-line');
+  const run = await measureRoundTrips({ rttMs, lineByLine });
+  if (!process.argv.includes('--quiet')) {
+    let trip = 0;
+    for (const event of run.events) {
+      if (run.marks.has(event)) trip += 1;
+      console.log(`${event.at.toFixed(1).padStart(8)} ms ${run.marks.has(event) ? `#${String(trip).padEnd(3)}` : '    '} ${event.what}`);
+    }
+    console.log(`\ntranscript:\n${run.transcript}`);
+  }
+  console.log(
+    `${lineByLine ? 'line by line' : 'pipelined'} push + verify + save at ${rttMs} ms RTT: ${run.ok ? 'ok' : `FAILED (${run.error ?? '?'})`}, ` +
+      `${run.roundTrips} round trips, ${run.ms.toFixed(0)} ms (${(run.ms / rttMs).toFixed(1)} RTT), load ${loadAverageText()}`,
+  );
 }
 
 if (isMain(import.meta.url)) await main();

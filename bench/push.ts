@@ -13,7 +13,8 @@
  * - today's round trips: the same lines one per round trip (about 40), as line-by-line mode does.
  * With `--rtt-ms` of simulated link latency (lab fault rttMs), pipelined and line-by-line pushes run
  * on `--rtt-devices` devices, `--rtt-concurrency` (10) at once so that the link, not the CPU, bounds
- * them. Goal: pipelined at least 4× faster than line by line.
+ * them. Goal: pipelined at least 4× faster than line by line. Last, one session of each mode to one
+ * device at `--rtt-ms` has its packets timestamped (bench/push-round-trips.ts): its round trips.
  * `measureOurPush` is the same measurement without the baselines, for other benches (bench/ansible.ts).
  */
 import { spawn } from 'node:child_process';
@@ -28,6 +29,7 @@ import ssh2 from 'ssh2';
 import { runFleetPush } from '../commands/push.js';
 import { loadInventory } from '../src/fleet/inventory.js';
 import { SettingsSchema } from '../src/settings.js';
+import { measureRoundTrips } from './push-round-trips.js';
 import { writeBenchSection, type BenchFigure } from './report.js';
 import { isMain, loadAverageText, machineNotes, numberArg, percentile } from './support.js';
 
@@ -271,6 +273,10 @@ async function main(): Promise<void> {
     const wanLineByLine = await pushOnFreshLab(rttDevices, dir, state, { desired, concurrency: rttConcurrency, lineByLine: true, rttMs });
     report(`line by line, ${rttMs} ms RTT`, wanLineByLine.push, rttDevices);
     const loadAfterWan = loadAverageText();
+    // One session each, its packets timestamped: the waits themselves, which load barely moves.
+    const tripsPipelined = await measureRoundTrips({ rttMs, lineByLine: false });
+    const tripsLineByLine = await measureRoundTrips({ rttMs, lineByLine: true });
+    console.log(`round trips of one push session at ${rttMs} ms RTT: pipelined ${tripsPipelined.roundTrips} (${tripsPipelined.ms.toFixed(0)} ms), line by line ${tripsLineByLine.roundTrips} (${tripsLineByLine.ms.toFixed(0)} ms), load ${loadAverageText()}`);
 
     const floorRate = devices / (bare.floorMs / 1000);
     const todayRate = devices / (bare.todayMs / 1000);
@@ -296,6 +302,15 @@ async function main(): Promise<void> {
         goal: { text: 'line by line ÷ pipelined ≥ 4×', met: wanSpeedup >= 4 },
       },
       { id: 'push.wan.devicesPerSecond', label: `pipelined throughput, ${rttMs} ms RTT`, value: wanPipelined.push.devicesPerSecond, unit: 'devices/s', baseline: { label: '--line-by-line, same link', value: wanLineByLine.push.devicesPerSecond } },
+      {
+        id: 'push.roundTrips',
+        label: `round trips of one pipelined push + verify + save session (${rttMs} ms RTT, packets timestamped)`,
+        value: tripsPipelined.roundTrips,
+        unit: 'round trips',
+        baseline: { label: 'the same session --line-by-line', value: tripsLineByLine.roundTrips },
+        ratio: tripsLineByLine.roundTrips / tripsPipelined.roundTrips,
+        goal: { text: 'both sessions ok', met: tripsPipelined.ok && tripsLineByLine.ok },
+      },
       { id: 'push.peakRssMiB', label: 'peak RSS of the pushing process', value: Math.round(process.resourceUsage().maxRSS / 1024), unit: 'MiB' },
     ];
     writeBenchSection({

@@ -66,6 +66,8 @@ async function runOne<D>(host: InventoryHost, task: DeviceTask<D>, options: Flee
         enableSecret,
         transcript,
         lineByLine: options.lineByLine,
+        // One round trip less per device; a refused secret still fails the device as kind auth.
+        secretWithFirstCommands: true,
         ...(options.attempts !== undefined ? { attempts: options.attempts } : {}),
       });
       sessions.push(session);

@@ -34,6 +34,8 @@ export type DeviceFaults = {
    * starts: a line typed ahead with the shell request never runs.
    */
   readonly startupInputLostMs?: number;
+  /** Input typed ahead while a password (the enable secret) is checked is lost, as on a device that flushes its input after reading a password. */
+  readonly passwordFlushesInput?: boolean;
   /** Reject every login. */
   readonly refuseLogin?: boolean;
   /** Answer this many commands on a connection (interactive lines or exec requests), then close it. */

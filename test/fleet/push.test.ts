@@ -1,5 +1,5 @@
 /** `callhome push` against the real lab over real SSH. */
-import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -118,6 +118,31 @@ describe('push on the lab', () => {
       expect(readFileSync(join(logs, 'r4.log'), 'utf8')).toContain('the device dropped "enable" typed ahead of its first prompt');
     } finally {
       lab.device('r4').device.setFaults({});
+    }
+  });
+
+  it('a wrong enable secret fails the device as auth at once and changes nothing', async () => {
+    const wrong = join(dir, 'wrong-secret.yaml');
+    writeFileSync(wrong, readFileSync(inventory, 'utf8').replace("enable-secret: cisco", "enable-secret: nope"));
+    expect(readFileSync(wrong, 'utf8')).toContain('enable-secret: nope');
+    const stdout = new Capture();
+    const started = performance.now();
+    const report = await runFleetPush({ inventory: wrong, knownHosts, limit: 'r2', json: true, config: desired }, { stdout, settings, env: {} });
+    expect(report.results[0]).toMatchObject({ host: 'r2', ok: false, changed: false, error: { kind: 'auth', message: 'r2: the enable secret was refused (the device asked for it again)' } });
+    expect(performance.now() - started).toBeLessThan(5000);
+  });
+
+  it('a device that drops the lines sent behind the enable secret gets them again, and later sessions send the secret alone', async () => {
+    lab.device('r3').device.setFaults({ passwordFlushesInput: true });
+    try {
+      const logs = join(dir, 'logs-r3');
+      const { doc } = await push('r3', { logDir: logs, dryRun: true });
+      expect(doc.results[0], JSON.stringify(doc.results[0])).toMatchObject({ host: 'r3', ok: true });
+      expect(readFileSync(join(logs, 'r3.log'), 'utf8')).toContain('the device dropped the lines sent behind the enable secret: sent again');
+      const again = await push('r3', { logDir: logs, dryRun: true });
+      expect(again.doc.results[0]?.ok).toBe(true);
+    } finally {
+      lab.device('r3').device.setFaults({});
     }
   });
 

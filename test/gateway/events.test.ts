@@ -167,6 +167,9 @@ describe('gateways per company, their events and the store-full mail', () => {
     expect(mails[0]?.subject).toBe('Transport Gateway branch-acme: message store full');
     expect(mails[0]?.to).toMatchObject({ text: 'alice.acme@example.com' });
     expect(mails[0]?.text).toContain('1 held for manual action');
+    // triggers: the service learnt it from the status report (flag on) and recorded N26 for that address, once.
+    const storeFull = async (): Promise<string[][]> => (await ok<{ notifications: { kind: string; to: string[] }[] }>('/notifications', { token: TOKEN })).notifications.filter((n) => n.kind === 'gateway-store-full').map((n) => n.to);
+    await expect.poll(storeFull, { timeout: 10_000 }).toEqual([['alice.acme@example.com']]);
     // A User of acme and another company see none of it; SCH administrators do
     expect(gatewayEvents('aaron.acme')).toEqual([]);
     expect(gatewayEvents('gina.globex')).toEqual([]);

@@ -1,9 +1,8 @@
 /**
  * One function per catalogue trigger whose cause lies outside message processing (§5.4): the code that
  * detects the cause calls it, and nothing else sends that kind. The rest are raised where their cause is
- * detected, each through one function too: processing/processing-notices.ts raiseTrigger (N2, N3, N7,
- * N8, N19, N27), processing/processor.ts (N6) and cases/service-requests.ts (N4, N5, N10, N12, N18, N20,
- * N21). Callers:
+ * detected, each through one function too: processing/processing-notices.ts raiseTrigger (N2, N3, N6,
+ * N7, N8, N19, N27) and cases/service-requests.ts (N4, N5, N10, N12, N18, N20, N21). Callers:
  * - processing/registration.ts: N1, N9, N11, N13, N14, N15, N22, N23 (ingest, confirmation, the daily pass);
  * - service.ts, for accounts/accounts.ts: N16 (an Administrator adds a user), N17 (deletes one);
  * - gateway/routes.ts and gateway/api-routes.ts: N24 (a password rotated or reset), N26 (a status report: store full);
@@ -53,12 +52,12 @@ export function contractExpiring(ctx: TxContext, serial: string, hostname: strin
   return send(ctx, 'contract-expiring', { serial, hostname, reason: `The ${what} expires in ${daysLeft} day${daysLeft === 1 ? '' : 's'} (${endsAt})`, extra: ['Renew it to keep service requests and analysis for this device.'] });
 }
 
-/** N15 "expired": the end date of the registration's contract (or warranty, or trial) passed; the device is no longer entitled. */
+/** N15 "expired": the end date of the registration's contract or warranty passed; the device is no longer entitled. */
 export function contractExpired(ctx: TxContext, serial: string, hostname: string, what: string, endedAt: string): Promise<Sent> {
   return send(ctx, 'contract-expired', { serial, hostname, reason: `The ${what} expired (${endedAt})`, extra: ['The device is no longer entitled: only inventory and configuration messages are processed and no service requests are created until it is covered again.'] });
 }
 
-/** N11: the device lost its entitlement before its end date (coverage withdrawn, contract no longer eligible, a trial's profile contract lapsed). */
+/** N11: the device is no longer entitled for another reason: its trial ended, coverage was withdrawn, the contract is no longer eligible, a trial's profile contract lapsed. */
 export function entitlementLost(ctx: TxContext, serial: string, hostname: string, what: string): Promise<Sent> {
   return send(ctx, 'entitlement-expired', { serial, hostname, reason: `The ${what} no longer entitles the device (only inventory and configuration are processed; no service requests)` });
 }

@@ -15,6 +15,8 @@ export const PROCESSING_TRIGGERS = {
   N2: { kind: 'inventory-updated', reason: 'Updated device inventory report available' },
   /** Full configuration received; device configuration updated (optional). */
   N3: { kind: 'configuration-updated', reason: 'Updated device configuration report available' },
+  /** Test message received (optional); its message name is the user's text (S59). */
+  N6: { kind: 'test', reason: 'Test message received' },
   /** Unsupported message received: not XML, or a sub-type the service does not support. */
   N7: { kind: 'unsupported-message', reason: 'Receipt of an unsupported Call Home message' },
   /** Message missing information (customer copy; support gets an S62 alert). */

@@ -16,7 +16,6 @@ import { raiseTrigger, supportAlert } from './processing-notices.js';
 // sr-notify: service requests (S50-S55) and catalogued notifications (S57-S60).
 import { analysisMail, caseSummary, openOrFold, recover, srRefused } from '../cases/service-requests.js';
 import { rememberReplyTo } from '../notifications/recipients.js';
-import { send, sentTo } from '../notifications/send.js';
 import { reevaluate, startPending } from './registration.js';
 import { answerRequest, requestKindOf, REQUEST_KINDS } from './requests.js';
 import { foldKeyOf, matchRule, type Rule } from './rules.js';
@@ -169,7 +168,7 @@ export async function processStored(ctx: TxContext, id: number, m: CallHomeMessa
     case 'configuration':
       return done(...(await mapDeviceRecord(ctx, id, m, at)));
     case 'test': {
-      return done('processed', { notifiedTo: sentTo(await send(ctx, 'test', { serial: m.serialNumber, message: m, reason: 'Test message received' })) });
+      return done('processed', { notifiedTo: (await raiseTrigger(ctx, 'N6', m, { lines: [] })).to });
     }
     case 'diagnostic':
     case 'environment':

@@ -283,10 +283,11 @@ export async function reevaluate(ctx: TxContext, serial: string): Promise<Regist
   if (next.state === reg.state) return next;
   const hostname = (await ctx.store.getDevice(serial))?.hostname ?? '';
   if (next.state === 'expired') {
-    // The end date of what it rested on (as the back office says now) passed: N15 "expired", which also
-    // says it is no longer entitled. Lost otherwise (coverage withdrawn, a trial's profile contract lapsed): N11.
+    // The contract or warranty it rested on reached its end date (as the back office says now): N15
+    // "expired", which also says it is no longer entitled. Otherwise — a trial's end, coverage withdrawn,
+    // a trial's profile contract lapsed — N11 "no longer entitled".
     const what = coverageName(current);
-    const end = current.coverage === 'trial' ? current.trialEndsAt : current.coverage === 'warranty' ? (ib?.warrantyExpiresAt ?? current.coverageEndsAt) : (own?.expiresAt ?? current.coverageEndsAt);
+    const end = current.coverage === 'trial' ? null : current.coverage === 'warranty' ? (ib?.warrantyExpiresAt ?? current.coverageEndsAt) : (own?.expiresAt ?? current.coverageEndsAt);
     if (end !== null && Date.parse(end) <= ctx.now().getTime()) await notice.contractExpired(ctx, serial, hostname, what, end);
     else await notice.entitlementLost(ctx, serial, hostname, what);
   } else if (next.state === 'registered') {

@@ -40,8 +40,15 @@ export type SessionOptions = ConnectOptions & {
   readonly transcript?: Transcript;
   /** One line per round trip, never typed ahead (`--line-by-line`). */
   readonly lineByLine?: boolean | undefined;
-  /** Unanswered bytes the session keeps on the wire in pipelined mode; default 1024. */
+  /** Unanswered bytes the session keeps on the wire in pipelined mode; default DEFAULT_WINDOW_BYTES. */
   readonly windowBytes?: number | undefined;
+  /**
+   * Pipelined: answer enable's `Password:` in the same write as the first commands (paging off and the
+   * task's first read) instead of on its own, one round trip less. open() then returns before the
+   * device took the secret, and a refused secret fails the first command (kind `auth`, the session
+   * closed). The secret itself is still sent only after the device asked for it.
+   */
+  readonly secretWithFirstCommands?: boolean | undefined;
   /** Longest reply to one exchange, characters; default 16 MiB. */
   readonly maxReplyChars?: number | undefined;
 };
@@ -59,8 +66,14 @@ export type LineReply = {
 
 /** Default of SessionOptions.maxReplyChars. */
 export const DEFAULT_MAX_REPLY_CHARS = 16 * 1024 * 1024;
-/** Default of SessionOptions.windowBytes. */
-export const DEFAULT_WINDOW_BYTES = 1024;
+/**
+ * Default of SessionOptions.windowBytes: 2 KiB, so a usual call-home change with its read-back (about
+ * 1.1 KiB for the docs/cli.md example) goes out in one write instead of costing a round trip more.
+ * Assumed: over SSH, IOS holds that much typed-ahead input (the SSH channel's flow control stands
+ * behind the vty's input queue, as when a configuration is pasted). A device that loses input typed
+ * ahead is noticed (see armStall) and driven line by line from then on.
+ */
+export const DEFAULT_WINDOW_BYTES = 2048;
 /** A prompt is never longer than this (a 63-character hostname and a sub-mode); longer tails are not matched. */
 const MAX_PROMPT_CHARS = 256;
 /** Quiet time after which a pipelined exchange stuck on a partly echoed line is taken for a device that drops typed-ahead input. */
@@ -70,8 +83,12 @@ const STRAY_KEEP_CHARS = 200;
 
 const ENABLE = 'enable';
 const ASKS_PASSWORD = /[Pp]assword:\s*$/;
-/** Devices (host:port) that lost the `enable` typed ahead with the shell request: later sessions wait for the prompt. */
-const enableTypeaheadLost = new Set<string>();
+const SECRET_REFUSED = /%\s*(Bad secrets|Access denied)[^\n]*/i;
+/**
+ * Devices (host:port) that dropped input typed ahead during the login (`enable` sent with the shell
+ * request, or the lines sent behind the enable secret): later sessions log in one step at a time.
+ */
+const loginTypeaheadLost = new Set<string>();
 
 /** Typed after read-only commands (see runPipelined); idempotent once paging is off. */
 const GUARD_LINE = 'terminal length 0';
@@ -83,6 +100,8 @@ type Step = {
   readonly command: string;
   /** Secret lines are not echoed. */
   readonly secret: boolean;
+  /** The enable secret, answering `Password:`: a refusal or a prompt other than privileged EXEC ends the session. */
+  readonly enableAnswer?: boolean;
   readonly lines: string[];
   echoSeen: boolean;
   errorLine: string | null;
@@ -112,9 +131,15 @@ type Exchange = {
   awaitingEcho: boolean;
   /** The first prompt came and stayed without the typed-ahead line's echo: the device dropped it. */
   typedAheadLost: boolean;
+  /** Waits for the quiet that shows typed-ahead login input was dropped (armLostEcho, armLostAfterSecret). */
+  lostTimer: NodeJS.Timeout | null;
   readonly resolve: () => void;
   readonly reject: (error: Error) => void;
 };
+
+function newStep(command: string, secret: boolean): Step {
+  return { command, secret, lines: [], echoSeen: secret, errorLine: null, sent: false, done: false };
+}
 
 function echoMatches(line: string, command: string): boolean {
   return line.trimEnd().endsWith(command.trim());
@@ -146,8 +171,8 @@ export class IosSession {
   /** Text received while no exchange was running. */
   private stray = '';
   private lastCommand = '';
-  /** Commands written ahead of the next exchange (paging off), in pipelined mode. */
-  private setup: string[] = [];
+  /** Lines written ahead of the next exchange (the enable secret, paging off), in pipelined mode. */
+  private setup: Step[] = [];
   private pipelined: boolean;
   private readonly windowBytes: number;
   private readonly maxReplyChars: number;
@@ -176,7 +201,11 @@ export class IosSession {
     connection.client.on('close', () => this.onClosed('the connection closed'));
   }
 
-  /** Connects, waits for the first prompt past any banner, enters privileged EXEC and turns paging off. */
+  /**
+   * Connects, waits for the first prompt past any banner, enters privileged EXEC and turns paging off
+   * (pipelined: paging goes off with the first commands, and with `secretWithFirstCommands` the enable
+   * secret goes with them too).
+   */
   static async open(target: SshTarget, options: SessionOptions): Promise<IosSession> {
     const transcript = options.transcript ?? new Transcript();
     transcript.addSecret(target.credentials.password);
@@ -186,7 +215,7 @@ export class IosSession {
     let session: IosSession | null = null;
     // `enable` goes out with the shell request when it may be needed: in privileged EXEC it changes nothing.
     const key = targetKey(target);
-    const typeEnable = options.lineByLine !== true && options.enableSecret !== undefined && !lineByLineTargets.has(key) && !enableTypeaheadLost.has(key);
+    const typeEnable = options.lineByLine !== true && options.enableSecret !== undefined && !lineByLineTargets.has(key) && !loginTypeaheadLost.has(key);
     try {
       shell = await openShell(connection.client, { term: 'vt100', cols: 511, rows: 24 }, () => session?.close('the device refused a shell'), typeEnable ? `${ENABLE}\n` : undefined);
     } catch (error) {
@@ -239,11 +268,14 @@ export class IosSession {
     if (!seen) throw new DeviceError('parse', `${this.target.name}: cannot read the prompt "${this.currentPrompt}"`);
     this.hostname = seen.hostname;
     this.promptPattern = hostPrompt(seen.hostname);
-    if (early) await this.afterEnable(early.output);
-    else if (seen.mode === 'user') await this.enable();
+    // Pipelined, the enable secret (once `Password:` was seen) and paging off go out in the same write
+    // as the first commands of the task.
+    const answerLater = this.pipelined && this.options.secretWithFirstCommands === true && !loginTypeaheadLost.has(targetKey(this.target));
+    let answer: Step | null = null;
+    if (early) answer = await this.afterEnable(early.output, answerLater);
+    else if (seen.mode === 'user') answer = await this.enable(answerLater);
     const setup = ['terminal length 0', 'terminal width 511'];
-    // Pipelined, paging goes off in the same write as the first commands of the task.
-    if (this.pipelined) this.setup = setup;
+    if (this.pipelined) this.setup = [...(answer ? [answer] : []), ...setup.map((command) => newStep(command, false))];
     else for (const command of setup) await this.send(command);
   }
 
@@ -258,27 +290,33 @@ export class IosSession {
   private async firstPromptWithEnable(): Promise<{ readonly output: string } | null> {
     const [reply] = await this.run([ENABLE], { typedAhead: true, expect: ASKS_PASSWORD, what: 'the first prompt' });
     if (!this.typedAheadLost) return { output: reply?.output ?? '' };
-    enableTypeaheadLost.add(targetKey(this.target));
+    loginTypeaheadLost.add(targetKey(this.target));
     this.transcript.note(`the device dropped "${ENABLE}" typed ahead of its first prompt: sent again, and waited for the prompt from now on`);
     return null;
   }
 
-  private async enable(): Promise<void> {
+  private async enable(answerLater: boolean): Promise<Step | null> {
     const secret = this.options.enableSecret;
     const name = this.target.name;
     if (secret === undefined) {
       throw new DeviceError('auth', `${name}: the login lands in user EXEC (${this.currentPrompt}) and no enable secret is set`);
     }
-    await this.afterEnable(await this.send(ENABLE, { expect: ASKS_PASSWORD, allowErrors: true }));
+    return this.afterEnable(await this.send(ENABLE, { expect: ASKS_PASSWORD, allowErrors: true }), answerLater);
   }
 
-  /** Answers the `Password:` question `enable` got (exchangeMatchedExpect) with the secret, and checks the device took it. */
-  private async afterEnable(reply: string): Promise<void> {
+  /**
+   * Answers the `Password:` question `enable` got (exchangeMatchedExpect) with the secret, and checks the
+   * device took it. With `answerLater` the secret is not sent here: it is returned as the first line of
+   * the next write, and checked as its reply arrives (see checkEnableAnswer). The secret itself is never
+   * typed ahead: it goes out only once the device asked for it.
+   */
+  private async afterEnable(reply: string, answerLater: boolean): Promise<Step | null> {
     const secret = this.options.enableSecret;
     const name = this.target.name;
     const asksPassword = ASKS_PASSWORD;
     if (this.exchangeMatchedExpect) {
       if (secret === undefined) throw new DeviceError('auth', `${name}: enable asks for a password and no enable secret is set`);
+      if (answerLater) return { ...newStep(secret, true), enableAnswer: true };
       // A wrong secret gets `Password:` again (or `% Bad secrets` / `% Access denied` and the user prompt): refused at once.
       const answer = await this.send(secret, { secret: true, allowErrors: true, expect: asksPassword });
       if (this.exchangeMatchedExpect) {
@@ -292,6 +330,7 @@ export class IosSession {
     if (this.mode !== 'privileged') {
       throw new DeviceError('auth', `${name}: the enable secret was not accepted (the prompt is still ${this.currentPrompt})`);
     }
+    return null;
   }
 
   private exchangeMatchedExpect = false;
@@ -451,17 +490,7 @@ export class IosSession {
     }
     const setup = this.setup;
     this.setup = [];
-    const all = [...setup, ...commands];
-    const secret = options.secret === true;
-    const steps: Step[] = all.map((command, index) => ({
-      command,
-      secret: secret && index >= setup.length,
-      lines: [],
-      echoSeen: secret && index >= setup.length,
-      errorLine: null,
-      sent: false,
-      done: false,
-    }));
+    const steps: Step[] = [...setup, ...commands.map((command) => newStep(command, options.secret === true))];
     if (commands.length > 0) this.lastCommand = commands[commands.length - 1] ?? '';
     return new Promise<LineReply[]>((resolve, reject) => {
       const exchange: Exchange = {
@@ -479,6 +508,7 @@ export class IosSession {
         probing: false,
         awaitingEcho: options.typedAhead === true,
         typedAheadLost: false,
+        lostTimer: null,
         resolve: () => {
           this.exchangeMatchedExpect = exchange.expectMatched;
           this.typedAheadLost = exchange.typedAheadLost;
@@ -556,6 +586,7 @@ export class IosSession {
     this.exchange = null;
     if (exchange.timer) clearTimeout(exchange.timer);
     if (exchange.stallTimer) clearTimeout(exchange.stallTimer);
+    if (exchange.lostTimer) clearTimeout(exchange.lostTimer);
     exchange.reject(error);
   }
 
@@ -564,6 +595,7 @@ export class IosSession {
     this.exchange = null;
     if (exchange.timer) clearTimeout(exchange.timer);
     if (exchange.stallTimer) clearTimeout(exchange.stallTimer);
+    if (exchange.lostTimer) clearTimeout(exchange.lostTimer);
     if (!exchange.expectMatched) this.currentPrompt = prompt.trim();
     this.partial = '';
     exchange.resolve();
@@ -624,7 +656,7 @@ export class IosSession {
       const seen = prompt.length <= MAX_PROMPT_CHARS ? readPrompt(prompt) : null;
       if (!seen) return;
       exchange.awaitingEcho = false;
-      if (exchange.stallTimer) clearTimeout(exchange.stallTimer);
+      if (exchange.lostTimer) clearTimeout(exchange.lostTimer);
       step.echoSeen = true;
       this.currentPrompt = prompt;
       this.promptPattern = hostPrompt(seen.hostname);
@@ -635,10 +667,15 @@ export class IosSession {
       if (echoMatches(line, step.command)) return;
       // No echo (or another one): the line is output.
     }
+    if (step.enableAnswer) {
+      const refusal = SECRET_REFUSED.exec(line);
+      if (refusal) return this.refuseSecret(`the enable secret was refused (${refusal[0].trim()})`);
+    }
     const next = exchange.steps[exchange.current + 1];
     if (next && exchange.current + 1 < exchange.sent) {
       const prompt = this.promptBefore(line, next.command);
       if (prompt !== null) {
+        if (step.enableAnswer && readPrompt(prompt)?.mode !== 'privileged') return this.refuseSecret(`the enable secret was not accepted (the prompt is still ${prompt})`);
         // `R1(config)#next line`: the reply to this step ended and the next step's echo is here.
         step.done = true;
         exchange.current += 1;
@@ -695,6 +732,10 @@ export class IosSession {
       return;
     }
     const last = exchange.current === exchange.sent - 1 || exchange.steps.length === 0;
+    if (exchange.steps[exchange.current]?.enableAnswer) {
+      if (ASKS_PASSWORD.test(tail)) return this.refuseSecret('the enable secret was refused (the device asked for it again)');
+      if (!last && tail.length <= MAX_PROMPT_CHARS && this.promptPattern.test(tail) && readPrompt(tail)?.mode === 'privileged') this.armLostAfterSecret(exchange, tail);
+    }
     if (!last) return;
     if (exchange.expect?.test(tail)) {
       exchange.expectMatched = true;
@@ -735,12 +776,44 @@ export class IosSession {
    * typed before its session started; the exchange then ends with `typedAheadLost`.
    */
   private armLostEcho(exchange: Exchange, prompt: string): void {
-    if (exchange.stallTimer) clearTimeout(exchange.stallTimer);
+    if (exchange.lostTimer) clearTimeout(exchange.lostTimer);
     const seq = this.chunkSeq;
-    exchange.stallTimer = setTimeout(() => {
+    exchange.lostTimer = setTimeout(() => {
       if (this.exchange !== exchange || !exchange.awaitingEcho || this.chunkSeq !== seq) return;
       exchange.typedAheadLost = true;
       this.finish(exchange, prompt);
+    }, Math.min(STALL_MS, Math.max(1, Math.floor(exchange.timeoutMs / 2))));
+  }
+
+  /** The enable secret sent with the first write was refused: the lines behind it went to the password question, so the session ends. */
+  private refuseSecret(why: string): void {
+    this.fail(new DeviceError('auth', `${this.target.name}: ${why}`));
+    this.close('the session was closed after the enable secret was refused');
+  }
+
+  /**
+   * The device took the enable secret and shows its privileged prompt, and the lines sent behind the
+   * secret do not echo: it dropped them when it read the password. They ran nowhere, so they are sent
+   * again (later sessions to the device send the secret alone).
+   */
+  private armLostAfterSecret(exchange: Exchange, prompt: string): void {
+    if (exchange.lostTimer) clearTimeout(exchange.lostTimer);
+    const seq = this.chunkSeq;
+    exchange.lostTimer = setTimeout(() => {
+      const step = exchange.steps[exchange.current];
+      if (this.exchange !== exchange || this.chunkSeq !== seq || !step?.enableAnswer) return;
+      loginTypeaheadLost.add(targetKey(this.target));
+      this.transcript.note('the device dropped the lines sent behind the enable secret: sent again');
+      step.done = true;
+      exchange.current += 1;
+      for (let i = exchange.current; i < exchange.sent; i++) {
+        const unsent = exchange.steps[i];
+        if (unsent) unsent.sent = false;
+      }
+      exchange.sent = exchange.current;
+      this.currentPrompt = prompt.trim();
+      this.armTimer(exchange);
+      this.writeMore(exchange);
     }, Math.min(STALL_MS, Math.max(1, Math.floor(exchange.timeoutMs / 2))));
   }
 
@@ -832,5 +905,5 @@ function formatChars(chars: number): string {
 /** For tests: forget which devices fell back to line by line. */
 export function resetLineByLineMemory(): void {
   lineByLineTargets.clear();
-  enableTypeaheadLost.clear();
+  loginTypeaheadLost.clear();
 }

@@ -24,6 +24,8 @@ export type TerminalPort = {
   typeaheadChars?(): number | undefined;
   /** Input arriving this long after start() is lost (fault startupInputLostMs); 0 or undefined: none. */
   startupInputLostMs?(): number | undefined;
+  /** True: input typed ahead of a password's answer is lost (fault passwordFlushesInput). */
+  passwordFlushesInput?(): boolean;
   /** Stop / restart reading input (flow control: the transport stops granting the client window). */
   pauseInput?(): void;
   resumeInput?(): void;
@@ -244,6 +246,10 @@ export class IosTerminal {
     this.line = '';
     const pending = this.pending;
     this.pending = null;
+    if (pending && !pending.echo && this.port.passwordFlushesInput?.() === true) {
+      this.queue = [];
+      this.head = 0;
+    }
     const progress = (early: string): void => {
       this.emit(crlf(early));
       this.flush();

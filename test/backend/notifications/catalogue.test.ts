@@ -102,6 +102,8 @@ type Row = {
   readonly says?: RegExp;
   /** S62: SCH Support gets an alert about the same device. */
   readonly support?: boolean;
+  /** S59: caused by a device message, so its time stamp, series and contract ID are the message's. */
+  readonly fromMessage?: boolean;
 };
 
 /** The triggers caused at the real time, in catalogue order. */
@@ -123,21 +125,21 @@ const ROWS: Row[] = [
     to: ['replies@example.com'],
     says: /Security token: [0-9A-F]{12}[\s\S]*registration\/confirm\?serial=CATN0101&token=/,
   },
-  { id: 'N2', kind: 'inventory-updated', setup: () => device('CATN0201'), cause: async () => void (await send(rig.b, message('CATN0201'))), serial: 'CATN0201', to: DEVICE_TO, host: true },
+  { id: 'N2', kind: 'inventory-updated', setup: () => device('CATN0201'), cause: async () => void (await send(rig.b, message('CATN0201'))), serial: 'CATN0201', fromMessage: true, to: DEVICE_TO, host: true },
   {
     id: 'N3',
     kind: 'configuration-updated',
     setup: () => device('CATN0301'),
     cause: async () => void (await send(rig.b, message('CATN0301', { kind: 'configuration', subType: 'full', description: 'Configuration', attachments: [{ name: 'show running-config', data: 'hostname h-catn0301\n' }] }))),
-    serial: 'CATN0301',
+    serial: 'CATN0301', fromMessage: true,
     to: DEVICE_TO,
     host: true,
   },
-  { id: 'N4', kind: 'environment', setup: () => device('CATN0401'), cause: async () => void (await send(rig.b, message('CATN0401', { kind: 'environment', subType: 'minor', severity: 4, description: 'VOLTAGE_LOW: input voltage low' }))), serial: 'CATN0401', to: DEVICE_TO, host: true },
-  { id: 'N5', kind: 'diagnostic', setup: () => device('CATN0501'), cause: async () => void (await send(rig.b, message('CATN0501', { kind: 'diagnostic', subType: 'minor', severity: 4, description: 'DiagFanTest failed' }))), serial: 'CATN0501', to: DEVICE_TO, host: true },
-  { id: 'N6', kind: 'test', setup: () => device('CATN0601'), cause: async () => void (await send(rig.b, message('CATN0601', { kind: 'test', subType: '', description: 'hello from the NOC' }))), serial: 'CATN0601', to: DEVICE_TO, host: true, says: /Message name: hello from the NOC/ },
-  { id: 'N7', kind: 'unsupported-message', setup: () => device('CATN0701'), cause: async () => void (await send(rig.b, message('CATN0701', { kind: 'request', subType: 'make-coffee', description: 'make-coffee' }))), serial: 'CATN0701', to: DEVICE_TO, host: true, says: /make-coffee/ },
-  { id: 'N8', kind: 'missing-information', setup: () => device('CATN0801'), cause: async () => void (await send(rig.b, message('CATN0801', { model: '' }))), serial: 'CATN0801', to: DEVICE_TO, host: true, says: /chassis model/, support: true },
+  { id: 'N4', kind: 'environment', setup: () => device('CATN0401'), cause: async () => void (await send(rig.b, message('CATN0401', { kind: 'environment', subType: 'minor', severity: 4, description: 'VOLTAGE_LOW: input voltage low' }))), serial: 'CATN0401', fromMessage: true, to: DEVICE_TO, host: true },
+  { id: 'N5', kind: 'diagnostic', setup: () => device('CATN0501'), cause: async () => void (await send(rig.b, message('CATN0501', { kind: 'diagnostic', subType: 'minor', severity: 4, description: 'DiagFanTest failed' }))), serial: 'CATN0501', fromMessage: true, to: DEVICE_TO, host: true },
+  { id: 'N6', kind: 'test', setup: () => device('CATN0601'), cause: async () => void (await send(rig.b, message('CATN0601', { kind: 'test', subType: '', description: 'hello from the NOC' }))), serial: 'CATN0601', fromMessage: true, to: DEVICE_TO, host: true, says: /Message name: hello from the NOC/ },
+  { id: 'N7', kind: 'unsupported-message', setup: () => device('CATN0701'), cause: async () => void (await send(rig.b, message('CATN0701', { kind: 'request', subType: 'make-coffee', description: 'make-coffee' }))), serial: 'CATN0701', fromMessage: true, to: DEVICE_TO, host: true, says: /make-coffee/ },
+  { id: 'N8', kind: 'missing-information', setup: () => device('CATN0801'), cause: async () => void (await send(rig.b, message('CATN0801', { model: '' }))), serial: 'CATN0801', fromMessage: true, to: DEVICE_TO, host: true, says: /chassis model/, support: true },
   {
     id: 'N9',
     kind: 'not-covered',
@@ -157,7 +159,7 @@ const ROWS: Row[] = [
       person('lost@example.com', { admin: false });
     },
     cause: async () => void (await send(rig.b, tempFailure('CATN1001', host('CATN1001')))),
-    serial: 'CATN1001',
+    serial: 'CATN1001', fromMessage: true,
     to: [...DEVICE_TO, 'lost@example.com'],
     host: true,
   },
@@ -179,7 +181,7 @@ const ROWS: Row[] = [
       await device('CATN1201', { srContact: 'admin@example.com' });
     },
     cause: async () => expect((await send(rig.b, tempFailure('CATN1201', host('CATN1201')))).results.caseAction).toBe('created'),
-    serial: 'CATN1201',
+    serial: 'CATN1201', fromMessage: true,
     to: [...DEVICE_TO, 'admin@example.com'],
     host: true,
     says: /TAC case: .*\/api\/v1\/cases\/\d+/,
@@ -228,19 +230,19 @@ const ROWS: Row[] = [
     kind: 'message-failed',
     setup: () => device('CATN1901'),
     cause: async () => expect((await send(rig.b, message('CATN1901', { kind: 'configuration', subType: 'full', attachments: [{ name: 'show running-config all', data: "show running-config all\n                    ^\n% Invalid input detected at '^' marker.\n\nR1#" }] }))).status).toBe('mapping-error'),
-    serial: 'CATN1901',
+    serial: 'CATN1901', fromMessage: true,
     to: DEVICE_TO,
     host: true,
     says: /Configuration message failed/,
     support: true,
   },
-  { id: 'N20', kind: 'sr-no-permission', setup: () => device('CATN2001'), cause: async () => expect((await send(rig.b, tempFailure('CATN2001', host('CATN2001')))).results.srFailure).toBe('no-contact'), serial: 'CATN2001', to: DEVICE_TO, host: true },
+  { id: 'N20', kind: 'sr-no-permission', setup: () => device('CATN2001'), cause: async () => expect((await send(rig.b, tempFailure('CATN2001', host('CATN2001')))).results.srFailure).toBe('no-contact'), serial: 'CATN2001', fromMessage: true, to: DEVICE_TO, host: true },
   {
     id: 'N21',
     kind: 'sr-not-entitled',
     setup: async () => {
       await device('CATN2101', { contract: 'C-N21' });
-      await api(rig.b.url, '/contracts', { method: 'POST', body: { contracts: [{ serial: 'CATN2101', contractNumber: 'C-N21', expiresAt: '2020-01-01T00:00:00Z' }] } });
+      await api(rig.b.url, '/contracts', { method: 'POST', body: { contracts: [{ serial: 'CATN2101', fromMessage: true, contractNumber: 'C-N21', expiresAt: '2020-01-01T00:00:00Z' }] } });
     },
     cause: async () => expect((await send(rig.b, tempFailure('CATN2101', host('CATN2101')))).results.srFailure).toBe('not-entitled'),
     serial: 'CATN2101',
@@ -307,7 +309,7 @@ const ROWS: Row[] = [
     kind: 'request-reply',
     setup: () => device('CATN2701'),
     cause: async () => expect((await send(rig.b, message('CATN2701', { kind: 'request', subType: 'bugs-list', description: 'bugs-list' }))).status).toBe('processed'),
-    serial: 'CATN2701',
+    serial: 'CATN2701', fromMessage: true,
     to: ['noc@example.com'],
     host: true,
     says: /bugs-list/,
@@ -365,6 +367,10 @@ function check(row: Row): void {
     expect(n.body).toContain(`Serial number: ${row.serial ?? '(none)'}`);
     if (row.serial) expect(n.body).toContain(`Details: ${rig.b.url}/api/v1/devices/${row.serial}`);
     if (row.says) expect(n.body).toMatch(row.says);
+    if (row.fromMessage) {
+      for (const line of ['Time stamp: 2026-11-23 10:00:00 GMT+00:00', 'Series: CSR1000v Cloud Services Router', 'Contract ID: C123456', `Host name: ${host(row.serial ?? '')}`]) expect(n.body).toContain(line);
+      expect(n.body).not.toContain('Message name: (no message)');
+    }
     // S61: our words for the kind, then the host name of a confirmed device (none for a pending one, a user or a gateway).
     expect(n.subject.startsWith(`[SCH] ${entry.subject}`)).toBe(true);
     if (row.host) expect(n.subject.endsWith(` - ${host(row.serial ?? '')}`)).toBe(true);

@@ -124,6 +124,32 @@ describe('IosSession', () => {
     session.close();
   });
 
+  it('offers the password at once, without the `none` request that costs a round trip', async () => {
+    const before = device.authMethods.length;
+    const session = await IosSession.open(target(device), { ...timing, enableSecret: 'cisco' });
+    expect(device.authMethods.slice(before)).toEqual(['password']);
+    session.close();
+  });
+
+  it('with secretWithFirstCommands, answers Password: in the first write and is privileged after it', async () => {
+    const session = await IosSession.open(target(device), { ...timing, enableSecret: 'cisco', secretWithFirstCommands: true });
+    const before = device.received.length;
+    expect(await session.send('show clock')).toBe('*10:00:00.000 UTC Mon Nov 23 2026');
+    expect(session.prompt).toBe('R1#');
+    // `enable` went out with the shell request; the secret (only once the device asked) with paging off and the command.
+    expect(device.received.slice(before - 1)).toEqual(['enable', 'cisco', 'terminal length 0', 'terminal width 511', 'show clock', 'terminal length 0']);
+    session.close();
+  });
+
+  it('with secretWithFirstCommands, a wrong enable secret fails the first command as auth and closes the session', async () => {
+    const session = await IosSession.open(target(device), { ...timing, commandTimeoutMs: 20_000, enableSecret: 'nope', secretWithFirstCommands: true });
+    const started = performance.now();
+    const error = await rejection(session.send('show clock'));
+    expect(error).toMatchObject({ kind: 'auth', message: 'r1: the enable secret was refused (% Access denied)' });
+    expect(performance.now() - started).toBeLessThan(5000);
+    expect(session.isOpen).toBe(false);
+  });
+
   it('refuses a wrong password as an auth failure', async () => {
     const error = await rejection(IosSession.open(target(device, {}, 'wrong'), { ...timing, enableSecret: 'cisco' }));
     expect(error).toMatchObject({ kind: 'auth' });
