@@ -13,6 +13,7 @@ import { startBackend, type Backend } from '../../src/backend/server.js';
 import { readPdf, readXlsx } from '../support/report-files.js';
 import { buildMessage } from './build-message.js';
 import { TOKEN } from './helpers.js';
+import { registerDevices } from './registered.js';
 import { databases, type Databases } from './store/databases.js';
 
 const ROWS = 10_000;
@@ -31,6 +32,8 @@ describe('xlsx and pdf exports of a large history (SQLite)', () => {
       status: 'processed' as const,
     }));
     expect(await backend.service.store.importMessages(list)).toBe(ROWS);
+    // The History report lists registered devices (§4.4).
+    await registerDevices(backend.service.store, Array.from({ length: 400 }, (_, d) => `XLS${d}`));
     // Counts the store pages the exports read (the real query runs).
     const store = backend.service.store;
     const listHistory = store.listHistory.bind(store);

@@ -234,7 +234,10 @@ describe('Call Home History report (S71)', () => {
 
   it('filters on company, part of a host name, part of a serial, type and the received period', async () => {
     expect(new Set(serials(await report('/reports/history?company=Globex')))).toEqual(new Set([EDGE.serial]));
-    expect(new Set(serials(await report('/reports/history?hostname=CORE-SW')))).toEqual(new Set([CORE.serial, PENDING.serial]));
+    // §4.4: messages of registered devices only; the pending device's messages stay out (GET /messages lists them).
+    expect(new Set(serials(await report('/reports/history?hostname=CORE-SW')))).toEqual(new Set([CORE.serial]));
+    expect(serials(await report(`/reports/history?serial=${PENDING.serial}`))).toEqual([]);
+    expect((await api<{ messages: { serial: string }[] }>(b.url, `/messages?serial=${PENDING.serial}`)).body.messages.length).toBeGreaterThan(0);
     expect(new Set(serials(await report('/reports/history?serial=RPT4')))).toEqual(new Set([QUIET.serial]));
     const syslog = await report('/reports/history?type=syslog');
     expect(syslog.rows.length).toBeGreaterThan(0);

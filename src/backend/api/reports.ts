@@ -242,10 +242,10 @@ const DEVICE_CHUNK = 50;
 type DeviceFacts = { device: Device | undefined; contract: Contract | undefined; company: string; srContact: string };
 
 /**
- * Call Home History (§4.4, S71): the last three months of messages, newest first, read from the store a
- * page at a time. store (issue 14): each page reads the devices it names and has not met yet, a few per
- * turn of the event loop, instead of the whole device directory up front (at 5,000 devices that read alone
- * held the loop for 100–400 ms).
+ * Call Home History (§4.4, S71): the last three months of messages from registered devices (registered,
+ * trial or expired), newest first, read from the store a page at a time. store (issue 14): each page reads
+ * the devices it names and has not met yet, a few per turn of the event loop, instead of the whole device
+ * directory up front (at 5,000 devices that read alone held the loop for 100–400 ms).
  */
 function historyReport(store: StoreQueries, c: ReportCriteria, shown: Record<string, string>, now: Date): ReportTable {
   const windowStart = new Date(now.getTime() - HISTORY_DAYS * 86_400_000).toISOString();
@@ -275,8 +275,9 @@ function historyReport(store: StoreQueries, c: ReportCriteria, shown: Record<str
     empty: NO_DATA,
     next: () => next,
     async *pages() {
-      const serials = await searchSerials(store, c);
-      if (serials !== undefined && serials.length === 0) return;
+      // §4.4: messages of registered devices only (registered, trial, expired); their serials are one list.
+      const serials = await store.deviceSerials({ company: c.company, hostname: c.hostname, serial: c.serial, registered: true });
+      if (serials.length === 0) return;
       let cursor = c.cursor;
       let written = 0;
       do {

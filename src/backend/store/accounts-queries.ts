@@ -15,10 +15,12 @@ const FALSE = sql<SqlBool>`1 = 0`;
  * Rows whose `serialColumn` names a device of a company in `scope` (the device_companies view: the
  * company it was confirmed for, else its contract's). Null when the scope is everything.
  */
-export function serialInScope(scope: Scope, serialColumn: string): Expression<SqlBool> | null {
+export function serialInScope(scope: Scope, serialColumn: string, notIndexed = false): Expression<SqlBool> | null {
   if (scope === null) return null;
   if (scope.length === 0) return FALSE;
-  return sql<SqlBool>`${sql.ref(serialColumn)} IN (SELECT dc.serial FROM device_companies dc WHERE dc.company IN (${sql.join(scope)}))`;
+  // store: SQLite's unary + keeps its planner off the serial index (queries.ts serialsPlan says when).
+  const column = notIndexed ? sql`+${sql.ref(serialColumn)}` : sql.ref(serialColumn);
+  return sql<SqlBool>`${column} IN (SELECT dc.serial FROM device_companies dc WHERE dc.company IN (${sql.join(scope)}))`;
 }
 
 /** Rows whose `companyColumn` is a company in `scope`; null when the scope is everything. */

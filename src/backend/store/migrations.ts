@@ -295,6 +295,14 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
       COALESCE(d.company, NULLIF((SELECT min(c.company) FROM ent_coverage v JOIN ent_contracts c ON c.number = v.contract_number WHERE v.serial = d.serial AND c.company <> ''), ''), NULLIF(b.company, '')) AS company
     FROM devices d LEFT JOIN ent_installed_base b ON b.serial = d.serial;
   `,
+  // store: type and severity together (issue 14), as PostgreSQL has had since its scale entry: a severity
+  // filter is read a level at a time in time order (queries.ts firstRows), and with a type the levels come
+  // from this index instead of every row of the type (0.9 s at 1,000,000 messages for a pair matching nothing).
+  // With it, the type of a company's devices (a user's scope, a company filter), read per serial.
+  `
+  CREATE INDEX IF NOT EXISTS messages_type_severity ON messages(type, severity, received_at DESC, id DESC);
+  CREATE INDEX IF NOT EXISTS messages_serial_type ON messages(serial, type, received_at DESC, id DESC);
+  `,
 ];
 
 /** Each entry moves the PostgreSQL schema from version i to i + 1. */

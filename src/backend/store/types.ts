@@ -272,13 +272,19 @@ export type StoreQueries = GatewayQueries & AccountsQueries & PreferencesQueries
    * The serials of the devices a search selects (the History report's and GET /messages' device criteria):
    * company the whole name, host name and serial a part, each ignoring case; one query, by serial.
    */
-  deviceSerials(criteria: DeviceSearch): Promise<string[]>;
+  deviceSerials(criteria: SerialSearch): Promise<string[]>;
   /** These devices (those that exist and are in scope), for a page of report rows. */
   devicesOf(serials: readonly string[]): Promise<Device[]>;
 };
 
 /** store: a device search; an absent criterion selects everything. */
-export type DeviceSearch = { readonly company?: string | undefined; readonly hostname?: string | undefined; readonly serial?: string | undefined };
+export type SerialSearch = {
+  readonly company?: string | undefined;
+  readonly hostname?: string | undefined;
+  readonly serial?: string | undefined;
+  /** Only devices whose registration was completed (registered, trial, expired): the History report's devices (§4.4). */
+  readonly registered?: boolean | undefined;
+};
 
 /** What a transaction adds: savepoints, locks for work that must happen once, and sequenced events. */
 export type StoreTx = StoreQueries & {

@@ -117,10 +117,14 @@ export async function startDeviceServer(options: DeviceServerOptions): Promise<D
       }, rules.failureDelayMs);
     };
     let commands = 0;
+    /** The drop fault fired: the connection is closing, and input already typed ahead runs no more. */
+    let dropping = false;
     const commandDone = (): boolean => {
+      if (dropping) return false;
       commands += 1;
       const limit = device.faults().dropAfterCommands;
       if (limit !== undefined && commands >= limit) {
+        dropping = true;
         setImmediate(() => client.end());
         return commands === limit;
       }

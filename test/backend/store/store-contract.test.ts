@@ -194,6 +194,73 @@ describe.each(DATABASE_KINDS)('store contract on %s', (kind) => {
     expect((await store.listMessages({ limit: 10, q: 'say "hi"' })).messages).toEqual([]);
   });
 
+  // store (issue 14): a severity minimum is read a level at a time and merged; a long serial list (a company,
+  // a user’s scope: here 10,667 messages, over the 10,000 that switch plans) is checked row by row, a short one
+  // read from the serial index. Every plan pages the same rows, in the same order, as reading each device alone.
+  it('pages severity minimums, serial lists and a company scope in list order, whichever plan reads them', { timeout: 120_000 }, async () => {
+    const serials = Array.from({ length: 30 }, (_, d) => `SEV${String(d).padStart(3, '0')}`);
+    for (const [d, serial] of serials.entries()) {
+      await store.upsertDevice(buildMessage({ serialNumber: serial, hostname: `sev-host-${d}` }), at(0));
+      await store.setDeviceCompany(serial, d < 20 ? 'SevCoA' : 'SevCoB');
+    }
+    const kinds = ['syslog', 'diagnostic', 'environment'] as const;
+    const rows = Array.from({ length: 16_000 }, (_, i) => ({
+      // Three messages per second share a time stamp: the id breaks the tie.
+      message: { ...newMessage(serials[i % 30] ?? '', 0, { kind: kinds[Math.floor(i / 30) % 3], severity: Math.floor(i / 7) % 10, messageId: `SEV-${i}` }), receivedAt: new Date(Date.UTC(2026, 9, 1) + Math.floor(i / 3) * 1000).toISOString() },
+      status: 'processed' as const,
+    }));
+    expect(await store.importMessages(rows)).toBe(16_000);
+    type Summary = Awaited<ReturnType<Store['listMessages']>>['messages'][number];
+    const walk = async (read: (cursor: string | undefined) => Promise<{ messages: Summary[]; next: string | null }>): Promise<number[]> => {
+      const ids: number[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await read(cursor);
+        ids.push(...page.messages.map((m) => m.id));
+        cursor = page.next ?? undefined;
+      } while (cursor);
+      return ids;
+    };
+    // The reference: each device read on its own (the device index), merged here.
+    const all: Summary[] = [];
+    for (const serial of serials) {
+      let cursor: string | undefined;
+      do {
+        const page = await store.listMessages({ device: serial, limit: 1000, cursor });
+        all.push(...page.messages);
+        cursor = page.next ?? undefined;
+      } while (cursor);
+    }
+    expect(all).toHaveLength(16_000);
+    all.sort((a, b) => (a.receivedAt === b.receivedAt ? b.id - a.id : a.receivedAt < b.receivedAt ? 1 : -1));
+    const expected = (keep: (m: Summary) => boolean): number[] => all.filter(keep).map((m) => m.id);
+    const company = serials.slice(0, 20);
+    const cases: [string, Parameters<Store['listMessages']>[0], (m: Summary) => boolean][] = [
+      ['severity ≥ 3', { limit: 700, severity: 3, serials }, (m) => m.severity >= 3],
+      ['severity ≥ 9', { limit: 700, severity: 9, serials }, (m) => m.severity >= 9],
+      ['type + severity ≥ 6', { limit: 300, type: 'diagnostic', severity: 6, serials }, (m) => m.type === 'diagnostic' && m.severity >= 6],
+      ['a long serial list', { limit: 900, serials: company }, (m) => company.includes(m.serial)],
+      ['a short serial list + severity', { limit: 50, serials: ['SEV003', 'SEV004'], severity: 8 }, (m) => ['SEV003', 'SEV004'].includes(m.serial) && m.severity >= 8],
+      ['a long serial list + type + severity', { limit: 400, serials: company, type: 'syslog', severity: 5 }, (m) => company.includes(m.serial) && m.type === 'syslog' && m.severity >= 5],
+    ];
+    for (const [label, filter, keep] of cases) {
+      const want = expected(keep);
+      expect(want.length, label).toBeGreaterThan(0);
+      expect(await walk((cursor) => store.listMessages({ ...filter, cursor })), label).toEqual(want);
+    }
+    // A company's user: the scope is a serial list of its own.
+    const scoped = store.scoped(['SevCoA']);
+    const inA = (m: Summary): boolean => company.includes(m.serial);
+    expect(await walk((cursor) => scoped.listMessages({ limit: 1000, cursor, since: '2026-10-01T00:00:00.000Z', until: '2026-10-02T00:00:00.000Z' }))).toEqual(expected(inA));
+    expect(await walk((cursor) => scoped.listMessages({ limit: 200, cursor, severity: 7, type: 'environment', since: '2026-10-01T00:00:00.000Z', until: '2026-10-02T00:00:00.000Z' }))).toEqual(expected((m) => inA(m) && m.severity >= 7 && m.type === 'environment'));
+    expect((await scoped.listMessages({ limit: 10, device: 'SEV025' })).messages).toEqual([]);
+    // The device searches behind company / host name / serial criteria.
+    expect(await store.deviceSerials({ company: 'sevcob' })).toEqual(serials.slice(20));
+    expect(await store.deviceSerials({ hostname: 'SEV-HOST-1', serial: 'sev01' })).toEqual(['SEV010', 'SEV011', 'SEV012', 'SEV013', 'SEV014', 'SEV015', 'SEV016', 'SEV017', 'SEV018', 'SEV019']);
+    expect(await scoped.deviceSerials({ company: 'SevCoB' })).toEqual([]);
+    expect((await store.devicesOf(['SEV001', 'NOSUCH'])).map((d) => [d.serial, d.company])).toEqual([['SEV001', 'SevCoA']]);
+  });
+
   it('a failed transaction leaves nothing, not even a seq; a failed savepoint only its own writes', async () => {
     const before = await store.lastSeq();
     await expect(
