@@ -7,6 +7,8 @@
  * sent for the kinds the service only records. The per-device toggle (S58), the privacy flag (S61) and
  * SCH Support's copies (S62) have their own tests below.
  */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SrContactStanding } from '../../../src/backend/cases/sr-contact.js';
@@ -507,12 +509,17 @@ describe('the §5.4 catalogue (S60)', () => {
       expect((await api(rig.b.url, '/admin/ca-certificate-update', { method: 'POST', body: { version: '' } })).status).toBe(400);
       const before = await lastId();
       let out = '';
-      await runNotifications({ backend: rig.b.url, token: TOKEN, json: true, action: 'ca-certificate-update', version: 'QuoVadis-2028' }, { stdout: (t) => void (out += t) });
+      const cli = { backend: rig.b.url, token: TOKEN, json: true, action: 'ca-certificate-update' };
+      await expect(runNotifications(cli, { stdout: () => undefined })).rejects.toThrow(/Name the root certificate bundle version/);
+      const file = join(rig.b.dir, 'ca-steps.txt');
+      writeFileSync(file, 'Step one: import the new bundle.\n\nStep two: send an inventory.\n');
+      await runNotifications({ ...cli, version: 'QuoVadis-2028', instructionsFile: file }, { stdout: (t) => void (out += t) });
       const r = JSON.parse(out) as { version: string; notified: { user: string; email: string; notification: number }[] };
       expect(r).toMatchObject({ version: 'QuoVadis-2028', notified: [{ user: 'alice', email: 'alice@acme.example' }] });
       const n = (await notes(rig.b)).find((x) => x.id > before && x.kind === 'ca-certificate-update');
       expect(n?.id).toBe(r.notified[0]?.notification);
       expect(n?.body).toContain('Reason: CA root certificate update QuoVadis-2028');
+      expect(n?.body).toMatch(/Step one: import the new bundle\.\nStep two: send an inventory\.\n$/);
     });
 
     it('N26: once per full episode, and not at all when the gateway\'s store-full flag is off', async () => {
