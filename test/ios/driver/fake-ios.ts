@@ -27,6 +27,8 @@ export type FakeIos = {
   hostKey: Buffer;
   /** Every line received, in order. */
   received: string[];
+  /** The authentication methods clients tried, in order (`none` included). */
+  authMethods: string[];
   close(): Promise<void>;
 };
 
@@ -44,9 +46,11 @@ export async function startFakeIos(options: FakeIosOptions = {}): Promise<FakeIo
   const hostname = options.hostname ?? 'R1';
   const key = makeHostKey();
   const received: string[] = [];
+  const authMethods: string[] = [];
   const server = new Server({ hostKeys: [key.private], ...(options.algorithms ? { algorithms: options.algorithms } : {}) }, (client) => {
     client.on('error', () => undefined);
     client.on('authentication', (ctx) => {
+      authMethods.push(ctx.method);
       if (ctx.method === 'password' && ctx.username === 'admin' && ctx.password === (options.password ?? 'admin')) ctx.accept();
       else ctx.reject(['password']);
     });
@@ -151,6 +155,7 @@ export async function startFakeIos(options: FakeIosOptions = {}): Promise<FakeIo
     port: (server.address() as AddressInfo).port,
     hostKey: key.public,
     received,
+    authMethods,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

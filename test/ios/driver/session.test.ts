@@ -124,6 +124,13 @@ describe('IosSession', () => {
     session.close();
   });
 
+  it('offers the password at once, without the `none` request that costs a round trip', async () => {
+    const before = device.authMethods.length;
+    const session = await IosSession.open(target(device), { ...timing, enableSecret: 'cisco' });
+    expect(device.authMethods.slice(before)).toEqual(['password']);
+    session.close();
+  });
+
   it('with secretWithFirstCommands, answers Password: in the first write and is privileged after it', async () => {
     const session = await IosSession.open(target(device), { ...timing, enableSecret: 'cisco', secretWithFirstCommands: true });
     const before = device.received.length;
