@@ -107,6 +107,18 @@ describe('REST API', () => {
     const reg = await client.reportCsv('registration');
     expect(reg).toContain('company,contract,contractType,devices,trial,pending,expired,expiringSoon');
     expect(reg).toContain(',Pending,,3,0,3,0,0');
+    // Registered, the three devices' 30 messages are the History report's rows (the state is put back after).
+    const store = b.service.store;
+    const pending = await Promise.all(['API0000', 'API0001', 'API0002'].map((serial) => store.getRegistration(serial)));
+    expect(pending.map((r) => r?.state)).toEqual(['pending', 'pending', 'pending']);
+    try {
+      for (const r of pending) if (r) await store.putRegistration({ ...r, state: 'registered' });
+      const registered = (await client.reportCsv('history')).trimEnd().split('\r\n');
+      expect(registered).toHaveLength(31);
+      expect(registered.slice(1).every((l) => /^API000[0-2],/.test(l))).toBe(true);
+    } finally {
+      for (const r of pending) if (r) await store.putRegistration(r);
+    }
     expect((await api(b.url, '/reports/nope')).status).toBe(404);
   });
 
