@@ -115,6 +115,7 @@ describe('REST API', () => {
     expect(relayed[0]).toMatchObject({ to: 'noc@example.com', subject: '[SCH] Pending Registration' });
     expect(relayed[0]?.text).toMatch(/Security token: [0-9A-F]{12}/);
     await expect.poll(async () => (await createApiClient({ url: b.url, token: TOKEN }).notifications()).notifications.every((n) => n.delivered)).toBe(true);
-    expect(b.events.filter((e) => e.type === 'notification.sent' && e.notification.delivered)).toHaveLength(3);
+    // Each is announced after two more commits, a moment after its delivery is recorded.
+    await expect.poll(() => b.events.filter((e) => e.type === 'notification.sent' && e.notification.delivered)).toHaveLength(3);
   });
 });

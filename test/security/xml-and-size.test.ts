@@ -20,7 +20,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DDCE_SERVICE_PATH, MAX_MESSAGE_SIZE } from '../../src/domain/callhome.js';
 import { api, SAMPLE_XML, sampleWith, startTestBackend, TOKEN, type TestBackend } from '../backend/helpers.js';
-import { rawRequest, rawSmtp } from './helpers.js';
+import { rawRequest, rawSmtp, waitFor } from './helpers.js';
 
 let b: TestBackend;
 let dir: string;
@@ -178,8 +178,9 @@ describe('oversize bodies over HTTP', () => {
     expect(r.sent).toBeGreaterThan(MAX_MESSAGE_SIZE);
     expect(r.sent).toBeLessThan(MAX_MESSAGE_SIZE + 16 * 1024 * 1024);
     expect((await rawRequest(b.url, '/api/v1/health')).status).toBe(200);
-    // The refusal is on the record with its reason, whatever the client saw.
-    expect(b.events.some((e) => e.type === 'message.rejected' && /larger than the message size limit/.test(e.reason))).toBe(true);
+    // The refusal is on the record with its reason, whatever the client saw (committed and published shortly after).
+    const recorded = (): boolean => b.events.some((e) => e.type === 'message.rejected' && /larger than the message size limit/.test(e.reason));
+    expect(await waitFor(() => Promise.resolve(recorded()), (seen) => seen, 10_000, 'the message.rejected event')).toBe(true);
   });
 
   it('limits API request bodies too', async () => {

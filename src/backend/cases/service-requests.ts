@@ -7,7 +7,7 @@
 import type { CallHomeMessage } from '../../domain/message.js';
 import type { CaseSummary } from '../../events/protocol.js';
 import { err, ok, type Result } from '../../util/result.js';
-import { send, sentTo } from '../notifications/send.js';
+import { send, sentTo, type Sent } from '../notifications/send.js';
 import type { TxContext } from '../processing/context.js';
 import { isSingleAddress } from '../processing/notify.js';
 import type { Rule } from '../processing/rules.js';
@@ -95,7 +95,7 @@ export async function openOrFold(ctx: TxContext, id: number, m: CallHomeMessage,
     const c: CaseRecord = { ...open, status: 'updated', updatedAt: at, history: [...open.history, entry], attachments: [...open.attachments, ...m.attachments] };
     await ctx.store.updateCase(c);
     ctx.emit({ type: 'case.updated', case: caseSummary(c) });
-    const n = await send(ctx, 'case-updated', { serial: m.serialNumber, message: m, reason: `Service request ${c.number} updated`, caseNumber: c.number, extra });
+    const n = await caseChanged(ctx, c, 'updated', { message: m, extra });
     return { ...base, caseNumber: c.number, caseAction: 'updated', notifiedTo: sentTo(n) };
   }
   const decision = await srDecision(ctx, m.serialNumber);
@@ -115,6 +115,11 @@ export async function openOrFold(ctx: TxContext, id: number, m: CallHomeMessage,
   return { ...base, caseNumber: c.number, caseAction: 'created', notifiedTo: [...new Set(notified)] };
 }
 
+/** N12: the one mail for every change of a case (a fold, a recovery, an operator's change or close). */
+function caseChanged(ctx: TxContext, c: CaseRecord, what: string, more: { readonly message?: CallHomeMessage; readonly extra?: readonly string[] }): Promise<Sent> {
+  return send(ctx, c.status === 'closed' ? 'case-closed' : 'case-updated', { serial: c.serial, hostname: more.message?.hostname ?? c.hostname, message: more.message, reason: `Service request ${c.number} ${what}`, caseNumber: c.number, extra: more.extra ?? [] });
+}
+
 /** A `recover` rule matched: the open case with the same key is updated (S52). */
 export async function recover(ctx: TxContext, id: number, m: CallHomeMessage, foldKey: string, base: ProcessingResults): Promise<ProcessingResults> {
   const open = await ctx.store.findOpenCase(m.serialNumber, foldKey);
@@ -123,7 +128,7 @@ export async function recover(ctx: TxContext, id: number, m: CallHomeMessage, fo
   const c: CaseRecord = { ...open, status: 'updated', updatedAt: at, history: [...open.history, { at, messageId: id, note: `recovery: ${m.eventName}: ${m.description}` }] };
   await ctx.store.updateCase(c);
   ctx.emit({ type: 'case.updated', case: caseSummary(c) });
-  const n = await send(ctx, 'case-updated', { serial: m.serialNumber, message: m, reason: `Service request ${c.number} updated (recovery)`, caseNumber: c.number });
+  const n = await caseChanged(ctx, c, 'updated (recovery)', { message: m });
   return { ...base, caseNumber: c.number, caseAction: 'updated', notifiedTo: sentTo(n) };
 }
 
@@ -156,6 +161,6 @@ export async function changeCase(ctx: TxContext, key: string, change: CaseChange
   }
   await ctx.store.updateCase(c);
   ctx.emit({ type: change.action === 'close' ? 'case.closed' : 'case.updated', case: caseSummary(c) });
-  await send(ctx, change.action === 'close' ? 'case-closed' : 'case-updated', { serial: c.serial, hostname: c.hostname, reason: `Service request ${c.number} ${c.status === 'closed' ? 'closed' : c.status}${who}`, caseNumber: c.number, extra: [`Note: ${change.note}`] });
+  await caseChanged(ctx, c, `${c.status}${who}`, { extra: [`Note: ${change.note}`] });
   return ok(c);
 }

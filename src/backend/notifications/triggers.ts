@@ -35,11 +35,11 @@ export function notCovered(ctx: TxContext, serial: string, hostname: string, ref
   return send(ctx, 'not-covered', { serial, hostname, reason: `Registration not completed (${refusal.code})`, extra: [refusal.reason], to: own });
 }
 
-/** N13 / N22: a confirmation (or a renewal) put the device on a trial or registered it under a contract. */
+/** N13 / N22: a confirmation (or a renewal, which names no company) put the device on a trial or registered it under a contract. */
 export function registered(ctx: TxContext, serial: string, hostname: string, r: { readonly trial: boolean; readonly contractNumber: string; readonly company: string; readonly trialEndsAt: string | null; readonly trialDays: number }): Promise<Sent> {
   return r.trial
     ? send(ctx, 'trial-registered', { serial, hostname, reason: `Registered for a ${r.trialDays}-day trial under contract ${r.contractNumber}, until ${r.trialEndsAt ?? ''}` })
-    : send(ctx, 'registration-complete', { serial, hostname, reason: `Registration complete: contract ${r.contractNumber}, company ${r.company || '(none)'}` });
+    : send(ctx, 'registration-complete', { serial, hostname, reason: `Registration complete: contract ${r.contractNumber}${r.company ? `, company ${r.company}` : ''}` });
 }
 
 /** N14: the fortnightly reminder while a device is on trial. */

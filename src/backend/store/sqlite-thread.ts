@@ -155,6 +155,8 @@ export async function openSqliteThread(file: string): Promise<SqliteThread> {
       if (failure || closing) return;
       closing = true;
       const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+      // Until the thread is gone the process must not end: the caller awaits this close (and may go on after it).
+      worker.ref();
       await call({ type: 'close', id: nextId++ }).catch(() => undefined);
       fail(closed());
       await exited;
