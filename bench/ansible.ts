@@ -2,7 +2,7 @@
  * `npm run bench:ansible -- [--devices 50] [--ours 1000]`
  *
  * A peer on the same fleet. Ansible (Debian's ansible 7 / ansible-core 2.14, cisco.ios collection,
- * network_cli over paramiko) pushes the CLI.md desired Call Home configuration with
+ * network_cli over paramiko) pushes the docs/cli.md desired Call Home configuration with
  * `cisco.ios.ios_config` (save_when: modified) to a fresh lab of `--devices` devices, once at forks 5
  * (its default) and once at forks 50, each on its own fresh lab. The lines it pushes are the ones our
  * planner chose for a device of that lab (a `callhome push --dry-run` on r1), in running-config form.
@@ -166,7 +166,7 @@ async function main(): Promise<void> {
         ...notes,
         ...runs.map((m) => `load average when the forks ${m.forks} run started: ${m.loadAverage}`),
         `load average when our push started: ${ourLoad} (pipelined), ${ourLineLoad} (--line-by-line); the runs are minutes apart, so a load that changes in between moves the ratio`,
-        'Ansible: cisco.ios.ios_config with src = the lines our planner chose for the CLI.md desired configuration (indented running-config form) and save_when: modified; network_cli over paramiko, enable with ansible_become; each run on a fresh lab in its own process; the wall time includes ansible-playbook start-up, as a user sees it.',
+        'Ansible: cisco.ios.ios_config with src = the lines our planner chose for the docs/cli.md desired configuration (indented running-config form) and save_when: modified; network_cli over paramiko, enable with ansible_become; each run on a fresh lab in its own process; the wall time includes ansible-playbook start-up, as a user sees it.',
         'Ansible checks host keys: HOME points into the bench workspace, whose ~/.ssh/known_hosts is the one the lab wrote; unknown keys are refused (host_key_auto_add off), none are recorded.',
         'Ours: measureOurPush (bench/push.ts), push + read-back verification + --save (write memory), like ios_config with save_when: modified.',
         'Ansible runs on fewer devices than ours because it is slow; devices/s is compared, not wall time.',

@@ -149,7 +149,7 @@ class Sink extends Writable {
   }
 }
 
-/** What one push of the CLI.md desired configuration to a lab fleet measured. */
+/** What one push of the docs/cli.md desired configuration to a lab fleet measured. */
 export type PushMeasurement = {
   readonly devicesPerSecond: number;
   readonly wallMs: number;
@@ -161,7 +161,7 @@ export type PushMeasurement = {
 
 type PushRun = PushMeasurement & { readonly commands: readonly string[]; readonly failures: readonly string[] };
 
-/** A temp dir holding a copy of the CLI.md desired configuration. */
+/** A temp dir holding a copy of the docs/cli.md desired configuration. */
 function benchDir(): { dir: string; desired: string } {
   const dir = mkdtempSync(join(tmpdir(), 'callhome-bench-push-'));
   const desired = join(dir, 'desired.yaml');
@@ -190,7 +190,7 @@ async function pushOnLab(lab: LabProcess, desired: string, concurrency: number, 
 }
 
 /**
- * Starts a lab of `devices` in its own process, pushes the CLI.md desired configuration to all of them
+ * Starts a lab of `devices` in its own process, pushes the docs/cli.md desired configuration to all of them
  * with verification (concurrency 50 by default; `save` adds write memory, as Ansible's save_when does),
  * stops the lab and returns the figures.
  */

@@ -65,14 +65,15 @@ async function runCaCertificateUpdate(opts: NotificationsOptions, deps: OutputDe
 
 /** `callhome notifications`: List notifications the back end sent; `notifications ca-certificate-update VERSION` sends N25. */
 export const notificationsCommand: CommandModule<object, NotificationsOptions> = {
-  command: 'notifications [action] [version]',
+  // The positional is not called `version`: yargs reserves that name (its --version flag) and drops the value.
+  command: 'notifications [action] [bundle-version]',
   describe: 'List notifications the back end sent, or send the CA certificate update instructions',
   builder: (y: Argv) =>
     withBackendOptions(withOutputOptions(y))
       .positional('action', { choices: ['list', 'ca-certificate-update'] as const, default: 'list', describe: 'list, or ca-certificate-update (SCH administrators)' })
-      .positional('version', { type: 'string', describe: 'ca-certificate-update: the root certificate bundle version' })
+      .positional('bundle-version', { type: 'string', describe: 'ca-certificate-update: the root certificate bundle version' })
       .option('instructions-file', { type: 'string', describe: 'ca-certificate-update: one instruction per line (default: the service’s steps)' })
       .option('max', { type: 'string', describe: 'How many, newest first: 1-1000 (default 200)' })
-      .option('limit', { type: 'string', deprecated: 'use --max', describe: 'Old spelling of --max (removed in the next release)' }) as unknown as Argv<NotificationsOptions>,
-  handler: (argv: ArgumentsCamelCase<NotificationsOptions>) => runNotifications(argv),
+      .option('limit', { type: 'string', deprecated: 'use --max', describe: 'Old spelling of --max (removed in the next release)' }) as unknown as Argv<NotificationsOptions & { bundleVersion?: string }>,
+  handler: (argv: ArgumentsCamelCase<NotificationsOptions & { bundleVersion?: string }>) => runNotifications({ ...argv, version: argv.bundleVersion }),
 };

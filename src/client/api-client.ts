@@ -227,6 +227,24 @@ export class ApiError extends AbortError {
 
 const ErrorBody = z.object({ error: z.string(), reason: z.string() });
 
+/** The command that lists what a path names, for a 404's next step (a mistyped serial, case or user). */
+const LISTED_BY: readonly (readonly [RegExp, string])[] = [
+  [/^\/(devices|reports\/device)\//, '`callhome devices` lists the serials the back end knows'],
+  [/^\/registrations\/lockouts\//, 'only a user with wrong registration tokens counted can be unblocked'],
+  [/^\/registrations\//, '`callhome registrations` lists the registrations'],
+  [/^\/cases\//, '`callhome cases` lists the case numbers'],
+  [/^\/(users|directory)\//, '`callhome users` lists the users of your companies'],
+  [/^\/companies\//, '`callhome companies` lists your companies'],
+  [/^\/tokens\//, '`callhome tokens` lists your token IDs'],
+  [/^\/gateways\//, '`callhome gateway list` lists the gateways'],
+];
+
+/** What to do after a 404 on `path`: the listing command, and where the commands are described. */
+export function notFoundHint(path: string): string {
+  const listed = LISTED_BY.find(([re]) => re.test(path))?.[1];
+  return `Check the name or number${listed ? `: ${listed}` : ''}. docs/cli.md describes every command.`;
+}
+
 /**
  * A 403 explained. A role refusal (`forbidden`) names the role the action needs; the legal agreement says how
  * to accept it; any other refusal (the spec's rules: self-registration, no contract, …) is the back end's reason.
@@ -267,7 +285,7 @@ export function createApiClient(connection: { readonly url: string; readonly tok
       const token = init.anonymous === true ? null : tokenError(res);
       if (token !== null) throw token;
       if (res.status === 403) throw forbidden(init.action, kind, reason);
-      throw new ApiError(res.status, `${init.method ?? 'GET'} ${path} failed (${res.status}): ${reason}`, undefined, reason);
+      throw new ApiError(res.status, `${init.method ?? 'GET'} ${path} failed (${res.status}): ${reason}`, res.status === 404 ? notFoundHint(path) : undefined, reason);
     }
     const parsed = schema.safeParse(body);
     if (!parsed.success) throw new ApiError(res.status, `The back end at ${base} answered ${path} with an unexpected body: ${parsed.error.issues[0]?.message ?? ''}`, 'Check that --backend points at a callhome back end of the same version.');
@@ -294,7 +312,7 @@ export function createApiClient(connection: { readonly url: string; readonly tok
     });
     if (!res.ok || !res.body) {
       const e = ErrorBody.safeParse(await res.json().catch(() => null));
-      throw tokenError(res) ?? new ApiError(res.status, `GET ${path} failed (${res.status}): ${e.success ? e.data.reason : `HTTP ${res.status}`}`, undefined, e.success ? e.data.reason : undefined);
+      throw tokenError(res) ?? new ApiError(res.status, `GET ${path} failed (${res.status}): ${e.success ? e.data.reason : `HTTP ${res.status}`}`, res.status === 404 ? notFoundHint(path) : undefined, e.success ? e.data.reason : undefined);
     }
     const partial = `${file}.partial`;
     try {

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BackOfficeSchema } from '../../src/backend/entitlement/model.js';
+import { readDirectoryFile } from '../../src/backend/accounts/directory-file.js';
 import { readContractsFile } from '../../src/backend/contracts-file.js';
 import { loadRules, matchRule } from '../../src/backend/processing/rules.js';
 import type { CallHomeMessage } from '../../src/domain/message.js';
@@ -97,6 +98,23 @@ describe('examples/', () => {
     expect(office.installedBase.map((e) => e.serial)).toEqual([1, 2, 3, 4, 5].map((i) => labIdentity(i).serial));
     expect(office.installedBase[2]).toMatchObject({ warrantyExpiresAt: '2027-06-30T00:00:00.000Z', warrantyCompany: 'examplecorp' });
     expect(office.profiles).toEqual([{ ccoId: 'alice', company: 'examplecorp', contracts: ['C123456'], caseManagement: true, email: 'alice@example.com' }]);
+  });
+
+  it("directory.yaml: the README's users examples — alice administers examplecorp, carol holds its contract; no password", () => {
+    const dir = readDirectoryFile(example('directory.yaml'));
+    expect(dir.companies).toEqual([{ id: 'examplecorp', name: 'ExampleCorp' }]);
+    expect(dir.users.map((u) => [u.id, u.companies, u.contracts, u.profileCompany])).toEqual([
+      ['alice', { examplecorp: 'administrator' }, ['C123456'], 'examplecorp'],
+      ['carol', {}, ['C123456'], 'examplecorp'],
+    ]);
+    for (const u of dir.users) expect([u.password, u.passwordHash]).toEqual([undefined, undefined]);
+    // C123456 is examplecorp's in the back-office fixtures, so `users role carol administrator` is allowed (S28).
+    const file = readContractsFile(example('back-office.yaml'));
+    if (file.kind !== 'back-office') throw new Error('back-office.yaml is in the back-office form');
+    expect(BackOfficeSchema.parse(file.backOffice).contracts.find((c) => c.number === 'C123456')?.company).toBe('examplecorp');
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    expect(readme).toContain('callhome users import examples/directory.yaml');
+    expect(readme).toContain('callhome users role carol administrator --company examplecorp');
   });
 
   it('rules.yaml: loads, and its first matching rule decides', () => {
