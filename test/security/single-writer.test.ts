@@ -58,12 +58,22 @@ describe('one back end per SQLite file', () => {
     expect(second.stderr).toMatch(/in use by another process/);
     expect(second.stdout).not.toMatch(/ready/);
     expect(await refused(port)).toBe(true);
+    // …and so is one that would run SQLite on its main thread (--no-sqlite-thread opens the file the same way)
+    const onMain = await run(['serve', '--db', db, '--http-port', String(port), '--no-sqlite-thread', '--json']);
+    expect(onMain.code).not.toBe(0);
+    expect(onMain.stderr).toMatch(/in use by another process/);
     // …and the first is unharmed
     expect((await postXml(first.url, sampleWith({ serial: 'ONEWRITER1', messageId: 'w-2' }))).status).toBe(200);
     await stopServe(first);
-    // Once the first has stopped, the file is free again
+    // Once the first has stopped, the file is free again, also for a back end with SQLite on its main thread
     const after = await spawnServe({ db });
     await stopServe(after);
+    const mainThread = await startBackend({ dbPath: db, httpPort: 0, smtpPort: null, token: TOKEN, sqliteOnMainThread: true });
+    try {
+      expect((await postXml(mainThread.url, sampleWith({ serial: 'ONEWRITER1', messageId: 'w-3' }))).status).toBe(200);
+    } finally {
+      await mainThread.close();
+    }
   });
 });
 
