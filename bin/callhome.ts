@@ -42,7 +42,9 @@ async function main(): Promise<void> {
     .fail((message, error, y) => {
       if (error) throw error;
       void y;
-      process.stderr.write(`Error: ${message}\nRun \`callhome --help\` for usage.\n`);
+      const named = commands.find((c) => String(c.command).split(' ')[0] === args[0]);
+      const help = named ? `callhome ${args[0]} --help` : 'callhome --help';
+      process.stderr.write(`Error: ${message}\nRun \`${help}\` for usage; docs/cli.md has every command, flag and exit code.\n`);
       process.exit(ExitCode.Error);
     });
   await cli.parseAsync();

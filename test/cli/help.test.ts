@@ -16,6 +16,14 @@ describe('callhome --help', () => {
   });
 
   it('refuses an unknown command with exit code 1', async () => {
-    await expect(run(process.execPath, ['bin/callhome.js', 'no-such-command'])).rejects.toMatchObject({ code: 1 });
+    await expect(run(process.execPath, ['bin/callhome.js', 'no-such-command'])).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining('Run `callhome --help` for usage; docs/cli.md') });
+  });
+
+  it("points a subcommand's usage error at that subcommand's help and at docs/cli.md", async () => {
+    // bin/callhome.js runs the bundle (dist/), which `npm install` builds from these sources.
+    await expect(run(process.execPath, ['bin/callhome.js', 'push', '--no-such-flag'])).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringMatching(/^Error: Missing required arguments: inventory, config\nRun `callhome push --help` for usage; docs\/cli\.md has every command, flag and exit code\./),
+    });
   });
 });

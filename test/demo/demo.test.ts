@@ -44,7 +44,9 @@ describe('callhome demo --headless', () => {
                 registered: states.filter((s) => s === 'registered').length,
                 trial: states.filter((s) => s === 'trial').length,
               };
-              if (!done && seen.http >= 2 && seen.email >= 2 && seen.registered >= 1 && seen.trial >= 1) {
+              // Each user's device list holds the devices that have called home, so all four must have.
+              const reporting = new Set(msgs.map((m) => m.serial)).size;
+              if (!done && seen.http >= 2 && seen.email >= 2 && seen.registered >= 1 && seen.trial >= 1 && reporting >= 4) {
                 // Once: checks already running when the condition is met must not log in a second time.
                 done = true;
                 unsubscribe();
