@@ -6,6 +6,69 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Pool } from 'pg';
 
+/**
+ * entitlement: back-office fixtures (service contracts, the serials they cover, installed base with
+ * warranty), per-user token lock-out, add-contract requests, and what a registration rests on. The old
+ * per-serial contracts rows move into them; the old table is left in place (no longer read), and the
+ * accounts view of each device's company now reads the contract or installed-base company from them.
+ * The same SQL on both dialects, so it is written once.
+ */
+const ENTITLEMENT_SCHEMA = `
+  CREATE TABLE ent_contracts (
+    number TEXT PRIMARY KEY,
+    type TEXT NOT NULL,
+    company TEXT NOT NULL,
+    expires_at TEXT,
+    remote_support INTEGER NOT NULL,
+    families TEXT NOT NULL DEFAULT '[]'
+  );
+  CREATE TABLE ent_coverage (
+    contract_number TEXT NOT NULL,
+    serial TEXT NOT NULL,
+    PRIMARY KEY (contract_number, serial)
+  );
+  CREATE INDEX ent_coverage_serial ON ent_coverage(serial);
+  CREATE TABLE ent_installed_base (
+    serial TEXT PRIMARY KEY,
+    family TEXT NOT NULL,
+    pid TEXT NOT NULL,
+    company TEXT NOT NULL,
+    warranty_expires_at TEXT,
+    warranty_company TEXT NOT NULL
+  );
+  CREATE TABLE ent_lockouts (
+    user_id TEXT PRIMARY KEY,
+    failed INTEGER NOT NULL,
+    locked_at TEXT
+  );
+  CREATE TABLE ent_contract_requests (
+    cco_id TEXT NOT NULL,
+    contract_number TEXT NOT NULL,
+    serial TEXT NOT NULL,
+    requested_at TEXT NOT NULL,
+    PRIMARY KEY (cco_id, contract_number, serial)
+  );
+  ALTER TABLE registrations ADD COLUMN coverage TEXT;
+  ALTER TABLE registrations ADD COLUMN coverage_ends_at TEXT;
+  ALTER TABLE registrations ADD COLUMN registered_by TEXT;
+  ALTER TABLE registrations ADD COLUMN warned_days INTEGER;
+  ALTER TABLE registrations ADD COLUMN refusal_code TEXT;
+  ALTER TABLE registrations ADD COLUMN refusal_reason TEXT;
+  INSERT INTO ent_installed_base (serial, family, pid, company, warranty_expires_at, warranty_company)
+    SELECT serial, '', '', company, NULL, company FROM contracts;
+  INSERT INTO ent_contracts (number, type, company, expires_at, remote_support, families)
+    SELECT contract_number, CASE WHEN lower(max(contract_type)) IN ('cbr', 'partner-branded', 'other') THEN lower(max(contract_type)) ELSE 'direct' END, max(company), max(expires_at), 1, '[]'
+    FROM contracts WHERE contract_number <> '' GROUP BY contract_number;
+  INSERT INTO ent_coverage (contract_number, serial) SELECT contract_number, serial FROM contracts WHERE contract_number <> '';
+  UPDATE registrations SET coverage = CASE WHEN state = 'trial' OR trial_ends_at IS NOT NULL THEN 'trial' ELSE 'contract' END
+    WHERE state IN ('registered', 'trial', 'expired');
+  DROP VIEW device_companies;
+  CREATE VIEW device_companies AS
+    SELECT d.serial AS serial,
+      COALESCE(d.company, NULLIF((SELECT min(c.company) FROM ent_coverage v JOIN ent_contracts c ON c.number = v.contract_number WHERE v.serial = d.serial AND c.company <> ''), ''), NULLIF(b.company, '')) AS company
+    FROM devices d LEFT JOIN ent_installed_base b ON b.serial = d.serial;
+  `;
+
 /** Each entry moves the SQLite schema from version i to i + 1. */
 export const SQLITE_MIGRATIONS: readonly string[] = [
   `
@@ -236,65 +299,8 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
     updated_at TEXT NOT NULL
   );
   `,
-  // entitlement: back-office fixtures (service contracts, the serials they cover, installed base with
-  // warranty), per-user token lock-out, add-contract requests, and what a registration rests on. The old
-  // per-serial contracts rows move into them; the old table is left in place (no longer read), and the
-  // accounts view of each device's company now reads the contract or installed-base company from them.
-  `
-  CREATE TABLE ent_contracts (
-    number TEXT PRIMARY KEY,
-    type TEXT NOT NULL,
-    company TEXT NOT NULL,
-    expires_at TEXT,
-    remote_support INTEGER NOT NULL,
-    families TEXT NOT NULL DEFAULT '[]'
-  );
-  CREATE TABLE ent_coverage (
-    contract_number TEXT NOT NULL,
-    serial TEXT NOT NULL,
-    PRIMARY KEY (contract_number, serial)
-  );
-  CREATE INDEX ent_coverage_serial ON ent_coverage(serial);
-  CREATE TABLE ent_installed_base (
-    serial TEXT PRIMARY KEY,
-    family TEXT NOT NULL,
-    pid TEXT NOT NULL,
-    company TEXT NOT NULL,
-    warranty_expires_at TEXT,
-    warranty_company TEXT NOT NULL
-  );
-  CREATE TABLE ent_lockouts (
-    user_id TEXT PRIMARY KEY,
-    failed INTEGER NOT NULL,
-    locked_at TEXT
-  );
-  CREATE TABLE ent_contract_requests (
-    cco_id TEXT NOT NULL,
-    contract_number TEXT NOT NULL,
-    serial TEXT NOT NULL,
-    requested_at TEXT NOT NULL,
-    PRIMARY KEY (cco_id, contract_number, serial)
-  );
-  ALTER TABLE registrations ADD COLUMN coverage TEXT;
-  ALTER TABLE registrations ADD COLUMN coverage_ends_at TEXT;
-  ALTER TABLE registrations ADD COLUMN registered_by TEXT;
-  ALTER TABLE registrations ADD COLUMN warned_days INTEGER;
-  ALTER TABLE registrations ADD COLUMN refusal_code TEXT;
-  ALTER TABLE registrations ADD COLUMN refusal_reason TEXT;
-  INSERT INTO ent_installed_base (serial, family, pid, company, warranty_expires_at, warranty_company)
-    SELECT serial, '', '', company, NULL, company FROM contracts;
-  INSERT INTO ent_contracts (number, type, company, expires_at, remote_support, families)
-    SELECT contract_number, CASE WHEN lower(max(contract_type)) IN ('cbr', 'partner-branded', 'other') THEN lower(max(contract_type)) ELSE 'direct' END, max(company), max(expires_at), 1, '[]'
-    FROM contracts WHERE contract_number <> '' GROUP BY contract_number;
-  INSERT INTO ent_coverage (contract_number, serial) SELECT contract_number, serial FROM contracts WHERE contract_number <> '';
-  UPDATE registrations SET coverage = CASE WHEN state = 'trial' OR trial_ends_at IS NOT NULL THEN 'trial' ELSE 'contract' END
-    WHERE state IN ('registered', 'trial', 'expired');
-  DROP VIEW device_companies;
-  CREATE VIEW device_companies AS
-    SELECT d.serial AS serial,
-      COALESCE(d.company, NULLIF((SELECT min(c.company) FROM ent_coverage v JOIN ent_contracts c ON c.number = v.contract_number WHERE v.serial = d.serial AND c.company <> ''), ''), NULLIF(b.company, '')) AS company
-    FROM devices d LEFT JOIN ent_installed_base b ON b.serial = d.serial;
-  `,
+  // entitlement: back-office fixtures, lock-out, contract requests (ENTITLEMENT_SCHEMA, the same on both dialects).
+  ENTITLEMENT_SCHEMA,
   // store: type and severity together (issue 14), as PostgreSQL has had since its scale entry: a severity
   // filter is read a level at a time in time order (queries.ts firstRows), and with a type the levels come
   // from this index instead of every row of the type (0.9 s at 1,000,000 messages for a pair matching nothing).
@@ -535,65 +541,8 @@ export const PG_MIGRATIONS: readonly string[] = [
     updated_at TEXT NOT NULL
   );
   `,
-  // entitlement: back-office fixtures (service contracts, the serials they cover, installed base with
-  // warranty), per-user token lock-out, add-contract requests, and what a registration rests on. The old
-  // per-serial contracts rows move into them; the old table is left in place (no longer read), and the
-  // accounts view of each device's company now reads the contract or installed-base company from them.
-  `
-  CREATE TABLE ent_contracts (
-    number TEXT PRIMARY KEY,
-    type TEXT NOT NULL,
-    company TEXT NOT NULL,
-    expires_at TEXT,
-    remote_support INTEGER NOT NULL,
-    families TEXT NOT NULL DEFAULT '[]'
-  );
-  CREATE TABLE ent_coverage (
-    contract_number TEXT NOT NULL,
-    serial TEXT NOT NULL,
-    PRIMARY KEY (contract_number, serial)
-  );
-  CREATE INDEX ent_coverage_serial ON ent_coverage(serial);
-  CREATE TABLE ent_installed_base (
-    serial TEXT PRIMARY KEY,
-    family TEXT NOT NULL,
-    pid TEXT NOT NULL,
-    company TEXT NOT NULL,
-    warranty_expires_at TEXT,
-    warranty_company TEXT NOT NULL
-  );
-  CREATE TABLE ent_lockouts (
-    user_id TEXT PRIMARY KEY,
-    failed INTEGER NOT NULL,
-    locked_at TEXT
-  );
-  CREATE TABLE ent_contract_requests (
-    cco_id TEXT NOT NULL,
-    contract_number TEXT NOT NULL,
-    serial TEXT NOT NULL,
-    requested_at TEXT NOT NULL,
-    PRIMARY KEY (cco_id, contract_number, serial)
-  );
-  ALTER TABLE registrations ADD COLUMN coverage TEXT;
-  ALTER TABLE registrations ADD COLUMN coverage_ends_at TEXT;
-  ALTER TABLE registrations ADD COLUMN registered_by TEXT;
-  ALTER TABLE registrations ADD COLUMN warned_days INTEGER;
-  ALTER TABLE registrations ADD COLUMN refusal_code TEXT;
-  ALTER TABLE registrations ADD COLUMN refusal_reason TEXT;
-  INSERT INTO ent_installed_base (serial, family, pid, company, warranty_expires_at, warranty_company)
-    SELECT serial, '', '', company, NULL, company FROM contracts;
-  INSERT INTO ent_contracts (number, type, company, expires_at, remote_support, families)
-    SELECT contract_number, CASE WHEN lower(max(contract_type)) IN ('cbr', 'partner-branded', 'other') THEN lower(max(contract_type)) ELSE 'direct' END, max(company), max(expires_at), 1, '[]'
-    FROM contracts WHERE contract_number <> '' GROUP BY contract_number;
-  INSERT INTO ent_coverage (contract_number, serial) SELECT contract_number, serial FROM contracts WHERE contract_number <> '';
-  UPDATE registrations SET coverage = CASE WHEN state = 'trial' OR trial_ends_at IS NOT NULL THEN 'trial' ELSE 'contract' END
-    WHERE state IN ('registered', 'trial', 'expired');
-  DROP VIEW device_companies;
-  CREATE VIEW device_companies AS
-    SELECT d.serial AS serial,
-      COALESCE(d.company, NULLIF((SELECT min(c.company) FROM ent_coverage v JOIN ent_contracts c ON c.number = v.contract_number WHERE v.serial = d.serial AND c.company <> ''), ''), NULLIF(b.company, '')) AS company
-    FROM devices d LEFT JOIN ent_installed_base b ON b.serial = d.serial;
-  `,
+  // entitlement: back-office fixtures, lock-out, contract requests (ENTITLEMENT_SCHEMA, the same on both dialects).
+  ENTITLEMENT_SCHEMA,
 ];
 
 function tooNew(current: number, known: number, where: string): Error {
