@@ -307,9 +307,6 @@ async function main(): Promise<void> {
   const which = stringArg('db', 'both');
   const notes = machineNotes();
   const figures: BenchFigure[] = [];
-  // The SQLite database thread's close() waits for its thread with nothing else holding the process open:
-  // without a handle of its own this process would exit there, silently (sqlite-thread.ts unrefs its port).
-  const alive = setInterval(() => undefined, 60_000);
   const dir = mkdtempSync(join(tmpdir(), 'callhome-bench-store-'));
   let cluster: PgCluster | null = null;
   try {
@@ -327,7 +324,6 @@ async function main(): Promise<void> {
   } finally {
     await cluster?.stop();
     rmSync(dir, { recursive: true, force: true });
-    clearInterval(alive);
   }
   writeBenchSection({
     bench: 'store',
