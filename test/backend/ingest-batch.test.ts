@@ -11,7 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseXml, renderXml } from '../../src/callhome/codec.js';
 import { defaultRulesFile, loadRules } from '../../src/backend/processing/rules.js';
 import { createBackendService } from '../../src/backend/service.js';
-import { openSqliteThreadStore } from '../../src/backend/store/sqlite-store.js';
+import { openSqliteStore, openSqliteThreadStore } from '../../src/backend/store/sqlite-store.js';
+import type { NewMessage, Store } from '../../src/backend/store/types.js';
 import type { BackendEvent } from '../../src/events/protocol.js';
 import { buildMessage } from './build-message.js';
 import { api, postXml } from './helpers.js';
@@ -66,6 +67,52 @@ describe('ingest batches in the database thread, through a real back end', () =>
   });
 });
 
+/** Parsed inputs as the HTTP ingest hands them to the service. */
+function inputs(count: number, serial: (i: number) => string): NewMessage[] {
+  return Array.from({ length: count }, (_, i) => {
+    const raw = renderXml(buildMessage({ serialNumber: serial(i), kind: 'syslog', subType: '', severity: 5, description: `%SYS-5-CONFIG_I: Configured ${i}` }));
+    const parsed = parseXml(raw);
+    if (!parsed.ok) throw new Error(parsed.error.reason);
+    return { receivedAt: new Date().toISOString(), transport: 'http' as const, remote: '127.0.0.1', format: 'xml' as const, raw, message: parsed.value };
+  });
+}
+
+describe('a job that fails in a batch', () => {
+  it('fails alone: its batch-mates are stored and published, its own writes are undone', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'callhome-batch-'));
+    const real = openSqliteStore(join(dir, 'db.sqlite'));
+    // A fault injected into the real store: processing a device record for serial BROKEN01 throws (as a bug would).
+    const store: Store = {
+      ...real,
+      transaction: (fn) =>
+        real.transaction((tx) =>
+          fn({
+            ...tx,
+            upsertDevice: (m, at) => (m.serialNumber === 'BROKEN01' ? Promise.reject(new Error('injected fault: device record')) : tx.upsertDevice(m, at)),
+          }),
+        ),
+    };
+    const service = createBackendService({ store, rules: loadRules(defaultRulesFile()), portalUrl: 'http://127.0.0.1', groupCommit: { maxDelayMs: 20, maxBatch: 64 } });
+    const published: BackendEvent[] = [];
+    service.log.subscribe((e) => published.push(e));
+    try {
+      const list = inputs(12, (i) => (i === 5 ? 'BROKEN01' : `GOOD${String(i).padStart(4, '0')}`));
+      const settled = await Promise.allSettled(list.map((input) => service.ingest(input)));
+      expect(settled.map((r) => r.status)).toEqual(list.map((_, i) => (i === 5 ? 'rejected' : 'fulfilled')));
+      const failure = settled[5];
+      expect(failure?.status === 'rejected' ? String(failure.reason) : '').toMatch(/injected fault: device record/);
+      // The failing message's own insert was rolled back with it; the others are stored and their events published.
+      expect((await real.listMessages({ limit: 100 })).messages.map((m) => m.serial).sort()).toEqual(list.filter((_, i) => i !== 5).map((m) => m.message.serialNumber).sort());
+      expect(published.filter((e) => e.type === 'message.received')).toHaveLength(11);
+      expect(published.some((e) => e.type === 'message.received' && e.message.serial === 'BROKEN01')).toBe(false);
+    } finally {
+      await service.close();
+      await real.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('the service over a thread store', () => {
   it('hands each group commit to the database thread in one request, and publishes what it committed', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'callhome-batch-'));
@@ -78,15 +125,10 @@ describe('the service over a thread store', () => {
     const published: BackendEvent[] = [];
     service.log.subscribe((e) => published.push(e));
     try {
-      const inputs = Array.from({ length: 30 }, (_, i) => {
-        const raw = renderXml(buildMessage({ serialNumber: `SVC${String(i % 3).padStart(4, '0')}`, kind: 'syslog', subType: '', severity: 5, description: `%SYS-5-CONFIG_I: Configured ${i}` }));
-        const parsed = parseXml(raw);
-        if (!parsed.ok) throw new Error(parsed.error.reason);
-        return { receivedAt: new Date().toISOString(), transport: 'http' as const, remote: '127.0.0.1', format: 'xml' as const, raw, message: parsed.value };
-      });
-      const again = inputs[0];
+      const list = inputs(30, (i) => `SVC${String(i % 3).padStart(4, '0')}`);
+      const again = list[0];
       if (!again) throw new Error('no input');
-      const outcomes = await Promise.all([...inputs, again].map((input) => service.ingest(input)));
+      const outcomes = await Promise.all([...list, again].map((input) => service.ingest(input)));
       expect(outcomes.filter((o) => o.kind === 'stored')).toHaveLength(30);
       expect(outcomes.filter((o) => o.kind === 'duplicate')).toHaveLength(1);
       // 31 messages queued at once, in a few requests, not one per statement.
