@@ -284,6 +284,7 @@ function historyReport(store: StoreQueries, c: ReportCriteria, shown: Record<str
     criteria: shown,
     empty: NO_DATA,
     next: () => next,
+    pace,
     async *pages() {
       // §4.4: messages of registered devices only (registered, trial, expired); their serials are one list.
       const serials = await store.deviceSerials({ company: c.company, hostname: c.hostname, serial: c.serial, registered: true });

@@ -24,6 +24,9 @@ export const CONTENT_TYPES: Readonly<Record<ExportFormat, string>> = {
 /** Where the bytes go: `write` resolves once the socket can take more (or is gone). */
 export type Sink = { write(chunk: string | Uint8Array): Promise<void>; readonly closed: boolean };
 
+/** Between two slices of a writer's work: the table's pace, else a turn of the event loop. */
+const pause = (table: ReportTable): Promise<void> => (table.pace ? table.pace() : breathe());
+
 /** Bytes a library may hold, produced but not yet taken by the socket, before the next page waits. */
 const HELD_BYTES = 256 * 1024;
 
@@ -51,7 +54,7 @@ async function writeJson(table: ReportTable, sink: Sink): Promise<number> {
       i = workSlice(page, i, (part) => part.forEach((r) => texts.push(JSON.stringify(pick(r, keys)))));
       await sink.write(`${written > 0 ? ',' : ''}${texts.join(',')}`);
       written += texts.length;
-      await breathe();
+      await pause(table);
     }
     if (sink.closed) break;
   }
@@ -72,7 +75,7 @@ async function writeCsv(table: ReportTable, sink: Sink): Promise<number> {
       i = workSlice(page, i, (part) => texts.push(toCsv(keys, part, false)), CSV_STEP);
       await sink.write(texts.join(''));
       written += i - from;
-      await breathe();
+      await pause(table);
     }
     if (sink.closed) break;
   }
@@ -144,7 +147,7 @@ async function writeXlsx(table: ReportTable, sink: Sink, now: Date): Promise<num
     // Rows are turned into XML synchronously: a slice at a time, the event loop given back in between.
     for (let i = 0; i < page.length; ) {
       i = workSlice(page, i, (part) => part.forEach((r) => sheet.addRow(table.columns.map((c) => xlsxCell(r[c.key] ?? null))).commit()));
-      await breathe();
+      await pause(table);
     }
     written += page.length;
     await settle(out, sink, held);
@@ -249,7 +252,7 @@ async function writePdf(table: ReportTable, sink: Sink, now: Date): Promise<numb
         header();
         // The finished page is on its way: wait for the socket before drawing the next.
         await settle(out, sink, () => doc.readableLength);
-        await breathe();
+        await pause(table);
       }
       cells(
         table.columns.map((c) => pdfText(r[c.key] ?? null)),
@@ -258,7 +261,7 @@ async function writePdf(table: ReportTable, sink: Sink, now: Date): Promise<numb
       );
       written++;
       // store (issue 14): laying out a row's cells is synchronous (a full page took 100–180 ms under load).
-      if (written % PDF_SLICE === 0) await breathe();
+      if (written % PDF_SLICE === 0) await pause(table);
     }
     if (sink.closed) break;
   }

@@ -3,12 +3,12 @@
  * in slices bounded in time, not in rows, and give the event loop back between slices. On PostgreSQL an ingest
  * transaction is a chain of round trips on the same thread, each of which waits for the slice in progress:
  * fifteen statements behind slices of a 500-row page (5–10 ms each) doubled a device's post p99 during a
- * full history export. A row costs 5–30 µs, so a slice is a few hundred rows on a quiet machine and fewer on a
- * busy one.
+ * full history export. A row costs 2–10 µs to build and as much to write, so a slice is one or two hundred
+ * rows on a quiet machine and fewer on a busy one; building a slice and writing it share one turn of the loop.
  */
 
 /** The longest a report works synchronously before it gives the event loop back (one row at least). */
-export const SLICE_MS = 2;
+export const SLICE_MS = 1;
 
 /** Gives the event loop back (I/O included): SQLite answers and the writers are synchronous. */
 export const breathe = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
