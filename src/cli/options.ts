@@ -37,6 +37,30 @@ export function withBackendUrlOption<T>(y: Argv<T>) {
   });
 }
 
+/** The Device report's six search criteria (S69) as typed on the command line, by API name. */
+export const DEVICE_SEARCH_FLAGS = {
+  company: '--company',
+  hostname: '--hostname',
+  serial: '--serial',
+  model: '--model',
+  cardModel: '--card-model',
+  cardSerial: '--card-serial',
+} as const;
+
+/** The search flags' values, by API name (`devices`, `reports device`). */
+export type DeviceSearchFlags = { readonly [K in keyof typeof DEVICE_SEARCH_FLAGS]?: string | undefined };
+
+/** The six Device-report criteria (S69), one wording for `callhome devices` and `callhome reports`. */
+export function withDeviceSearchOptions<T>(y: Argv<T>) {
+  return y
+    .option('company', { type: 'string', describe: 'Devices of this company (the whole name, any case)' })
+    .option('hostname', { type: 'string', describe: 'Part of the host name, any case' })
+    .option('serial', { type: 'string', describe: 'Part of the chassis serial number, any case' })
+    .option('model', { type: 'string', describe: 'Part of the chassis model (PID), any case' })
+    .option('card-model', { type: 'string', describe: 'Part of a card model (any module, sub-module, power supply or fan), any case' })
+    .option('card-serial', { type: 'string', describe: 'Part of a card serial number, any case' });
+}
+
 /** The fleet options every SSH command takes. */
 export function withFleetOptions<T>(y: Argv<T>) {
   return withOutputOptions(y)
