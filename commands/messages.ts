@@ -1,8 +1,8 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { withBackendOptions, withOutputOptions } from '../src/cli/options.js';
+import { pageSizeFrom, withBackendOptions, withOutputOptions } from '../src/cli/options.js';
 import type { MessageQuery } from '../src/client/api-client.js';
 import { clientFor, defaultOutput, printJson, textTable, timeStyleFor, type OutputDeps } from '../src/client/output.js';
-import { pageSizeFrom, parseMessageType, parseSeverityFlag, parseTimeFlag } from '../src/client/query-flags.js';
+import { parseMessageType, parseSeverityFlag, parseTimeFlag } from '../src/client/query-flags.js';
 import { messageColumns } from '../src/console/columns.js';
 import { MESSAGE_KINDS } from '../src/domain/callhome.js';
 import type { MessageSummary } from '../src/events/protocol.js';
