@@ -51,7 +51,7 @@ export const messagesCommand: CommandModule<object, MessagesOptions> = {
   describe: 'List messages received by the back end',
   builder: (y: Argv) =>
     withBackendOptions(withOutputOptions(y))
-      .option('device', { type: 'string', describe: 'Serial number or hostname' })
+      .option('device', { type: 'string', describe: 'One device: its serial number (exact) or its whole host name (any case: r1 finds R1); for a part of a name use --hostname' })
       .option('type', { type: 'string', describe: `Message type: ${MESSAGE_KINDS.join(', ')}` })
       .option('severity', { type: 'string', describe: 'Minimum severity, 0-9 or a keyword (major = 5 and above)' })
       .option('since', { type: 'string', describe: 'Received at or after: ISO 8601 date or time, or an age (30m, 2h, 7d)' })

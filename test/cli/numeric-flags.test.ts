@@ -38,6 +38,7 @@ const CASES: readonly (readonly [readonly string[], string, string])[] = [
   [['stats', ...fleet, '--concurrency', '5', '--concurrency', '6'], '--concurrency was given 2 times.', 'Give it once, e.g. --concurrency 50.'],
   [['serve', '--http-port', 'eighty'], '--http-port "eighty" is not a whole number from 0 to 65535.', 'Give e.g. --http-port 8080.'],
   [['serve', '--retention-days', '0'], '--retention-days 0 is not a positive whole number of days.', 'Give e.g. --retention-days 92.'],
+  [['lab', '--smtp-port', '0'], '--smtp-port 0 is not a whole number from 1 to 65535.', 'Give e.g. --smtp-port 2525.'],
   [['lab', '--devices', 'lots'], '--devices "lots" is not a whole number from 1 to 5000.', 'Give e.g. --devices 10.'],
   [['demo', '--headless', '--devices', '0'], '--devices 0 is not a whole number from 1 to 500.', 'Give e.g. --devices 20.'],
   [['gateway', '--retry-max', 'never'], '--retry-max "never" is not a positive number of seconds.', 'Give e.g. --retry-max 60.'],

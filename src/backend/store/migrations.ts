@@ -309,6 +309,12 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   CREATE INDEX IF NOT EXISTS messages_type_severity ON messages(type, severity, received_at DESC, id DESC);
   CREATE INDEX IF NOT EXISTS messages_serial_type ON messages(serial, type, received_at DESC, id DESC);
   `,
+  // tidy: `--device` / ?device= matches the host name in any case (queries.ts): the host-name index is on
+  // lower(hostname), in place of the exact one only that filter read (so ingest keeps one host-name index).
+  `
+  DROP INDEX IF EXISTS messages_hostname;
+  CREATE INDEX IF NOT EXISTS messages_hostname_ci ON messages(lower(hostname), received_at DESC, id DESC);
+  `,
 ];
 
 /** Each entry moves the PostgreSQL schema from version i to i + 1. */
@@ -543,6 +549,12 @@ export const PG_MIGRATIONS: readonly string[] = [
   `,
   // entitlement: back-office fixtures, lock-out, contract requests (ENTITLEMENT_SCHEMA, the same on both dialects).
   ENTITLEMENT_SCHEMA,
+  // tidy: `--device` / ?device= matches the host name in any case (queries.ts): the host-name index is on
+  // lower(hostname), in place of the exact one only that filter read (so ingest keeps one host-name index).
+  `
+  DROP INDEX IF EXISTS messages_hostname;
+  CREATE INDEX IF NOT EXISTS messages_hostname_ci ON messages(lower(hostname), received_at DESC, id DESC);
+  `,
 ];
 
 function tooNew(current: number, known: number, where: string): Error {
