@@ -313,6 +313,12 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE messages ADD COLUMN packed BLOB;
   `,
+  // tidy: `--device` / ?device= matches the host name in any case (queries.ts): the host-name index is on
+  // lower(hostname), in place of the exact one only that filter read (so ingest keeps one host-name index).
+  `
+  DROP INDEX IF EXISTS messages_hostname;
+  CREATE INDEX IF NOT EXISTS messages_hostname_ci ON messages(lower(hostname), received_at DESC, id DESC);
+  `,
 ];
 
 /** Each entry moves the PostgreSQL schema from version i to i + 1. */
@@ -550,6 +556,12 @@ export const PG_MIGRATIONS: readonly string[] = [
   // ingest: large bodies stored packed (packed-body.ts), as SQLite's entry of the same name.
   `
   ALTER TABLE messages ADD COLUMN packed bytea;
+  `,
+  // tidy: `--device` / ?device= matches the host name in any case (queries.ts): the host-name index is on
+  // lower(hostname), in place of the exact one only that filter read (so ingest keeps one host-name index).
+  `
+  DROP INDEX IF EXISTS messages_hostname;
+  CREATE INDEX IF NOT EXISTS messages_hostname_ci ON messages(lower(hostname), received_at DESC, id DESC);
   `,
 ];
 

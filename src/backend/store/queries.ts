@@ -410,7 +410,9 @@ export function createQueries(db: Db, dialect: Dialect, scope: Scope = null): St
         const where: Expression<SqlBool>[] = [];
         if (inScope !== null) where.push(sql<SqlBool>`serial = ANY(${inScope}::text[])`);
         else if (scope !== null) where.push(serialInScope(scope, 'serial', serials === 'check') ?? TRUE);
-        if (f.device) where.push(eb.or([eb('serial', '=', f.device), eb('hostname', '=', f.device)]));
+        // tidy: one device, by its serial (exact) or its whole host name in any case (IOS keeps the case typed at
+        // `hostname`; engineers type it in any case); read from messages_serial or messages_hostname_ci (migrations.ts).
+        if (f.device) where.push(eb.or([eb('serial', '=', f.device), sql<SqlBool>`lower(hostname) = lower(CAST(${f.device} AS TEXT))`]));
         if (f.type) where.push(eb('type', '=', f.type));
         if (level !== undefined) where.push(eb('severity', level >= MAX_SEVERITY ? '>=' : '=', level));
         else if (f.severity !== undefined) where.push(eb('severity', '>=', f.severity));
