@@ -6,6 +6,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runMessages } from '../../commands/messages.js';
 import { SEARCH_WINDOW } from '../../src/backend/store/queries.js';
+import { createApiClient } from '../../src/client/api-client.js';
+import { loadNewestMessages } from '../../src/console/adapters/api-loaders.js';
+import { createConsoleStore } from '../../src/console/store.js';
 import { buildMessage } from './build-message.js';
 import { api, startTestBackend, TOKEN, type TestBackend } from './helpers.js';
 
@@ -73,5 +76,15 @@ describe('a text search bounded per page', () => {
     expect(table).toContain('Interface Gi0/0 changed state');
     expect(table).not.toContain('Partial:');
     expect(table).not.toContain('More:');
+  });
+
+  it('the console follows partial pages to the matches (a few pages per load)', async () => {
+    const store = createConsoleStore({ batchMs: 0 });
+    store.dispatch({ type: 'ui/filter', filter: { type: 'diagnostic', text: 'Interface' } });
+    await loadNewestMessages(store, createApiClient({ url: b.url, token: TOKEN }));
+    const { messages } = store.getState();
+    expect(messages.items.map((m) => m.receivedAt)).toEqual(deep.map(time));
+    expect(messages.older).toEqual({ kind: 'end' });
+    store.dispose();
   });
 });
