@@ -228,11 +228,12 @@ const MAX_SEVERITY = 9;
 const TEXT_PROBE = 2_000;
 
 /**
- * store (issue 14): the rows one page's row-by-row text search examines at most (`windowed`). Checking
- * the text costs about 1–2 µs a row on SQLite and more on PostgreSQL; at this size a page stays well
- * under 50 ms at 1,000,000 messages on both (bench:store), and the search goes on from the next cursor.
+ * store (issue 14): the rows one page's row-by-row text search examines at most (`windowed`). The cost is
+ * reading those rows (about 1.2 KB each, spread over the table): 10,000 took 12–16 ms warm but up to 75 ms
+ * cold at load 8 at 1,000,000 messages on SQLite; at half that a page stays under 50 ms on both databases
+ * (bench:store walks every page of such a search), and the search goes on from the next cursor.
  */
-export const SEARCH_WINDOW = 10_000;
+export const SEARCH_WINDOW = 5_000;
 
 /** A place in the list order (newest first). */
 type Position = { readonly receivedAt: string; readonly id: number };

@@ -272,12 +272,12 @@ describe.each(DATABASE_KINDS)('store contract on %s', (kind) => {
       const W = SEARCH_WINDOW;
       // Oldest first, three rows a second (the id breaks ties); one in six is syslog, whose text always has
       // "Interface" (common: read row by row); a few diagnostic messages far back have it too.
-      const total = 35_000;
+      const total = Math.round(W * 3.5);
       const isSyslog = (i: number): boolean => i % 6 === 5;
       const diagnostic = Array.from({ length: total }, (_, i) => i).filter((i) => !isSyslog(i));
       const newest = (k: number): number => diagnostic[diagnostic.length - k] ?? -1;
       // By rank among diagnostics, newest first: the last row of the first window, the first of the second, deep ones, the oldest.
-      const ranks = [W, W + 1, ...Array.from({ length: 12 }, (_, j) => W + 1500 * (j + 1)), diagnostic.length];
+      const ranks = [W, W + 1, ...Array.from({ length: 12 }, (_, j) => W + 2 + Math.floor(((diagnostic.length - W - 3) * (j + 1)) / 13)), diagnostic.length];
       const matching = new Set(ranks.map(newest));
       const time = (i: number): string => new Date(Date.UTC(2026, 5, 1) + Math.floor(i / 3) * 1000).toISOString();
       const rows = Array.from({ length: total }, (_, i) => ({
@@ -337,7 +337,7 @@ describe.each(DATABASE_KINDS)('store contract on %s', (kind) => {
       // A text under three characters has no trigram: checked row by row, bounded the same way, to the end.
       const none = await walk({ limit: 50, type: 'diagnostic', q: 'zq' });
       expect(ids(none)).toEqual([]);
-      expect(none.map((p) => p.searched.complete)).toEqual([false, false, true]);
+      expect(none.map((p) => p.searched.complete)).toEqual([...Array.from({ length: Math.ceil(diagnostic.length / W) - 1 }, () => false), true]);
 
       // Where the window fills the page, nothing changes: full pages, complete, with a next.
       const common = await own.listMessages({ limit: 50, q: 'Interface' });
