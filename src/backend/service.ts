@@ -5,16 +5,16 @@
 import nodemailer from 'nodemailer';
 import type { Logger } from 'pino';
 import type { Transport } from '../events/protocol.js';
-import { assertNever } from '../util/assert-never.js';
 import type { Result } from '../util/result.js';
 import { createEventLog, type BackendEventLog } from './event-log.js';
-import { createGroupCommitter, type BatchResult } from './ingest/group-commit.js';
+import { createGroupCommitter } from './ingest/group-commit.js';
+import { runIngestBatch, type BatchContext, type IngestBatch, type IngestJob } from './ingest/batch.js';
 import type { RefusalKind } from './ingest/refusal.js';
 import { createMailLimiter, type MailLimitOptions } from './processing/mail-limits.js';
 import { createRefusalCounter, type RefusalOptions, type RefusalStats, type RejectedEvent } from './refusals.js';
-import { beginTx, type ProcessingContext, type TxContext } from './processing/context.js';
+import { inTransaction, type Committed, type ProcessingContext, type TxContext } from './processing/context.js';
 import { summary } from './processing/notify.js';
-import { ingestMessage, processPending, type IngestOutcome } from './processing/processor.js';
+import { processPending, type IngestOutcome } from './processing/processor.js';
 import { confirmedSerials, confirmRegistration, confirmSelected, contractsAdded, editContract, maintainRegistration, reevaluate, type ConfirmFailure, type ConfirmOptions, type Confirmed } from './processing/registration.js';
 import type { BackOffice } from './entitlement/model.js';
 import type { Rule } from './processing/rules.js';
@@ -152,62 +152,45 @@ export function createBackendService(options: ServiceOptions): BackendService {
     inFlight.add(p);
   };
 
-  /**
-   * Runs fn in one transaction holding the locks of `serials` (so no other replica processes those devices
-   * meanwhile); writes the events it emitted last, then publishes them and starts deliveries after commit.
-   */
-  const transact = async <T>(serials: readonly string[], fn: (ctx: TxContext) => Promise<T>): Promise<T> => {
-    const { value, events, deliveries } = await store.transaction(async (tx) => {
-      await tx.lockSerials(serials);
-      const ctx = beginTx(base(), tx);
-      const result = await fn(ctx);
-      return { value: result, events: await tx.appendEvents(ctx.fx.events), deliveries: ctx.fx.deliveries };
-    });
-    log.published(events);
-    deliveries.forEach(deliver);
-    return value;
+  /** After commit: publish what a transaction emitted and start its deliveries. */
+  const afterCommit = <T>(c: Committed<T>): T => {
+    log.published(c.events);
+    c.deliveries.forEach(deliver);
+    return c.value;
   };
+  /** Runs fn in one transaction holding the locks of `serials` (processing/context.ts inTransaction), then publishes. */
+  const transact = async <T>(serials: readonly string[], fn: (ctx: TxContext) => Promise<T>): Promise<T> => afterCommit(await inTransaction(store, base(), serials, fn));
 
-  // Rejections ride the same group commit, so a flood of bad requests costs one fsync per batch.
-  type Job = { readonly kind: 'message'; readonly input: NewMessage } | { readonly kind: 'rejected'; readonly transport: Transport; readonly reason: string; readonly remote: string | null };
-  const runJob = async (ctx: TxContext, job: Job): Promise<IngestOutcome | null> => {
-    switch (job.kind) {
-      case 'message':
-        return ingestMessage(ctx, job.input);
-      case 'rejected':
-        ctx.emit({ type: 'message.rejected', transport: job.transport, reason: job.reason, remote: job.remote });
-        return null;
-      default:
-        return assertNever(job, 'ingest job');
-    }
-  };
+  /**
+   * The database thread runs a batch given data alone (ingest/batch.ts BatchContext); an injected SR-contact
+   * directory or mail-limit clock is a function, so with one the service runs its batches itself.
+   */
+  const batchesInStore = store.runIngestBatch !== undefined && options.srContacts === undefined && options.mailLimits?.now === undefined;
+  const batchContext = (): BatchContext => ({
+    rules: options.rules,
+    portalUrl,
+    relay: mailer !== null,
+    supportEmail: options.supportEmail,
+    nowMs: (options.now ?? (() => new Date()))().getTime(),
+    srTracker: { available: srTracker.available(), reason: srTracker.reason() },
+    mailLimits: options.mailLimits,
+  });
+  const runBatch = (jobs: readonly IngestJob[]): Promise<IngestBatch> =>
+    batchesInStore && store.runIngestBatch ? store.runIngestBatch(jobs, batchContext()) : runIngestBatch(store, base(), jobs);
+
   const record = (e: RejectedEvent): void => {
     committer.submit({ kind: 'rejected', ...e }).catch((err: unknown) => logger?.error({ err }, 'recording a rejection failed'));
   };
   // A window's summary is written when it ends, even if no refusal follows it.
   const summaries = setInterval(() => refusals.flush().forEach(record), Math.min(60_000, options.refusals?.windowMs ?? 60_000));
   summaries.unref();
-  const serialsOf = (items: readonly Job[]): string[] => items.flatMap((j) => (j.kind === 'message' ? [j.input.message.serialNumber] : []));
-  const committer = createGroupCommitter<Job, IngestOutcome | null>(
-    (items) =>
-      transact(serialsOf(items), async (ctx) => {
-        const results: BatchResult<IngestOutcome | null>[] = [];
-        for (const item of items) {
-          // Each item runs in a savepoint so one failing message does not fail its batch-mates.
-          const mark = { events: ctx.fx.events.length, deliveries: ctx.fx.deliveries.length };
-          try {
-            results.push({ ok: true, value: await ctx.store.savepoint(() => runJob(ctx, item)) });
-          } catch (error) {
-            ctx.fx.events.length = mark.events;
-            ctx.fx.deliveries.length = mark.deliveries;
-            logger?.error({ err: error, job: item.kind }, 'processing a message failed');
-            results.push({ ok: false, error });
-          }
-        }
-        return results;
-      }),
-    options.groupCommit,
-  );
+  const committer = createGroupCommitter<IngestJob, IngestOutcome | null>(async (jobs) => {
+    const results = afterCommit(await runBatch(jobs));
+    results.forEach((r, i) => {
+      if (!r.ok) logger?.error({ err: r.error, job: jobs[i]?.kind }, 'processing a message failed');
+    });
+    return results;
+  }, options.groupCommit);
 
   /** Retention: deletes what is older than the setting, a small batch at a time, yielding between batches. */
   const purge = async (): Promise<{ messages: number; events: number }> => {

@@ -1,10 +1,10 @@
 /** What processing needs: the store, the rules, a clock, and collectors for after-commit effects. */
-import type { BackendEventInput } from '../../events/protocol.js';
+import type { BackendEvent, BackendEventInput } from '../../events/protocol.js';
 import type { SrContactDirectory } from '../cases/sr-contact.js';
 import type { SrTracker } from '../cases/tracker.js';
 import type { MailLimiter } from './mail-limits.js';
 import type { Rule } from './rules.js';
-import type { NotificationRecord, PendingEvent, StoreTx } from '../store/types.js';
+import type { NotificationRecord, PendingEvent, Store, StoreTx } from '../store/types.js';
 
 export type ProcessingContext = {
   readonly rules: readonly Rule[];
@@ -37,4 +37,21 @@ export type TxContext = ProcessingContext & {
 export function beginTx(ctx: ProcessingContext, store: StoreTx): TxContext {
   const fx: Effects = { events: [], deliveries: [] };
   return { ...ctx, store, fx, emit: (input) => fx.events.push({ input, at: new Date().toISOString() }) };
+}
+
+/** What one transaction committed, and what is left to do after commit (publish the events, start the deliveries). */
+export type Committed<T> = { readonly value: T; readonly events: readonly BackendEvent[]; readonly deliveries: readonly NotificationRecord[] };
+
+/**
+ * Runs fn in one transaction holding the locks of `serials` (so no other replica processes those devices
+ * meanwhile) and writes the events it emitted last. The caller publishes the events and starts the
+ * deliveries once this resolves, that is after commit.
+ */
+export async function inTransaction<T>(store: Store, ctx: ProcessingContext, serials: readonly string[], fn: (ctx: TxContext) => Promise<T>): Promise<Committed<T>> {
+  return store.transaction(async (tx) => {
+    await tx.lockSerials(serials);
+    const txCtx = beginTx(ctx, tx);
+    const value = await fn(txCtx);
+    return { value, events: await tx.appendEvents(txCtx.fx.events), deliveries: txCtx.fx.deliveries };
+  });
 }

@@ -10,7 +10,7 @@
 import { Kysely, SqliteDialect, type Dialect } from 'kysely';
 import { createQueries, createTxQueries } from './queries.js';
 import type { Database as Schema } from './schema.js';
-import { openSqliteDatabase } from './sqlite-database.js';
+import { openSqliteDatabase, type SqliteDatabase } from './sqlite-database.js';
 import { openSqliteThread, SqliteThreadDialect } from './sqlite-thread.js';
 import type { Store } from './types.js';
 
@@ -30,14 +30,18 @@ function storeOver(dialect: Dialect): Store {
   };
 }
 
-/** Opens (and migrates) the SQLite database at `file` on the calling thread. */
-export function openSqliteStore(file: string): Store {
-  const database = openSqliteDatabase(file);
+/** A store over a database opened on this thread (also the database thread's own, for ingest batches). */
+export function storeOnDatabase(database: SqliteDatabase): Store {
   return storeOver(new SqliteDialect({ database }));
 }
 
-/** Opens (and migrates) the SQLite database at `file` in a database thread of its own. */
+/** Opens (and migrates) the SQLite database at `file` on the calling thread. */
+export function openSqliteStore(file: string): Store {
+  return storeOnDatabase(openSqliteDatabase(file));
+}
+
+/** Opens (and migrates) the SQLite database at `file` in a database thread of its own, which also runs ingest batches. */
 export async function openSqliteThreadStore(file: string): Promise<Store> {
   const thread = await openSqliteThread(file);
-  return storeOver(new SqliteThreadDialect(thread));
+  return { ...storeOver(new SqliteThreadDialect(thread)), runIngestBatch: (jobs, context) => thread.ingest(jobs, context) };
 }

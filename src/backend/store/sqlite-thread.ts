@@ -1,15 +1,17 @@
 /**
  * The database thread of a SQLite store (issue 14): a worker thread owns the better-sqlite3 connection
- * (sqlite-worker.ts) and a Kysely dialect here sends it each compiled statement with its parameters. The
- * driver keeps Kysely's one-connection model: a transaction holds the connection until it ends, so its
- * statements reach the thread in order and nobody else's come between.
- *
- * Every statement is awaited asynchronously: while the thread runs it (or fsyncs a commit) the event loop
- * serves HTTP, the stream and the next parses. Statements that return nothing and only fail by a bug (begin,
- * savepoint, release) are pipelined: they travel with the next statement instead of waiting for an answer of
- * their own, which saves two of the seven round trips an ingested message costs. (Waiting on the spot with Atomics.wait for short statements was
- * measured too, in bench:ingest runs under --cpu-prof: it blocked the loop for the statement's time and won
- * nothing over running SQLite on the main thread.)
+ * (sqlite-worker.ts). Two kinds of work reach it:
+ * - Kysely's statements (the API's reads, operators' transactions): a Kysely dialect here sends each compiled
+ *   statement with its parameters. The driver keeps Kysely's one-connection model: a transaction holds the
+ *   connection until it ends, so its statements reach the thread in order and nobody else's come between.
+ *   Statements that return nothing and only fail by a bug (begin, savepoint, release) travel with the next one.
+ * - Whole ingest batches (../ingest/batch.ts): one request runs a group commit's messages and all their
+ *   processing in the thread, in one transaction. A batch sent statement by statement cost about five round
+ *   trips per message, each waiting for the event loop to come round (bench:ingest: 0.51× the single-thread
+ *   baseline); as one request it costs one per batch.
+ * Either way no query, commit or fsync runs on the event loop: while the thread works, the loop serves HTTP, the
+ * stream and the next parses. (Waiting on the spot with Atomics.wait for short statements was measured too:
+ * it blocked the loop for the statement's time and won nothing over running SQLite on the main thread.)
  */
 import { MessageChannel } from 'node:worker_threads';
 import {
@@ -27,6 +29,7 @@ import {
   type QueryCompiler,
   type QueryResult,
 } from 'kysely';
+import type { BatchContext, IngestBatch, IngestJob } from '../ingest/batch.js';
 import { spawnWorker } from '../spawn-worker.js';
 import { DatabaseInUse } from './sqlite-database.js';
 
@@ -36,12 +39,14 @@ export type ThreadRequest =
   | { readonly type: 'stream'; readonly id: number; readonly sql: string; readonly params: readonly unknown[]; readonly chunk: number; readonly before: readonly string[] }
   | { readonly type: 'next'; readonly id: number; readonly stream: number; readonly chunk: number }
   | { readonly type: 'end'; readonly id: number; readonly stream: number }
+  | { readonly type: 'ingest'; readonly id: number; readonly jobs: readonly IngestJob[]; readonly context: BatchContext }
   | { readonly type: 'close'; readonly id: number };
 
 /** Its answer to request `id` (id 0: the database is open, or why not). */
 export type ThreadReply =
   | { readonly id: number; readonly rows: unknown[]; readonly done?: boolean }
   | { readonly id: number; readonly changes: number; readonly lastInsertRowid: number | bigint }
+  | { readonly id: number; readonly batch: IngestBatch }
   | { readonly id: number; readonly error: { readonly name: string; readonly message: string; readonly code?: string } };
 
 
@@ -54,8 +59,12 @@ const PIPELINED = /^\s*(begin|savepoint|release)\b/i;
 
 /** The main thread's handle on the database thread. */
 export type SqliteThread = {
+  /** Held by whoever uses the connection: a Kysely query or transaction, or a batch. */
+  readonly lock: ConnectionLock;
   query(sql: string, params: readonly unknown[]): Promise<QueryResult<unknown>>;
   stream(sql: string, params: readonly unknown[], chunk: number): AsyncIterableIterator<QueryResult<unknown>>;
+  /** Runs an ingest batch in the thread, in one transaction of its own (../ingest/batch.ts): one round trip. */
+  ingest(jobs: readonly IngestJob[], context: BatchContext): Promise<IngestBatch>;
   close(): Promise<void>;
 };
 
@@ -125,7 +134,9 @@ export async function openSqliteThread(file: string): Promise<SqliteThread> {
   };
   const rowsOf = (r: ThreadReply): unknown[] => ('rows' in r ? r.rows : []);
 
+  const lock = new ConnectionLock();
   return {
+    lock,
     async query(sql, params) {
       if (failure) throw failure;
       if (params.length === 0 && PIPELINED.test(sql)) {
@@ -151,6 +162,17 @@ export async function openSqliteThread(file: string): Promise<SqliteThread> {
         if (!done && !failure) await call({ type: 'end', id: nextId++, stream });
       }
     },
+    async ingest(jobs, context) {
+      await lock.lock();
+      try {
+        if (failure) throw failure;
+        const r = await call({ type: 'ingest', id: nextId++, jobs, context });
+        if (!('batch' in r)) throw new Error('the database thread answered an ingest batch without its results');
+        return r.batch;
+      } finally {
+        lock.unlock();
+      }
+    },
     async close() {
       if (failure || closing) return;
       closing = true;
@@ -164,8 +186,8 @@ export async function openSqliteThread(file: string): Promise<SqliteThread> {
   };
 }
 
-/** Kysely's one-connection lock (as its own SqliteDriver's): a transaction keeps the connection to itself. */
-class ConnectionLock {
+/** Kysely's one-connection lock (as its own SqliteDriver's): a transaction, or a batch, keeps the connection to itself. */
+export class ConnectionLock {
   #held: Promise<void> | undefined;
   #release: (() => void) | undefined;
   async lock(): Promise<void> {
@@ -192,14 +214,13 @@ class ThreadConnection implements DatabaseConnection {
 }
 
 class ThreadDriver implements Driver {
-  readonly #lock = new ConnectionLock();
   readonly #connection: ThreadConnection;
   constructor(private readonly thread: SqliteThread) {
     this.#connection = new ThreadConnection(thread);
   }
   async init(): Promise<void> {}
   async acquireConnection(): Promise<DatabaseConnection> {
-    await this.#lock.lock();
+    await this.thread.lock.lock();
     return this.#connection;
   }
   async beginTransaction(c: DatabaseConnection): Promise<void> {
@@ -212,7 +233,7 @@ class ThreadDriver implements Driver {
     await c.executeQuery(CompiledQuery.raw('rollback'));
   }
   async releaseConnection(): Promise<void> {
-    this.#lock.unlock();
+    this.thread.lock.unlock();
   }
   async destroy(): Promise<void> {
     await this.thread.close();

@@ -1,10 +1,14 @@
 /**
  * Entry of the database thread (sqlite-thread.ts): owns the SQLite connection of a running back end and runs
- * the SQL the main thread's Kysely compiled, one statement at a time, in arrival order.
+ * the SQL the main thread's Kysely compiled, one statement at a time, in arrival order; and whole ingest
+ * batches (../ingest/batch.ts) through a Kysely of its own over the same connection.
  */
 import { workerData, type MessagePort } from 'node:worker_threads';
+import { createBatchContexts, runIngestBatch } from '../ingest/batch.js';
 import { openSqliteDatabase, type SqliteDatabase } from './sqlite-database.js';
+import { storeOnDatabase } from './sqlite-store.js';
 import type { ThreadReply, ThreadRequest } from './sqlite-thread.js';
+import type { Store } from './types.js';
 
 const { file, port } = workerData as { file: string; port: MessagePort };
 
@@ -27,6 +31,22 @@ try {
   throw e;
 }
 reply({ id: 0, rows: [] });
+
+/** The store ingest batches run on, made at the first batch. */
+let batchStore: Store | null = null;
+const batchContext = createBatchContexts();
+
+/**
+ * Runs a batch. Its awaits resolve within this turn of the thread's loop (the statements are synchronous under
+ * Kysely's promises), and the main thread holds the connection's lock until the answer: nothing comes between.
+ */
+function ingest(req: Extract<ThreadRequest, { type: 'ingest' }>): void {
+  batchStore ??= storeOnDatabase(db);
+  runIngestBatch(batchStore, batchContext(req.context), req.jobs).then(
+    (batch) => reply({ id: req.id, batch }),
+    (e: unknown) => reply({ id: req.id, error: describe(e) }),
+  );
+}
 
 /** Open streams (a select read a chunk at a time), by the id of the request that opened them. */
 const streams = new Map<number, Iterator<unknown>>();
@@ -78,6 +98,9 @@ port.on('message', (req: ThreadRequest) => {
         reply({ id: req.id, rows: [] });
         return;
       }
+      case 'ingest':
+        ingest(req);
+        return;
       case 'close':
         for (const it of streams.values()) it.return?.();
         db.close();

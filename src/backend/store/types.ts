@@ -19,6 +19,7 @@ import type { Coverage } from '../entitlement/model.js';
 import type { EntitlementQueries } from './entitlement-queries.js';
 // sr-notify: device preferences
 import type { PreferencesQueries } from './preferences-queries.js';
+import type { BatchContext, IngestBatch, IngestJob } from '../ingest/batch.js';
 import type { SrRefusal } from '../cases/sr-contact.js';
 import type { AuditEntry, Company, Membership, NewAuditEntry, TokenRecord, UserRecord } from '../accounts/model.js';
 
@@ -331,5 +332,10 @@ export type Store = StoreQueries & {
    * which has one writer. Returns the stop function.
    */
   watchEvents(onCommit: () => void): Promise<() => Promise<void>>;
+  /**
+   * Runs an ingest batch where the connection is, in one transaction (../ingest/batch.ts): present on the SQLite
+   * store of `callhome serve`, whose connection is in a database thread. Absent: the service runs it itself.
+   */
+  runIngestBatch?(jobs: readonly IngestJob[], context: BatchContext): Promise<IngestBatch>;
   close(): Promise<void>;
 };
