@@ -86,6 +86,14 @@ export type MessageDetail = MessageSummary & {
 /** One message in the history report. */
 export type HistoryRow = MessageSummary & { readonly status: MessageStatus; readonly results: ProcessingResults };
 
+// search (issue 14): a page whose text is checked row by row examines a bounded window of rows.
+/**
+ * How far a page's search went. Complete: the page holds every match from its cursor down to its last row
+ * (or to the end). Not complete: the search stopped after its window of rows, received `through` that
+ * time, before the page was full; `next` continues it from there.
+ */
+export type Searched = { readonly complete: true } | { readonly complete: false; readonly through: string };
+
 export type MessageFilter = {
   readonly device?: string | undefined;
   readonly type?: string | undefined;
@@ -235,9 +243,9 @@ export type StoreQueries = GatewayQueries & AccountsQueries & PreferencesQueries
   /** True when another stored message (not `exceptId`) of this serial carries this message ID. */
   messageIdTaken(serial: string, messageId: string, exceptId: number): Promise<boolean>;
   getMessage(id: number): Promise<MessageDetail | null>;
-  listMessages(filter: MessageFilter): Promise<{ messages: MessageSummary[]; next: string | null }>;
+  listMessages(filter: MessageFilter): Promise<{ messages: MessageSummary[]; next: string | null; searched: Searched }>;
   /** Like listMessages, with each message's processing status and results (the history report's page). */
-  listHistory(filter: MessageFilter): Promise<{ rows: HistoryRow[]; next: string | null }>;
+  listHistory(filter: MessageFilter): Promise<{ rows: HistoryRow[]; next: string | null; searched: Searched }>;
   /** Deletes at most `batch` messages and `batch` events older than `cutoff` (oldest first); returns how many went. */
   purgeBefore(cutoff: string, batch: number): Promise<{ messages: number; events: number }>;
   messagesByStatus(serial: string, status: MessageStatus): Promise<MessageDetail[]>;
