@@ -109,6 +109,14 @@ export const ReportSchema = z.object({
 });
 export type ApiReport = z.infer<typeof ReportSchema>;
 
+/**
+ * search (issue 14): how far a page of GET /messages searched (older servers leave it out). Not complete:
+ * the search stopped after its window of rows, at messages received `through` then, before the page was
+ * full; `next` goes on from there.
+ */
+export const SearchedSchema = z.union([z.object({ complete: z.literal(true) }), z.object({ complete: z.literal(false), through: z.string() })]);
+export type Searched = z.infer<typeof SearchedSchema>;
+
 /** Criteria of GET /devices: the Device report's search (S69). */
 export type DeviceQuery = Pick<ReportQuery, 'company' | 'hostname' | 'serial' | 'model' | 'cardModel' | 'cardSerial'>;
 
@@ -337,7 +345,7 @@ export function createApiClient(connection: { readonly url: string; readonly tok
     devices: (q: DeviceQuery = {}) => request(z.object({ devices: z.array(DeviceSchema) }), `/devices${qs({ ...q })}`),
     device: (serial: string) => request(DeviceDetailSchema, `/devices/${enc(serial)}`),
     setNotifyEmails: (serial: string, notifyEmails: readonly string[]) => request(DeviceSchema, `/devices/${enc(serial)}/preferences`, { method: 'PUT', body: { notifyEmails } }),
-    messages: (q: MessageQuery = {}) => request(z.object({ messages: z.array(MessageSummarySchema), next: z.string().nullable() }), `/messages${qs({ ...q })}`),
+    messages: (q: MessageQuery = {}) => request(z.object({ messages: z.array(MessageSummarySchema), next: z.string().nullable(), searched: SearchedSchema.optional() }), `/messages${qs({ ...q })}`),
     message: (id: number) => request(MessageDetailSchema, `/messages/${id}`),
     registrations: () => request(z.object({ registrations: z.array(RegistrationSchema) }), '/registrations'),
     confirmRegistration: (serial: string, token: string, c?: ConfirmChoice) => request(z.object({ registration: RegistrationSchema }), `/registrations/${enc(serial)}/confirm`, { method: 'POST', body: { token, ...choice(c) } }),

@@ -14,6 +14,7 @@ import { createPreferencesQueries, type PreferencesQueries } from './preferences
 import { eventSerial, withCompany } from '../accounts/audience.js';
 import { createAccountsQueries, serialInScope } from './accounts-queries.js';
 import type { Database } from './schema.js';
+import { asBuffer, contentHash, unpackBody } from './packed-body.js';
 import type {
   MessageFlag,
   CaseRecord,
@@ -29,6 +30,7 @@ import type {
   Registration,
   AccountsQueries,
   Scope,
+  Searched,
   StoreQueries,
   StoreTx,
 } from './types.js';
@@ -59,6 +61,8 @@ function json<T>(row: Row, key: string, fallback: T): T {
 }
 
 const SUMMARY_COLUMNS = ['id', 'message_id', 'serial', 'hostname', 'model', 'type', 'subtype', 'alert_group', 'severity', 'event_name', 'description', 'received_at', 'transport'] as const;
+/** The columns of a list page (the history's adds status and results). */
+type ListColumn = (typeof SUMMARY_COLUMNS)[number] | 'status' | 'results';
 
 function toSummary(row: Row): MessageSummary {
   return {
@@ -79,15 +83,17 @@ function toSummary(row: Row): MessageSummary {
 }
 
 function toDetail(row: Row): MessageDetail {
+  const packed = row['packed'];
+  const body = packed instanceof Uint8Array ? unpackBody(packed, n(row, 'id')) : null;
   return {
     ...toSummary(row),
     format: s(row, 'format') as MessageFormat,
     remote: ns(row, 'remote'),
     status: s(row, 'status') as MessageStatus,
     fields: json<CallHomeMessage>(row, 'fields', {} as CallHomeMessage),
-    attachments: json(row, 'attachments', []),
+    attachments: body ? body.attachments : json(row, 'attachments', []),
     results: json(row, 'results', {}),
-    raw: s(row, 'raw'),
+    raw: body ? body.raw : s(row, 'raw'),
     flags: json<MessageFlag[]>(row, 'flags', []),
   };
 }
@@ -221,8 +227,39 @@ const SERIALS_PROBE = 10_000;
 /** The highest Call Home severity (the parsers clamp to 0–9); a severity filter's levels run up to it. */
 const MAX_SEVERITY = 9;
 
-/** A text term with more FTS matches than this is searched along the time index instead (SQLite). */
+/** A text term with more matches in its trigram index than this is checked row by row instead. */
 const TEXT_PROBE = 2_000;
+
+/**
+ * store (issue 14): the rows one page's row-by-row text search examines at most (`windowed`). The cost is
+ * reading those rows (about 1.2 KB each, spread over the table): 10,000 took 12–16 ms warm but up to 75 ms
+ * cold at load 8 at 1,000,000 messages on SQLite; at half that a page stays under 50 ms on both databases
+ * (bench:store walks every page of such a search), and the search goes on from the next cursor.
+ */
+export const SEARCH_WINDOW = 5_000;
+
+/** A place in the list order (newest first). */
+type Position = { readonly receivedAt: string; readonly id: number };
+
+/** Whether `a` comes after `b` in the list (is older). */
+function before(a: Position, b: Position): boolean {
+  return a.receivedAt === b.receivedAt ? a.id < b.id : a.receivedAt < b.receivedAt;
+}
+
+/** How a page's filter is read: the text (index or row by row), a serial list, a user's scope on PostgreSQL. */
+type Plan = { readonly text: 'trigram' | 'scan'; readonly serials: 'index' | 'check'; readonly inScope: readonly string[] | null };
+
+/**
+ * One page of `found` (the first rows, one more than a page when there is a next) and its `next` cursor:
+ * after the page's last row when it is full, else where the search stopped short (`stop`), else none.
+ */
+function pageOf<R extends Row>(found: readonly R[], limit: number, stop: Position | null): { page: R[]; next: string | null; searched: Searched } {
+  const page = found.slice(0, limit);
+  const last = page[page.length - 1];
+  if (found.length > limit && last) return { page, next: encodeCursor(s(last, 'received_at'), n(last, 'id')), searched: { complete: true } };
+  if (stop) return { page, next: encodeCursor(stop.receivedAt, stop.id), searched: { complete: false, through: stop.receivedAt } };
+  return { page, next: null, searched: { complete: true } };
+}
 
 /** The FTS5 query for a literal substring: one quoted phrase (trigram phrases match substrings). */
 function ftsPhrase(q: string): string {
@@ -250,11 +287,13 @@ export function messageRow(m: NewMessage, status: MessageStatus) {
     description: msg.description,
     message_id: msg.messageId,
     format: m.format,
-    raw: m.raw,
+    // A large body comes packed from the parse pool (packed-body.ts): its text and attachments are in `packed`.
+    raw: m.packed ? '' : m.raw,
     // With serial and message ID, what makes a resend a duplicate (issue 11).
-    content_hash: createHash('sha256').update(m.raw).digest('hex'),
+    content_hash: m.packed ? m.packed.contentHash : contentHash(m.raw),
     fields: JSON.stringify({ ...msg, attachments: undefined }),
-    attachments: JSON.stringify(msg.attachments),
+    attachments: m.packed ? '[]' : JSON.stringify(msg.attachments),
+    packed: m.packed ? asBuffer(m.packed.bytes) : null,
     status,
   };
 }
@@ -312,16 +351,14 @@ export function createQueries(db: Db, dialect: Dialect, scope: Scope = null): St
       return r ? toDetail(r) : null;
     },
     async listMessages(f: MessageFilter) {
-      const found = await firstRows(f, SUMMARY_COLUMNS);
-      const page = found.slice(0, f.limit).map(toSummary);
-      const last = page[page.length - 1];
-      return { messages: page, next: found.length > f.limit && last ? encodeCursor(last.receivedAt, last.id) : null };
+      const { rows, stop } = await firstRows(f, SUMMARY_COLUMNS);
+      const { page, next, searched } = pageOf(rows, f.limit, stop);
+      return { messages: page.map(toSummary), next, searched };
     },
     async listHistory(f: MessageFilter) {
-      const found = await firstRows(f, [...SUMMARY_COLUMNS, 'status', 'results']);
-      const page = found.slice(0, f.limit).map((r) => ({ ...toSummary(r), status: s(r, 'status') as MessageStatus, results: json<ProcessingResults>(r, 'results', {}) }));
-      const last = page[page.length - 1];
-      return { rows: page, next: found.length > f.limit && last ? encodeCursor(last.receivedAt, last.id) : null };
+      const { rows, stop } = await firstRows(f, [...SUMMARY_COLUMNS, 'status', 'results']);
+      const { page, next, searched } = pageOf(rows, f.limit, stop);
+      return { rows: page.map((r) => ({ ...toSummary(r), status: s(r, 'status') as MessageStatus, results: json<ProcessingResults>(r, 'results', {}) })), next, searched };
     },
     async purgeBefore(cutoff, batch) {
       // Oldest first, a small batch per statement: each one holds locks (and, on SQLite, the event loop) briefly.
@@ -334,20 +371,29 @@ export function createQueries(db: Db, dialect: Dialect, scope: Scope = null): St
   };
 
   /**
-   * How to search text (a case-insensitive substring of description, event name or host name). PostgreSQL:
-   * a pg_trgm index on the three, which its planner uses or not from its statistics. SQLite: an FTS5
-   * trigram table; its matches come unordered, so a term matching more than TEXT_PROBE rows is instead
-   * checked row by row along the time index (it then fills a page quickly), and a rarer one is looked up.
-   * Under 3 characters there is no trigram: row by row.
+   * How to search text (a case-insensitive substring of description, event name or host name). SQLite: an
+   * FTS5 trigram table; PostgreSQL: a pg_trgm GIN index. A term with fewer than TEXT_PROBE matches is looked
+   * up in that index ('trigram'; SQLite sorts its matches, PostgreSQL's planner chooses). A commoner one, or
+   * one under 3 characters (no trigram), is checked row by row ('scan') over a bounded search window (see
+   * `windowed`): alone it fills a page quickly, but with a filter it never meets it would read every row.
    */
   async function textPlan(q: string | undefined): Promise<'trigram' | 'scan'> {
-    if (q === undefined || q === '' || dialect !== 'sqlite' || [...q].length < 3) return 'scan';
+    if (q === undefined || q === '') return 'trigram';
+    if ([...q].length < 3) return 'scan';
+    if (dialect === 'postgres') {
+      // The planner's own estimate (a counting probe builds the index's whole bitmap: 30 ms and more for a
+      // term in 1 % of a million rows). It is what decides its plan: a term it deems rare is read from the
+      // trigram index; one it deems common would be looked for along another index, unbounded.
+      const r = await sql<{ 'QUERY PLAN': [{ Plan: { 'Plan Rows': number } }] }>`EXPLAIN (FORMAT JSON) SELECT 1 FROM messages WHERE ${textMatch(q, 'scan')}`.execute(db);
+      return (r.rows[0]?.['QUERY PLAN'][0].Plan['Plan Rows'] ?? 0) >= TEXT_PROBE ? 'scan' : 'trigram';
+    }
+    // The FTS table streams its matches (as `id IN (…)` it would collect them all first).
     const r = await sql<{ n: number }>`SELECT count(*) AS n FROM (SELECT rowid FROM messages_text WHERE messages_text MATCH ${ftsPhrase(q)} LIMIT ${TEXT_PROBE})`.execute(db);
     return Number(r.rows[0]?.n ?? 0) >= TEXT_PROBE ? 'scan' : 'trigram';
   }
 
   function textMatch(q: string, plan: 'trigram' | 'scan'): Expression<SqlBool> {
-    if (plan === 'trigram') return sql<SqlBool>`id IN (SELECT rowid FROM messages_text WHERE messages_text MATCH ${ftsPhrase(q)})`;
+    if (plan === 'trigram' && dialect === 'sqlite') return sql<SqlBool>`id IN (SELECT rowid FROM messages_text WHERE messages_text MATCH ${ftsPhrase(q)})`;
     const pattern = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
     return sql<SqlBool>`(description || ' ' || event_name || ' ' || hostname) ${sql.raw(like)} ${pattern} ESCAPE '\\'`;
   }
@@ -369,20 +415,51 @@ export function createQueries(db: Db, dialect: Dialect, scope: Scope = null): St
   }
 
   /**
-   * The first rows of a filter's page. store (issue 14): a severity filter is a minimum, so its rows come
-   * from several levels of the (severity, time) and (type, severity, time) indexes; each level is read in
-   * time order with its own limit and the levels merged, so a page costs a few index reads whether the
-   * levels hold many rows or none (read as one range, they were all sorted or scanned: 0.9 s at 1,000,000
-   * messages for a type + severity that matched nothing). A device filter is selective on its own.
+   * The first rows of a filter's page, and where its search stopped short (null: it did not). store (issue
+   * 14): a severity filter is a minimum, so its rows come from several levels of the (severity, time) and
+   * (type, severity, time) indexes; each level is read in time order with its own limit and the levels
+   * merged, so a page costs a few index reads whether the levels hold many rows or none (read as one range,
+   * they were all sorted or scanned: 0.9 s at 1,000,000 messages for a type + severity that matched nothing).
+   * A device filter is selective on its own.
    */
-  async function firstRows<C extends (typeof SUMMARY_COLUMNS)[number] | 'status' | 'results'>(f: MessageFilter, columns: readonly C[]) {
+  async function firstRows(f: MessageFilter, columns: readonly ListColumn[]): Promise<{ rows: Row[]; stop: Position | null }> {
     const [text, serials, inScope] = await Promise.all([textPlan(f.q), serialsPlan(f.serials, f.type), scopeSerials()]);
+    const plan: Plan = { text, serials, inScope };
     const min = f.severity ?? 0;
-    if (min <= 0 || f.device || min > MAX_SEVERITY) return filtered(f, text, serials, inScope).select(columns).execute();
-    const levels = Array.from({ length: MAX_SEVERITY - min + 1 }, (_, i) => min + i);
-    const branches = levels.map((level, i) => sql`SELECT * FROM (${filtered(f, text, serials, inScope, level).select(columns)}) AS ${sql.raw(`l${i}`)}`);
-    const r = await sql<Record<C, unknown>>`${sql.join(branches, sql` UNION ALL `)} ORDER BY received_at DESC, id DESC LIMIT ${f.limit + 1}`.execute(db);
-    return r.rows;
+    const levels = min <= 0 || f.device || min > MAX_SEVERITY ? [undefined] : Array.from({ length: MAX_SEVERITY - min + 1 }, (_, i) => min + i);
+    if (f.q && text === 'scan') return windowed(f, f.q, columns, plan, levels);
+    if (levels.length === 1) return { rows: await filtered(f, plan, levels[0]).select(columns).execute(), stop: null };
+    const branches = levels.map((level, i) => sql`SELECT * FROM (${filtered(f, plan, level).select(columns)}) AS ${sql.raw(`l${i}`)}`);
+    const r = await sql<Row>`${sql.join(branches, sql` UNION ALL `)} ORDER BY received_at DESC, id DESC LIMIT ${f.limit + 1}`.execute(db);
+    return { rows: r.rows, stop: null };
+  }
+
+  /**
+   * store (issue 14): a bounded search, for a text checked row by row. Each level's newest SEARCH_WINDOW rows
+   * (shared among the levels) that match the rest of the filter — read in list order from that part's index
+   * — are checked for the text, and no more: a text and a filter that never meet cost one window, not a
+   * scan of every row of the filter (0.4–0.6 s at 1,000,000 messages). When the windows end before the page
+   * is full, the page holds what they found and stops where the search stopped: the newest of the levels'
+   * last examined rows. Every match from the cursor down to there is in the page, so a `next` cursor there
+   * continues the search with nothing lost or repeated.
+   */
+  async function windowed(f: MessageFilter, q: string, columns: readonly ListColumn[], plan: Plan, levels: readonly (number | undefined)[]): Promise<{ rows: Row[]; stop: Position | null }> {
+    const each = Math.max(Math.ceil(SEARCH_WINDOW / levels.length), f.limit + 1);
+    const rest: MessageFilter = { ...f, q: undefined };
+    const match = textMatch(q, 'scan');
+    // The window is a subquery with its own LIMIT, which neither database merges into the outer query: the
+    // plan reads the window from the rest's index, whatever the planner thinks of the text.
+    const branches = levels.map((level, i) => sql`SELECT * FROM (${filtered(rest, plan, level, each).select(columns)}) AS ${sql.raw(`w${i}`)} WHERE ${match}`);
+    const r = await sql<Row>`${sql.join(branches, sql` UNION ALL `)} ORDER BY received_at DESC, id DESC LIMIT ${f.limit + 1}`.execute(db);
+    if (r.rows.length > f.limit) return { rows: r.rows, stop: null };
+    // A short page: the last row of each level's window, when the window was full (else that level was read to its end).
+    const lasts = await Promise.all(levels.map((level) => filtered(rest, plan, level, 1).offset(each - 1).select(['received_at', 'id']).executeTakeFirst()));
+    const stop = lasts.reduce<Position | null>((newest, row) => {
+      if (row === undefined) return newest;
+      const at = { receivedAt: s(row, 'received_at'), id: n(row, 'id') };
+      return newest === null || before(newest, at) ? at : newest;
+    }, null);
+    return { rows: stop === null ? r.rows : r.rows.filter((row) => !before({ receivedAt: s(row, 'received_at'), id: n(row, 'id') }, stop)), stop };
   }
 
   /**
@@ -396,8 +473,11 @@ export function createQueries(db: Db, dialect: Dialect, scope: Scope = null): St
     return (await db.selectFrom('device_companies').select('serial').where('company', 'in', scope).execute()).map((r) => String(r.serial));
   }
 
-  /** Messages matching a filter, newest first, one page (plus one row, to know whether there is a next); with `level`, of that severity only (the highest level: and above). */
-  function filtered(f: MessageFilter, text: 'trigram' | 'scan', serials: 'index' | 'check', inScope: readonly string[] | null, level?: number) {
+  /**
+   * Messages matching a filter, newest first, one page (plus one row, to know whether there is a next) or
+   * `take` rows; with `level`, of that severity only (the highest level: and above).
+   */
+  function filtered(f: MessageFilter, { text, serials, inScope }: Plan, level?: number, take = f.limit + 1) {
     const cursor = f.cursor ? decodeCursor(f.cursor) : null;
     return db
       .selectFrom('messages')
@@ -405,7 +485,9 @@ export function createQueries(db: Db, dialect: Dialect, scope: Scope = null): St
         const where: Expression<SqlBool>[] = [];
         if (inScope !== null) where.push(sql<SqlBool>`serial = ANY(${inScope}::text[])`);
         else if (scope !== null) where.push(serialInScope(scope, 'serial', serials === 'check') ?? TRUE);
-        if (f.device) where.push(eb.or([eb('serial', '=', f.device), eb('hostname', '=', f.device)]));
+        // tidy: one device, by its serial (exact) or its whole host name in any case (IOS keeps the case typed at
+        // `hostname`; engineers type it in any case); read from messages_serial or messages_hostname_ci (migrations.ts).
+        if (f.device) where.push(eb.or([eb('serial', '=', f.device), sql<SqlBool>`lower(hostname) = lower(CAST(${f.device} AS TEXT))`]));
         if (f.type) where.push(eb('type', '=', f.type));
         if (level !== undefined) where.push(eb('severity', level >= MAX_SEVERITY ? '>=' : '=', level));
         else if (f.severity !== undefined) where.push(eb('severity', '>=', f.severity));
@@ -421,7 +503,7 @@ export function createQueries(db: Db, dialect: Dialect, scope: Scope = null): St
       })
       .orderBy('received_at', 'desc')
       .orderBy('id', 'desc')
-      .limit(f.limit + 1);
+      .limit(take);
   }
 
   const rest: Omit<StoreQueries, keyof typeof messages | keyof GatewayQueries | keyof AccountsQueries | keyof PreferencesQueries | keyof EntitlementQueries> = {

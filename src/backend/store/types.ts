@@ -20,6 +20,7 @@ import type { EntitlementQueries } from './entitlement-queries.js';
 // sr-notify: device preferences
 import type { PreferencesQueries } from './preferences-queries.js';
 import type { BatchContext, IngestBatch, IngestJob } from '../ingest/batch.js';
+import type { PackedBody } from './packed-body.js';
 import type { SrRefusal } from '../cases/sr-contact.js';
 import type { AuditEntry, Company, Membership, NewAuditEntry, TokenRecord, UserRecord } from '../accounts/model.js';
 
@@ -63,8 +64,11 @@ export type NewMessage = {
   readonly transport: Transport;
   readonly remote: string | null;
   readonly format: MessageFormat;
+  /** The body as received ('' once `packed` holds it). */
   readonly raw: string;
   readonly message: CallHomeMessage;
+  /** A large body packed where it was parsed (packed-body.ts): stored in place of `raw` and the attachments. */
+  readonly packed?: PackedBody | undefined;
 };
 
 /** A stored message with everything the API shows about it. */
@@ -81,6 +85,14 @@ export type MessageDetail = MessageSummary & {
 
 /** One message in the history report. */
 export type HistoryRow = MessageSummary & { readonly status: MessageStatus; readonly results: ProcessingResults };
+
+// search (issue 14): a page whose text is checked row by row examines a bounded window of rows.
+/**
+ * How far a page's search went. Complete: the page holds every match from its cursor down to its last row
+ * (or to the end). Not complete: the search stopped after its window of rows, received `through` that
+ * time, before the page was full; `next` continues it from there.
+ */
+export type Searched = { readonly complete: true } | { readonly complete: false; readonly through: string };
 
 export type MessageFilter = {
   readonly device?: string | undefined;
@@ -231,9 +243,9 @@ export type StoreQueries = GatewayQueries & AccountsQueries & PreferencesQueries
   /** True when another stored message (not `exceptId`) of this serial carries this message ID. */
   messageIdTaken(serial: string, messageId: string, exceptId: number): Promise<boolean>;
   getMessage(id: number): Promise<MessageDetail | null>;
-  listMessages(filter: MessageFilter): Promise<{ messages: MessageSummary[]; next: string | null }>;
+  listMessages(filter: MessageFilter): Promise<{ messages: MessageSummary[]; next: string | null; searched: Searched }>;
   /** Like listMessages, with each message's processing status and results (the history report's page). */
-  listHistory(filter: MessageFilter): Promise<{ rows: HistoryRow[]; next: string | null }>;
+  listHistory(filter: MessageFilter): Promise<{ rows: HistoryRow[]; next: string | null; searched: Searched }>;
   /** Deletes at most `batch` messages and `batch` events older than `cutoff` (oldest first); returns how many went. */
   purgeBefore(cutoff: string, batch: number): Promise<{ messages: number; events: number }>;
   messagesByStatus(serial: string, status: MessageStatus): Promise<MessageDetail[]>;

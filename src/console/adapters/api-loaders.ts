@@ -29,10 +29,27 @@ function narrow<T extends { messages: readonly MessageSummary[] }>(page: T, filt
   return { ...page, messages: page.messages.filter((m) => matchesFilter(m, filter)) };
 }
 
+/**
+ * search (issue 14): API pages read at most per load. A page whose search stopped at its window of rows
+ * (`searched.complete` false) may be short or empty; the load follows its `next` until rows come, up to this.
+ */
+export const PARTIAL_PAGES = 5;
+
+/** One load: a page, and the pages after it while they are partial and fewer than a page of rows came. */
+async function readPages(api: ConsoleApi, query: MessageQuery, filter: MessageFilter): Promise<{ messages: MessageSummary[]; next: string | null }> {
+  const messages: MessageSummary[] = [];
+  for (let read = 0, cursor = query.cursor; ; ) {
+    const page = narrow(await api.messages({ ...query, cursor }), filter);
+    messages.push(...page.messages);
+    if (++read >= PARTIAL_PAGES || page.searched?.complete !== false || messages.length >= PAGE_SIZE || page.next === null) return { messages, next: page.next };
+    cursor = page.next;
+  }
+}
+
 /** Replaces the history window with the newest page for the store's filter. */
 export async function loadNewestMessages(store: ConsoleStore, api: ConsoleApi): Promise<void> {
   const { filter, devices } = store.getState();
-  const page = narrow(await api.messages(queryFor(filter, devices)), filter);
+  const page = await readPages(api, queryFor(filter, devices), filter);
   store.dispatch({ type: 'api/messages', mode: 'replace', messages: page.messages, next: page.next });
 }
 
@@ -45,7 +62,7 @@ export async function loadOlderMessages(store: ConsoleStore, api: ConsoleApi): P
   store.dispatch({ type: 'api/messages-loading' });
   try {
     const query = older.kind === 'cursor' ? { ...queryFor(filter, devices), cursor: older.cursor } : { ...queryFor(filter, devices), until: older.receivedAt };
-    const page = narrow(await api.messages(query), filter);
+    const page = await readPages(api, query, filter);
     store.dispatch({ type: 'api/messages', mode: 'older', messages: page.messages, next: page.next });
   } catch (error) {
     store.dispatch({ type: 'api/messages', mode: 'older', messages: [], next: older.kind === 'cursor' ? older.cursor : null });

@@ -3,7 +3,10 @@
  * (a throw-away cluster; the suite fails, never skips, when it cannot start one).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pg from 'pg';
 import { openStore } from '../../../src/backend/store/open-store.js';
+import { packBody } from '../../../src/backend/store/packed-body.js';
+import { decodeCursor, SEARCH_WINDOW } from '../../../src/backend/store/queries.js';
 import type { NewMessage, Store } from '../../../src/backend/store/types.js';
 import type { BackendEventInput } from '../../../src/events/protocol.js';
 import { buildMessage } from '../build-message.js';
@@ -43,6 +46,22 @@ describe.each(DATABASE_KINDS)('store contract on %s', (kind) => {
     expect(detail?.fields.messageId).toBe(m.message.messageId);
     expect(await store.messagesByStatus('CON0001', 'processed')).toHaveLength(1);
     expect(await store.getMessage(999_999)).toBeNull();
+  });
+
+  it('stores a large body packed, reads it back whole, and finds its resend a duplicate', async () => {
+    const output = 'show tech-support\n' + '%LINK-3-UPDOWN: Interface GigabitEthernet0/1, changed state to down\n'.repeat(6000);
+    const message = buildMessage({ serialNumber: 'PACK0001', kind: 'snapshot', attachments: [{ name: 'show tech-support', data: output }] });
+    const raw = `<body>${output}</body>`;
+    const m: NewMessage = { receivedAt: at(2), transport: 'http', remote: '127.0.0.1', format: 'xml', raw: '', message, packed: packBody(raw, message.attachments) };
+    expect(m.packed?.bytes.byteLength).toBeLessThan(raw.length / 20);
+    const stored = await store.transaction((tx) => tx.insertMessage(m, 'processed'));
+    const detail = await store.getMessage(stored?.id ?? 0);
+    expect(detail?.raw).toBe(raw);
+    expect(detail?.attachments).toEqual([{ name: 'show tech-support', data: output }]);
+    expect(detail?.fields.serialNumber).toBe('PACK0001');
+    expect((await store.messagesByStatus('PACK0001', 'processed'))[0]?.attachments[0]?.data).toBe(output);
+    // The same body unpacked has the same content hash: a resend is a duplicate whichever way it was stored.
+    expect(await store.transaction((tx) => tx.insertMessage({ ...m, raw, packed: undefined }, 'processed'))).toBeNull();
   });
 
   it('lists messages newest first with filters and a cursor that walks every page once', async () => {
@@ -259,6 +278,96 @@ describe.each(DATABASE_KINDS)('store contract on %s', (kind) => {
     expect(await store.deviceSerials({ hostname: 'SEV-HOST-1', serial: 'sev01' })).toEqual(['SEV010', 'SEV011', 'SEV012', 'SEV013', 'SEV014', 'SEV015', 'SEV016', 'SEV017', 'SEV018', 'SEV019']);
     expect(await scoped.deviceSerials({ company: 'SevCoB' })).toEqual([]);
     expect((await store.devicesOf(['SEV001', 'NOSUCH'])).map((d) => [d.serial, d.company])).toEqual([['SEV001', 'SevCoA']]);
+  });
+
+  // search (issue 14): a text checked row by row (a common one) with a filter it never meets examines at most
+  // SEARCH_WINDOW rows a page; a short page says how far it searched and its `next` goes on from there.
+  it('bounds a text search that another filter rarely meets: short pages marked partial, walked to every match exactly once', { timeout: 240_000 }, async () => {
+    const url = await dbs.fresh();
+    const own = await openStore(url);
+    try {
+      const W = SEARCH_WINDOW;
+      // Oldest first, three rows a second (the id breaks ties); one in six is syslog, whose text always has
+      // "Interface" (common: read row by row); a few diagnostic messages far back have it too.
+      const total = Math.round(W * 3.5);
+      const isSyslog = (i: number): boolean => i % 6 === 5;
+      const diagnostic = Array.from({ length: total }, (_, i) => i).filter((i) => !isSyslog(i));
+      const newest = (k: number): number => diagnostic[diagnostic.length - k] ?? -1;
+      // By rank among diagnostics, newest first: the last row of the first window, the first of the second, deep ones, the oldest.
+      const ranks = [W, W + 1, ...Array.from({ length: 12 }, (_, j) => W + 2 + Math.floor(((diagnostic.length - W - 3) * (j + 1)) / 13)), diagnostic.length];
+      const matching = new Set(ranks.map(newest));
+      const time = (i: number): string => new Date(Date.UTC(2026, 5, 1) + Math.floor(i / 3) * 1000).toISOString();
+      const rows = Array.from({ length: total }, (_, i) => ({
+        message: { ...newMessage(`WIN${i % 40}`, 0, { kind: isSyslog(i) ? 'syslog' : 'diagnostic', severity: isSyslog(i) ? 5 : i % 10, description: isSyslog(i) ? `Interface Gi0/${i % 48} down` : matching.has(i) ? 'Interface loopback test failed' : `diagnostic report ${i % 1000}`, messageId: `WIN-${i}` }), receivedAt: time(i) },
+        status: 'processed' as const,
+      }));
+      expect(await own.importMessages(rows)).toBe(total);
+      if (kind === 'postgres') {
+        // What autovacuum does after a bulk load: the planner's estimate of a text's matches rests on these statistics.
+        const c = new pg.Client({ connectionString: url });
+        await c.connect();
+        await c.query('ANALYZE messages');
+        await c.end();
+      }
+      type Page = Awaited<ReturnType<Store['listMessages']>>;
+      const walk = async (filter: Omit<Parameters<Store['listMessages']>[0], 'cursor'>): Promise<Page[]> => {
+        const pages: Page[] = [];
+        let cursor: string | undefined;
+        do {
+          const page = await own.listMessages({ ...filter, cursor });
+          pages.push(page);
+          // A partial page continues where it stopped; a complete short page is the end.
+          if (page.searched.complete) expect(page.next === null || page.messages.length === filter.limit).toBe(true);
+          else expect(page.next && decodeCursor(page.next)?.receivedAt).toBe(page.searched.through);
+          cursor = page.next ?? undefined;
+        } while (cursor);
+        return pages;
+      };
+      const ids = (pages: Page[]): number[] => pages.flatMap((p) => p.messages.map((m) => m.id));
+      const byRank = ranks.map(newest);
+
+      // The type and the common text: one window of diagnostics per page, so pages are short; none is lost or repeated.
+      const pages = await walk({ limit: 50, type: 'diagnostic', q: 'Interface' });
+      const found = pages.flatMap((p) => p.messages);
+      expect(found.map((m) => m.description)).toEqual(byRank.map(() => 'Interface loopback test failed'));
+      expect(found.map((m) => m.receivedAt)).toEqual(byRank.map(time));
+      expect(new Set(ids(pages)).size).toBe(byRank.length);
+      expect(pages).toHaveLength(Math.ceil(diagnostic.length / W));
+      expect(pages[0]?.messages.map((m) => m.receivedAt)).toEqual([time(newest(W))]);
+      expect(pages[0]?.searched).toEqual({ complete: false, through: time(newest(W)) });
+      expect(pages[1]?.searched).toEqual({ complete: false, through: time(newest(2 * W)) });
+      expect(pages.at(-1)?.searched).toEqual({ complete: true });
+      expect(pages.at(-1)?.next).toBeNull();
+      // The same walk from the history's list.
+      const first = await own.listHistory({ limit: 50, type: 'diagnostic', q: 'Interface' });
+      expect(first.rows.map((r) => r.receivedAt)).toEqual([time(newest(W))]);
+      expect(first.searched).toEqual({ complete: false, through: time(newest(W)) });
+
+      // With a severity minimum each level has its share of the window; the walk still finds exactly the matches.
+      const severe = await walk({ limit: 5, type: 'diagnostic', severity: 6, q: 'Interface' });
+      const wanted = byRank.filter((i) => i % 10 >= 6).map(time);
+      expect(wanted.length).toBeGreaterThan(0);
+      expect(severe.flatMap((p) => p.messages.map((m) => m.receivedAt))).toEqual(wanted);
+      expect(severe.some((p) => !p.searched.complete)).toBe(true);
+      expect(new Set(ids(severe)).size).toBe(wanted.length);
+
+      // A text under three characters has no trigram: checked row by row, bounded the same way, to the end.
+      const none = await walk({ limit: 50, type: 'diagnostic', q: 'zq' });
+      expect(ids(none)).toEqual([]);
+      expect(none.map((p) => p.searched.complete)).toEqual([...Array.from({ length: Math.ceil(diagnostic.length / W) - 1 }, () => false), true]);
+
+      // Where the window fills the page, nothing changes: full pages, complete, with a next.
+      const common = await own.listMessages({ limit: 50, q: 'Interface' });
+      expect(common.messages).toHaveLength(50);
+      expect(common.searched).toEqual({ complete: true });
+      expect(common.next).not.toBeNull();
+      // A rare text is looked up in its index, whole, whatever else is filtered.
+      const rare = await own.listMessages({ limit: 50, type: 'diagnostic', q: 'loopback' });
+      expect(rare.messages.map((m) => m.receivedAt)).toEqual(byRank.map(time));
+      expect(rare.searched).toEqual({ complete: true });
+    } finally {
+      await own.close();
+    }
   });
 
   it('a failed transaction leaves nothing, not even a seq; a failed savepoint only its own writes', async () => {
