@@ -238,8 +238,8 @@ export const SEARCH_WINDOW = 5_000;
 /** A place in the list order (newest first). */
 type Position = { readonly receivedAt: string; readonly id: number };
 
-/** Whether `a` comes after `b` in the list (is older). */
-function before(a: Position, b: Position): boolean {
+/** Whether `a` was received before `b` (comes after it in the list; the id breaks a tie). */
+function olderThan(a: Position, b: Position): boolean {
   return a.receivedAt === b.receivedAt ? a.id < b.id : a.receivedAt < b.receivedAt;
 }
 
@@ -452,9 +452,9 @@ export function createQueries(db: Db, dialect: Dialect, scope: Scope = null): St
     const stop = lasts.reduce<Position | null>((newest, row) => {
       if (row === undefined) return newest;
       const at = { receivedAt: s(row, 'received_at'), id: n(row, 'id') };
-      return newest === null || before(newest, at) ? at : newest;
+      return newest === null || olderThan(newest, at) ? at : newest;
     }, null);
-    return { rows: stop === null ? r.rows : r.rows.filter((row) => !before({ receivedAt: s(row, 'received_at'), id: n(row, 'id') }, stop)), stop };
+    return { rows: stop === null ? r.rows : r.rows.filter((row) => !olderThan({ receivedAt: s(row, 'received_at'), id: n(row, 'id') }, stop)), stop };
   }
 
   /**
