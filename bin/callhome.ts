@@ -4,9 +4,9 @@
  */
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { loadCommandsFor } from '../commands/index.js';
+import { commandLoaders, loadCommandsFor } from '../commands/index.js';
 import { completeCommandLine } from '../src/cli/completion.js';
-import { describeError, ExitCode } from '../src/errors.js';
+import { describeError, ExitCode, UsageError } from '../src/errors.js';
 
 /** True for the error of writing to a pipe whose reader has gone (`callhome events --ndjson | head -3`). */
 function isClosedOutput(error: unknown): boolean {
@@ -22,8 +22,21 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
+let args = hideBin(process.argv);
+
+/** A usage error (yargs' own, a flag's check, or a UsageError from a handler): what is wrong, then where usage is. */
+function printUsageError(message: string): void {
+  const command = args[0];
+  const help = command !== undefined && Object.hasOwn(commandLoaders, command) ? `callhome ${command} --help` : 'callhome --help';
+  process.stderr.write(`Error: ${message}\nRun \`${help}\` for usage; docs/cli.md has every command, flag and exit code.\n`);
+}
+
+/** yargs' errors (YError: unknown flags, missing values, coerce failures) and ours (UsageError) are usage errors. */
+function isUsageError(error: unknown): error is Error {
+  return error instanceof UsageError || (error instanceof Error && error.name === 'YError');
+}
+
 async function main(): Promise<void> {
-  let args = hideBin(process.argv);
   // With no arguments on a terminal, open the console (issue: `callhome` alone is the console).
   if (args.length === 0 && process.stdin.isTTY && process.stdout.isTTY) args = ['console'];
   const commands = await loadCommandsFor(args);
@@ -40,11 +53,9 @@ async function main(): Promise<void> {
     .version()
     .wrap(Math.min(120, process.stdout.columns ?? 100))
     .fail((message, error, y) => {
-      if (error) throw error;
       void y;
-      const named = commands.find((c) => String(c.command).split(' ')[0] === args[0]);
-      const help = named ? `callhome ${args[0]} --help` : 'callhome --help';
-      process.stderr.write(`Error: ${message}\nRun \`${help}\` for usage; docs/cli.md has every command, flag and exit code.\n`);
+      if (error && !isUsageError(error)) throw error;
+      printUsageError(error ? describeError(error).replace(/^Error: /, '') : message);
       process.exit(ExitCode.Error);
     });
   await cli.parseAsync();
@@ -52,6 +63,7 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   if (isClosedOutput(error)) process.exit(0);
-  process.stderr.write(`${describeError(error)}\n`);
+  if (error instanceof UsageError) printUsageError(describeError(error).replace(/^Error: /, ''));
+  else process.stderr.write(`${describeError(error)}\n`);
   process.exitCode = ExitCode.Error;
 });

@@ -1,19 +1,17 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { withBackendOptions, withOutputOptions } from '../src/cli/options.js';
+import { numberFlag, withBackendOptions, withOutputOptions } from '../src/cli/options.js';
 import { accountsClient, type AccountsDeps, type BackendFlags } from '../src/client/accounts.js';
 import type { ApiAuditEntry } from '../src/client/api-client.js';
 import { defaultOutput, printList, timeStyleFor } from '../src/client/output.js';
 import { formatTime } from '../src/console/time-style.js';
-import { AbortError } from '../src/errors.js';
 
 export type AuditOptions = BackendFlags & { before?: string | number | undefined; max?: string | number | undefined; ndjson?: boolean | undefined };
 
 /** The audit log (Administrators: their companies; the SCH administrator: all), newest first. */
 export async function runAudit(opts: AuditOptions, deps: AccountsDeps = defaultOutput): Promise<void> {
-  const max = opts.max === undefined ? undefined : Number(opts.max);
-  if (max !== undefined && (!Number.isInteger(max) || max < 1 || max > 1000)) throw new AbortError(`--max ${String(opts.max)} is not a whole number from 1 to 1000.`, 'Give e.g. --max 100.');
-  const before = opts.before === undefined ? undefined : Number(opts.before);
-  if (before !== undefined && (!Number.isInteger(before) || before < 1)) throw new AbortError(`--before ${String(opts.before)} is not an audit entry ID.`, 'Give the ID of the oldest entry you have, to read older ones.');
+  // String flags, checked here so that callers of runAudit get the same refusal as the command line.
+  const max = opts.max === undefined ? undefined : numberFlag('--max', opts.max, { whole: true, min: 1, max: 1000, example: 100 });
+  const before = opts.before === undefined ? undefined : numberFlag('--before', opts.before, { whole: true, min: 1, noun: 'an audit entry ID', hint: 'the ID of the oldest entry you have, to read older ones' });
   const { entries } = await accountsClient(opts, deps).audit({ before, limit: max });
   if (opts.ndjson) return entries.forEach((e) => deps.stdout(`${JSON.stringify(e)}\n`));
   const style = timeStyleFor(deps);

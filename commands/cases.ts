@@ -1,5 +1,5 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { withBackendOptions, withOutputOptions } from '../src/cli/options.js';
+import { numberOption, withBackendOptions, withOutputOptions } from '../src/cli/options.js';
 import { clientFor, defaultOutput, printJson, textTable, timeStyleFor, type OutputDeps } from '../src/client/output.js';
 import type { CaseSummary } from '../src/events/protocol.js';
 import { formatTime } from '../src/console/time-style.js';
@@ -79,7 +79,6 @@ export const casesCommand: CommandModule<object, CasesOptions> = {
       .positional('number', { type: 'string', describe: 'Case (SR) number' })
       .option('note', { type: 'string', describe: 'What changed or why it is closed (required for close and update)' })
       .option('status', { choices: ['resolved', 'open'] as const, describe: 'update: mark the case resolved, or open again' })
-      .option('priority', { type: 'number', describe: 'update: new priority 1-4' })
-      .check((a) => a['priority'] === undefined || (Number.isInteger(a['priority']) && Number(a['priority']) >= 1 && Number(a['priority']) <= 4) || '--priority is a whole number 1-4') as unknown as Argv<CasesOptions>,
+      .option('priority', numberOption('--priority', { whole: true, min: 1, max: 4, example: 2 }, 'update: new priority 1-4')) as unknown as Argv<CasesOptions>,
   handler: (argv: ArgumentsCamelCase<CasesOptions>) => runCases(argv),
 };

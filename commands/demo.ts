@@ -3,6 +3,7 @@ import { openDemoConsole } from '../src/demo/console.js';
 import { demoAccessLines, demoExampleLines, startDemo, type Demo } from '../src/demo/demo.js';
 import { runConsoleUi } from '../views/tui.js';
 import { eventLine } from '../src/demo/event-line.js';
+import { COUNT, numberOption } from '../src/cli/options.js';
 import { AbortError } from '../src/errors.js';
 import { loadSettings } from '../src/settings.js';
 
@@ -29,9 +30,6 @@ function untilSignal(): Promise<void> {
 /** Handler of `callhome demo`. */
 export async function runDemo(opts: DemoCommandOptions, deps: DemoDeps = {}): Promise<void> {
   const stdout = deps.stdout ?? process.stdout;
-  if (!Number.isInteger(opts.devices) || opts.devices < 1 || opts.devices > 500) {
-    throw new AbortError(`--devices ${opts.devices} is out of range.`, 'Give a whole number from 1 to 500, e.g. --devices 20.');
-  }
   const headless = opts.headless === true || opts.json === true;
   if (!headless && stdout.isTTY !== true) throw new AbortError('The demo console needs a terminal.', 'Run `callhome demo --headless` (or --json) to print progress and events as lines.');
   const print = (line: string, json: Record<string, unknown>): void => {
@@ -86,7 +84,7 @@ export const demoCommand: CommandModule<object, DemoCommandOptions> = {
   describe: 'Start a lab fleet and a back end, point them at each other and open the console',
   builder: (y) =>
     y
-      .option('devices', { type: 'number', default: 20, describe: 'Lab devices to start' })
+      .option('devices', { ...numberOption('--devices', { ...COUNT, max: 500, example: 20 }, 'Lab devices to start'), default: 20 })
       .option('headless', { type: 'boolean', default: false, describe: 'Print progress and events as lines instead of the console' })
       .option('json', { type: 'boolean', default: false, describe: 'Like --headless, one JSON object per line' })
       .option('gateway', { type: 'boolean', default: false, describe: 'Put a Transport Gateway between the HTTP half of the lab and the back end' }),

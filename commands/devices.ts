@@ -1,5 +1,5 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { withBackendOptions, withOutputOptions } from '../src/cli/options.js';
+import { DEVICE_SEARCH_FLAGS, withBackendOptions, withDeviceSearchOptions, withOutputOptions, type DeviceSearchFlags } from '../src/cli/options.js';
 import { clientFor, defaultOutput, printJson, textTable, timeStyleFor, type OutputDeps } from '../src/client/output.js';
 import type { ApiDevice, ApiDeviceDetail, DeviceQuery } from '../src/client/api-client.js';
 import { formatTime } from '../src/console/time-style.js';
@@ -8,12 +8,12 @@ import { AbortError } from '../src/errors.js';
 import { terminalSafeLines } from '../src/util/terminal-text.js';
 
 /** `deviceSerial` shows one device; the search flags (S69: the Device report's six criteria) narrow the list. */
-export type DevicesOptions = { backend?: string | undefined; token?: string | undefined; json: boolean; deviceSerial?: string | undefined } & { [K in keyof DeviceQuery]?: string | undefined };
+export type DevicesOptions = { backend?: string | undefined; token?: string | undefined; json: boolean; deviceSerial?: string | undefined } & DeviceSearchFlags;
 
 /** The search flags given, as the API's criteria. */
 function searchOf(o: DevicesOptions): DeviceQuery {
-  const { company, hostname, serial, model, cardModel, cardSerial } = o;
-  return Object.fromEntries(Object.entries({ company, hostname, serial, model, cardModel, cardSerial }).filter(([, v]) => v !== undefined));
+  const keys = Object.keys(DEVICE_SEARCH_FLAGS) as (keyof DeviceQuery)[];
+  return Object.fromEntries(keys.filter((k) => o[k] !== undefined).map((k) => [k, o[k]]));
 }
 
 /** One device's inventory and configuration records as text (S36, S37); --json prints the API's object. */
@@ -86,13 +86,6 @@ export const devicesCommand: CommandModule<object, DevicesOptions> = {
   command: 'devices [device-serial]',
   describe: 'List or search devices known to the back end, or show one with its inventory and configuration',
   builder: (y: Argv) =>
-    withBackendOptions(withOutputOptions(y))
-      .positional('device-serial', { type: 'string', describe: 'Chassis serial of the device to show' })
-      .option('company', { type: 'string', describe: 'Devices of this company' })
-      .option('hostname', { type: 'string', describe: 'Part of the host name' })
-      .option('serial', { type: 'string', describe: 'Part of the chassis serial number' })
-      .option('model', { type: 'string', describe: 'Part of the chassis model (PID)' })
-      .option('card-model', { type: 'string', describe: 'Part of a card / module model' })
-      .option('card-serial', { type: 'string', describe: 'Part of a card / module serial number' }) as unknown as Argv<DevicesOptions>,
+    withDeviceSearchOptions(withBackendOptions(withOutputOptions(y))).positional('device-serial', { type: 'string', describe: 'Chassis serial of the device to show' }) as unknown as Argv<DevicesOptions>,
   handler: (argv: ArgumentsCamelCase<DevicesOptions>) => runDevices(argv),
 };

@@ -1,6 +1,5 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { withBackendOptions } from '../src/cli/options.js';
-import { AbortError } from '../src/errors.js';
+import { numberFlag, withBackendOptions } from '../src/cli/options.js';
 import type { StreamState } from '../src/events/client.js';
 import { EVENT_TYPES, formatEventLine } from '../src/events/format.js';
 import { tailEvents } from '../src/events/tail.js';
@@ -29,12 +28,9 @@ export type EventsDeps = {
 
 /** Prints back-end events, one per line: NDJSON with `seq` and `type`, or a readable line. */
 export async function runEvents(opts: EventsOptions, deps: EventsDeps): Promise<void> {
+  const since = opts.since === undefined ? undefined : numberFlag('--since', opts.since, { whole: true, min: 0, noun: 'an event seq', hint: 'such as the last seq printed (0 replays every stored event)' });
   const { url, token } = deps.connection ?? resolveBackendConnection(opts);
   if (!token) throw tokenMissing(url);
-  const since = opts.since === undefined ? undefined : typeof opts.since === 'number' ? opts.since : /^\s*\d+\s*$/.test(opts.since) ? Number(opts.since) : Number.NaN;
-  if (since !== undefined && (!Number.isInteger(since) || since < 0)) {
-    throw new AbortError(`--since ${JSON.stringify(String(opts.since))} is not an event seq.`, 'Give a whole number of 0 or more, such as the last seq printed (0 replays every stored event).');
-  }
   const types = new Set<string>(opts.type ?? []);
   const { delivered } = await tailEvents({
     url,

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import pino from 'pino';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { withBackendOptions } from '../src/cli/options.js';
+import { numberOption, PORT, SECONDS, withBackendOptions } from '../src/cli/options.js';
 import { AbortError } from '../src/errors.js';
 import { configDir, readTokenFile } from '../src/settings.js';
 import { readSessionToken } from '../src/session.js';
@@ -329,22 +329,21 @@ export const gatewayCommand: CommandModule<object, GatewayCommandOptions> = {
       .positional('action', { choices: GATEWAY_ACTIONS, default: 'run' as const, describe: 'run (default), register (--name), test-connection, list, reset-password [ID], delete ID (admin, API token), held (what waits for manual action), send IDS|all, drop IDS|all, send-flag [yes|no], logs [--export FILE.zip]' })
       .positional('ids', { type: 'string', array: true, describe: 'Queue IDs for send / drop (or "all"); the gateway ID for reset-password / delete' })
       .option('name', { type: 'string', describe: 'Gateway name (for registration)' })
-      .option('http-port', { type: 'number', default: 8088, describe: 'Port devices post Call Home XML to (0 = free port)' })
-      .option('smtp-port', { type: 'number', describe: 'Port devices mail Call Home messages to (default: no SMTP intake)' })
+      .option('http-port', { ...numberOption('--http-port', { ...PORT, example: 8088 }, 'Port devices post Call Home XML to (0 = free port)'), default: 8088 })
+      .option('smtp-port', numberOption('--smtp-port', { ...PORT, example: 2525 }, 'Port devices mail Call Home messages to (default: no SMTP intake)'))
       .option('host', { type: 'string', default: '127.0.0.1', describe: 'Address to listen on' })
       .option('queue-dir', { type: 'string', default: 'callhome-gateway', describe: 'Directory of the durable queue and the gateway credentials' })
       .option('proxy', { type: 'string', describe: 'HTTP proxy to reach the service, http://[user:password@]host:port' })
       .option('ca-file', { type: 'string', describe: "PEM CA certificate(s) to trust for the service's HTTPS" })
-      .option('retry-max', { type: 'number', default: 60, describe: 'Longest pause in seconds between forwarding attempts while the service is unreachable (back-off doubles from 1 s)' })
+      .option('retry-max', { ...numberOption('--retry-max', { ...SECONDS, example: 60 }, 'Longest pause in seconds between forwarding attempts while the service is unreachable (back-off doubles from 1 s)'), default: 60 })
       .option('mailbox', { type: 'string', describe: 'Mailbox devices mail to, polled every 3 s: imap://user@host:port/INBOX (imaps:// for TLS)' })
       .option('mailbox-password-file', { type: 'string', describe: 'File whose first line is the mailbox password (or $CALLHOME_MAILBOX_PASSWORD)' })
-      .option('max-store-mib', { type: 'number', describe: 'Largest queue in MiB; when full, devices get HTTP 503 / SMTP 452 and retry (default: no limit)' })
+      .option('max-store-mib', numberOption('--max-store-mib', { min: 0, above: true, unit: 'MiB', example: 512 }, 'Largest queue in MiB; when full, devices get HTTP 503 / SMTP 452 and retry (default: no limit)'))
       .option('store-full-mail', { type: 'string', array: true, describe: "Administrators' addresses mailed when the store is full (needs --max-store-mib; default: no mail)" })
       .option('mail-server', { type: 'string', describe: 'Mail server for the store-full mail, HOST[:PORT] (default 127.0.0.1:25)' })
       .option('mail-from', { type: 'string', describe: 'Sender of the store-full mail (default callhome-gateway@HOSTNAME)' })
       .option('company', { type: 'string', describe: 'register: the company whose administrators manage the gateway' })
       .option('export', { type: 'string', describe: 'logs: write the weekly communication and retrieval logs into this zip file' })
-      .option('json', { type: 'boolean', default: false, describe: 'JSON output (run: one {"event":"ready"} line)' })
-      .check((a) => (typeof a['retryMax'] === 'number' && a['retryMax'] > 0) || '--retry-max must be a positive number of seconds') as unknown as Argv<GatewayCommandOptions>,
+      .option('json', { type: 'boolean', default: false, describe: 'JSON output (run: one {"event":"ready"} line)' }) as unknown as Argv<GatewayCommandOptions>,
   handler: (argv: ArgumentsCamelCase<GatewayCommandOptions>) => runGateway(argv, { stdout: (t) => process.stdout.write(t), stderr: (t) => process.stderr.write(t), env: process.env, until: untilSignal }),
 };

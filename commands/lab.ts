@@ -3,7 +3,8 @@ import path from 'node:path';
 import Table from 'cli-table3';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { AbortError } from '../src/errors.js';
-import { startLab, type Lab } from '../src/lab/devices.js';
+import { COUNT, numberOption, PORT } from '../src/cli/options.js';
+import { MAX_LAB_DEVICES, startLab, type Lab } from '../src/lab/devices.js';
 import { SOFTWARE_CHOICES, isSoftwareChoice } from '../src/lab/identity.js';
 
 export type LabCommandOptions = {
@@ -60,9 +61,6 @@ function humanSummary(lab: Lab, opts: LabCommandOptions): string {
 
 /** Starts the lab, writes the inventory and known_hosts, then runs until `deps.until` resolves. */
 export async function runLab(opts: LabCommandOptions, deps: LabDeps): Promise<void> {
-  if (!Number.isInteger(opts.smtpPort) || opts.smtpPort < 1 || opts.smtpPort > 65535) {
-    throw new AbortError(`--smtp-port must be a port from 1 to 65535, got ${opts.smtpPort}`, 'Pass the port your SMTP server listens on, e.g. --smtp-port 2525.');
-  }
   if (opts.software !== undefined && !isSoftwareChoice(opts.software)) {
     throw new AbortError(`--software ${opts.software} is not offered`, `Pass one of ${SOFTWARE_CHOICES.join(', ')}.`);
   }
@@ -102,15 +100,15 @@ export const labCommand: CommandModule<object, LabCommandOptions> = {
   describe: 'Start a lab of simulated IOS devices with Call Home',
   builder: (y: Argv) =>
     y
-      .option('devices', { type: 'number', default: 3, describe: 'How many devices (r1..rN)' })
-      .option('port', { type: 'number', default: 0, describe: '0 = free ports; P = consecutive ports from P' })
+      .option('devices', { ...numberOption('--devices', { ...COUNT, max: MAX_LAB_DEVICES }, 'How many devices (r1..rN)'), default: 3 })
+      .option('port', { ...numberOption('--port', { ...PORT, example: 2200 }, '0 = free ports; P = consecutive ports from P'), default: 0 })
       .option('inventory-out', { type: 'string', default: './lab-inventory.yaml', describe: 'Where to write the inventory' })
       .option('known-hosts-out', { type: 'string', default: './lab-known_hosts', describe: 'Where to write the OpenSSH known_hosts file' })
       .option('state-dir', { type: 'string', default: './.lab-state', describe: 'Host keys, identities and saved configs' })
-      .option('smtp-port', { type: 'number', default: 25, describe: 'TCP port the devices use for mail-server entries (IOS uses 25)' })
+      .option('smtp-port', { ...numberOption('--smtp-port', { ...PORT, min: 1, example: 2525 }, 'TCP port the devices use for mail-server entries (IOS uses 25)'), default: 25 })
       .option('authorized-keys', { type: 'string', describe: 'OpenSSH public key file whose keys may log in as admin' })
       .option('banner', { type: 'string', describe: 'Banner MOTD shown before the first prompt' })
-      .option('rtt-ms', { type: 'number', describe: 'Simulated round-trip time of every device link, milliseconds (a WAN; default none)' })
+      .option('rtt-ms', numberOption('--rtt-ms', { min: 0, unit: 'milliseconds', example: 50 }, 'Simulated round-trip time of every device link, milliseconds (a WAN; default none)'))
       .option('software', {
         type: 'string',
         choices: [...SOFTWARE_CHOICES],

@@ -1,9 +1,9 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { withBackendOptions, withOutputOptions } from '../src/cli/options.js';
+import { pageSizeFrom, withBackendOptions, withOutputOptions } from '../src/cli/options.js';
 import type { ApiClient, MessageQuery } from '../src/client/api-client.js';
 import { walkPages } from '../src/client/paging.js';
 import { clientFor, defaultOutput, printJson, textTable, timeStyleFor, type OutputDeps } from '../src/client/output.js';
-import { pageSizeFrom, parseMessageType, parseSeverityFlag, parseTimeFlag } from '../src/client/query-flags.js';
+import { parseMessageType, parseSeverityFlag, parseTimeFlag } from '../src/client/query-flags.js';
 import { messageColumns } from '../src/console/columns.js';
 import { MESSAGE_KINDS } from '../src/domain/callhome.js';
 import type { MessageSummary } from '../src/events/protocol.js';
@@ -66,7 +66,7 @@ export const messagesCommand: CommandModule<object, MessagesOptions> = {
   describe: 'List messages received by the back end',
   builder: (y: Argv) =>
     withBackendOptions(withOutputOptions(y))
-      .option('device', { type: 'string', describe: 'Serial number or hostname' })
+      .option('device', { type: 'string', describe: 'One device: its serial number (exact) or its whole host name (any case: r1 finds R1); for a part of a name use --hostname' })
       .option('type', { type: 'string', describe: `Message type: ${MESSAGE_KINDS.join(', ')}` })
       .option('severity', { type: 'string', describe: 'Minimum severity, 0-9 or a keyword (major = 5 and above)' })
       .option('since', { type: 'string', describe: 'Received at or after: ISO 8601 date or time, or an age (30m, 2h, 7d)' })

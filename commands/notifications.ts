@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { withBackendOptions, withOutputOptions } from '../src/cli/options.js';
-import { pageSizeFrom } from '../src/client/query-flags.js';
+import { pageSizeFrom, withBackendOptions, withOutputOptions } from '../src/cli/options.js';
 import { clientFor, defaultOutput, printJson, textTable, timeStyleFor, type OutputDeps } from '../src/client/output.js';
 import { formatTime } from '../src/console/time-style.js';
 import { AbortError } from '../src/errors.js';

@@ -1,6 +1,6 @@
 import { extname } from 'node:path';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { withBackendOptions, withOutputOptions } from '../src/cli/options.js';
+import { DEVICE_SEARCH_FLAGS, withBackendOptions, withDeviceSearchOptions, withOutputOptions, type DeviceSearchFlags } from '../src/cli/options.js';
 import { REPORT_CRITERIA, REPORT_KINDS, type ReportKind } from '../src/backend/api/reports.js';
 import { ADVISORY_TYPES } from '../src/backend/reports/advisories.js';
 import { EXPORT_FORMATS, type ExportFormat } from '../src/backend/reports/export.js';
@@ -20,27 +20,16 @@ export type ReportsOptions = {
   csv: boolean;
   format?: string | undefined;
   output?: string | undefined;
-  company?: string | undefined;
-  hostname?: string | undefined;
-  serial?: string | undefined;
-  model?: string | undefined;
-  cardModel?: string | undefined;
-  cardSerial?: string | undefined;
   type?: string | undefined;
   device?: string | undefined;
   since?: string | undefined;
   until?: string | undefined;
   cursor?: string | undefined;
-};
+} & DeviceSearchFlags;
 
 /** Flag names as typed, for the usage errors. */
 const FLAG: Readonly<Record<keyof ReportQuery, string>> = {
-  company: '--company',
-  hostname: '--hostname',
-  serial: '--serial',
-  model: '--model',
-  cardModel: '--card-model',
-  cardSerial: '--card-serial',
+  ...DEVICE_SEARCH_FLAGS,
   type: '--type',
   device: '--device',
   since: '--since',
@@ -134,23 +123,21 @@ function detailsText(d: ApiDeviceDetails): string {
   ].join('\n');
 }
 
+/** Which report takes which criteria, from REPORT_CRITERIA (the help's epilog). */
+const CRITERIA_HELP = `Criteria each report takes: ${REPORT_KINDS.map((k) => `${k}: ${REPORT_CRITERIA[k].map((c) => FLAG[c]).join(', ') || 'none'}`).join('; ')}.`;
+
 /** `callhome reports`: the portal reports, searched, printed or saved as CSV, JSON, Excel or PDF. */
 export const reportsCommand: CommandModule<object, ReportsOptions> = {
   command: 'reports <kind> [device-serial]',
   describe: 'Device, history, network, registration and product-alert reports (CSV, JSON, Excel, PDF)',
   builder: (y: Argv) =>
-    withBackendOptions(withOutputOptions(y))
+    withDeviceSearchOptions(withBackendOptions(withOutputOptions(y)))
+      .epilog(CRITERIA_HELP)
       .positional('kind', { choices: REPORT_KINDS, describe: 'Which report' })
       .positional('device-serial', { type: 'string', describe: 'device: the details of this device (serial number)' })
       .option('csv', { type: 'boolean', default: false, describe: 'Print CSV (same as --format csv)' })
       .option('format', { type: 'string', describe: `${EXPORT_FORMATS.join(', ')} (default: a table; from the --output extension)` })
       .option('output', { type: 'string', describe: 'Save to this file (required for xlsx and pdf)' })
-      .option('company', { type: 'string', describe: 'device, history, network, registration, alerts: the company' })
-      .option('hostname', { type: 'string', describe: 'device, history: part of the host name' })
-      .option('serial', { type: 'string', describe: 'device, history: part of the chassis serial number' })
-      .option('model', { type: 'string', describe: 'device: part of the chassis model (PID)' })
-      .option('card-model', { type: 'string', describe: 'device: part of a card / module model' })
-      .option('card-serial', { type: 'string', describe: 'device: part of a card / module serial number' })
       .option('type', { type: 'string', describe: `history: message type; alerts: ${ADVISORY_TYPES.join(', ')}` })
       .option('device', { type: 'string', describe: 'alerts: part of the host name or serial' })
       .option('since', { type: 'string', describe: 'history: received at or after; alerts: published on or after (ISO date or age: 7d)' })

@@ -6,6 +6,7 @@ import { startBackend, type Backend, type BackendOptions } from '../src/backend/
 import { describeDb } from '../src/backend/store/open-store.js';
 import { DatabaseInUse } from '../src/backend/store/sqlite-store.js';
 import { isSingleAddress } from '../src/backend/processing/notify.js';
+import { COUNT, numberOption, PORT } from '../src/cli/options.js';
 import { AbortError } from '../src/errors.js';
 import { readTokenFile } from '../src/settings.js';
 
@@ -60,35 +61,20 @@ function parseRelay(relay: string): { host: string; port: number } {
   return { host: m[1], port };
 }
 
-/** A positive whole number from a flag, or undefined when the flag is not given. */
-function positive(name: string, v: number | undefined): number | undefined {
-  if (v === undefined) return undefined;
-  if (!Number.isInteger(v) || v < 1) throw new AbortError(`--${name} must be a whole number of at least 1 (got ${String(v)}).`);
-  return v;
-}
-
-/** A whole number of at least 0 from a flag, or undefined when the flag is not given. */
-function wholeNumber(name: string, v: number | undefined): number | undefined {
-  if (v === undefined) return undefined;
-  if (!Number.isInteger(v) || v < 0) throw new AbortError(`--${name} must be a whole number of at least 0 (got ${String(v)}).`);
-  return v;
-}
-
 /**
  * Builds the back-end options from the flags. The token comes from --token-file, $CALLHOME_TOKEN or
  * --token (argv is visible to every local user in `ps`; prefer the first two), else one is generated.
  */
 export function serveOptions(opts: ServeOptions, env: NodeJS.ProcessEnv): { options: BackendOptions; generatedToken: boolean } {
   if (opts.token && opts.tokenFile) throw new AbortError('Give the token once: --token or --token-file.', 'Prefer --token-file or $CALLHOME_TOKEN; a token on the command line is visible in `ps`.');
-  if (opts.retentionDays !== undefined && !(Number.isInteger(opts.retentionDays) && opts.retentionDays >= 1)) throw new AbortError(`--retention-days must be a whole number of days, 1 or more (got ${opts.retentionDays}).`, 'The default keeps 92 days (three months), as the guides do.');
   // An empty --token or CALLHOME_TOKEN counts as unset: an empty bearer token is never accepted.
   const given = (opts.tokenFile ? readTokenFile(opts.tokenFile) : undefined) || opts.token || env['CALLHOME_TOKEN'] || undefined;
-  const maxPendingMib = positive('max-pending-mib', opts.maxPendingMib);
-  const smtpDataTimeout = positive('smtp-data-timeout', opts.smtpDataTimeout);
+  // The numbers were checked as the flags were read (numberOption).
+  const { maxPendingMib, smtpDataTimeout } = opts;
   const limits = {
-    ...(positive('max-connections', opts.maxConnections) !== undefined ? { maxHttpConnections: opts.maxConnections } : {}),
-    ...(positive('max-connections-per-address', opts.maxConnectionsPerAddress) !== undefined ? { maxHttpConnectionsPerAddress: opts.maxConnectionsPerAddress } : {}),
-    ...(positive('max-smtp-connections', opts.maxSmtpConnections) !== undefined ? { maxSmtpConnections: opts.maxSmtpConnections } : {}),
+    ...(opts.maxConnections !== undefined ? { maxHttpConnections: opts.maxConnections } : {}),
+    ...(opts.maxConnectionsPerAddress !== undefined ? { maxHttpConnectionsPerAddress: opts.maxConnectionsPerAddress } : {}),
+    ...(opts.maxSmtpConnections !== undefined ? { maxSmtpConnections: opts.maxSmtpConnections } : {}),
     ...(maxPendingMib !== undefined ? { maxPendingBytes: maxPendingMib * 1024 * 1024 } : {}),
     ...(smtpDataTimeout !== undefined ? { smtpDataTimeoutMs: smtpDataTimeout * 1000 } : {}),
   };
@@ -116,10 +102,10 @@ export function serveOptions(opts: ServeOptions, env: NodeJS.ProcessEnv): { opti
       ...(opts.supportEmail !== undefined ? { supportEmail: parseSupportEmail(opts.supportEmail) } : {}),
       ...(opts.rules ? { rulesFile: opts.rules } : {}),
       ...(opts.serverName?.length ? { serverNames: opts.serverName } : {}),
-      ...(wholeNumber('parse-workers', opts.parseWorkers) !== undefined ? { parseWorkers: opts.parseWorkers } : {}),
+      ...(opts.parseWorkers !== undefined ? { parseWorkers: opts.parseWorkers } : {}),
       ...(opts.sqliteThread === false ? { sqliteOnMainThread: true } : {}),
       ...(opts.retentionDays !== undefined ? { retentionDays: opts.retentionDays } : {}),
-      ...(positive('token-ttl-hours', opts.tokenTtlHours) !== undefined ? { tokenTtlMs: (opts.tokenTtlHours ?? 0) * 3_600_000 } : {}),
+      ...(opts.tokenTtlHours !== undefined ? { tokenTtlMs: opts.tokenTtlHours * 3_600_000 } : {}),
       limits,
     },
   };
@@ -159,12 +145,12 @@ export const serveCommand: CommandModule<object, ServeOptions> = {
   describe: 'Run the Smart Call Home back end',
   builder: (y: Argv) =>
     y
-      .option('http-port', { type: 'number', default: 8080, describe: 'HTTP(S) port for devices, the API and /events (0 = free port)' })
-      .option('smtp-port', { type: 'number', describe: 'SMTP port for e-mailed messages (0 = free port; default: no SMTP)' })
+      .option('http-port', { ...numberOption('--http-port', PORT, 'HTTP(S) port for devices, the API and /events (0 = free port)'), default: 8080 })
+      .option('smtp-port', numberOption('--smtp-port', { ...PORT, example: 2525 }, 'SMTP port for e-mailed messages (0 = free port; default: no SMTP)'))
       .option('db', { type: 'string', default: 'callhome.db', describe: 'SQLite database file, or postgres://user@host:port/db (password from PGPASSWORD or ~/.pgpass); replicas may share one PostgreSQL' })
       .option('token-file', { type: 'string', describe: 'File whose first line is the API token (preferred; or $CALLHOME_TOKEN)' })
       .option('token', { type: 'string', describe: 'Bootstrap API token (an SCH administrator) on the command line (visible in ps; prefer --token-file or $CALLHOME_TOKEN). Without any, one is generated and printed to stderr' })
-      .option('token-ttl-hours', { type: 'number', describe: 'Hours a personal token from `callhome login` lives (default 168)' })
+      .option('token-ttl-hours', numberOption('--token-ttl-hours', { ...COUNT, unit: 'hours', example: 168 }, 'Hours a personal token from `callhome login` lives (default 168)'))
       .option('json', { type: 'boolean', default: false, describe: 'Print {"event":"ready",...} on one line when listening' })
       .option('https-cert', { type: 'string', describe: 'PEM certificate for HTTPS' })
       .option('https-key', { type: 'string', describe: 'PEM private key for HTTPS' })
@@ -173,15 +159,15 @@ export const serveCommand: CommandModule<object, ServeOptions> = {
       .option('support-email', { type: 'string', describe: 'SCH Support mailbox for internal alerts (default sch-support@callhome.local)' })
       .option('rules', { type: 'string', describe: 'Rules file (YAML; default: the shipped rules)' })
       .option('host', { type: 'string', default: '127.0.0.1', describe: 'Address to listen on' })
-      .option('retention-days', { type: 'number', describe: 'Days of messages and events kept (default 92, three months); older ones are purged hourly in small batches' })
+      .option('retention-days', numberOption('--retention-days', { ...COUNT, unit: 'days', example: 92 }, 'Days of messages and events kept (default 92, three months); older ones are purged hourly in small batches'))
       .option('server-name', { type: 'string', array: true, describe: 'Host name the API and /events answer to (repeat; the listen address, IP literals and localhost always work)' })
-      .option('max-connections', { type: 'number', describe: 'Concurrent HTTP(S) connections in total (default 1024)' })
-      .option('max-connections-per-address', { type: 'number', describe: 'Concurrent HTTP(S) connections from one address, such as devices behind one NAT or gateway (default 512)' })
-      .option('max-smtp-connections', { type: 'number', describe: 'Concurrent SMTP connections (default 256; one more gets 421)' })
-      .option('max-pending-mib', { type: 'number', describe: 'MiB of request bodies and mails held before they are answered, all together (default 256; over it: 503 / SMTP 451)' })
-      .option('parse-workers', { type: 'number', describe: 'Worker threads that parse incoming messages (default: cores − 1; 0, the default on up to 2 cores, parses bodies up to 32 KiB on the main thread; larger bodies and mails get one more thread)' })
+      .option('max-connections', numberOption('--max-connections', { ...COUNT, example: 1024 }, 'Concurrent HTTP(S) connections in total (default 1024)'))
+      .option('max-connections-per-address', numberOption('--max-connections-per-address', { ...COUNT, example: 512 }, 'Concurrent HTTP(S) connections from one address, such as devices behind one NAT or gateway (default 512)'))
+      .option('max-smtp-connections', numberOption('--max-smtp-connections', { ...COUNT, example: 256 }, 'Concurrent SMTP connections (default 256; one more gets 421)'))
+      .option('max-pending-mib', numberOption('--max-pending-mib', { ...COUNT, example: 256 }, 'MiB of request bodies and mails held before they are answered, all together (default 256; over it: 503 / SMTP 451)'))
+      .option('parse-workers', numberOption('--parse-workers', { whole: true, min: 0, example: 1 }, 'Worker threads that parse incoming messages (default: cores − 1; 0, the default on up to 2 cores, parses bodies up to 32 KiB on the main thread; larger bodies and mails get one more thread)'))
       .option('sqlite-thread', { type: 'boolean', default: true, describe: 'SQLite runs in a database thread of its own, so no query or commit stalls the service; --no-sqlite-thread runs it on the main thread (more messages per second on 2 cores, stalls of tens of ms)' })
-      .option('smtp-data-timeout', { type: 'number', describe: 'Seconds one SMTP DATA may take in total (default 300; then 421)' })
+      .option('smtp-data-timeout', numberOption('--smtp-data-timeout', { ...COUNT, unit: 'seconds', example: 300 }, 'Seconds one SMTP DATA may take in total (default 300; then 421)'))
       .conflicts('https-self-signed', ['https-cert', 'https-key'])
       .conflicts('token', 'token-file') as unknown as Argv<ServeOptions>,
   handler: (argv: ArgumentsCamelCase<ServeOptions>) =>

@@ -1,6 +1,6 @@
 import type { CommandModule } from 'yargs';
 import { openFleetFromFlags, printRun, type FleetDeps, type FleetFlags, type FleetRunReport } from '../src/cli/fleet-command.js';
-import { withBackendOptions, withFleetOptions } from '../src/cli/options.js';
+import { numberOption, SECONDS, withBackendOptions, withFleetOptions } from '../src/cli/options.js';
 import type { VerifyData } from '../src/domain/fleet.js';
 import { AbortError } from '../src/errors.js';
 import { loadDesiredConfig } from '../src/fleet/desired.js';
@@ -39,7 +39,7 @@ export const verifyCommand: CommandModule<object, VerifyFlags> = {
   builder: (y) =>
     withBackendOptions(withFleetOptions(y))
       .option('config', { alias: 'c', type: 'string', demandOption: true, describe: 'Desired configuration YAML' })
-      .option('timeout', { type: 'number', describe: 'Seconds to wait for the back end to receive each test (default 20)' })
+      .option('timeout', numberOption('--timeout', { ...SECONDS, example: 20 }, 'Seconds to wait for the back end to receive each test (default 20)'))
       .option('fix', { type: 'boolean', default: false, describe: 'Push the desired configuration where it differs' }),
   handler: async (argv) => {
     process.exitCode = (await runVerifyCommand(argv)).exitCode;

@@ -28,6 +28,12 @@ export class AbortError extends Error {
   }
 }
 
+/**
+ * A flag value or argument the command cannot take: printed with a pointer to the subcommand's --help and
+ * docs/cli.md (bin/callhome.ts), exit 1.
+ */
+export class UsageError extends AbortError {}
+
 /** A failure that is a defect in callhome itself. */
 export class BugError extends Error {
   override readonly name = 'BugError';

@@ -245,7 +245,8 @@ export function createBackendService(options: ServiceOptions): BackendService {
     }),
     purge,
     async ingest(input) {
-      const outcome = await committer.submit({ kind: 'message', input });
+      // A packed body holds the raw text: the batch need not carry (and copy to the database thread) it twice.
+      const outcome = await committer.submit({ kind: 'message', input: input.packed ? { ...input, raw: '' } : input });
       if (!outcome) throw new Error('a message job produced no outcome');
       return outcome;
     },

@@ -4,7 +4,7 @@
  */
 import { MESSAGE_KINDS } from '../domain/callhome.js';
 import { isSeverityKeyword, SEVERITY_KEYWORDS } from '../domain/severity.js';
-import { AbortError } from '../errors.js';
+import { UsageError } from '../errors.js';
 
 const UNITS: Readonly<Record<string, number>> = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
 
@@ -16,7 +16,7 @@ export function parseTimeFlag(value: string, flag: string, now: number = Date.no
   if (/^\d{4}-\d\d-\d\d([T ]\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:?\d\d)?)?$/i.test(v) && !Number.isNaN(Date.parse(v.replace(' ', 'T')))) {
     return new Date(Date.parse(v.replace(' ', 'T'))).toISOString();
   }
-  throw new AbortError(`${flag} ${JSON.stringify(value)} is not a time.`, `Give an ISO 8601 date or time (2026-12-06, 2026-12-06T09:00:00Z) or an age before now (30m, 2h, 7d, 1w).`);
+  throw new UsageError(`${flag} ${JSON.stringify(value)} is not a time.`, `Give an ISO 8601 date or time (2026-12-06, 2026-12-06T09:00:00Z) or an age before now (30m, 2h, 7d, 1w).`);
 }
 
 function distance(a: string, b: string): number {
@@ -38,34 +38,12 @@ export function parseMessageType(value: string): string {
   const v = value.trim().toLowerCase();
   if ((MESSAGE_KINDS as readonly string[]).includes(v)) return v;
   const near = MESSAGE_KINDS.filter((k) => distance(k, v) <= 2);
-  throw new AbortError(`--type ${JSON.stringify(value)} is not a message type${near.length > 0 ? ` (did you mean ${near.join(' or ')}?)` : ''}.`, `Give one of ${MESSAGE_KINDS.join(', ')}.`);
+  throw new UsageError(`--type ${JSON.stringify(value)} is not a message type${near.length > 0 ? ` (did you mean ${near.join(' or ')}?)` : ''}.`, `Give one of ${MESSAGE_KINDS.join(', ')}.`);
 }
 
 /** `--severity`: a minimum Call Home severity, 0-9 or its keyword. */
 export function parseSeverityFlag(value: string): string {
   const v = value.trim().toLowerCase();
   if (/^\d$/.test(v) || isSeverityKeyword(v)) return v;
-  throw new AbortError(`--severity ${JSON.stringify(value)} is not a Call Home severity.`, `Give 0-9 or one of ${SEVERITY_KEYWORDS.join(', ')} (the minimum: that level and above).`);
-}
-
-/** A page size flag: a whole number from 1 to `max`. */
-export function parsePageSize(value: string | number, flag: string, max: number): number {
-  const n = typeof value === 'number' ? value : /^\s*\d+\s*$/.test(value) ? Number(value) : Number.NaN;
-  if (Number.isInteger(n) && n >= 1 && n <= max) return n;
-  throw new AbortError(`${flag} ${JSON.stringify(String(value))} is not a page size.`, `Give a whole number from 1 to ${max}.`);
-}
-
-/** The page size from `--max`, or from the deprecated `--limit` with a warning; `fallback` when neither is given. */
-export function pageSizeFrom(
-  opts: { readonly max?: string | number | undefined; readonly limit?: string | number | undefined },
-  fallback: number,
-  max: number,
-  warn: (text: string) => void,
-): number {
-  if (opts.max !== undefined) return parsePageSize(opts.max, '--max', max);
-  if (opts.limit !== undefined) {
-    warn('Warning: --limit is deprecated here and will be removed in the next release; use --max (--limit names hosts in the fleet commands).\n');
-    return parsePageSize(opts.limit, '--limit', max);
-  }
-  return fallback;
+  throw new UsageError(`--severity ${JSON.stringify(value)} is not a Call Home severity.`, `Give 0-9 or one of ${SEVERITY_KEYWORDS.join(', ')} (the minimum: that level and above).`);
 }

@@ -4,6 +4,7 @@
  * brings back each message's outcome with the events and deliveries to publish after commit. Exercised through
  * a real back end (HTTP ingest, the API, a real SMTP sink) and through the service over a thread store.
  */
+import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,11 +12,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseXml, renderXml } from '../../src/callhome/codec.js';
 import { defaultRulesFile, loadRules } from '../../src/backend/processing/rules.js';
 import { createBackendService } from '../../src/backend/service.js';
+import { PACK_FROM_BYTES } from '../../src/backend/store/packed-body.js';
 import { openSqliteStore, openSqliteThreadStore } from '../../src/backend/store/sqlite-store.js';
 import type { NewMessage, Store } from '../../src/backend/store/types.js';
 import type { BackendEvent } from '../../src/events/protocol.js';
 import { buildMessage } from './build-message.js';
-import { api, postXml } from './helpers.js';
+import { api, postXml, startTestBackend } from './helpers.js';
 import { notes, register, send, startRig, tempFailure, type Rig } from './sr-notify/helpers.js';
 
 /** A fixed clock far from today: what the database thread's processing must use. */
@@ -76,6 +78,39 @@ function inputs(count: number, serial: (i: number) => string): NewMessage[] {
     return { receivedAt: new Date().toISOString(), transport: 'http' as const, remote: '127.0.0.1', format: 'xml' as const, raw, message: parsed.value };
   });
 }
+
+describe('a large body', () => {
+  it('is parsed and packed off the event loop, stored packed, shown whole, and its resend is a duplicate', async () => {
+    const b = await startTestBackend({ smtpPort: null });
+    try {
+      const output = `show logging\n${'*Dec  7 03:00:00.123: %LINK-3-UPDOWN: Interface GigabitEthernet0/1, changed state to down\n'.repeat(5000)}R1#`;
+      const body = renderXml(buildMessage({ serialNumber: 'LARGE0001', kind: 'syslog', subType: '', severity: 3, description: '%LINK-3-UPDOWN: down', attachments: [{ name: 'show logging', data: output }] }));
+      expect(body.length).toBeGreaterThan(PACK_FROM_BYTES);
+      const first = await postXml(b.url, body);
+      expect(first.status).toBe(200);
+      const id = Number(first.json['id']);
+      const detail = await api<{ raw: string; attachments: { name: string; data: string }[] }>(b.url, `/messages/${id}`);
+      expect(detail.body.raw).toBe(body);
+      expect(detail.body.attachments).toEqual([{ name: 'show logging', data: output }]);
+      expect((await postXml(b.url, body)).json).toMatchObject({ ok: true, duplicate: true });
+      await b.close();
+      // Read the file as stored: the text columns are empty, the pack a fraction of the body.
+      const db = new Database(join(b.dir, 'callhome.db'), { readonly: true });
+      try {
+        const row = db.prepare('SELECT raw, attachments, length(packed) AS packed FROM messages WHERE id = ?').get(id) as { raw: string; attachments: string; packed: number };
+        expect(row.raw).toBe('');
+        expect(row.attachments).toBe('[]');
+        expect(row.packed).toBeGreaterThan(0);
+        expect(row.packed).toBeLessThan(body.length / 20);
+      } finally {
+        db.close();
+      }
+    } finally {
+      await b.close();
+      rmSync(b.dir, { recursive: true, force: true });
+    }
+  });
+});
 
 describe('a job that fails in a batch', () => {
   it('fails alone: its batch-mates are stored and published, its own writes are undone', async () => {

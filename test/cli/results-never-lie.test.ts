@@ -145,7 +145,7 @@ describe('flag validation', () => {
 
   it('non-numeric or non-positive --concurrency and --timeout, and an empty --limit, are usage errors', async () => {
     for (const [flag, value, text] of [
-      ['--concurrency', 'lots', '--concurrency NaN is not a positive whole number'],
+      ['--concurrency', 'lots', '--concurrency "lots" is not a positive whole number'],
       ['--concurrency', '0', '--concurrency 0 is not a positive whole number'],
       ['--timeout', '-1', '--timeout -1 is not a positive number of seconds'],
       ['--limit', '', '--limit needs a host or group pattern'],

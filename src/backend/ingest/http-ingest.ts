@@ -54,6 +54,6 @@ export async function handleIngest(service: BackendService, transport: Transport
     refuse(parsed.error);
     return;
   }
-  const outcome = await service.ingest({ receivedAt: new Date().toISOString(), transport, remote, format: 'xml', raw, message: parsed.value });
+  const outcome = await service.ingest({ receivedAt: new Date().toISOString(), transport, remote, format: 'xml', raw, message: parsed.value, packed: parsed.packed });
   send(res, 200, outcome.kind === 'stored' ? { ok: true, id: outcome.message.id, duplicate: false } : { ok: true, duplicate: true });
 }

@@ -23,6 +23,7 @@ import { XML_LIMITS } from '../../callhome/xml-parse.js';
 import type { CallHomeMessage } from '../../domain/message.js';
 import type { Result } from '../../util/result.js';
 import { spawnWorker } from '../spawn-worker.js';
+import type { PackedBody } from '../store/packed-body.js';
 import type { MailContent } from './mail-content.js';
 import { runParseJob, type ParseAnswer, type ParseJob } from './parse-jobs.js';
 
@@ -46,13 +47,16 @@ export function defaultParseWorkers(cores = availableParallelism()): number {
   return cores <= 2 ? 0 : cores - 1;
 }
 
+/** A parse result; a large body's also carries it packed for the store (../store/packed-body.ts). */
+export type Parsed<T> = Result<T, ParseRefusal> & { readonly packed?: PackedBody | undefined };
+
 export type ParsePool = {
   /** Parses in a worker; rejects only when the worker could not read the job at all (a broken mail). */
   parse(job: ParseJob): Promise<ParseAnswer>;
   /** One Call Home XML body. */
-  xml(body: string): Promise<Result<CallHomeMessage, ParseRefusal>>;
+  xml(body: string): Promise<Parsed<CallHomeMessage>>;
   /** One mail's bytes, as received. */
-  mail(bytes: Uint8Array): Promise<Result<MailContent, ParseRefusal>>;
+  mail(bytes: Uint8Array): Promise<Parsed<MailContent>>;
   /** Starts one thread of the ordinary lane now, without waiting for it to load. */
   warm(): void;
   /** Threads started so far (both lanes). */
@@ -162,12 +166,12 @@ export function createParsePool(options: { readonly workers?: number; readonly h
     async xml(body) {
       const answer = await parse({ kind: 'xml', body });
       if (answer.kind !== 'xml') throw new Error('a parse worker answered an XML job with a mail');
-      return answer.result;
+      return answer.packed ? { ...answer.result, packed: answer.packed } : answer.result;
     },
     async mail(bytes) {
       const answer = await parse({ kind: 'mail', mail: bytes });
       if (answer.kind !== 'mail') throw new Error('a parse worker answered a mail job with XML');
-      return answer.result;
+      return answer.packed ? { ...answer.result, packed: answer.packed } : answer.result;
     },
     warm() {
       const slot = lanes.small.slots[0];

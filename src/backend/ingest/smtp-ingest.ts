@@ -162,7 +162,7 @@ export function createSmtpIngest(service: BackendService, options: SmtpIngestOpt
           const content = await parsers.mail(bytes);
           const r = content.ok ? await attribute(service, content.value) : content;
           if (!r.ok) return refuse(r.error, 554);
-          await service.ingest({ receivedAt: new Date().toISOString(), transport: 'email', remote, format: r.value.format, raw: r.value.raw, message: r.value.message, ...(r.value.flags ? { flags: r.value.flags } : {}) });
+          await service.ingest({ receivedAt: new Date().toISOString(), transport: 'email', remote, format: r.value.format, raw: r.value.raw, message: r.value.message, packed: content.ok ? content.packed : undefined, ...(r.value.flags ? { flags: r.value.flags } : {}) });
           callback();
         })
         .catch((e: unknown) => {

@@ -309,6 +309,16 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   CREATE INDEX IF NOT EXISTS messages_type_severity ON messages(type, severity, received_at DESC, id DESC);
   CREATE INDEX IF NOT EXISTS messages_serial_type ON messages(serial, type, received_at DESC, id DESC);
   `,
+  // ingest: large bodies stored packed (packed-body.ts), so a 3 MiB message is a few hundred KiB to write and fsync.
+  `
+  ALTER TABLE messages ADD COLUMN packed BLOB;
+  `,
+  // tidy: `--device` / ?device= matches the host name in any case (queries.ts): the host-name index is on
+  // lower(hostname), in place of the exact one only that filter read (so ingest keeps one host-name index).
+  `
+  DROP INDEX IF EXISTS messages_hostname;
+  CREATE INDEX IF NOT EXISTS messages_hostname_ci ON messages(lower(hostname), received_at DESC, id DESC);
+  `,
 ];
 
 /** Each entry moves the PostgreSQL schema from version i to i + 1. */
@@ -543,6 +553,16 @@ export const PG_MIGRATIONS: readonly string[] = [
   `,
   // entitlement: back-office fixtures, lock-out, contract requests (ENTITLEMENT_SCHEMA, the same on both dialects).
   ENTITLEMENT_SCHEMA,
+  // ingest: large bodies stored packed (packed-body.ts), as SQLite's entry of the same name.
+  `
+  ALTER TABLE messages ADD COLUMN packed bytea;
+  `,
+  // tidy: `--device` / ?device= matches the host name in any case (queries.ts): the host-name index is on
+  // lower(hostname), in place of the exact one only that filter read (so ingest keeps one host-name index).
+  `
+  DROP INDEX IF EXISTS messages_hostname;
+  CREATE INDEX IF NOT EXISTS messages_hostname_ci ON messages(lower(hostname), received_at DESC, id DESC);
+  `,
 ];
 
 function tooNew(current: number, known: number, where: string): Error {

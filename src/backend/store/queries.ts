@@ -14,6 +14,7 @@ import { createPreferencesQueries, type PreferencesQueries } from './preferences
 import { eventSerial, withCompany } from '../accounts/audience.js';
 import { createAccountsQueries, serialInScope } from './accounts-queries.js';
 import type { Database } from './schema.js';
+import { asBuffer, contentHash, unpackBody } from './packed-body.js';
 import type {
   MessageFlag,
   CaseRecord,
@@ -82,15 +83,17 @@ function toSummary(row: Row): MessageSummary {
 }
 
 function toDetail(row: Row): MessageDetail {
+  const packed = row['packed'];
+  const body = packed instanceof Uint8Array ? unpackBody(packed, n(row, 'id')) : null;
   return {
     ...toSummary(row),
     format: s(row, 'format') as MessageFormat,
     remote: ns(row, 'remote'),
     status: s(row, 'status') as MessageStatus,
     fields: json<CallHomeMessage>(row, 'fields', {} as CallHomeMessage),
-    attachments: json(row, 'attachments', []),
+    attachments: body ? body.attachments : json(row, 'attachments', []),
     results: json(row, 'results', {}),
-    raw: s(row, 'raw'),
+    raw: body ? body.raw : s(row, 'raw'),
     flags: json<MessageFlag[]>(row, 'flags', []),
   };
 }
@@ -284,11 +287,13 @@ export function messageRow(m: NewMessage, status: MessageStatus) {
     description: msg.description,
     message_id: msg.messageId,
     format: m.format,
-    raw: m.raw,
+    // A large body comes packed from the parse pool (packed-body.ts): its text and attachments are in `packed`.
+    raw: m.packed ? '' : m.raw,
     // With serial and message ID, what makes a resend a duplicate (issue 11).
-    content_hash: createHash('sha256').update(m.raw).digest('hex'),
+    content_hash: m.packed ? m.packed.contentHash : contentHash(m.raw),
     fields: JSON.stringify({ ...msg, attachments: undefined }),
-    attachments: JSON.stringify(msg.attachments),
+    attachments: m.packed ? '[]' : JSON.stringify(msg.attachments),
+    packed: m.packed ? asBuffer(m.packed.bytes) : null,
     status,
   };
 }
@@ -486,7 +491,9 @@ export function createQueries(db: Db, dialect: Dialect, scope: Scope = null): St
         if (plan.inScope !== null) where.push(sql<SqlBool>`serial = ANY(${plan.inScope}::text[])`);
         else if (scope !== null) where.push(serialInScope(scope, 'serial', plan.serials === 'check') ?? TRUE);
         if (serials && f.serials) where.push(serialsMatch(f.serials, plan));
-        if (f.device) where.push(eb.or([eb('serial', '=', f.device), eb('hostname', '=', f.device)]));
+        // tidy: one device, by its serial (exact) or its whole host name in any case (IOS keeps the case typed at
+        // `hostname`; engineers type it in any case); read from messages_serial or messages_hostname_ci (migrations.ts).
+        if (f.device) where.push(eb.or([eb('serial', '=', f.device), sql<SqlBool>`lower(hostname) = lower(CAST(${f.device} AS TEXT))`]));
         if (f.type) where.push(eb('type', '=', f.type));
         if (level !== undefined) where.push(eb('severity', level >= MAX_SEVERITY ? '>=' : '=', level));
         else if (f.severity !== undefined) where.push(eb('severity', '>=', f.severity));

@@ -3,7 +3,7 @@
  * stamps are ISO-8601 UTC text (so text order is time order on both); JSON columns are text.
  * PostgreSQL returns BIGINT columns as strings, hence `number | string` for ids and seqs.
  */
-import type { Generated } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 import type { GatewaysTable } from '../gateway/registry-queries.js';
 import type { EntContractRequestsTable, EntContractsTable, EntCoverageTable, EntInstalledBaseTable, EntLockoutsTable } from './entitlement-queries.js';
 // sr-notify: device preferences
@@ -36,6 +36,8 @@ export type MessagesTable = {
   content_hash: Generated<string>;
   /** JSON list of {@link MessageFlag}s. */
   flags: Generated<string>;
+  /** A large body's raw text and attachments, gzip'd JSON (packed-body.ts); then `raw` is '' and `attachments` '[]'. */
+  packed: ColumnType<Uint8Array | null, Buffer | null | undefined, never>;
 };
 
 export type DevicesTable = {

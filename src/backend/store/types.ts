@@ -20,6 +20,7 @@ import type { EntitlementQueries } from './entitlement-queries.js';
 // sr-notify: device preferences
 import type { PreferencesQueries } from './preferences-queries.js';
 import type { BatchContext, IngestBatch, IngestJob } from '../ingest/batch.js';
+import type { PackedBody } from './packed-body.js';
 import type { SrRefusal } from '../cases/sr-contact.js';
 import type { AuditEntry, Company, Membership, NewAuditEntry, TokenRecord, UserRecord } from '../accounts/model.js';
 
@@ -63,8 +64,11 @@ export type NewMessage = {
   readonly transport: Transport;
   readonly remote: string | null;
   readonly format: MessageFormat;
+  /** The body as received ('' once `packed` holds it). */
   readonly raw: string;
   readonly message: CallHomeMessage;
+  /** A large body packed where it was parsed (packed-body.ts): stored in place of `raw` and the attachments. */
+  readonly packed?: PackedBody | undefined;
 };
 
 /** A stored message with everything the API shows about it. */

@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { openStore } from '../../../src/backend/store/open-store.js';
+import { packBody } from '../../../src/backend/store/packed-body.js';
 import { decodeCursor, SEARCH_WINDOW } from '../../../src/backend/store/queries.js';
 import type { NewMessage, Store } from '../../../src/backend/store/types.js';
 import type { BackendEventInput } from '../../../src/events/protocol.js';
@@ -45,6 +46,22 @@ describe.each(DATABASE_KINDS)('store contract on %s', (kind) => {
     expect(detail?.fields.messageId).toBe(m.message.messageId);
     expect(await store.messagesByStatus('CON0001', 'processed')).toHaveLength(1);
     expect(await store.getMessage(999_999)).toBeNull();
+  });
+
+  it('stores a large body packed, reads it back whole, and finds its resend a duplicate', async () => {
+    const output = 'show tech-support\n' + '%LINK-3-UPDOWN: Interface GigabitEthernet0/1, changed state to down\n'.repeat(6000);
+    const message = buildMessage({ serialNumber: 'PACK0001', kind: 'snapshot', attachments: [{ name: 'show tech-support', data: output }] });
+    const raw = `<body>${output}</body>`;
+    const m: NewMessage = { receivedAt: at(2), transport: 'http', remote: '127.0.0.1', format: 'xml', raw: '', message, packed: packBody(raw, message.attachments) };
+    expect(m.packed?.bytes.byteLength).toBeLessThan(raw.length / 20);
+    const stored = await store.transaction((tx) => tx.insertMessage(m, 'processed'));
+    const detail = await store.getMessage(stored?.id ?? 0);
+    expect(detail?.raw).toBe(raw);
+    expect(detail?.attachments).toEqual([{ name: 'show tech-support', data: output }]);
+    expect(detail?.fields.serialNumber).toBe('PACK0001');
+    expect((await store.messagesByStatus('PACK0001', 'processed'))[0]?.attachments[0]?.data).toBe(output);
+    // The same body unpacked has the same content hash: a resend is a duplicate whichever way it was stored.
+    expect(await store.transaction((tx) => tx.insertMessage({ ...m, raw, packed: undefined }, 'processed'))).toBeNull();
   });
 
   it('lists messages newest first with filters and a cursor that walks every page once', async () => {
