@@ -47,7 +47,7 @@ export function defaultParseWorkers(cores = availableParallelism()): number {
   return cores <= 2 ? 0 : cores - 1;
 }
 
-/** A parse result; a large body's also carries it packed for the store (../store/packed-body.ts). */
+/** A parse result, with the body packed for the store (../store/packed-body.ts) unless it is small. */
 export type Parsed<T> = Result<T, ParseRefusal> & { readonly packed?: PackedBody | undefined };
 
 export type ParsePool = {
