@@ -2,7 +2,9 @@
  * The parse pool (issue 14): real worker threads started through tsx, answering what the codec answers
  * in-thread; a large body has a lane of its own; a thread past its hard deadline is replaced.
  */
+import { readdirSync, readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
+import { BULK_NICE } from '../../src/backend/thread-priority.js';
 import { parseXml } from '../../src/callhome/codec.js';
 import { createParsePool, defaultParseWorkers, INLINE_XML_BYTES, LARGE_JOB_BYTES, type ParsePool } from '../../src/backend/ingest/parse-pool.js';
 import { contentHash, PACK_FROM_BYTES, unpackBody } from '../../src/backend/store/packed-body.js';
@@ -92,6 +94,25 @@ describe('parse pool', () => {
     expect((await large).ok).toBe(true);
     // Every small answer came back before the large one would have let it through a single queue.
     expect(Math.max(...smallMs)).toBeLessThan(bigMs);
+  });
+
+  it.runIf(process.platform === 'linux')('runs the large lane at a lower CPU priority than the other threads (Linux)', async () => {
+    const niceOf = (): Map<number, number> =>
+      new Map(
+        readdirSync('/proc/self/task').map((tid) => {
+          // Fields after the command name (which is in parentheses and may hold spaces): nice is the 19th field overall.
+          const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+          return [Number(tid), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16])];
+        }),
+      );
+    const before = niceOf();
+    pool = createParsePool({ workers: 1 });
+    await pool.xml(SAMPLE_XML); // the ordinary lane's thread
+    expect((await pool.xml(escaped())).ok).toBe(true); // the large lane's thread
+    const started = [...niceOf()].filter(([tid]) => !before.has(tid));
+    expect(started.filter(([, nice]) => nice === BULK_NICE)).toHaveLength(1);
+    expect(niceOf().get(process.pid)).toBe(before.get(process.pid));
+    expect(started.some(([, nice]) => nice === before.get(process.pid))).toBe(true);
   });
 
   it('replaces a thread that overruns its hard deadline, refuses that job and serves the next one', async () => {

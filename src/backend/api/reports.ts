@@ -6,6 +6,7 @@
 import { assertNever } from '../../util/assert-never.js';
 import { matchAdvisories, type AdvisoryType } from '../reports/advisories.js';
 import { inventoryParts, NO_DATA, REPORTED_STATES, srContactOf } from '../reports/device-details.js';
+import { breathe, workSlice } from '../reports/slices.js';
 import { pagesOf, type Column, type ReportTable, type Row } from '../reports/table.js';
 import type { Contract, Device, HistoryRow, StoreQueries } from '../store/types.js';
 
@@ -53,7 +54,6 @@ export const REPORT_CRITERIA: Readonly<Record<ReportKind, readonly (keyof Report
 
 const contains = (value: string, part: string | undefined): boolean => part === undefined || value.toLowerCase().includes(part.toLowerCase());
 const sameText = (value: string, wanted: string | undefined): boolean => wanted === undefined || value.toLowerCase() === wanted.toLowerCase();
-const breathe = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /** Devices with their contract and company, read once per report. */
 type Directory = { devices: Device[]; contract(serial: string): Contract | undefined; company(serial: string): string };
@@ -237,6 +237,11 @@ export async function buildReport(store: StoreQueries, kind: ReportKind, criteri
 
 /** Devices read per query while the history streams (each page reads only the devices it has not met yet). */
 const DEVICE_CHUNK = 50;
+/**
+ * pgexport (issue 14): the longest the history waits, before each slice, for the rest of the service's database
+ * work in flight (an ingest transaction) to finish. Under a steady ingest it still gets a slice in every ~25 ms.
+ */
+const GIVE_WAY_MS = 25;
 
 /** What a history row shows of its device, read once per device. */
 type DeviceFacts = { device: Device | undefined; contract: Contract | undefined; company: string; srContact: string };
@@ -252,6 +257,11 @@ function historyReport(store: StoreQueries, c: ReportCriteria, shown: Record<str
   const since = c.since !== undefined && c.since > windowStart ? c.since : windowStart;
   let next: string | null = null;
   const known = new Map<string, DeviceFacts>();
+  // Between slices: the event loop, then the database, go to the rest of the service first (giveWay: PostgreSQL).
+  const pace = async (): Promise<void> => {
+    await breathe();
+    await store.giveWay?.(GIVE_WAY_MS);
+  };
   const meet = async (serials: readonly string[]): Promise<void> => {
     const fresh = [...new Set(serials)].filter((x) => !known.has(x));
     for (let i = 0; i < fresh.length; i += DEVICE_CHUNK) {
@@ -264,7 +274,7 @@ function historyReport(store: StoreQueries, c: ReportCriteria, shown: Record<str
         // One preferences read per device, not per message.
         known.set(serial, { device, contract, company: device?.company ?? contract?.company ?? '', srContact: device ? await srContactOf(store, device) : '' });
       }
-      await breathe();
+      await pace();
     }
   };
   return {
@@ -274,6 +284,7 @@ function historyReport(store: StoreQueries, c: ReportCriteria, shown: Record<str
     criteria: shown,
     empty: NO_DATA,
     next: () => next,
+    pace,
     async *pages() {
       // §4.4: messages of registered devices only (registered, trial, expired); their serials are one list.
       const serials = await store.deviceSerials({ company: c.company, hostname: c.hostname, serial: c.serial, registered: true });
@@ -283,38 +294,42 @@ function historyReport(store: StoreQueries, c: ReportCriteria, shown: Record<str
       do {
         const page = await store.listHistory({ since, until: c.until, type: c.type, serials, limit: Math.min(PAGE, HISTORY_ROW_CAP - written), cursor });
         await meet(page.rows.map((m) => m.serial));
-        const rows: Row[] = [];
-        for (const m of page.rows) {
-          const f = known.get(m.serial);
-          const d = f?.device;
-          rows.push({
-            serial: m.serial,
-            model: m.model,
-            hostname: m.hostname,
-            receivedAt: m.receivedAt,
-            contract: contractLabel(d, f?.contract),
-            registration: d?.registration ?? '',
-            severity: m.severity,
-            type: m.type,
-            status: m.status,
-            srRaised: m.results.caseNumber ?? 'No',
-            notificationSent: (m.results.notifiedTo?.length ?? 0) > 0,
-            id: m.id,
-            company: f?.company ?? '',
-            entitlement: entitlement(d),
-            srContact: f?.srContact ?? '',
-            results: resultsText(m),
-            link: `/api/v1/messages/${m.id}`,
-          });
+        // A page's rows are built a slice at a time (slices.ts), each slice handed to the writer as it is built.
+        for (let i = 0; i < page.rows.length; ) {
+          const rows: Row[] = [];
+          i = workSlice(page.rows, i, (part) => part.forEach((m) => rows.push(historyRow(m, known.get(m.serial)))));
+          written += rows.length;
+          yield rows;
+          await pace();
         }
-        written += rows.length;
         cursor = page.next ?? undefined;
         if (written >= HISTORY_ROW_CAP) next = page.next;
-        yield rows;
-        // SQLite answers synchronously: without this a whole export would run in one turn of the event loop.
-        await breathe();
       } while (cursor && written < HISTORY_ROW_CAP);
     },
+  };
+}
+
+/** One row of the History report (§4.4): the message and what is known of its device. */
+function historyRow(m: HistoryRow, f: DeviceFacts | undefined): Row {
+  const d = f?.device;
+  return {
+    serial: m.serial,
+    model: m.model,
+    hostname: m.hostname,
+    receivedAt: m.receivedAt,
+    contract: contractLabel(d, f?.contract),
+    registration: d?.registration ?? '',
+    severity: m.severity,
+    type: m.type,
+    status: m.status,
+    srRaised: m.results.caseNumber ?? 'No',
+    notificationSent: (m.results.notifiedTo?.length ?? 0) > 0,
+    id: m.id,
+    company: f?.company ?? '',
+    entitlement: entitlement(d),
+    srContact: f?.srContact ?? '',
+    results: resultsText(m),
+    link: `/api/v1/messages/${m.id}`,
   };
 }
 

@@ -115,7 +115,7 @@ export function createParsePool(options: { readonly workers?: number; readonly h
 
   const ensureWorker = (lane: keyof typeof lanes, slot: Slot): Worker => {
     if (slot.worker) return slot.worker;
-    const worker = spawnWorker(new URL('./parse-worker.ts', import.meta.url));
+    const worker = spawnWorker(new URL('./parse-worker.ts', import.meta.url), { workerData: { lane } });
     started++;
     worker.unref();
     worker.on('message', (reply: Reply) => {

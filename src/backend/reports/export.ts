@@ -1,12 +1,14 @@
 /**
  * Writes a report as JSON, CSV, Excel (xlsx) or PDF (S76), page by page with back-pressure: a page
  * of rows is read from the store only once the previous one has gone to the socket, so memory holds
- * about one page whatever the report's size, and the event loop is given back between pages.
+ * about one page whatever the report's size. A page is written in slices of at most SLICE_MS of
+ * synchronous work each (slices.ts), the event loop given back between slices.
  */
 import { Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import PDFDocument from 'pdfkit';
 import { toCsv } from '../api/csv.js';
+import { breathe, workSlice } from './slices.js';
 import type { Cell, Column, ReportTable, Row } from './table.js';
 
 export const EXPORT_FORMATS = ['json', 'csv', 'xlsx', 'pdf'] as const;
@@ -22,11 +24,11 @@ export const CONTENT_TYPES: Readonly<Record<ExportFormat, string>> = {
 /** Where the bytes go: `write` resolves once the socket can take more (or is gone). */
 export type Sink = { write(chunk: string | Uint8Array): Promise<void>; readonly closed: boolean };
 
+/** Between two slices of a writer's work: the table's pace, else a turn of the event loop. */
+const pause = (table: ReportTable): Promise<void> => (table.pace ? table.pace() : breathe());
+
 /** Bytes a library may hold, produced but not yet taken by the socket, before the next page waits. */
 const HELD_BYTES = 256 * 1024;
-
-/** Gives the event loop back (I/O included) between pages: SQLite and the writers are synchronous. */
-const breathe = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /** Writes the whole report in `format`; returns the number of rows written. */
 export async function writeReport(table: ReportTable, format: ExportFormat, sink: Sink, now = new Date()): Promise<number> {
@@ -47,10 +49,14 @@ async function writeJson(table: ReportTable, sink: Sink): Promise<number> {
   await sink.write(`{"kind":${JSON.stringify(table.kind)},"title":${JSON.stringify(table.title)},"criteria":${JSON.stringify(table.criteria)},"columns":${JSON.stringify(keys)},"headers":${JSON.stringify(table.columns.map((c) => c.header))},"rows":[`);
   let written = 0;
   for await (const page of table.pages()) {
+    for (let i = 0; i < page.length && !sink.closed; ) {
+      const texts: string[] = [];
+      i = workSlice(page, i, (part) => part.forEach((r) => texts.push(JSON.stringify(pick(r, keys)))));
+      await sink.write(`${written > 0 ? ',' : ''}${texts.join(',')}`);
+      written += texts.length;
+      await pause(table);
+    }
     if (sink.closed) break;
-    if (page.length > 0) await sink.write(`${written > 0 ? ',' : ''}${page.map((r) => JSON.stringify(pick(r, keys))).join(',')}`);
-    written += page.length;
-    await breathe();
   }
   const next = table.next();
   await sink.write(`]${written === 0 ? `,"empty":${JSON.stringify(table.empty)}` : ''}${next ? `,"next":${JSON.stringify(next)}` : ''}}`);
@@ -62,13 +68,22 @@ async function writeCsv(table: ReportTable, sink: Sink): Promise<number> {
   await sink.write(toCsv(keys, []));
   let written = 0;
   for await (const page of table.pages()) {
+    for (let i = 0; i < page.length && !sink.closed; ) {
+      const texts: string[] = [];
+      const from = i;
+      // csv-stringify costs a call per use: rows go to it CSV_STEP at a time.
+      i = workSlice(page, i, (part) => texts.push(toCsv(keys, part, false)), CSV_STEP);
+      await sink.write(texts.join(''));
+      written += i - from;
+      await pause(table);
+    }
     if (sink.closed) break;
-    if (page.length > 0) await sink.write(toCsv(keys, page, false));
-    written += page.length;
-    await breathe();
   }
   return written;
 }
+
+/** Rows handed to the CSV writer in one call. */
+const CSV_STEP = 20;
 
 /** The row with exactly the report's columns, in order (a missing value is null). */
 function pick(row: Row, keys: readonly string[]): Row {
@@ -102,8 +117,6 @@ function finished(out: Writable): Promise<void> {
 
 /** Characters XML 1.0 (so xlsx) cannot carry: C0 controls but tab / LF / CR, U+FFFE/U+FFFF, unpaired surrogates. */
 const NOT_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
-/** Rows turned into sheet XML between two turns of the event loop. */
-const XLSX_SLICE = 100;
 /** Excel's limit for the text of one cell. */
 const XLSX_CELL_CHARS = 32_767;
 
@@ -132,9 +145,9 @@ async function writeXlsx(table: ReportTable, sink: Sink, now: Date): Promise<num
   for await (const page of table.pages()) {
     if (sink.closed) break;
     // Rows are turned into XML synchronously: a slice at a time, the event loop given back in between.
-    for (let i = 0; i < page.length; i += XLSX_SLICE) {
-      for (const r of page.slice(i, i + XLSX_SLICE)) sheet.addRow(table.columns.map((c) => xlsxCell(r[c.key] ?? null))).commit();
-      await breathe();
+    for (let i = 0; i < page.length; ) {
+      i = workSlice(page, i, (part) => part.forEach((r) => sheet.addRow(table.columns.map((c) => xlsxCell(r[c.key] ?? null))).commit()));
+      await pause(table);
     }
     written += page.length;
     await settle(out, sink, held);
@@ -239,7 +252,7 @@ async function writePdf(table: ReportTable, sink: Sink, now: Date): Promise<numb
         header();
         // The finished page is on its way: wait for the socket before drawing the next.
         await settle(out, sink, () => doc.readableLength);
-        await breathe();
+        await pause(table);
       }
       cells(
         table.columns.map((c) => pdfText(r[c.key] ?? null)),
@@ -248,7 +261,7 @@ async function writePdf(table: ReportTable, sink: Sink, now: Date): Promise<numb
       );
       written++;
       // store (issue 14): laying out a row's cells is synchronous (a full page took 100–180 ms under load).
-      if (written % PDF_SLICE === 0) await breathe();
+      if (written % PDF_SLICE === 0) await pause(table);
     }
     if (sink.closed) break;
   }

@@ -19,6 +19,11 @@ export type ReportTable = {
   pages(): AsyncIterable<readonly Row[]>;
   /** After the pages: a cursor to continue from when the report stopped at its row cap, else null. */
   next(): string | null;
+  /**
+   * pgexport (issue 14): what a writer awaits between two slices of its work (slices.ts). Absent: a turn of the
+   * event loop. The History report also gives way to the service's other database work (Store.giveWay).
+   */
+  pace?(): Promise<void>;
 };
 
 /** The rows of a report built in memory, as pages of `size`. */

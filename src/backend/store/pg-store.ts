@@ -38,14 +38,41 @@ export async function openPgStore(url: string, options: PgStoreOptions = {}): Pr
     throw e;
   }
   const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
+  const giveWay = giveWayOn(pool);
   return {
     dialect: 'postgres',
     ...createQueries(db, 'postgres'),
-    scoped: (scope) => createQueries(db, 'postgres', scope),
+    giveWay,
+    scoped: (scope) => ({ ...createQueries(db, 'postgres', scope), giveWay }),
     transaction: (fn) => db.transaction().execute((trx) => fn(createTxQueries(trx, 'postgres'))),
     watchEvents: (onCommit) => Promise.resolve(watch(url, onCommit, options.onError)),
     close: () => db.destroy(),
   };
+}
+
+/**
+ * pgexport (issue 14): `giveWay` over the pool. A connection in use or a query waiting for one is other work
+ * in flight (the LISTEN connection is not the pool's); the caller's own queries have finished when it asks.
+ * Waiters are woken when a connection comes back and the pool has gone quiet, or when their time is up.
+ */
+function giveWayOn(pool: pg.Pool): (maxMs: number) => Promise<void> {
+  const busy = (): boolean => pool.waitingCount > 0 || pool.totalCount > pool.idleCount;
+  const waiters = new Set<() => void>();
+  // 'release' is emitted before the connection is idle again (or handed to a waiter): look on the next turn.
+  pool.on('release', () => {
+    if (waiters.size > 0) setImmediate(() => !busy() && [...waiters].forEach((wake) => wake()));
+  });
+  return (maxMs) =>
+    new Promise<void>((resolve) => {
+      if (!busy()) return resolve();
+      const wake = (): void => {
+        clearTimeout(timer);
+        waiters.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, maxMs);
+      waiters.add(wake);
+    });
 }
 
 /** LISTEN on a dedicated connection, re-established when lost, with a poll as the fall-back. */

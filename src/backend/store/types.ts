@@ -288,6 +288,14 @@ export type StoreQueries = GatewayQueries & AccountsQueries & PreferencesQueries
   deviceSerials(criteria: SerialSearch): Promise<string[]>;
   /** These devices (those that exist and are in scope), for a page of report rows. */
   devicesOf(serials: readonly string[]): Promise<Device[]>;
+  // pgexport (issue 14): a long reader gives way to the rest of the service's database work.
+  /**
+   * Resolves once no other query or transaction of this process is in flight on the database, or after `maxMs`.
+   * A long reader (a report's export) awaits it between its slices, so the statements of an ingest transaction,
+   * each a round trip on the event loop's thread, do not each wait behind one of its slices. PostgreSQL only:
+   * absent on SQLite, whose database thread serves requests in turn and runs an ingest batch as one request.
+   */
+  giveWay?(maxMs: number): Promise<void>;
 };
 
 /** store: a device search; an absent criterion selects everything. */
