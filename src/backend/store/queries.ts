@@ -231,12 +231,13 @@ const MAX_SEVERITY = 9;
 const TEXT_PROBE = 2_000;
 
 /**
- * store (issue 14): the rows one page's row-by-row text search examines at most (`windowed`). The cost is
- * reading those rows (about 1.2 KB each, spread over the table): 10,000 took 12–16 ms warm but up to 75 ms
- * cold at load 8 at 1,000,000 messages on SQLite; at half that a page stays under 50 ms on both databases
- * (bench:store walks every page of such a search), and the search goes on from the next cursor.
+ * store (issue 14): the rows one page's row-by-row text search examines at most (`windowed`), per database.
+ * The cost is reading those rows (about 1.2 KB each, spread over the table), and on a walk through older
+ * pages they are not cached: at 200,000 messages, load 5.7, a cold window of 5,000 took 18–23 ms on SQLite
+ * but 80–90 ms on PostgreSQL (each row a heap block read into its shared buffers). With these a page stays
+ * under 50 ms on both (bench:store walks every page of such a search); the search goes on from `next`.
  */
-export const SEARCH_WINDOW = 5_000;
+export const SEARCH_WINDOW: Readonly<Record<Dialect, number>> = { sqlite: 5_000, postgres: 2_000 };
 
 /** A place in the list order (newest first). */
 type Position = { readonly receivedAt: string; readonly id: number };
@@ -444,7 +445,7 @@ export function createQueries(db: Db, dialect: Dialect, scope: Scope = null): St
    * continues the search with nothing lost or repeated.
    */
   async function windowed(f: MessageFilter, q: string, columns: readonly ListColumn[], plan: Plan, levels: readonly (number | undefined)[]): Promise<{ rows: Row[]; stop: Position | null }> {
-    const each = Math.max(Math.ceil(SEARCH_WINDOW / levels.length), f.limit + 1);
+    const each = Math.max(Math.ceil(SEARCH_WINDOW[dialect] / levels.length), f.limit + 1);
     const rest: MessageFilter = { ...f, q: undefined };
     // A long serial list (SQLite's 'check' plan) is checked row by row along the other indexes too: it is
     // checked with the text, after the window, so the window counts the rows read, not the rows kept. (A
