@@ -22,6 +22,7 @@ import { fileURLToPath } from 'node:url';
 import { parseXml } from '../src/callhome/codec.js';
 import { defaultRulesFile, loadRules } from '../src/backend/processing/rules.js';
 import { defaultParseWorkers } from '../src/backend/ingest/parse-pool.js';
+import { runParseJob } from '../src/backend/ingest/parse-jobs.js';
 import { startBackend } from '../src/backend/server.js';
 import { describeDb } from '../src/backend/store/open-store.js';
 import { createBackendService } from '../src/backend/service.js';
@@ -52,7 +53,10 @@ const PARSE_WORKERS = process.env['BENCH_PARSE_WORKERS'] !== undefined ? Number(
  */
 const LIMITS = { maxHttpConnectionsPerAddress: 1024 } as const;
 
-/** Parse + group-committed insert (with the same processing the server runs), no HTTP. */
+/**
+ * Parse + group-committed insert (with the same processing the server runs), no HTTP: the server's own parse
+ * step (runParseJob: the codec, and the body packed for the store) and its service over an in-thread store.
+ */
 async function baseline(dir: string, count: number): Promise<{ rate: number; seconds: number }> {
   const templates = benchTemplates();
   const store = openSqliteStore(join(dir, 'baseline.db'));
@@ -63,9 +67,9 @@ async function baseline(dir: string, count: number): Promise<{ rate: number; sec
     for (let i = 0; i < n; i++) {
       const t = i % templates.length;
       const raw = (templates[t] ?? '').replace(MESSAGE_ID_PLACEHOLDER, benchMessageId(phase, i, t, Date.now() * 1000));
-      const parsed = parseXml(raw);
-      if (!parsed.ok) throw new Error(`bench message does not parse: ${parsed.error.reason}`);
-      acks.push(service.ingest({ receivedAt: new Date().toISOString(), transport: 'http', remote: '127.0.0.1', format: 'xml', raw, message: parsed.value }));
+      const answer = await runParseJob({ kind: 'xml', body: raw });
+      if (answer.kind !== 'xml' || !answer.result.ok) throw new Error('a bench message does not parse');
+      acks.push(service.ingest({ receivedAt: new Date().toISOString(), transport: 'http', remote: '127.0.0.1', format: 'xml', raw, message: answer.result.value, packed: answer.packed }));
       // Let the group committer's timer run, as request handling would.
       if (i % 64 === 63) await new Promise((resolve) => setImmediate(resolve));
     }

@@ -2,9 +2,12 @@
  * The parse pool (issue 14): real worker threads started through tsx, answering what the codec answers
  * in-thread; a large body has a lane of its own; a thread past its hard deadline is replaced.
  */
+import { readdirSync, readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
+import { BULK_NICE } from '../../src/backend/thread-priority.js';
 import { parseXml } from '../../src/callhome/codec.js';
 import { createParsePool, defaultParseWorkers, INLINE_XML_BYTES, LARGE_JOB_BYTES, type ParsePool } from '../../src/backend/ingest/parse-pool.js';
+import { contentHash, PACK_FROM_BYTES, unpackBody } from '../../src/backend/store/packed-body.js';
 import { hugeShapes } from '../security/hostile-xml.js';
 import { SAMPLE_XML } from './helpers.js';
 
@@ -14,6 +17,13 @@ afterEach(async () => {
   pool = null;
 });
 
+/** A pool answer without the packed body it carries for the store (checked on its own below). */
+function parsedOnly<T extends { packed?: unknown }>(answer: T | undefined): Omit<T, 'packed'> | undefined {
+  if (!answer) return answer;
+  const { packed: _packed, ...rest } = answer;
+  return rest;
+}
+
 const escaped = (): string => hugeShapes().find(([name]) => name === 'escaped show output in the attachment')?.[1] ?? '';
 
 describe('parse pool', () => {
@@ -22,17 +32,23 @@ describe('parse pool', () => {
     expect(pool.started).toBe(0);
     const bodies = [SAMPLE_XML, SAMPLE_XML.replace('<?xml', '<!DOCTYPE x><?xml'), '<a>', SAMPLE_XML.replace('9S1NMSF22DW', '')];
     const answers = await Promise.all(bodies.map((b) => pool?.xml(b)));
-    expect(answers).toEqual(bodies.map((b) => parseXml(b)));
+    expect(answers.map(parsedOnly)).toEqual(bodies.map((b) => parseXml(b)));
+    // A parsed body comes packed for the store (store/packed-body.ts), the raw text and attachments intact.
+    const first = answers[0];
+    expect(SAMPLE_XML.length).toBeGreaterThan(PACK_FROM_BYTES);
+    expect(first?.packed && unpackBody(first.packed.bytes, 1)).toEqual({ raw: SAMPLE_XML, attachments: first?.ok ? first.value.attachments : [] });
+    expect(first?.packed?.contentHash).toBe(contentHash(SAMPLE_XML));
+    expect(answers[2]?.packed).toBeUndefined();
     expect(pool.started).toBeGreaterThanOrEqual(1);
   });
 
   it('with 0 workers parses small XML bodies inline and sends larger ones to its one thread', async () => {
     pool = createParsePool({ workers: 0 });
-    expect(await pool.xml(SAMPLE_XML)).toEqual(parseXml(SAMPLE_XML));
+    expect(parsedOnly(await pool.xml(SAMPLE_XML))).toEqual(parseXml(SAMPLE_XML));
     expect(pool.started).toBe(0);
     const larger = SAMPLE_XML.replace(/(<aml-block:Data[^>]*>)[\s\S]*?(<\/aml-block:Data>)/, `$1${'show logging line\n'.repeat(INLINE_XML_BYTES / 16)}$2`);
     expect(larger.length).toBeGreaterThan(INLINE_XML_BYTES);
-    expect(await pool.xml(larger)).toEqual(parseXml(larger));
+    expect(parsedOnly(await pool.xml(larger))).toEqual(parseXml(larger));
     expect(pool.started).toBe(1);
   });
 
@@ -44,7 +60,7 @@ describe('parse pool', () => {
     pool = createParsePool({ workers: 2 });
     pool.warm();
     expect(pool.started).toBe(1);
-    expect(await pool.xml(SAMPLE_XML)).toEqual(parseXml(SAMPLE_XML));
+    expect(parsedOnly(await pool.xml(SAMPLE_XML))).toEqual(parseXml(SAMPLE_XML));
     expect(pool.started).toBe(1);
   });
 
@@ -78,6 +94,25 @@ describe('parse pool', () => {
     expect((await large).ok).toBe(true);
     // Every small answer came back before the large one would have let it through a single queue.
     expect(Math.max(...smallMs)).toBeLessThan(bigMs);
+  });
+
+  it.runIf(process.platform === 'linux')('runs the large lane at a lower CPU priority than the other threads (Linux)', async () => {
+    const niceOf = (): Map<number, number> =>
+      new Map(
+        readdirSync('/proc/self/task').map((tid) => {
+          // Fields after the command name (which is in parentheses and may hold spaces): nice is the 19th field overall.
+          const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+          return [Number(tid), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16])];
+        }),
+      );
+    const before = niceOf();
+    pool = createParsePool({ workers: 1 });
+    await pool.xml(SAMPLE_XML); // the ordinary lane's thread
+    expect((await pool.xml(escaped())).ok).toBe(true); // the large lane's thread
+    const started = [...niceOf()].filter(([tid]) => !before.has(tid));
+    expect(started.filter(([, nice]) => nice === BULK_NICE)).toHaveLength(1);
+    expect(niceOf().get(process.pid)).toBe(before.get(process.pid));
+    expect(started.some(([, nice]) => nice === before.get(process.pid))).toBe(true);
   });
 
   it('replaces a thread that overruns its hard deadline, refuses that job and serves the next one', async () => {

@@ -13,7 +13,7 @@ import { buildMessage } from './build-message.js';
 import { api, startTestBackend, TOKEN, type TestBackend } from './helpers.js';
 
 let b: TestBackend;
-const total = Math.round(SEARCH_WINDOW * 2.5);
+const total = Math.round(SEARCH_WINDOW.sqlite * 2.5);
 // One in four is syslog with the common text: 2,000 matches or more, so it is checked row by row.
 const isSyslog = (i: number): boolean => i % 4 === 3;
 // The two diagnostic messages with the common text: the oldest two rows.

@@ -39,7 +39,7 @@ export async function handleForwarded(service: BackendService, scheme: Transport
       service.reject('email', r.error.kind, remote);
       return { status: refusalStatus(r.error.kind), body: { error: r.error.kind, reason: r.error.reason } };
     }
-    const outcome = await service.ingest({ receivedAt, transport: 'email', remote, format: r.value.format, raw: r.value.raw, message: r.value.message });
+    const outcome = await service.ingest({ receivedAt, transport: 'email', remote, format: r.value.format, raw: r.value.raw, message: r.value.message, packed: content.ok ? content.packed : undefined });
     return { status: 200, body: outcome.kind === 'stored' ? { ok: true, id: outcome.message.id, duplicate: false } : { ok: true, duplicate: true } };
   }
   const raw = read.body.toString('utf8');
@@ -48,6 +48,6 @@ export async function handleForwarded(service: BackendService, scheme: Transport
     service.reject(scheme, parsed.error.kind, remote);
     return { status: refusalStatus(parsed.error.kind), body: { error: parsed.error.kind, reason: parsed.error.reason } };
   }
-  const outcome = await service.ingest({ receivedAt, transport: scheme, remote, format: 'xml', raw, message: parsed.value });
+  const outcome = await service.ingest({ receivedAt, transport: scheme, remote, format: 'xml', raw, message: parsed.value, packed: parsed.packed });
   return { status: 200, body: outcome.kind === 'stored' ? { ok: true, id: outcome.message.id, duplicate: false } : { ok: true, duplicate: true } };
 }

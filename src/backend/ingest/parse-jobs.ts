@@ -12,10 +12,10 @@ import { readMailContent, type MailContent } from './mail-content.js';
 /** An HTTP body (already decoded: the main thread keeps it as the stored raw text) or a whole mail's bytes. */
 export type ParseJob = { readonly kind: 'xml'; readonly body: string } | { readonly kind: 'mail'; readonly mail: Uint8Array };
 
-/** A large body's answer also carries it packed for the store (packed-body.ts), made here, off the event loop. */
+/** The answer also carries the body packed for the store (packed-body.ts), made here, off the database thread. */
 export type ParseAnswer = ({ readonly kind: 'xml'; readonly result: Result<CallHomeMessage, ParseRefusal> } | { readonly kind: 'mail'; readonly result: Result<MailContent, ParseRefusal> }) & { readonly packed?: PackedBody };
 
-function packedIfLarge(raw: string, attachments: CallHomeMessage['attachments']): { packed?: PackedBody } {
+function packedForStore(raw: string, attachments: CallHomeMessage['attachments']): { packed?: PackedBody } {
   return raw.length >= PACK_FROM_BYTES ? { packed: packBody(raw, attachments) } : {};
 }
 
@@ -23,10 +23,10 @@ function packedIfLarge(raw: string, attachments: CallHomeMessage['attachments'])
 export async function runParseJob(job: ParseJob): Promise<ParseAnswer> {
   if (job.kind === 'xml') {
     const result = parseXml(job.body);
-    return { kind: 'xml', result, ...(result.ok ? packedIfLarge(job.body, result.value.attachments) : {}) };
+    return { kind: 'xml', result, ...(result.ok ? packedForStore(job.body, result.value.attachments) : {}) };
   }
   // Only the text and attachments are read; the HTML rendering of the text (linkify) is wasted work per mail.
   const mail = await simpleParser(Buffer.from(job.mail.buffer, job.mail.byteOffset, job.mail.byteLength), { skipTextToHtml: true, skipTextLinks: true, skipImageLinks: true });
   const result = readMailContent(mail);
-  return { kind: 'mail', result, ...(result.ok && result.value.format !== 'short-text' ? packedIfLarge(result.value.raw, result.value.message.attachments) : {}) };
+  return { kind: 'mail', result, ...(result.ok && result.value.format !== 'short-text' ? packedForStore(result.value.raw, result.value.message.attachments) : {}) };
 }

@@ -47,7 +47,7 @@ export function defaultParseWorkers(cores = availableParallelism()): number {
   return cores <= 2 ? 0 : cores - 1;
 }
 
-/** A parse result; a large body's also carries it packed for the store (../store/packed-body.ts). */
+/** A parse result, with the body packed for the store (../store/packed-body.ts) unless it is small. */
 export type Parsed<T> = Result<T, ParseRefusal> & { readonly packed?: PackedBody | undefined };
 
 export type ParsePool = {
@@ -115,7 +115,7 @@ export function createParsePool(options: { readonly workers?: number; readonly h
 
   const ensureWorker = (lane: keyof typeof lanes, slot: Slot): Worker => {
     if (slot.worker) return slot.worker;
-    const worker = spawnWorker(new URL('./parse-worker.ts', import.meta.url));
+    const worker = spawnWorker(new URL('./parse-worker.ts', import.meta.url), { workerData: { lane } });
     started++;
     worker.unref();
     worker.on('message', (reply: Reply) => {

@@ -231,18 +231,19 @@ const MAX_SEVERITY = 9;
 const TEXT_PROBE = 2_000;
 
 /**
- * store (issue 14): the rows one page's row-by-row text search examines at most (`windowed`). The cost is
- * reading those rows (about 1.2 KB each, spread over the table): 10,000 took 12–16 ms warm but up to 75 ms
- * cold at load 8 at 1,000,000 messages on SQLite; at half that a page stays under 50 ms on both databases
- * (bench:store walks every page of such a search), and the search goes on from the next cursor.
+ * store (issue 14): the rows one page's row-by-row text search examines at most (`windowed`), per database.
+ * The cost is reading those rows (about 1.2 KB each, spread over the table), and on a walk through older
+ * pages they are not cached: at 200,000 messages, load 5.7, a cold window of 5,000 took 18–23 ms on SQLite
+ * but 80–90 ms on PostgreSQL (each row a heap block read into its shared buffers). With these a page stays
+ * under 50 ms on both (bench:store walks every page of such a search); the search goes on from `next`.
  */
-export const SEARCH_WINDOW = 5_000;
+export const SEARCH_WINDOW: Readonly<Record<Dialect, number>> = { sqlite: 5_000, postgres: 2_000 };
 
 /** A place in the list order (newest first). */
 type Position = { readonly receivedAt: string; readonly id: number };
 
-/** Whether `a` comes after `b` in the list (is older). */
-function before(a: Position, b: Position): boolean {
+/** Whether `a` was received before `b` (comes after it in the list; the id breaks a tie). */
+function olderThan(a: Position, b: Position): boolean {
   return a.receivedAt === b.receivedAt ? a.id < b.id : a.receivedAt < b.receivedAt;
 }
 
@@ -428,8 +429,8 @@ export function createQueries(db: Db, dialect: Dialect, scope: Scope = null): St
     const min = f.severity ?? 0;
     const levels = min <= 0 || f.device || min > MAX_SEVERITY ? [undefined] : Array.from({ length: MAX_SEVERITY - min + 1 }, (_, i) => min + i);
     if (f.q && text === 'scan') return windowed(f, f.q, columns, plan, levels);
-    if (levels.length === 1) return { rows: await filtered(f, plan, levels[0]).select(columns).execute(), stop: null };
-    const branches = levels.map((level, i) => sql`SELECT * FROM (${filtered(f, plan, level).select(columns)}) AS ${sql.raw(`l${i}`)}`);
+    if (levels.length === 1) return { rows: await filtered(f, plan, { level: levels[0] }).select(columns).execute(), stop: null };
+    const branches = levels.map((level, i) => sql`SELECT * FROM (${filtered(f, plan, { level }).select(columns)}) AS ${sql.raw(`l${i}`)}`);
     const r = await sql<Row>`${sql.join(branches, sql` UNION ALL `)} ORDER BY received_at DESC, id DESC LIMIT ${f.limit + 1}`.execute(db);
     return { rows: r.rows, stop: null };
   }
@@ -444,22 +445,26 @@ export function createQueries(db: Db, dialect: Dialect, scope: Scope = null): St
    * continues the search with nothing lost or repeated.
    */
   async function windowed(f: MessageFilter, q: string, columns: readonly ListColumn[], plan: Plan, levels: readonly (number | undefined)[]): Promise<{ rows: Row[]; stop: Position | null }> {
-    const each = Math.max(Math.ceil(SEARCH_WINDOW / levels.length), f.limit + 1);
+    const each = Math.max(Math.ceil(SEARCH_WINDOW[dialect] / levels.length), f.limit + 1);
     const rest: MessageFilter = { ...f, q: undefined };
-    const match = textMatch(q, 'scan');
+    // A long serial list (SQLite's 'check' plan) is checked row by row along the other indexes too: it is
+    // checked with the text, after the window, so the window counts the rows read, not the rows kept. (A
+    // user's scope stays inside: a window's last row, which the cursor and `through` name, is always theirs.)
+    const serials = plan.serials !== 'check' || f.serials === undefined;
+    const match = serials ? textMatch(q, 'scan') : sql<SqlBool>`${textMatch(q, 'scan')} AND ${serialsMatch(f.serials ?? [], plan)}`;
     // The window is a subquery with its own LIMIT, which neither database merges into the outer query: the
     // plan reads the window from the rest's index, whatever the planner thinks of the text.
-    const branches = levels.map((level, i) => sql`SELECT * FROM (${filtered(rest, plan, level, each).select(columns)}) AS ${sql.raw(`w${i}`)} WHERE ${match}`);
+    const branches = levels.map((level, i) => sql`SELECT * FROM (${filtered(rest, plan, { level, take: each, serials }).select(columns)}) AS ${sql.raw(`w${i}`)} WHERE ${match}`);
     const r = await sql<Row>`${sql.join(branches, sql` UNION ALL `)} ORDER BY received_at DESC, id DESC LIMIT ${f.limit + 1}`.execute(db);
     if (r.rows.length > f.limit) return { rows: r.rows, stop: null };
     // A short page: the last row of each level's window, when the window was full (else that level was read to its end).
-    const lasts = await Promise.all(levels.map((level) => filtered(rest, plan, level, 1).offset(each - 1).select(['received_at', 'id']).executeTakeFirst()));
+    const lasts = await Promise.all(levels.map((level) => filtered(rest, plan, { level, take: 1, serials }).offset(each - 1).select(['received_at', 'id']).executeTakeFirst()));
     const stop = lasts.reduce<Position | null>((newest, row) => {
       if (row === undefined) return newest;
       const at = { receivedAt: s(row, 'received_at'), id: n(row, 'id') };
-      return newest === null || before(newest, at) ? at : newest;
+      return newest === null || olderThan(newest, at) ? at : newest;
     }, null);
-    return { rows: stop === null ? r.rows : r.rows.filter((row) => !before({ receivedAt: s(row, 'received_at'), id: n(row, 'id') }, stop)), stop };
+    return { rows: stop === null ? r.rows : r.rows.filter((row) => !olderThan({ receivedAt: s(row, 'received_at'), id: n(row, 'id') }, stop)), stop };
   }
 
   /**
@@ -475,16 +480,18 @@ export function createQueries(db: Db, dialect: Dialect, scope: Scope = null): St
 
   /**
    * Messages matching a filter, newest first, one page (plus one row, to know whether there is a next) or
-   * `take` rows; with `level`, of that severity only (the highest level: and above).
+   * `take` rows; with `level`, of that severity only (the highest level: and above); with `serials` false,
+   * of any serial (the search's list is checked by the caller).
    */
-  function filtered(f: MessageFilter, { text, serials, inScope }: Plan, level?: number, take = f.limit + 1) {
+  function filtered(f: MessageFilter, plan: Plan, { level, take = f.limit + 1, serials = true }: { level?: number | undefined; take?: number; serials?: boolean } = {}) {
     const cursor = f.cursor ? decodeCursor(f.cursor) : null;
     return db
       .selectFrom('messages')
       .where((eb) => {
         const where: Expression<SqlBool>[] = [];
-        if (inScope !== null) where.push(sql<SqlBool>`serial = ANY(${inScope}::text[])`);
-        else if (scope !== null) where.push(serialInScope(scope, 'serial', serials === 'check') ?? TRUE);
+        if (plan.inScope !== null) where.push(sql<SqlBool>`serial = ANY(${plan.inScope}::text[])`);
+        else if (scope !== null) where.push(serialInScope(scope, 'serial', plan.serials === 'check') ?? TRUE);
+        if (serials && f.serials) where.push(serialsMatch(f.serials, plan));
         // tidy: one device, by its serial (exact) or its whole host name in any case (IOS keeps the case typed at
         // `hostname`; engineers type it in any case); read from messages_serial or messages_hostname_ci (migrations.ts).
         if (f.device) where.push(eb.or([eb('serial', '=', f.device), sql<SqlBool>`lower(hostname) = lower(CAST(${f.device} AS TEXT))`]));
@@ -493,9 +500,7 @@ export function createQueries(db: Db, dialect: Dialect, scope: Scope = null): St
         else if (f.severity !== undefined) where.push(eb('severity', '>=', f.severity));
         if (f.since) where.push(eb('received_at', '>=', f.since));
         if (f.until) where.push(eb('received_at', '<', f.until));
-        if (f.q) where.push(textMatch(f.q, text));
-        // reports: one bind parameter whatever the number of serials. SQLite's unary + keeps the planner off the serial index.
-        if (f.serials) where.push(dialect === 'postgres' ? sql<SqlBool>`serial = ANY(${[...f.serials]}::text[])` : sql<SqlBool>`${sql.raw(serials === 'check' ? '+serial' : 'serial')} IN (SELECT value FROM json_each(${JSON.stringify(f.serials)}))`);
+        if (f.q) where.push(textMatch(f.q, plan.text));
         // A row-value comparison, so both databases read the (received_at, id) index from the cursor on
       // instead of from the top (which made a full export quadratic).
       if (cursor) where.push(sql<SqlBool>`(received_at, id) < (${cursor.receivedAt}, ${cursor.id})`);
@@ -504,6 +509,12 @@ export function createQueries(db: Db, dialect: Dialect, scope: Scope = null): St
       .orderBy('received_at', 'desc')
       .orderBy('id', 'desc')
       .limit(take);
+  }
+
+  /** The serials of a company / host name / serial search. */
+  function serialsMatch(list: readonly string[], { serials }: Plan): Expression<SqlBool> {
+    // reports: one bind parameter whatever the number of serials. SQLite's unary + keeps the planner off the serial index.
+    return dialect === 'postgres' ? sql<SqlBool>`serial = ANY(${[...list]}::text[])` : sql<SqlBool>`${sql.raw(serials === 'check' ? '+serial' : 'serial')} IN (SELECT value FROM json_each(${JSON.stringify(list)}))`;
   }
 
   const rest: Omit<StoreQueries, keyof typeof messages | keyof GatewayQueries | keyof AccountsQueries | keyof PreferencesQueries | keyof EntitlementQueries> = {
