@@ -32,7 +32,7 @@ export type ServeOptions = {
   maxPendingMib?: number | undefined;
   smtpDataTimeout?: number | undefined;
   parseWorkers?: number | undefined;
-  /** SQLite in a database thread of its own (default), or on the event loop's thread (false: more messages per second on 2 cores, longer stalls). */
+  /** SQLite in a database thread of its own (default), or on the event loop's thread (false: longer stalls, fewer messages per second). */
   sqliteThread?: boolean | undefined;
   /** Days of messages and events kept; older ones are purged hourly in small batches. */
   retentionDays?: number | undefined;
@@ -165,7 +165,7 @@ export const serveCommand: CommandModule<object, ServeOptions> = {
       .option('max-connections-per-address', numberOption('--max-connections-per-address', { ...COUNT, example: 512 }, 'Concurrent HTTP(S) connections from one address, such as devices behind one NAT or gateway (default 512)'))
       .option('max-smtp-connections', numberOption('--max-smtp-connections', { ...COUNT, example: 256 }, 'Concurrent SMTP connections (default 256; one more gets 421)'))
       .option('max-pending-mib', numberOption('--max-pending-mib', { ...COUNT, example: 256 }, 'MiB of request bodies and mails held before they are answered, all together (default 256; over it: 503 / SMTP 451)'))
-      .option('parse-workers', numberOption('--parse-workers', { whole: true, min: 0, example: 1 }, 'Worker threads that parse incoming messages (default: cores − 1; 0, the default on up to 2 cores, parses bodies up to 32 KiB on the main thread; larger bodies and mails get one more thread)'))
+      .option('parse-workers', numberOption('--parse-workers', { whole: true, min: 0, example: 1 }, 'Worker threads that parse incoming messages (default: cores − 1; 0, the default on one core, parses bodies up to 32 KiB on the main thread; larger bodies and mails get one more thread)'))
       .option('sqlite-thread', { type: 'boolean', default: true, describe: 'SQLite runs in a database thread of its own (each ingest group commit one request to it), so no query or commit stalls the service; --no-sqlite-thread runs it on the main thread (stalls of tens of ms, and fewer messages per second)' })
       .option('smtp-data-timeout', numberOption('--smtp-data-timeout', { ...COUNT, unit: 'seconds', example: 300 }, 'Seconds one SMTP DATA may take in total (default 300; then 421)'))
       .conflicts('https-self-signed', ['https-cert', 'https-key'])

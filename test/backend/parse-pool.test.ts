@@ -52,8 +52,8 @@ describe('parse pool', () => {
     expect(pool.started).toBe(1);
   });
 
-  it('defaults to inline parsing on up to two cores and to one thread per other core beyond', () => {
-    expect([1, 2, 3, 8].map((cores) => defaultParseWorkers(cores))).toEqual([0, 0, 2, 7]);
+  it('defaults to inline parsing on one core and to one thread per other core beyond', () => {
+    expect([1, 2, 3, 8].map((cores) => defaultParseWorkers(cores))).toEqual([0, 1, 2, 7]);
   });
 
   it('warm() starts a thread before any job, and the first job runs on it', async () => {
