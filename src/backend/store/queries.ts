@@ -234,10 +234,11 @@ const TEXT_PROBE = 2_000;
  * store (issue 14): the rows one page's row-by-row text search examines at most (`windowed`), per database.
  * The cost is reading those rows (about 1.2 KB each, spread over the table), and on a walk through older
  * pages they are not cached: at 200,000 messages, load 5.7, a cold window of 5,000 took 18–23 ms on SQLite
- * but 80–90 ms on PostgreSQL (each row a heap block read into its shared buffers). With these a page stays
- * under 50 ms on both (bench:store walks every page of such a search); the search goes on from `next`.
+ * but 80–90 ms on PostgreSQL (each row a heap block read into its shared buffers). At 1,000,000 on a quiet
+ * machine a walk with 2,000 on PostgreSQL had its slowest page at 57 ms (median 18.5), hence 1,500. With these a
+ * page stays under 50 ms on both (bench:store walks every page of such a search); the search goes on from `next`.
  */
-export const SEARCH_WINDOW: Readonly<Record<Dialect, number>> = { sqlite: 5_000, postgres: 2_000 };
+export const SEARCH_WINDOW: Readonly<Record<Dialect, number>> = { sqlite: 5_000, postgres: 1_500 };
 
 /** A place in the list order (newest first). */
 type Position = { readonly receivedAt: string; readonly id: number };
