@@ -56,12 +56,20 @@ describe('parse pool', () => {
     expect([1, 2, 3, 8].map((cores) => defaultParseWorkers(cores))).toEqual([0, 1, 2, 7]);
   });
 
-  it('warm() starts a thread before any job, and the first job runs on it', async () => {
+  it('warm() starts an ordinary thread and the large lane before any job, and the first jobs run on them', async () => {
     pool = createParsePool({ workers: 2 });
     pool.warm();
-    expect(pool.started).toBe(1);
+    expect(pool.started).toBe(2);
     expect(parsedOnly(await pool.xml(SAMPLE_XML))).toEqual(parseXml(SAMPLE_XML));
-    expect(pool.started).toBe(1);
+    expect((await pool.xml(escaped())).ok).toBe(true);
+    expect(pool.started).toBe(2);
+    const inline = createParsePool({ workers: 0 });
+    try {
+      inline.warm();
+      expect(inline.started).toBe(1);
+    } finally {
+      await inline.close();
+    }
   });
 
   it('reads a mail in a worker: the content, its format and the SR number of the subject', async () => {
