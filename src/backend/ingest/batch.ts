@@ -1,6 +1,6 @@
 /**
- * One group-commit batch of ingest jobs (group-commit.ts): one transaction holding the batch's device locks,
- * each job in a savepoint so one failing message does not fail its batch-mates.
+ * One group-commit batch of ingest jobs (group-commit.ts): one transaction holding the batch's device locks;
+ * a job that throws fails alone (the batch is then run again with a savepoint per job, see runIngestBatch).
  *
  * The batch runs where the store's connection is. For PostgreSQL and an in-thread SQLite store that is the
  * event loop's thread. For `callhome serve` on SQLite it is the database thread (sqlite-worker.ts): the service
