@@ -61,7 +61,7 @@ export async function ingestMessage(txCtx: TxContext, received: NewMessage): Pro
     return { kind: 'stored', message: stored };
   }
 
-  const device = await ctx.store.getDevice(m.serialNumber);
+  const device = await ctx.store.getDeviceIdentity(m.serialNumber);
   const reg = await ctx.store.getRegistration(m.serialNumber);
   const settled = device !== null && reg !== null && CONFIRMED.has(reg.state);
   const claimed = settled ? identityDifferences(device, m) : [];

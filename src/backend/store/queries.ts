@@ -13,7 +13,8 @@ import { createEntitlementQueries, type EntitlementQueries } from './entitlement
 import { createPreferencesQueries, type PreferencesQueries } from './preferences-queries.js';
 import { eventSerial, withCompany } from '../accounts/audience.js';
 import { createAccountsQueries, serialInScope } from './accounts-queries.js';
-import type { Database } from './schema.js';
+import { queryTemplate } from './query-template.js';
+import type { Database, DevicesTable, MessagesTable } from './schema.js';
 import { asBuffer, contentHash, unpackBody } from './packed-body.js';
 import type {
   MessageFlag,
@@ -303,6 +304,51 @@ export function messageRow(m: NewMessage, status: MessageStatus) {
 /** Device columns a message may fill in; an empty value keeps what is stored. */
 const DEVICE_TEXT = ['hostname', 'model', 'series', 'software_version', 'contact_email', 'phone_number', 'street_address', 'customer_id', 'site_id', 'contract_id'] as const;
 
+/** The devices row a message writes (upsertDevice). */
+function deviceRow(m: CallHomeMessage, at: string) {
+  return {
+    serial: m.serialNumber,
+    hostname: m.hostname,
+    model: m.model,
+    series: m.series,
+    software_version: m.softwareVersion,
+    contact_email: m.contactEmail,
+    phone_number: m.phoneNumber,
+    street_address: m.streetAddress,
+    customer_id: m.customerId,
+    site_id: m.siteId,
+    contract_id: m.contractId,
+    anonymous: isAnonymous(m) ? 1 : 0,
+    first_seen_at: at,
+    last_message_at: at,
+  };
+}
+
+// The statements every ingested message runs, as templates (query-template.ts): built and compiled once.
+const INSERT_MESSAGE = queryTemplate<ReturnType<typeof messageRow>, Pick<MessagesTable, (typeof SUMMARY_COLUMNS)[number]>>((db, { slots }) =>
+  db.insertInto('messages').values(slots).onConflict((oc) => oc.doNothing()).returning(SUMMARY_COLUMNS),
+);
+const MESSAGE_ID_TAKEN = queryTemplate<{ serial: string; messageId: string; exceptId: number }, { id: number }>((db, { slot }) =>
+  db.selectFrom('messages').select('id').where('serial', '=', slot('serial')).where('message_id', '=', slot('messageId')).where('id', '<>', slot('exceptId')).limit(1),
+);
+const DEVICE_IDENTITY = queryTemplate<{ serial: string }, Pick<DevicesTable, 'hostname' | 'contact_email' | 'phone_number' | 'street_address' | 'customer_id' | 'site_id' | 'contract_id'>>((db, { slot }) =>
+  db.selectFrom('devices').select(['hostname', 'contact_email', 'phone_number', 'street_address', 'customer_id', 'site_id', 'contract_id']).where('serial', '=', slot('serial')),
+);
+/** A device's text column keeps what is stored when a message leaves it empty. */
+const keepStored = (col: (typeof DEVICE_TEXT)[number]) => sql<string>`CASE WHEN ${sql.ref(`excluded.${col}`)} <> '' THEN ${sql.ref(`excluded.${col}`)} ELSE ${sql.ref(`devices.${col}`)} END`;
+const UPSERT_DEVICE = queryTemplate<ReturnType<typeof deviceRow>, never>((db, { slots }) =>
+  db
+    .insertInto('devices')
+    .values(slots)
+    .onConflict((oc) =>
+      oc.column('serial').doUpdateSet({
+        ...Object.fromEntries(DEVICE_TEXT.map((c) => [c, keepStored(c)])),
+        anonymous: sql<number>`excluded.anonymous`,
+        last_message_at: sql<string>`CASE WHEN excluded.last_message_at > devices.last_message_at THEN excluded.last_message_at ELSE devices.last_message_at END`,
+      }),
+    ),
+);
+
 /**
  * The queries over `db` (the database or an open transaction). With a `scope` (accounts, issue 15) the
  * reads of devices, messages, registrations, contracts, cases and notifications see only those companies.
@@ -316,14 +362,16 @@ export function createQueries(db: Db, dialect: Dialect, scope: Scope = null): St
     db
       .selectFrom('devices as d')
       .leftJoin('registrations as r', 'r.serial', 'd.serial')
-      .leftJoin('device_companies as dc', 'dc.serial', 'd.serial')
       .selectAll('d')
-      .select(['r.state', 'r.trial_ends_at', 'r.contract_number', 'r.coverage_ends_at', 'r.refusal_code', 'dc.company as owner'])
+      .select(['r.state', 'r.trial_ends_at', 'r.contract_number', 'r.coverage_ends_at', 'r.refusal_code'])
+      // A scalar subquery, not a join: SQLite cannot flatten the view (itself a join) into the right side of a
+      // LEFT JOIN, so it built the view for every device on each call (a scan of all devices per message ingested).
+      .select((eb) => eb.selectFrom('device_companies as dc').select('dc.company').whereRef('dc.serial', '=', 'd.serial').as('owner'))
       .where(bySerial('d.serial'));
 
   const messages: Pick<StoreQueries, 'insertMessage' | 'flagMessage' | 'messageIdTaken' | 'importMessages' | 'setMessageStatus' | 'getMessage' | 'listMessages' | 'listHistory' | 'purgeBefore'> = {
     async insertMessage(m, status) {
-      const row = await db.insertInto('messages').values(messageRow(m, status)).onConflict((oc) => oc.doNothing()).returning(SUMMARY_COLUMNS).executeTakeFirst();
+      const row = (await INSERT_MESSAGE.run(db, dialect, messageRow(m, status))).rows[0];
       return row ? toSummary(row) : null;
     },
     async importMessages(list) {
@@ -342,8 +390,7 @@ export function createQueries(db: Db, dialect: Dialect, scope: Scope = null): St
     },
     async messageIdTaken(serial, messageId, exceptId) {
       if (messageId === '') return false;
-      const r = await db.selectFrom('messages').select('id').where('serial', '=', serial).where('message_id', '=', messageId).where('id', '<>', exceptId).limit(1).executeTakeFirst();
-      return r !== undefined;
+      return (await MESSAGE_ID_TAKEN.run(db, dialect, { serial, messageId, exceptId })).rows.length > 0;
     },
     async setMessageStatus(id, status, results) {
       await db.updateTable('messages').set({ status, results: JSON.stringify(results) }).where('id', '=', id).execute();
@@ -539,34 +586,7 @@ export function createQueries(db: Db, dialect: Dialect, scope: Scope = null): St
       return rows.map(toDetail);
     },
     async upsertDevice(m, at) {
-      const values = {
-        serial: m.serialNumber,
-        hostname: m.hostname,
-        model: m.model,
-        series: m.series,
-        software_version: m.softwareVersion,
-        contact_email: m.contactEmail,
-        phone_number: m.phoneNumber,
-        street_address: m.streetAddress,
-        customer_id: m.customerId,
-        site_id: m.siteId,
-        contract_id: m.contractId,
-        anonymous: isAnonymous(m) ? 1 : 0,
-        first_seen_at: at,
-        last_message_at: at,
-      };
-      const keep = (col: (typeof DEVICE_TEXT)[number]) => sql<string>`CASE WHEN ${sql.ref(`excluded.${col}`)} <> '' THEN ${sql.ref(`excluded.${col}`)} ELSE ${sql.ref(`devices.${col}`)} END`;
-      await db
-        .insertInto('devices')
-        .values(values)
-        .onConflict((oc) =>
-          oc.column('serial').doUpdateSet({
-            ...Object.fromEntries(DEVICE_TEXT.map((c) => [c, keep(c)])),
-            anonymous: sql<number>`excluded.anonymous`,
-            last_message_at: sql<string>`CASE WHEN excluded.last_message_at > devices.last_message_at THEN excluded.last_message_at ELSE devices.last_message_at END`,
-          }),
-        )
-        .execute();
+      await UPSERT_DEVICE.run(db, dialect, deviceRow(m, at));
     },
     async setDeviceInventory(serial, at, inventory) {
       await db.updateTable('devices').set({ last_inventory_at: at, inventory: JSON.stringify(inventory) }).where('serial', '=', serial).execute();
@@ -583,6 +603,10 @@ export function createQueries(db: Db, dialect: Dialect, scope: Scope = null): St
       if (!r) return null;
       const detail: DeviceDetail = { ...toDevice(r), inventory: readInventoryColumn(json(r, 'inventory', null)), configuration: readConfigurationColumn(ns(r, 'configuration')) };
       return detail;
+    },
+    async getDeviceIdentity(serial) {
+      const r = (await DEVICE_IDENTITY.run(db, dialect, { serial })).rows[0];
+      return r ? { hostname: r.hostname, contactEmail: r.contact_email, phoneNumber: r.phone_number, streetAddress: r.street_address, customerId: r.customer_id, siteId: r.site_id, contractId: r.contract_id } : null;
     },
     async devicesByHostname(hostname, limit) {
       return (await deviceRows().where('d.hostname', '=', hostname).orderBy('d.serial').limit(limit).execute()).map(toDevice);

@@ -21,6 +21,7 @@ import type { EntitlementQueries } from './entitlement-queries.js';
 import type { PreferencesQueries } from './preferences-queries.js';
 import type { BatchContext, IngestBatch, IngestJob } from '../ingest/batch.js';
 import type { PackedBody } from './packed-body.js';
+import type { IdentityField } from '../processing/processor.js';
 import type { SrRefusal } from '../cases/sr-contact.js';
 import type { AuditEntry, Company, Membership, NewAuditEntry, TokenRecord, UserRecord } from '../accounts/model.js';
 
@@ -256,6 +257,8 @@ export type StoreQueries = GatewayQueries & AccountsQueries & PreferencesQueries
   setDeviceConfiguration(serial: string, at: string, configuration: ConfigurationRecord): Promise<void>;
   setDeviceNotifyEmails(serial: string, emails: readonly string[]): Promise<boolean>;
   getDevice(serial: string): Promise<DeviceDetail | null>;
+  /** What the record says of who a device is (ingest compares each message's claims with it), without the rest of the record. */
+  getDeviceIdentity(serial: string): Promise<Pick<Device, IdentityField> | null>;
   /** Up to `limit` devices known by this host name, by serial (short-text attribution needs exactly one). */
   devicesByHostname(hostname: string, limit: number): Promise<Device[]>;
   /** The device known by this host name, if any (the lowest serial when several share it). */

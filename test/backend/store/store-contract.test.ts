@@ -111,6 +111,9 @@ describe.each(DATABASE_KINDS)('store contract on %s', (kind) => {
     await store.transaction((tx) => tx.upsertDevice({ ...first, hostname: '', softwareVersion: '17.9.1' }, at(0)));
     const d = await store.getDevice('DEV0001');
     expect(d).toMatchObject({ hostname: 'edge-1', softwareVersion: '17.9.1', lastMessageAt: at(1), firstSeenAt: at(1), registration: 'pending', anonymous: false });
+    // Ingest reads only who the device is (a template query, compiled once per dialect).
+    expect(await store.getDeviceIdentity('DEV0001')).toEqual({ hostname: 'edge-1', contactEmail: 'a@example.com', phoneNumber: first.phoneNumber, streetAddress: first.streetAddress, customerId: first.customerId, siteId: first.siteId, contractId: first.contractId });
+    expect(await store.getDeviceIdentity('NOPE')).toBeNull();
     expect(await store.setDeviceNotifyEmails('DEV0001', ['x@example.com'])).toBe(true);
     expect(await store.setDeviceNotifyEmails('NOPE', ['x@example.com'])).toBe(false);
     // The inventory and configuration records (S36, S37) round-trip as they were mapped.
