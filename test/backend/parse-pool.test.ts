@@ -134,6 +134,35 @@ describe('parse pool', () => {
     expect(startedAfterKill).toBeGreaterThanOrEqual(1);
   });
 
+  it('gives a thread several jobs at once and matches each answer to its job, mails (parsed asynchronously) among XML', async () => {
+    pool = createParsePool({ workers: 1 });
+    const mail = (n: number): Uint8Array => new TextEncoder().encode(`From: r${n}@example.com\r\nTo: ingest@example.com\r\nSubject: call home\r\nContent-Type: text/plain\r\n\r\nR${n} 2026-11-23 10:00:00 GMT+00:00 %SYS-2-X: fan failed major\r\n`);
+    const bodies = Array.from({ length: 12 }, (_, i) => SAMPLE_XML.replace('9S1NMSF22DW', `SERIAL${i}`));
+    const xml = bodies.map((b) => pool?.xml(b));
+    const mails = bodies.map((_, i) => pool?.mail(mail(i)));
+    const [xmlAnswers, mailAnswers] = await Promise.all([Promise.all(xml), Promise.all(mails)]);
+    expect(pool.started).toBe(1);
+    bodies.forEach((b, i) => {
+      expect(parsedOnly(xmlAnswers[i])).toEqual(parseXml(b));
+      const m = mailAnswers[i];
+      expect(m?.ok && m.value.format === 'short-text' && m.value.short.hostname).toBe(`R${i}`);
+    });
+  });
+
+  it('a job past its deadline is refused alone: the jobs given to the same thread after it are answered', async () => {
+    pool = createParsePool({ workers: 1, hardDeadlineMs: 1 });
+    // Below the large lane's size, so it takes the ordinary thread with the small bodies queued behind it.
+    const slow = `<a>${'<b/>'.repeat(40_000)}</a>`;
+    expect(slow.length).toBeLessThan(LARGE_JOB_BYTES);
+    const first = pool.xml(slow);
+    const behind = Array.from({ length: 3 }, () => pool?.xml(SAMPLE_XML));
+    const r = await first;
+    expect(r.ok ? 'ok' : r.error.kind).toBe('too-complex');
+    // Each later job ran on a new thread (each may itself overrun 1 ms there): none is lost or left pending.
+    for (const b of await Promise.all(behind)) expect(b?.ok === true || b?.error.kind === 'too-complex').toBe(true);
+    expect(pool.started).toBeGreaterThanOrEqual(2);
+  });
+
   it('refuses jobs once closed instead of leaving them pending', async () => {
     pool = createParsePool({ workers: 1 });
     const pending = pool.xml(escaped());

@@ -1,4 +1,4 @@
-/** Entry of a parse worker thread: answers each job posted by parse-pool.ts, one at a time. */
+/** Entry of a parse worker thread: answers the jobs posted by parse-pool.ts one at a time, in the order they came. */
 import { parentPort, workerData } from 'node:worker_threads';
 import { lowerThisThreadPriority } from '../thread-priority.js';
 import { runParseJob, type ParseJob } from './parse-jobs.js';
@@ -9,9 +9,13 @@ if ((workerData as { lane?: string } | null)?.lane === 'large') lowerThisThreadP
 
 const port = parentPort;
 if (!port) throw new Error('parse-worker.ts runs only as a worker thread');
+// A mail's parse is asynchronous: the next job waits for it, so answers keep the order of the jobs (the pool relies on it).
+let previous: Promise<void> = Promise.resolve();
 port.on('message', (job: ParseJob) => {
-  runParseJob(job).then(
-    (answer) => port.postMessage({ ok: true, answer }),
-    (e: unknown) => port.postMessage({ ok: false, error: e instanceof Error ? e.message : String(e) }),
+  previous = previous.then(() =>
+    runParseJob(job).then(
+      (answer) => port.postMessage({ ok: true, answer }),
+      (e: unknown) => port.postMessage({ ok: false, error: e instanceof Error ? e.message : String(e) }),
+    ),
   );
 });
