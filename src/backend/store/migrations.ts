@@ -319,6 +319,11 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   DROP INDEX IF EXISTS messages_hostname;
   CREATE INDEX IF NOT EXISTS messages_hostname_ci ON messages(lower(hostname), received_at DESC, id DESC);
   `,
+  // ingest: a message ID reused under other content (queries.ts messageIdTaken) is looked up in the unique index on
+  // (serial, message ID, content hash): the index on (serial, message ID) alone cost every insert its upkeep.
+  `
+  DROP INDEX IF EXISTS messages_serial_msgid;
+  `,
 ];
 
 /** Each entry moves the PostgreSQL schema from version i to i + 1. */
@@ -562,6 +567,11 @@ export const PG_MIGRATIONS: readonly string[] = [
   `
   DROP INDEX IF EXISTS messages_hostname;
   CREATE INDEX IF NOT EXISTS messages_hostname_ci ON messages(lower(hostname), received_at DESC, id DESC);
+  `,
+  // ingest: a message ID reused under other content (queries.ts messageIdTaken) is looked up in the unique index on
+  // (serial, message ID, content hash): the index on (serial, message ID) alone cost every insert its upkeep.
+  `
+  DROP INDEX IF EXISTS messages_serial_msgid;
   `,
 ];
 

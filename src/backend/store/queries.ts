@@ -329,7 +329,8 @@ const INSERT_MESSAGE = queryTemplate<ReturnType<typeof messageRow>, Pick<Message
   db.insertInto('messages').values(slots).onConflict((oc) => oc.doNothing()).returning(SUMMARY_COLUMNS),
 );
 const MESSAGE_ID_TAKEN = queryTemplate<{ serial: string; messageId: string; exceptId: number }, { id: number }>((db, { slot }) =>
-  db.selectFrom('messages').select('id').where('serial', '=', slot('serial')).where('message_id', '=', slot('messageId')).where('id', '<>', slot('exceptId')).limit(1),
+  // The literal `message_id <> ''` lets the partial unique index on (serial, message_id, content_hash) answer.
+  db.selectFrom('messages').select('id').where('serial', '=', slot('serial')).where('message_id', '=', slot('messageId')).where(sql<SqlBool>`message_id <> ''`).where('id', '<>', slot('exceptId')).limit(1),
 );
 const DEVICE_IDENTITY = queryTemplate<{ serial: string }, Pick<DevicesTable, 'hostname' | 'contact_email' | 'phone_number' | 'street_address' | 'customer_id' | 'site_id' | 'contract_id'>>((db, { slot }) =>
   db.selectFrom('devices').select(['hostname', 'contact_email', 'phone_number', 'street_address', 'customer_id', 'site_id', 'contract_id']).where('serial', '=', slot('serial')),
