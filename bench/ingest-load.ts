@@ -32,6 +32,8 @@ export type PhaseReport = {
   readonly firstError: string | null;
   /** Device-to-WebSocket-client latency (steady phase only): event receipt − request send. */
   readonly events?: { readonly received: number; readonly p50Ms: number; readonly p99Ms: number; readonly maxMs: number };
+  /** Steady phase: every sample, so that the parent can pool several phases' percentiles. */
+  readonly samples?: { readonly httpMs: readonly number[]; readonly eventMs: readonly number[] };
   /** The ~3 MiB message of a `withLarge` phase: its HTTP answer. */
   readonly large?: { readonly bytes: number; readonly ok: boolean; readonly ms: number; readonly error: string | null };
 };
@@ -167,6 +169,7 @@ async function steady(urls: readonly URL[], token: string, rate: number, seconds
   return {
     ...report('steady', results, seconds_),
     events: { received: sorted.length, p50Ms: percentile(sorted, 50), p99Ms: percentile(sorted, 99), maxMs: sorted.at(-1) ?? Number.NaN },
+    samples: { httpMs: results.filter((r) => r.ok).map((r) => r.ms), eventMs: sorted },
     ...(largeResult ? { large: { bytes: large?.length ?? 0, ok: largeResult.ok, ms: largeResult.ms, error: largeResult.error ?? null } } : {}),
   };
 }
