@@ -264,9 +264,14 @@ function pageOf<R extends Row>(found: readonly R[], limit: number, stop: Positio
   return { page, next: null, searched: { complete: true } };
 }
 
-/** The FTS5 query for a literal substring: one quoted phrase (trigram phrases match substrings). */
-function ftsPhrase(q: string): string {
-  return `"${q.replace(/"/g, '""')}"`;
+/**
+ * The rows of the FTS5 trigram table (SQLite) holding a substring, in any of its columns, in any case. A LIKE on
+ * its columns, not a phrase query: the table keeps no positions (detail=none, see migrations.ts), so the index
+ * finds the rows with every trigram of the term and FTS5 checks each against its text.
+ */
+function ftsCandidates(q: string) {
+  const pattern = `%${q}%`;
+  return sql`SELECT rowid FROM messages_text WHERE description LIKE ${pattern} OR event_name LIKE ${pattern} OR hostname LIKE ${pattern}`;
 }
 
 /** Bind parameters per message row (19 columns): 1000 rows stay far inside PostgreSQL's 65,535. */
@@ -438,14 +443,17 @@ export function createQueries(db: Db, dialect: Dialect, scope: Scope = null): St
       return (r.rows[0]?.['QUERY PLAN'][0].Plan['Plan Rows'] ?? 0) >= TEXT_PROBE ? 'scan' : 'trigram';
     }
     // The FTS table streams its matches (as `id IN (…)` it would collect them all first).
-    const r = await sql<{ n: number }>`SELECT count(*) AS n FROM (SELECT rowid FROM messages_text WHERE messages_text MATCH ${ftsPhrase(q)} LIMIT ${TEXT_PROBE})`.execute(db);
+    const r = await sql<{ n: number }>`SELECT count(*) AS n FROM (${ftsCandidates(q)} LIMIT ${TEXT_PROBE})`.execute(db);
     return Number(r.rows[0]?.n ?? 0) >= TEXT_PROBE ? 'scan' : 'trigram';
   }
 
   function textMatch(q: string, plan: 'trigram' | 'scan'): Expression<SqlBool> {
-    if (plan === 'trigram' && dialect === 'sqlite') return sql<SqlBool>`id IN (SELECT rowid FROM messages_text WHERE messages_text MATCH ${ftsPhrase(q)})`;
     const pattern = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    return sql<SqlBool>`(description || ' ' || event_name || ' ' || hostname) ${sql.raw(like)} ${pattern} ESCAPE '\\'`;
+    const exact = sql<SqlBool>`(description || ' ' || event_name || ' ' || hostname) ${sql.raw(like)} ${pattern} ESCAPE '\\'`;
+    if (plan !== 'trigram' || dialect !== 'sqlite') return exact;
+    const indexed = sql<SqlBool>`id IN (${ftsCandidates(q)})`;
+    // A % or _ in the term is a wildcard to the index's LIKE (it takes no ESCAPE): those candidates are checked exactly.
+    return /[%_]/.test(q) ? sql<SqlBool>`${indexed} AND ${exact}` : indexed;
   }
 
   /**

@@ -87,6 +87,14 @@ describe.each(DATABASE_KINDS)('store contract on %s', (kind) => {
     expect((await store.listMessages({ limit: 100, q: 'fan tray' })).messages.map((m) => m.description)).toEqual(['Fan TRAY failure']);
     expect((await store.listMessages({ limit: 100, q: '100%_' })).messages).toEqual([]);
     expect((await store.listMessages({ limit: 100, device: 'NOPE', type: 'syslog', q: 'zzz' })).messages).toEqual([]);
+    // A % or _ the term holds matches only itself (SQLite's text index reads them as wildcards: its rows are checked exactly).
+    await store.transaction((tx) => tx.insertMessage(newMessage('WILD1', 40, { description: '%LINK-3-UPDOWN: Gi0/1 at 100% of 40x' }), 'processed'));
+    const texts = async (q: string): Promise<string[]> => (await store.listMessages({ limit: 100, q })).messages.map((m) => m.serial);
+    expect(await texts('%link-3-UPD')).toEqual(['WILD1']);
+    expect(await texts('100% of')).toEqual(['WILD1']);
+    expect(await texts('LINK_3')).toEqual([]);
+    expect(await texts('100%%')).toEqual([]);
+    expect(await texts('40_')).toEqual([]);
   });
 
   it('reports: filters on a set of serials (the History report), with a cursor, and nothing for an empty set', async () => {
