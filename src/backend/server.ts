@@ -86,6 +86,8 @@ export type Backend = {
   smtpPort: number | null;
   eventLog: EventLog;
   service: BackendService;
+  /** Resolves when the entitlement pass running now (at first the start-up one, which re-checks every registration) has finished. */
+  entitlementPassDone(): Promise<void>;
   close(): Promise<void>;
 };
 
@@ -225,6 +227,9 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
     smtpPort,
     eventLog: service.log,
     service,
+    entitlementPassDone: async () => {
+      await passing;
+    },
     close() {
       closing ??= (async () => {
         clearInterval(maintenance);
