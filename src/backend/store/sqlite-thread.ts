@@ -70,14 +70,6 @@ export type SqliteThread = {
 
 type Waiter = { resolve(r: ThreadReply): void; reject(e: Error): void };
 
-/**
- * A job as it crosses to the thread: a packed body's text stays behind (the packed form has it, and the stored row
- * and its content hash come from that), so a 3 MiB body is not copied to the thread twice.
- */
-function withoutPackedText(job: IngestJob): IngestJob {
-  return job.kind === 'message' && job.input.packed ? { ...job, input: { ...job.input, raw: '' } } : job;
-}
-
 const closed = (): Error => new Error('the store is closed');
 
 function toError(e: { readonly name: string; readonly message: string; readonly code?: string }, file: string): Error {
@@ -174,7 +166,7 @@ export async function openSqliteThread(file: string): Promise<SqliteThread> {
       await lock.lock();
       try {
         if (failure) throw failure;
-        const r = await call({ type: 'ingest', id: nextId++, jobs: jobs.map(withoutPackedText), context });
+        const r = await call({ type: 'ingest', id: nextId++, jobs, context });
         if (!('batch' in r)) throw new Error('the database thread answered an ingest batch without its results');
         return r.batch;
       } finally {
