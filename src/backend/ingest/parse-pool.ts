@@ -6,11 +6,9 @@
  *   (one more thread), so a 3 MiB body never queues another device's small message behind it.
  * - `workers: 0` parses XML bodies up to INLINE_XML_BYTES on the calling thread (at most a few ms each,
  *   hostile shapes included) and sends every other job to the large lane's thread: the default on one
- *   core. On two cores one thread is the default since the parse step also packs the body for the store
- *   (../store/packed-body.ts): the maximum rate is the same either way within bench:ingest's run-to-run
- *   spread, and with the thread the event loop's delay and the steady-state latency are lower (quiet run of
- *   2026-12-07: delay p99 6.5 against 17.9 ms at the max rate; device → WebSocket p99 193 against 237 ms at
- *   1,000 msg/s).
+ *   core. From two cores the default is cores − 1 threads, as issue 14 states. (On two cores, measured on
+ *   2026-12-07 in alternating order, inline parsing reached about 10 % more at the max rate with the same
+ *   steady-state latency, now that the database thread costs less: `--parse-workers 0` is the faster setting there.)
  * - Threads start on the first job that needs them and are unref'd: an idle pool costs nothing. A
  *   server calls warm() as it starts, so the first device's message does not wait for a thread to
  *   load (about 1.5 s under tsx: longer than a device's HTTP timeout may be), and the first large body
