@@ -10,7 +10,7 @@ import { createEventLog, type BackendEventLog } from './event-log.js';
 import { createGroupCommitter } from './ingest/group-commit.js';
 import { runIngestBatch, type BatchContext, type IngestBatch, type IngestJob } from './ingest/batch.js';
 import type { RefusalKind } from './ingest/refusal.js';
-import { createMailLimiter, type MailLimitOptions } from './processing/mail-limits.js';
+import { mailCountsKeptMs, type MailLimitOptions } from './processing/mail-limits.js';
 import { createRefusalCounter, type RefusalOptions, type RefusalStats, type RejectedEvent } from './refusals.js';
 import { inTransaction, type Committed, type ProcessingContext, type TxContext } from './processing/context.js';
 import { summary } from './processing/notify.js';
@@ -120,9 +120,8 @@ export function createBackendService(options: ServiceOptions): BackendService {
   const log = createEventLog(store, (e) => logger?.error({ err: e }, 'reading the event log failed'));
   let portalUrl = options.portalUrl;
   const mailer = options.relay ? nodemailer.createTransport({ host: options.relay.host, port: options.relay.port, secure: false, ignoreTLS: true }) : null;
-  const mailLimiter = createMailLimiter(options.mailLimits);
   const srTracker = createSrTracker();
-  const base = (): ProcessingContext => ({ rules: options.rules, now: options.now ?? (() => new Date()), portalUrl, relay: mailer !== null, mailLimiter, supportEmail: options.supportEmail, srContacts: options.srContacts, srTracker });
+  const base = (): ProcessingContext => ({ rules: options.rules, now: options.now ?? (() => new Date()), portalUrl, relay: mailer !== null, mailLimits: options.mailLimits ?? {}, supportEmail: options.supportEmail, srContacts: options.srContacts, srTracker });
   /** The relay as last seen: a change is published as mailserver.status (S94, S96). */
   let relayState: 'up' | 'down' | null = null;
   const relaySeen = async (state: 'up' | 'down', detail: string): Promise<void> => {
@@ -163,9 +162,9 @@ export function createBackendService(options: ServiceOptions): BackendService {
 
   /**
    * The database thread runs a batch given data alone (ingest/batch.ts BatchContext); an injected SR-contact
-   * directory or mail-limit clock is a function, so with one the service runs its batches itself.
+   * directory is a function, so with one the service runs its batches itself.
    */
-  const batchesInStore = store.runIngestBatch !== undefined && options.srContacts === undefined && options.mailLimits?.now === undefined;
+  const batchesInStore = store.runIngestBatch !== undefined && options.srContacts === undefined;
   const batchContext = (): BatchContext => ({
     rules: options.rules,
     portalUrl,
@@ -197,6 +196,7 @@ export function createBackendService(options: ServiceOptions): BackendService {
     const now = (options.now ?? (() => new Date()))();
     const cutoff = new Date(now.getTime() - (options.retentionDays ?? DEFAULT_RETENTION_DAYS) * 86_400_000).toISOString();
     const total = { messages: 0, events: 0 };
+    await store.purgeMailSends(now.getTime() - mailCountsKeptMs(options.mailLimits));
     for (;;) {
       const r = await store.purgeBefore(cutoff, PURGE_BATCH);
       total.messages += r.messages;

@@ -12,7 +12,7 @@ import type { Transport } from '../../events/protocol.js';
 import { assertNever } from '../../util/assert-never.js';
 import type { SrTracker } from '../cases/tracker.js';
 import { inTransaction, type Committed, type ProcessingContext, type TxContext } from '../processing/context.js';
-import { createMailLimiter, type MailLimiter, type MailLimitOptions } from '../processing/mail-limits.js';
+import type { MailLimitOptions } from '../processing/mail-limits.js';
 import { ingestMessage, type IngestOutcome } from '../processing/processor.js';
 import type { Rule } from '../processing/rules.js';
 import type { NewMessage, Store } from '../store/types.js';
@@ -50,7 +50,7 @@ async function runJob(ctx: TxContext, job: IngestJob): Promise<IngestOutcome | n
  * Runs one batch in one transaction. Jobs run one after the other without savepoints (a savepoint and its release
  * per message cost about a tenth of SQLite's ingest time, and two round trips each on PostgreSQL); if one throws,
  * the whole transaction is undone and the batch runs again with each job in a savepoint, so that only the failing
- * job fails. (Its mail-limit counts from the undone run stay counted: a failing job is a bug, and rare.)
+ * job fails (the undone run's mail-limit counts are undone with it: they are rows of the transaction).
  */
 export async function runIngestBatch(store: Store, ctx: ProcessingContext, jobs: readonly IngestJob[]): Promise<IngestBatch> {
   try {
@@ -94,8 +94,8 @@ export type BatchContext = {
   readonly supportEmail: string | undefined;
   readonly nowMs: number;
   readonly srTracker: { readonly available: boolean; readonly reason: string };
-  /** Limits on mail to addresses from messages (without a clock: the thread's own is used). */
-  readonly mailLimits: Omit<MailLimitOptions, 'now'> | undefined;
+  /** Limits on mail to addresses from messages (their counts are in the store; undefined: the defaults). */
+  readonly mailLimits: MailLimitOptions | undefined;
 };
 
 /** The SR tracker as the service saw it when it handed the batch over (operators change it through the API). */
@@ -110,23 +110,18 @@ function trackerAsSeen(seen: BatchContext['srTracker']): SrTracker {
 }
 
 /**
- * The database thread's side: a processing context per batch from the data the service sent. The thread keeps one
- * mail limiter for every batch it runs, so the limits on mail from device messages hold across the whole ingest
- * (the service keeps its own for the work it runs itself: confirmations, operators' changes, the daily pass).
+ * The database thread's side: the processing context of one batch, from the data the service sent. The mail limits'
+ * counts are in the store, so the batches and the service's own work count against the same limits.
  */
-export function createBatchContexts(): (c: BatchContext) => ProcessingContext {
-  let limiter: MailLimiter | null = null;
-  return (c) => {
-    limiter ??= createMailLimiter(c.mailLimits);
-    const handedOver = Date.now();
-    return {
-      rules: c.rules,
-      now: () => new Date(c.nowMs + (Date.now() - handedOver)),
-      portalUrl: c.portalUrl,
-      relay: c.relay,
-      mailLimiter: limiter,
-      supportEmail: c.supportEmail,
-      srTracker: trackerAsSeen(c.srTracker),
-    };
+export function batchProcessingContext(c: BatchContext): ProcessingContext {
+  const handedOver = Date.now();
+  return {
+    rules: c.rules,
+    now: () => new Date(c.nowMs + (Date.now() - handedOver)),
+    portalUrl: c.portalUrl,
+    relay: c.relay,
+    mailLimits: c.mailLimits ?? {},
+    supportEmail: c.supportEmail,
+    srTracker: trackerAsSeen(c.srTracker),
   };
 }

@@ -2,7 +2,7 @@
 import type { BackendEvent, BackendEventInput } from '../../events/protocol.js';
 import type { SrContactDirectory } from '../cases/sr-contact.js';
 import type { SrTracker } from '../cases/tracker.js';
-import type { MailLimiter } from './mail-limits.js';
+import type { MailLimitOptions } from './mail-limits.js';
 import type { Rule } from './rules.js';
 import type { NotificationRecord, PendingEvent, Store, StoreTx } from '../store/types.js';
 
@@ -13,8 +13,8 @@ export type ProcessingContext = {
   readonly portalUrl: string;
   /** True when notifications go out through a relay (then they are sent after commit). */
   readonly relay: boolean;
-  /** Limits on mail to addresses taken from device messages (absent: no limits). */
-  readonly mailLimiter?: MailLimiter | undefined;
+  /** Limits on mail to addresses taken from device messages (absent: no limits; counted in the store). */
+  readonly mailLimits?: MailLimitOptions | undefined;
   // sr-notify: where SCH Support alerts go (S62), the SR contact directory and the simulated SR tracker.
   readonly supportEmail?: string | undefined;
   readonly srContacts?: SrContactDirectory | undefined;

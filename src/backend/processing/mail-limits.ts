@@ -6,7 +6,13 @@
  * per serial and per source address in a sliding hour, and a Pending Registration mail goes out at
  * most once per serial per day. A notification over a limit is still recorded (the API shows it,
  * with its token) — it is just not mailed to those addresses.
+ *
+ * The counts are rows in the database (store/mail-sends-queries.ts), written in the transaction that sends the
+ * mail: every thread (the database thread's ingest batches, the service's own work) and every replica counts
+ * against the same limits, and an undone transaction takes its counts with it.
  */
+
+import type { MailSendsQueries } from '../store/mail-sends-queries.js';
 
 /** Tuning; `BackendOptions.mailLimits`. */
 export type MailLimitOptions = {
@@ -20,77 +26,43 @@ export type MailLimitOptions = {
   readonly windowMs?: number;
   /** A Pending Registration mail is sent at most once per serial in this period (default one day). */
   readonly pendingPeriodMs?: number;
-  readonly now?: () => number;
 };
 
 /** Why an address was not mailed. */
 export type MailHeldBack = { readonly address: string; readonly why: 'per-recipient' | 'per-serial' | 'per-source' | 'pending-once' };
 
-/** Sliding-window counters per key, bounded in memory (the stalest keys are forgotten first). */
-function windowCounter(limit: number, windowMs: number, maxKeys = 50_000) {
-  const hits = new Map<string, number[]>();
-  const live = (key: string, t: number): number[] => {
-    const list = (hits.get(key) ?? []).filter((x) => x > t - windowMs);
-    if (list.length === 0) hits.delete(key);
-    return list;
-  };
-  return {
-    full: (key: string, t: number): boolean => live(key, t).length >= limit,
-    add(key: string, t: number): void {
-      const list = live(key, t);
-      list.push(t);
-      hits.delete(key);
-      hits.set(key, list);
-      while (hits.size > maxKeys) {
-        const oldest = hits.keys().next();
-        if (oldest.done === true) break;
-        hits.delete(oldest.value);
-      }
-    },
-  };
+/** What a count is kept for: the maintenance pass forgets counts older than this. */
+export function mailCountsKeptMs(options: MailLimitOptions = {}): number {
+  return Math.max(options.windowMs ?? 3_600_000, options.pendingPeriodMs ?? 86_400_000);
 }
 
-/** The limiter of one back-end process. */
-export function createMailLimiter(options: MailLimitOptions = {}) {
+/** One notification's addresses to admit. */
+export type MailToAdmit = { readonly kind: string; readonly serial: string | null; readonly source: string | null; readonly untrusted: readonly string[] };
+
+/**
+ * Splits `untrusted` addresses (from messages) into those mailed now and those held back, and counts the mail in
+ * `store` (the open transaction's) at `now` (ms). Operator-set addresses are never passed here: they always go.
+ */
+export async function admitMail(store: MailSendsQueries, options: MailLimitOptions, now: number, n: MailToAdmit): Promise<{ readonly send: string[]; readonly heldBack: MailHeldBack[] }> {
+  if (n.untrusted.length === 0) return { send: [], heldBack: [] };
   const windowMs = options.windowMs ?? 3_600_000;
-  const now = options.now ?? Date.now;
-  const recipients = windowCounter(options.perRecipient ?? 10, windowMs);
-  const serials = windowCounter(options.perSerial ?? 20, windowMs);
-  const sources = windowCounter(options.perSource ?? 30, windowMs);
-  const pending = windowCounter(1, options.pendingPeriodMs ?? 86_400_000);
-  return {
-    /**
-     * Splits `untrusted` addresses (from messages) into those mailed now and those held back, and
-     * counts the mail. `trusted` (operator-set) addresses always go and are not counted.
-     */
-    admit(n: { readonly kind: string; readonly serial: string | null; readonly source: string | null; readonly untrusted: readonly string[] }): { readonly send: string[]; readonly heldBack: MailHeldBack[] } {
-      if (n.untrusted.length === 0) return { send: [], heldBack: [] };
-      const t = now();
-      const serial = n.serial ?? '';
-      // Notifications no device message caused (reminders, confirmations) have no source to count.
-      const source = n.source;
-      const all = (why: MailHeldBack['why']) => ({ send: [], heldBack: n.untrusted.map((address) => ({ address, why })) });
-      if (n.kind === 'pending-registration' && pending.full(serial, t)) return all('pending-once');
-      if (serials.full(serial, t)) return all('per-serial');
-      if (source !== null && sources.full(source, t)) return all('per-source');
-      const send: string[] = [];
-      const heldBack: MailHeldBack[] = [];
-      for (const address of n.untrusted) {
-        const key = address.toLowerCase();
-        if (recipients.full(key, t)) heldBack.push({ address, why: 'per-recipient' });
-        else {
-          recipients.add(key, t);
-          send.push(address);
-        }
-      }
-      if (send.length > 0) {
-        serials.add(serial, t);
-        if (source !== null) sources.add(source, t);
-        if (n.kind === 'pending-registration') pending.add(serial, t);
-      }
-      return { send, heldBack };
-    },
-  };
+  const full = async (key: string, limit: number, periodMs = windowMs): Promise<boolean> => (await store.mailSendsSince(key, now - periodMs)) >= limit;
+  const serial = n.serial ?? '';
+  const all = (why: MailHeldBack['why']) => ({ send: [], heldBack: n.untrusted.map((address) => ({ address, why })) });
+  if (n.kind === 'pending-registration' && (await full(`pending:${serial}`, 1, options.pendingPeriodMs ?? 86_400_000))) return all('pending-once');
+  if (await full(`serial:${serial}`, options.perSerial ?? 20)) return all('per-serial');
+  // Notifications no device message caused (reminders, confirmations) have no source to count.
+  if (n.source !== null && (await full(`source:${n.source}`, options.perSource ?? 30))) return all('per-source');
+  const send: string[] = [];
+  const heldBack: MailHeldBack[] = [];
+  for (const address of n.untrusted) {
+    const key = `to:${address.toLowerCase()}`;
+    if (await full(key, options.perRecipient ?? 10)) heldBack.push({ address, why: 'per-recipient' });
+    else {
+      await store.recordMailSends([key], now);
+      send.push(address);
+    }
+  }
+  if (send.length > 0) await store.recordMailSends([`serial:${serial}`, ...(n.source !== null ? [`source:${n.source}`] : []), ...(n.kind === 'pending-registration' ? [`pending:${serial}`] : [])], now);
+  return { send, heldBack };
 }
-
-export type MailLimiter = ReturnType<typeof createMailLimiter>;

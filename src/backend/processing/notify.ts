@@ -4,6 +4,7 @@
  * mail limits on addresses taken from device messages. Which kind goes to whom, and whether it goes
  * at all, is the catalogue's business (../notifications/).
  */
+import { admitMail } from './mail-limits.js';
 import { z } from 'zod';
 import type { CallHomeMessage } from '../../domain/message.js';
 import type { NotificationSummary, RegistrationState } from '../../events/protocol.js';
@@ -87,7 +88,7 @@ export async function notify(ctx: TxContext, c: NotificationContent): Promise<No
   // Addresses from device messages are mailed within limits; the operator's own (and the directory's) always are.
   const trusted = new Set([...(device?.notifyEmails ?? []), ...(prefs?.registrant ? [prefs.registrant] : []), ...(prefs?.srContact ? [prefs.srContact] : []), ...(c.trusted ?? [])].map((a) => a.toLowerCase()));
   const untrusted = c.to.filter((a) => !trusted.has(a.toLowerCase()));
-  const admitted = ctx.mailLimiter?.admit({ kind: c.kind, serial: c.serial, source: ctx.source ?? null, untrusted }) ?? { send: untrusted, heldBack: [] };
+  const admitted = ctx.mailLimits ? await admitMail(ctx.store, ctx.mailLimits, ctx.now().getTime(), { kind: c.kind, serial: c.serial, source: ctx.source ?? null, untrusted }) : { send: untrusted, heldBack: [] };
   const to = c.to.filter((a) => trusted.has(a.toLowerCase()) || admitted.send.includes(a));
   const m = c.message;
   // Host name and serial come from the device: one line each, in the body and above all in the subject.

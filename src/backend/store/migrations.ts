@@ -339,6 +339,11 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   INSERT INTO messages_text(messages_text) VALUES ('rebuild');
   ${MESSAGES_TEXT_TRIGGERS}
   `,
+  // mail limits: the counts behind the limits on mail to addresses from messages (mail-sends-queries.ts).
+  `
+  CREATE TABLE IF NOT EXISTS mail_sends (key TEXT NOT NULL, at INTEGER NOT NULL);
+  CREATE INDEX IF NOT EXISTS mail_sends_key ON mail_sends(key, at);
+  `,
 ];
 
 /** Each entry moves the PostgreSQL schema from version i to i + 1. */
@@ -587,6 +592,11 @@ export const PG_MIGRATIONS: readonly string[] = [
   // (serial, message ID, content hash): the index on (serial, message ID) alone cost every insert its upkeep.
   `
   DROP INDEX IF EXISTS messages_serial_msgid;
+  `,
+  // mail limits, as SQLite's entry of the same name.
+  `
+  CREATE TABLE IF NOT EXISTS mail_sends (key TEXT NOT NULL, at BIGINT NOT NULL);
+  CREATE INDEX IF NOT EXISTS mail_sends_key ON mail_sends(key, at);
   `,
 ];
 

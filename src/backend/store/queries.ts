@@ -11,6 +11,7 @@ import { createGatewayQueries, type GatewayQueries } from '../gateway/registry-q
 import { createEntitlementQueries, type EntitlementQueries } from './entitlement-queries.js';
 // sr-notify
 import { createPreferencesQueries, type PreferencesQueries } from './preferences-queries.js';
+import { createMailSendsQueries, type MailSendsQueries } from './mail-sends-queries.js';
 import { eventSerial, withCompany } from '../accounts/audience.js';
 import { createAccountsQueries, serialInScope } from './accounts-queries.js';
 import { queryTemplate } from './query-template.js';
@@ -574,7 +575,7 @@ export function createQueries(db: Db, dialect: Dialect, scope: Scope = null): St
     return dialect === 'postgres' ? sql<SqlBool>`serial = ANY(${[...list]}::text[])` : sql<SqlBool>`${sql.raw(serials === 'check' ? '+serial' : 'serial')} IN (SELECT value FROM json_each(${JSON.stringify(list)}))`;
   }
 
-  const rest: Omit<StoreQueries, keyof typeof messages | keyof GatewayQueries | keyof AccountsQueries | keyof PreferencesQueries | keyof EntitlementQueries> = {
+  const rest: Omit<StoreQueries, keyof typeof messages | keyof GatewayQueries | keyof AccountsQueries | keyof PreferencesQueries | keyof EntitlementQueries | keyof MailSendsQueries> = {
     async recentDescriptions(serial, type, eventName, since, exceptId) {
       const rows = await db
         .selectFrom('messages')
@@ -735,7 +736,7 @@ export function createQueries(db: Db, dialect: Dialect, scope: Scope = null): St
       return Number(r?.last ?? 0);
     },
   };
-  return { ...messages, ...rest, ...createGatewayQueries(db, scope), ...createAccountsQueries(db), ...createPreferencesQueries(db), ...createEntitlementQueries(db, scope) };
+  return { ...messages, ...rest, ...createGatewayQueries(db, scope), ...createAccountsQueries(db), ...createPreferencesQueries(db), ...createEntitlementQueries(db, scope), ...createMailSendsQueries(db) };
 }
 
 /** The PostgreSQL channel a committed batch of events is announced on (payload: its last seq). */

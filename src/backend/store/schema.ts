@@ -3,6 +3,7 @@
  * stamps are ISO-8601 UTC text (so text order is time order on both); JSON columns are text.
  * PostgreSQL returns BIGINT columns as strings, hence `number | string` for ids and seqs.
  */
+import type { MailSendsTable } from './mail-sends-queries.js';
 import type { ColumnType, Generated } from 'kysely';
 import type { GatewaysTable } from '../gateway/registry-queries.js';
 import type { EntContractRequestsTable, EntContractsTable, EntCoverageTable, EntInstalledBaseTable, EntLockoutsTable } from './entitlement-queries.js';
@@ -184,6 +185,8 @@ export type Database = {
   api_tokens: ApiTokensTable;
   audit: AuditTable;
   device_companies: DeviceCompaniesView;
+  // the counts behind the mail limits (processing/mail-limits.ts)
+  mail_sends: MailSendsTable;
   // entitlement
   ent_contracts: EntContractsTable;
   ent_coverage: EntCoverageTable;

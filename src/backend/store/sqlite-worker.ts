@@ -4,7 +4,7 @@
  * batches (../ingest/batch.ts) through a Kysely of its own over the same connection.
  */
 import { workerData, type MessagePort } from 'node:worker_threads';
-import { createBatchContexts, runIngestBatch } from '../ingest/batch.js';
+import { batchProcessingContext, runIngestBatch } from '../ingest/batch.js';
 import { openSqliteDatabase, type SqliteDatabase } from './sqlite-database.js';
 import { storeOnDatabase } from './sqlite-store.js';
 import type { ThreadReply, ThreadRequest } from './sqlite-thread.js';
@@ -34,7 +34,6 @@ reply({ id: 0, rows: [] });
 
 /** The store ingest batches run on, made at the first batch. */
 let batchStore: Store | null = null;
-const batchContext = createBatchContexts();
 
 /**
  * Runs a batch. Its awaits resolve within this turn of the thread's loop (the statements are synchronous under
@@ -42,7 +41,7 @@ const batchContext = createBatchContexts();
  */
 function ingest(req: Extract<ThreadRequest, { type: 'ingest' }>): void {
   batchStore ??= storeOnDatabase(db);
-  runIngestBatch(batchStore, batchContext(req.context), req.jobs).then(
+  runIngestBatch(batchStore, batchProcessingContext(req.context), req.jobs).then(
     (batch) => reply({ id: req.id, batch }),
     (e: unknown) => reply({ id: req.id, error: describe(e) }),
   );

@@ -19,6 +19,7 @@ import type { Coverage } from '../entitlement/model.js';
 import type { EntitlementQueries } from './entitlement-queries.js';
 // sr-notify: device preferences
 import type { PreferencesQueries } from './preferences-queries.js';
+import type { MailSendsQueries } from './mail-sends-queries.js';
 import type { BatchContext, IngestBatch, IngestJob } from '../ingest/batch.js';
 import type { PackedBody } from './packed-body.js';
 import type { IdentityField } from '../processing/processor.js';
@@ -234,7 +235,7 @@ export type AccountsQueries = {
 };
 
 /** The queries, the same inside and outside a transaction. Every call is asynchronous. */
-export type StoreQueries = GatewayQueries & AccountsQueries & PreferencesQueries & EntitlementQueries & {
+export type StoreQueries = GatewayQueries & AccountsQueries & PreferencesQueries & EntitlementQueries & MailSendsQueries & {
   insertMessage(m: NewMessage, status: MessageStatus): Promise<MessageSummary | null>;
   /** Stores many messages without processing (imports, benchmarks) in multi-row inserts; returns how many were new. */
   importMessages(list: readonly { readonly message: NewMessage; readonly status: MessageStatus }[]): Promise<number>;
