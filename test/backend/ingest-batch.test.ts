@@ -148,6 +148,34 @@ describe('a job that fails in a batch', () => {
   });
 });
 
+describe('a batch whose transaction fails', () => {
+  it('fails every message of it at once, without running it again (a job did not fail: a second run would fail the same way)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'callhome-batch-'));
+    const real = openSqliteStore(join(dir, 'db.sqlite'));
+    let transactions = 0;
+    // A fault injected into the real store: the transaction fails after its work, as a commit can (a full disk).
+    const store: Store = {
+      ...real,
+      transaction: async (fn) => {
+        transactions++;
+        await real.transaction(fn);
+        throw new Error('injected fault: commit');
+      },
+    };
+    const service = createBackendService({ store, rules: loadRules(defaultRulesFile()), portalUrl: 'http://127.0.0.1', groupCommit: { maxDelayMs: 20, maxBatch: 64 } });
+    try {
+      const list = inputs(6, (i) => `COMMIT${String(i).padStart(3, '0')}`);
+      const settled = await Promise.allSettled(list.map((input) => service.ingest(input)));
+      expect(settled.map((r) => (r.status === 'rejected' ? String(r.reason) : 'fulfilled'))).toEqual(list.map(() => 'Error: injected fault: commit'));
+      expect(transactions).toBe(1);
+    } finally {
+      await service.close();
+      await real.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('the service over a thread store', () => {
   it('hands each group commit to the database thread in one request, and publishes what it committed', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'callhome-batch-'));

@@ -48,18 +48,28 @@ async function runJob(ctx: TxContext, job: IngestJob): Promise<IngestOutcome | n
 
 /**
  * Runs one batch in one transaction. Jobs run one after the other without savepoints (a savepoint and its release
- * per message cost about a tenth of SQLite's ingest time, and two round trips each on PostgreSQL); if one throws,
+ * per message cost about a tenth of SQLite's ingest time, and two round trips each on PostgreSQL); if a job throws,
  * the whole transaction is undone and the batch runs again with each job in a savepoint, so that only the failing
  * job fails (the undone run's mail-limit counts are undone with it: they are rows of the transaction).
  */
 export async function runIngestBatch(store: Store, ctx: ProcessingContext, jobs: readonly IngestJob[]): Promise<IngestBatch> {
+  let jobThrew = false;
   try {
     return await inTransaction(store, ctx, serialsOf(jobs), async (tx) => {
       const results: JobResult[] = [];
-      for (const job of jobs) results.push({ ok: true, value: await runJob(tx, job) });
+      for (const job of jobs) {
+        try {
+          results.push({ ok: true, value: await runJob(tx, job) });
+        } catch (e) {
+          jobThrew = true;
+          throw e;
+        }
+      }
       return results;
     });
-  } catch {
+  } catch (e) {
+    // The transaction itself failed (its locks, the events' write, the commit): run again it would fail again.
+    if (!jobThrew) throw e;
     return runIsolated(store, ctx, jobs);
   }
 }
