@@ -435,7 +435,9 @@ export function createQueries(db: Db, dialect: Dialect, scope: Scope = null): St
    */
   async function textPlan(q: string | undefined): Promise<'trigram' | 'scan'> {
     if (q === undefined || q === '') return 'trigram';
-    if ([...q].length < 3) return 'scan';
+    // Under three characters there is no trigram; on SQLite neither between the term's own % and _ (wildcards to
+    // the index's LIKE, which would then read the whole index).
+    if ([...q].length < 3 || (dialect === 'sqlite' && Math.max(...q.split(/[%_]/).map((run) => [...run].length)) < 3)) return 'scan';
     if (dialect === 'postgres') {
       // The planner's own estimate (a counting probe builds the index's whole bitmap: 30 ms and more for a
       // term in 1 % of a million rows). It is what decides its plan: a term it deems rare is read from the

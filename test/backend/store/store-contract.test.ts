@@ -95,6 +95,8 @@ describe.each(DATABASE_KINDS)('store contract on %s', (kind) => {
     expect(await texts('LINK_3')).toEqual([]);
     expect(await texts('100%%')).toEqual([]);
     expect(await texts('40_')).toEqual([]);
+    expect(await texts('0%_o')).toEqual([]);
+    expect(await texts('0% o')).toEqual(['WILD1']);
   });
 
   it('reports: filters on a set of serials (the History report), with a cursor, and nothing for an empty set', async () => {
