@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseXml, renderXml } from '../../src/callhome/codec.js';
 import { defaultRulesFile, loadRules } from '../../src/backend/processing/rules.js';
 import { createBackendService } from '../../src/backend/service.js';
-import { PACK_FROM_BYTES } from '../../src/backend/store/packed-body.js';
+import { LARGE_JOB_BYTES } from '../../src/backend/ingest/parse-pool.js';
 import { openSqliteStore, openSqliteThreadStore } from '../../src/backend/store/sqlite-store.js';
 import type { NewMessage, Store } from '../../src/backend/store/types.js';
 import type { BackendEvent } from '../../src/events/protocol.js';
@@ -80,12 +80,13 @@ function inputs(count: number, serial: (i: number) => string): NewMessage[] {
 }
 
 describe('a large body', () => {
-  it('is parsed and packed off the event loop, stored packed, shown whole, and its resend is a duplicate', async () => {
+  it('is decoded, parsed and packed off the event loop, stored packed, shown whole, and its resend is a duplicate', async () => {
     const b = await startTestBackend({ smtpPort: null });
     try {
-      const output = `show logging\n${'*Dec  7 03:00:00.123: %LINK-3-UPDOWN: Interface GigabitEthernet0/1, changed state to down\n'.repeat(5000)}R1#`;
+      // Non-ASCII text too: the large lane decodes the body's bytes itself.
+      const output = `show logging\n${'*Dec  7 03:00:00.123: %LINK-3-UPDOWN: Interface GigabitEthernet0/1 (Lüfter, 日本), changed state to down & "up"\n'.repeat(5000)}R1#`;
       const body = renderXml(buildMessage({ serialNumber: 'LARGE0001', kind: 'syslog', subType: '', severity: 3, description: '%LINK-3-UPDOWN: down', attachments: [{ name: 'show logging', data: output }] }));
-      expect(body.length).toBeGreaterThan(PACK_FROM_BYTES);
+      expect(Buffer.byteLength(body)).toBeGreaterThan(LARGE_JOB_BYTES);
       const first = await postXml(b.url, body);
       expect(first.status).toBe(200);
       const id = Number(first.json['id']);

@@ -163,6 +163,25 @@ describe('parse pool', () => {
     expect(pool.started).toBeGreaterThanOrEqual(2);
   });
 
+  it('parses a body given as bytes: decoded in the thread as the HTTP ingest decodes, a large one handed over, not copied', async () => {
+    pool = createParsePool({ workers: 1 });
+    // A small body, here one cut short: answered as the codec answers its text.
+    const small = parseXml(SAMPLE_XML.slice(0, 200));
+    const fromBytes = await pool.xml(new TextEncoder().encode(SAMPLE_XML.slice(0, 200)));
+    expect(parsedOnly(fromBytes)).toEqual(small);
+    // A large one, with a malformed UTF-8 sequence in its text: read as U+FFFD, as Buffer#toString reads it.
+    const big = escaped();
+    const bytes = Buffer.concat([Buffer.from(big.slice(0, 4000)), Buffer.from([0xc3, 0x28]), Buffer.from(big.slice(4000))]);
+    const text = bytes.toString('utf8');
+    const expected = parseXml(text);
+    const answer = await pool.xml(bytes);
+    expect(bytes.byteLength).toBe(0); // handed over to the large lane's thread
+    const { packed, raw, ...result } = answer;
+    expect(result).toEqual(expected);
+    expect(raw).toBeUndefined();
+    expect(packed && unpackBody(packed.bytes, 1).raw).toBe(text);
+  });
+
   it('refuses jobs once closed instead of leaving them pending', async () => {
     pool = createParsePool({ workers: 1 });
     const pending = pool.xml(escaped());

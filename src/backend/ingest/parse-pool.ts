@@ -56,8 +56,11 @@ export type Parsed<T> = Result<T, ParseRefusal> & { readonly packed?: PackedBody
 export type ParsePool = {
   /** Parses in a worker; rejects only when the worker could not read the job at all (a broken mail). */
   parse(job: ParseJob): Promise<ParseAnswer>;
-  /** One Call Home XML body. */
-  xml(body: string): Promise<Parsed<CallHomeMessage>>;
+  /**
+   * One Call Home XML body: its text, or its bytes (decoded in the thread; a large body's bytes are handed over,
+   * not copied, and the caller must not use them again). Parsed from bytes and not packed, the text comes back as `raw`.
+   */
+  xml(body: string | Uint8Array): Promise<Parsed<CallHomeMessage> & { readonly raw?: string }>;
   /** One mail's bytes, as received. */
   mail(bytes: Uint8Array): Promise<Parsed<MailContent>>;
   /** Starts one thread of the ordinary lane and the large lane's thread now, without waiting for them to load. */
@@ -88,7 +91,18 @@ function stopped(job: ParseJob, why: string): ParseAnswer {
 }
 
 function sizeOf(job: ParseJob): number {
-  return job.kind === 'xml' ? job.body.length : job.mail.byteLength;
+  if (job.kind === 'mail') return job.mail.byteLength;
+  return typeof job.body === 'string' ? job.body.length : job.body.byteLength;
+}
+
+/**
+ * What a job may hand over to its thread instead of copying: the bytes of a large body, when they own their whole
+ * buffer. Only on the large lane, whose one job at a time is never given to another thread after it was posted.
+ */
+function transferable(job: ParseJob): ArrayBuffer[] {
+  const bytes = job.kind === 'xml' ? job.body : job.mail;
+  if (typeof bytes === 'string' || !(bytes.buffer instanceof ArrayBuffer)) return [];
+  return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? [bytes.buffer] : [];
 }
 
 /** Creates a pool of `workers` threads for ordinary jobs (0: inline) plus one for large ones. */
@@ -164,7 +178,7 @@ export function createParsePool(options: { readonly workers?: number; readonly h
       if (!slot || !p) return;
       slot.inFlight.push(p);
       if (slot.inFlight.length === 1) arm(lane, slot);
-      ensureWorker(lane, slot).postMessage(p.job);
+      ensureWorker(lane, slot).postMessage(p.job, lane === 'large' ? transferable(p.job) : []);
     }
   };
 
@@ -183,7 +197,7 @@ export function createParsePool(options: { readonly workers?: number; readonly h
     async xml(body) {
       const answer = await parse({ kind: 'xml', body });
       if (answer.kind !== 'xml') throw new Error('a parse worker answered an XML job with a mail');
-      return answer.packed ? { ...answer.result, packed: answer.packed } : answer.result;
+      return { ...answer.result, ...(answer.packed ? { packed: answer.packed } : {}), ...(answer.raw !== undefined ? { raw: answer.raw } : {}) };
     },
     async mail(bytes) {
       const answer = await parse({ kind: 'mail', mail: bytes });
