@@ -61,7 +61,7 @@ export type ParsePool = {
    * not copied, and the caller must not use them again). Parsed from bytes and not packed, the text comes back as `raw`.
    */
   xml(body: string | Uint8Array): Promise<Parsed<CallHomeMessage> & { readonly raw?: string }>;
-  /** One mail's bytes, as received. */
+  /** One mail's bytes, as received (a large mail's bytes are handed over, not copied: the caller must not use them again). */
   mail(bytes: Uint8Array): Promise<Parsed<MailContent>>;
   /** Starts one thread of the ordinary lane and the large lane's thread now, without waiting for them to load. */
   warm(): void;

@@ -4,13 +4,13 @@
  * mail limits on addresses taken from device messages. Which kind goes to whom, and whether it goes
  * at all, is the catalogue's business (../notifications/).
  */
-import { admitMail } from './mail-limits.js';
 import { z } from 'zod';
 import type { CallHomeMessage } from '../../domain/message.js';
 import type { NotificationSummary, RegistrationState } from '../../events/protocol.js';
 import { kindEntry } from '../notifications/catalogue.js';
 import type { NotificationRecord } from '../store/types.js';
 import type { TxContext } from './context.js';
+import { admitMail } from './mail-limits.js';
 
 export type NotificationContent = {
   readonly kind: string;

@@ -329,7 +329,7 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
   `,
   // ingest: the text index keeps no positions (detail=none). With them, a message's insert cost grew with the
   // table: 137 µs at 2,000 messages, 655 µs at 42,000 (FTS5 merging position lists of trigrams every row holds);
-  // without them it stays at 116-132 µs. Searches read it with LIKE (queries.ts ftsCandidates). Rebuilt from
+  // without them 129-185 µs over the same range. Searches read it with LIKE (queries.ts ftsCandidates). Rebuilt from
   // the messages here, once (bench:store rebuilds it for 1,000,000 messages within its 15 s of indexes).
   `
   DROP TRIGGER IF EXISTS messages_text_insert;

@@ -3,12 +3,12 @@
  * stamps are ISO-8601 UTC text (so text order is time order on both); JSON columns are text.
  * PostgreSQL returns BIGINT columns as strings, hence `number | string` for ids and seqs.
  */
-import type { MailSendsTable } from './mail-sends-queries.js';
 import type { ColumnType, Generated } from 'kysely';
 import type { GatewaysTable } from '../gateway/registry-queries.js';
 import type { EntContractRequestsTable, EntContractsTable, EntCoverageTable, EntInstalledBaseTable, EntLockoutsTable } from './entitlement-queries.js';
 // sr-notify: device preferences
 import type { DevicePreferencesTable } from './preferences-queries.js';
+import type { MailSendsTable } from './mail-sends-queries.js';
 
 type Id = number | string;
 
