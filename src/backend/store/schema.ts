@@ -37,7 +37,7 @@ export type MessagesTable = {
   content_hash: Generated<string>;
   /** JSON list of {@link MessageFlag}s. */
   flags: Generated<string>;
-  /** A large body's raw text and attachments, gzip'd JSON (packed-body.ts); then `raw` is '' and `attachments` '[]'. */
+  /** A body's raw text and attachments from PACK_FROM_BYTES on, gzip'd (packed-body.ts); then `raw` is '' and `attachments` '[]'. */
   packed: ColumnType<Uint8Array | null, Buffer | null | undefined, never>;
 };
 
