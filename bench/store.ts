@@ -324,7 +324,7 @@ async function measure(kind: 'sqlite' | 'postgres', db: string, n: number, devic
       figures.push(
         { id: `${id}.stall`, label: `${kind}: longest event-loop stall during the ${what}`, value: Math.round(stallMs * 10) / 10, unit: 'ms', baseline: { label: 'longest stall in 3 s without an export', value: Math.round(quietStallMs * 10) / 10 }, ratio: stallMs / Math.max(quietStallMs, 1), goal: { text: '≤ 50 ms', met: stallMs <= 50 } },
         { id: `${id}.health`, label: `${kind}: slowest health answer during the ${what} (${busy.health.length} checks)`, value: Math.round(busy.health.at(-1) ?? 0), unit: 'ms', baseline: { label: 'slowest without an export', value: Math.round(quiet.health.at(-1) ?? 0) }, goal: { text: '< 100 ms', met: (busy.health.at(-1) ?? 0) < 100 } },
-        { id: `${id}.ingestP99`, label: `${kind}: device post p99 during the ${what} (${busy.ingest.length} posts)`, value: Math.round(busyP99), unit: 'ms', baseline: { label: 'p99 without an export', value: Math.round(quietP99) }, ratio: busyP99 / Math.max(quietP99, 1), goal: { text: 'ingest keeps its p99 (≤ 1.5× and ≤ +20 ms)', met: busyP99 <= Math.max(quietP99 * 1.5, quietP99 + 20) } },
+        { id: `${id}.ingestP99`, label: `${kind}: device post p99 during the ${what} (${busy.ingest.length} posts)`, value: Math.round(busyP99), unit: 'ms', baseline: { label: 'p99 without an export', value: Math.round(quietP99) }, ratio: busyP99 / Math.max(quietP99, 1), goal: { text: 'ingest keeps its p99 (≤ 1.5× or ≤ +20 ms, whichever is more)', met: busyP99 <= Math.max(quietP99 * 1.5, quietP99 + 20) } },
       );
     }
   } finally {
