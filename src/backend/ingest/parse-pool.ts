@@ -6,9 +6,8 @@
  *   (one more thread), so a 3 MiB body never queues another device's small message behind it.
  * - `workers: 0` parses XML bodies up to INLINE_XML_BYTES on the calling thread (at most a few ms each,
  *   hostile shapes included) and sends every other job to the large lane's thread: the default on one
- *   core. From two cores the default is cores − 1 threads, as issue 14 states. (On two cores, measured on
- *   2026-12-07 in alternating order, inline parsing reached about 10 % more at the max rate with the same
- *   steady-state latency, now that the database thread costs less: `--parse-workers 0` is the faster setting there.)
+ *   core. From two cores the default is cores − 1 threads, as issue 14 states. (On two cores the two settings
+ *   reach about the same max rate: inline 0.96–1.06× the thread in four bench:ingest runs of 2026-12-07.)
  * - Threads start on the first job that needs them and are unref'd: an idle pool costs nothing. A
  *   server calls warm() as it starts, so the first device's message does not wait for a thread to
  *   load (about 1.5 s under tsx: longer than a device's HTTP timeout may be), and the first large body
