@@ -55,6 +55,18 @@ describe('SMTP ingest', () => {
     await expect.poll(() => b.events.filter((e) => e.type === 'message.rejected' && e.transport === 'email').length).toBe(count + 1);
   });
 
+  it('stores an XML mail with 2 MiB of show output in CDATA, its lines ended CR LF as mail carries them', async () => {
+    // Before the codec normalized line breaks once, the parser's per-CR copy made 1 MiB of such CDATA cost 12.8 s: refused.
+    const output = Array.from({ length: 30_000 }, (_, i) => `GigabitEthernet1/0/${i % 48} is up, line protocol is up <connected> & ok`).join('\r\n');
+    const m = buildMessage({ serialNumber: 'MAIL0004', hostname: 'M4', kind: 'inventory', attachments: [{ name: 'show interfaces status', data: output }] });
+    const xml = renderXml(m);
+    expect(xml).toContain('<![CDATA[GigabitEthernet1/0/0');
+    await mailer.sendMail({ from: 'r4@example.com', to: 'callhome@example.com', subject: 'System Notification From M4 - inventory', attachments: [{ filename: 'callhome.xml', contentType: 'application/xml', content: Buffer.from(xml) }] });
+    const d = await latest('MAIL0004');
+    expect(d).toMatchObject({ serial: 'MAIL0004', transport: 'email', format: 'xml' });
+    expect(d.attachments[0]?.data).toBe(output.replaceAll('\r\n', '\n'));
+  }, 30_000);
+
   it('attaches send-CLI output mailed to a service request to that case (S49)', async () => {
     // Given a registered device with an open case
     await api(b.url, '/contracts', { method: 'POST', body: { contracts: [{ serial: 'MAIL0003', contractNumber: 'C-3' }] } });
