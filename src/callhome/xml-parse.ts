@@ -145,19 +145,13 @@ function notXml(e: XmlError): ParseRefusal {
  * kept ({@link keepCharacters}); `restore` then gives them back in what is read.
  */
 function tokenize(body: string, longTextChars: number): Result<{ root: XmlElement | null; restore: (text: string) => string }, ParseRefusal> {
-  const spliced = spliceLongTexts(body, longTextChars);
-  if (spliced) {
-    try {
-      const { root } = parseDocument(spliced.body);
-      if (root && restoreLongTexts(root, spliced.runs)) return ok({ root, restore: (t: string) => t });
-    } catch {
-      // Whatever the spliced body's parse says, the whole body's parse below says it of the body itself.
-    }
-  }
   let text = body;
   for (let attempt = 0; ; attempt++) {
+    const restore = attempt === 0 ? (t: string) => t : restoreCharacters;
+    const root = withLongTexts(text, longTextChars);
+    if (root) return ok({ root, restore });
     try {
-      return ok({ root: parseDocument(text).root, restore: attempt === 0 ? (t: string) => t : restoreCharacters });
+      return ok({ root: parseDocument(text).root, restore });
     } catch (e) {
       // The parser descends once per element: a body nested deeper than the stack is refused as too deep.
       if (e instanceof RangeError) return err(tooComplex(`elements are nested more than ${XML_LIMITS.maxDepth} deep`).refusal);
@@ -165,6 +159,19 @@ function tokenize(body: string, longTextChars: number): Result<{ root: XmlElemen
       if (attempt > 0 || !CHARACTER_ERRORS.test(e.message)) return err(notXml(e));
       text = keepCharacters(body);
     }
+  }
+}
+
+/** The document read with its long texts decoded beside the parser (xml-long-text.ts), or null: parse it whole. */
+function withLongTexts(text: string, longTextChars: number): XmlElement | null {
+  const spliced = spliceLongTexts(text, longTextChars);
+  if (!spliced) return null;
+  try {
+    const { root } = parseDocument(spliced.body);
+    return root && restoreLongTexts(root, spliced.runs) ? root : null;
+  } catch {
+    // Whatever the spliced body's parse says, the whole body's parse says it of the body itself.
+    return null;
   }
 }
 
