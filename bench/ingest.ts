@@ -81,6 +81,8 @@ function startLoadGenerator(): Promise<ChildProcess> {
 /** The back end's event-loop delay during one phase (ms). */
 type LoopDelay = { readonly p99Ms: number; readonly maxMs: number };
 const loopDelays = new WeakMap<PhaseReport, LoopDelay>();
+/** Of a pooled steady report: each of its phases' own device → WebSocket p99, to show how far phases of one load differ. */
+const phaseP99s = new WeakMap<PhaseReport, number[]>();
 
 /** Runs one phase of the load generator; the event-loop delay of this process meanwhile is kept beside its report. */
 async function phase(child: ChildProcess, command: LoadCommand): Promise<PhaseReport> {
@@ -156,10 +158,14 @@ async function steadyRounds(child: ChildProcess, url: string, token: string, rat
   const delay = (rs: PhaseReport[]): LoopDelay => ({ p99Ms: Math.max(...rs.map((r) => loopDelays.get(r)?.p99Ms ?? 0)), maxMs: Math.max(...rs.map((r) => loopDelays.get(r)?.maxMs ?? 0)) });
   loopDelays.set(steady, delay(plain));
   loopDelays.set(withLarge, delay(large));
+  phaseP99s.set(steady, plain.map((r) => r.events?.p99Ms ?? Number.NaN));
+  phaseP99s.set(withLarge, large.map((r) => r.events?.p99Ms ?? Number.NaN));
   return { steady, withLarge };
 }
 
 const f = (n: number, digits = 1): string => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');
+const list = (xs: readonly number[] | undefined): string => (xs ?? []).map((x) => f(x)).join(' / ');
+const spread = (xs: readonly number[] | undefined): number => (xs && xs.length > 0 ? Math.max(...xs) - Math.min(...xs) : Number.NaN);
 
 /** The reproduce command, with the environment overrides this run used. */
 function command(): string {
@@ -229,6 +235,8 @@ function largeFigures(key: string, target: number, steady: PhaseReport, withLarg
     { id: `ingest.${key}.httpMs`, label: `a ${f((withLarge.large?.bytes ?? 0) / 1_048_576, 1)} MiB message during each of ${ROUNDS} steady ${target} msg/s phases: the slowest HTTP answer`, value: withLarge.large?.ms ?? NaN, unit: 'ms', goal: { text: 'answered 200', met: withLarge.large?.ok === true } },
     { id: `ingest.${key}.eventP99Ms`, label: `steady ${target} msg/s with that message (${ROUNDS} phases pooled): device → WebSocket client p99`, value: after, unit: 'ms', baseline: { label: 'the same load without it', value: before }, ratio: after / before },
     { id: `ingest.${key}.p99MovedMs`, label: `steady ${target} msg/s: p99 moved by the 3 MiB message`, value: moved, unit: 'ms', goal: { text: '< 10 ms', met: moved < 10 } },
+    // How far phases of the same load differ by themselves: a move within this spread is not the message's alone.
+    { id: `ingest.${key}.phaseSpreadMs`, label: `steady ${target} msg/s: each ${SECONDS} s phase's own p99, without the message ${list(phaseP99s.get(steady))} ms, with it ${list(phaseP99s.get(withLarge))} ms; spread of those without it`, value: spread(phaseP99s.get(steady)), unit: 'ms' },
   ];
 }
 
