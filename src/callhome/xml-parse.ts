@@ -12,7 +12,8 @@
  * kept elements. The parse itself cannot be stopped part-way: the deadline is checked after it and
  * during the walk (the worst 3 MiB shape costs about 1.4 s of CPU on an idle core), and the parse
  * pool's hard deadline replaces a thread that overruns it. Characters XML forbids but devices send (control
- * characters in syslog text) are kept as sent.
+ * characters in syslog text) are kept as sent. Line breaks are normalized once before parsing, and long element
+ * text (a 3 MiB attachment) is decoded beside the parser, which checks where it was cut (xml-long-text.ts).
  */
 import { XmlElement, XmlError, XmlText, parseXml as parseDocument, type XmlNode } from '@rgrove/parse-xml';
 import { MESSAGE_KINDS } from '../domain/callhome.js';
