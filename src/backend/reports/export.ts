@@ -291,6 +291,7 @@ const KERNING_ROOM = 1;
 
 /** The text cut to `width` points in the current font (`font` at `size`), with "…" when it was cut. */
 function fit(doc: PDFKit.PDFDocument, text: string, width: number, font: string, size: number): string {
+  if (text === '') return text;
   const key = `${font} ${size}`;
   let widths = CHAR_WIDTHS.get(key);
   if (!widths) CHAR_WIDTHS.set(key, (widths = new Map()));
